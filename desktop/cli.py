@@ -1,0 +1,339 @@
+"""`python -m desktop [--db PATH_OR_URL] [COMMAND …]`: the command line over the same services as the window.
+
+Exit codes: 0 done; 1 unexpected error; 2 input rejected; 3 refused by a rule or permission; 4 check failed.
+No command opens the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop.services.errors import InputRejected, PermissionDenied, RowsRejected, ServiceError
+
+
+class CliContext:
+    def __init__(self, args: argparse.Namespace) -> None:
+        from desktop.config import default_database
+
+        self.args = args
+        self.target = args.db or default_database()
+        self._db = None
+
+    def database(self, *, create: bool = False, upgrade: bool = False):  # noqa: ANN201
+        from desktop.db import Database
+
+        if self._db is None:
+            db = Database(self.target)
+            if not create and not db.exists():
+                raise InputRejected(f"数据库不存在：{db.display_name}（请先运行 init）")
+            if not create and (db.is_empty() or db.current_revision() is None):
+                raise InputRejected(f"“{db.display_name}”还不是本程序的数据库（请先运行 init）")
+            if upgrade or create:
+                db.upgrade()
+            elif db.needs_upgrade():
+                db.upgrade()  # backs the database up first; refuses a newer one
+            self._db = db
+        return self._db
+
+    def actor(self):  # noqa: ANN201
+        """The user a writing command acts as: --user/DESKTOP_USER, password from DESKTOP_PASSWORD or a prompt."""
+        from desktop.services import users
+
+        db = self.database()
+        username = self.args.user or os.environ.get("DESKTOP_USER")
+        if not username:
+            raise PermissionDenied("写入数据的命令需要指定用户：--user 用户名（或环境变量 DESKTOP_USER）")
+        password = os.environ.get("DESKTOP_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                raise PermissionDenied("没有终端可输入密码：请设置环境变量 DESKTOP_PASSWORD")
+            password = getpass.getpass(f"用户 {username} 的密码：")
+        return users.authenticate(db, username, password)
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        print(text)
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+
+def cmd_init(ctx: CliContext) -> int:
+    from desktop.services import demo, users
+
+    args = ctx.args
+    db = ctx.database(create=True)
+    created = []
+    if args.admin:
+        if not args.password:
+            raise InputRejected("--admin 需要同时给出 --password")
+        if args.admin not in [u.username for u in users.list_users(db)]:
+            users.create_user(db, users.SYSTEM, args.admin, args.password, "admin", display_name="管理员")
+            created.append(args.admin)
+    demo_user = None
+    if args.demo:
+        if users.count_users(db) == 0:
+            users.create_user(db, users.SYSTEM, "admin", "admin123", "admin", display_name="管理员")
+            demo_user = "admin"
+        demo.add_demo_households(db, users.SYSTEM, args.demo)
+    from desktop.services import households
+
+    data = {"database": db.display_name, "revision": db.current_revision(), "households": households.count(db),
+            "users_created": created + ([demo_user] if demo_user else [])}
+    note = "（演示账号 admin / admin123）" if demo_user else ""
+    _emit(args, data, f"数据库已就绪：{db.display_name}，{data['households']} 户{note}")
+    return 0
+
+
+def _print_rows(errors: list) -> str:
+    return "\n".join(str(e) for e in errors)
+
+
+def cmd_import_roster(ctx: CliContext) -> int:
+    from desktop.services.roster_import import import_roster
+
+    args = ctx.args
+    db = ctx.database()
+    actor = ctx.actor()
+    result = import_roster(db, actor, args.file, dry_run=args.dry_run)
+    text = (f"{'试导入（未写入）' if result.dry_run else '导入完成'}：{result.households} 户 {result.members} 人；"
+            f"新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
+            f"文件中没有的已有户 {result.missing}")
+    if result.ignored_columns:
+        text += f"\n未识别的列（已忽略）：{'、'.join(result.ignored_columns)}"
+    _emit(args, result.as_dict(), text)
+    return 0
+
+
+def cmd_export_roster(ctx: CliContext) -> int:
+    from desktop.services.roster_export import export_roster
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    people = export_roster(ctx.database(), SYSTEM, args.file, layout=args.layout, village=args.village)
+    _emit(args, {"file": str(args.file), "members": people}, f"已导出 {people} 人到 {args.file}")
+    return 0
+
+
+def cmd_compare_roster(ctx: CliContext) -> int:
+    from desktop.services.roster_compare import compare_roster
+
+    args = ctx.args
+    result = compare_roster(ctx.database(), args.file)
+    lines = [f"文件 {result.households_in_file} 户，数据库 {result.households_in_database} 户，一致 {result.same} 户"]
+    if result.only_in_file:
+        lines.append(f"仅在文件中（{len(result.only_in_file)}）：{'、'.join(result.only_in_file[:50])}")
+    if result.only_in_database:
+        lines.append(f"仅在数据库中（{len(result.only_in_database)}）：{'、'.join(result.only_in_database[:50])}")
+    for d in result.differences[:500]:
+        who = f"{d.member} {d.name}" if d.member else "户信息"
+        lines.append(f"户{d.household} {who} {d.field}：文件“{d.file or ''}” 数据库“{d.database or ''}”")
+    _emit(args, result.as_dict(), "\n".join(lines))
+    return 0
+
+
+def cmd_households_list(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from desktop.services import households
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    found = households.list_households(ctx.database(), SYSTEM, village=args.village, search=args.search or "",
+                                       limit=args.limit)
+    lines = [f"{r.code}  {r.head_name}  {r.village}{r.group}  {r.size}人  {r.household_kind}" for r in found]
+    lines.append(f"共 {len(found)} 户")
+    _emit(args, {"count": len(found), "households": [asdict(r) for r in found]}, "\n".join(lines))
+    return 0
+
+
+def cmd_households_show(ctx: CliContext) -> int:
+    from desktop.services import households
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    d = households.detail(ctx.database(), SYSTEM, args.code)
+    r = d.row
+    lines = [f"户编号 {r.code}  户主 {r.head_name}  {d.township}{r.village}{r.group}  {r.size}人",
+             f"户类型 {r.household_kind}  贫困户属性 {r.poverty_type}  联系电话 {r.phone}"]
+    for m in d.members:
+        lines.append(f"  {m.relation:<4} {m.name:<6} {m.sex} {m.age if m.age is not None else '':>3}岁 "
+                     f"{m.id_number} {m.health} {m.labour}{'（已不在册）' if m.left else ''}")
+    for i in d.incomes:
+        if i.net_per_capita is not None:
+            lines.append(f"  {i.year}年 人均纯收入 {i.net_per_capita / 100:.2f} 元")
+    _emit(args, d.as_dict(), "\n".join(lines))
+    return 0
+
+
+def cmd_backup(ctx: CliContext) -> int:
+    from desktop.services.backup import backup_database
+
+    target = backup_database(ctx.database(), ctx.args.file)
+    _emit(ctx.args, {"file": str(target)}, f"已备份到 {target}")
+    return 0
+
+
+def cmd_restore(ctx: CliContext) -> int:
+    from desktop.services.backup import restore_database
+
+    db = ctx.database()
+    safety = restore_database(db, ctx.actor(), ctx.args.file)
+    _emit(ctx.args, {"restored_from": str(ctx.args.file), "safety_backup": str(safety)},
+          f"已从 {ctx.args.file} 恢复；恢复前的数据已备份到 {safety}")
+    return 0
+
+
+def cmd_check(ctx: CliContext) -> int:
+    from desktop.services.backup import check_database
+
+    report = check_database(ctx.database())
+    text = "检查通过：数据库完好，审计日志完整。" if report.ok else "检查未通过：\n" + "\n".join(report.problems)
+    _emit(ctx.args, report.as_dict(), text)
+    return 0 if report.ok else 4
+
+
+def cmd_users_add(ctx: CliContext) -> int:
+    from desktop.services import users
+
+    args = ctx.args
+    password = args.new_password or os.environ.get("DESKTOP_NEW_PASSWORD")
+    if not password:
+        raise InputRejected("请用 --new-password 给出新用户的密码")
+    info = users.create_user(ctx.database(), ctx.actor(), args.username, password, args.role,
+                             villages=args.village or [])
+    _emit(args, {"username": info.username, "role": info.role, "villages": info.villages},
+          f"已创建用户 {info.username}（{users.ROLE_NAMES[info.role]}）")
+    return 0
+
+
+def cmd_users_unlock(ctx: CliContext) -> int:
+    from desktop.services import users
+
+    users.unlock(ctx.database(), ctx.actor(), ctx.args.username)
+    _emit(ctx.args, {"username": ctx.args.username}, f"已解锁 {ctx.args.username}")
+    return 0
+
+
+def cmd_users_list(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from desktop.services import users
+
+    found = users.list_users(ctx.database())
+    lines = [f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'已锁定' if u.locked else ''}" for u in found]
+    _emit(ctx.args, {"users": [asdict(u) for u in found]}, "\n".join(lines))
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件路径或 postgresql+psycopg:// URL")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个JSON对象")
+    common.add_argument("--user", default=argparse.SUPPRESS, help="以该用户身份执行写入命令")
+
+    parser = argparse.ArgumentParser(prog="python -m desktop", description="乡镇扶贫工作台", parents=[common])
+    sub = parser.add_subparsers(dest="command")
+
+    def add(name: str, func: Callable[[CliContext], int], parent=sub, **kw) -> argparse.ArgumentParser:  # noqa: ANN001
+        p = parent.add_parser(name, parents=[common], **kw)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("init", cmd_init, help="创建或升级数据库")
+    p.add_argument("--demo", type=int, default=0, metavar="N", help="添加N户演示数据")
+    p.add_argument("--admin", help="创建管理员账号")
+    p.add_argument("--password", help="管理员密码")
+
+    for verb, func, helptext in (("import", cmd_import_roster, "导入花名册"), ("export", cmd_export_roster, "导出花名册"),
+                                 ("compare", cmd_compare_roster, "比对花名册与数据库（户表机一致）")):
+        group = sub.add_parser(verb, help=helptext, parents=[common]).add_subparsers(dest="what", required=True)
+        p = add("roster", func, parent=group, help=helptext)
+        p.add_argument("file", type=Path)
+        if verb == "import":
+            p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        if verb == "export":
+            p.add_argument("--layout", choices=("legacy", "2021"), help="导出格式（默认与上次导入相同）")
+            p.add_argument("--village", help="只导出某个村")
+
+    group = sub.add_parser("households", help="查找农户", parents=[common]).add_subparsers(dest="what", required=True)
+    p = add("list", cmd_households_list, parent=group)
+    p.add_argument("--village")
+    p.add_argument("--search")
+    p.add_argument("--limit", type=int)
+    p = add("show", cmd_households_show, parent=group)
+    p.add_argument("code")
+
+    group = sub.add_parser("users", help="用户管理", parents=[common]).add_subparsers(dest="what", required=True)
+    p = add("add", cmd_users_add, parent=group)
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=("admin", "clerk", "village_clerk", "store_operator", "auditor"))
+    p.add_argument("--new-password")
+    p.add_argument("--village", action="append", help="村文书负责的村（可重复）")
+    p = add("unlock", cmd_users_unlock, parent=group)
+    p.add_argument("username")
+    add("list", cmd_users_list, parent=group)
+
+    p = add("backup", cmd_backup, help="备份数据库到一个文件")
+    p.add_argument("file", type=Path)
+    p = add("restore", cmd_restore, help="从备份文件恢复")
+    p.add_argument("file", type=Path)
+    add("check", cmd_check, help="检查数据库、审计日志和各项余额")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name, default in (("db", None), ("json", False), ("user", None)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if args.command is None:
+        from desktop.ui.app import run_app
+
+        return run_app(args.db)
+    ctx = CliContext(args)
+    try:
+        return args.func(ctx)
+    except RowsRejected as exc:
+        data = {"error": exc.message, "errors": [e.as_dict() for e in exc.errors], "errors_file": exc.errors_file}
+        text = exc.message + "\n" + _print_rows(exc.errors)
+        if exc.errors_file:
+            text += f"\n错误清单已保存到：{exc.errors_file}"
+        _report(args, data, text)
+        return exc.exit_code
+    except ServiceError as exc:
+        _report(args, {"error": exc.message}, exc.message)
+        return exc.exit_code
+    except Exception as exc:  # an unexpected bug: exit 1 with a message, never a half-written database
+        from desktop.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            _report(args, {"error": str(exc)}, str(exc))
+            return 3
+        _report(args, {"error": f"意外错误：{exc!r}"}, f"意外错误：{exc!r}")
+        if os.environ.get("DESKTOP_DEBUG"):
+            raise
+        return 1
+
+
+def _report(args: argparse.Namespace, data: dict, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, default=str))
+    else:
+        print(text, file=sys.stderr)
+
+

@@ -1,0 +1,11 @@
+"""SQLAlchemy models. No Qt here."""
+
+from desktop.models.base import Base
+from desktop.models.geography import Township, Village
+from desktop.models.households import Household, IncomeYear, Member
+from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
+
+__all__ = [
+    "Base", "Township", "Village", "Household", "Member", "IncomeYear",
+    "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
+]

@@ -1,0 +1,82 @@
+"""Households (户), members (家庭成员) and income by year, as the national roster describes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desktop.models.base import Base, UTCDateTime, utcnow
+from desktop.models.geography import Village
+
+
+class Household(Base):
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # 户编号
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    group_name: Mapped[str] = mapped_column(String(64), default="")  # 自然村(组)
+    head_name: Mapped[str] = mapped_column(String(64), default="", index=True)
+    head_id_number: Mapped[str] = mapped_column(String(18), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)  # members on the roster
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    poverty_type: Mapped[str] = mapped_column(String(32), default="")
+    household_kind: Mapped[str] = mapped_column(String(32), default="")
+    main_cause: Mapped[str] = mapped_column(String(32), default="")
+    # Every other roster value, keyed by roster field key, so an export gives back what came in.
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Lower-case haystack of code, names, pinyin and ID numbers for filter-as-you-type.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    village: Mapped[Village] = relationship()
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", order_by="Member.position", cascade="all, delete-orphan"
+    )
+    incomes: Mapped[list[IncomeYear]] = relationship(
+        back_populates="household", order_by="IncomeYear.year", cascade="all, delete-orphan"
+    )
+
+
+class Member(Base):
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order on the roster
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # 人编号
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    relation: Mapped[str] = mapped_column(String(16), default="")
+    sex: Mapped[str] = mapped_column(String(4), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # Set when a member no longer appears on the roster; kept for the archive and the ledgers.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    household: Mapped[Household] = relationship(back_populates="members")
+
+
+class IncomeYear(Base):
+    """Household income of one year, in fen. Components may be unknown (the roster gives only the total)."""
+
+    __tablename__ = "income_year"
+    __table_args__ = (UniqueConstraint("household_id", "year", name="uq_income_year_household_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    wage: Mapped[int | None] = mapped_column(BigInteger)  # 工资性收入
+    production: Mapped[int | None] = mapped_column(BigInteger)  # 生产经营性收入
+    property_income: Mapped[int | None] = mapped_column(BigInteger)  # 财产性收入
+    transfer: Mapped[int | None] = mapped_column(BigInteger)  # 转移性收入
+    production_cost: Mapped[int | None] = mapped_column(BigInteger)  # 生产经营性支出
+    net_per_capita: Mapped[int | None] = mapped_column(BigInteger)  # 年人均纯收入
+    source: Mapped[str] = mapped_column(String(32), default="roster")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    household: Mapped[Household] = relationship(back_populates="incomes")

@@ -1,0 +1,1 @@
+"""PDF, Excel and chart output. No Qt here."""

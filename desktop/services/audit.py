@@ -1,0 +1,105 @@
+"""The audit log: every change, hash-chained so an edited, inserted or removed entry shows in `check`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import AuditEntry, AuditHead
+from desktop.models.base import utcnow
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def compute_digest(prev: str, at: datetime, username: str, action: str, entity: str, entity_key: str,
+                   before: Any, after: Any) -> str:
+    stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    payload = _canonical([prev, stamp, username, action, entity, entity_key, before, after])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _head(session: Session) -> AuditHead:
+    # FOR UPDATE serialises chain writers on PostgreSQL; SQLite writers already hold the write lock.
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, count=0, digest=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(session: Session, username: str, action: str, *, entity: str = "", key: str = "",
+           before: Any = None, after: Any = None) -> AuditEntry:
+    """Append one entry in the caller's transaction."""
+    head = _head(session)
+    at = utcnow()
+    # Round-trip through JSON so what we hash is exactly what the database gives back.
+    before = json.loads(_canonical(before)) if before is not None else None
+    after = json.loads(_canonical(after)) if after is not None else None
+    digest = compute_digest(head.digest, at, username, action, entity, key, before, after)
+    entry = AuditEntry(at=at, username=username, action=action, entity=entity, entity_key=key,
+                       before=before, after=after, prev_digest=head.digest, digest=digest)
+    session.add(entry)
+    head.count += 1
+    head.digest = digest
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session) -> ChainReport:
+    problems: list[str] = []
+    prev = GENESIS
+    count = 0
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+    for entry in rows:
+        count += 1
+        if entry.prev_digest != prev:
+            problems.append(f"审计日志第{entry.id}条：与上一条不衔接（有记录被删除或插入）")
+        expected = compute_digest(entry.prev_digest, entry.at, entry.username, entry.action, entry.entity,
+                                  entry.entity_key, entry.before, entry.after)
+        if expected != entry.digest:
+            problems.append(f"审计日志第{entry.id}条：内容被修改（{entry.action} {entry.entity_key}）")
+        prev = entry.digest
+        if len(problems) > 20:
+            break
+    head = session.get(AuditHead, 1)
+    head_count, head_digest = (head.count, head.digest) if head else (0, GENESIS)
+    if head_count != count or head_digest != prev:
+        problems.append(f"审计日志条数或末条校验值不符（应有{head_count}条，实有{count}条）：最新的记录可能被删除")
+    return ChainReport(count, problems)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    username: str
+    action: str
+    entity: str
+    entity_key: str
+    before: Any
+    after: Any
+
+
+def recent(session: Session, limit: int = 200) -> list[AuditRow]:
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
+    return [AuditRow(r.id, r.at, r.username, r.action, r.entity, r.entity_key, r.before, r.after) for r in rows]

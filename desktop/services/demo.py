@@ -1,0 +1,133 @@
+"""Synthetic households for `init --demo N`: fake people with valid ID numbers, written like an import."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from desktop.db import Database
+from desktop.models import Household, Setting
+from desktop.services import audit, idnumber
+from desktop.services.progress import NO_PROGRESS, Progress
+from desktop.services.roster_fields import LEGACY_LAYOUT
+from desktop.services.roster_parse import HouseholdRecord, MemberRecord
+from desktop.services.roster_store import ensure_places, insert_households, place_of
+from desktop.services.users import Actor
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+GIVEN = "建国明华英秀兰芳玉梅红军伟强磊洋勇艳杰娟涛超平刚桂花德福海军志春燕霞丽敏静凤金山宝顺喜荣堃喆昱晗"
+VILLAGES = ("孙桥村", "王楼村", "张集村", "李庄村", "周堂村", "赵寨村", "吴屯村", "高庙村", "后营村", "杨湖村")
+PLACE = {"province": "河南省", "city": "商丘市", "county": "柘城县", "township": "柳河镇"}
+REGION = "411424"
+CAUSES = ("因病", "因残", "因学", "缺技术", "缺资金", "缺劳力", "缺土地", "自身发展动力不足")
+KINDS = ("脱贫户", "脱贫户", "脱贫户", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+WORK = ("", "", "乡(镇)内务工", "县外省内务工", "省外务工")
+
+
+class _People:
+    def __init__(self, rng: random.Random, today: date) -> None:
+        self.rng, self.today, self.used = rng, today, set()
+
+    def name(self, surname: str | None = None) -> str:
+        r = self.rng
+        given = r.choice(GIVEN) + (r.choice(GIVEN) if r.random() < 0.7 else "")
+        return (surname or r.choice(SURNAMES)) + given
+
+    def id_for(self, age: int, sex: str) -> str:
+        r = self.rng
+        while True:
+            born = self.today - timedelta(days=365 * age + r.randint(0, 364))
+            seq = r.randint(0, 499) * 2 + (1 if sex == "男" else 0)
+            number = idnumber.make(REGION, born, seq)
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+
+def _member(p: _People, code: str, relation: str, age: int, sex: str, surname: str | None) -> dict:
+    r = p.rng
+    id_number = p.id_for(age, sex)
+    working = 18 <= age <= 60
+    schooling = ""
+    education = r.choice(("小学", "初中", "初中", "高中", "文盲或半文盲")) if age >= 18 else ""
+    if 3 <= age < 6:
+        schooling = "学龄前儿童"
+    elif 6 <= age < 12:
+        schooling = "小学"
+    elif 12 <= age < 15:
+        schooling = ("七年级", "八年级", "九年级")[age - 12]
+    elif 15 <= age < 18:
+        education = "初中"
+    elif age < 3:
+        schooling = "学龄前儿童"
+    work = r.choice(WORK) if working else ""
+    values = {
+        "member_code": code, "name": p.name(surname), "id_number": id_number, "relation": relation, "sex": sex,
+        "ethnicity": "汉族", "education": education or None, "schooling": schooling or None,
+        "health": r.choice(("健康", "健康", "健康", "长期慢性病", "患有大病", "残疾")),
+        "labour": (r.choice(("普通劳动力", "技能劳动力")) if working else "无劳动力"),
+        "work_place": work or None, "work_months": r.randint(3, 12) if work else 0,
+        "medical_insurance": "是", "serious_illness_insurance": "是",
+        "pension_insurance": "是" if age >= 16 else "否", "dibao": r.choice(("是", "否", "否")),
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def make_households(n: int, seed: int = 20261125, today: date | None = None,
+                    villages: tuple[str, ...] = VILLAGES, start: int = 0) -> list[HouseholdRecord]:
+    rng = random.Random(seed)
+    people = _People(rng, today or date.today())
+    records = []
+    for i in range(start, start + n):
+        v_index = i % len(villages)
+        code = f"{REGION}104{v_index + 201:03d}{i + 1:05d}"
+        surname = rng.choice(SURNAMES)
+        head_age = rng.randint(28, 80)
+        head_sex = "男" if rng.random() < 0.8 else "女"
+        plan = [("户主", head_age, head_sex, surname)]
+        if rng.random() < 0.8:
+            plan.append(("配偶", max(20, head_age + rng.randint(-5, 3)), "女" if head_sex == "男" else "男", None))
+        for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+            kid_age = max(0, head_age - rng.randint(22, 32))
+            sex = rng.choice("男女")
+            plan.append(("之子" if sex == "男" else "之女", kid_age, sex, surname if sex == "男" else None))
+        if head_age < 50 and rng.random() < 0.3:
+            plan.append(("之母", head_age + rng.randint(22, 30), "女", None))
+        members = [MemberRecord(0, _member(people, f"{code}{k + 1:02d}", rel, age, sex, sn))
+                   for k, (rel, age, sex, sn) in enumerate(plan)]
+        values = {**PLACE, "village": villages[v_index], "group": f"{rng.randint(1, 8)}组",
+                  "household_code": code, "declared_size": len(members),
+                  "poverty_type": rng.choice(("一般贫困户", "一般贫困户", "低保贫困户", "特困供养贫困户")),
+                  "standard": "国家标准", "main_cause": rng.choice(CAUSES),
+                  "exit_year": rng.choice((2016, 2017, 2018, 2019, 2020)),
+                  "household_kind": rng.choice(KINDS), "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                  "bank_name": rng.choice(("农村信用社", "农业银行", "邮政储蓄银行")),
+                  "bank_account": f"62{rng.randrange(10**17):017d}", "income": rng.randint(3500, 16000) * 100,
+                  "land_area": f"{rng.randint(1, 80) / 10:g}", "housing_safe": "是", "water_safe": "是",
+                  "helper": people.name(), "helper_phone": f"13{rng.randrange(10**9):09d}"}
+        records.append(HouseholdRecord(code, values, members))
+    return records
+
+
+def add_demo_households(db: Database, actor: Actor, n: int, *, seed: int = 20261125,
+                        progress: Progress = NO_PROGRESS) -> int:
+    year = date.today().year
+    keys = frozenset(LEGACY_LAYOUT)
+    with db.write() as s:
+        start = s.scalar(select(func.count()).select_from(Household)) or 0
+        records = make_households(n, seed + start, start=start)
+        village_ids = ensure_places(s, [place_of(r.values) for r in records])
+        done = 0
+
+        def advance(k: int) -> None:
+            nonlocal done
+            done += k
+            progress.step(done, n, "正在生成演示数据")
+
+        insert_households(s, records, village_ids, year, keys, on_chunk=advance)
+        s.merge(Setting(key="roster.layout", value="legacy"))
+        s.merge(Setting(key="roster.year", value=year))
+        audit.record(s, actor.username, "demo.create", entity="database", after={"households": n, "seed": seed})
+    return n

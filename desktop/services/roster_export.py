@@ -1,0 +1,67 @@
+"""Exporting households in a national roster layout; importing the export again changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from desktop.db import Database
+from desktop.models import Household, IncomeYear, Setting, Village
+from desktop.services.errors import InputRejected
+from desktop.services.roster_fields import BY_KEY, LAYOUTS, label_for
+from desktop.services.roster_store import load_snapshots
+from desktop.services.users import Actor
+
+
+def _cell(key: str, value):  # noqa: ANN001, ANN202
+    if value is None:
+        return None
+    kind = BY_KEY[key].kind
+    if kind == "money":
+        return float(Decimal(value) / 100)
+    if kind == "decimal":
+        return float(Decimal(value))
+    return value
+
+
+def export_roster(db: Database, actor: Actor, path: str | Path, *, layout: str | None = None,
+                  village: str | None = None) -> int:
+    """Write the roster; returns the number of people written."""
+    from desktop.reports.roster_xlsx import write_roster
+
+    path = Path(path)
+    with db.read() as s:
+        layout = layout or s.scalar(select(Setting.value).where(Setting.key == "roster.layout")) or "legacy"
+        if layout not in LAYOUTS:
+            raise InputRejected(f"未知的格式“{layout}”，可选：{'、'.join(LAYOUTS)}")
+        year = s.scalar(select(Setting.value).where(Setting.key == "roster.year")) or s.scalar(
+            select(func.max(IncomeYear.year))) or date.today().year
+        query = select(Household.code).join(Village).order_by(Household.code)
+        if village:
+            query = query.where(Village.name == village)
+        if actor.village_ids is not None:
+            query = query.where(Household.village_id.in_(actor.village_ids))
+        codes = None if village is None and actor.village_ids is None else list(s.scalars(query))
+        if village and not codes:
+            raise InputRejected(f"村“{village}”没有农户")
+        snaps = load_snapshots(s, codes, int(year))
+    keys = LAYOUTS[layout]
+    headers = ([] if layout == "2021" else ["序号"]) + [label_for(k, layout) for k in keys]
+    offset = 0 if layout == "2021" else 1
+    text_columns = {i + offset for i, k in enumerate(keys) if BY_KEY[k].kind in ("code", "id", "phone")}
+
+    def rows():  # noqa: ANN202
+        n = 0
+        for snap in snaps.values():
+            for mcode in snap.member_order:
+                n += 1
+                merged = {**snap.values, **snap.members[mcode]}
+                merged["household_code"] = snap.code
+                cells = [_cell(k, merged.get(k)) for k in keys]
+                yield cells if layout == "2021" else [n, *cells]
+
+    title = f"建档立卡贫困人口明细表（导出时间：{date.today().isoformat()}，收入年度：{year}）"
+    return write_roster(path, title, headers, text_columns, rows())

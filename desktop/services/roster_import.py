@@ -1,0 +1,256 @@
+"""Importing the national roster: all or nothing, every bad cell reported as 第N行 列名：原因."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import Household, IncomeYear, Member, Setting
+from desktop.models.base import utcnow
+from desktop.services import audit
+from desktop.services.errors import RowError, RowsRejected
+from desktop.services.progress import NO_PROGRESS, Progress
+from desktop.services.roster_fields import BY_KEY, LAYOUT_NAMES
+from desktop.services.roster_parse import HouseholdRecord, ParsedRoster, parse_roster
+from desktop.services.roster_read import read_roster
+from desktop.services.roster_store import (
+    HOUSEHOLD_COLUMNS,
+    MEMBER_COLUMNS,
+    PLACE_KEYS,
+    Snapshot,
+    chunks,
+    diff_household,
+    ensure_places,
+    household_row,
+    insert_households,
+    load_snapshots,
+    member_row,
+    place_of,
+)
+from desktop.services.users import Actor
+
+
+@dataclass
+class ImportResult:
+    file: str
+    layout: str
+    households: int
+    members: int
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing: int = 0  # in the database, not in the file (kept, only reported)
+    dry_run: bool = False
+    year: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    updated_codes: list[str] = field(default_factory=list)
+    missing_codes: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    errors_file: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "layout": self.layout, "households": self.households, "members": self.members,
+                "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "missing": self.missing,
+                "dry_run": self.dry_run, "year": self.year, "ignored_columns": self.ignored_columns,
+                "errors": [e.as_dict() for e in self.errors], "errors_file": self.errors_file}
+
+
+def parse_file(path: str | Path, progress: Progress = NO_PROGRESS, today: date | None = None) -> ParsedRoster:
+    progress.step(0, 100, "正在读取文件")
+    raw = read_roster(path)
+    return parse_roster(raw, today=today, progress=progress)
+
+
+def _conflicts_with_database(session: Session, parsed: ParsedRoster) -> list[RowError]:
+    """ID numbers and member codes already held by households that this file does not contain."""
+    file_codes = set(parsed.households)
+    by_id: dict[str, tuple[int, str]] = {}
+    by_code: dict[str, tuple[int, str]] = {}
+    for record in parsed.households.values():
+        for m in record.members:
+            if m.values.get("id_number"):
+                by_id[m.values["id_number"]] = (m.row, record.code)
+            if m.values.get("member_code"):
+                by_code[m.values["member_code"]] = (m.row, record.code)
+    errors = []
+    q = select(Member.id_number, Member.code, Member.name, Household.code).join(Household)
+    for part in chunks(list(by_id)):
+        for idn, _mcode, name, hcode in session.execute(q.where(Member.id_number.in_(part))):
+            if hcode not in file_codes:
+                row, fcode = by_id[idn]
+                errors.append(RowError(row, BY_KEY["id_number"].label,
+                                       f"已登记为户{hcode}的成员（{name}），同一人不能属于两户", "duplicate", fcode))
+    for part in chunks(list(by_code)):
+        for _idn, mcode, name, hcode in session.execute(q.where(Member.code.in_(part))):
+            if hcode not in file_codes:
+                row, fcode = by_code[mcode]
+                errors.append(RowError(row, BY_KEY["member_code"].label,
+                                       f"人编号已属于户{hcode}的成员（{name}）", "duplicate", fcode))
+    return errors
+
+
+def import_roster(db: Database, actor: Actor, path: str | Path, *, dry_run: bool = False,
+                  progress: Progress = NO_PROGRESS, today: date | None = None,
+                  write_errors_file: bool = True) -> ImportResult:
+    """Import or update households from a roster export. Raises RowsRejected (nothing written) on any error."""
+    actor.require("roster.import", "导入花名册")
+    path = Path(path)
+    parsed = parse_file(path, progress, today)
+    result = ImportResult(str(path), LAYOUT_NAMES[parsed.layout], len(parsed.households), parsed.people,
+                          dry_run=dry_run, year=parsed.year, ignored_columns=list(parsed.ignored))
+    errors = list(parsed.errors)
+    with db.write() as session:
+        errors += _conflicts_with_database(session, parsed)
+        if errors:
+            _reject(result, errors, path, write_errors_file)
+        progress.step(0, 100, "正在与数据库比对")
+        snaps = load_snapshots(session, list(parsed.households), parsed.year)
+        added, changed = [], []
+        for code, record in parsed.households.items():
+            snap = snaps.get(code)
+            if snap is None:
+                added.append(record)
+            elif diff_household(record, snap, parsed.keys):
+                changed.append((record, snap))
+            else:
+                result.unchanged += 1
+        result.added, result.updated = len(added), len(changed)
+        result.updated_codes = [r.code for r, _ in changed]
+        all_codes = set(session.scalars(select(Household.code)))
+        result.missing_codes = sorted(all_codes - set(parsed.households))
+        result.missing = len(result.missing_codes)
+        if dry_run:
+            session.rollback()
+            return result
+        _write(session, actor, parsed, added, changed, progress)
+        audit.record(session, actor.username, "roster.import", entity="roster", key=path.name,
+                     after={"sha256": _sha256(path), "layout": parsed.layout, "year": parsed.year,
+                            "added": [r.code for r in added], "updated": result.updated_codes,
+                            "unchanged": result.unchanged, "missing": result.missing})
+        session.merge(Setting(key="roster.layout", value=parsed.layout))
+        session.merge(Setting(key="roster.year", value=parsed.year))
+        progress.step(100, 100, "正在保存")
+    return result
+
+
+def _reject(result: ImportResult, errors: list[RowError], path: Path, write_errors_file: bool) -> None:
+    errors.sort(key=lambda e: (e.row, e.column))
+    result.errors = errors
+    errors_file = ""
+    if write_errors_file:
+        from desktop.reports.roster_xlsx import write_errors_workbook
+
+        errors_file = str(write_errors_workbook(path, errors))
+    raise RowsRejected(errors, errors_file=errors_file)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write(session: Session, actor: Actor, parsed: ParsedRoster, added: list[HouseholdRecord],
+           changed: list[tuple[HouseholdRecord, Snapshot]], progress: Progress) -> None:
+    places = [place_of(r.values) for r in parsed.households.values()]
+    village_ids = ensure_places(session, places)
+    total = max(1, len(added) + len(changed))
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        progress.step(done, total, "正在写入数据库")
+
+    insert_households(session, added, village_ids, parsed.year, parsed.keys, on_chunk=advance)
+    if changed:
+        _update(session, actor, parsed, changed, village_ids, advance)
+
+
+def _update(session: Session, actor: Actor, parsed: ParsedRoster, changed: list[tuple[HouseholdRecord, Snapshot]],
+            village_ids: dict[tuple, int], advance) -> None:  # noqa: ANN001
+    """Update changed households through the ORM; a member missing from the file is marked as left."""
+    ids = [snap.id for _, snap in changed]
+    households = {}
+    members_by_code: dict[str, Member] = {}
+    members_by_id: dict[str, Member] = {}
+    for part in chunks(ids):
+        for h in session.scalars(select(Household).where(Household.id.in_(part))):
+            households[h.id] = h
+        for m in session.scalars(select(Member).where(Member.household_id.in_(part))):
+            members_by_code[m.code] = m
+            if m.id_number:
+                members_by_id[m.id_number] = m
+    keys = parsed.keys
+    now = utcnow()
+    # Free ID numbers first, so a number moving between two members never collides mid-flush.
+    for record, _snap in changed:
+        for mr in record.members:
+            code, idn = mr.values.get("member_code"), mr.values.get("id_number")
+            target = members_by_code.get(code) or members_by_id.get(idn or "")
+            holder = members_by_id.get(idn or "")
+            if holder is not None and holder is not target:
+                holder.id_number = None
+    session.flush()
+    for record, snap in changed:
+        h = households[snap.id]
+        differences = diff_household(record, snap, keys)
+        row = household_row(record, village_ids[place_of(record.values)])
+        h.village_id = row["village_id"]
+        for key, column in HOUSEHOLD_COLUMNS.items():
+            if key in keys:
+                setattr(h, column, row[column])
+        attrs = dict(h.attrs or {})
+        for key in keys:
+            f = BY_KEY[key]
+            if f.level == "H" and key not in HOUSEHOLD_COLUMNS and key not in PLACE_KEYS and key not in (
+                    "household_code", "income"):
+                if key in record.values:
+                    attrs[key] = record.values[key]
+                else:
+                    attrs.pop(key, None)
+        h.attrs = attrs
+        h.head_name, h.head_id_number = row["head_name"], row["head_id_number"]
+        h.size, h.search_text, h.updated_at = row["size"], row["search_text"], now
+        seen = set()
+        for pos, mr in enumerate(record.members):
+            values = member_row(mr, pos)
+            m = members_by_code.get(values["code"]) or members_by_id.get(values["id_number"] or "")
+            if m is None:
+                m = Member(household_id=h.id, attrs={})
+                session.add(m)
+            m.household_id = h.id
+            m.position, m.left_at = pos, None
+            for key, column in MEMBER_COLUMNS.items():
+                if key in keys:
+                    setattr(m, column, values[column])
+            if "birth_date" in keys or "id_number" in keys:
+                m.birth_date = values["birth_date"]
+            m_attrs = dict(m.attrs or {})
+            for key in keys:
+                if BY_KEY[key].level == "M" and key not in MEMBER_COLUMNS and key != "birth_date":
+                    if key in mr.values:
+                        m_attrs[key] = mr.values[key]
+                    else:
+                        m_attrs.pop(key, None)
+            m.attrs = m_attrs
+            seen.add(m)
+        for m in list(members_by_code.values()):
+            if m.household_id == h.id and m not in seen and m.left_at is None:
+                m.left_at = now
+        if "income" in keys:
+            income = session.scalar(select(IncomeYear).where(IncomeYear.household_id == h.id,
+                                                             IncomeYear.year == parsed.year))
+            if income is None:
+                income = IncomeYear(household_id=h.id, year=parsed.year, source="roster", note="")
+                session.add(income)
+            income.net_per_capita = record.values.get("income")
+        audit.record(session, actor.username, "household.update", entity="household", key=h.code,
+                     before={f"{m}:{k}" if m else k: old for m, k, _new, old in differences},
+                     after={f"{m}:{k}" if m else k: new for m, k, new, _old in differences})
+        advance(1)

@@ -1,0 +1,173 @@
+"""Operators: roles, password hashing (scrypt), login with lock-out, permissions."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from desktop.db import Database
+from desktop.models import ROLES, User, UserVillage, Village
+from desktop.models.base import utcnow
+from desktop.services import audit
+from desktop.services.errors import InputRejected, PermissionDenied, Refused
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 30
+ROLE_NAMES = {"admin": "管理员", "clerk": "扶贫办干部", "village_clerk": "村文书", "store_operator": "超市操作员",
+              "auditor": "审计（只读）"}
+
+# What each role may do. Village clerks are further limited to their villages.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({"roster.import", "household.edit", "users.manage", "backup", "restore", "settings"}),
+    "clerk": frozenset({"roster.import", "household.edit", "backup"}),
+    "village_clerk": frozenset({"household.edit"}),
+    "store_operator": frozenset(),
+    "auditor": frozenset(),
+}
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                            dklen=32)
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. `village_ids` is None for users who see every village."""
+
+    username: str
+    role: str
+    display_name: str = ""
+    village_ids: frozenset[int] | None = None
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+    def require(self, permission: str, what: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(f"用户“{self.username}”（{ROLE_NAMES.get(self.role, self.role)}）无权{what}。")
+
+
+SYSTEM = Actor("system", "admin", "系统")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    locked: bool
+    villages: list[str]
+
+
+def count_users(db: Database) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(User)) or 0
+
+
+def create_user(db: Database, actor: Actor, username: str, password: str, role: str, *,
+                display_name: str = "", villages: list[str] | None = None) -> UserInfo:
+    username = username.strip()
+    if role not in ROLES:
+        raise InputRejected(f"角色“{role}”不存在，可选：{'、'.join(ROLES)}")
+    if not username:
+        raise InputRejected("用户名不能为空")
+    if len(password) < 6:
+        raise InputRejected("密码至少6位")
+    with db.write() as s:
+        first_user = (s.scalar(select(func.count()).select_from(User)) or 0) == 0
+        if not first_user:
+            actor.require("users.manage", "管理用户")
+        elif role != "admin":
+            raise Refused("第一个用户必须是管理员（admin）")
+        if s.scalar(select(User).where(User.username == username)):
+            raise Refused(f"用户“{username}”已存在")
+        user = User(username=username, display_name=display_name or username, role=role,
+                    password_hash=hash_password(password))
+        s.add(user)
+        s.flush()
+        names = []
+        for name in villages or []:
+            village = s.scalar(select(Village).where(Village.name == name))
+            if village is None:
+                raise InputRejected(f"村“{name}”不存在")
+            s.add(UserVillage(user_id=user.id, village_id=village.id))
+            names.append(name)
+        audit.record(s, actor.username if not first_user else username, "user.create", entity="user",
+                     key=username, after={"role": role, "villages": names})
+        return UserInfo(username, user.display_name, role, True, False, names)
+
+
+def authenticate(db: Database, username: str, password: str) -> Actor:
+    """Check a password. Five failures lock the account for 30 minutes; every outcome is committed."""
+    with db.write() as s:
+        user = s.scalar(select(User).where(User.username == username.strip()))
+        if user is None or not user.active:
+            raise PermissionDenied("用户名或密码错误。")
+        now = utcnow()
+        if user.locked_until and user.locked_until > now:
+            minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+            raise PermissionDenied(f"账号“{username}”因连续输错密码已锁定，请{minutes}分钟后再试或请管理员解锁。")
+        if not verify_password(password, user.password_hash):
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                audit.record(s, username, "user.locked", entity="user", key=username)
+                message = f"密码连续错误{MAX_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟。"
+            else:
+                message = f"用户名或密码错误（还可再试{MAX_FAILURES - user.failed_logins}次）。"
+            failure = PermissionDenied(message)
+        else:
+            user.failed_logins = 0
+            user.locked_until = None
+            villages = None
+            if user.role == "village_clerk":
+                villages = frozenset(s.scalars(select(UserVillage.village_id).where(UserVillage.user_id == user.id)))
+            return Actor(user.username, user.role, user.display_name, villages)
+    raise failure
+
+
+def unlock(db: Database, actor: Actor, username: str) -> None:
+    actor.require("users.manage", "解锁用户")
+    with db.write() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputRejected(f"用户“{username}”不存在")
+        user.locked_until = None
+        user.failed_logins = 0
+        audit.record(s, actor.username, "user.unlock", entity="user", key=username)
+
+
+def list_users(db: Database) -> list[UserInfo]:
+    now = utcnow()
+    with db.read() as s:
+        out = []
+        for user in s.scalars(select(User).order_by(User.username)):
+            names = list(s.scalars(select(Village.name).join(UserVillage, UserVillage.village_id == Village.id)
+                                   .where(UserVillage.user_id == user.id)))
+            out.append(UserInfo(user.username, user.display_name, user.role, user.active,
+                                bool(user.locked_until and user.locked_until > now), names))
+        return out

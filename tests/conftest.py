@@ -1,0 +1,114 @@
+"""Fixtures: a real, migrated database per test (SQLite file or PostgreSQL), copied from a template."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from desktop.db import Database  # noqa: E402
+from desktop.services.users import SYSTEM, Actor, create_user  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+ADMIN = Actor("admin", "admin", "管理员")
+ADMIN_PASSWORD = "admin-pass"
+_counter = itertools.count()
+
+
+def _backend() -> str:
+    return os.environ.get("DESKTOP_TEST_DATABASE", "sqlite")
+
+
+def pytest_report_header(config):  # noqa: ANN001, ANN201
+    return f"database: {_backend()}"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("DESKTOP_DATA_DIR", str(tmp_path / "appdata"))
+    for name in ("DESKTOP_DB", "DESKTOP_USER", "DESKTOP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _prepare(db: Database) -> None:
+    db.upgrade()
+    create_user(db, SYSTEM, ADMIN.username, ADMIN_PASSWORD, "admin", display_name="管理员")
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory):  # noqa: ANN001, ANN202
+    backend = _backend()
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        db = Database(path)
+        _prepare(db)
+        db.dispose()
+        yield ("sqlite", path)
+        return
+    admin = create_engine(backend, isolation_level="AUTOCOMMIT")
+    name = f"desktop_template_{os.getpid()}"
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(_pg_url(backend, name))
+    _prepare(db)
+    db.dispose()
+    yield ("postgresql", (admin, name))
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _pg_url(base: str, name: str) -> str:
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def db_url(_template, tmp_path) -> str:  # noqa: ANN001
+    """URL (or path) of a fresh database holding the schema and one admin user."""
+    kind, source = _template
+    if kind == "sqlite":
+        path = tmp_path / "workbench.sqlite3"
+        shutil.copyfile(source, path)
+        yield str(path)
+        return
+    admin, template = source
+    name = f"desktop_t{os.getpid()}_{next(_counter)}"
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield _pg_url(os.environ["DESKTOP_TEST_DATABASE"], name)
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def db(db_url) -> Database:  # noqa: ANN001
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return ADMIN
+
+
+@pytest.fixture
+def sample(tmp_path):  # noqa: ANN001, ANN201
+    """Copy of a sample roster in a writable folder (errors files are written beside it)."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / "in" / name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copyfile(DATA / name, target)
+        return target
+
+    return copy
+
+
