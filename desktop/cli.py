@@ -30,7 +30,7 @@ class CliContext:
         from desktop.db import Database
 
         if self._db is None:
-            db = Database(self.target)
+            db = self._db = Database(self.target)  # registered first, so close() disposes it on errors too
             if not create and not db.exists():
                 raise InputRejected(f"数据库不存在：{db.display_name}（请先运行 init）")
             if not create and (db.is_empty() or db.current_revision() is None):
@@ -39,8 +39,12 @@ class CliContext:
                 db.upgrade()
             elif db.needs_upgrade():
                 db.upgrade()  # backs the database up first; refuses a newer one
-            self._db = db
         return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None
 
     def actor(self):  # noqa: ANN201
         """The user a writing command acts as: --user/DESKTOP_USER, password from DESKTOP_PASSWORD or a prompt."""
@@ -328,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("DESKTOP_DEBUG"):
             raise
         return 1
+    finally:
+        ctx.close()
 
 
 def _report(args: argparse.Namespace, data: dict, text: str) -> None:

@@ -12,14 +12,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-
-from alembic import command
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -67,7 +66,10 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
         kwargs: dict = {"echo": echo}
-        if not self.is_sqlite:
+        if self.is_sqlite:
+            # Background tasks use the pool from a worker thread; a connection is only ever held by one.
+            kwargs["connect_args"] = {"check_same_thread": False}
+        else:
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
         self.engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:

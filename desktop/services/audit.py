@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.db import Database
 from desktop.models import AuditEntry, AuditHead
 from desktop.models.base import utcnow
 
@@ -100,6 +101,8 @@ class AuditRow:
     after: Any
 
 
-def recent(session: Session, limit: int = 200) -> list[AuditRow]:
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
-    return [AuditRow(r.id, r.at, r.username, r.action, r.entity, r.entity_key, r.before, r.after) for r in rows]
+def recent(db: Database, limit: int = 200) -> list[AuditRow]:
+    """The newest entries, newest first."""
+    with db.read() as session:
+        rows = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
+        return [AuditRow(r.id, r.at, r.username, r.action, r.entity, r.entity_key, r.before, r.after) for r in rows]

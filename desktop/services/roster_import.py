@@ -172,85 +172,108 @@ def _write(session: Session, actor: Actor, parsed: ParsedRoster, added: list[Hou
         _update(session, actor, parsed, changed, village_ids, advance)
 
 
+HOUSEHOLD_ATTR_EXCLUDED = set(HOUSEHOLD_COLUMNS) | set(PLACE_KEYS) | {"household_code", "income"}
+MEMBER_ATTR_EXCLUDED = set(MEMBER_COLUMNS) | {"birth_date"}
+
+
+def _merged_attrs(old: dict[str, Any] | None, values: dict[str, Any], keys: frozenset[str], level: str,
+                  excluded: set[str]) -> dict[str, Any]:
+    """Fields the file has replace (or, when blank, remove) what was stored; the others stay."""
+    attrs = dict(old or {})
+    for key in keys:
+        if BY_KEY[key].level == level and key not in excluded:
+            if key in values:
+                attrs[key] = values[key]
+            else:
+                attrs.pop(key, None)
+    return attrs
+
+
+class _MemberIndex:
+    """The database members of the changed households, by member code and by ID number."""
+
+    def __init__(self, members: list[Member]) -> None:
+        self.by_code = {m.code: m for m in members}
+        self.by_id = {m.id_number: m for m in members if m.id_number}
+
+    def find(self, code: str | None, id_number: str | None) -> Member | None:
+        return self.by_code.get(code or "") or self.by_id.get(id_number or "")
+
+    def free_moved_ids(self, changed: list[tuple[HouseholdRecord, Snapshot]]) -> None:
+        """Clear an ID number held by another member first, so a number moving between two members never
+        collides with the unique index mid-flush."""
+        for record, _snap in changed:
+            for mr in record.members:
+                idn = mr.values.get("id_number")
+                holder = self.by_id.get(idn or "")
+                if holder is not None and holder is not self.find(mr.values.get("member_code"), idn):
+                    holder.id_number = None
+
+
 def _update(session: Session, actor: Actor, parsed: ParsedRoster, changed: list[tuple[HouseholdRecord, Snapshot]],
             village_ids: dict[tuple, int], advance) -> None:  # noqa: ANN001
     """Update changed households through the ORM; a member missing from the file is marked as left."""
     ids = [snap.id for _, snap in changed]
-    households = {}
-    members_by_code: dict[str, Member] = {}
-    members_by_id: dict[str, Member] = {}
+    households: dict[int, Household] = {}
+    members: list[Member] = []
     for part in chunks(ids):
-        for h in session.scalars(select(Household).where(Household.id.in_(part))):
-            households[h.id] = h
-        for m in session.scalars(select(Member).where(Member.household_id.in_(part))):
-            members_by_code[m.code] = m
-            if m.id_number:
-                members_by_id[m.id_number] = m
-    keys = parsed.keys
-    now = utcnow()
-    # Free ID numbers first, so a number moving between two members never collides mid-flush.
-    for record, _snap in changed:
-        for mr in record.members:
-            code, idn = mr.values.get("member_code"), mr.values.get("id_number")
-            target = members_by_code.get(code) or members_by_id.get(idn or "")
-            holder = members_by_id.get(idn or "")
-            if holder is not None and holder is not target:
-                holder.id_number = None
+        households.update((h.id, h) for h in session.scalars(select(Household).where(Household.id.in_(part))))
+        members.extend(session.scalars(select(Member).where(Member.household_id.in_(part))))
+    index = _MemberIndex(members)
+    index.free_moved_ids(changed)
     session.flush()
+    now = utcnow()
     for record, snap in changed:
         h = households[snap.id]
-        differences = diff_household(record, snap, keys)
-        row = household_row(record, village_ids[place_of(record.values)])
-        h.village_id = row["village_id"]
-        for key, column in HOUSEHOLD_COLUMNS.items():
-            if key in keys:
-                setattr(h, column, row[column])
-        attrs = dict(h.attrs or {})
-        for key in keys:
-            f = BY_KEY[key]
-            if f.level == "H" and key not in HOUSEHOLD_COLUMNS and key not in PLACE_KEYS and key not in (
-                    "household_code", "income"):
-                if key in record.values:
-                    attrs[key] = record.values[key]
-                else:
-                    attrs.pop(key, None)
-        h.attrs = attrs
-        h.head_name, h.head_id_number = row["head_name"], row["head_id_number"]
-        h.size, h.search_text, h.updated_at = row["size"], row["search_text"], now
-        seen = set()
-        for pos, mr in enumerate(record.members):
-            values = member_row(mr, pos)
-            m = members_by_code.get(values["code"]) or members_by_id.get(values["id_number"] or "")
-            if m is None:
-                m = Member(household_id=h.id, attrs={})
-                session.add(m)
-            m.household_id = h.id
-            m.position, m.left_at = pos, None
-            for key, column in MEMBER_COLUMNS.items():
-                if key in keys:
-                    setattr(m, column, values[column])
-            if "birth_date" in keys or "id_number" in keys:
-                m.birth_date = values["birth_date"]
-            m_attrs = dict(m.attrs or {})
-            for key in keys:
-                if BY_KEY[key].level == "M" and key not in MEMBER_COLUMNS and key != "birth_date":
-                    if key in mr.values:
-                        m_attrs[key] = mr.values[key]
-                    else:
-                        m_attrs.pop(key, None)
-            m.attrs = m_attrs
-            seen.add(m)
-        for m in list(members_by_code.values()):
-            if m.household_id == h.id and m not in seen and m.left_at is None:
-                m.left_at = now
-        if "income" in keys:
-            income = session.scalar(select(IncomeYear).where(IncomeYear.household_id == h.id,
-                                                             IncomeYear.year == parsed.year))
-            if income is None:
-                income = IncomeYear(household_id=h.id, year=parsed.year, source="roster", note="")
-                session.add(income)
-            income.net_per_capita = record.values.get("income")
+        differences = diff_household(record, snap, parsed.keys)
+        _apply_household(h, record, village_ids, parsed.keys, now)
+        _apply_members(session, h, record, index, parsed.keys, now)
+        if "income" in parsed.keys:
+            _apply_income(session, h, parsed.year, record.values.get("income"))
         audit.record(session, actor.username, "household.update", entity="household", key=h.code,
                      before={f"{m}:{k}" if m else k: old for m, k, _new, old in differences},
                      after={f"{m}:{k}" if m else k: new for m, k, new, _old in differences})
         advance(1)
+
+
+def _apply_household(h: Household, record: HouseholdRecord, village_ids: dict[tuple, int], keys: frozenset[str],
+                     now) -> None:  # noqa: ANN001
+    row = household_row(record, village_ids[place_of(record.values)])
+    h.village_id = row["village_id"]
+    for key, column in HOUSEHOLD_COLUMNS.items():
+        if key in keys:
+            setattr(h, column, row[column])
+    h.attrs = _merged_attrs(h.attrs, record.values, keys, "H", HOUSEHOLD_ATTR_EXCLUDED)
+    h.head_name, h.head_id_number = row["head_name"], row["head_id_number"]
+    h.size, h.search_text, h.updated_at = row["size"], row["search_text"], now
+
+
+def _apply_members(session: Session, h: Household, record: HouseholdRecord, index: _MemberIndex,
+                   keys: frozenset[str], now) -> None:  # noqa: ANN001
+    seen: set[int] = set()
+    for pos, mr in enumerate(record.members):
+        values = member_row(mr, pos)
+        m = index.find(values["code"], values["id_number"])
+        if m is None:
+            m = Member(household_id=h.id, attrs={})
+            session.add(m)
+            index.by_code[values["code"]] = m
+        m.household_id, m.position, m.left_at = h.id, pos, None
+        for key, column in MEMBER_COLUMNS.items():
+            if key in keys:
+                setattr(m, column, values[column])
+        if "birth_date" in keys or "id_number" in keys:
+            m.birth_date = values["birth_date"]
+        m.attrs = _merged_attrs(m.attrs, mr.values, keys, "M", MEMBER_ATTR_EXCLUDED)
+        seen.add(id(m))
+    for m in index.by_code.values():
+        if m.household_id == h.id and id(m) not in seen and m.left_at is None:
+            m.left_at = now
+
+
+def _apply_income(session: Session, h: Household, year: int, net: int | None) -> None:
+    income = session.scalar(select(IncomeYear).where(IncomeYear.household_id == h.id, IncomeYear.year == year))
+    if income is None:
+        income = IncomeYear(household_id=h.id, year=year, source="roster", note="")
+        session.add(income)
+    income.net_per_capita = net

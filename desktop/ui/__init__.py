@@ -1,0 +1,1 @@
+"""Qt widgets. They call services with the Database and the Actor; they never open a Session."""

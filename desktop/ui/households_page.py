@@ -1,0 +1,185 @@
+"""户档案: the household list with filter-as-you-type, village filter, sortable columns and a detail pane."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import households
+from desktop.services.households import HouseholdDetail
+from desktop.ui.context import UiContext
+from desktop.ui.household_model import HouseholdTableModel
+from desktop.ui.messages import show_error
+from desktop.ui.tasks import run_task
+
+MEMBER_COLUMNS = ("与户主关系", "姓名", "性别", "年龄", "证件号码", "健康状况", "劳动技能", "文化程度/在校")
+
+
+class HouseholdDetailPane(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel("请选择一户")
+        self.title.setObjectName("detailTitle")
+        self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.facts = QLabel("")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.members = QTableWidget(0, len(MEMBER_COLUMNS))
+        self.members.setHorizontalHeaderLabels(MEMBER_COLUMNS)
+        self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.members.verticalHeader().hide()
+        self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.income = QLabel("")
+        self.income.setWordWrap(True)
+        for w in (self.title, self.facts, QLabel("家庭成员"), self.members, QLabel("收入"), self.income):
+            layout.addWidget(w)
+
+    def show_detail(self, d: HouseholdDetail | None) -> None:
+        if d is None:
+            self.title.setText("请选择一户")
+            self.facts.setText("")
+            self.members.setRowCount(0)
+            self.income.setText("")
+            return
+        r = d.row
+        self.title.setText(f"{r.head_name}户（{r.code}）")
+        extra = d.attrs
+        self.facts.setText(
+            f"{d.county} {d.township} {r.village} {r.group}　共{r.size}人\n"
+            f"户类型：{r.household_kind or '—'}　贫困户属性：{r.poverty_type or '—'}　"
+            f"主要致贫原因：{extra.get('main_cause', '') or '—'}\n"
+            f"联系电话：{r.phone or '—'}　帮扶责任人：{extra.get('helper', '—')} {extra.get('helper_phone', '')}")
+        active = [m for m in d.members if not m.left]
+        left = [m for m in d.members if m.left]
+        self.members.setRowCount(len(active) + len(left))
+        for i, m in enumerate(active + left):
+            values = (m.relation + ("（已不在册）" if m.left else ""), m.name, m.sex,
+                      "" if m.age is None else str(m.age), m.id_number, m.health, m.labour,
+                      m.education or m.schooling)
+            for j, v in enumerate(values):
+                self.members.setItem(i, j, QTableWidgetItem(v))
+        lines = [f"{i.year}年 人均纯收入 {i.net_per_capita / 100:,.2f} 元" for i in d.incomes
+                 if i.net_per_capita is not None]
+        self.income.setText("\n".join(lines) or "暂无收入记录")
+
+
+class HouseholdsPage(QWidget):
+    data_changed = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("输入姓名、身份证号片段、户编号或拼音首字母（如 zjg）")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.village_box = QComboBox()
+        self.count_label = QLabel()
+        self.import_button = QPushButton("导入花名册…")
+        self.export_button = QPushButton("导出花名册…")
+        self.import_button.setVisible(ctx.actor.can("roster.import"))
+
+        self.model = HouseholdTableModel(ctx, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setDefaultSectionSize(26)  # fixed height: no per-row size queries
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((160, 80, 80, 50, 50, 110, 110)):
+            self.table.setColumnWidth(col, width)
+        self.detail = HouseholdDetailPane()
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("查找："))
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(QLabel("村："))
+        top.addWidget(self.village_box)
+        top.addWidget(self.count_label)
+        top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.village_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
+        self.import_button.clicked.connect(self.open_import)
+        self.export_button.clicked.connect(self.export_roster)
+        self.reload()
+
+    def reload(self) -> None:
+        current = self.village_box.currentData()
+        self.village_box.blockSignals(True)
+        self.village_box.clear()
+        self.village_box.addItem("全部", None)
+        for v in households.villages(self.ctx.db, self.ctx.actor):
+            self.village_box.addItem(f"{v.name}（{v.households}户）", v.id)
+        index = self.village_box.findData(current)
+        self.village_box.setCurrentIndex(max(index, 0))
+        self.village_box.blockSignals(False)
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.model.set_filter(self.filter_edit.text(), self.village_box.currentData())
+        self.count_label.setText(f"共 {len(self.model.ids)} 户")
+        if self.model.ids:
+            self.table.selectRow(0)
+        else:
+            self.detail.show_detail(None)
+
+    def _show(self, row: int) -> None:
+        hid = self.model.household_id(row)
+        self.detail.show_detail(households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None)
+
+    def open_import(self) -> None:
+        from desktop.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.ctx, self)
+        dialog.imported.connect(self.reload)
+        dialog.imported.connect(self.data_changed)
+        dialog.open()
+        self._import_dialog = dialog
+
+    def export_roster(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出花名册", "花名册.xlsx", "Excel 文件 (*.xlsx)")
+        if not path:
+            return
+        from desktop.services.roster_export import export_roster
+
+        def done(people: int) -> None:
+            self.window().statusBar().showMessage(f"已导出 {people} 人到 {path}", 10000)
+
+        run_task(lambda _p: export_roster(self.ctx.db, self.ctx.actor, path), on_success=done,
+                 on_failure=lambda e: show_error(self, e), parent=self, label="正在导出花名册…", show_dialog=True)

@@ -1,0 +1,93 @@
+"""The main window: a sidebar of areas and one page per area."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.services import users
+from desktop.ui.context import UiContext
+
+AREAS = (
+    ("households", "户档案"),
+    ("plans", "帮扶计划"),
+    ("stars", "星级积分"),
+    ("store", "扶贫超市"),
+    ("fund", "孝善基金"),
+    ("print", "公示打印"),
+    ("system", "系统"),
+)
+COMING = {
+    "plans": "一户一策：卡色、收入、帮扶措施、走访、明白卡",
+    "stars": "星级评定、积分发放与积分台账",
+    "store": "扶贫超市柜台兑换、库存、捐赠与结算",
+    "fund": "孝善基金：赡养承诺、缴纳、补贴、发放与光荣榜",
+    "print": "公示公告、台账、证书的预览与打印",
+}
+
+
+def _coming_soon(title: str, text: str) -> QWidget:
+    label = QLabel(f"<h2>{title}</h2><p>此功能尚未完成，将在后续版本中提供：</p><p>{text}</p>")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setObjectName("comingSoon")
+    return label
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        from desktop.ui.households_page import HouseholdsPage
+        from desktop.ui.system_page import SystemPage
+
+        self.ctx = ctx
+        self.setWindowTitle(f"乡镇扶贫工作台 {__version__}")
+        self.resize(1280, 800)
+        self.sidebar = QListWidget()
+        self.sidebar.setIconSize(QSize(20, 20))
+        self.sidebar.setFixedWidth(130)
+        self.sidebar.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 10px; }")
+        self.pages = QStackedWidget()
+        self.households = HouseholdsPage(ctx)
+        self.system = SystemPage(ctx)
+        self.page_by_key: dict[str, QWidget] = {}
+        for key, title in AREAS:
+            page = {"households": self.households, "system": self.system}.get(key) or _coming_soon(title, COMING[key])
+            self.page_by_key[key] = page
+            self.pages.addWidget(page)
+            QListWidgetItem(title, self.sidebar)
+        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+        split = QSplitter()
+        split.addWidget(self.sidebar)
+        split.addWidget(self.pages)
+        split.setStretchFactor(1, 1)
+        self.setCentralWidget(split)
+        self.households.data_changed.connect(self.system.reload)
+        actor = ctx.actor
+        self.statusBar().showMessage(
+            f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
+            f"（{users.ROLE_NAMES.get(actor.role, actor.role)}）")
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.households.open_import)
+
+    def show_area(self, key: str) -> None:
+        self.sidebar.setCurrentRow([k for k, _ in AREAS].index(key))
+
+    def focus_search(self) -> None:
+        self.show_area("households")
+        self.households.filter_edit.setFocus()
+        self.households.filter_edit.selectAll()
+
+    def reload_all(self) -> None:
+        self.households.reload()
+        self.system.reload()

@@ -1,0 +1,83 @@
+"""The one way long work leaves the GUI thread: run_task(), with progress, cancel and a result.
+
+Database work goes through a single worker (SQLite has one writer), like Anki's collection executor.
+Results and errors come back to the GUI thread through queued signals. No processEvents loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop.services.progress import Progress
+
+_pool: QThreadPool | None = None
+_running: set[Task] = set()
+
+
+def pool() -> QThreadPool:
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
+class Task(QObject):
+    """A handle on background work. Signals arrive on the GUI thread."""
+
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+    def __init__(self, fn: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.progress = Progress(lambda done, total, text: self.progressed.emit(done, total, text))
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+
+class _Runner(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        task = self.task
+        try:
+            result = task.fn(task.progress)
+        except Exception as exc:  # handed to the GUI thread, which shows it in Chinese
+            task.failed.emit(exc)
+        else:
+            task.succeeded.emit(result)
+        task.finished.emit()
+
+
+def run_task(fn: Callable[[Progress], Any], *, on_success: Callable[[Any], None],
+             on_failure: Callable[[Exception], None], parent: QWidget | None = None, label: str = "",
+             show_dialog: bool = False) -> Task:
+    """Run fn(progress) on the worker. With show_dialog, a modal progress dialog with 取消 follows it."""
+    task = Task(fn)
+    task.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
+    task.failed.connect(on_failure, Qt.ConnectionType.QueuedConnection)
+    _running.add(task)
+    task.finished.connect(lambda: _running.discard(task), Qt.ConnectionType.QueuedConnection)
+    if show_dialog:
+        dialog = QProgressDialog(label or "正在处理……", "取消", 0, 100, parent)
+        dialog.setWindowTitle("请稍候")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(task.cancel)
+        task.progressed.connect(lambda d, t, text: (dialog.setMaximum(max(t, 1)), dialog.setValue(d),
+                                                    text and dialog.setLabelText(text)))
+        task.finished.connect(dialog.close, Qt.ConnectionType.QueuedConnection)
+    pool().start(_Runner(task))
+    return task

@@ -1,0 +1,126 @@
+"""The household list and login, driven through the real widgets offscreen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop.services.roster_import import import_roster
+from desktop.ui.context import UiContext
+from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.main_window import MainWindow
+from tests.conftest import ADMIN_PASSWORD
+
+
+def type_text(qtbot, widget, text: str) -> None:  # noqa: ANN001
+    """Keys for ASCII; Chinese arrives as an input-method commit, as it does from a real IME."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    w = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_the_list_shows_every_household_and_the_first_ones_details(window):
+    page = window.households
+    assert page.model.rowCount() == 40
+    assert page.count_label.text() == "共 40 户"
+    first_code = page.model.data(page.model.index(0, 0))
+    assert first_code == min(page.model.data(page.model.index(r, 0)) for r in range(40))
+    assert page.detail.title.text().endswith(f"（{first_code}）")
+    assert page.detail.members.rowCount() >= 1
+
+
+def test_model_passes_the_qt_model_tester(window, qtmodeltester):
+    qtmodeltester.check(window.households.model)
+
+
+@pytest.mark.parametrize(("typed", "head"), [("dcy", "董超玉"), ("董超", "董超玉"), ("42X", "董超玉"),
+                                             ("41142410520800001", "董超玉"), ("dongchao", "董超玉")])
+def test_filter_as_you_type_finds_by_initials_name_id_fragment_and_code(qtbot, window, typed, head):
+    page = window.households
+    type_text(qtbot, page.filter_edit, typed)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.model.data(page.model.index(0, 1)) == head
+    assert page.detail.title.text().startswith(head)
+    page.filter_edit.clear()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 40)
+
+
+def test_a_filter_matching_nothing_empties_the_detail_pane(qtbot, window):
+    page = window.households
+    type_text(qtbot, page.filter_edit, "不存在的人")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0)
+    assert page.count_label.text() == "共 0 户"
+    assert page.detail.title.text() == "请选择一户"
+
+
+def test_village_filter_and_sorting_by_header(qtbot, window):
+    page = window.households
+    index = next(i for i in range(page.village_box.count()) if page.village_box.itemText(i).startswith("孙桥村"))
+    page.village_box.setCurrentIndex(index)
+    villages = {page.model.data(page.model.index(r, 2)) for r in range(page.model.rowCount())}
+    assert villages == {"孙桥村"}
+    page.village_box.setCurrentIndex(0)
+    header = page.table.horizontalHeader()
+    point = QPoint(header.sectionViewportPosition(4) + header.sectionSize(4) // 2, header.height() // 2)
+
+    def sizes():
+        return [page.model.data(page.model.index(r, 4)) for r in range(page.model.rowCount())]
+
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    first = sizes()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    second = sizes()
+    assert sorted([first, second]) == [sorted(first), sorted(first, reverse=True)]
+    assert first != second
+
+
+def test_unbuilt_areas_say_so_plainly(window):
+    window.show_area("fund")
+    assert "尚未完成" in window.pages.currentWidget().text()
+
+
+def test_ctrl_f_jumps_to_the_search_box(qtbot, window):
+    window.show_area("system")
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.households
+
+
+def test_login_rejects_a_wrong_password_then_accepts_the_right_one(qtbot, db):
+    dialog = LoginDialog(db, username="admin")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password_edit, "wrong")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert "密码错误" in dialog.message.text() and dialog.actor is None
+    qtbot.keyClicks(dialog.password_edit, ADMIN_PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.actor is not None and dialog.actor.role == "admin"
+
+
+def test_a_new_database_asks_for_the_first_administrator(qtbot, tmp_path):
+    from desktop.db import Database
+
+    db = Database(tmp_path / "new.sqlite3")
+    db.upgrade()
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.first_run
+    qtbot.keyClicks(dialog.password_edit, "secret1")
+    qtbot.keyClicks(dialog.confirm_edit, "secret1")
+    dialog.try_login()
+    assert dialog.actor is not None and dialog.actor.username == "admin"
+    db.dispose()
