@@ -89,6 +89,35 @@ def verify(session: Session) -> ChainReport:
     return ChainReport(count, problems)
 
 
+ACTION_NAMES = {
+    "roster.import": "导入花名册", "household.update": "修改农户信息", "user.create": "新建用户",
+    "user.locked": "账号锁定", "user.unlock": "解锁用户", "database.restore": "从备份恢复",
+    "demo.create": "生成演示数据",
+}
+
+
+def describe(action: str, before: Any, after: Any) -> str:
+    """One line of Chinese for the audit view."""
+    if action == "roster.import" and isinstance(after, dict):
+        return (f"新增{len(after.get('added', []))}户，更新{len(after.get('updated', []))}户，"
+                f"未变{after.get('unchanged', 0)}户")
+    if action == "household.update" and isinstance(after, dict):
+        from desktop.services.roster_fields import BY_KEY
+
+        def label(key: str) -> str:
+            member, _, field = key.rpartition(":")
+            name = BY_KEY[field].label if field in BY_KEY else {"member": "成员", "member_order": "成员顺序"}.get(
+                field, field)
+            return f"{member[-2:]}号成员{name}" if member else name
+
+        return "；".join(f"{label(k)}：{(before or {}).get(k) or '空'}→{v or '空'}" for k, v in after.items())
+    if action == "demo.create" and isinstance(after, dict):
+        return f"{after.get('households')}户演示数据"
+    if action == "user.create" and isinstance(after, dict):
+        return f"角色：{after.get('role')}"
+    return "" if after is None else _canonical(after)[:200]
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: int
@@ -99,6 +128,14 @@ class AuditRow:
     entity_key: str
     before: Any
     after: Any
+
+    @property
+    def action_name(self) -> str:
+        return ACTION_NAMES.get(self.action, self.action)
+
+    @property
+    def summary(self) -> str:
+        return describe(self.action, self.before, self.after)
 
 
 def recent(db: Database, limit: int = 200) -> list[AuditRow]:

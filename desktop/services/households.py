@@ -72,6 +72,7 @@ class HouseholdDetail:
     row: HouseholdRow
     township: str
     county: str
+    main_cause: str
     attrs: dict[str, Any]
     members: list[MemberInfo]
     incomes: list[IncomeInfo]
@@ -80,7 +81,7 @@ class HouseholdDetail:
         r = self.row
         return {"code": r.code, "head": r.head_name, "township": self.township, "village": r.village,
                 "group": r.group, "size": r.size, "household_kind": r.household_kind,
-                "poverty_type": r.poverty_type, "phone": r.phone,
+                "poverty_type": r.poverty_type, "phone": r.phone, "main_cause": self.main_cause,
                 "fields": {BY_KEY[k].label: v for k, v in self.attrs.items() if k in BY_KEY},
                 "members": [{"code": m.code, "name": m.name, "id_number": m.id_number, "relation": m.relation,
                              "sex": m.sex, "age": m.age, "health": m.health, "labour": m.labour,
@@ -184,7 +185,8 @@ def detail(db: Database, actor: Actor, code_or_id: str | int, *, today: date | N
                                       .order_by(IncomeYear.year))]
         row = HouseholdRow(h.id, h.code, h.head_name, village.name, h.group_name, h.size, h.household_kind,
                            h.poverty_type, h.phone)
-        return HouseholdDetail(row, township.name, township.county, dict(h.attrs or {}), members, incomes)
+        return HouseholdDetail(row, township.name, township.county, h.main_cause, dict(h.attrs or {}), members,
+                               incomes)
 
 
 def count(db: Database) -> int:

@@ -64,7 +64,7 @@ class HouseholdDetailPane(QWidget):
         self.facts.setText(
             f"{d.county} {d.township} {r.village} {r.group}　共{r.size}人\n"
             f"户类型：{r.household_kind or '—'}　贫困户属性：{r.poverty_type or '—'}　"
-            f"主要致贫原因：{extra.get('main_cause', '') or '—'}\n"
+            f"主要致贫原因：{d.main_cause or '—'}\n"
             f"联系电话：{r.phone or '—'}　帮扶责任人：{extra.get('helper', '—')} {extra.get('helper_phone', '')}")
         active = [m for m in d.members if not m.left]
         left = [m for m in d.members if m.left]

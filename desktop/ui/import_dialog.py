@@ -43,7 +43,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("导入花名册")
-        self.resize(860, 520)
+        self.resize(1100, 560)
         self.task: Task | None = None
         self.errors_file = ""
         self.pages = QStackedWidget()
@@ -100,7 +100,11 @@ class ImportDialog(QDialog):
         self.error_table.setHorizontalHeaderLabels(ERROR_COLUMNS)
         self.error_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.error_table.verticalHeader().hide()
-        self.error_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.error_table.setWordWrap(True)
+        header = self.error_table.horizontalHeader()
+        for column in (0, 1, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.open_errors_button = QPushButton("打开错误清单（Excel）")
         self.open_errors_button.clicked.connect(self.open_errors_file)
         again = QPushButton("重新选择文件")
@@ -216,8 +220,7 @@ class ImportDialog(QDialog):
         for i, e in enumerate(exc.errors):
             for j, v in enumerate((str(e.row), e.column, e.message, e.household, e.person)):
                 self.error_table.setItem(i, j, QTableWidgetItem(v))
-        self.error_table.resizeColumnToContents(0)
-        self.error_table.resizeColumnToContents(1)
+        self.error_table.resizeRowsToContents()
         self.open_errors_button.setEnabled(bool(self.errors_file))
         self.pages.setCurrentIndex(self.ERRORS)
 

@@ -68,11 +68,11 @@ class SystemPage(QWidget):
         entries = audit.recent(self.ctx.db, 200)
         self.audit_table.setRowCount(len(entries))
         for i, e in enumerate(entries):
-            summary = ", ".join(f"{k}" for k in (e.after or {}).keys())[:120] if isinstance(e.after, dict) else ""
-            for j, v in enumerate((e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.username, e.action,
-                                   e.entity_key, summary)):
+            for j, v in enumerate((e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), e.username, e.action_name,
+                                   e.entity_key, e.summary)):
                 self.audit_table.setItem(i, j, QTableWidgetItem(v))
         self.audit_table.resizeColumnsToContents()
+        self.audit_table.horizontalHeader().setStretchLastSection(True)
         self.users_label.setText("　".join(f"{u.username}（{users.ROLE_NAMES.get(u.role, u.role)}"
                                           f"{'，已锁定' if u.locked else ''}）" for u in users.list_users(self.ctx.db)))
 
