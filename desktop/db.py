@@ -152,8 +152,20 @@ class Database:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             backup = backup_dir / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3"
             backup_database(self, backup)
-        with self.engine.begin() as conn:
-            command.upgrade(self._alembic_config(conn), target)
+        with self.engine.connect() as conn:
+            raw = conn.connection.driver_connection if self.is_sqlite else None
+            if raw is not None:
+                # SQLite rebuilds tables to alter them; foreign keys must be off for that (outside the
+                # transaction), and are checked as a whole before the upgrade commits.
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    command.upgrade(self._alembic_config(conn), target)
+                    if raw is not None and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise DatabaseError("升级后数据引用检查未通过，已撤销升级（数据库未改动）。")
+            finally:
+                if raw is not None:
+                    raw.execute("PRAGMA foreign_keys=ON")
         return backup
 
 

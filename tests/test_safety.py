@@ -68,7 +68,7 @@ def test_upgrade_backs_up_first_and_refuses_a_newer_database(tmp_path):
     with db.write() as s:
         s.execute(text("INSERT INTO township (province, city, county, name) VALUES ('', '', '', '柳河镇')"))
     backup = db.upgrade(backup_dir=tmp_path / "bk")
-    assert db.current_revision() == db.head_revision() == "0002"
+    assert db.current_revision() == db.head_revision()
     con = sqlite3.connect(backup)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert con.execute("SELECT name FROM township").fetchall() == [("柳河镇",)]
@@ -78,6 +78,27 @@ def test_upgrade_backs_up_first_and_refuses_a_newer_database(tmp_path):
     with pytest.raises(DatabaseTooNew):
         db.upgrade()
     assert db.current_revision() == "9999"
+    db.dispose()
+
+
+def test_migration_0003_moves_the_search_haystack_into_its_own_table(tmp_path):
+    db = Database(tmp_path / "v2.sqlite3")
+    db.upgrade(revision="0002")
+    with db.write() as s:
+        s.execute(text("INSERT INTO township (id, province, city, county, name) VALUES (1, '', '', '', '柳河镇')"))
+        s.execute(text("INSERT INTO village (id, township_id, name) VALUES (1, 1, '孙桥村')"))
+        s.execute(text(
+            "INSERT INTO household (id, code, village_id, group_name, head_name, head_id_number, size, phone, "
+            "poverty_type, household_kind, main_cause, attrs, search_text, created_at, updated_at) VALUES "
+            "(7, '1', 1, '', '张建国', '', 1, '', '', '', '', '{}', '1|张建国 zjg zhangjianguo', "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+    db.upgrade(backup_dir=tmp_path / "bk")
+    with db.read() as s:
+        assert s.execute(text("SELECT household_id, text FROM household_search")).all() == [
+            (7, "1|张建国 zjg zhangjianguo")]
+    from desktop.services import households
+
+    assert households.search_ids(db, users.SYSTEM, "zjg") == [7]
     db.dispose()
 
 

@@ -2,10 +2,10 @@
 
 from desktop.models.base import Base
 from desktop.models.geography import Township, Village
-from desktop.models.households import Household, IncomeYear, Member
+from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
 
 __all__ = [
-    "Base", "Township", "Village", "Household", "Member", "IncomeYear",
+    "Base", "Township", "Village", "Household", "HouseholdSearch", "Member", "IncomeYear",
     "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import Household, IncomeYear, Member, Setting
+from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Setting
 from desktop.models.base import utcnow
 from desktop.services import audit
 from desktop.services.errors import RowError, RowsRejected
@@ -226,7 +226,7 @@ def _update(session: Session, actor: Actor, parsed: ParsedRoster, changed: list[
     for record, snap in changed:
         h = households[snap.id]
         differences = diff_household(record, snap, parsed.keys)
-        _apply_household(h, record, village_ids, parsed.keys, now)
+        _apply_household(session, h, record, village_ids, parsed.keys, now)
         _apply_members(session, h, record, index, parsed.keys, now)
         if "income" in parsed.keys:
             _apply_income(session, h, parsed.year, record.values.get("income"))
@@ -236,7 +236,7 @@ def _update(session: Session, actor: Actor, parsed: ParsedRoster, changed: list[
         advance(1)
 
 
-def _apply_household(h: Household, record: HouseholdRecord, village_ids: dict[tuple, int], keys: frozenset[str],
+def _apply_household(session: Session, h: Household, record: HouseholdRecord, village_ids: dict[tuple, int], keys: frozenset[str],
                      now) -> None:  # noqa: ANN001
     row = household_row(record, village_ids[place_of(record.values)])
     h.village_id = row["village_id"]
@@ -245,7 +245,10 @@ def _apply_household(h: Household, record: HouseholdRecord, village_ids: dict[tu
             setattr(h, column, row[column])
     h.attrs = _merged_attrs(h.attrs, record.values, keys, "H", HOUSEHOLD_ATTR_EXCLUDED)
     h.head_name, h.head_id_number = row["head_name"], row["head_id_number"]
-    h.size, h.search_text, h.updated_at = row["size"], row["search_text"], now
+    h.size, h.updated_at = row["size"], now
+    search = session.get(HouseholdSearch, h.id) or HouseholdSearch(household_id=h.id)
+    search.text = row["search_text"]
+    session.add(search)
 
 
 def _apply_members(session: Session, h: Household, record: HouseholdRecord, index: _MemberIndex,

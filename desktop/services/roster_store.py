@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Household, IncomeYear, Member, Township, Village
+from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Township, Village
 from desktop.models.base import utcnow
 from desktop.services import idnumber
 from desktop.services.roster_fields import BY_KEY
@@ -104,8 +104,11 @@ def insert_households(session: Session, records: list[HouseholdRecord], village_
             row = household_row(r, village_ids[place_of(r.values)])
             row["created_at"] = now
             rows.append(row)
+        texts = [row.pop("search_text") for row in rows]
         ids = session.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), rows)
         id_list = [i for (i,) in ids]
+        session.execute(insert(HouseholdSearch), [{"household_id": hid, "text": text}
+                                                  for hid, text in zip(id_list, texts, strict=True)])
         member_rows, income_rows = [], []
         for hid, r in zip(id_list, part, strict=True):
             for pos, m in enumerate(r.members):
