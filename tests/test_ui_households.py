@@ -124,3 +124,29 @@ def test_a_new_database_asks_for_the_first_administrator(qtbot, tmp_path):
     dialog.try_login()
     assert dialog.actor is not None and dialog.actor.username == "admin"
     db.dispose()
+
+
+def test_system_page_backs_up_and_checks(qtbot, window, tmp_path):
+    window.show_area("system")
+    page = window.system
+    target = tmp_path / "backup.sqlite3"
+    page.backup_to(str(target))
+    qtbot.waitUntil(lambda: page.status.text().startswith("已备份到"), timeout=20000)
+    assert target.exists()
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("检查"), timeout=20000)
+    assert page.status.text().startswith("检查通过")
+    assert page.audit_table.item(0, 2).text() == "导入花名册"
+
+
+def test_system_page_restores_a_backup_and_the_list_follows(qtbot, window, db, admin, sample, tmp_path):
+    page = window.system
+    target = tmp_path / "backup.sqlite3"
+    page.backup_to(str(target))
+    qtbot.waitUntil(lambda: target.exists() and page.status.text().startswith("已备份到"), timeout=20000)
+    import_roster(db, admin, sample("roster-messy.xlsx"))
+    window.reload_all()
+    assert window.households.model.rowCount() == 100
+    page.restore_from(str(target))
+    qtbot.waitUntil(lambda: page.status.text().startswith("已恢复"), timeout=20000)
+    assert window.households.model.rowCount() == 40

@@ -1,0 +1,21 @@
+@echo off
+rem Runs the suite on SQLite; also on PostgreSQL when DESKTOP_TEST_DATABASE names a server
+rem (postgresql+psycopg://user:pw@host:port/postgres, a user allowed to create databases).
+setlocal
+cd /d "%~dp0"
+if not exist .venv\Scripts\python.exe (
+  py -3 -m venv .venv || python -m venv .venv || (echo 需要 Python 3.11 或更新版本 & exit /b 1)
+)
+if not exist .venv\.installed-test (
+  .venv\Scripts\python.exe -m pip install -q -e .[test] || exit /b 1
+  echo ok> .venv\.installed-test
+)
+set QT_QPA_PLATFORM=offscreen
+set PG=%DESKTOP_TEST_DATABASE%
+.venv\Scripts\ruff.exe check desktop tests bench || exit /b 1
+set DESKTOP_TEST_DATABASE=sqlite
+.venv\Scripts\python.exe -m pytest -q %* || exit /b 1
+if not "%PG%"=="" (
+  set DESKTOP_TEST_DATABASE=%PG%
+  .venv\Scripts\python.exe -m pytest -q %* || exit /b 1
+)
