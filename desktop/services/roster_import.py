@@ -71,28 +71,19 @@ def parse_file(path: str | Path, progress: Progress = NO_PROGRESS, today: date |
 def _conflicts_with_database(session: Session, parsed: ParsedRoster) -> list[RowError]:
     """ID numbers and member codes already held by households that this file does not contain."""
     file_codes = set(parsed.households)
-    by_id: dict[str, tuple[int, str]] = {}
-    by_code: dict[str, tuple[int, str]] = {}
-    for record in parsed.households.values():
-        for m in record.members:
-            if m.values.get("id_number"):
-                by_id[m.values["id_number"]] = (m.row, record.code)
-            if m.values.get("member_code"):
-                by_code[m.values["member_code"]] = (m.row, record.code)
     errors = []
-    q = select(Member.id_number, Member.code, Member.name, Household.code).join(Household)
-    for part in chunks(list(by_id)):
-        for idn, _mcode, name, hcode in session.execute(q.where(Member.id_number.in_(part))):
-            if hcode not in file_codes:
-                row, fcode = by_id[idn]
-                errors.append(RowError(row, BY_KEY["id_number"].label,
-                                       f"已登记为户{hcode}的成员（{name}），同一人不能属于两户", "duplicate", fcode))
-    for part in chunks(list(by_code)):
-        for _idn, mcode, name, hcode in session.execute(q.where(Member.code.in_(part))):
-            if hcode not in file_codes:
-                row, fcode = by_code[mcode]
-                errors.append(RowError(row, BY_KEY["member_code"].label,
-                                       f"人编号已属于户{hcode}的成员（{name}）", "duplicate", fcode))
+    checks = (("id_number", Member.id_number, "已登记为户{hcode}的成员（{name}），同一人不能属于两户"),
+              ("member_code", Member.code, "人编号已属于户{hcode}的成员（{name}）"))
+    for key, column, message in checks:
+        in_file = {m.values[key]: (m.row, record.code) for record in parsed.households.values()
+                   for m in record.members if m.values.get(key)}
+        query = select(column, Member.name, Household.code).join(Household)
+        for part in chunks(list(in_file)):
+            for value, name, hcode in session.execute(query.where(column.in_(part))):
+                if hcode not in file_codes:
+                    row, fcode = in_file[value]
+                    errors.append(RowError(row, parsed.header(key), message.format(hcode=hcode, name=name),
+                                           "duplicate", fcode))
     return errors
 
 

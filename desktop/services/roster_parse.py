@@ -55,6 +55,10 @@ class ParsedRoster:
     year: int
     people: int
     ignored: list[str] = field(default_factory=list)  # columns found but not ours
+    headers: dict[str, str] = field(default_factory=dict)  # field key → header text in this file
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or BY_KEY[key].label
 
     @property
     def ok(self) -> bool:
@@ -242,7 +246,7 @@ def parse_roster(raw: RawRoster, *, today: date | None = None, progress: Progres
             m.values = {k: v for k, v in m.values.items() if BY_KEY[k].level == "M"}
     errors.sort(key=lambda e: (e.row, e.column))
     _tag(errors, raw, households)
-    return ParsedRoster(households, errors, layout, keys, year, total, list(raw.ignored))
+    return ParsedRoster(households, errors, layout, keys, year, total, list(raw.ignored), dict(raw.headers))
 
 
 def _year(raw: RawRoster, households: dict[str, HouseholdRecord], today: date) -> int:
