@@ -1,0 +1,148 @@
+"""Fonts for printing: roles, Windows fonts first, bundled free fallbacks, and per-glyph fallback runs.
+
+ReportLab has no glyph fallback of its own, so text is split into runs by cmap coverage: a rare name
+character (堃, 喆, 䶮, 𠮷 …) is drawn with the first font in the chain that has it, never as a box.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from desktop.config import RESOURCES
+
+BUNDLED = RESOURCES / "fonts"
+FULL_COVERAGE = BUNDLED / "LXGWWenKai-Regular.ttf"
+
+# role → candidates in order of preference: (file name, collection index, display name)
+WINDOWS_CANDIDATES: dict[str, list[tuple[str, int, str]]] = {
+    "title": [("FZXBSJW.TTF", 0, "方正小标宋简体"), ("方正小标宋简体.TTF", 0, "方正小标宋简体"),
+              ("STZHONGS.TTF", 0, "华文中宋")],
+    "body": [("仿宋_GB2312.ttf", 0, "仿宋_GB2312"), ("FS_GB2312.ttf", 0, "仿宋_GB2312"),
+             ("simfang.ttf", 0, "仿宋"), ("STFANGSO.TTF", 0, "华文仿宋")],
+    "kai": [("楷体_GB2312.ttf", 0, "楷体_GB2312"), ("simkai.ttf", 0, "楷体"), ("STKAITI.TTF", 0, "华文楷体")],
+    "hei": [("simhei.ttf", 0, "黑体")],
+    "song": [("simsun.ttc", 0, "宋体"), ("STSONG.TTF", 0, "华文宋体")],
+}
+BUNDLED_CANDIDATES: dict[str, tuple[str, str]] = {
+    "title": ("WorkbenchSerif-Bold.ttf", "思源宋体粗体（替代小标宋）"),
+    "body": ("LXGWWenKai-Regular.ttf", "霞鹜文楷（替代仿宋）"),
+    "kai": ("LXGWWenKai-Regular.ttf", "霞鹜文楷（替代楷体）"),
+    "hei": ("WorkbenchSans-Regular.ttf", "文泉驿微米黑（替代黑体）"),
+    "song": ("WorkbenchSerif-Regular.ttf", "思源宋体（替代宋体）"),
+}
+ROLE_NAMES = {"title": "标题（小标宋）", "body": "正文（仿宋）", "kai": "楷体", "hei": "黑体", "song": "宋体"}
+# Extra Windows fonts tried for characters the role font lacks (SimSun-ExtB holds CJK Extension B).
+WINDOWS_FALLBACKS = [("simsunb.ttf", 0, "宋体-ExtB"), ("msyh.ttc", 0, "微软雅黑")]
+
+
+def font_dirs() -> list[Path]:
+    dirs = [Path(p) for p in os.environ.get("DESKTOP_FONT_DIRS", "").split(os.pathsep) if p]
+    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _find(name: str, dirs: list[Path]) -> Path | None:
+    for d in dirs:
+        for candidate in (d / name, d / name.lower(), d / name.upper()):
+            if candidate.exists():
+                return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    role: str
+    name: str  # name registered with ReportLab
+    path: Path
+    index: int
+    display: str
+    bundled: bool
+
+
+@dataclass
+class FontSet:
+    roles: dict[str, FontChoice]
+    fallbacks: list[FontChoice]
+    _coverage: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    def chain(self, role: str) -> list[FontChoice]:
+        first = self.roles[role]
+        return [first, *[f for f in self.fallbacks if f.name != first.name]]
+
+    def covers(self, font: FontChoice, ch: str) -> bool:
+        return ord(ch) in self._coverage[font.name]
+
+    def runs(self, text: str, role: str) -> list[tuple[str, str]]:
+        """(font name, text) runs: each character in the first font of the chain that has it."""
+        chain = self.chain(role)
+        out: list[tuple[str, str]] = []
+        for ch in text:
+            font = next((f for f in chain if ord(ch) in self._coverage[f.name]), chain[0])
+            if out and out[-1][0] == font.name:
+                out[-1] = (font.name, out[-1][1] + ch)
+            else:
+                out.append((font.name, ch))
+        return out
+
+    def width(self, text: str, role: str, size: float) -> float:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        return sum(stringWidth(t, name, size) for name, t in self.runs(text, role))
+
+    def font_for(self, ch: str, role: str) -> str:
+        return self.runs(ch, role)[0][0]
+
+    def describe(self) -> list[str]:
+        """For the preview: which font serves each role, and which are substitutes."""
+        lines = []
+        for role, choice in self.roles.items():
+            note = "（内置替代字体）" if choice.bundled else ""
+            lines.append(f"{ROLE_NAMES[role]}：{choice.display}{note}")
+        return lines
+
+
+def _register(choice: FontChoice, coverage: dict[str, frozenset[int]]) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if choice.name not in pdfmetrics.getRegisteredFontNames():
+        font = TTFont(choice.name, str(choice.path), subfontIndex=choice.index)
+        pdfmetrics.registerFont(font)
+    font = pdfmetrics.getFont(choice.name)
+    coverage[choice.name] = frozenset(font.face.charToGlyph)
+
+
+@lru_cache(maxsize=4)
+def load_fonts(use_system: bool = True) -> FontSet:
+    """Resolve every role once per process (ReportLab keeps registered fonts globally)."""
+    dirs = font_dirs() if use_system else []
+    roles: dict[str, FontChoice] = {}
+    coverage: dict[str, frozenset[int]] = {}
+    for role in BUNDLED_CANDIDATES:
+        choice = None
+        for filename, index, display in WINDOWS_CANDIDATES[role]:
+            path = _find(filename, dirs)
+            if path is not None:
+                choice = FontChoice(role, f"wb-{path.stem}-{index}", path, index, display, False)
+                break
+        if choice is None:
+            filename, display = BUNDLED_CANDIDATES[role]
+            choice = FontChoice(role, f"wb-{Path(filename).stem}", BUNDLED / filename, 0, display, True)
+        _register(choice, coverage)
+        roles[role] = choice
+    fallbacks = [FontChoice("fallback", "wb-LXGWWenKai-Regular", FULL_COVERAGE, 0, "霞鹜文楷（全字库）", True)]
+    for filename, index, display in WINDOWS_FALLBACKS:
+        path = _find(filename, dirs)
+        if path is not None:
+            fallbacks.append(FontChoice("fallback", f"wb-{path.stem}-{index}", path, index, display, False))
+    for f in fallbacks:
+        _register(f, coverage)
+    return FontSet(roles, fallbacks, coverage)

@@ -1,0 +1,358 @@
+"""台账 on A4 landscape: title, unit line, repeating header, fitted column widths, 本页小计 on every page,
+group subtotals, 承前页/过次页 where amounts run on, 合计, sign-off line and 第N页 共M页. Also as .xlsx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+
+from desktop.reports.fonts import load_fonts
+from desktop.reports.pdfdraw import PagedCanvas, Pen, mm, wrap
+
+PAGE_W, PAGE_H = landscape(A4)
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 20 * mm, 15 * mm, 15 * mm, 15 * mm
+AREA_W = PAGE_W - MARGIN_L - MARGIN_R
+TITLE_SIZE = 18.0
+SIZE = 10.0
+LINE = SIZE * 1.25
+PAD = 3.0
+MIN_ROW = 17.0
+HEADER_PAD = 4.0
+
+
+@dataclass
+class Column:
+    title: str
+    align: str = "left"  # left | center | right
+    total: bool = False  # summed in subtotals
+    money: bool = False  # values are fen, shown as 元
+    min_chars: int = 2
+
+
+@dataclass
+class Ledger:
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    unit: str = ""  # 填报单位
+    period: str = ""  # 统计期间
+    measure: str = ""  # 单位：户、人、元
+    group_col: int | None = None  # subtotal whenever this column's value changes
+    group_suffix: str = "小计"
+    carry: bool = False  # 过次页 / 承前页 lines with running totals
+    signoff: tuple[str, ...] = ("制表人：", "审核人：", "负责人：", "制表日期：")
+    made: date = field(default_factory=date.today)
+
+
+def fmt(value: object, col: Column) -> str:
+    if value is None or value == "":
+        return ""
+    if col.money and isinstance(value, int):
+        return f"{value / 100:,.2f}"
+    return str(value)
+
+
+@dataclass
+class PageSummary:
+    """What the drawn pages say, for tests and callers."""
+
+    rows: list[int] = field(default_factory=list)  # data rows per page
+    subtotals: list[list[int]] = field(default_factory=list)  # per page, the summed columns
+
+
+@dataclass
+class LedgerInfo:
+    pages: int
+    rows: int
+    fonts: list[str]
+    summary: PageSummary
+
+
+def _estimate(text: str, size: float) -> float:
+    """Cheap width estimate for choosing column widths (precise measurement happens when wrapping)."""
+    return sum(size * (0.55 if ch.isascii() else 1.0) for ch in text)
+
+
+def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
+    """Natural widths from the header and the widest cells (sampled), scaled to the page; text wraps."""
+    sample = ledger.rows[:3000]
+    natural = []
+    for i, col in enumerate(ledger.columns):
+        head = max(_estimate(part, size) for part in col.title.split("\n"))
+        cells = sorted(_estimate(fmt(r[i], col), size) for r in sample) or [0.0]
+        p95 = cells[int(len(cells) * 0.95) - 1 if len(cells) > 1 else 0]
+        natural.append(max(head, p95, col.min_chars * size) + 2 * PAD)
+    scale = AREA_W / sum(natural)
+    return [w * scale for w in natural]
+
+
+class _LedgerLayout:
+    def __init__(self, ledger: Ledger, canvas: PagedCanvas) -> None:
+        self.ledger = ledger
+        self.c = canvas
+        self.fonts = load_fonts()
+        self.pen = Pen(canvas, self.fonts)
+        self.widths = column_widths(ledger)
+        self.totals_idx = [i for i, col in enumerate(ledger.columns) if col.total]
+        self.summary = PageSummary()
+        self.y = 0.0
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        self.ascent = getFont(self.fonts.roles["song"].name).face.ascent / 1000 * SIZE
+        self.header_cells = [c.title.split("\n") for c in ledger.columns]
+        self.header_h = max(len(h) for h in self.header_cells) * LINE + 2 * HEADER_PAD
+        self.first_page = True
+
+    # --- drawing ---------------------------------------------------------------------------------------
+
+    def top_of_page(self) -> None:
+        c = self.c
+        y = PAGE_H - MARGIN_T
+        if self.first_page:
+            self.pen.draw(PAGE_W / 2, y - TITLE_SIZE, self.ledger.title, "hei", TITLE_SIZE, align="center")
+            y -= TITLE_SIZE + 10
+            self.first_page = False
+        else:
+            self.pen.draw(PAGE_W / 2, y - 12, self.ledger.title + "（续）", "hei", 12, align="center")
+            y -= 12 + 6
+        sub = [f"填报单位：{self.ledger.unit}", f"统计期间：{self.ledger.period}", self.ledger.measure]
+        self.pen.draw(MARGIN_L, y - SIZE, sub[0], "song", SIZE)
+        self.pen.draw(PAGE_W / 2, y - SIZE, sub[1], "song", SIZE, align="center")
+        self.pen.draw(PAGE_W - MARGIN_R, y - SIZE, sub[2], "song", SIZE, align="right")
+        y -= SIZE + 6
+        c.setFillGray(0.9)
+        c.rect(MARGIN_L, y - self.header_h, AREA_W, self.header_h, stroke=0, fill=1)
+        c.setFillGray(0)
+        self._cells(y, self.header_cells, self.header_h, ["center"] * len(self.widths), "hei")
+        self.y = y - self.header_h
+
+    def _cells(self, top: float, cells: list[list[str]], height: float, aligns: list[str], role: str) -> None:
+        c = self.c
+        c.setLineWidth(0.5)
+        c.rect(MARGIN_L, top - height, AREA_W, height)
+        x = MARGIN_L
+        for lines, w, align in zip(cells, self.widths, aligns, strict=True):
+            if x > MARGIN_L:
+                c.line(x, top, x, top - height)
+            y = top - (height - len(lines) * LINE) / 2 - self.ascent
+            for line in lines:
+                anchor = {"left": x + PAD, "center": x + w / 2, "right": x + w - PAD}[align]
+                self.pen.draw(anchor, y, line, role, SIZE, align=align)
+                y -= LINE
+            x += w
+
+    def row_cells(self, values: list) -> tuple[list[list[str]], float]:
+        cells = []
+        for v, col, w in zip(values, self.ledger.columns, self.widths, strict=True):
+            text = fmt(v, col)
+            if _estimate(text, SIZE) <= w - 2 * PAD - 1:
+                cells.append([text])
+            else:
+                cells.append(wrap(self.pen, text, "song", SIZE, w - 2 * PAD))
+        height = max(MIN_ROW, max(len(c) for c in cells) * LINE + 2 * PAD)
+        return cells, height
+
+    def draw_sums(self, label: str, sums: list[int]) -> None:
+        """A subtotal line: the label spans every column before the first summed one."""
+        first = self.totals_idx[0] if self.totals_idx else len(self.widths)
+        span = sum(self.widths[:first])
+        c = self.c
+        top, height = self.y, MIN_ROW
+        c.setLineWidth(0.5)
+        c.rect(MARGIN_L, top - height, AREA_W, height)
+        baseline = top - (height - LINE) / 2 - self.ascent
+        self.pen.draw(MARGIN_L + span / 2, baseline, label, "hei", SIZE, align="center")
+        x = MARGIN_L + span
+        values = dict(zip(self.totals_idx, sums, strict=True))
+        for i in range(first, len(self.widths)):
+            w = self.widths[i]
+            c.line(x, top, x, top - height)
+            if i in values:
+                self.pen.draw(x + w - PAD, baseline, fmt(values[i], self.ledger.columns[i]), "hei", SIZE,
+                              align="right")
+            x += w
+        self.y -= height
+
+    def draw_row(self, values: list, *, role: str = "song", height: float | None = None,
+                 cells: list[list[str]] | None = None) -> None:
+        if cells is None:
+            cells, height = self.row_cells(values)
+        aligns = [col.align for col in self.ledger.columns]
+        self._cells(self.y, cells, height, aligns, role)
+        self.y -= height
+
+    def footer_room(self) -> float:
+        rows = 1 + (1 if self.ledger.carry else 0)
+        return rows * MIN_ROW
+
+
+def _footer(canvas: PagedCanvas, number: int, total: int) -> None:
+    pen = Pen(canvas, load_fonts())
+    pen.draw(PAGE_W / 2, MARGIN_B - 12, f"第 {number} 页 共 {total} 页", "song", SIZE, align="center")
+
+
+def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> LedgerInfo:  # noqa: ANN001, C901
+    canvas = PagedCanvas(str(path), pagesize=(PAGE_W, PAGE_H), decorate=_footer, pageCompression=1)
+    canvas.setTitle(ledger.title)
+    canvas.setCreator("乡镇扶贫工作台")
+    lay = _LedgerLayout(ledger, canvas)
+    n_tot = len(lay.totals_idx)
+    page_sums = [0] * n_tot
+    group_sums = [0] * n_tot
+    running = [0] * n_tot
+    grand = [0] * n_tot
+    page_rows = 0
+    group = object()
+    bottom = MARGIN_B + 4
+
+    def end_page() -> None:
+        nonlocal page_sums, page_rows
+        lay.draw_sums("本页小计", page_sums)
+        if ledger.carry:
+            lay.draw_sums("过次页", running)
+        lay.summary.rows.append(page_rows)
+        lay.summary.subtotals.append(list(page_sums))
+        page_sums, page_rows = [0] * n_tot, 0
+        canvas.showPage()
+        lay.top_of_page()
+        if ledger.carry:
+            lay.draw_sums("承前页", running)
+
+    def fits(height: float) -> bool:
+        return lay.y - height - lay.footer_room() >= bottom
+
+    def group_total(label_value: object) -> None:
+        nonlocal group_sums
+        if not fits(MIN_ROW):
+            end_page()
+        lay.draw_sums(f"{label_value}{ledger.group_suffix}", group_sums)
+        group_sums = [0] * n_tot
+
+    lay.top_of_page()
+    total_rows = len(ledger.rows)
+    for n, row in enumerate(ledger.rows):
+        if progress is not None and n % 500 == 0:
+            progress.step(n, total_rows, "正在排版台账")
+        if ledger.group_col is not None:
+            value = row[ledger.group_col]
+            if n and value != group:
+                group_total(group)
+            group = value
+        cells, height = lay.row_cells(row)
+        if not fits(height):
+            end_page()
+        lay.draw_row(row, cells=cells, height=height)
+        page_rows += 1
+        for k, i in enumerate(lay.totals_idx):
+            v = row[i] or 0
+            page_sums[k] += v
+            group_sums[k] += v
+            running[k] += v
+            grand[k] += v
+    if ledger.group_col is not None and ledger.rows:
+        group_total(group)
+    # Last page: its subtotal, the grand total, then the sign-off line.
+    if not fits(MIN_ROW * 2):
+        end_page()
+    lay.draw_sums("本页小计", page_sums)
+    lay.summary.rows.append(page_rows)
+    lay.summary.subtotals.append(list(page_sums))
+    lay.draw_sums("合计", grand)
+    if lay.y - 30 < bottom:
+        canvas.showPage()
+        lay.top_of_page()
+    y = lay.y - 20
+    step = AREA_W / len(ledger.signoff)
+    for i, label in enumerate(ledger.signoff):
+        text = label + (f"{ledger.made.year}年{ledger.made.month}月{ledger.made.day}日" if "日期" in label else "")
+        lay.pen.draw(MARGIN_L + i * step, y, text, "song", 11)
+    canvas.showPage()
+    canvas.save()
+    return LedgerInfo(canvas.page_count, total_rows, lay.fonts.describe(), lay.summary)
+
+
+def _xlsx_print_setup(ws, ledger: Ledger) -> None:  # noqa: ANN001
+    """Landscape A4, one page wide, title and header rows on every page, 第N页 共M页 in the footer."""
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(column_widths(ledger), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(4.0, w / 6.2)
+    ws.print_title_rows = "1:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.freeze_panes = "A4"
+
+
+def render_ledger_xlsx(ledger: Ledger, path: str | Path) -> int:
+    """The same ledger as a workbook: landscape A4, fit to width, title rows repeated, 第N页 共M页 footer,
+    subtotals per group and the grand total. Returns the number of data rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ncol = len(ledger.columns)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    ws.append([ledger.title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    ws["A1"].font = Font(name="黑体", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append([f"填报单位：{ledger.unit}"] + [""] * (ncol - 2) + [ledger.measure])
+    ws.append([c.title.replace("\n", "") for c in ledger.columns])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E6E6E6")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+    totals_idx = [i for i, c in enumerate(ledger.columns) if c.total]
+    group_sums = [0] * len(totals_idx)
+    grand = [0] * len(totals_idx)
+
+    def put(values: list, bold: bool = False) -> None:
+        ws.append([(v / 100 if col.money and isinstance(v, int) else v)
+                   for v, col in zip(values, ledger.columns, strict=True)])
+        for cell, col in zip(ws[ws.max_row], ledger.columns, strict=True):
+            cell.border = border
+            if col.money:
+                cell.number_format = "#,##0.00"
+            elif isinstance(cell.value, str) and cell.value.isdigit() and len(cell.value) > 11:
+                cell.number_format = "@"
+            if bold:
+                cell.font = Font(bold=True)
+
+    def sums_row(label: str, sums: list[int]) -> list:
+        values: list = [""] * ncol
+        values[1 if ncol > 1 and ledger.columns[0].title == "序号" else 0] = label
+        for i, s in zip(totals_idx, sums, strict=True):
+            values[i] = s
+        return values
+
+    group = None
+    for n, row in enumerate(ledger.rows):
+        if ledger.group_col is not None:
+            if n and row[ledger.group_col] != group:
+                put(sums_row(f"{group}{ledger.group_suffix}", group_sums), bold=True)
+                group_sums = [0] * len(totals_idx)
+            group = row[ledger.group_col]
+        put(list(row))
+        for k, i in enumerate(totals_idx):
+            group_sums[k] += row[i] or 0
+            grand[k] += row[i] or 0
+    if ledger.group_col is not None and ledger.rows:
+        put(sums_row(f"{group}{ledger.group_suffix}", group_sums), bold=True)
+    put(sums_row("合计", grand), bold=True)
+    ws.append([])
+    ws.append(["　　".join(label + (f"{ledger.made:%Y年%m月%d日}" if "日期" in label else "　　　")
+                          for label in ledger.signoff)])
+    _xlsx_print_setup(ws, ledger)
+    wb.save(path)
+    return len(ledger.rows)

@@ -1,0 +1,140 @@
+"""Printed outputs built from the database: household notices and ledgers (more kinds arrive with their areas).
+
+The services gather plain data, apply the mask for public outputs, and hand it to desktop.reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import Household, Member, Setting, Township, Village
+from desktop.services.errors import InputRejected, NotFound, PermissionDenied
+from desktop.services.households import age_on
+from desktop.services.progress import NO_PROGRESS, Progress
+from desktop.services.users import Actor
+
+NOTICE_DEFAULTS = {"notice.days": 7, "notice.phone": "12317", "notice.local_phone": ""}
+NOTICE_KINDS = {
+    "identification": ("贫困户识别", "农户申请、村民代表大会民主评议、村两委和驻村工作队核实"),
+    "exit": ("贫困户退出", "村两委和驻村工作队核实、拟退出户认可、村民代表大会民主评议"),
+    "monitoring": ("防返贫监测对象", "农户申报、干部排查、村级评议"),
+}
+
+
+@dataclass(frozen=True)
+class Printed:
+    path: str
+    pages: int
+    fonts: list[str]
+    rows: int = 0
+
+
+def setting(db: Database, key: str) -> Any:
+    with db.read() as s:
+        value = s.scalar(select(Setting.value).where(Setting.key == key))
+    return NOTICE_DEFAULTS.get(key) if value is None else value
+
+
+def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:  # noqa: ANN001
+    found = session.execute(select(Village, Township).join(Township).where(Village.name == name)).first()
+    if found is None:
+        raise NotFound(f"村“{name}”不存在")
+    if actor.village_ids is not None and found[0].id not in actor.village_ids:
+        raise PermissionDenied(f"无权打印{name}的材料")
+    return found[0], found[1]
+
+
+def household_notice(db: Database, actor: Actor, village: str, out: str | Path, *, title: str | None = None,
+                     kind: str = "identification", days: int | None = None, start: date | None = None,
+                     issuer: str | None = None, phone: str | None = None) -> Printed:
+    """The identification / exit list of a village as a public notice, IDs masked."""
+    from desktop.reports.mask import mask
+    from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
+
+    if kind not in NOTICE_KINDS:
+        raise InputRejected(f"公示类型“{kind}”无效，可选：{'、'.join(NOTICE_KINDS)}")
+    days = days or int(setting(db, "notice.days"))
+    phone = phone or str(setting(db, "notice.phone"))
+    start = start or date.today()
+    with db.read() as s:
+        v, township = _village(s, actor, village)
+        rows = s.execute(select(Household.group_name, Household.head_name, Household.head_id_number,
+                                Household.size).where(Household.village_id == v.id)
+                         .order_by(Household.group_name, Household.code)).all()
+    if not rows:
+        raise InputRejected(f"{village}没有农户，无法生成公示")
+    what, procedure = NOTICE_KINDS[kind]
+    year = start.year
+    title = title or f"关于{village}{year}年度{what}名单的公示"
+    first, last = notice_period(start, days)
+    table = NoticeTable(
+        ["序号", "村民小组", "户主姓名", "身份证号码", "家庭人口"],
+        [[str(i), g or "", name, mask("id_number", idn), str(size)]
+         for i, (g, name, idn, size) in enumerate(rows, start=1)],
+        [1, 1.6, 1.8, 3.6, 1.4], ["center", "center", "center", "center", "center"])
+    local = setting(db, "notice.local_phone")
+    notice = Notice(
+        title=title,
+        paragraphs=[f"根据扶贫对象动态管理有关规定，经{procedure}，现将{village}{year}年度{what}名单"
+                    f"（共{len(rows)}户{sum(r[3] for r in rows)}人）予以公示。"],
+        table=table,
+        closing=[f"公示时间：{cn_date(first)}至{cn_date(last)}（共{days}天）。",
+                 f"公示期间，如有异议，请以书面或电话形式向{village}村民委员会或{township.name}人民政府反映。",
+                 f"监督电话：{local + '　' if local else ''}{phone}"],
+        issuer=issuer or f"{township.name}{village}村民委员会",
+        issued=start,
+    )
+    info = render_notice(notice, out)
+    return Printed(str(out), info.pages, info.fonts, len(rows))
+
+
+def household_ledger(db: Database, actor: Actor, out: str | Path, *, village: str | None = None,
+                     xlsx: bool = False, progress: Progress = NO_PROGRESS, today: date | None = None) -> Printed:
+    """农户花名册台账: one row per member, 户数/人数 summed per page, per village and in total."""
+    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+
+    today = today or date.today()
+    with db.read() as s:
+        query = (select(Village.name, Household.group_name, Household.code, Household.head_name, Member.name,
+                        Member.relation, Member.sex, Member.birth_date, Member.id_number, Member.attrs,
+                        Township.name)
+                 .join(Household, Household.village_id == Village.id).join(Township)
+                 .join(Member, Member.household_id == Household.id).where(Member.left_at.is_(None))
+                 .order_by(Village.name, Household.code, Member.position))
+        if village:
+            v, _t = _village(s, actor, village)
+            query = query.where(Village.id == v.id)
+        elif actor.village_ids is not None:
+            query = query.where(Village.id.in_(actor.village_ids))
+        data = s.execute(query).all()
+    if not data:
+        raise InputRejected("没有可打印的农户")
+    rows = []
+    last_code = None
+    for i, (vname, group, code, head, name, rel, sex, born, idn, attrs, _tname) in enumerate(data, start=1):
+        first = code != last_code
+        last_code = code
+        rows.append([i, vname, group, code if first else "", head if first else "", name, rel, sex,
+                     age_on(born, today) if born else "", idn or "", (attrs or {}).get("health", ""),
+                     (attrs or {}).get("labour", ""), 1 if first else 0, 1])
+    township = data[0][10]
+    ledger = Ledger(
+        title=f"{township}{village or ''}建档立卡户家庭成员台账",
+        columns=[Column("序号", "center"), Column("行政村", "center"), Column("组", "center"),
+                 Column("户编号", "center"), Column("户主", "center"), Column("姓名", "center"),
+                 Column("与户主\n关系", "center"), Column("性别", "center"), Column("年龄", "right"),
+                 Column("证件号码", "center"), Column("健康状况"), Column("劳动技能"),
+                 Column("户数", "right", total=True), Column("人数", "right", total=True)],
+        rows=rows, unit=f"{township}人民政府", period=f"截至{today.year}年{today.month}月{today.day}日",
+        measure="单位：户、人", group_col=1, made=today)
+    if xlsx:
+        count = render_ledger_xlsx(ledger, out)
+        return Printed(str(out), 0, [], count)
+    info = render_ledger_pdf(ledger, out, progress=progress)
+    return Printed(str(out), info.pages, info.fonts, info.rows)
