@@ -240,6 +240,51 @@ def cmd_users_list(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_print(ctx: CliContext) -> int:
+    """print notice|ledger|certificate|calibration …"""
+    from datetime import date as _date
+
+    from desktop.services import printing
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    out = args.xlsx or args.out
+    if not out:
+        raise InputRejected("请用 --out 文件.pdf（台账也可用 --xlsx 文件.xlsx）指定输出文件")
+    start = _date.fromisoformat(args.start) if args.start else None
+    if args.what == "calibration":
+        result = printing.calibration_page(out, args.template or "star")
+    else:
+        db = ctx.database()
+        if args.what == "notice" and args.kind == "households":
+            if not args.village:
+                raise InputRejected("公示需要指定 --village 村名")
+            result = printing.household_notice(db, SYSTEM, args.village, out, title=args.title,
+                                               kind=args.notice_kind, days=args.days, start=start,
+                                               issuer=args.issuer, phone=args.phone)
+        elif args.what == "ledger" and args.kind == "households":
+            result = printing.household_ledger(db, SYSTEM, out, village=args.village, xlsx=bool(args.xlsx))
+        elif args.what == "certificate":
+            if not args.household:
+                raise InputRejected("证书需要指定 --household 户编号")
+            offset = (args.offset_x, args.offset_y) if args.offset_x is not None or args.offset_y is not None \
+                else None
+            if offset is not None:
+                offset = (offset[0] or 0.0, offset[1] or 0.0)
+            result = printing.household_certificate(db, SYSTEM, args.household, out,
+                                                    template=args.template or "star", text=args.text or "",
+                                                    award=args.award or "", issuer=args.issuer, issued=start,
+                                                    number=args.number or "", preprinted=args.preprinted,
+                                                    offset_mm=offset)
+        else:
+            raise InputRejected(f"不支持的打印内容：{args.what} {args.kind or ''}".strip())
+    text = f"已生成 {result.path}" + (f"（{result.pages}页）" if result.pages else "")
+    if result.fonts:
+        text += "\n字体：" + "；".join(result.fonts)
+    _emit(args, {"file": result.path, "pages": result.pages, "rows": result.rows, "fonts": result.fonts}, text)
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------------
 
 
@@ -290,6 +335,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("unlock", cmd_users_unlock, parent=group)
     p.add_argument("username")
     add("list", cmd_users_list, parent=group)
+
+    p = add("print", cmd_print, help="打印公示、台账、证书（生成PDF或Excel）")
+    p.add_argument("what", choices=("notice", "ledger", "certificate", "calibration"))
+    p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households")
+    p.add_argument("--out", help="输出的PDF文件")
+    p.add_argument("--xlsx", help="台账输出为Excel文件")
+    p.add_argument("--village")
+    p.add_argument("--title")
+    p.add_argument("--notice-kind", default="identification", choices=("identification", "exit", "monitoring"))
+    p.add_argument("--days", type=int, help="公示天数（默认7天）")
+    p.add_argument("--start", help="公示开始日期/证书日期，如 2026-11-25（默认今天）")
+    p.add_argument("--issuer", help="落款单位")
+    p.add_argument("--phone", help="监督电话（默认12317）")
+    p.add_argument("--template", help="证书模板：star、exit、filial")
+    p.add_argument("--household", help="户编号")
+    p.add_argument("--text", help="证书正文（替换模板文字）")
+    p.add_argument("--award", help="奖项名称，如 十星级文明户")
+    p.add_argument("--number", help="证书编号")
+    p.add_argument("--preprinted", action="store_true", help="套打：只印可变文字")
+    p.add_argument("--offset-x", type=float, help="套打横向偏移（毫米，向右为正）")
+    p.add_argument("--offset-y", type=float, help="套打纵向偏移（毫米，向下为正）")
 
     p = add("backup", cmd_backup, help="备份数据库到一个文件")
     p.add_argument("file", type=Path)

@@ -70,7 +70,7 @@ def test_list_search_and_show(cli, sample):
     cli("import", "roster", str(sample("roster-small.xlsx")))
     code, data = cli("households", "list", "--search", "dcy")
     assert code == 0 and [h["head_name"] for h in data["households"]] == ["董超玉"]
-    code, data = cli("households", "list", "--village", "孙桥村")
+    code, data = cli("households", "list", "--village", "柘城县逻岗镇/孙桥村")
     assert code == 0 and data["count"] >= 1 and {h["village"] for h in data["households"]} == {"孙桥村"}
     code, data = cli("households", "show", "41142410520800001")
     assert code == 0 and [m["name"] for m in data["members"]] == ["董超玉", "袁玉勇", "董平花"]

@@ -109,6 +109,33 @@ class FontSet:
         return lines
 
 
+def _to_unicode_hex(code: int) -> str:
+    return chr(code).encode("utf-16-be").hex().upper()
+
+
+def _patch_to_unicode_cmap() -> None:
+    """ReportLab writes each ToUnicode entry as `%04X`, so a character outside the BMP (𠮷 U+20BB7, common in
+    names) becomes five hex digits and copies or searches as garbage. PDF wants UTF-16BE (a surrogate pair):
+    replace the one helper that writes the map. The drawn glyphs were right all along; this fixes the text."""
+    from reportlab.pdfbase import ttfonts
+
+    if getattr(ttfonts.makeToUnicodeCMap, "_workbench", False):
+        return
+    original = ttfonts.makeToUnicodeCMap
+
+    def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+        text = original(fontname, subset)
+        if all(code <= 0xFFFF for code in subset):
+            return text
+        head, _, rest = text.partition("beginbfchar\n")
+        _, _, tail = rest.partition("\nendbfchar")
+        entries = "\n".join(f"<{i:02X}> <{_to_unicode_hex(code)}>" for i, code in enumerate(subset))
+        return f"{head}beginbfchar\n{entries}\nendbfchar{tail}"
+
+    make_to_unicode_cmap._workbench = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make_to_unicode_cmap
+
+
 def _register(choice: FontChoice, coverage: dict[str, frozenset[int]]) -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -123,6 +150,7 @@ def _register(choice: FontChoice, coverage: dict[str, frozenset[int]]) -> None:
 @lru_cache(maxsize=4)
 def load_fonts(use_system: bool = True) -> FontSet:
     """Resolve every role once per process (ReportLab keeps registered fonts globally)."""
+    _patch_to_unicode_cmap()
     dirs = font_dirs() if use_system else []
     roles: dict[str, FontChoice] = {}
     coverage: dict[str, frozenset[int]] = {}

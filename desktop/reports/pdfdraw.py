@@ -81,6 +81,11 @@ class PagedCanvas(Canvas):
     """Keeps each finished page until save(), so a footer can say how many pages there are."""
 
     def __init__(self, *args, decorate: Callable[[PagedCanvas, int, int], None] | None = None, **kwargs) -> None:
+        from desktop.reports.fonts import load_fonts
+
+        # ReportLab declares its initial font on every page; make it an embedded one, not Helvetica.
+        kwargs.setdefault("initialFontName", load_fonts().roles["song"].name)
+        kwargs.setdefault("initialFontSize", 10)
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
         self._decorate = decorate

@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 
 from desktop.db import Database
 from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Township, Village
-from desktop.services.errors import NotFound, PermissionDenied
+from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.roster_fields import BY_KEY
 from desktop.services.users import Actor
 
@@ -96,6 +96,27 @@ def age_on(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def resolve_village(session, actor: Actor, name: str) -> Village:  # noqa: ANN001
+    """A village by name. Names repeat across townships (and township names across counties):
+    "柳河镇/孙桥村" or "柘城县柳河镇/孙桥村" picks one; an ambiguous name is refused with the choices."""
+    name = name.strip()
+    query = select(Village, Township).join(Township)
+    candidates = [(v, t) for v, t in session.execute(query.where(Village.name == name))]
+    if not candidates:
+        wanted = name.replace("/", "").replace(" ", "")
+        for v, t in session.execute(query):
+            if wanted in (f"{t.name}{v.name}", f"{t.county}{t.name}{v.name}"):
+                candidates.append((v, t))
+    if actor.village_ids is not None:
+        candidates = [(v, t) for v, t in candidates if v.id in actor.village_ids]
+    if not candidates:
+        raise NotFound(f"村“{name}”不存在或无权查看")
+    if len(candidates) > 1:
+        choices = "、".join(f"{t.county}{t.name}/{v.name}" for v, t in candidates)
+        raise InputRejected(f"村名“{name}”不唯一（{choices}），请写成“乡镇/村”")
+    return candidates[0][0]
+
+
 def villages(db: Database, actor: Actor) -> list[VillageInfo]:
     with db.read() as s:
         q = (select(Village.id, Village.name, Township.name, func.count(Household.id))
@@ -155,10 +176,8 @@ def list_households(db: Database, actor: Actor, *, village: str | None = None, s
                     limit: int | None = None) -> list[HouseholdRow]:
     village_id = None
     if village:
-        matches = [v for v in villages(db, actor) if v.name == village]
-        if not matches:
-            raise NotFound(f"村“{village}”不存在或无权查看")
-        village_id = matches[0].id
+        with db.read() as s:
+            village_id = resolve_village(s, actor, village).id
     ids = search_ids(db, actor, search, village_id=village_id)
     if limit is not None:
         ids = ids[:limit]

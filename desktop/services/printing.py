@@ -15,7 +15,7 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import Household, Member, Setting, Township, Village
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
-from desktop.services.households import age_on
+from desktop.services.households import age_on, resolve_village
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -42,12 +42,8 @@ def setting(db: Database, key: str) -> Any:
 
 
 def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:  # noqa: ANN001
-    found = session.execute(select(Village, Township).join(Township).where(Village.name == name)).first()
-    if found is None:
-        raise NotFound(f"村“{name}”不存在")
-    if actor.village_ids is not None and found[0].id not in actor.village_ids:
-        raise PermissionDenied(f"无权打印{name}的材料")
-    return found[0], found[1]
+    village = resolve_village(session, actor, name)
+    return village, session.get(Township, village.township_id)
 
 
 def household_notice(db: Database, actor: Actor, village: str, out: str | Path, *, title: str | None = None,
@@ -71,6 +67,7 @@ def household_notice(db: Database, actor: Actor, village: str, out: str | Path, 
         raise InputRejected(f"{village}没有农户，无法生成公示")
     what, procedure = NOTICE_KINDS[kind]
     year = start.year
+    village = v.name
     title = title or f"关于{village}{year}年度{what}名单的公示"
     first, last = notice_period(start, days)
     table = NoticeTable(
@@ -138,3 +135,35 @@ def household_ledger(db: Database, actor: Actor, out: str | Path, *, village: st
         return Printed(str(out), 0, [], count)
     info = render_ledger_pdf(ledger, out, progress=progress)
     return Printed(str(out), info.pages, info.fonts, info.rows)
+
+
+def household_certificate(db: Database, actor: Actor, code: str, out: str | Path, *, template: str = "star",
+                          text: str = "", award: str = "", issuer: str | None = None, issued: date | None = None,
+                          number: str = "", preprinted: bool = False,
+                          offset_mm: tuple[float, float] | None = None) -> Printed:
+    """A certificate for a household (its head named as the family)."""
+    from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
+
+    if template not in TEMPLATES:
+        raise InputRejected(f"证书模板“{template}”不存在，可选：{'、'.join(TEMPLATES)}")
+    with db.read() as s:
+        found = s.execute(select(Household, Village, Township).join(Village, Household.village_id == Village.id)
+                          .join(Township).where(Household.code == code)).first()
+    if found is None:
+        raise NotFound(f"户编号“{code}”不存在")
+    household, village, township = found
+    if actor.village_ids is not None and village.id not in actor.village_ids:
+        raise PermissionDenied("无权为其他村的农户打印证书")
+    offset = offset_mm if offset_mm is not None else tuple(setting(db, "certificate.offset_mm") or (0.0, 0.0))
+    cert = Certificate(TEMPLATES[template], f"{household.head_name}家庭", issuer or f"{township.name}人民政府",
+                       issued or date.today(), award=award or "星级文明户", text=text, number=number)
+    pages = render_certificates([cert], out, preprinted=preprinted, offset_mm=offset)  # type: ignore[arg-type]
+    return Printed(str(out), pages, [], 1)
+
+
+def calibration_page(out: str | Path, template: str = "star") -> Printed:
+    from desktop.reports.certificate import TEMPLATES, render_calibration
+
+    if template not in TEMPLATES:
+        raise InputRejected(f"证书模板“{template}”不存在，可选：{'、'.join(TEMPLATES)}")
+    return Printed(str(out), render_calibration(out, TEMPLATES[template]), [], 0)
