@@ -72,6 +72,9 @@ class FontSet:
     roles: dict[str, FontChoice]
     fallbacks: list[FontChoice]
     _coverage: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Ledgers repeat the same strings (villages, relations, health…) thousands of times.
+    _runs_cache: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    _width_cache: dict[tuple[str, str, float], float] = field(default_factory=dict)
 
     def chain(self, role: str) -> list[FontChoice]:
         first = self.roles[role]
@@ -82,6 +85,15 @@ class FontSet:
 
     def runs(self, text: str, role: str) -> list[tuple[str, str]]:
         """(font name, text) runs: each character in the first font of the chain that has it."""
+        key = (text, role)
+        cached = self._runs_cache.get(key)
+        if cached is None:
+            if len(self._runs_cache) > 100_000:
+                self._runs_cache.clear()
+            cached = self._runs_cache[key] = self._split(text, role)
+        return cached
+
+    def _split(self, text: str, role: str) -> list[tuple[str, str]]:
         chain = self.chain(role)
         out: list[tuple[str, str]] = []
         for ch in text:
@@ -93,9 +105,15 @@ class FontSet:
         return out
 
     def width(self, text: str, role: str, size: float) -> float:
-        from reportlab.pdfbase.pdfmetrics import stringWidth
+        key = (text, role, size)
+        cached = self._width_cache.get(key)
+        if cached is None:
+            from reportlab.pdfbase.pdfmetrics import stringWidth
 
-        return sum(stringWidth(t, name, size) for name, t in self.runs(text, role))
+            if len(self._width_cache) > 100_000:
+                self._width_cache.clear()
+            cached = self._width_cache[key] = sum(stringWidth(t, name, size) for name, t in self.runs(text, role))
+        return cached
 
     def font_for(self, ch: str, role: str) -> str:
         return self.runs(ch, role)[0][0]

@@ -317,17 +317,25 @@ def render_ledger_xlsx(ledger: Ledger, path: str | Path) -> int:
     group_sums = [0] * len(totals_idx)
     grand = [0] * len(totals_idx)
 
+    next_row = 4  # openpyxl's max_row scans every cell: count rows here instead (O(n²) otherwise)
+    bold_font = Font(bold=True)
+    money_cols = [j for j, col in enumerate(ledger.columns, start=1) if col.money]
+
     def put(values: list, bold: bool = False) -> None:
+        nonlocal next_row
         ws.append([(v / 100 if col.money and isinstance(v, int) else v)
                    for v, col in zip(values, ledger.columns, strict=True)])
-        for cell, col in zip(ws[ws.max_row], ledger.columns, strict=True):
+        for j in range(1, ncol + 1):
+            cell = ws.cell(row=next_row, column=j)
             cell.border = border
-            if col.money:
-                cell.number_format = "#,##0.00"
-            elif isinstance(cell.value, str) and cell.value.isdigit() and len(cell.value) > 11:
+            value = cell.value
+            if isinstance(value, str) and len(value) > 11 and value.isdigit():
                 cell.number_format = "@"
             if bold:
-                cell.font = Font(bold=True)
+                cell.font = bold_font
+        for j in money_cols:
+            ws.cell(row=next_row, column=j).number_format = "#,##0.00"
+        next_row += 1
 
     def sums_row(label: str, sums: list[int]) -> list:
         values: list = [""] * ncol

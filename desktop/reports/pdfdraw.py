@@ -28,19 +28,18 @@ class Pen:
         return self.fonts.width(text, role, size) + char_space * len(text)
 
     def draw(self, x: float, y: float, text: str, role: str, size: float, *, char_space: float = 0.0,
-             align: str = "left") -> float:
-        """Draw at baseline y; x is the left, centre or right edge per `align`. Returns the width."""
-        width = self.width(text, role, size, char_space)
-        if align == "center":
-            x -= width / 2
-        elif align == "right":
-            x -= width
+             align: str = "left") -> None:
+        """Draw at baseline y; x is the left, centre or right edge per `align`."""
+        if align != "left":
+            width = self.width(text, role, size, char_space)
+            x -= width / 2 if align == "center" else width
         c = self.canvas
-        for name, run in self.fonts.runs(text, role):
+        runs = self.fonts.runs(text, role)
+        for name, run in runs:
             c.setFont(name, size)
             c.drawString(x, y, run, charSpace=char_space)
-            x += self.fonts.width(run, role, size) + char_space * len(run)
-        return width
+            if len(runs) > 1:
+                x += self.fonts.width(run, role, size) + char_space * len(run)
 
 
 def wrap(pen: Pen, text: str, role: str, size: float, width: float, *, char_space: float = 0.0,

@@ -94,7 +94,19 @@ def household_notice(db: Database, actor: Actor, village: str, out: str | Path, 
 def household_ledger(db: Database, actor: Actor, out: str | Path, *, village: str | None = None,
                      xlsx: bool = False, progress: Progress = NO_PROGRESS, today: date | None = None) -> Printed:
     """农户花名册台账: one row per member, 户数/人数 summed per page, per village and in total."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf, render_ledger_xlsx
+
+    ledger = build_household_ledger(db, actor, village=village, today=today)
+    if xlsx:
+        count = render_ledger_xlsx(ledger, out)
+        return Printed(str(out), 0, [], count)
+    info = render_ledger_pdf(ledger, out, progress=progress)
+    return Printed(str(out), info.pages, info.fonts, info.rows)
+
+
+def build_household_ledger(db: Database, actor: Actor, *, village: str | None = None,
+                           today: date | None = None):  # noqa: ANN201
+    from desktop.reports.ledger import Column, Ledger
 
     today = today or date.today()
     with db.read() as s:
@@ -130,11 +142,7 @@ def household_ledger(db: Database, actor: Actor, out: str | Path, *, village: st
                  Column("户数", "right", total=True), Column("人数", "right", total=True)],
         rows=rows, unit=f"{township}人民政府", period=f"截至{today.year}年{today.month}月{today.day}日",
         measure="单位：户、人", group_col=1, made=today)
-    if xlsx:
-        count = render_ledger_xlsx(ledger, out)
-        return Printed(str(out), 0, [], count)
-    info = render_ledger_pdf(ledger, out, progress=progress)
-    return Printed(str(out), info.pages, info.fonts, info.rows)
+    return ledger
 
 
 def household_certificate(db: Database, actor: Actor, code: str, out: str | Path, *, template: str = "star",
