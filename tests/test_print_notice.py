@@ -150,3 +150,33 @@ def test_a_table_that_does_not_fit_repeats_its_header(tmp_path):
     pages = page_text(out)
     assert info.pages >= 4 and all("户主姓名" in p for p in pages)
     assert "户主119" in pages[-1] or "户主119" in pages[-2]
+
+
+def test_a_windows_font_in_the_font_folder_is_preferred_over_the_bundled_one(tmp_path, monkeypatch):
+    import shutil
+
+    from desktop.reports import fonts
+
+    folder = tmp_path / "Fonts"
+    folder.mkdir()
+    shutil.copyfile(fonts.BUNDLED / "WorkbenchSans-Regular.ttf", folder / "simfang.ttf")  # stands in for 仿宋
+    monkeypatch.setenv("DESKTOP_FONT_DIRS", str(folder))
+    fonts.load_fonts.cache_clear()
+    try:
+        chosen = fonts.load_fonts().roles["body"]
+        assert (chosen.display, chosen.bundled, chosen.path.name) == ("仿宋", False, "simfang.ttf")
+        assert fonts.load_fonts().roles["title"].bundled  # no 小标宋 there: the bundled one stands in
+        out = tmp_path / "n.pdf"
+        render_notice(Notice("标题", ["正文𠮷"], "村委会", date(2026, 1, 1)), out)
+        # 𠮷 is not in that font: it still prints, from the full-coverage fallback.
+        with pdfplumber.open(out) as pdf:
+            body = next(c for c in pdf.pages[0].chars if c["text"] == "正")
+            rare = next(c for c in pdf.pages[0].chars if c["text"] == "𠮷")
+        assert "Workbench-Sans" in body["fontname"]  # the font inside our stand-in simfang.ttf
+        assert "LXGW" in rare["fontname"]
+    finally:
+        fonts.load_fonts.cache_clear()
+
+
+def test_bank_accounts_count_as_leaks():
+    assert leaks("账号 6293685102069253246") == ["6293685102069253246"]

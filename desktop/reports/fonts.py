@@ -27,11 +27,11 @@ WINDOWS_CANDIDATES: dict[str, list[tuple[str, int, str]]] = {
     "song": [("simsun.ttc", 0, "宋体"), ("STSONG.TTF", 0, "华文宋体")],
 }
 BUNDLED_CANDIDATES: dict[str, tuple[str, str]] = {
-    "title": ("WorkbenchSerif-Bold.ttf", "思源宋体粗体（替代小标宋）"),
-    "body": ("LXGWWenKai-Regular.ttf", "霞鹜文楷（替代仿宋）"),
-    "kai": ("LXGWWenKai-Regular.ttf", "霞鹜文楷（替代楷体）"),
-    "hei": ("WorkbenchSans-Regular.ttf", "文泉驿微米黑（替代黑体）"),
-    "song": ("WorkbenchSerif-Regular.ttf", "思源宋体（替代宋体）"),
+    "title": ("WorkbenchSerif-Bold.ttf", "Noto宋体粗体"),
+    "body": ("LXGWWenKai-Regular.ttf", "霞鹜文楷"),
+    "kai": ("LXGWWenKai-Regular.ttf", "霞鹜文楷"),
+    "hei": ("WorkbenchSans-Regular.ttf", "文泉驿微米黑"),
+    "song": ("WorkbenchSerif-Regular.ttf", "Noto宋体"),
 }
 ROLE_NAMES = {"title": "标题（小标宋）", "body": "正文（仿宋）", "kai": "楷体", "hei": "黑体", "song": "宋体"}
 # Extra Windows fonts tried for characters the role font lacks (SimSun-ExtB holds CJK Extension B).
@@ -122,7 +122,7 @@ class FontSet:
         """For the preview: which font serves each role, and which are substitutes."""
         lines = []
         for role, choice in self.roles.items():
-            note = "（内置替代字体）" if choice.bundled else ""
+            note = "（内置字体，代替系统缺少的字体）" if choice.bundled else ""
             lines.append(f"{ROLE_NAMES[role]}：{choice.display}{note}")
         return lines
 

@@ -31,8 +31,10 @@ def mask(field: str, value: object, profile: str = PUBLIC) -> str:
 
 FULL_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 FULL_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+FULL_ACCOUNT = re.compile(r"(?<![\dXx])\d{16,19}(?![\dXx])")
 
 
 def leaks(text: str) -> list[str]:
-    """Full ID numbers or mobile numbers in a public text (tests and a last check before output)."""
-    return FULL_ID.findall(text) + FULL_PHONE.findall(text)
+    """Full ID numbers, mobile numbers or bank accounts in a public text (tests; a last check before output)."""
+    found = FULL_ID.findall(text) + FULL_PHONE.findall(text)
+    return found + [a for a in FULL_ACCOUNT.findall(text) if a not in found]

@@ -25,6 +25,12 @@ class VillageInfo:
     name: str
     township: str
     households: int
+    county: str = ""
+
+    @property
+    def qualified(self) -> str:
+        """A name `resolve_village` accepts even where village names repeat."""
+        return f"{self.county}{self.township}/{self.name}"
 
 
 @dataclass(frozen=True)
@@ -119,9 +125,10 @@ def resolve_village(session, actor: Actor, name: str) -> Village:  # noqa: ANN00
 
 def villages(db: Database, actor: Actor) -> list[VillageInfo]:
     with db.read() as s:
-        q = (select(Village.id, Village.name, Township.name, func.count(Household.id))
+        q = (select(Village.id, Village.name, Township.name, func.count(Household.id), Township.county)
              .join(Township).outerjoin(Household, Household.village_id == Village.id)
-             .group_by(Village.id, Village.name, Township.name).order_by(Township.name, Village.name))
+             .group_by(Village.id, Village.name, Township.name, Township.county)
+             .order_by(Township.name, Village.name))
         if actor.village_ids is not None:
             q = q.where(Village.id.in_(actor.village_ids))
         return [VillageInfo(*row) for row in s.execute(q)]

@@ -19,7 +19,7 @@ from desktop.services.households import age_on, resolve_village
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
-NOTICE_DEFAULTS = {"notice.days": 7, "notice.phone": "12317", "notice.local_phone": ""}
+NOTICE_DEFAULTS = {"notice.days": 7, "notice.phone": "12317", "notice.local_phone": "", "notice.address": ""}
 NOTICE_KINDS = {
     "identification": ("贫困户识别", "农户申请、村民代表大会民主评议、村两委和驻村工作队核实"),
     "exit": ("贫困户退出", "村两委和驻村工作队核实、拟退出户认可、村民代表大会民主评议"),
@@ -83,7 +83,8 @@ def household_notice(db: Database, actor: Actor, village: str, out: str | Path, 
         table=table,
         closing=[f"公示时间：{cn_date(first)}至{cn_date(last)}（共{days}天）。",
                  f"公示期间，如有异议，请以书面或电话形式向{village}村民委员会或{township.name}人民政府反映。",
-                 f"监督电话：{local + '　' if local else ''}{phone}"],
+                 f"监督电话：{local + '　' if local else ''}{phone}"]
+        + ([f"受理地址：{setting(db, 'notice.address')}"] if setting(db, "notice.address") else []),
         issuer=issuer or f"{township.name}{village}村民委员会",
         issued=start,
     )

@@ -32,7 +32,6 @@ COMING = {
     "stars": "星级评定、积分发放与积分台账",
     "store": "扶贫超市柜台兑换、库存、捐赠与结算",
     "fund": "孝善基金：赡养承诺、缴纳、补贴、发放与光荣榜",
-    "print": "公示公告、台账、证书的预览与打印",
 }
 
 
@@ -47,6 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         from desktop.ui.households_page import HouseholdsPage
+        from desktop.ui.print_page import PrintPage
         from desktop.ui.system_page import SystemPage
 
         self.ctx = ctx
@@ -59,9 +59,11 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.households = HouseholdsPage(ctx)
         self.system = SystemPage(ctx)
+        self.printing = PrintPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
+        built = {"households": self.households, "print": self.printing, "system": self.system}
         for key, title in AREAS:
-            page = {"households": self.households, "system": self.system}.get(key) or _coming_soon(title, COMING[key])
+            page = built.get(key) or _coming_soon(title, COMING[key])
             self.page_by_key[key] = page
             self.pages.addWidget(page)
             QListWidgetItem(title, self.sidebar)
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self.households.data_changed.connect(self.system.reload)
+        self.households.data_changed.connect(self.printing.reload)
         actor = ctx.actor
         self.statusBar().showMessage(
             f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
@@ -91,4 +94,5 @@ class MainWindow(QMainWindow):
 
     def reload_all(self) -> None:
         self.households.reload()
+        self.printing.reload()
         self.system.reload()

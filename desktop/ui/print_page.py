@@ -1,0 +1,288 @@
+"""公示打印: choose an output, generate it off the GUI thread, preview its pages, print or save it."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.reports.preview import PageImage, render_pages
+from desktop.services import households, printing
+from desktop.ui.context import UiContext
+from desktop.ui.messages import show_error
+from desktop.ui.tasks import run_task
+
+OUTPUTS = (
+    ("notice", "公示：贫困户识别/退出名单"),
+    ("ledger", "台账：农户家庭成员台账"),
+    ("ledger_xlsx", "台账：农户家庭成员台账（导出Excel）"),
+    ("certificate", "证书：星级文明户"),
+    ("calibration", "证书套打校准页"),
+)
+NOTICE_KINDS = (("identification", "识别"), ("exit", "退出"), ("monitoring", "防返贫监测对象"))
+PREVIEW_DPI = 60
+PREVIEW_PAGES = 30  # a long ledger previews its first pages; printing renders every page
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: Path
+    pages: int
+    fonts: list[str]
+    images: list[PageImage]
+
+
+def page_image(page: PageImage) -> QImage:
+    return QImage(page.rgb, page.width, page.height, page.width * 3, QImage.Format.Format_RGB888).copy()
+
+
+class PrintPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.generated: Generated | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="workbench-print-"))
+        self.output_box = QComboBox()
+        for key, label in OUTPUTS:
+            self.output_box.addItem(label, key)
+        self.village_box = QComboBox()
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("留空则自动生成标题")
+        self.kind_box = QComboBox()
+        for key, label in NOTICE_KINDS:
+            self.kind_box.addItem(label, key)
+        self.days_spin = QSpinBox()
+        self.days_spin.setRange(1, 60)
+        self.days_spin.setValue(int(printing.setting(ctx.db, "notice.days")))
+        self.days_spin.setSuffix(" 天")
+        self.start_edit = QDateEdit(QDate.currentDate())
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("yyyy年M月d日")
+        self.household_edit = QLineEdit()
+        self.household_edit.setPlaceholderText("户编号")
+        self.preprinted_check = QCheckBox("套打（只印文字）")
+        self.offset_x = QDoubleSpinBox()
+        self.offset_y = QDoubleSpinBox()
+        for spin in (self.offset_x, self.offset_y):
+            spin.setRange(-30, 30)
+            spin.setSingleStep(0.5)
+            spin.setSuffix(" 毫米")
+        self.generate_button = QPushButton("生成预览")
+        self.generate_button.setDefault(True)
+        self.print_button = QPushButton("打印…")
+        self.save_button = QPushButton("另存为…")
+        self.status = QLabel("请选择要打印的内容，然后点“生成预览”。")
+        self.status.setWordWrap(True)
+        self.fonts_label = QLabel()
+        self.fonts_label.setWordWrap(True)
+        self.fonts_label.setStyleSheet("color: #555;")
+
+        form = QFormLayout()
+        form.addRow("打印内容：", self.output_box)
+        form.addRow("村：", self.village_box)
+        form.addRow("公示类型：", self.kind_box)
+        form.addRow("标题：", self.title_edit)
+        form.addRow("公示天数：", self.days_spin)
+        form.addRow("日期：", self.start_edit)
+        form.addRow("户编号：", self.household_edit)
+        form.addRow("", self.preprinted_check)
+        form.addRow("横向偏移：", self.offset_x)
+        form.addRow("纵向偏移：", self.offset_y)
+        self._rows = {w: w for w in (self.village_box, self.kind_box, self.title_edit, self.days_spin,
+                                     self.household_edit, self.preprinted_check, self.offset_x, self.offset_y)}
+        self.form = form
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addLayout(buttons)
+        left.addWidget(self.status)
+        left.addWidget(self.fonts_label)
+        left.addStretch(1)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left_box.setFixedWidth(360)
+
+        self.pages_box = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages_box)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.pages_box)
+        self.scroll.setStyleSheet("QScrollArea { background: #888; }")
+        row = QHBoxLayout(self)
+        row.addWidget(left_box)
+        row.addWidget(self.scroll, 1)
+
+        self.output_box.currentIndexChanged.connect(self._update_fields)
+        self.generate_button.clicked.connect(self.generate)
+        self.print_button.clicked.connect(self.ask_print)
+        self.save_button.clicked.connect(self.ask_save)
+        self.reload()
+        self._update_fields()
+
+    def reload(self) -> None:
+        self.village_box.clear()
+        for v in households.villages(self.ctx.db, self.ctx.actor):
+            self.village_box.addItem(f"{v.township} {v.name}（{v.households}户）", v.qualified)
+
+    def _update_fields(self) -> None:
+        key = self.output_box.currentData()
+        show = {
+            "notice": {self.village_box, self.kind_box, self.title_edit, self.days_spin},
+            "ledger": {self.village_box},
+            "ledger_xlsx": {self.village_box},
+            "certificate": {self.household_edit, self.preprinted_check, self.offset_x, self.offset_y},
+            "calibration": set(),
+        }[key]
+        for widget in self._rows:
+            widget.setVisible(widget in show)
+            label = self.form.labelForField(widget)
+            if label is not None:
+                label.setVisible(widget in show)
+        self.start_edit.setVisible(key in ("notice", "certificate"))
+        self.form.labelForField(self.start_edit).setVisible(key in ("notice", "certificate"))
+        self._set_ready(False)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.print_button.setEnabled(ready and self.generated is not None and self.generated.pages > 0)
+        self.save_button.setEnabled(ready)
+
+    # --- generating ------------------------------------------------------------------------------------
+
+    def _job(self):  # noqa: ANN202
+        """What to make, captured on the GUI thread; the returned function runs on the worker."""
+        key = self.output_box.currentData()
+        db, actor = self.ctx.db, self.ctx.actor
+        village = self.village_box.currentData()
+        start = self.start_edit.date().toPython()
+        suffix = ".xlsx" if key == "ledger_xlsx" else ".pdf"
+        out = self._tmp / f"{key}-{date.today():%Y%m%d}{suffix}"
+        title, kind, days = self.title_edit.text().strip() or None, self.kind_box.currentData(), self.days_spin.value()
+        code = self.household_edit.text().strip()
+        preprinted = self.preprinted_check.isChecked()
+        offset = (self.offset_x.value(), self.offset_y.value())
+
+        def make(progress) -> Generated:  # noqa: ANN001
+            if key == "notice":
+                result = printing.household_notice(db, actor, village, out, title=title, kind=kind, days=days,
+                                                   start=start)
+            elif key in ("ledger", "ledger_xlsx"):
+                result = printing.household_ledger(db, actor, out, village=village, xlsx=key == "ledger_xlsx",
+                                                   progress=progress)
+            elif key == "certificate":
+                result = printing.household_certificate(db, actor, code, out, issued=start, preprinted=preprinted,
+                                                        offset_mm=offset)
+            else:
+                result = printing.calibration_page(out)
+            images = [] if suffix == ".xlsx" else list(render_pages(out, PREVIEW_DPI, 1, PREVIEW_PAGES))
+            return Generated(out, result.pages, result.fonts, images)
+
+        return make
+
+    def generate(self) -> None:
+        self.generate_button.setEnabled(False)
+        self._set_ready(False)
+        self.status.setText("正在生成……")
+        run_task(self._job(), on_success=self._show, on_failure=self._failed, parent=self,
+                 label="正在生成……", show_dialog=True)
+
+    def _failed(self, exc: Exception) -> None:
+        self.generate_button.setEnabled(True)
+        self.status.setText("生成失败。")
+        show_error(self, exc, "生成失败")
+
+    def _show(self, generated: Generated) -> None:
+        self.generated = generated
+        self.generate_button.setEnabled(True)
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for page in generated.images:
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(page_image(page)))
+            label.setObjectName("previewPage")
+            self.pages_layout.addWidget(label)
+        if generated.path.suffix == ".xlsx":
+            self.status.setText("已生成Excel台账，请“另存为”保存。")
+        else:
+            more = f"（预览前{PREVIEW_PAGES}页）" if generated.pages > PREVIEW_PAGES else ""
+            self.status.setText(f"已生成，共 {generated.pages} 页{more}。打印时请选择“实际大小（100%）”。")
+        self.fonts_label.setText("所用字体：\n" + "\n".join(generated.fonts) if generated.fonts else "")
+        self._set_ready(True)
+
+    # --- output ----------------------------------------------------------------------------------------
+
+    def ask_save(self) -> None:
+        if self.generated is None:
+            return
+        suffix = self.generated.path.suffix
+        path, _ = QFileDialog.getSaveFileName(self, "另存为", self.generated.path.name, f"*{suffix}")
+        if path:
+            shutil.copyfile(self.generated.path, path)
+            self.status.setText(f"已保存到 {path}")
+
+    def ask_print(self) -> None:
+        if self.generated is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setFromTo(1, self.generated.pages)
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.generated.pages)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Each page rendered at the printer's resolution and drawn at actual size. Returns pages printed."""
+        assert self.generated is not None
+        first = printer.fromPage() or 1
+        last = printer.toPage() or self.generated.pages
+        printer.setFullPage(True)
+        dpi = min(printer.resolution(), 300)
+        painter = QPainter()
+        printed = 0
+        for page in render_pages(self.generated.path, dpi, first, last):
+            from PySide6.QtCore import QMarginsF, QSizeF
+            from PySide6.QtGui import QPageLayout, QPageSize
+
+            size = QPageSize(QSizeF(page.width_pt, page.height_pt), QPageSize.Unit.Point)
+            layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+            if printed == 0:
+                printer.setPageLayout(layout)
+                if not painter.begin(printer):
+                    raise RuntimeError("无法开始打印")
+            else:
+                printer.setPageLayout(layout)
+                printer.newPage()
+            target = printer.pageLayout().fullRectPixels(printer.resolution())
+            painter.drawImage(target, page_image(page))
+            printed += 1
+        if printed:
+            painter.end()
+        self.status.setText(f"已发送 {printed} 页到打印机。")
+        return printed

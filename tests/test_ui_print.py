@@ -1,0 +1,72 @@
+"""公示打印 on the real widgets: generate, preview, print (to a PDF printer), errors."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from desktop.services.demo import add_demo_households
+from desktop.ui.context import UiContext
+from desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def page(qtbot, db, admin):  # noqa: ANN001, ANN201
+    add_demo_households(db, admin, 60)
+    window = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(window)
+    window.show_area("print")
+    yield window.printing  # the fixture holds the window; its pages die with it
+
+
+def choose(box, data) -> None:  # noqa: ANN001
+    box.setCurrentIndex(box.findData(data))
+
+
+def generate(qtbot, page) -> None:  # noqa: ANN001
+    qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.generate_button.isEnabled(), timeout=30000)
+
+
+def test_a_notice_is_generated_previewed_and_printed(qtbot, page, tmp_path):
+    choose(page.output_box, "notice")
+    assert page.village_box.isVisibleTo(page) and page.village_box.count() == 10
+    generate(qtbot, page)
+    shown = page.pages_box.findChildren(QLabel, "previewPage")
+    assert page.generated is not None and len(shown) == page.generated.pages >= 1
+    assert "正文（仿宋）" in page.fonts_label.text()
+    assert page.print_button.isEnabled()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert page.print_to(printer) == page.generated.pages
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == page.generated.pages
+
+
+def test_only_the_fields_of_the_chosen_output_are_shown(qtbot, page):
+    choose(page.output_box, "certificate")
+    assert page.household_edit.isVisibleTo(page) and not page.days_spin.isVisibleTo(page)
+    choose(page.output_box, "notice")
+    assert page.days_spin.isVisibleTo(page) and not page.household_edit.isVisibleTo(page)
+
+
+def test_a_certificate_for_an_unknown_household_shows_a_clear_message(qtbot, page):
+    choose(page.output_box, "certificate")
+    page.household_edit.setText("99999")
+    generate(qtbot, page)
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
+                                + page.window().findChildren(QMessageBox)))
+    box = page.window().findChild(QMessageBox, "errorBox")
+    assert "不存在" in box.text()
+    box.close()
+    assert page.generated is None
+
+
+def test_the_ledger_can_be_made_as_excel(qtbot, page):
+    choose(page.output_box, "ledger_xlsx")
+    generate(qtbot, page)
+    assert page.generated.path.suffix == ".xlsx" and page.save_button.isEnabled()
+    assert not page.print_button.isEnabled()
