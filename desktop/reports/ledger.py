@@ -77,16 +77,34 @@ def _estimate(text: str, size: float) -> float:
 
 
 def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
-    """Natural widths from the header and the widest cells (sampled), scaled to the page; text wraps."""
+    """Natural widths from the header and the widest cells (sampled). Columns of codes and numbers keep theirs
+    (they cannot wrap); the text columns share what is left, and their text wraps."""
     sample = ledger.rows[:3000]
-    natural = []
+    natural, fixed = [], []
     for i, col in enumerate(ledger.columns):
+        texts = [fmt(r[i], col) for r in sample]
         head = max(_estimate(part, size) for part in col.title.split("\n"))
-        cells = sorted(_estimate(fmt(r[i], col), size) for r in sample) or [0.0]
+        cells = sorted(_estimate(t, size) for t in texts) or [0.0]
         p95 = cells[int(len(cells) * 0.95) - 1 if len(cells) > 1 else 0]
         natural.append(max(head, p95, col.min_chars * size) + 2 * PAD)
-    scale = AREA_W / sum(natural)
-    return [w * scale for w in natural]
+        fixed.append(all(t.isascii() for t in texts))
+    rigid = sum(w for w, f in zip(natural, fixed, strict=True) if f)
+    flexible = sum(natural) - rigid
+    if flexible <= 0 or rigid >= AREA_W:
+        scale = AREA_W / sum(natural)
+        return [w * scale for w in natural]
+    scale = (AREA_W - rigid) / flexible
+    widths = [w if f else w * scale for w, f in zip(natural, fixed, strict=True)]
+    # No text column below its minimum (a three-character name should not wrap); the wider ones give way.
+    floors = [col.min_chars * size + 2 * PAD for col in ledger.columns]
+    short = sum(max(0.0, fl - w) for fl, w, f in zip(floors, widths, fixed, strict=True) if not f)
+    if short:
+        spare = [(w - fl if not f and w > fl else 0.0) for fl, w, f in zip(floors, widths, fixed, strict=True)]
+        total_spare = sum(spare)
+        if total_spare > short:
+            widths = [max(w, fl) if not f else w for fl, w, f in zip(floors, widths, fixed, strict=True)]
+            widths = [w - short * sp / total_spare for w, sp in zip(widths, spare, strict=True)]
+    return widths
 
 
 class _LedgerLayout:
@@ -148,7 +166,8 @@ class _LedgerLayout:
         cells = []
         for v, col, w in zip(values, self.ledger.columns, self.widths, strict=True):
             text = fmt(v, col)
-            if _estimate(text, SIZE) <= w - 2 * PAD - 1:
+            room = w - 2 * PAD
+            if _estimate(text, SIZE) <= room * 0.8 or self.pen.width(text, "song", SIZE) <= room:
                 cells.append([text])
             else:
                 cells.append(wrap(self.pen, text, "song", SIZE, w - 2 * PAD))

@@ -137,7 +137,7 @@ def build_household_ledger(db: Database, actor: Actor, *, village: str | None = 
     ledger = Ledger(
         title=f"{township}{village or ''}建档立卡户家庭成员台账",
         columns=[Column("序号", "center"), Column("行政村", "center"), Column("组", "center"),
-                 Column("户编号", "center"), Column("户主", "center"), Column("姓名", "center"),
+                 Column("户编号", "center"), Column("户主", "center", min_chars=3), Column("姓名", "center", min_chars=3),
                  Column("与户主\n关系", "center"), Column("性别", "center"), Column("年龄", "right"),
                  Column("证件号码", "center"), Column("健康状况"), Column("劳动技能"),
                  Column("户数", "right", total=True), Column("人数", "right", total=True)],
