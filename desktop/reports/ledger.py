@@ -86,7 +86,9 @@ def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
         head = max(_estimate(part, size) for part in col.title.split("\n"))
         cells = sorted(_estimate(t, size) for t in texts) or [0.0]
         p95 = cells[int(len(cells) * 0.95) - 1 if len(cells) > 1 else 0]
-        natural.append(max(head, p95, col.min_chars * size) + 2 * PAD)
+        # A summed column must also hold its largest figure, the grand total.
+        total = _estimate(fmt(sum(r[i] or 0 for r in ledger.rows), col), size) if col.total else 0.0
+        natural.append(max(head, p95, total, col.min_chars * size) + 2 * PAD)
         fixed.append(all(t.isascii() for t in texts))
     rigid = sum(w for w, f in zip(natural, fixed, strict=True) if f)
     flexible = sum(natural) - rigid
