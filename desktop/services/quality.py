@@ -21,6 +21,8 @@ from desktop.services.errors import InputRejected
 from desktop.services.households import resolve_village
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.quality_rules import BY_CODE, RULES, Rule, Scope
+
+__all__ = ["BY_CODE", "RULES"]
 from desktop.services.users import Actor
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +29,11 @@ from desktop.ui.messages import show_error
 from desktop.ui.tasks import run_task
 
 MEMBER_COLUMNS = ("与户主关系", "姓名", "性别", "年龄", "证件号码", "健康状况", "劳动技能", "文化程度/在校")
+# Roster fields → the member-table column showing them (to highlight what a finding read).
+FIELD_COLUMNS = {"relation": 0, "name": 1, "sex": 2, "birth_date": 3, "id_number": 4, "health": 5, "labour": 6,
+                 "education": 7, "schooling": 7}
+HIGHLIGHT_ROW = QColor("#fff3c4")
+HIGHLIGHT_CELL = QColor("#ffb74d")
 
 
 class HouseholdDetailPane(QWidget):
@@ -48,10 +54,34 @@ class HouseholdDetailPane(QWidget):
         self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.income = QLabel("")
         self.income.setWordWrap(True)
-        for w in (self.title, self.facts, QLabel("家庭成员"), self.members, QLabel("收入"), self.income):
+        self.banner = QLabel("")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3c4; border: 1px solid #e0a800; padding: 6px;")
+        self.banner.hide()
+        self.member_codes: list[str] = []
+        for w in (self.title, self.banner, self.facts, QLabel("家庭成员"), self.members, QLabel("收入"),
+                  self.income):
             layout.addWidget(w)
 
+    def highlight(self, person: str, fields: tuple, message: str) -> None:
+        """Mark the person a finding is about, and the cells of the fields it read."""
+        self.banner.setText(f"疑点：{message}")
+        self.banner.show()
+        if person not in self.member_codes:
+            return
+        row = self.member_codes.index(person)
+        for col in range(self.members.columnCount()):
+            item = self.members.item(row, col)
+            if item is not None:
+                item.setBackground(HIGHLIGHT_ROW)
+        for key in fields:
+            col = FIELD_COLUMNS.get(key)
+            if col is not None and self.members.item(row, col) is not None:
+                self.members.item(row, col).setBackground(HIGHLIGHT_CELL)
+        self.members.selectRow(row)
+
     def show_detail(self, d: HouseholdDetail | None) -> None:
+        self.banner.hide()
         if d is None:
             self.title.setText("请选择一户")
             self.facts.setText("")
@@ -69,6 +99,7 @@ class HouseholdDetailPane(QWidget):
         active = [m for m in d.members if not m.left]
         left = [m for m in d.members if m.left]
         self.members.setRowCount(len(active) + len(left))
+        self.member_codes = [m.code for m in active + left]
         for i, m in enumerate(active + left):
             values = (m.relation + ("（已不在册）" if m.left else ""), m.name, m.sex,
                       "" if m.age is None else str(m.age), m.id_number, m.health, m.labour,
@@ -162,6 +193,18 @@ class HouseholdsPage(QWidget):
     def _show(self, row: int) -> None:
         hid = self.model.household_id(row)
         self.detail.show_detail(households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None)
+
+    def show_household(self, code: str, person: str = "", fields: tuple = (), message: str = "") -> None:
+        """Show one household (from the audit), its person and fields highlighted."""
+        self.village_box.setCurrentIndex(0)
+        self.filter_edit.setText(code)
+        self.apply_filter()
+        row = self.model.ids.index(households.detail(self.ctx.db, self.ctx.actor, code).row.id) \
+            if self.model.ids else -1
+        if row >= 0:
+            self.table.selectRow(row)
+            if message:
+                self.detail.highlight(person, fields, message)
 
     def open_import(self) -> None:
         from desktop.ui.import_dialog import ImportDialog

@@ -20,6 +20,7 @@ from desktop.ui.context import UiContext
 
 AREAS = (
     ("households", "户档案"),
+    ("quality", "疑点核查"),
     ("plans", "帮扶计划"),
     ("stars", "星级积分"),
     ("store", "扶贫超市"),
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         from desktop.ui.households_page import HouseholdsPage
         from desktop.ui.print_page import PrintPage
+        from desktop.ui.quality_page import QualityPage
         from desktop.ui.system_page import SystemPage
 
         self.ctx = ctx
@@ -60,8 +62,10 @@ class MainWindow(QMainWindow):
         self.households = HouseholdsPage(ctx)
         self.system = SystemPage(ctx)
         self.printing = PrintPage(ctx)
+        self.quality = QualityPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
-        built = {"households": self.households, "print": self.printing, "system": self.system}
+        built = {"households": self.households, "quality": self.quality, "print": self.printing,
+                 "system": self.system}
         for key, title in AREAS:
             page = built.get(key) or _coming_soon(title, COMING[key])
             self.page_by_key[key] = page
@@ -77,6 +81,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.households.data_changed.connect(self.system.reload)
         self.households.data_changed.connect(self.printing.reload)
+        self.households.data_changed.connect(self.quality.reload)
+        self.quality.open_household.connect(self.open_finding)
         actor = ctx.actor
         self.statusBar().showMessage(
             f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
@@ -92,7 +98,13 @@ class MainWindow(QMainWindow):
         self.households.filter_edit.setFocus()
         self.households.filter_edit.selectAll()
 
+    def open_finding(self, code: str, person: str, fields: tuple, message: str) -> None:
+        """From a finding to its household, with the person and the fields it read highlighted."""
+        self.show_area("households")
+        self.households.show_household(code, person, fields, message)
+
     def reload_all(self) -> None:
         self.households.reload()
         self.printing.reload()
+        self.quality.reload()
         self.system.reload()
