@@ -59,7 +59,7 @@ def _member(p: _People, code: str, relation: str, age: int, sex: str, surname: s
     elif 12 <= age < 15:
         schooling = ("七年级", "八年级", "九年级")[age - 12]
     elif 15 <= age < 18:
-        education = "初中"
+        schooling = f"普通高中{'一二三'[age - 15]}年级"
     elif age < 3:
         schooling = "学龄前儿童"
     work = r.choice(WORK) if working else ""
@@ -107,8 +107,20 @@ def make_households(n: int, seed: int = 20261125, today: date | None = None,
                   "bank_account": f"62{rng.randrange(10**17):017d}", "income": rng.randint(3500, 16000) * 100,
                   "land_area": f"{rng.randint(1, 80) / 10:g}", "housing_safe": "是", "water_safe": "是",
                   "helper": people.name(), "helper_phone": f"13{rng.randrange(10**9):09d}"}
+        _plant_problems(i, values, members)
         records.append(HouseholdRecord(code, values, members))
     return records
+
+
+def _plant_problems(i: int, values: dict, members: list[MemberRecord]) -> None:
+    """About one household in a hundred gets a mistake of the kind 疑点核查 finds, so the demo has some."""
+    if i % 97 == 5:
+        values["phone"] = values["phone"][:-1]  # a digit short
+    if i % 131 == 7:
+        adult = next((m for m in members if m.values.get("labour") in ("普通劳动力", "技能劳动力")), None)
+        if adult is not None:
+            adult.values.update(health="健康", labour="无劳动力", work_place=None, work_months=0)
+            adult.values.pop("work_place")
 
 
 def add_demo_households(db: Database, actor: Actor, n: int, *, seed: int = 20261125,

@@ -78,7 +78,8 @@ class HouseholdDetailPane(QWidget):
             col = FIELD_COLUMNS.get(key)
             if col is not None and self.members.item(row, col) is not None:
                 self.members.item(row, col).setBackground(HIGHLIGHT_CELL)
-        self.members.selectRow(row)
+        self.members.clearSelection()  # a selected row would paint over the highlight
+        self.members.scrollToItem(self.members.item(row, 0))
 
     def show_detail(self, d: HouseholdDetail | None) -> None:
         self.banner.hide()

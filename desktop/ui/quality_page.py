@@ -179,8 +179,13 @@ class QualityPage(QWidget):
             self.detail.setText("选择一条疑点查看详情。")
             return
         info = quality.BY_CODE[finding.rule]
-        fields = "、".join(BY_KEY[k].label if k in BY_KEY else k for k in finding.fields)
-        values = "；".join(finding.values)
+        labels = [BY_KEY[k].label if k in BY_KEY else k for k in finding.fields]
+        fields = "、".join(labels)
+        shown = [v or "（空）" for v in finding.values]
+        if len(labels) == len(shown):
+            values = "；".join(f"{label}：{value}" for label, value in zip(labels, shown, strict=True))
+        else:
+            values = "；".join(shown)
         self.detail.setText(
             f"<h3>{finding.name}（户{finding.household}）</h3>"
             f"<p><b>[{finding.severity}] {info.name}</b><br>{finding.message}</p>"
