@@ -117,6 +117,7 @@ def test_export_has_a_summary_and_one_sheet_per_rule(audited, admin, tmp_path):
     rows = [r for r in phones.iter_rows(min_row=3, values_only=True)]
     assert {r[2] for r in rows} == {"41142410320300005", "41142110221200025"}
     assert phones.cell(row=3, column=3).number_format == "@"
+    assert rows[0][6] == "联系电话、成员联系电话"  # field names in Chinese for the county
     summary = {r[0]: r[3] for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[0] in quality.BY_CODE}
     assert summary == result.by_rule
 

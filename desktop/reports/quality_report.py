@@ -73,7 +73,7 @@ def findings_workbook(rows_by_rule: dict[str, dict[str, Any]], summary_village: 
             cell.font = Font(bold=True)
         for i, f in enumerate(info["findings"], start=1):
             sheet.append([i, f["village"], f["household"], f["person"], f["name"], f["message"],
-                          "、".join(f["fields"]), ""])
+                          "、".join(f.get("field_labels", f["fields"])), ""])
             for col in (3, 4):
                 sheet.cell(row=sheet.max_row, column=col).number_format = "@"
         for col, width in zip("ABCDEFGH", (6, 16, 20, 22, 10, 56, 24, 20), strict=True):

@@ -21,6 +21,7 @@ from desktop.services.errors import InputRejected
 from desktop.services.households import resolve_village
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.quality_rules import BY_CODE, RULES, Rule, Scope
+from desktop.services.roster_fields import BY_KEY
 
 __all__ = ["BY_CODE", "RULES"]
 from desktop.services.users import Actor
@@ -212,7 +213,8 @@ def history(db: Database, limit: int = 50) -> list[RunSummary]:
 def _grouped(result: RunResult) -> dict[str, dict[str, Any]]:
     grouped: dict[str, dict[str, Any]] = {}
     for rule in RULES:
-        findings = [f.as_dict() for f in result.findings if f.rule == rule.code]
+        findings = [{**f.as_dict(), "field_labels": [BY_KEY[k].label if k in BY_KEY else k for k in f.fields]}
+                    for f in result.findings if f.rule == rule.code]
         if findings:
             grouped[rule.code] = {"name": rule.name, "severity": rule.severity, "why": rule.why, "fix": rule.fix,
                                   "findings": findings}
