@@ -3,10 +3,21 @@
 from desktop.models.base import Base
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
+from desktop.models.points import (
+    Goods,
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    RedemptionLine,
+    StockLevel,
+    StockMovement,
+    Store,
+)
 from desktop.models.quality import QualityRun, QualityVerified
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
 
 __all__ = [
     "Base", "Township", "Village", "Household", "HouseholdSearch", "Member", "IncomeYear",
-    "QualityRun", "QualityVerified", "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
+    "Goods", "PointsAccount", "PointsEntry", "Redemption", "RedemptionLine", "StockLevel",
+    "StockMovement", "Store", "QualityRun", "QualityVerified", "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
 ]

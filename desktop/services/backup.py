@@ -142,7 +142,7 @@ class CheckReport:
 
 
 def check_database(db: Database) -> CheckReport:
-    """Database integrity, the audit chain, and (as ledgers arrive) every balance recomputed from its ledger."""
+    """Database integrity, the audit chain, and every balance (points, stock) recomputed from its ledger."""
     report = CheckReport()
     with db.read() as s:
         if db.is_sqlite:
@@ -154,6 +154,11 @@ def check_database(db: Database) -> CheckReport:
                 report.problems.append(f"有{len(fk)}条记录引用了不存在的数据")
         chain = audit.verify(s)
         report.problems.extend(chain.problems)
+        from desktop.services.points import ledger_mismatches
+        from desktop.services.stores import stock_mismatches
+
+        report.problems.extend(ledger_mismatches(s))
+        report.problems.extend(stock_mismatches(s))
         report.facts["audit_entries"] = chain.entries
         from desktop.models import Household, Member
 

@@ -143,3 +143,55 @@ def add_demo_households(db: Database, actor: Actor, n: int, *, seed: int = 20261
         s.merge(Setting(key="roster.year", value=year))
         audit.record(s, actor.username, "demo.create", entity="database", after={"households": n, "seed": seed})
     return n
+
+
+DEMO_GOODS = (("6901", "洗衣粉", "袋", 20), ("6902", "食用油", "桶", 50), ("6903", "大米", "袋", 40),
+              ("6904", "毛巾", "条", 10), ("6905", "牙膏", "支", 8), ("6906", "香皂", "块", 5),
+              ("6907", "酱油", "瓶", 6), ("6908", "食盐", "袋", 3))
+
+
+def has_stores(db: Database) -> bool:
+    from desktop.models import Store
+
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(Store)) > 0
+
+
+def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
+    """Three village supermarkets with goods and stock, and confirmed star-rating points for most households
+    (written in bulk; every balance equals its ledger). Returns the number of households given points."""
+    from sqlalchemy import insert
+
+    from desktop.models import Goods, PointsAccount, PointsEntry, StockLevel, StockMovement, Store, Village
+
+    rng = random.Random(seed)
+    with db.write() as s:
+        villages = list(s.scalars(select(Village).order_by(Village.id)))[:3]
+        for n, village in enumerate(villages, start=1):
+            store = Store(code=f"S{n:02d}", name=f"{village.name}爱心超市", village_id=village.id,
+                          receipt_width_mm=58 if n % 2 else 80)
+            s.add(store)
+            s.flush()
+            for code, name, unit, price in DEMO_GOODS:
+                goods = Goods(store_id=store.id, code=code, name=name, unit=unit, price_points=price,
+                              barcode=f"69{n:02d}{code}{rng.randrange(10**5):05d}")
+                s.add(goods)
+                s.flush()
+                bought, given = rng.randint(20, 60), rng.choice((0, 0, 10, 20))
+                s.add(StockLevel(goods_id=goods.id, quantity=bought + given))
+                s.add(StockMovement(goods_id=goods.id, kind="purchase", quantity=bought,
+                                    value_fen=bought * price * 100, operator=actor.username, reason="演示：采购入库"))
+                if given:
+                    s.add(StockMovement(goods_id=goods.id, kind="donation", quantity=given, value_fen=given * price * 100,
+                                        donor="县供销社", operator=actor.username, reason="演示：爱心捐赠"))
+        ids = list(s.scalars(select(Household.id).order_by(Household.id)))
+        given_ids = [hid for hid in ids if rng.random() < 0.85]
+        amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
+        if given_ids:
+            s.execute(insert(PointsEntry), [{"household_id": hid, "kind": "award", "amount": amounts[hid],
+                                             "reason": "演示：星级评定积分（已公示确认）", "operator": actor.username,
+                                             "source": "demo"} for hid in given_ids])
+            s.execute(insert(PointsAccount), [{"household_id": hid, "balance": amounts[hid]} for hid in given_ids])
+        audit.record(s, actor.username, "demo.stores", entity="database",
+                     after={"stores": len(villages), "households_with_points": len(given_ids)})
+    return len(given_ids)

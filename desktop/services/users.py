@@ -24,10 +24,13 @@ ROLE_NAMES = {"admin": "管理员", "clerk": "扶贫办干部", "village_clerk":
 
 # What each role may do. Village clerks are further limited to their villages.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"roster.import", "household.edit", "users.manage", "backup", "restore", "settings"}),
-    "clerk": frozenset({"roster.import", "household.edit", "backup"}),
-    "village_clerk": frozenset({"household.edit"}),
-    "store_operator": frozenset(),
+    "admin": frozenset({"roster.import", "household.edit", "users.manage", "backup", "restore", "settings",
+                        "points.award", "points.adjust", "store.manage", "stock.move", "redeem",
+                        "redemption.reverse"}),
+    "clerk": frozenset({"roster.import", "household.edit", "backup", "points.award", "points.adjust",
+                        "store.manage", "stock.move", "redeem", "redemption.reverse"}),
+    "village_clerk": frozenset({"household.edit", "points.award"}),
+    "store_operator": frozenset({"stock.move", "redeem"}),
     "auditor": frozenset(),
 }
 

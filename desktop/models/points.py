@@ -1,0 +1,129 @@
+"""Points (积分) and the poverty-relief supermarket (扶贫超市): append-only ledgers with cached balances.
+
+A balance row is changed only by an atomic conditional UPDATE in the same transaction as its ledger entry, and a
+CHECK keeps it from going negative on both SQLite and PostgreSQL; `check` recomputes it from the ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop.models.base import Base, UTCDateTime, utcnow
+
+POINT_KINDS = ("award", "bonus", "redeem", "adjust", "reversal")
+STOCK_KINDS = ("purchase", "donation", "redeem", "loss", "adjust", "stocktake", "reversal")
+
+
+class PointsAccount(Base):
+    __tablename__ = "points_account"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PointsEntry(Base):
+    """One line of the points ledger. Never edited or deleted: a mistake gets a reversal naming it."""
+
+    __tablename__ = "points_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger)  # signed: + award, − redemption
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(64), default="")  # e.g. "redemption:12", "round:3"
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_entry.id"), unique=True)
+
+
+class Store(Base):
+    __tablename__ = "store"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    receipt_width_mm: Mapped[int] = mapped_column(Integer, default=58)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Goods(Base):
+    __tablename__ = "goods"
+    __table_args__ = (UniqueConstraint("store_id", "code", name="uq_goods_store_code"),
+                      CheckConstraint("price_points > 0", name="price_positive"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(8), default="个")
+    price_points: Mapped[int] = mapped_column(Integer)
+    barcode: Mapped[str] = mapped_column(String(32), default="", index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StockLevel(Base):
+    __tablename__ = "stock_level"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+
+    goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StockMovement(Base):
+    """One line of the stock ledger; like the points ledger, append-only."""
+
+    __tablename__ = "stock_movement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[int] = mapped_column(Integer)  # signed
+    value_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # purchase cost or donation value
+    donor: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    operator: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemption.id"), index=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("stock_movement.id"), unique=True)
+
+
+class Redemption(Base):
+    """兑换: one basket at a counter. Its receipt number is built from its id, so two counters never clash."""
+
+    __tablename__ = "redemption"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    operator: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reversed_by: Mapped[str] = mapped_column(String(64), default="")
+    reversal_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class RedemptionLine(Base):
+    __tablename__ = "redemption_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    redemption_id: Mapped[int] = mapped_column(ForeignKey("redemption.id"), index=True)
+    goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    price_points: Mapped[int] = mapped_column(Integer)

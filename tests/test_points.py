@@ -1,0 +1,139 @@
+"""Points ledger, stock and counter redemption: append-only, never negative, all or nothing, race-free."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+from sqlalchemy import func, select, text
+
+from desktop.models import PointsEntry, StockMovement
+from desktop.services import points, redemption, stores
+from desktop.services.backup import check_database
+from desktop.services.errors import InputRejected, PermissionDenied, Refused
+from desktop.services.roster_import import import_roster
+from desktop.services.users import Actor
+
+HH = "41142410520800001"
+OTHER = "41142110420200002"
+
+
+@pytest.fixture
+def shop(db, admin, sample):  # noqa: ANN001, ANN201
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    stores.create_store(db, admin, "S01", "孙桥村爱心超市")
+    stores.add_goods(db, admin, "S01", "OIL", "食用油", 50, unit="桶", barcode="6901234567890")
+    stores.add_goods(db, admin, "S01", "SALT", "食盐", 3, unit="袋")
+    stores.move_stock(db, admin, "S01", "OIL", "purchase", 2, value_fen=12000)
+    stores.move_stock(db, admin, "S01", "SALT", "donation", 100, donor="县供销社", value_fen=30000)
+    points.award(db, admin, HH, 120, "2026年第三季度星级评定")
+    return db
+
+
+def counts(db):  # noqa: ANN001, ANN201
+    with db.read() as s:
+        return (s.scalar(select(func.count()).select_from(PointsEntry)),
+                s.scalar(select(func.count()).select_from(StockMovement)))
+
+
+def test_redemption_changes_balance_and_stock_and_gives_a_receipt(shop, admin):
+    receipt = redemption.redeem(shop, admin, "S01", HH, {"6901234567890": 1, "SALT": 5})  # barcode or code
+    assert (receipt.points, receipt.balance_after) == (65, 55)
+    assert receipt.number.startswith("S01-") and [ln.goods for ln in receipt.lines] == ["食用油", "食盐"]
+    assert points.balance(shop, admin, HH) == 55
+    assert {g.code: g.stock for g in stores.list_goods(shop, "S01")} == {"OIL": 1, "SALT": 95}
+    assert check_database(shop).ok
+
+
+@pytest.mark.parametrize(("items", "extra", "message"), [({"OIL": 3}, 100, "库存不足"),
+                                                           ({"OIL": 1, "SALT": 30}, 0, "积分不足")])
+def test_a_refused_redemption_writes_nothing(shop, admin, items, extra, message):
+    if extra:
+        points.award(shop, admin, HH, extra, "补足积分，只让库存不够")
+    before = (counts(shop), points.balance(shop, admin, HH), stores.list_goods(shop, "S01"))
+    with pytest.raises(Refused, match=message):
+        redemption.redeem(shop, admin, "S01", HH, items)
+    assert (counts(shop), points.balance(shop, admin, HH), stores.list_goods(shop, "S01")) == before
+
+
+def test_unknown_household_or_goods_and_bad_quantities_are_refused(shop, admin):
+    with pytest.raises(Refused, match="不存在"):
+        redemption.redeem(shop, admin, "S01", "000", {"SALT": 1})
+    with pytest.raises(InputRejected, match="没有商品"):
+        redemption.redeem(shop, admin, "S01", HH, {"NOPE": 1})
+    with pytest.raises(InputRejected, match="数量必须大于0"):
+        redemption.redeem(shop, admin, "S01", HH, {"SALT": 0})
+    with pytest.raises(PermissionDenied):
+        redemption.redeem(shop, Actor("a", "auditor"), "S01", HH, {"SALT": 1})
+
+
+def test_reversal_restores_balance_and_stock_and_keeps_both_entries(shop, admin):
+    receipt = redemption.redeem(shop, admin, "S01", HH, {"OIL": 2})
+    assert points.balance(shop, admin, HH) == 20
+    with pytest.raises(PermissionDenied):
+        redemption.reverse_redemption(shop, Actor("op", "store_operator"), receipt.number, "扫错了")
+    with pytest.raises(InputRejected):
+        redemption.reverse_redemption(shop, admin, receipt.number, " ")
+    assert redemption.reverse_redemption(shop, admin, receipt.number, "扫错了商品") == 120
+    assert {g.code: g.stock for g in stores.list_goods(shop, "S01")}["OIL"] == 2
+    kinds = [(e.kind, e.amount) for e in points.history(shop, admin, HH)]
+    assert kinds == [("award", 120), ("redeem", -100), ("reversal", 100)]
+    with pytest.raises(Refused, match="撤销过"):
+        redemption.reverse_redemption(shop, admin, receipt.number, "再来一次")
+    assert check_database(shop).ok
+
+
+def test_points_ledger_reversal_and_adjustment_never_go_negative(shop, admin):
+    history = points.history(shop, admin, HH)
+    with pytest.raises(Refused, match="积分不足"):
+        points.award(shop, admin, HH, -500, "扣减", kind="adjust")
+    assert points.balance(shop, admin, HH) == 120
+    assert points.reverse_entry(shop, admin, history[0].id, "录错了户") == 0
+    with pytest.raises(Refused, match="已经冲正过"):
+        points.reverse_entry(shop, admin, history[0].id, "again")
+    assert points.history(shop, admin, HH)[0].reversed
+    with pytest.raises(InputRejected):
+        points.award(shop, admin, HH, 10, "")
+
+
+def test_stock_never_goes_negative_and_stocktake_books_the_difference(shop, admin):
+    with pytest.raises(Refused, match="库存不足"):
+        stores.move_stock(shop, admin, "S01", "OIL", "loss", 5, reason="破损")
+    assert stores.move_stock(shop, admin, "S01", "SALT", "stocktake", 97, reason="月末盘点") == 97
+    with pytest.raises(InputRejected, match="捐赠人"):
+        stores.move_stock(shop, admin, "S01", "SALT", "donation", 5)
+    assert check_database(shop).ok
+
+
+def test_check_finds_a_balance_that_differs_from_its_ledger(shop):
+    with shop.write() as s:
+        s.execute(text("UPDATE points_account SET balance = balance + 5"))
+    report = check_database(shop)
+    assert not report.ok and any("积分余额" in p for p in report.problems)
+
+
+def test_eight_counters_at_once_never_overspend_or_oversell(shop, admin, db_url):
+    # 120 points at 3 a bag: exactly 40 can succeed, whatever the interleaving; 100 bags in stock.
+    ctx = multiprocessing.get_context("spawn")
+    from tests.redeem_worker import hammer
+
+    with ctx.Pool(8) as pool:
+        results = pool.starmap(hammer, [(db_url, HH, "SALT", 8)] * 8)
+    done = sum(d for d, _ in results)
+    assert done == 40 and sum(r for _, r in results) == 24
+    assert points.balance(shop, admin, HH) == 0
+    assert {g.code: g.stock for g in stores.list_goods(shop, "S01")}["SALT"] == 60
+    assert check_database(shop).ok
+
+
+def test_eight_counters_never_oversell_the_last_units(shop, admin, db_url):
+    points.award(shop, admin, OTHER, 1000, "大额积分")
+    ctx = multiprocessing.get_context("spawn")
+    from tests.redeem_worker import hammer
+
+    with ctx.Pool(8) as pool:
+        results = pool.starmap(hammer, [(db_url, OTHER, "OIL", 3)] * 8)
+    assert sum(d for d, _ in results) == 2  # only two 桶 of oil were ever there
+    assert {g.code: g.stock for g in stores.list_goods(shop, "S01")}["OIL"] == 0
+    assert points.balance(shop, admin, OTHER) == 900
+    assert check_database(shop).ok
