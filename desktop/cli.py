@@ -265,6 +265,13 @@ def cmd_print(ctx: CliContext) -> int:
             result = printing.household_notice(db, SYSTEM, args.village, out, title=args.title,
                                                kind=args.notice_kind, days=args.days, start=start,
                                                issuer=args.issuer, phone=args.phone)
+        elif args.what == "notice" and args.kind == "stars":
+            from desktop.services import ratings
+
+            if not args.round:
+                raise InputRejected("星级公示需要 --round 评定批次号")
+            info = ratings.star_notice(db, SYSTEM, args.round, out, phone=args.phone)
+            result = printing.Printed(str(out), info.pages, info.fonts)
         elif args.what == "ledger" and args.kind == "households":
             result = printing.household_ledger(db, SYSTEM, out, village=args.village, xlsx=bool(args.xlsx))
         elif args.what == "certificate":
@@ -452,6 +459,58 @@ def cmd_redeem(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_rating(ctx: CliContext) -> int:
+    """rating new|stars|publish|object|resolve|confirm|show|list"""
+    from datetime import date as _date
+
+    from desktop.services import ratings
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    db = ctx.database()
+    what = args.what
+    if what == "list":
+        rows = ratings.list_rounds(db, SYSTEM)
+        _emit(args, {"rounds": [{"id": i, "village": v, "period": p, "state": st} for i, v, p, st in rows]},
+              "\n".join(f"#{i} {v} {p} {st}" for i, v, p, st in rows) or "还没有评定")
+        return 0
+    if what == "show":
+        info = ratings.round_info(db, SYSTEM, int(args.target))
+        lines = [f"#{info.id} {info.village} {info.period} {info.state_name} 合计{info.total_points}分"]
+        lines += [f"  {r.code} {r.head_name} {len(r.stars)}星 {r.points}分 {'、'.join(r.stars)}" for r in info.rows]
+        data = {"id": info.id, "village": info.village, "period": info.period, "state": info.state,
+                "total_points": info.total_points, "open_objections": info.open_objections,
+                "households": [{"code": r.code, "head": r.head_name, "stars": r.stars, "points": r.points}
+                               for r in info.rows]}
+        _emit(args, data, "\n".join(lines))
+        return 0
+    actor = ctx.actor()
+    if what == "new":
+        if not (args.village and args.period):
+            raise InputRejected("需要 --village 村 --period 期间（如 2026年11月）")
+        rid = ratings.create_round(db, actor, args.village, args.period, cap_points=args.cap)
+        _emit(args, {"round": rid}, f"已建立评定批次 #{rid}")
+    elif what == "stars":
+        earned = [x for x in (args.stars or "").replace("，", ",").split(",") if x.strip()]
+        pts = ratings.set_stars(db, actor, int(args.target), args.household, [x.strip() for x in earned])
+        _emit(args, {"household": args.household, "points": pts}, f"户{args.household} {len(earned)}星 {pts}分")
+    elif what == "publish":
+        start = _date.fromisoformat(args.start) if args.start else None
+        end = ratings.publish(db, actor, int(args.target), start=start, days=args.days)
+        _emit(args, {"round": int(args.target), "notice_end": end.isoformat()}, f"已公示，公示期至 {end}")
+    elif what == "object":
+        oid = ratings.object_to(db, actor, int(args.target), args.household, args.text or "",
+                                raised_by=args.by or "")
+        _emit(args, {"objection": oid}, f"已登记异议 #{oid}")
+    elif what == "resolve":
+        ratings.resolve_objection(db, actor, int(args.target), args.outcome or "")
+        _emit(args, {"objection": int(args.target)}, "已记录处理结果")
+    else:  # confirm
+        total = ratings.confirm(db, actor, int(args.target))
+        _emit(args, {"round": int(args.target), "points_credited": total}, f"已确认，记入积分 {total} 分")
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------------
 
 
@@ -517,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phone", help="监督电话（默认12317）")
     p.add_argument("--template", help="证书模板：star、exit、filial")
     p.add_argument("--household", help="户编号")
+    p.add_argument("--round", type=int, help="星级评定批次号")
     p.add_argument("--text", help="证书正文（替换模板文字）")
     p.add_argument("--award", help="奖项名称，如 十星级文明户")
     p.add_argument("--number", help="证书编号")
@@ -577,6 +637,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--item", action="append", help="商品编号或条码=数量，可重复")
     p.add_argument("--reverse", metavar="兑换单号")
     p.add_argument("--reason")
+
+    p = add("rating", cmd_rating, help="星级评定")
+    p.add_argument("what", choices=("new", "stars", "publish", "object", "resolve", "confirm", "show", "list"))
+    p.add_argument("target", nargs="?", help="评定批次号（resolve 时为异议号）")
+    p.add_argument("--village")
+    p.add_argument("--period")
+    p.add_argument("--cap", type=int, help="本批积分上限")
+    p.add_argument("--household")
+    p.add_argument("--stars", help="所得星级，逗号分隔")
+    p.add_argument("--start")
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--text")
+    p.add_argument("--by", help="提出异议的人")
+    p.add_argument("--outcome")
 
     p = add("backup", cmd_backup, help="备份数据库到一个文件")
     p.add_argument("file", type=Path)

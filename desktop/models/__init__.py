@@ -14,10 +14,11 @@ from desktop.models.points import (
     Store,
 )
 from desktop.models.quality import QualityRun, QualityVerified
+from desktop.models.ratings import Objection, RatingResult, RatingRound, StarCatalog
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
 
 __all__ = [
     "Base", "Township", "Village", "Household", "HouseholdSearch", "Member", "IncomeYear",
     "Goods", "PointsAccount", "PointsEntry", "Redemption", "RedemptionLine", "StockLevel",
-    "StockMovement", "Store", "QualityRun", "QualityVerified", "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
+    "StockMovement", "Store", "Objection", "RatingResult", "RatingRound", "StarCatalog", "QualityRun", "QualityVerified", "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
 ]
