@@ -272,6 +272,13 @@ def cmd_print(ctx: CliContext) -> int:
                 raise InputRejected("星级公示需要 --round 评定批次号")
             info = ratings.star_notice(db, SYSTEM, args.round, out, phone=args.phone)
             result = printing.Printed(str(out), info.pages, info.fonts)
+        elif args.what == "receipt":
+            from desktop.services import redemption
+
+            if not args.kind:
+                raise InputRejected("用法：print receipt 兑换单号 --out 小票.pdf")
+            redemption.receipt_pdf(redemption.find_receipt(db, args.kind), out)
+            result = printing.Printed(str(out), 1, [])
         elif args.what == "ledger" and args.kind == "households":
             result = printing.household_ledger(db, SYSTEM, out, village=args.village, xlsx=bool(args.xlsx))
         elif args.what == "certificate":
@@ -563,7 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", cmd_users_list, parent=group)
 
     p = add("print", cmd_print, help="打印公示、台账、证书（生成PDF或Excel）")
-    p.add_argument("what", choices=("notice", "ledger", "certificate", "calibration"))
+    p.add_argument("what", choices=("notice", "ledger", "certificate", "calibration", "receipt"))
     p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households")
     p.add_argument("--out", help="输出的PDF文件")
     p.add_argument("--xlsx", help="台账输出为Excel文件")

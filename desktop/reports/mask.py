@@ -9,7 +9,7 @@ INTERNAL = "internal"  # ledgers under access control
 
 
 def mask(field: str, value: object, profile: str = PUBLIC) -> str:
-    """Mask one value. Fields: id_number, phone, bank_account, address, health, name."""
+    """Mask one value. Fields: id_number, phone, bank_account, address, health, name (receipts only)."""
     text = "" if value is None else str(value).strip()
     if profile != PUBLIC or not text:
         return text
@@ -24,6 +24,9 @@ def mask(field: str, value: object, profile: str = PUBLIC) -> str:
     if field == "address":
         # Only down to the 村民小组: cut house numbers and anything after them.
         return re.split(r"\d+号", text)[0]
+    if field == "name":
+        # 张*国, 张*: enough for the household to recognise itself on a slip or a board.
+        return text[0] + "*" if len(text) <= 2 else text[0] + "*" * (len(text) - 2) + text[-1]
     if field == "health":
         return ""  # illness and disability details never appear on public outputs
     return text

@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -142,3 +143,28 @@ def store_of(db: Database, number: str) -> str:
         if row is None:
             raise NotFound(f"兑换单“{number}”不存在")
         return row[0]
+
+
+def receipt_pdf(receipt: Receipt, path: str | Path) -> Path:
+    """The slip for the store's roll printer (58 or 80 mm)."""
+    from desktop.reports.receipt import ReceiptData, render_receipt
+
+    data = ReceiptData(receipt.store_name, receipt.number, receipt.at, receipt.household, receipt.head_name,
+                       [(ln.goods, ln.quantity, ln.unit, ln.points) for ln in receipt.lines], receipt.points,
+                       receipt.balance_after, receipt.operator, receipt.receipt_width_mm)
+    return render_receipt(data, path)
+
+
+def find_receipt(db: Database, number: str) -> Receipt:
+    """A past redemption as a receipt again (reprints)."""
+    with db.read() as s:
+        r = s.scalar(select(Redemption).where(Redemption.number == number))
+        if r is None:
+            raise NotFound(f"兑换单“{number}”不存在")
+        store = s.get(Store, r.store_id)
+        household = s.get(Household, r.household_id)
+        lines = [ReceiptLine(g.name, g.unit, ln.quantity, ln.price_points) for ln, g in s.execute(
+            select(RedemptionLine, Goods).join(Goods, Goods.id == RedemptionLine.goods_id)
+            .where(RedemptionLine.redemption_id == r.id).order_by(RedemptionLine.id))]
+        return Receipt(r.number, store.code, store.name, household.code, household.head_name, lines, r.points,
+                       r.balance_after, r.operator, r.at, store.receipt_width_mm)

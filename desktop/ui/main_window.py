@@ -31,7 +31,6 @@ AREAS = (
 COMING = {
     "plans": "一户一策：卡色、收入、帮扶措施、走访、明白卡",
     "stars": "星级评定、积分发放与积分台账",
-    "store": "扶贫超市柜台兑换、库存、捐赠与结算",
     "fund": "孝善基金：赡养承诺、缴纳、补贴、发放与光荣榜",
 }
 
@@ -46,6 +45,7 @@ def _coming_soon(title: str, text: str) -> QWidget:
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
+        from desktop.ui.counter_page import CounterPage
         from desktop.ui.households_page import HouseholdsPage
         from desktop.ui.print_page import PrintPage
         from desktop.ui.quality_page import QualityPage
@@ -63,9 +63,10 @@ class MainWindow(QMainWindow):
         self.system = SystemPage(ctx)
         self.printing = PrintPage(ctx)
         self.quality = QualityPage(ctx)
+        self.counter = CounterPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
-        built = {"households": self.households, "quality": self.quality, "print": self.printing,
-                 "system": self.system}
+        built = {"households": self.households, "quality": self.quality, "store": self.counter,
+                 "print": self.printing, "system": self.system}
         for key, title in AREAS:
             page = built.get(key) or _coming_soon(title, COMING[key])
             self.page_by_key[key] = page
@@ -107,4 +108,5 @@ class MainWindow(QMainWindow):
         self.households.reload()
         self.printing.reload()
         self.quality.reload()
+        self.counter.reload()
         self.system.reload()
