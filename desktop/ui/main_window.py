@@ -30,7 +30,6 @@ AREAS = (
 )
 COMING = {
     "plans": "一户一策：卡色、收入、帮扶措施、走访、明白卡",
-    "stars": "星级评定、积分发放与积分台账",
     "fund": "孝善基金：赡养承诺、缴纳、补贴、发放与光荣榜",
 }
 
@@ -49,6 +48,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.households_page import HouseholdsPage
         from desktop.ui.print_page import PrintPage
         from desktop.ui.quality_page import QualityPage
+        from desktop.ui.rating_page import RatingPage
         from desktop.ui.system_page import SystemPage
 
         self.ctx = ctx
@@ -64,8 +64,9 @@ class MainWindow(QMainWindow):
         self.printing = PrintPage(ctx)
         self.quality = QualityPage(ctx)
         self.counter = CounterPage(ctx)
+        self.rating = RatingPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
-        built = {"households": self.households, "quality": self.quality, "store": self.counter,
+        built = {"households": self.households, "quality": self.quality, "store": self.counter, "stars": self.rating,
                  "print": self.printing, "system": self.system}
         for key, title in AREAS:
             page = built.get(key) or _coming_soon(title, COMING[key])
@@ -109,4 +110,5 @@ class MainWindow(QMainWindow):
         self.printing.reload()
         self.quality.reload()
         self.counter.reload()
+        self.rating.reload()
         self.system.reload()
