@@ -243,58 +243,125 @@ def cmd_users_list(ctx: CliContext) -> int:
     return 0
 
 
-def cmd_print(ctx: CliContext) -> int:
-    """print notice|ledger|certificate|calibration …"""
-    from datetime import date as _date
+def _need(value, message: str):  # noqa: ANN001, ANN202
+    if not value:
+        raise InputRejected(message)
+    return value
 
+
+def _print_notice_households(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing
     from desktop.services.users import SYSTEM
 
+    return printing.household_notice(db, SYSTEM, _need(args.village, "公示需要指定 --village 村名"), out,
+                                     title=args.title, kind=args.notice_kind, days=args.days, start=start,
+                                     issuer=args.issuer, phone=args.phone)
+
+
+def _print_notice_stars(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, ratings
+    from desktop.services.users import SYSTEM
+
+    info = ratings.star_notice(db, SYSTEM, _need(args.round, "星级公示需要 --round 评定批次号"), out,
+                               phone=args.phone)
+    return printing.Printed(str(out), info.pages, info.fonts)
+
+
+def _print_notice_redemptions(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+    from desktop.services.users import SYSTEM
+
+    info = store_reports.redemption_notice(db, SYSTEM, _need(args.village, "兑换公示需要 --village 村"),
+                                           _need(args.month, "需要 --month 月份（如 2026-11）"), out)
+    return printing.Printed(str(out), info.pages, info.fonts)
+
+
+def _print_notice_donations(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    info = store_reports.donation_notice(db, _need(args.store, "捐赠鸣谢需要 --store 超市"),
+                                         _need(args.month, "需要 --month 月份（如 2026-11）"), out)
+    return printing.Printed(str(out), info.pages, info.fonts)
+
+
+def _print_ledger_households(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing
+    from desktop.services.users import SYSTEM
+
+    return printing.household_ledger(db, SYSTEM, out, village=args.village, xlsx=bool(args.xlsx))
+
+
+def _print_ledger_points(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+    from desktop.services.users import SYSTEM
+
+    info = store_reports.points_ledger(db, SYSTEM, out, village=args.village, month=args.month,
+                                       xlsx=bool(args.xlsx))
+    return printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+
+
+def _print_ledger_stock(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    info = store_reports.stock_ledger(db, _need(args.store, "库存台账需要 --store 超市"), out, month=args.month,
+                                      xlsx=bool(args.xlsx))
+    return printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+
+
+def _print_certificate(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing
+    from desktop.services.users import SYSTEM
+
+    offset = None
+    if args.offset_x is not None or args.offset_y is not None:
+        offset = (args.offset_x or 0.0, args.offset_y or 0.0)
+    return printing.household_certificate(db, SYSTEM, _need(args.household, "证书需要指定 --household 户编号"), out,
+                                          template=args.template or "star", text=args.text or "",
+                                          award=args.award or "", issuer=args.issuer, issued=start,
+                                          number=args.number or "", preprinted=args.preprinted, offset_mm=offset)
+
+
+def _print_receipt(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, redemption
+
+    number = _need(args.kind, "用法：print receipt 兑换单号 --out 小票.pdf")
+    redemption.receipt_pdf(redemption.find_receipt(db, number), out)
+    return printing.Printed(str(out), 1, [])
+
+
+def _print_chart_points(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    store_reports.points_chart(db, out)
+    return printing.Printed(str(out), 1, [])
+
+
+PRINTERS = {
+    ("notice", "households"): _print_notice_households, ("notice", "stars"): _print_notice_stars,
+    ("notice", "redemptions"): _print_notice_redemptions, ("notice", "donations"): _print_notice_donations,
+    ("ledger", "households"): _print_ledger_households, ("ledger", "points"): _print_ledger_points,
+    ("ledger", "stock"): _print_ledger_stock, ("chart", "points"): _print_chart_points,
+}
+
+
+def cmd_print(ctx: CliContext) -> int:
+    """print notice|ledger|certificate|calibration|receipt|chart …"""
+    from datetime import date as _date
+
+    from desktop.services import printing
+
     args = ctx.args
-    out = args.xlsx or args.out
-    if not out:
-        raise InputRejected("请用 --out 文件.pdf（台账也可用 --xlsx 文件.xlsx）指定输出文件")
+    out = _need(args.xlsx or args.out, "请用 --out 文件.pdf（台账也可用 --xlsx 文件.xlsx）指定输出文件")
     start = _date.fromisoformat(args.start) if args.start else None
     if args.what == "calibration":
         result = printing.calibration_page(out, args.template or "star")
     else:
-        db = ctx.database()
-        if args.what == "notice" and args.kind == "households":
-            if not args.village:
-                raise InputRejected("公示需要指定 --village 村名")
-            result = printing.household_notice(db, SYSTEM, args.village, out, title=args.title,
-                                               kind=args.notice_kind, days=args.days, start=start,
-                                               issuer=args.issuer, phone=args.phone)
-        elif args.what == "notice" and args.kind == "stars":
-            from desktop.services import ratings
-
-            if not args.round:
-                raise InputRejected("星级公示需要 --round 评定批次号")
-            info = ratings.star_notice(db, SYSTEM, args.round, out, phone=args.phone)
-            result = printing.Printed(str(out), info.pages, info.fonts)
-        elif args.what == "receipt":
-            from desktop.services import redemption
-
-            if not args.kind:
-                raise InputRejected("用法：print receipt 兑换单号 --out 小票.pdf")
-            redemption.receipt_pdf(redemption.find_receipt(db, args.kind), out)
-            result = printing.Printed(str(out), 1, [])
-        elif args.what == "ledger" and args.kind == "households":
-            result = printing.household_ledger(db, SYSTEM, out, village=args.village, xlsx=bool(args.xlsx))
-        elif args.what == "certificate":
-            if not args.household:
-                raise InputRejected("证书需要指定 --household 户编号")
-            offset = (args.offset_x, args.offset_y) if args.offset_x is not None or args.offset_y is not None \
-                else None
-            if offset is not None:
-                offset = (offset[0] or 0.0, offset[1] or 0.0)
-            result = printing.household_certificate(db, SYSTEM, args.household, out,
-                                                    template=args.template or "star", text=args.text or "",
-                                                    award=args.award or "", issuer=args.issuer, issued=start,
-                                                    number=args.number or "", preprinted=args.preprinted,
-                                                    offset_mm=offset)
-        else:
-            raise InputRejected(f"不支持的打印内容：{args.what} {args.kind or ''}".strip())
+        handler = {"certificate": _print_certificate, "receipt": _print_receipt}.get(args.what) or PRINTERS.get(
+            (args.what, args.kind))
+        if handler is None:
+            choices = "、".join(f"{w} {k}" for w, k in PRINTERS)
+            raise InputRejected(f"不支持的打印内容：{args.what} {args.kind or ''}（可选：{choices}）")
+        result = handler(ctx.database(), args, out, start)
     text = f"已生成 {result.path}" + (f"（{result.pages}页）" if result.pages else "")
     if result.fonts:
         text += "\n字体：" + "；".join(result.fonts)
@@ -368,6 +435,19 @@ def cmd_stores(ctx: CliContext) -> int:
 
     args = ctx.args
     db = ctx.database()
+    if args.what == "settlement":
+        from dataclasses import asdict as _asdict
+
+        from desktop.services.store_reports import settlement
+
+        if not (args.code and args.month):
+            raise InputRejected("用法：stores settlement 超市编号 --month 2026-11")
+        st = settlement(db, args.code, args.month)
+        lines = [f"{st.store} {st.period}：兑换{st.redemptions}单（撤销{st.reversed}单），{st.households}户，"
+                 f"消耗积分{st.points}分；库存价值{st.stock_value_fen / 100:.2f}元"]
+        lines += [f"  {name} {qty}{unit} {pts}分" for name, unit, qty, pts in st.by_goods]
+        _emit(args, _asdict(st), "\n".join(lines))
+        return 0
     if args.what == "add":
         info = stores.create_store(db, ctx.actor(), args.code, args.name or args.code,
                                    receipt_width_mm=args.receipt_width)
@@ -570,7 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", cmd_users_list, parent=group)
 
     p = add("print", cmd_print, help="打印公示、台账、证书（生成PDF或Excel）")
-    p.add_argument("what", choices=("notice", "ledger", "certificate", "calibration", "receipt"))
+    p.add_argument("what", choices=("notice", "ledger", "certificate", "calibration", "receipt", "chart"))
     p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households")
     p.add_argument("--out", help="输出的PDF文件")
     p.add_argument("--xlsx", help="台账输出为Excel文件")
@@ -584,6 +664,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", help="证书模板：star、exit、filial")
     p.add_argument("--household", help="户编号")
     p.add_argument("--round", type=int, help="星级评定批次号")
+    p.add_argument("--store", help="超市编号")
+    p.add_argument("--month", help="月份，如 2026-11")
     p.add_argument("--text", help="证书正文（替换模板文字）")
     p.add_argument("--award", help="奖项名称，如 十星级文明户")
     p.add_argument("--number", help="证书编号")
@@ -604,6 +686,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     group = sub.add_parser("stores", help="扶贫超市", parents=[common]).add_subparsers(dest="what", required=True)
     add("list", cmd_stores, parent=group)
+    p = add("settlement", cmd_stores, parent=group, help="月结")
+    p.add_argument("code")
+    p.add_argument("--month")
     p = add("add", cmd_stores, parent=group)
     p.add_argument("code")
     p.add_argument("name", nargs="?")

@@ -13,6 +13,8 @@ from desktop.reports.fonts import FontSet
 # Characters that may not begin a line (避头) and may not end one (避尾).
 NO_START = set("，。、；：？！）》」』】〕〉”’…—·%％,.;:?!)]}")
 NO_END = set("（《「『【〔〈“‘([{")
+# A number keeps its unit: "2026年" or "30户" never breaks between the digits and the unit.
+UNITS = set("年月日号户人元分天岁个条次袋桶项")
 
 __all__ = ["mm", "Pen", "PagedCanvas", "wrap"]
 
@@ -60,6 +62,8 @@ def wrap(pen: Pen, text: str, role: str, size: float, width: float, *, char_spac
             if ch.isascii() and ch.isalnum():
                 j = i
                 while j < len(paragraph) and paragraph[j].isascii() and paragraph[j].isalnum():
+                    j += 1
+                if j < len(paragraph) and paragraph[j] in UNITS and paragraph[i:j].isdigit():
                     j += 1
                 token = paragraph[i:j]
             w = pen.width(line + token, role, size, char_space)
