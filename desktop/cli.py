@@ -592,6 +592,13 @@ def cmd_rating(ctx: CliContext) -> int:
     elif what == "resolve":
         ratings.resolve_objection(db, actor, int(args.target), args.outcome or "")
         _emit(args, {"objection": int(args.target)}, "已记录处理结果")
+    elif what == "commend":
+        year = int(args.target or _date.today().year)
+        winners = ratings.commend(db, actor, year, _need(args.out, "需要 --out 证书.pdf"), village=args.village,
+                                  top=args.top, bonus=args.bonus, issuer=args.issuer or "")
+        lines = [f"第{w.rank}名 {w.village} {w.head_name}（户{w.code}）{w.stars}星" for w in winners]
+        _emit(args, {"year": year, "winners": [w.__dict__ for w in winners], "certificates": args.out},
+              "\n".join(lines) + f"\n证书已生成：{args.out}")
     else:  # confirm
         total = ratings.confirm(db, actor, int(args.target))
         _emit(args, {"round": int(args.target), "points_credited": total}, f"已确认，记入积分 {total} 分")
@@ -731,8 +738,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
 
     p = add("rating", cmd_rating, help="星级评定")
-    p.add_argument("what", choices=("new", "stars", "publish", "object", "resolve", "confirm", "show", "list"))
-    p.add_argument("target", nargs="?", help="评定批次号（resolve 时为异议号）")
+    p.add_argument("what", choices=("new", "stars", "publish", "object", "resolve", "confirm", "show", "list",
+                                     "commend"))
+    p.add_argument("target", nargs="?", help="评定批次号（resolve 时为异议号，commend 时为年份）")
+    p.add_argument("--top", type=int, default=10, help="表彰前N名（并列同名次）")
+    p.add_argument("--bonus", type=int, default=0, help="表彰奖励积分（每户每年只记一次）")
+    p.add_argument("--out")
+    p.add_argument("--issuer")
     p.add_argument("--village")
     p.add_argument("--period")
     p.add_argument("--cap", type=int, help="本批积分上限")

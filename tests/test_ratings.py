@@ -76,3 +76,24 @@ def test_rating_from_the_command_line(db_url, rnd, capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["points_credited"] == 20
     assert main(["--db", db_url, "points", "balance", HH, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["balance"] == 20
+
+
+def test_annual_commendation_ranks_certifies_and_credits_bonus_once(db, admin, tmp_path):
+    from desktop.services.demo import add_demo_households
+
+    add_demo_households(db, admin, 30)  # three households in each demo village
+    rnd = ratings.create_round(db, admin, "柘城县柳河镇/孙桥村", "2026年第四季度")
+    info = ratings.round_info(db, admin, rnd)
+    first, second = info.rows[0].code, info.rows[1].code
+    ratings.set_stars(db, admin, rnd, first, list(ratings.DEFAULT_STARS))
+    ratings.set_stars(db, admin, rnd, second, list(ratings.DEFAULT_STARS[:4]))
+    ratings.publish(db, admin, rnd, start=date(2026, 11, 1), days=3)
+    ratings.confirm(db, admin, rnd, today=date(2026, 11, 5))
+    out = tmp_path / "certs.pdf"
+    winners = ratings.commend(db, admin, 2026, out, top=1, bonus=50, issuer="逻岗镇人民政府")
+    assert [(w.code, w.stars, w.rank) for w in winners] == [(first, 10, 1)]
+    assert points.balance(db, admin, first) == 100 + 50
+    ratings.commend(db, admin, 2026, out, top=2, bonus=50)  # run again: no second bonus for the first
+    assert points.balance(db, admin, first) == 150 and points.balance(db, admin, second) == 40 + 50
+    text = page_text(out)[0].replace(" ", "")
+    assert "2026年度星级文明户" in text and "10颗星" in text

@@ -15,6 +15,8 @@ from desktop.services import audit
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.users import Actor
 
+__all__ = ["PointsEntry", "KIND_NAMES"]
+
 KIND_NAMES = {"award": "评定积分", "bonus": "奖励积分", "redeem": "兑换", "adjust": "调整", "reversal": "冲正"}
 
 

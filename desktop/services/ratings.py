@@ -293,3 +293,70 @@ def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, p
                  f"积分记入各户积分账户，可到爱心超市兑换商品。", f"监督电话：{phone}"],
         issuer=f"{info.township}{info.village}村民委员会", issued=info.notice_start)
     return render_notice(notice, out)
+
+
+@dataclass(frozen=True)
+class Commended:
+    code: str
+    head_name: str
+    village: str
+    stars: int
+    rank: int
+
+
+def ranking(db: Database, actor: Actor, year: int, *, village: str | None = None, top: int = 10) -> list[Commended]:
+    """Households by stars earned in the year's confirmed rounds; ties share a rank (and all make the cut)."""
+    with db.read() as s:
+        q = (select(Household.code, Household.head_name, Village.name, RatingResult.stars)
+             .join(RatingResult, RatingResult.household_id == Household.id)
+             .join(RatingRound, RatingRound.id == RatingResult.round_id)
+             .join(Village, Village.id == Household.village_id)
+             .where(RatingRound.state == "confirmed", RatingRound.period.like(f"{year}%")))
+        if village:
+            q = q.where(Village.id == resolve_village(s, actor, village).id)
+        elif actor.village_ids is not None:
+            q = q.where(Village.id.in_(actor.village_ids))
+        totals: dict[str, list] = {}
+        for code, head, vname, earned in s.execute(q):
+            entry = totals.setdefault(code, [head, vname, 0])
+            entry[2] += len(earned)
+    ordered = sorted(((c, *v) for c, v in totals.items() if v[2] > 0), key=lambda x: (-x[3], x[0]))
+    out: list[Commended] = []
+    for i, (code, head, vname, n) in enumerate(ordered):
+        rank = out[-1].rank if out and out[-1].stars == n else i + 1
+        if rank > top:
+            break
+        out.append(Commended(code, head, vname, n, rank))
+    return out
+
+
+def commend(db: Database, actor: Actor, year: int, out: str | Path, *, village: str | None = None, top: int = 10,
+            bonus: int = 0, issuer: str = "", issued: date | None = None) -> list[Commended]:
+    """年度表彰: certificates for the top households and, once per household and year, bonus points."""
+    from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
+
+    actor.require("points.award", "年度表彰")
+    winners = ranking(db, actor, year, village=village, top=top)
+    if not winners:
+        raise Refused(f"{year}年还没有已确认的星级评定")
+    if bonus < 0:
+        raise InputRejected("奖励积分不能为负")
+    source = f"commendation:{year}"
+    if bonus:
+        with db.write() as s:
+            for w in winners:
+                hid = points.household_id(s, actor, w.code)
+                already = s.scalar(select(func.count()).select_from(points.PointsEntry).where(
+                    points.PointsEntry.household_id == hid, points.PointsEntry.source == source))
+                if not already:
+                    points.post(s, actor, hid, "bonus", bonus, f"{year}年度星级文明户表彰（第{w.rank}名，{w.stars}星）",
+                                source=source)
+            audit.record(s, actor.username, "rating.commend", entity="year", key=str(year),
+                         after={"households": [w.code for w in winners], "bonus": bonus})
+    issued = issued or date.today()
+    certs = [Certificate(TEMPLATES["star"], f"{w.head_name}家庭", issuer or "乡（镇）人民政府", issued,
+                         award=f"{year}年度星级文明户",
+                         text=f"在{year}年度星级文明户评选活动中累计获得{w.stars}颗星，被评为“{year}年度星级文明户”。")
+             for w in winners]
+    render_certificates(certs, out)
+    return winners
