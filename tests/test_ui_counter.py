@@ -88,3 +88,26 @@ def test_unknown_codes_say_so_and_several_matches_are_chosen_with_arrows(qtbot, 
 def test_scan_fields_take_raw_keys_not_the_input_method(counter):
     assert not counter.household_edit.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
     assert not counter.goods_edit.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+
+
+def test_stock_in_and_a_supervisor_reversal_from_the_store_area(qtbot, counter, db, admin):
+    area = counter.parent().parent()  # the tab widget holding the counter
+    stock = area.stock
+    stock.goods_box.setCurrentIndex(stock.goods_box.findData("SALT"))
+    stock.kind_box.setCurrentIndex(stock.kind_box.findData("donation"))
+    stock.quantity.setValue(10)
+    qtbot.keyClicks(stock.donor_edit, "Zhang")
+    qtbot.mouseClick(stock.move_button, Qt.MouseButton.LeftButton)
+    assert "现有库存 60" in stock.status.text()
+    scan(qtbot, counter.household_edit, HH)
+    scan(qtbot, counter.goods_edit, "SALT")
+    qtbot.keyClick(counter.goods_edit, Qt.Key.Key_F12)
+    number = counter.message.text().split("单号 ")[1].split("，")[0]
+    settle = area.settlement
+    qtbot.mouseClick(settle.show_button, Qt.MouseButton.LeftButton)
+    assert "兑换 1 单" in settle.summary.text() and not settle.chart.pixmap().isNull()
+    settle.number_edit.setText(number)
+    qtbot.keyClicks(settle.reason_edit, "wrong item")
+    qtbot.mouseClick(settle.reverse_button, Qt.MouseButton.LeftButton)
+    assert "已撤销" in settle.summary.text()
+    assert points.balance(db, admin, HH) == 60

@@ -44,11 +44,11 @@ def _coming_soon(title: str, text: str) -> QWidget:
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
-        from desktop.ui.counter_page import CounterPage
         from desktop.ui.households_page import HouseholdsPage
         from desktop.ui.print_page import PrintPage
         from desktop.ui.quality_page import QualityPage
         from desktop.ui.rating_page import RatingPage
+        from desktop.ui.store_page import StoreArea
         from desktop.ui.system_page import SystemPage
 
         self.ctx = ctx
@@ -63,10 +63,11 @@ class MainWindow(QMainWindow):
         self.system = SystemPage(ctx)
         self.printing = PrintPage(ctx)
         self.quality = QualityPage(ctx)
-        self.counter = CounterPage(ctx)
+        self.store = StoreArea(ctx)
+        self.counter = self.store.counter
         self.rating = RatingPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
-        built = {"households": self.households, "quality": self.quality, "store": self.counter, "stars": self.rating,
+        built = {"households": self.households, "quality": self.quality, "store": self.store, "stars": self.rating,
                  "print": self.printing, "system": self.system}
         for key, title in AREAS:
             page = built.get(key) or _coming_soon(title, COMING[key])
@@ -109,6 +110,6 @@ class MainWindow(QMainWindow):
         self.households.reload()
         self.printing.reload()
         self.quality.reload()
-        self.counter.reload()
+        self.store.reload()
         self.rating.reload()
         self.system.reload()

@@ -1,0 +1,240 @@
+"""扶贫超市 area: the counter, goods and stock (purchases, donations, losses, stock-takes), settlement and the
+supervisor's reversal of a redemption."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import redemption, store_reports, stores
+from desktop.services.errors import InputRejected, ServiceError
+from desktop.ui.context import UiContext
+from desktop.ui.counter_page import CounterPage
+from desktop.ui.messages import show_error
+
+KINDS = (("purchase", "采购入库"), ("donation", "捐赠入库"), ("loss", "损耗"), ("stocktake", "盘点（填实点数量）"))
+
+
+class StockPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.store_box = QComboBox()
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["编号", "商品", "积分价", "库存", "条码"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.goods_box = QComboBox()
+        self.kind_box = QComboBox()
+        for key, label in KINDS:
+            self.kind_box.addItem(label, key)
+        self.quantity = QSpinBox()
+        self.quantity.setRange(0, 100000)
+        self.value_edit = QLineEdit()
+        self.value_edit.setPlaceholderText("金额（元），可不填")
+        self.donor_edit = QLineEdit()
+        self.donor_edit.setPlaceholderText("捐赠人（捐赠时必填）")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("原因（损耗、盘点时必填）")
+        self.move_button = QPushButton("登记出入库")
+        self.new_code = QLineEdit()
+        self.new_name = QLineEdit()
+        self.new_price = QSpinBox()
+        self.new_price.setRange(1, 100000)
+        self.new_unit = QLineEdit("个")
+        self.new_barcode = QLineEdit()
+        self.add_button = QPushButton("登记新商品")
+        self.status = QLabel()
+        form = QFormLayout()
+        form.addRow("商品：", self.goods_box)
+        form.addRow("类型：", self.kind_box)
+        form.addRow("数量：", self.quantity)
+        form.addRow("金额：", self.value_edit)
+        form.addRow("捐赠人：", self.donor_edit)
+        form.addRow("原因：", self.reason_edit)
+        form.addRow("", self.move_button)
+        new = QFormLayout()
+        new.addRow("编号：", self.new_code)
+        new.addRow("名称：", self.new_name)
+        new.addRow("积分价：", self.new_price)
+        new.addRow("单位：", self.new_unit)
+        new.addRow("条码：", self.new_barcode)
+        new.addRow("", self.add_button)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("<b>出入库</b>"))
+        right.addLayout(form)
+        right.addWidget(QLabel("<b>新商品</b>"))
+        right.addLayout(new)
+        right.addStretch(1)
+        row = QHBoxLayout()
+        left = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(QLabel("超市："))
+        top.addWidget(self.store_box, 1)
+        left.addLayout(top)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.status)
+        row.addLayout(left, 3)
+        row.addLayout(right, 2)
+        self.setLayout(row)
+        self.store_box.currentIndexChanged.connect(lambda _i: self.load())
+        self.move_button.clicked.connect(self.move)
+        self.add_button.clicked.connect(self.add)
+        can_manage = ctx.actor.can("store.manage")
+        self.add_button.setEnabled(can_manage)
+        self.move_button.setEnabled(ctx.actor.can("stock.move"))
+        self.reload()
+
+    def reload(self) -> None:
+        self.store_box.blockSignals(True)
+        self.store_box.clear()
+        for st in stores.list_stores(self.ctx.db):
+            self.store_box.addItem(f"{st.name}（{st.code}）", st.code)
+        self.store_box.blockSignals(False)
+        self.load()
+
+    def load(self) -> None:
+        code = self.store_box.currentData()
+        goods = stores.list_goods(self.ctx.db, code) if code else []
+        self.table.setRowCount(len(goods))
+        self.goods_box.clear()
+        for i, g in enumerate(goods):
+            for j, v in enumerate((g.code, f"{g.name}（{g.unit}）", str(g.price_points), str(g.stock), g.barcode)):
+                self.table.setItem(i, j, QTableWidgetItem(v))
+            self.goods_box.addItem(f"{g.code} {g.name}", g.code)
+
+    def move(self) -> None:
+        try:
+            value = int(round(float(self.value_edit.text() or 0) * 100))
+        except ValueError:
+            show_error(self, InputRejected("金额应为数字，如 120.50"))
+            return
+        try:
+            after = stores.move_stock(self.ctx.db, self.ctx.actor, self.store_box.currentData(),
+                                      self.goods_box.currentData(), self.kind_box.currentData(), self.quantity.value(),
+                                      value_fen=value, donor=self.donor_edit.text(), reason=self.reason_edit.text())
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self.status.setText(f"已登记：{self.goods_box.currentText()} 现有库存 {after}")
+        for field in (self.value_edit, self.donor_edit, self.reason_edit):
+            field.clear()
+        self.quantity.setValue(0)
+        self.load()
+
+    def add(self) -> None:
+        try:
+            stores.add_goods(self.ctx.db, self.ctx.actor, self.store_box.currentData(), self.new_code.text().strip(),
+                             self.new_name.text().strip(), self.new_price.value(), unit=self.new_unit.text().strip(),
+                             barcode=self.new_barcode.text().strip())
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self.status.setText(f"已登记新商品 {self.new_name.text()}")
+        for field in (self.new_code, self.new_name, self.new_barcode):
+            field.clear()
+        self.load()
+
+
+class SettlementPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._tmp = Path(tempfile.mkdtemp(prefix="workbench-settle-"))
+        self.store_box = QComboBox()
+        self.month_edit = QLineEdit(f"{date.today():%Y-%m}")
+        self.show_button = QPushButton("月结")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.chart = QLabel()
+        self.number_edit = QLineEdit()
+        self.number_edit.setPlaceholderText("兑换单号，如 S01-20261125-000012")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("撤销原因（必填）")
+        self.reverse_button = QPushButton("撤销兑换（主管）")
+        self.reverse_button.setEnabled(ctx.actor.can("redemption.reverse"))
+        top = QHBoxLayout()
+        for w in (QLabel("超市："), self.store_box, QLabel("月份："), self.month_edit, self.show_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        undo = QHBoxLayout()
+        for w in (self.number_edit, self.reason_edit, self.reverse_button):
+            undo.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(QLabel("<b>撤销兑换</b>：积分和商品退回，原记录和冲正记录都保留。"))
+        layout.addLayout(undo)
+        self.show_button.clicked.connect(self.settle)
+        self.reverse_button.clicked.connect(self.reverse)
+        self.reload()
+
+    def reload(self) -> None:
+        self.store_box.clear()
+        for st in stores.list_stores(self.ctx.db):
+            self.store_box.addItem(f"{st.name}（{st.code}）", st.code)
+
+    def settle(self) -> None:
+        code = self.store_box.currentData()
+        if not code:
+            return
+        try:
+            st = store_reports.settlement(self.ctx.db, code, self.month_edit.text().strip())
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        goods = "；".join(f"{name}{qty}{unit}（{pts}分）" for name, unit, qty, pts in st.by_goods) or "无"
+        self.summary.setText(f"<b>{st.store} {st.period}</b>：兑换 {st.redemptions} 单（另有撤销 {st.reversed} 单），"
+                             f"{st.households} 户，消耗积分 {st.points} 分；现有库存价值 {st.stock_value_fen / 100:,.2f} 元。"
+                             f"<br>按商品：{goods}")
+        chart = store_reports.points_chart(self.ctx.db, self._tmp / "points.png")
+        self.chart.setPixmap(QPixmap(str(chart)))
+
+    def reverse(self) -> None:
+        number = self.number_edit.text().strip()
+        try:
+            after = redemption.reverse_redemption(self.ctx.db, self.ctx.actor, number, self.reason_edit.text())
+        except ServiceError as exc:
+            show_error(self, exc, "无法撤销")
+            return
+        self.summary.setText(f"已撤销兑换单 {number}，该户积分余额 {after} 分。")
+        self.number_edit.clear()
+        self.reason_edit.clear()
+
+
+class StoreArea(QTabWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counter = CounterPage(ctx)
+        self.stock = StockPage(ctx)
+        self.settlement = SettlementPage(ctx)
+        self.addTab(self.counter, "柜台兑换")
+        self.addTab(self.stock, "商品与库存")
+        self.addTab(self.settlement, "结算与撤销")
+        self.counter.redeemed.connect(lambda _r: self.stock.load())
+
+    def reload(self) -> None:
+        self.counter.reload()
+        self.stock.reload()
+        self.settlement.reload()
