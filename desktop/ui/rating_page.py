@@ -56,6 +56,8 @@ class RatingPage(QWidget):
         self.ctx = ctx
         self.info: RoundInfo | None = None
         self.round_box = QComboBox()
+        self.round_box.setMinimumContentsLength(22)
+        self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.village_box = QComboBox()
         self.period_edit = QLineEdit(f"{date.today().year}年{date.today().month}月")
         self.new_button = QPushButton("新建评定")
