@@ -52,22 +52,35 @@ def main() -> None:
         print(f"made {n} demo households in {made:.1f} s")
         baseline = median_ms(lambda: households.search_ids(db, SYSTEM, ""))
         print(f"baseline (all ids, sorted by code): {baseline:6.1f} ms")
-        for label, text in (("2-character name fragment 建国", "建国"), ("pinyin initials wjg", "wjg"),
-                            ("ID fragment 19780", "19780"), ("household code fragment", "10420300")):
+        for label, text in (
+            ("2-character name fragment 建国", "建国"),
+            ("pinyin initials wjg", "wjg"),
+            ("ID fragment 19780", "19780"),
+            ("household code fragment", "10420300"),
+        ):
             ms = median_ms(lambda t=text: households.search_ids(db, SYSTEM, t))
             found = len(households.search_ids(db, SYSTEM, text))
-            print(f"filter {label:32s}: {ms:6.1f} ms per keystroke ({found} found, {ms / baseline:.2f}x baseline)")
+            print(
+                f"filter {label:32s}: {ms:6.1f} ms per keystroke ({found} found, {ms / baseline:.2f}x baseline)"
+            )
         village = households.villages(db, SYSTEM)[0].id
         ms = median_ms(lambda: households.search_ids(db, SYSTEM, "wjg", village_id=village))
         print(f"filter wjg within one village         : {ms:6.1f} ms")
         db.dispose()
         env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-        out = subprocess.run([sys.executable, "-c", WINDOW_PROBE, str(Path(tmp) / "big.sqlite3")], env=env,
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", WINDOW_PROBE, str(Path(tmp) / "big.sqlite3")],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         probe = json.loads(out.strip().splitlines()[-1])
-        print(f"window ready with {probe['rows']} households: {probe['ready_s']:.2f} s "
-              f"(empty QMainWindow {probe['empty_window_s']:.2f} s; {probe['since_start_s']:.2f} s from process start)"
-              f", memory {probe['rss_mb']:.0f} MB")
+        print(
+            f"window ready with {probe['rows']} households: {probe['ready_s']:.2f} s "
+            f"(empty QMainWindow {probe['empty_window_s']:.2f} s; {probe['since_start_s']:.2f} s from process start)"
+            f", memory {probe['rss_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

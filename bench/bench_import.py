@@ -54,9 +54,17 @@ def naive(db: Database) -> int:
             if h is None:
                 h = households[code] = Household(code=code, village=village, head_name="", attrs={})
                 s.add(h)
-            s.add(Member(household=h, code=row[col["人编号"]], name=row[col["姓名"]],
-                         id_number=row[col["证件号码"]], relation=row[col["与户主关系"]], sex=row[col["性别"]],
-                         attrs={h_: row[i] for h_, i in col.items()}))
+            s.add(
+                Member(
+                    household=h,
+                    code=row[col["人编号"]],
+                    name=row[col["姓名"]],
+                    id_number=row[col["证件号码"]],
+                    relation=row[col["与户主关系"]],
+                    sex=row[col["性别"]],
+                    attrs={h_: row[i] for h_, i in col.items()},
+                )
+            )
             people += 1
             s.flush() if people % 1000 == 0 else None
     return people

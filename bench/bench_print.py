@@ -33,7 +33,7 @@ def raw_canvas(path: Path, rows: list[list[str]], per_page: int) -> int:
     for start in range(0, len(rows), per_page):
         c.setFont(font, 10)
         y = PAGE_H - 80
-        for row in rows[start:start + per_page]:
+        for row in rows[start : start + per_page]:
             x = 56.0
             for cell in row:
                 c.drawString(x, y, cell)
@@ -55,8 +55,10 @@ def main() -> None:
         out = folder / "ledger.pdf"
         seconds, result = timed(lambda: printing.household_ledger(db, SYSTEM, out))
         size = out.stat().st_size
-        print(f"member ledger: {result.rows} rows, {result.pages} pages in {seconds:.1f} s "
-              f"({seconds / result.pages * 1000:.1f} ms/page), {size / 1e6:.1f} MB ({size / result.pages / 1024:.1f} KB/page)")
+        print(
+            f"member ledger: {result.rows} rows, {result.pages} pages in {seconds:.1f} s "
+            f"({seconds / result.pages * 1000:.1f} ms/page), {size / 1e6:.1f} MB ({size / result.pages / 1024:.1f} KB/page)"
+        )
         # The baseline draws the very strings the ledger holds, as many rows a page as ours has.
         from desktop.reports.ledger import fmt
 
@@ -68,15 +70,29 @@ def main() -> None:
         print(f"ratio ours/raw: {seconds / raw_s:.2f}x (target within 3x; target < 20 s for 1,000 pages)")
         xlsx_s, _ = timed(lambda: printing.household_ledger(db, SYSTEM, folder / "ledger.xlsx", xlsx=True))
         print(f"member ledger as xlsx: {xlsx_s:.1f} s")
-        notice = Notice("关于孙桥村2026年度星级文明户评定结果的公示",
-                        ["根据《星级文明户评定办法》，经农户申报、村民代表评议、村两委审核，现将评定结果予以公示。"
-                         "公示期间如有异议，请以书面或电话形式向村民委员会反映。"] * 3, "孙桥村村民委员会", date(2026, 11, 25))
+        notice = Notice(
+            "关于孙桥村2026年度星级文明户评定结果的公示",
+            [
+                "根据《星级文明户评定办法》，经农户申报、村民代表评议、村两委审核，现将评定结果予以公示。"
+                "公示期间如有异议，请以书面或电话形式向村民委员会反映。"
+            ]
+            * 3,
+            "孙桥村村民委员会",
+            date(2026, 11, 25),
+        )
         ms = median_ms(lambda: render_notice(notice, folder / "n.pdf"), repeat=10)
         print(f"one-page notice: {ms:.0f} ms (target < 500 ms; fonts already loaded)")
-        cold, _ = timed(lambda: __import__("subprocess").run(
-            [sys.executable, "-c", "from desktop.reports.notice import *; from datetime import date; "
-             f"render_notice(Notice('公示', ['正文'], '村委会', date(2026, 1, 1)), r'{folder / 'c.pdf'}')"],
-            check=True))
+        cold, _ = timed(
+            lambda: __import__("subprocess").run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from desktop.reports.notice import *; from datetime import date; "
+                    f"render_notice(Notice('公示', ['正文'], '村委会', date(2026, 1, 1)), r'{folder / 'c.pdf'}')",
+                ],
+                check=True,
+            )
+        )
         print(f"one-page notice in a fresh process (imports and font loading included): {cold:.2f} s")
         db.dispose()
 

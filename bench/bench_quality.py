@@ -32,10 +32,14 @@ def main() -> None:
             people = len(s.execute(select(Member.id)).all())
         baseline, _ = timed(lambda: _scan(db))
         seconds, result = timed(lambda: quality.run_audit(db, SYSTEM))
-        print(f"{n} households, {people} people: all {len(quality.RULES)} rules in {seconds:.2f} s "
-              f"(target < 10 s); {len(result.findings)} findings")
-        print(f"baseline: one scan of every member row with its attributes: {baseline:.2f} s "
-              f"(audit = {seconds / baseline:.1f}x)")
+        print(
+            f"{n} households, {people} people: all {len(quality.RULES)} rules in {seconds:.2f} s "
+            f"(target < 10 s); {len(result.findings)} findings"
+        )
+        print(
+            f"baseline: one scan of every member row with its attributes: {baseline:.2f} s "
+            f"(audit = {seconds / baseline:.1f}x)"
+        )
         for code, ms in sorted(result.rule_ms.items(), key=lambda kv: -kv[1])[:5]:
             print(f"  {code:28s} {ms:7.0f} ms")
         db.dispose()

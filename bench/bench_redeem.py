@@ -68,8 +68,10 @@ def race(url: str, label: str) -> None:
     left_points = points.balance(db, SYSTEM, code)
     left_stock = {g.code: g.stock for g in stores.list_goods(db, "S01")}["SALT"]
     ok = check_database(db).ok and left_points == balance - 3 * done and left_stock == stock - done >= 0
-    print(f"{label}: 8 counters × {SECONDS:.0f} s: {done} redeemed ({done / SECONDS:.0f}/s), {refused} refused; "
-          f"points left {left_points} (never below 0), stock left {left_stock}; ledgers agree: {ok}")
+    print(
+        f"{label}: 8 counters × {SECONDS:.0f} s: {done} redeemed ({done / SECONDS:.0f}/s), {refused} refused; "
+        f"points left {left_points} (never below 0), stock left {left_stock}; ledgers agree: {ok}"
+    )
     db.dispose()
 
 
@@ -84,9 +86,11 @@ def main() -> None:
             t0 = time.perf_counter()
             redemption.redeem(db, SYSTEM, "S01", code, {"SALT": 1})
             times.append((time.perf_counter() - t0) * 1000)
-        print(f"one redemption on SQLite (lookup, checks, ledger + stock entries, audit, receipt data): "
-              f"median {statistics.median(times):.1f} ms, p95 {sorted(times)[int(len(times) * 0.95)]:.1f} ms "
-              f"(target < 20 ms)")
+        print(
+            f"one redemption on SQLite (lookup, checks, ledger + stock entries, audit, receipt data): "
+            f"median {statistics.median(times):.1f} ms, p95 {sorted(times)[int(len(times) * 0.95)]:.1f} ms "
+            f"(target < 20 ms)"
+        )
         db.dispose()
         race(str(Path(tmp) / "race.sqlite3"), "SQLite")
     pg = os.environ.get("DESKTOP_BENCH_PG")

@@ -95,8 +95,12 @@ def cmd_init(ctx: CliContext) -> int:
             demo.add_demo_stores(db, users.SYSTEM)
     from desktop.services import households
 
-    data = {"database": db.display_name, "revision": db.current_revision(), "households": households.count(db),
-            "users_created": created + ([demo_user] if demo_user else [])}
+    data = {
+        "database": db.display_name,
+        "revision": db.current_revision(),
+        "households": households.count(db),
+        "users_created": created + ([demo_user] if demo_user else []),
+    }
     note = "（演示账号 admin / admin123）" if demo_user else ""
     _emit(args, data, f"数据库已就绪：{db.display_name}，{data['households']} 户{note}")
     return 0
@@ -113,9 +117,11 @@ def cmd_import_roster(ctx: CliContext) -> int:
     db = ctx.database()
     actor = ctx.actor()
     result = import_roster(db, actor, args.file, dry_run=args.dry_run)
-    text = (f"{'试导入（未写入）' if result.dry_run else '导入完成'}：{result.households} 户 {result.members} 人；"
-            f"新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
-            f"文件中没有的已有户 {result.missing}")
+    text = (
+        f"{'试导入（未写入）' if result.dry_run else '导入完成'}：{result.households} 户 {result.members} 人；"
+        f"新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}，"
+        f"文件中没有的已有户 {result.missing}"
+    )
     if result.ignored_columns:
         text += f"\n未识别的列（已忽略）：{'、'.join(result.ignored_columns)}"
     _emit(args, result.as_dict(), text)
@@ -137,11 +143,15 @@ def cmd_compare_roster(ctx: CliContext) -> int:
 
     args = ctx.args
     result = compare_roster(ctx.database(), args.file)
-    lines = [f"文件 {result.households_in_file} 户，数据库 {result.households_in_database} 户，一致 {result.same} 户"]
+    lines = [
+        f"文件 {result.households_in_file} 户，数据库 {result.households_in_database} 户，一致 {result.same} 户"
+    ]
     if result.only_in_file:
         lines.append(f"仅在文件中（{len(result.only_in_file)}）：{'、'.join(result.only_in_file[:50])}")
     if result.only_in_database:
-        lines.append(f"仅在数据库中（{len(result.only_in_database)}）：{'、'.join(result.only_in_database[:50])}")
+        lines.append(
+            f"仅在数据库中（{len(result.only_in_database)}）：{'、'.join(result.only_in_database[:50])}"
+        )
     for d in result.differences[:500]:
         who = f"{d.member} {d.name}" if d.member else "户信息"
         lines.append(f"户{d.household} {who} {d.field}：文件“{d.file or ''}” 数据库“{d.database or ''}”")
@@ -156,8 +166,9 @@ def cmd_households_list(ctx: CliContext) -> int:
     from desktop.services.users import SYSTEM
 
     args = ctx.args
-    found = households.list_households(ctx.database(), SYSTEM, village=args.village, search=args.search or "",
-                                       limit=args.limit)
+    found = households.list_households(
+        ctx.database(), SYSTEM, village=args.village, search=args.search or "", limit=args.limit
+    )
     lines = [f"{r.code}  {r.head_name}  {r.village}{r.group}  {r.size}人  {r.household_kind}" for r in found]
     lines.append(f"共 {len(found)} 户")
     _emit(args, {"count": len(found), "households": [asdict(r) for r in found]}, "\n".join(lines))
@@ -171,11 +182,15 @@ def cmd_households_show(ctx: CliContext) -> int:
     args = ctx.args
     d = households.detail(ctx.database(), SYSTEM, args.code)
     r = d.row
-    lines = [f"户编号 {r.code}  户主 {r.head_name}  {d.township}{r.village}{r.group}  {r.size}人",
-             f"户类型 {r.household_kind}  贫困户属性 {r.poverty_type}  联系电话 {r.phone}"]
+    lines = [
+        f"户编号 {r.code}  户主 {r.head_name}  {d.township}{r.village}{r.group}  {r.size}人",
+        f"户类型 {r.household_kind}  贫困户属性 {r.poverty_type}  联系电话 {r.phone}",
+    ]
     for m in d.members:
-        lines.append(f"  {m.relation:<4} {m.name:<6} {m.sex} {m.age if m.age is not None else '':>3}岁 "
-                     f"{m.id_number} {m.health} {m.labour}{'（已不在册）' if m.left else ''}")
+        lines.append(
+            f"  {m.relation:<4} {m.name:<6} {m.sex} {m.age if m.age is not None else '':>3}岁 "
+            f"{m.id_number} {m.health} {m.labour}{'（已不在册）' if m.left else ''}"
+        )
     for i in d.incomes:
         if i.net_per_capita is not None:
             lines.append(f"  {i.year}年 人均纯收入 {i.net_per_capita / 100:.2f} 元")
@@ -196,8 +211,11 @@ def cmd_restore(ctx: CliContext) -> int:
 
     db = ctx.database()
     safety = restore_database(db, ctx.actor(), ctx.args.file)
-    _emit(ctx.args, {"restored_from": str(ctx.args.file), "safety_backup": str(safety)},
-          f"已从 {ctx.args.file} 恢复；恢复前的数据已备份到 {safety}")
+    _emit(
+        ctx.args,
+        {"restored_from": str(ctx.args.file), "safety_backup": str(safety)},
+        f"已从 {ctx.args.file} 恢复；恢复前的数据已备份到 {safety}",
+    )
     return 0
 
 
@@ -205,7 +223,9 @@ def cmd_check(ctx: CliContext) -> int:
     from desktop.services.backup import check_database
 
     report = check_database(ctx.database())
-    text = "检查通过：数据库完好，审计日志完整。" if report.ok else "检查未通过：\n" + "\n".join(report.problems)
+    text = (
+        "检查通过：数据库完好，审计日志完整。" if report.ok else "检查未通过：\n" + "\n".join(report.problems)
+    )
     _emit(ctx.args, report.as_dict(), text)
     return 0 if report.ok else 4
 
@@ -217,10 +237,14 @@ def cmd_users_add(ctx: CliContext) -> int:
     password = args.new_password or os.environ.get("DESKTOP_NEW_PASSWORD")
     if not password:
         raise InputRejected("请用 --new-password 给出新用户的密码")
-    info = users.create_user(ctx.database(), ctx.actor(), args.username, password, args.role,
-                             villages=args.village or [])
-    _emit(args, {"username": info.username, "role": info.role, "villages": info.villages},
-          f"已创建用户 {info.username}（{users.ROLE_NAMES[info.role]}）")
+    info = users.create_user(
+        ctx.database(), ctx.actor(), args.username, password, args.role, villages=args.village or []
+    )
+    _emit(
+        args,
+        {"username": info.username, "role": info.role, "villages": info.villages},
+        f"已创建用户 {info.username}（{users.ROLE_NAMES[info.role]}）",
+    )
     return 0
 
 
@@ -238,7 +262,9 @@ def cmd_users_list(ctx: CliContext) -> int:
     from desktop.services import users
 
     found = users.list_users(ctx.database())
-    lines = [f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'已锁定' if u.locked else ''}" for u in found]
+    lines = [
+        f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'已锁定' if u.locked else ''}" for u in found
+    ]
     _emit(ctx.args, {"users": [asdict(u) for u in found]}, "\n".join(lines))
     return 0
 
@@ -253,17 +279,27 @@ def _print_notice_households(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing
     from desktop.services.users import SYSTEM
 
-    return printing.household_notice(db, SYSTEM, _need(args.village, "公示需要指定 --village 村名"), out,
-                                     title=args.title, kind=args.notice_kind, days=args.days, start=start,
-                                     issuer=args.issuer, phone=args.phone)
+    return printing.household_notice(
+        db,
+        SYSTEM,
+        _need(args.village, "公示需要指定 --village 村名"),
+        out,
+        title=args.title,
+        kind=args.notice_kind,
+        days=args.days,
+        start=start,
+        issuer=args.issuer,
+        phone=args.phone,
+    )
 
 
 def _print_notice_stars(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, ratings
     from desktop.services.users import SYSTEM
 
-    info = ratings.star_notice(db, SYSTEM, _need(args.round, "星级公示需要 --round 评定批次号"), out,
-                               phone=args.phone)
+    info = ratings.star_notice(
+        db, SYSTEM, _need(args.round, "星级公示需要 --round 评定批次号"), out, phone=args.phone
+    )
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
@@ -271,16 +307,25 @@ def _print_notice_redemptions(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
     from desktop.services.users import SYSTEM
 
-    info = store_reports.redemption_notice(db, SYSTEM, _need(args.village, "兑换公示需要 --village 村"),
-                                           _need(args.month, "需要 --month 月份（如 2026-11）"), out)
+    info = store_reports.redemption_notice(
+        db,
+        SYSTEM,
+        _need(args.village, "兑换公示需要 --village 村"),
+        _need(args.month, "需要 --month 月份（如 2026-11）"),
+        out,
+    )
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
 def _print_notice_donations(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
 
-    info = store_reports.donation_notice(db, _need(args.store, "捐赠鸣谢需要 --store 超市"),
-                                         _need(args.month, "需要 --month 月份（如 2026-11）"), out)
+    info = store_reports.donation_notice(
+        db,
+        _need(args.store, "捐赠鸣谢需要 --store 超市"),
+        _need(args.month, "需要 --month 月份（如 2026-11）"),
+        out,
+    )
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
@@ -295,17 +340,23 @@ def _print_ledger_points(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
     from desktop.services.users import SYSTEM
 
-    info = store_reports.points_ledger(db, SYSTEM, out, village=args.village, month=args.month,
-                                       xlsx=bool(args.xlsx))
-    return printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    info = store_reports.points_ledger(
+        db, SYSTEM, out, village=args.village, month=args.month, xlsx=bool(args.xlsx)
+    )
+    return (
+        printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    )
 
 
 def _print_ledger_stock(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
 
-    info = store_reports.stock_ledger(db, _need(args.store, "库存台账需要 --store 超市"), out, month=args.month,
-                                      xlsx=bool(args.xlsx))
-    return printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    info = store_reports.stock_ledger(
+        db, _need(args.store, "库存台账需要 --store 超市"), out, month=args.month, xlsx=bool(args.xlsx)
+    )
+    return (
+        printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    )
 
 
 def _print_certificate(db, args, out, start):  # noqa: ANN001, ANN202
@@ -315,10 +366,20 @@ def _print_certificate(db, args, out, start):  # noqa: ANN001, ANN202
     offset = None
     if args.offset_x is not None or args.offset_y is not None:
         offset = (args.offset_x or 0.0, args.offset_y or 0.0)
-    return printing.household_certificate(db, SYSTEM, _need(args.household, "证书需要指定 --household 户编号"), out,
-                                          template=args.template or "star", text=args.text or "",
-                                          award=args.award or "", issuer=args.issuer, issued=start,
-                                          number=args.number or "", preprinted=args.preprinted, offset_mm=offset)
+    return printing.household_certificate(
+        db,
+        SYSTEM,
+        _need(args.household, "证书需要指定 --household 户编号"),
+        out,
+        template=args.template or "star",
+        text=args.text or "",
+        award=args.award or "",
+        issuer=args.issuer,
+        issued=start,
+        number=args.number or "",
+        preprinted=args.preprinted,
+        offset_mm=offset,
+    )
 
 
 def _print_receipt(db, args, out, start):  # noqa: ANN001, ANN202
@@ -337,10 +398,14 @@ def _print_chart_points(db, args, out, start):  # noqa: ANN001, ANN202
 
 
 PRINTERS = {
-    ("notice", "households"): _print_notice_households, ("notice", "stars"): _print_notice_stars,
-    ("notice", "redemptions"): _print_notice_redemptions, ("notice", "donations"): _print_notice_donations,
-    ("ledger", "households"): _print_ledger_households, ("ledger", "points"): _print_ledger_points,
-    ("ledger", "stock"): _print_ledger_stock, ("chart", "points"): _print_chart_points,
+    ("notice", "households"): _print_notice_households,
+    ("notice", "stars"): _print_notice_stars,
+    ("notice", "redemptions"): _print_notice_redemptions,
+    ("notice", "donations"): _print_notice_donations,
+    ("ledger", "households"): _print_ledger_households,
+    ("ledger", "points"): _print_ledger_points,
+    ("ledger", "stock"): _print_ledger_stock,
+    ("chart", "points"): _print_chart_points,
 }
 
 
@@ -356,8 +421,9 @@ def cmd_print(ctx: CliContext) -> int:
     if args.what == "calibration":
         result = printing.calibration_page(out, args.template or "star")
     else:
-        handler = {"certificate": _print_certificate, "receipt": _print_receipt}.get(args.what) or PRINTERS.get(
-            (args.what, args.kind))
+        handler = {"certificate": _print_certificate, "receipt": _print_receipt}.get(
+            args.what
+        ) or PRINTERS.get((args.what, args.kind))
         if handler is None:
             choices = "、".join(f"{w} {k}" for w, k in PRINTERS)
             raise InputRejected(f"不支持的打印内容：{args.what} {args.kind or ''}（可选：{choices}）")
@@ -365,7 +431,9 @@ def cmd_print(ctx: CliContext) -> int:
     text = f"已生成 {result.path}" + (f"（{result.pages}页）" if result.pages else "")
     if result.fonts:
         text += "\n字体：" + "；".join(result.fonts)
-    _emit(args, {"file": result.path, "pages": result.pages, "rows": result.rows, "fonts": result.fonts}, text)
+    _emit(
+        args, {"file": result.path, "pages": result.pages, "rows": result.rows, "fonts": result.fonts}, text
+    )
     return 0
 
 
@@ -379,12 +447,18 @@ def cmd_audit(ctx: CliContext) -> int:
     what = args.what
     if what == "rules":
         infos = quality.rules(db)
-        lines = [f"{r.code:28s} {r.severity} {'启用' if r.enabled else '停用'} {r.name} {r.params or ''}" for r in infos]
+        lines = [
+            f"{r.code:28s} {r.severity} {'启用' if r.enabled else '停用'} {r.name} {r.params or ''}"
+            for r in infos
+        ]
         _emit(args, {"rules": [r.__dict__ for r in infos]}, "\n".join(lines))
         return 0
     if what == "history":
         runs = quality.history(db)
-        lines = [f"{r.at:%Y-%m-%d %H:%M} {r.username} {r.scope or '全部'} 疑点{r.findings} 已核实{r.quiet}" for r in runs]
+        lines = [
+            f"{r.at:%Y-%m-%d %H:%M} {r.username} {r.scope or '全部'} 疑点{r.findings} 已核实{r.quiet}"
+            for r in runs
+        ]
         _emit(args, {"runs": [r.__dict__ for r in runs]}, "\n".join(lines) or "还没有核查记录")
         return 0
     if what == "configure":
@@ -399,7 +473,9 @@ def cmd_audit(ctx: CliContext) -> int:
     if what == "verify":
         actor = ctx.actor()
         if not (args.rule and args.household and args.reason):
-            raise InputRejected("需要 --rule 规则代码 --household 户编号 --reason 核实情况（可加 --person 人编号）")
+            raise InputRejected(
+                "需要 --rule 规则代码 --household 户编号 --reason 核实情况（可加 --person 人编号）"
+            )
         result = quality.run_audit(db, actor, record=False)
         finding = quality.find(result, args.rule, args.household, args.person or "")
         quality.mark_verified(db, actor, finding, args.reason)
@@ -410,7 +486,11 @@ def cmd_audit(ctx: CliContext) -> int:
         if not args.file:
             raise InputRejected("请给出导出文件：audit export 文件.xlsx")
         quality.export_findings(db, SYSTEM, args.file, result=result)
-        _emit(args, {"file": str(args.file), **result.as_dict()}, f"已导出 {len(result.findings)} 条疑点到 {args.file}")
+        _emit(
+            args,
+            {"file": str(args.file), **result.as_dict()},
+            f"已导出 {len(result.findings)} 条疑点到 {args.file}",
+        )
         return 0
     if what == "print":
         if not args.file:
@@ -421,9 +501,14 @@ def cmd_audit(ctx: CliContext) -> int:
             quality.findings_ledger(db, SYSTEM, args.file, result=result)
         _emit(args, {"file": str(args.file)}, f"已生成 {args.file}")
         return 0
-    lines = [f"[{f.severity}] {f.village} 户{f.household} {f.name}：{f.rule_name}——{f.message}" for f in result.findings]
+    lines = [
+        f"[{f.severity}] {f.village} 户{f.household} {f.name}：{f.rule_name}——{f.message}"
+        for f in result.findings
+    ]
     counts = "；".join(f"{quality.BY_CODE[c].name} {n}" for c, n in result.by_rule.items())
-    lines.append(f"共 {len(result.findings)} 条疑点（{counts or '无'}），已核实未变的 {len(result.quiet)} 条不再显示")
+    lines.append(
+        f"共 {len(result.findings)} 条疑点（{counts or '无'}），已核实未变的 {len(result.quiet)} 条不再显示"
+    )
     _emit(args, result.as_dict(), "\n".join(lines))
     return 0
 
@@ -443,18 +528,23 @@ def cmd_stores(ctx: CliContext) -> int:
         if not (args.code and args.month):
             raise InputRejected("用法：stores settlement 超市编号 --month 2026-11")
         st = settlement(db, args.code, args.month)
-        lines = [f"{st.store} {st.period}：兑换{st.redemptions}单（撤销{st.reversed}单），{st.households}户，"
-                 f"消耗积分{st.points}分；库存价值{st.stock_value_fen / 100:.2f}元"]
+        lines = [
+            f"{st.store} {st.period}：兑换{st.redemptions}单（撤销{st.reversed}单），{st.households}户，"
+            f"消耗积分{st.points}分；库存价值{st.stock_value_fen / 100:.2f}元"
+        ]
         lines += [f"  {name} {qty}{unit} {pts}分" for name, unit, qty, pts in st.by_goods]
         _emit(args, _asdict(st), "\n".join(lines))
         return 0
     if args.what == "add":
-        info = stores.create_store(db, ctx.actor(), args.code, args.name or args.code,
-                                   receipt_width_mm=args.receipt_width)
+        info = stores.create_store(
+            db, ctx.actor(), args.code, args.name or args.code, receipt_width_mm=args.receipt_width
+        )
         _emit(args, asdict(info), f"已设立超市 {info.code} {info.name}")
         return 0
     found = stores.list_stores(db)
-    lines = [f"{st.code}  {st.name}  {st.village}  商品{st.goods}种  小票{st.receipt_width_mm}毫米" for st in found]
+    lines = [
+        f"{st.code}  {st.name}  {st.village}  商品{st.goods}种  小票{st.receipt_width_mm}毫米" for st in found
+    ]
     _emit(args, {"stores": [asdict(st) for st in found]}, "\n".join(lines) or "还没有超市")
     return 0
 
@@ -471,8 +561,16 @@ def cmd_goods(ctx: CliContext) -> int:
     if args.what == "add":
         if not (args.code and args.name and args.price):
             raise InputRejected("登记商品需要 编号 名称 --price 积分价")
-        info = stores.add_goods(db, ctx.actor(), args.store, args.code, args.name, args.price, unit=args.unit,
-                                barcode=args.barcode or "")
+        info = stores.add_goods(
+            db,
+            ctx.actor(),
+            args.store,
+            args.code,
+            args.name,
+            args.price,
+            unit=args.unit,
+            barcode=args.barcode or "",
+        )
         _emit(args, asdict(info), f"已登记商品 {info.code} {info.name}（{info.price_points}分/{info.unit}）")
         return 0
     found = stores.list_goods(db, args.store)
@@ -486,8 +584,17 @@ def cmd_stock(ctx: CliContext) -> int:
 
     args = ctx.args
     value = int(round(float(args.value) * 100)) if args.value else 0
-    after = stores.move_stock(ctx.database(), ctx.actor(), args.store, args.goods, args.kind, args.quantity,
-                              value_fen=value, donor=args.donor or "", reason=args.reason or "")
+    after = stores.move_stock(
+        ctx.database(),
+        ctx.actor(),
+        args.store,
+        args.goods,
+        args.kind,
+        args.quantity,
+        value_fen=value,
+        donor=args.donor or "",
+        reason=args.reason or "",
+    )
     _emit(args, {"store": args.store, "goods": args.goods, "stock": after}, f"已记录，现有库存 {after}")
     return 0
 
@@ -503,12 +610,29 @@ def cmd_points(ctx: CliContext) -> int:
         _emit(args, {"household": args.code, "balance": value}, f"户{args.code} 积分余额 {value} 分")
     elif args.what == "history":
         entries = points.history(db, SYSTEM, args.code)
-        lines = [f"#{e.id} {e.at.astimezone():%Y-%m-%d %H:%M} {e.kind_name} {e.amount:+d} {e.reason} "
-                 f"{e.operator}{'（已冲正）' if e.reversed else ''}" for e in entries]
-        data = {"household": args.code, "entries": [
-            {"id": e.id, "kind": e.kind, "amount": e.amount, "reason": e.reason, "operator": e.operator,
-             "at": e.at.isoformat(), "source": e.source, "reverses": e.reverses_id, "reversed": e.reversed}
-            for e in entries], "balance": sum(e.amount for e in entries)}
+        lines = [
+            f"#{e.id} {e.at.astimezone():%Y-%m-%d %H:%M} {e.kind_name} {e.amount:+d} {e.reason} "
+            f"{e.operator}{'（已冲正）' if e.reversed else ''}"
+            for e in entries
+        ]
+        data = {
+            "household": args.code,
+            "entries": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "amount": e.amount,
+                    "reason": e.reason,
+                    "operator": e.operator,
+                    "at": e.at.isoformat(),
+                    "source": e.source,
+                    "reverses": e.reverses_id,
+                    "reversed": e.reversed,
+                }
+                for e in entries
+            ],
+            "balance": sum(e.amount for e in entries),
+        }
         _emit(args, data, "\n".join(lines) + f"\n余额 {data['balance']} 分")
     elif args.what in ("award", "bonus", "adjust"):
         if args.amount is None:
@@ -528,7 +652,11 @@ def cmd_redeem(ctx: CliContext) -> int:
     db = ctx.database()
     if args.reverse:
         value = redemption.reverse_redemption(db, ctx.actor(), args.reverse, args.reason or "")
-        _emit(args, {"receipt": args.reverse, "balance_after": value}, f"已撤销兑换单 {args.reverse}，余额 {value} 分")
+        _emit(
+            args,
+            {"receipt": args.reverse, "balance_after": value},
+            f"已撤销兑换单 {args.reverse}，余额 {value} 分",
+        )
         return 0
     if not (args.store and args.household and args.item):
         raise InputRejected("用法：redeem --store 超市 --household 户编号 --item 商品=数量 …")
@@ -558,17 +686,29 @@ def cmd_rating(ctx: CliContext) -> int:
     what = args.what
     if what == "list":
         rows = ratings.list_rounds(db, SYSTEM)
-        _emit(args, {"rounds": [{"id": i, "village": v, "period": p, "state": st} for i, v, p, st in rows]},
-              "\n".join(f"#{i} {v} {p} {st}" for i, v, p, st in rows) or "还没有评定")
+        _emit(
+            args,
+            {"rounds": [{"id": i, "village": v, "period": p, "state": st} for i, v, p, st in rows]},
+            "\n".join(f"#{i} {v} {p} {st}" for i, v, p, st in rows) or "还没有评定",
+        )
         return 0
     if what == "show":
         info = ratings.round_info(db, SYSTEM, int(args.target))
         lines = [f"#{info.id} {info.village} {info.period} {info.state_name} 合计{info.total_points}分"]
-        lines += [f"  {r.code} {r.head_name} {len(r.stars)}星 {r.points}分 {'、'.join(r.stars)}" for r in info.rows]
-        data = {"id": info.id, "village": info.village, "period": info.period, "state": info.state,
-                "total_points": info.total_points, "open_objections": info.open_objections,
-                "households": [{"code": r.code, "head": r.head_name, "stars": r.stars, "points": r.points}
-                               for r in info.rows]}
+        lines += [
+            f"  {r.code} {r.head_name} {len(r.stars)}星 {r.points}分 {'、'.join(r.stars)}" for r in info.rows
+        ]
+        data = {
+            "id": info.id,
+            "village": info.village,
+            "period": info.period,
+            "state": info.state,
+            "total_points": info.total_points,
+            "open_objections": info.open_objections,
+            "households": [
+                {"code": r.code, "head": r.head_name, "stars": r.stars, "points": r.points} for r in info.rows
+            ],
+        }
         _emit(args, data, "\n".join(lines))
         return 0
     actor = ctx.actor()
@@ -580,25 +720,39 @@ def cmd_rating(ctx: CliContext) -> int:
     elif what == "stars":
         earned = [x for x in (args.stars or "").replace("，", ",").split(",") if x.strip()]
         pts = ratings.set_stars(db, actor, int(args.target), args.household, [x.strip() for x in earned])
-        _emit(args, {"household": args.household, "points": pts}, f"户{args.household} {len(earned)}星 {pts}分")
+        _emit(
+            args, {"household": args.household, "points": pts}, f"户{args.household} {len(earned)}星 {pts}分"
+        )
     elif what == "publish":
         start = _date.fromisoformat(args.start) if args.start else None
         end = ratings.publish(db, actor, int(args.target), start=start, days=args.days)
         _emit(args, {"round": int(args.target), "notice_end": end.isoformat()}, f"已公示，公示期至 {end}")
     elif what == "object":
-        oid = ratings.object_to(db, actor, int(args.target), args.household, args.text or "",
-                                raised_by=args.by or "")
+        oid = ratings.object_to(
+            db, actor, int(args.target), args.household, args.text or "", raised_by=args.by or ""
+        )
         _emit(args, {"objection": oid}, f"已登记异议 #{oid}")
     elif what == "resolve":
         ratings.resolve_objection(db, actor, int(args.target), args.outcome or "")
         _emit(args, {"objection": int(args.target)}, "已记录处理结果")
     elif what == "commend":
         year = int(args.target or _date.today().year)
-        winners = ratings.commend(db, actor, year, _need(args.out, "需要 --out 证书.pdf"), village=args.village,
-                                  top=args.top, bonus=args.bonus, issuer=args.issuer or "")
+        winners = ratings.commend(
+            db,
+            actor,
+            year,
+            _need(args.out, "需要 --out 证书.pdf"),
+            village=args.village,
+            top=args.top,
+            bonus=args.bonus,
+            issuer=args.issuer or "",
+        )
         lines = [f"第{w.rank}名 {w.village} {w.head_name}（户{w.code}）{w.stars}星" for w in winners]
-        _emit(args, {"year": year, "winners": [w.__dict__ for w in winners], "certificates": args.out},
-              "\n".join(lines) + f"\n证书已生成：{args.out}")
+        _emit(
+            args,
+            {"year": year, "winners": [w.__dict__ for w in winners], "certificates": args.out},
+            "\n".join(lines) + f"\n证书已生成：{args.out}",
+        )
     else:  # confirm
         total = ratings.confirm(db, actor, int(args.target))
         _emit(args, {"round": int(args.target), "points_credited": total}, f"已确认，记入积分 {total} 分")
@@ -627,9 +781,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin", help="创建管理员账号")
     p.add_argument("--password", help="管理员密码")
 
-    for verb, func, helptext in (("import", cmd_import_roster, "导入花名册"), ("export", cmd_export_roster, "导出花名册"),
-                                 ("compare", cmd_compare_roster, "比对花名册与数据库（户表机一致）")):
-        group = sub.add_parser(verb, help=helptext, parents=[common]).add_subparsers(dest="what", required=True)
+    for verb, func, helptext in (
+        ("import", cmd_import_roster, "导入花名册"),
+        ("export", cmd_export_roster, "导出花名册"),
+        ("compare", cmd_compare_roster, "比对花名册与数据库（户表机一致）"),
+    ):
+        group = sub.add_parser(verb, help=helptext, parents=[common]).add_subparsers(
+            dest="what", required=True
+        )
         p = add("roster", func, parent=group, help=helptext)
         p.add_argument("file", type=Path)
         if verb == "import":
@@ -638,7 +797,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--layout", choices=("legacy", "2021"), help="导出格式（默认与上次导入相同）")
             p.add_argument("--village", help="只导出某个村")
 
-    group = sub.add_parser("households", help="查找农户", parents=[common]).add_subparsers(dest="what", required=True)
+    group = sub.add_parser("households", help="查找农户", parents=[common]).add_subparsers(
+        dest="what", required=True
+    )
     p = add("list", cmd_households_list, parent=group)
     p.add_argument("--village")
     p.add_argument("--search")
@@ -646,10 +807,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("show", cmd_households_show, parent=group)
     p.add_argument("code")
 
-    group = sub.add_parser("users", help="用户管理", parents=[common]).add_subparsers(dest="what", required=True)
+    group = sub.add_parser("users", help="用户管理", parents=[common]).add_subparsers(
+        dest="what", required=True
+    )
     p = add("add", cmd_users_add, parent=group)
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("admin", "clerk", "village_clerk", "store_operator", "auditor"))
+    p.add_argument(
+        "--role", required=True, choices=("admin", "clerk", "village_clerk", "store_operator", "auditor")
+    )
     p.add_argument("--new-password")
     p.add_argument("--village", action="append", help="村文书负责的村（可重复）")
     p = add("unlock", cmd_users_unlock, parent=group)
@@ -663,7 +828,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", help="台账输出为Excel文件")
     p.add_argument("--village")
     p.add_argument("--title")
-    p.add_argument("--notice-kind", default="identification", choices=("identification", "exit", "monitoring"))
+    p.add_argument(
+        "--notice-kind", default="identification", choices=("identification", "exit", "monitoring")
+    )
     p.add_argument("--days", type=int, help="公示天数（默认7天）")
     p.add_argument("--start", help="公示开始日期/证书日期，如 2026-11-25（默认今天）")
     p.add_argument("--issuer", help="落款单位")
@@ -691,7 +858,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--enable", choices=("on", "off"))
     p.add_argument("--param", action="append", help="阈值，如 min_age=18（可重复）")
 
-    group = sub.add_parser("stores", help="扶贫超市", parents=[common]).add_subparsers(dest="what", required=True)
+    group = sub.add_parser("stores", help="扶贫超市", parents=[common]).add_subparsers(
+        dest="what", required=True
+    )
     add("list", cmd_stores, parent=group)
     p = add("settlement", cmd_stores, parent=group, help="月结")
     p.add_argument("code")
@@ -738,8 +907,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
 
     p = add("rating", cmd_rating, help="星级评定")
-    p.add_argument("what", choices=("new", "stars", "publish", "object", "resolve", "confirm", "show", "list",
-                                     "commend"))
+    p.add_argument(
+        "what", choices=("new", "stars", "publish", "object", "resolve", "confirm", "show", "list", "commend")
+    )
     p.add_argument("target", nargs="?", help="评定批次号（resolve 时为异议号，commend 时为年份）")
     p.add_argument("--top", type=int, default=10, help="表彰前N名（并列同名次）")
     p.add_argument("--bonus", type=int, default=0, help="表彰奖励积分（每户每年只记一次）")
@@ -778,7 +948,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(ctx)
     except RowsRejected as exc:
-        data = {"error": exc.message, "errors": [e.as_dict() for e in exc.errors], "errors_file": exc.errors_file}
+        data = {
+            "error": exc.message,
+            "errors": [e.as_dict() for e in exc.errors],
+            "errors_file": exc.errors_file,
+        }
         text = exc.message + "\n" + _print_rows(exc.errors)
         if exc.errors_file:
             text += f"\n错误清单已保存到：{exc.errors_file}"
@@ -806,5 +980,3 @@ def _report(args: argparse.Namespace, data: dict, text: str) -> None:
         print(json.dumps(data, ensure_ascii=False, default=str))
     else:
         print(text, file=sys.stderr)
-
-

@@ -32,8 +32,11 @@ LICENCES = {
 
 def charset() -> set[int]:
     chars = set(range(0x20, 0x7F)) | set(range(0xFF01, 0xFF5F)) | set(range(0x3000, 0x3040))
-    chars |= set(range(0x2000, 0x2070)) | set(range(0x2460, 0x24A0)) | {0x00B7, 0x00D7, 0x2116, 0x25CB, 0x25CF,
-                                                                       0x25A1, 0x2605, 0x2606, 0x3007}
+    chars |= (
+        set(range(0x2000, 0x2070))
+        | set(range(0x2460, 0x24A0))
+        | {0x00B7, 0x00D7, 0x2116, 0x25CB, 0x25CF, 0x25A1, 0x2605, 0x2606, 0x3007}
+    )
     for hi in range(0xA1, 0xF8):
         for lo in range(0xA1, 0xFF):
             try:
@@ -81,8 +84,16 @@ def cff_to_glyf(font: TTFont) -> None:
             hmtx[name] = (hmtx[name][0], glyph.xMin)
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 1 if attr == "maxZones" else 0)
     maxp.compile(font)
     post = font["post"]
@@ -100,7 +111,13 @@ def rename(font: TTFont, family: str, style: str) -> None:
     for record in list(name.names):
         if record.nameID in (1, 3, 4, 6, 16, 17):
             name.removeNames(nameID=record.nameID)
-    for nid, value in ((1, family), (2, style or "Regular"), (3, full), (4, full), (6, full.replace(" ", "-"))):
+    for nid, value in (
+        (1, family),
+        (2, style or "Regular"),
+        (3, full),
+        (4, full),
+        (6, full.replace(" ", "-")),
+    ):
         name.setName(value, nid, 3, 1, 0x409)
         name.setName(value, nid, 1, 0, 0)
 

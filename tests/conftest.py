@@ -110,5 +110,3 @@ def sample(tmp_path):  # noqa: ANN001, ANN201
         return target
 
     return copy
-
-

@@ -34,7 +34,9 @@ def page_text(path: Path) -> list[str]:
 def rows_of_words(page) -> list[list[dict]]:  # noqa: ANN001
     """Words grouped into visual lines (by their top, within 2 pt)."""
     lines: list[list[dict]] = []
-    for w in sorted(page.extract_words(keep_blank_chars=False, use_text_flow=False), key=lambda w: (w["top"], w["x0"])):
+    for w in sorted(
+        page.extract_words(keep_blank_chars=False, use_text_flow=False), key=lambda w: (w["top"], w["x0"])
+    ):
         if lines and abs(lines[-1][0]["top"] - w["top"]) < 2:
             lines[-1].append(w)
         else:

@@ -29,7 +29,12 @@ def test_import_json_has_the_contract_fields(cli, sample):
     code, data = cli("import", "roster", str(sample("roster-small.xlsx")))
     assert code == 0
     assert {k: data[k] for k in ("households", "members", "added", "updated", "unchanged")} == {
-        "households": 40, "members": 163, "added": 40, "updated": 0, "unchanged": 0}
+        "households": 40,
+        "members": 163,
+        "added": 40,
+        "updated": 0,
+        "unchanged": 0,
+    }
     assert data["errors"] == []
 
 

@@ -14,8 +14,11 @@ def test_reference_vectors():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("１１０１０５１９４９１２３１００２ｘ", "11010519491231002X"), (" 11010519491231002x ", "11010519491231002X"),
-     ("110105 1949 1231 002X", "11010519491231002X")],
+    [
+        ("１１０１０５１９４９１２３１００２ｘ", "11010519491231002X"),
+        (" 11010519491231002x ", "11010519491231002X"),
+        ("110105 1949 1231 002X", "11010519491231002X"),
+    ],
 )
 def test_full_width_digits_lower_x_and_spaces_are_normalized(raw, expected):
     assert idnumber.normalize(raw) == expected
@@ -23,9 +26,14 @@ def test_full_width_digits_lower_x_and_spaces_are_normalized(raw, expected):
 
 @pytest.mark.parametrize(
     ("number", "kind"),
-    [("11010519491231002", "length"), ("110105491231002", "length"), ("11010519491231003X", "checksum"),
-     ("11010519490231002X", "birth_date"), ("110105209912310028", "birth_date_in_future"),
-     ("11010518891231002A", "format")],
+    [
+        ("11010519491231002", "length"),
+        ("110105491231002", "length"),
+        ("11010519491231003X", "checksum"),
+        ("11010519490231002X", "birth_date"),
+        ("110105209912310028", "birth_date_in_future"),
+        ("11010518891231002A", "format"),
+    ],
 )
 def test_problems_are_named(number, kind):
     assert idnumber.validate(number, today=date(2026, 11, 25)).kind == kind

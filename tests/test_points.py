@@ -32,8 +32,10 @@ def shop(db, admin, sample):  # noqa: ANN001, ANN201
 
 def counts(db):  # noqa: ANN001, ANN201
     with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(PointsEntry)),
-                s.scalar(select(func.count()).select_from(StockMovement)))
+        return (
+            s.scalar(select(func.count()).select_from(PointsEntry)),
+            s.scalar(select(func.count()).select_from(StockMovement)),
+        )
 
 
 def test_redemption_changes_balance_and_stock_and_gives_a_receipt(shop, admin):
@@ -45,8 +47,9 @@ def test_redemption_changes_balance_and_stock_and_gives_a_receipt(shop, admin):
     assert check_database(shop).ok
 
 
-@pytest.mark.parametrize(("items", "extra", "message"), [({"OIL": 3}, 100, "库存不足"),
-                                                           ({"OIL": 1, "SALT": 30}, 0, "积分不足")])
+@pytest.mark.parametrize(
+    ("items", "extra", "message"), [({"OIL": 3}, 100, "库存不足"), ({"OIL": 1, "SALT": 30}, 0, "积分不足")]
+)
 def test_a_refused_redemption_writes_nothing(shop, admin, items, extra, message):
     if extra:
         points.award(shop, admin, HH, extra, "补足积分，只让库存不够")

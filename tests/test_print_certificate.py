@@ -13,7 +13,9 @@ from tests.pdfcheck import MM, embedded_fonts, page_text
 
 
 def _cert(**kw) -> Certificate:  # noqa: ANN003
-    return Certificate(TEMPLATES["star"], "张建国家庭", "柳河镇人民政府", date(2026, 12, 20), award="十星级文明户", **kw)
+    return Certificate(
+        TEMPLATES["star"], "张建国家庭", "柳河镇人民政府", date(2026, 12, 20), award="十星级文明户", **kw
+    )
 
 
 def test_blank_paper_has_frame_title_wording_and_chinese_date(tmp_path):

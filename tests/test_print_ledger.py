@@ -29,8 +29,11 @@ def read_ledger(path, column: str):  # noqa: ANN001, ANN201
             data, sums = [], {}
             for line in rows_of_words(page):
                 label = "".join(w["text"] for w in line)
-                numbers = [w for w in line if re.fullmatch(r"[\d,.]+", w["text"])
-                           and left <= w["x0"] and w["x1"] <= right]
+                numbers = [
+                    w
+                    for w in line
+                    if re.fullmatch(r"[\d,.]+", w["text"]) and left <= w["x0"] and w["x1"] <= right
+                ]
                 if not numbers:
                     continue
                 number = float(numbers[0]["text"].replace(",", ""))
@@ -78,8 +81,12 @@ def test_page_subtotals_and_grand_total_equal_the_rows(ledger_pdf):
 
 def test_carried_forward_lines_run_the_total_across_pages(tmp_path):
     rows = [[i, f"支出{i}", 1000 + i] for i in range(1, 121)]
-    ledger = Ledger("积分台账", [Column("序号", "center"), Column("摘要"), Column("金额", "right", total=True, money=True)],
-                    rows, carry=True)
+    ledger = Ledger(
+        "积分台账",
+        [Column("序号", "center"), Column("摘要"), Column("金额", "right", total=True, money=True)],
+        rows,
+        carry=True,
+    )
     out = tmp_path / "carry.pdf"
     info = render_ledger_pdf(ledger, out)
     pages = read_ledger(out, "金额")

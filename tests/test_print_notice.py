@@ -24,7 +24,9 @@ def notice_pdf(db, admin, sample, tmp_path):  # noqa: ANN001, ANN201
     import_roster(db, admin, sample("roster-messy.xlsx"))
     add_demo_households(db, admin, 300)  # 30 households a village: the list runs onto a second page
     out = tmp_path / "notice.pdf"
-    result = printing.household_notice(db, admin, "柘城县柳河镇/孙桥村", out, days=7, start=date(2026, 11, 25))
+    result = printing.household_notice(
+        db, admin, "柘城县柳河镇/孙桥村", out, days=7, start=date(2026, 11, 25)
+    )
     return out, result
 
 
@@ -125,8 +127,15 @@ def test_notice_period_follows_the_configured_days(tmp_path):
 
 def test_one_page_notice_without_a_table(tmp_path):
     out = tmp_path / "short.pdf"
-    info = render_notice(Notice("关于开展星级评定的通知", ["各村民小组：请于12月5日前报送本组评定名单。"],
-                                "柳河镇人民政府", date(2026, 11, 25)), out)
+    info = render_notice(
+        Notice(
+            "关于开展星级评定的通知",
+            ["各村民小组：请于12月5日前报送本组评定名单。"],
+            "柳河镇人民政府",
+            date(2026, 11, 25),
+        ),
+        out,
+    )
     assert info.pages == 1
     text = page_text(out)[0]
     assert "柳河镇人民政府" in text and "2026年11月25日" in text.replace(" ", "")
@@ -145,8 +154,16 @@ def test_mask_formats():
 def test_a_table_that_does_not_fit_repeats_its_header(tmp_path):
     rows = [[str(i), f"{i % 8 + 1}组", f"户主{i}", "3"] for i in range(1, 120)]
     out = tmp_path / "long.pdf"
-    info = render_notice(Notice("名单", ["附名单如下。"], "某村民委员会", date(2026, 1, 5),
-                                table=NoticeTable(["序号", "组", "户主姓名", "人口"], rows, [1, 1, 2, 1])), out)
+    info = render_notice(
+        Notice(
+            "名单",
+            ["附名单如下。"],
+            "某村民委员会",
+            date(2026, 1, 5),
+            table=NoticeTable(["序号", "组", "户主姓名", "人口"], rows, [1, 1, 2, 1]),
+        ),
+        out,
+    )
     pages = page_text(out)
     assert info.pages >= 4 and all("户主姓名" in p for p in pages)
     assert "户主119" in pages[-1] or "户主119" in pages[-2]

@@ -71,7 +71,8 @@ def test_verified_finding_stays_quiet_until_its_data_changes(audited, admin, sam
     import_roster(audited, admin, edited(source, tmp_path / "changed.xlsx", edit))
     back = quality.run_audit(audited, admin)
     assert [f.message for f in back.findings if f.household == "41142410320300005"] == [
-        "联系电话“037088887”不是11位手机号（9位）"]
+        "联系电话“037088887”不是11位手机号（9位）"
+    ]
 
 
 def test_fixing_the_data_removes_the_finding(audited, admin, sample, tmp_path):
@@ -118,7 +119,9 @@ def test_export_has_a_summary_and_one_sheet_per_rule(audited, admin, tmp_path):
     assert {r[2] for r in rows} == {"41142410320300005", "41142110221200025"}
     assert phones.cell(row=3, column=3).number_format == "@"
     assert rows[0][6] == "联系电话、成员联系电话"  # field names in Chinese for the county
-    summary = {r[0]: r[3] for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[0] in quality.BY_CODE}
+    summary = {
+        r[0]: r[3] for r in wb["汇总"].iter_rows(min_row=3, values_only=True) if r[0] in quality.BY_CODE
+    }
     assert summary == result.by_rule
 
 
@@ -140,8 +143,23 @@ def test_cli_audit_run_json_exits_0_with_findings(db_url, audited, capsys, monke
     assert {"rule", "household", "person", "fields", "message"} <= set(data["findings"][0])
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
-    assert main(["--db", db_url, "audit", "verify", "--rule", "phone_not_11_digits", "--household",
-                 "41142410320300005", "--reason", "座机"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                db_url,
+                "audit",
+                "verify",
+                "--rule",
+                "phone_not_11_digits",
+                "--household",
+                "41142410320300005",
+                "--reason",
+                "座机",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     assert main(["--db", db_url, "audit", "run", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["quiet"] == 1

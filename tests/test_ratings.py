@@ -70,7 +70,10 @@ def test_rating_from_the_command_line(db_url, rnd, capsys, monkeypatch):
 
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
-    assert main(["--db", db_url, "rating", "stars", str(rnd), "--household", HH, "--stars", "增收致富,热心公益"]) == 0
+    assert (
+        main(["--db", db_url, "rating", "stars", str(rnd), "--household", HH, "--stars", "增收致富,热心公益"])
+        == 0
+    )
     assert main(["--db", db_url, "rating", "publish", str(rnd), "--start", "2026-01-01"]) == 0
     assert main(["--db", db_url, "rating", "confirm", str(rnd), "--json"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["points_credited"] == 20

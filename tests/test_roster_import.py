@@ -21,13 +21,17 @@ from tests.rosters import edited, read_rows, write_rows
 
 def counts(db):
     with db.read() as s:
-        return (s.scalar(select(func.count()).select_from(Household)),
-                s.scalar(select(func.count()).select_from(Member)),
-                s.scalar(select(func.count()).select_from(AuditEntry)))
+        return (
+            s.scalar(select(func.count()).select_from(Household)),
+            s.scalar(select(func.count()).select_from(Member)),
+            s.scalar(select(func.count()).select_from(AuditEntry)),
+        )
 
 
-@pytest.mark.parametrize(("name", "hh", "people"), [("roster-small.xlsx", 40, 163), ("roster-messy.xlsx", 60, 222),
-                                                     ("roster-2021-small.xlsx", 40, 169)])
+@pytest.mark.parametrize(
+    ("name", "hh", "people"),
+    [("roster-small.xlsx", 40, 163), ("roster-messy.xlsx", 60, 222), ("roster-2021-small.xlsx", 40, 169)],
+)
 def test_sample_rosters_import_completely(db, admin, sample, name, hh, people):
     result = import_roster(db, admin, sample(name))
     assert (result.households, result.members, result.added, result.errors) == (hh, people, hh, [])
@@ -61,8 +65,15 @@ def test_errors_roster_is_rejected_with_every_expected_error_and_nothing_written
     assert [c.value for c in ws[2]][:3] == ["行号", "列名", "错误说明"]
 
 
-@pytest.mark.parametrize(("name", "layout"), [("roster-small.xlsx", "legacy"), ("roster-2021-small.xlsx", "2021"),
-                                              ("roster-2021-small.xlsx", "legacy"), ("roster-messy.xlsx", "2021")])
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("roster-small.xlsx", "legacy"),
+        ("roster-2021-small.xlsx", "2021"),
+        ("roster-2021-small.xlsx", "legacy"),
+        ("roster-messy.xlsx", "2021"),
+    ],
+)
 def test_export_then_reimport_changes_nothing(db, admin, sample, tmp_path, name, layout):
     import_roster(db, admin, sample(name))
     audit_before = counts(db)[2]
@@ -107,7 +118,11 @@ def test_reimport_updates_changed_households_marks_departed_members_and_audits(d
     assert (result.updated, result.unchanged, result.added) == (1, 39, 0)
     detail = households.detail(db, admin, "41142410520800001")
     assert detail.row.size == 2
-    assert [(m.name, m.left) for m in detail.members] == [("董超玉", False), ("袁玉永", False), ("董平花", True)]
+    assert [(m.name, m.left) for m in detail.members] == [
+        ("董超玉", False),
+        ("袁玉永", False),
+        ("董平花", True),
+    ]
     with db.read() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "household.update")).one()
     assert entry.entity_key == "41142410520800001"
@@ -150,8 +165,10 @@ def test_header_found_by_text_in_any_order_below_title_rows(db, admin, tmp_path)
         body.append(row)
         if i % 10 == 0:
             body.append([""] * len(row))
-    path = write_rows(tmp_path / "fancy.xlsx", [["某县2026年花名册"], ["单位：户、人"], [], fancy, *body,
-                                                ["合计"] + [""] * (len(header) - 1)])
+    path = write_rows(
+        tmp_path / "fancy.xlsx",
+        [["某县2026年花名册"], ["单位：户、人"], [], fancy, *body, ["合计"] + [""] * (len(header) - 1)],
+    )
     result = import_roster(db, admin, path)
     assert (result.households, result.members) == (40, 163)
 
@@ -180,7 +197,8 @@ def test_compare_lists_differences_per_household_and_field(db, admin, sample, tm
     result = compare_roster(db, edited(source, tmp_path / "fresh.xlsx", edit))
     assert result.only_in_database == ["41142510520500040"]
     assert [(d.household, d.field, d.file, d.database) for d in result.differences] == [
-        ("41142410520800001", "联系电话", "13900000000", "18486399530")]
+        ("41142410520800001", "联系电话", "13900000000", "18486399530")
+    ]
 
 
 def test_an_auditor_cannot_import(db, sample):

@@ -39,7 +39,8 @@ def test_backup_then_restore_gives_an_identical_database(db, admin, sample, tmp_
     # The restore itself is audited: one entry more than the backup held.
     assert restored["audit_log"][:-1] == saved["audit_log"]
     assert {k: v for k, v in restored.items() if k not in ("audit_log", "audit_head")} == {
-        k: v for k, v in saved.items() if k not in ("audit_log", "audit_head")}
+        k: v for k, v in saved.items() if k not in ("audit_log", "audit_head")
+    }
     assert check_database(db).ok
     assert safety.exists()
     # New rows after a restore get fresh ids (sequences were reset on PostgreSQL).
@@ -85,17 +86,23 @@ def test_migration_0003_moves_the_search_haystack_into_its_own_table(tmp_path):
     db = Database(tmp_path / "v2.sqlite3")
     db.upgrade(revision="0002")
     with db.write() as s:
-        s.execute(text("INSERT INTO township (id, province, city, county, name) VALUES (1, '', '', '', '柳河镇')"))
+        s.execute(
+            text("INSERT INTO township (id, province, city, county, name) VALUES (1, '', '', '', '柳河镇')")
+        )
         s.execute(text("INSERT INTO village (id, township_id, name) VALUES (1, 1, '孙桥村')"))
-        s.execute(text(
-            "INSERT INTO household (id, code, village_id, group_name, head_name, head_id_number, size, phone, "
-            "poverty_type, household_kind, main_cause, attrs, search_text, created_at, updated_at) VALUES "
-            "(7, '1', 1, '', '张建国', '', 1, '', '', '', '', '{}', '1|张建国 zjg zhangjianguo', "
-            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        s.execute(
+            text(
+                "INSERT INTO household (id, code, village_id, group_name, head_name, head_id_number, size, phone, "
+                "poverty_type, household_kind, main_cause, attrs, search_text, created_at, updated_at) VALUES "
+                "(7, '1', 1, '', '张建国', '', 1, '', '', '', '', '{}', '1|张建国 zjg zhangjianguo', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
     db.upgrade(backup_dir=tmp_path / "bk")
     with db.read() as s:
         assert s.execute(text("SELECT household_id, text FROM household_search")).all() == [
-            (7, "1|张建国 zjg zhangjianguo")]
+            (7, "1|张建国 zjg zhangjianguo")
+        ]
     from desktop.services import households
 
     assert households.search_ids(db, users.SYSTEM, "zjg") == [7]

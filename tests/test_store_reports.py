@@ -65,5 +65,10 @@ def test_reports_from_the_command_line(shop, db_url, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["redemptions"] == 1
     assert main(["--db", db_url, "print", "chart", "points", "--out", str(tmp_path / "c.png")]) == 0
     assert (tmp_path / "c.png").stat().st_size > 5000
-    assert main(["--db", db_url, "print", "ledger", "stock", "--store", "S01", "--xlsx", str(tmp_path / "s.xlsx")]) == 0
+    assert (
+        main(
+            ["--db", db_url, "print", "ledger", "stock", "--store", "S01", "--xlsx", str(tmp_path / "s.xlsx")]
+        )
+        == 0
+    )
     assert main(["--db", db_url, "print", "notice", "nonsense", "--out", str(tmp_path / "x.pdf")]) == 2

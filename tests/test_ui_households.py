@@ -47,8 +47,16 @@ def test_model_passes_the_qt_model_tester(window, qtmodeltester):
     qtmodeltester.check(window.households.model)
 
 
-@pytest.mark.parametrize(("typed", "head"), [("dcy", "董超玉"), ("董超", "董超玉"), ("42X", "董超玉"),
-                                             ("41142410520800001", "董超玉"), ("dongchao", "董超玉")])
+@pytest.mark.parametrize(
+    ("typed", "head"),
+    [
+        ("dcy", "董超玉"),
+        ("董超", "董超玉"),
+        ("42X", "董超玉"),
+        ("41142410520800001", "董超玉"),
+        ("dongchao", "董超玉"),
+    ],
+)
 def test_filter_as_you_type_finds_by_initials_name_id_fragment_and_code(qtbot, window, typed, head):
     page = window.households
     type_text(qtbot, page.filter_edit, typed)
@@ -69,7 +77,9 @@ def test_a_filter_matching_nothing_empties_the_detail_pane(qtbot, window):
 
 def test_village_filter_and_sorting_by_header(qtbot, window):
     page = window.households
-    index = next(i for i in range(page.village_box.count()) if page.village_box.itemText(i).startswith("孙桥村"))
+    index = next(
+        i for i in range(page.village_box.count()) if page.village_box.itemText(i).startswith("孙桥村")
+    )
     page.village_box.setCurrentIndex(index)
     villages = {page.model.data(page.model.index(r, 2)) for r in range(page.model.rowCount())}
     assert villages == {"孙桥村"}

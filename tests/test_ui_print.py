@@ -57,8 +57,12 @@ def test_a_certificate_for_an_unknown_household_shows_a_clear_message(qtbot, pag
     choose(page.output_box, "certificate")
     page.household_edit.setText("99999")
     generate(qtbot, page)
-    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()
-                                + page.window().findChildren(QMessageBox)))
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, QMessageBox) and w.isVisible()
+            for w in QApplication.topLevelWidgets() + page.window().findChildren(QMessageBox)
+        )
+    )
     box = page.window().findChild(QMessageBox, "errorBox")
     assert "不存在" in box.text()
     box.close()

@@ -43,7 +43,10 @@ def test_a_finding_opens_its_household_with_the_field_highlighted(window, qtbot)
     households = window.households
     assert window.pages.currentWidget() is households
     assert households.detail.title.text().endswith(f"（{finding.household}）")
-    assert households.detail.banner.isVisibleTo(households) and finding.message in households.detail.banner.text()
+    assert (
+        households.detail.banner.isVisibleTo(households)
+        and finding.message in households.detail.banner.text()
+    )
     row = households.detail.member_codes.index(finding.person)
     assert households.detail.members.item(row, 6).background().color() == HIGHLIGHT_CELL  # 劳动技能
 

@@ -12,13 +12,39 @@ from desktop.models.points import (
     StockLevel,
     StockMovement,
     Store,
+    UserStore,
 )
 from desktop.models.quality import QualityRun, QualityVerified
 from desktop.models.ratings import Objection, RatingResult, RatingRound, StarCatalog
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
 
 __all__ = [
-    "Base", "Township", "Village", "Household", "HouseholdSearch", "Member", "IncomeYear",
-    "Goods", "PointsAccount", "PointsEntry", "Redemption", "RedemptionLine", "StockLevel",
-    "StockMovement", "Store", "Objection", "RatingResult", "RatingRound", "StarCatalog", "QualityRun", "QualityVerified", "User", "UserVillage", "Setting", "AuditEntry", "AuditHead", "ROLES",
+    "Base",
+    "Township",
+    "Village",
+    "Household",
+    "HouseholdSearch",
+    "Member",
+    "IncomeYear",
+    "Goods",
+    "PointsAccount",
+    "PointsEntry",
+    "Redemption",
+    "RedemptionLine",
+    "StockLevel",
+    "StockMovement",
+    "Store",
+    "UserStore",
+    "Objection",
+    "RatingResult",
+    "RatingRound",
+    "StarCatalog",
+    "QualityRun",
+    "QualityVerified",
+    "User",
+    "UserVillage",
+    "Setting",
+    "AuditEntry",
+    "AuditHead",
+    "ROLES",
 ]

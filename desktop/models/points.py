@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -62,8 +63,10 @@ class Store(Base):
 
 class Goods(Base):
     __tablename__ = "goods"
-    __table_args__ = (UniqueConstraint("store_id", "code", name="uq_goods_store_code"),
-                      CheckConstraint("price_points > 0", name="price_positive"))
+    __table_args__ = (
+        UniqueConstraint("store_id", "code", name="uq_goods_store_code"),
+        CheckConstraint("price_points > 0", name="price_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
@@ -73,6 +76,7 @@ class Goods(Base):
     price_points: Mapped[int] = mapped_column(Integer)
     barcode: Mapped[str] = mapped_column(String(32), default="", index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # PNG or JPEG, checked by content
 
 
 class StockLevel(Base):
@@ -127,3 +131,12 @@ class RedemptionLine(Base):
     goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     price_points: Mapped[int] = mapped_column(Integer)
+
+
+class UserStore(Base):
+    """The store(s) a store operator works at; an operator with none listed may use every store."""
+
+    __tablename__ = "user_store"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), primary_key=True)

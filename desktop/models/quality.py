@@ -31,7 +31,9 @@ class QualityVerified(Base):
     """A finding marked 已核实: it stays quiet while the values it read keep the same fingerprint."""
 
     __tablename__ = "quality_verified"
-    __table_args__ = (UniqueConstraint("rule", "household_code", "member_code", name="uq_quality_verified_key"),)
+    __table_args__ = (
+        UniqueConstraint("rule", "household_code", "member_code", name="uq_quality_verified_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[str] = mapped_column(String(64))

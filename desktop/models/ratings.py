@@ -34,7 +34,9 @@ class RatingRound(Base):
     period: Mapped[str] = mapped_column(String(32))  # e.g. 2026年11月, 2026年第四季度
     catalog_id: Mapped[int] = mapped_column(ForeignKey("star_catalog.id"))
     state: Mapped[str] = mapped_column(String(16), default="draft")
-    cap_points: Mapped[int | None] = mapped_column(Integer)  # the most points the village may award this round
+    cap_points: Mapped[int | None] = mapped_column(
+        Integer
+    )  # the most points the village may award this round
     notice_start: Mapped[date | None] = mapped_column(Date)
     notice_end: Mapped[date | None] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(64))

@@ -47,10 +47,17 @@ class CertificateTemplate:
 
 TEMPLATES = {
     "star": CertificateTemplate("star", "星级文明户证书"),
-    "exit": CertificateTemplate("exit", "脱贫光荣证", title="光荣证书",
-                                body="{recipient}：\n在脱贫攻坚中自强不息、勤劳致富，于{year}年光荣脱贫。\n特发此证，以资鼓励。"),
-    "filial": CertificateTemplate("filial", "孝善之星证书",
-                                  body="{recipient}：\n在{year}年度孝善敬老活动中表现突出，被评为“{award}”。\n特发此证，以资鼓励。"),
+    "exit": CertificateTemplate(
+        "exit",
+        "脱贫光荣证",
+        title="光荣证书",
+        body="{recipient}：\n在脱贫攻坚中自强不息、勤劳致富，于{year}年光荣脱贫。\n特发此证，以资鼓励。",
+    ),
+    "filial": CertificateTemplate(
+        "filial",
+        "孝善之星证书",
+        body="{recipient}：\n在{year}年度孝善敬老活动中表现突出，被评为“{award}”。\n特发此证，以资鼓励。",
+    ),
 }
 
 
@@ -69,16 +76,22 @@ class Certificate:
         if self.text:
             ending = "" if "特发此证" in self.text else "\n特发此证，以资鼓励。"
             return f"{self.recipient}：\n{self.text}{ending}"
-        return self.template.body.format(recipient=self.recipient, year=self.issued.year, award=self.award,
-                                         **self.values)
+        return self.template.body.format(
+            recipient=self.recipient, year=self.issued.year, award=self.award, **self.values
+        )
 
 
 def _y(page_h: float, top_mm: float, dy_mm: float) -> float:
     return page_h - (top_mm + dy_mm) * mm
 
 
-def render_certificates(certs: list[Certificate], path: str | Path, *, preprinted: bool = False,
-                        offset_mm: tuple[float, float] = (0.0, 0.0)) -> int:
+def render_certificates(
+    certs: list[Certificate],
+    path: str | Path,
+    *,
+    preprinted: bool = False,
+    offset_mm: tuple[float, float] = (0.0, 0.0),
+) -> int:
     """One page per certificate. Returns the number of pages."""
     if not certs:
         return 0
@@ -94,8 +107,15 @@ def render_certificates(certs: list[Certificate], path: str | Path, *, preprinte
         if not preprinted:
             _frame(canvas, w, h)
             canvas.setFillColor(RED)
-            pen.draw(w / 2, h - 55 * mm, t.title, "title", t.title_size, char_space=t.title_size * 0.25,
-                     align="center")
+            pen.draw(
+                w / 2,
+                h - 55 * mm,
+                t.title,
+                "title",
+                t.title_size,
+                char_space=t.title_size * 0.25,
+                align="center",
+            )
             canvas.setFillColor(Color(0, 0, 0))
         left, top, width = t.body_box_mm
         x0 = (left + dx) * mm
@@ -110,8 +130,14 @@ def render_certificates(certs: list[Certificate], path: str | Path, *, preprinte
                 y -= lead
         right, base = t.issuer_right_mm
         pen.draw((right + dx) * mm, _y(h, base, dy), cert.issuer, "kai", size - 2, align="right")
-        pen.draw((right + dx) * mm, _y(h, base + 13, dy), cn_numeral_date(cert.issued), "kai", size - 2,
-                 align="right")
+        pen.draw(
+            (right + dx) * mm,
+            _y(h, base + 13, dy),
+            cn_numeral_date(cert.issued),
+            "kai",
+            size - 2,
+            align="right",
+        )
         if cert.number:
             nx, ny = t.number_mm
             pen.draw((nx + dx) * mm, _y(h, ny, dy), f"编号：{cert.number}", "song", 11)
@@ -161,8 +187,15 @@ def render_calibration(path: str | Path, template: CertificateTemplate) -> int:
     right, base = template.issuer_right_mm
     cross(right, base, f"落款右端（{right:g}，{base:g}毫米）")
     pen.draw(w / 2, h / 2, f"{template.name} 套打校准页", "hei", 20, align="center")
-    pen.draw(w / 2, h / 2 - 28, "请按“实际大小（100%）”打印，勿选“适合页面”。量出十字与证书纸上应写字位置的偏差，"
-             "填入“横向/纵向偏移（毫米）”：向右、向下为正。", "song", 10, align="center")
+    pen.draw(
+        w / 2,
+        h / 2 - 28,
+        "请按“实际大小（100%）”打印，勿选“适合页面”。量出十字与证书纸上应写字位置的偏差，"
+        "填入“横向/纵向偏移（毫米）”：向右、向下为正。",
+        "song",
+        10,
+        align="center",
+    )
     canvas.showPage()
     canvas.save()
     return 1

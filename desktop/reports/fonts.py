@@ -18,10 +18,17 @@ FULL_COVERAGE = BUNDLED / "LXGWWenKai-Regular.ttf"
 
 # role → candidates in order of preference: (file name, collection index, display name)
 WINDOWS_CANDIDATES: dict[str, list[tuple[str, int, str]]] = {
-    "title": [("FZXBSJW.TTF", 0, "方正小标宋简体"), ("方正小标宋简体.TTF", 0, "方正小标宋简体"),
-              ("STZHONGS.TTF", 0, "华文中宋")],
-    "body": [("仿宋_GB2312.ttf", 0, "仿宋_GB2312"), ("FS_GB2312.ttf", 0, "仿宋_GB2312"),
-             ("simfang.ttf", 0, "仿宋"), ("STFANGSO.TTF", 0, "华文仿宋")],
+    "title": [
+        ("FZXBSJW.TTF", 0, "方正小标宋简体"),
+        ("方正小标宋简体.TTF", 0, "方正小标宋简体"),
+        ("STZHONGS.TTF", 0, "华文中宋"),
+    ],
+    "body": [
+        ("仿宋_GB2312.ttf", 0, "仿宋_GB2312"),
+        ("FS_GB2312.ttf", 0, "仿宋_GB2312"),
+        ("simfang.ttf", 0, "仿宋"),
+        ("STFANGSO.TTF", 0, "华文仿宋"),
+    ],
     "kai": [("楷体_GB2312.ttf", 0, "楷体_GB2312"), ("simkai.ttf", 0, "楷体"), ("STKAITI.TTF", 0, "华文楷体")],
     "hei": [("simhei.ttf", 0, "黑体")],
     "song": [("simsun.ttc", 0, "宋体"), ("STSONG.TTF", 0, "华文宋体")],
@@ -112,7 +119,9 @@ class FontSet:
 
             if len(self._width_cache) > 100_000:
                 self._width_cache.clear()
-            cached = self._width_cache[key] = sum(stringWidth(t, name, size) for name, t in self.runs(text, role))
+            cached = self._width_cache[key] = sum(
+                stringWidth(t, name, size) for name, t in self.runs(text, role)
+            )
         return cached
 
     def font_for(self, ch: str, role: str) -> str:
@@ -184,7 +193,9 @@ def load_fonts(use_system: bool = True) -> FontSet:
             choice = FontChoice(role, f"wb-{Path(filename).stem}", BUNDLED / filename, 0, display, True)
         _register(choice, coverage)
         roles[role] = choice
-    fallbacks = [FontChoice("fallback", "wb-LXGWWenKai-Regular", FULL_COVERAGE, 0, "霞鹜文楷（全字库）", True)]
+    fallbacks = [
+        FontChoice("fallback", "wb-LXGWWenKai-Regular", FULL_COVERAGE, 0, "霞鹜文楷（全字库）", True)
+    ]
     for filename, index, display in WINDOWS_FALLBACKS:
         path = _find(filename, dirs)
         if path is not None:

@@ -101,7 +101,9 @@ def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
     floors = [col.min_chars * size + 2 * PAD for col in ledger.columns]
     short = sum(max(0.0, fl - w) for fl, w, f in zip(floors, widths, fixed, strict=True) if not f)
     if short:
-        spare = [(w - fl if not f and w > fl else 0.0) for fl, w, f in zip(floors, widths, fixed, strict=True)]
+        spare = [
+            (w - fl if not f and w > fl else 0.0) for fl, w, f in zip(floors, widths, fixed, strict=True)
+        ]
         total_spare = sum(spare)
         if total_spare > short:
             widths = [max(w, fl) if not f else w for fl, w, f in zip(floors, widths, fixed, strict=True)]
@@ -192,13 +194,20 @@ class _LedgerLayout:
             w = self.widths[i]
             c.line(x, top, x, top - height)
             if i in values:
-                self.pen.draw(x + w - PAD, baseline, fmt(values[i], self.ledger.columns[i]), "hei", SIZE,
-                              align="right")
+                self.pen.draw(
+                    x + w - PAD, baseline, fmt(values[i], self.ledger.columns[i]), "hei", SIZE, align="right"
+                )
             x += w
         self.y -= height
 
-    def draw_row(self, values: list, *, role: str = "song", height: float | None = None,
-                 cells: list[list[str]] | None = None) -> None:
+    def draw_row(
+        self,
+        values: list,
+        *,
+        role: str = "song",
+        height: float | None = None,
+        cells: list[list[str]] | None = None,
+    ) -> None:
         if cells is None:
             cells, height = self.row_cells(values)
         aligns = [col.align for col in self.ledger.columns]
@@ -288,7 +297,9 @@ def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> Ledger
     y = lay.y - 20
     step = AREA_W / len(ledger.signoff)
     for i, label in enumerate(ledger.signoff):
-        text = label + (f"{ledger.made.year}年{ledger.made.month}月{ledger.made.day}日" if "日期" in label else "")
+        text = label + (
+            f"{ledger.made.year}年{ledger.made.month}月{ledger.made.day}日" if "日期" in label else ""
+        )
         lay.pen.draw(MARGIN_L + i * step, y, text, "song", 11)
     canvas.showPage()
     canvas.save()
@@ -344,8 +355,12 @@ def render_ledger_xlsx(ledger: Ledger, path: str | Path) -> int:
 
     def put(values: list, bold: bool = False) -> None:
         nonlocal next_row
-        ws.append([(v / 100 if col.money and isinstance(v, int) else v)
-                   for v, col in zip(values, ledger.columns, strict=True)])
+        ws.append(
+            [
+                (v / 100 if col.money and isinstance(v, int) else v)
+                for v, col in zip(values, ledger.columns, strict=True)
+            ]
+        )
         for j in range(1, ncol + 1):
             cell = ws.cell(row=next_row, column=j)
             cell.border = border
@@ -380,8 +395,14 @@ def render_ledger_xlsx(ledger: Ledger, path: str | Path) -> int:
         put(sums_row(f"{group}{ledger.group_suffix}", group_sums), bold=True)
     put(sums_row("合计", grand), bold=True)
     ws.append([])
-    ws.append(["　　".join(label + (f"{ledger.made:%Y年%m月%d日}" if "日期" in label else "　　　")
-                          for label in ledger.signoff)])
+    ws.append(
+        [
+            "　　".join(
+                label + (f"{ledger.made:%Y年%m月%d日}" if "日期" in label else "　　　")
+                for label in ledger.signoff
+            )
+        ]
+    )
     _xlsx_print_setup(ws, ledger)
     wb.save(path)
     return len(ledger.rows)

@@ -94,8 +94,17 @@ class _NoticeLayout:
     def room(self) -> float:
         return self.y - AREA_BOTTOM
 
-    def line(self, text: str, *, role: str = "body", size: float = BODY_SIZE, x: float = LEFT,
-             align: str = "left", pitch: float = PITCH, char_space: float = CHAR_SPACE) -> None:
+    def line(
+        self,
+        text: str,
+        *,
+        role: str = "body",
+        size: float = BODY_SIZE,
+        x: float = LEFT,
+        align: str = "left",
+        pitch: float = PITCH,
+        char_space: float = CHAR_SPACE,
+    ) -> None:
         if self.room() < pitch - 0.01:
             self.new_page()
         self.pen.draw(x, self.baseline(role, size), text, role, size, char_space=char_space, align=align)
@@ -126,8 +135,15 @@ class _NoticeLayout:
                     break
                 target += TITLE_SIZE / 2
         for line in lines:
-            self.line(line, role="title", size=TITLE_SIZE, x=LEFT + AREA_W / 2, align="center", pitch=pitch,
-                      char_space=0)
+            self.line(
+                line,
+                role="title",
+                size=TITLE_SIZE,
+                x=LEFT + AREA_W / 2,
+                align="center",
+                pitch=pitch,
+                char_space=0,
+            )
 
     def table(self, table: NoticeTable) -> None:
         total = sum(table.widths)
@@ -135,7 +151,9 @@ class _NoticeLayout:
         aligns = table.align or ["center"] * len(widths)
         self._header(table, widths)
         for row in table.rows:
-            cells = [wrap(self.pen, str(v), "body", TABLE_SIZE, w - 6) for v, w in zip(row, widths, strict=True)]
+            cells = [
+                wrap(self.pen, str(v), "body", TABLE_SIZE, w - 6) for v, w in zip(row, widths, strict=True)
+            ]
             height = max(TABLE_ROW, max(len(c) for c in cells) * TABLE_SIZE * 1.3 + 8)
             if self.room() < height:
                 self.new_page()
@@ -144,14 +162,17 @@ class _NoticeLayout:
         self.y -= 6
 
     def _header(self, table: NoticeTable, widths: list[float]) -> None:
-        cells = [wrap(self.pen, h, "hei", TABLE_SIZE, w - 6) for h, w in zip(table.headers, widths, strict=True)]
+        cells = [
+            wrap(self.pen, h, "hei", TABLE_SIZE, w - 6) for h, w in zip(table.headers, widths, strict=True)
+        ]
         height = max(TABLE_ROW, max(len(c) for c in cells) * TABLE_SIZE * 1.3 + 8)
         if self.room() < height + TABLE_ROW:
             self.new_page()
         self._row(cells, widths, ["center"] * len(widths), height, "hei")
 
-    def _row(self, cells: list[list[str]], widths: list[float], aligns: list[str], height: float,
-             role: str) -> None:
+    def _row(
+        self, cells: list[list[str]], widths: list[float], aligns: list[str], height: float, role: str
+    ) -> None:
         c = self.c
         c.setLineWidth(0.6)
         x = LEFT

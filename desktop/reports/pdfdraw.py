@@ -29,8 +29,17 @@ class Pen:
     def width(self, text: str, role: str, size: float, char_space: float = 0.0) -> float:
         return self.fonts.width(text, role, size) + char_space * len(text)
 
-    def draw(self, x: float, y: float, text: str, role: str, size: float, *, char_space: float = 0.0,
-             align: str = "left") -> None:
+    def draw(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        role: str,
+        size: float,
+        *,
+        char_space: float = 0.0,
+        align: str = "left",
+    ) -> None:
         """Draw at baseline y; x is the left, centre or right edge per `align`."""
         if align != "left":
             width = self.width(text, role, size, char_space)
@@ -44,8 +53,16 @@ class Pen:
                 x += self.fonts.width(run, role, size) + char_space * len(run)
 
 
-def wrap(pen: Pen, text: str, role: str, size: float, width: float, *, char_space: float = 0.0,
-         first_indent: float = 0.0) -> list[str]:
+def wrap(
+    pen: Pen,
+    text: str,
+    role: str,
+    size: float,
+    width: float,
+    *,
+    char_space: float = 0.0,
+    first_indent: float = 0.0,
+) -> list[str]:
     """Break text into lines no wider than `width` (the first line starts `first_indent` in).
 
     Chinese breaks between any two characters; a run of Latin letters or digits is kept whole when it fits;
@@ -83,7 +100,9 @@ def wrap(pen: Pen, text: str, role: str, size: float, width: float, *, char_spac
 class PagedCanvas(Canvas):
     """Keeps each finished page until save(), so a footer can say how many pages there are."""
 
-    def __init__(self, *args, decorate: Callable[[PagedCanvas, int, int], None] | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, decorate: Callable[[PagedCanvas, int, int], None] | None = None, **kwargs
+    ) -> None:
         from desktop.reports.fonts import load_fonts
 
         # ReportLab declares its initial font on every page; make it an embedded one, not Helvetica.

@@ -27,7 +27,9 @@ def page_count(path: str | Path) -> int:
         pdf.close()
 
 
-def render_pages(path: str | Path, dpi: float, first: int = 1, last: int | None = None) -> Iterator[PageImage]:
+def render_pages(
+    path: str | Path, dpi: float, first: int = 1, last: int | None = None
+) -> Iterator[PageImage]:
     """Pages first..last (1-based, inclusive) rendered at `dpi`, one at a time (a 1,000-page ledger at printer
     resolution would not fit in memory all at once)."""
     import pypdfium2 as pdfium

@@ -10,8 +10,12 @@ from typing import Any
 from desktop.reports.charts import pyplot
 
 
-def summary_chart(by_rule: list[tuple[str, int]], by_village: list[tuple[str, int]], path: str | Path,
-                  title: str = "疑点核查汇总") -> Path:
+def summary_chart(
+    by_rule: list[tuple[str, int]],
+    by_village: list[tuple[str, int]],
+    path: str | Path,
+    title: str = "疑点核查汇总",
+) -> Path:
     """Findings per rule and per village, one page (PNG or PDF by the file name)."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.69, 8.27))  # A4 landscape, inches
@@ -31,8 +35,12 @@ def summary_chart(by_rule: list[tuple[str, int]], by_village: list[tuple[str, in
     return Path(path)
 
 
-def findings_workbook(rows_by_rule: dict[str, dict[str, Any]], summary_village: list[tuple[str, int]],
-                      path: str | Path, chart_png: Path | None = None) -> Path:
+def findings_workbook(
+    rows_by_rule: dict[str, dict[str, Any]],
+    summary_village: list[tuple[str, int]],
+    path: str | Path,
+    chart_png: Path | None = None,
+) -> Path:
     """Sheet 汇总: per rule (code, name, severity, count, why, fix) and per village, with the chart; then one
     sheet per rule with its findings. IDs and codes are text."""
     from openpyxl import Workbook
@@ -72,8 +80,18 @@ def findings_workbook(rows_by_rule: dict[str, dict[str, Any]], summary_village: 
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for i, f in enumerate(info["findings"], start=1):
-            sheet.append([i, f["village"], f["household"], f["person"], f["name"], f["message"],
-                          "、".join(f.get("field_labels", f["fields"])), ""])
+            sheet.append(
+                [
+                    i,
+                    f["village"],
+                    f["household"],
+                    f["person"],
+                    f["name"],
+                    f["message"],
+                    "、".join(f.get("field_labels", f["fields"])),
+                    "",
+                ]
+            )
             for col in (3, 4):
                 sheet.cell(row=sheet.max_row, column=col).number_format = "@"
         for col, width in zip("ABCDEFGH", (6, 16, 20, 22, 10, 56, 24, 20), strict=True):

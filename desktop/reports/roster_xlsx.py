@@ -18,8 +18,9 @@ def _writer():  # noqa: ANN202
     return Workbook(write_only=True)
 
 
-def write_roster(path: Path, title: str, headers: Sequence[str], text_columns: set[int],
-                 rows: Iterable[Sequence[Any]]) -> int:
+def write_roster(
+    path: Path, title: str, headers: Sequence[str], text_columns: set[int], rows: Iterable[Sequence[Any]]
+) -> int:
     """A one-sheet roster: title row, header row, data rows. Returns the number of data rows."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -75,7 +76,9 @@ def write_errors_workbook(source: Path, errors: list[RowError]) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "错误清单"
-    ws.append([f"{source.name} 导入检查未通过：共{len(errors)}处错误，未导入任何数据（{date.today().isoformat()}）"])
+    ws.append(
+        [f"{source.name} 导入检查未通过：共{len(errors)}处错误，未导入任何数据（{date.today().isoformat()}）"]
+    )
     ws.append(["行号", "列名", "错误说明", "户编号", "人编号", *header_text])
     red = PatternFill("solid", fgColor="FFE0E0")
     for cell in ws[2]:

@@ -22,8 +22,9 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def compute_digest(prev: str, at: datetime, username: str, action: str, entity: str, entity_key: str,
-                   before: Any, after: Any) -> str:
+def compute_digest(
+    prev: str, at: datetime, username: str, action: str, entity: str, entity_key: str, before: Any, after: Any
+) -> str:
     stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%f")
     payload = _canonical([prev, stamp, username, action, entity, entity_key, before, after])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
@@ -39,8 +40,16 @@ def _head(session: Session) -> AuditHead:
     return head
 
 
-def record(session: Session, username: str, action: str, *, entity: str = "", key: str = "",
-           before: Any = None, after: Any = None) -> AuditEntry:
+def record(
+    session: Session,
+    username: str,
+    action: str,
+    *,
+    entity: str = "",
+    key: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEntry:
     """Append one entry in the caller's transaction."""
     head = _head(session)
     at = utcnow()
@@ -48,8 +57,17 @@ def record(session: Session, username: str, action: str, *, entity: str = "", ke
     before = json.loads(_canonical(before)) if before is not None else None
     after = json.loads(_canonical(after)) if after is not None else None
     digest = compute_digest(head.digest, at, username, action, entity, key, before, after)
-    entry = AuditEntry(at=at, username=username, action=action, entity=entity, entity_key=key,
-                       before=before, after=after, prev_digest=head.digest, digest=digest)
+    entry = AuditEntry(
+        at=at,
+        username=username,
+        action=action,
+        entity=entity,
+        entity_key=key,
+        before=before,
+        after=after,
+        prev_digest=head.digest,
+        digest=digest,
+    )
     session.add(entry)
     head.count += 1
     head.digest = digest
@@ -75,8 +93,16 @@ def verify(session: Session) -> ChainReport:
         count += 1
         if entry.prev_digest != prev:
             problems.append(f"审计日志第{entry.id}条：与上一条不衔接（有记录被删除或插入）")
-        expected = compute_digest(entry.prev_digest, entry.at, entry.username, entry.action, entry.entity,
-                                  entry.entity_key, entry.before, entry.after)
+        expected = compute_digest(
+            entry.prev_digest,
+            entry.at,
+            entry.username,
+            entry.action,
+            entry.entity,
+            entry.entity_key,
+            entry.before,
+            entry.after,
+        )
         if expected != entry.digest:
             problems.append(f"审计日志第{entry.id}条：内容被修改（{entry.action} {entry.entity_key}）")
         prev = entry.digest
@@ -85,13 +111,19 @@ def verify(session: Session) -> ChainReport:
     head = session.get(AuditHead, 1)
     head_count, head_digest = (head.count, head.digest) if head else (0, GENESIS)
     if head_count != count or head_digest != prev:
-        problems.append(f"审计日志条数或末条校验值不符（应有{head_count}条，实有{count}条）：最新的记录可能被删除")
+        problems.append(
+            f"审计日志条数或末条校验值不符（应有{head_count}条，实有{count}条）：最新的记录可能被删除"
+        )
     return ChainReport(count, problems)
 
 
 ACTION_NAMES = {
-    "roster.import": "导入花名册", "household.update": "修改农户信息", "user.create": "新建用户",
-    "user.locked": "账号锁定", "user.unlock": "解锁用户", "database.restore": "从备份恢复",
+    "roster.import": "导入花名册",
+    "household.update": "修改农户信息",
+    "user.create": "新建用户",
+    "user.locked": "账号锁定",
+    "user.unlock": "解锁用户",
+    "database.restore": "从备份恢复",
     "demo.create": "生成演示数据",
 }
 
@@ -99,15 +131,20 @@ ACTION_NAMES = {
 def describe(action: str, before: Any, after: Any) -> str:
     """One line of Chinese for the audit view."""
     if action == "roster.import" and isinstance(after, dict):
-        return (f"新增{len(after.get('added', []))}户，更新{len(after.get('updated', []))}户，"
-                f"未变{after.get('unchanged', 0)}户")
+        return (
+            f"新增{len(after.get('added', []))}户，更新{len(after.get('updated', []))}户，"
+            f"未变{after.get('unchanged', 0)}户"
+        )
     if action == "household.update" and isinstance(after, dict):
         from desktop.services.roster_fields import BY_KEY
 
         def label(key: str) -> str:
             member, _, field = key.rpartition(":")
-            name = BY_KEY[field].label if field in BY_KEY else {"member": "成员", "member_order": "成员顺序"}.get(
-                field, field)
+            name = (
+                BY_KEY[field].label
+                if field in BY_KEY
+                else {"member": "成员", "member_order": "成员顺序"}.get(field, field)
+            )
             return f"{member[-2:]}号成员{name}" if member else name
 
         return "；".join(f"{label(k)}：{(before or {}).get(k) or '空'}→{v or '空'}" for k, v in after.items())
@@ -142,4 +179,7 @@ def recent(db: Database, limit: int = 200) -> list[AuditRow]:
     """The newest entries, newest first."""
     with db.read() as session:
         rows = session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
-        return [AuditRow(r.id, r.at, r.username, r.action, r.entity, r.entity_key, r.before, r.after) for r in rows]
+        return [
+            AuditRow(r.id, r.at, r.username, r.action, r.entity, r.entity_key, r.before, r.after)
+            for r in rows
+        ]

@@ -75,8 +75,12 @@ def _copy_all(source, target, *, create_schema: bool) -> None:  # noqa: ANN001
             for table in _table_order():
                 pk = list(table.primary_key.columns)
                 if len(pk) == 1 and pk[0].autoincrement is not False and pk[0].type.python_type is int:
-                    dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                                     f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"))
+                    dst.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                            f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
     target.dispose()
 
 
@@ -96,7 +100,9 @@ def _verify_backup_file(path: Path) -> str:
     return revision
 
 
-def restore_database(db: Database, actor: Actor, source: str | Path, *, backup_dir: Path | None = None) -> Path:
+def restore_database(
+    db: Database, actor: Actor, source: str | Path, *, backup_dir: Path | None = None
+) -> Path:
     """Replace the database's contents with a backup. The current state is backed up first; returns that file."""
     actor.require("restore", "从备份恢复")
     source = Path(source)
@@ -123,8 +129,14 @@ def restore_database(db: Database, actor: Actor, source: str | Path, *, backup_d
     else:
         _copy_all(create_engine(f"sqlite:///{source}"), db.engine, create_schema=False)
     with db.write() as s:
-        audit.record(s, actor.username, "database.restore", entity="database", key=source.name,
-                     after={"safety_backup": str(safety)})
+        audit.record(
+            s,
+            actor.username,
+            "database.restore",
+            entity="database",
+            key=source.name,
+            after={"safety_backup": str(safety)},
+        )
     return safety
 
 
@@ -173,5 +185,3 @@ def require_healthy(db: Database) -> CheckReport:
     if not report.ok:
         raise IntegrityFailed("检查未通过：\n" + "\n".join(report.problems))
     return report
-
-

@@ -16,9 +16,22 @@ from desktop.services.roster_parse import HouseholdRecord, MemberRecord
 from desktop.services.roster_store import ensure_places, insert_households, place_of
 from desktop.services.users import Actor
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
+)
 GIVEN = "建国明华英秀兰芳玉梅红军伟强磊洋勇艳杰娟涛超平刚桂花德福海军志春燕霞丽敏静凤金山宝顺喜荣堃喆昱晗"
-VILLAGES = ("孙桥村", "王楼村", "张集村", "李庄村", "周堂村", "赵寨村", "吴屯村", "高庙村", "后营村", "杨湖村")
+VILLAGES = (
+    "孙桥村",
+    "王楼村",
+    "张集村",
+    "李庄村",
+    "周堂村",
+    "赵寨村",
+    "吴屯村",
+    "高庙村",
+    "后营村",
+    "杨湖村",
+)
 PLACE = {"province": "河南省", "city": "商丘市", "county": "柘城县", "township": "柳河镇"}
 REGION = "411424"
 CAUSES = ("因病", "因残", "因学", "缺技术", "缺资金", "缺劳力", "缺土地", "自身发展动力不足")
@@ -64,19 +77,33 @@ def _member(p: _People, code: str, relation: str, age: int, sex: str, surname: s
         schooling = "学龄前儿童"
     work = r.choice(WORK) if working else ""
     values = {
-        "member_code": code, "name": p.name(surname), "id_number": id_number, "relation": relation, "sex": sex,
-        "ethnicity": "汉族", "education": education or None, "schooling": schooling or None,
+        "member_code": code,
+        "name": p.name(surname),
+        "id_number": id_number,
+        "relation": relation,
+        "sex": sex,
+        "ethnicity": "汉族",
+        "education": education or None,
+        "schooling": schooling or None,
         "health": r.choice(("健康", "健康", "健康", "长期慢性病", "患有大病", "残疾")),
         "labour": (r.choice(("普通劳动力", "技能劳动力")) if working else "无劳动力"),
-        "work_place": work or None, "work_months": r.randint(3, 12) if work else 0,
-        "medical_insurance": "是", "serious_illness_insurance": "是",
-        "pension_insurance": "是" if age >= 16 else "否", "dibao": r.choice(("是", "否", "否")),
+        "work_place": work or None,
+        "work_months": r.randint(3, 12) if work else 0,
+        "medical_insurance": "是",
+        "serious_illness_insurance": "是",
+        "pension_insurance": "是" if age >= 16 else "否",
+        "dibao": r.choice(("是", "否", "否")),
     }
     return {k: v for k, v in values.items() if v is not None}
 
 
-def make_households(n: int, seed: int = 20261125, today: date | None = None,
-                    villages: tuple[str, ...] = VILLAGES, start: int = 0) -> list[HouseholdRecord]:
+def make_households(
+    n: int,
+    seed: int = 20261125,
+    today: date | None = None,
+    villages: tuple[str, ...] = VILLAGES,
+    start: int = 0,
+) -> list[HouseholdRecord]:
     rng = random.Random(seed)
     people = _People(rng, today or date.today())
     records = []
@@ -88,25 +115,40 @@ def make_households(n: int, seed: int = 20261125, today: date | None = None,
         head_sex = "男" if rng.random() < 0.8 else "女"
         plan = [("户主", head_age, head_sex, surname)]
         if rng.random() < 0.8:
-            plan.append(("配偶", max(20, head_age + rng.randint(-5, 3)), "女" if head_sex == "男" else "男", None))
+            plan.append(
+                ("配偶", max(20, head_age + rng.randint(-5, 3)), "女" if head_sex == "男" else "男", None)
+            )
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
             kid_age = max(0, head_age - rng.randint(22, 32))
             sex = rng.choice("男女")
             plan.append(("之子" if sex == "男" else "之女", kid_age, sex, surname if sex == "男" else None))
         if head_age < 50 and rng.random() < 0.3:
             plan.append(("之母", head_age + rng.randint(22, 30), "女", None))
-        members = [MemberRecord(0, _member(people, f"{code}{k + 1:02d}", rel, age, sex, sn))
-                   for k, (rel, age, sex, sn) in enumerate(plan)]
-        values = {**PLACE, "village": villages[v_index], "group": f"{rng.randint(1, 8)}组",
-                  "household_code": code, "declared_size": len(members),
-                  "poverty_type": rng.choice(("一般贫困户", "一般贫困户", "低保贫困户", "特困供养贫困户")),
-                  "standard": "国家标准", "main_cause": rng.choice(CAUSES),
-                  "exit_year": rng.choice((2016, 2017, 2018, 2019, 2020)),
-                  "household_kind": rng.choice(KINDS), "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
-                  "bank_name": rng.choice(("农村信用社", "农业银行", "邮政储蓄银行")),
-                  "bank_account": f"62{rng.randrange(10**17):017d}", "income": rng.randint(3500, 16000) * 100,
-                  "land_area": f"{rng.randint(1, 80) / 10:g}", "housing_safe": "是", "water_safe": "是",
-                  "helper": people.name(), "helper_phone": f"13{rng.randrange(10**9):09d}"}
+        members = [
+            MemberRecord(0, _member(people, f"{code}{k + 1:02d}", rel, age, sex, sn))
+            for k, (rel, age, sex, sn) in enumerate(plan)
+        ]
+        values = {
+            **PLACE,
+            "village": villages[v_index],
+            "group": f"{rng.randint(1, 8)}组",
+            "household_code": code,
+            "declared_size": len(members),
+            "poverty_type": rng.choice(("一般贫困户", "一般贫困户", "低保贫困户", "特困供养贫困户")),
+            "standard": "国家标准",
+            "main_cause": rng.choice(CAUSES),
+            "exit_year": rng.choice((2016, 2017, 2018, 2019, 2020)),
+            "household_kind": rng.choice(KINDS),
+            "phone": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+            "bank_name": rng.choice(("农村信用社", "农业银行", "邮政储蓄银行")),
+            "bank_account": f"62{rng.randrange(10**17):017d}",
+            "income": rng.randint(3500, 16000) * 100,
+            "land_area": f"{rng.randint(1, 80) / 10:g}",
+            "housing_safe": "是",
+            "water_safe": "是",
+            "helper": people.name(),
+            "helper_phone": f"13{rng.randrange(10**9):09d}",
+        }
         _plant_problems(i, values, members)
         records.append(HouseholdRecord(code, values, members))
     return records
@@ -123,8 +165,9 @@ def _plant_problems(i: int, values: dict, members: list[MemberRecord]) -> None:
             adult.values.pop("work_place")
 
 
-def add_demo_households(db: Database, actor: Actor, n: int, *, seed: int = 20261125,
-                        progress: Progress = NO_PROGRESS) -> int:
+def add_demo_households(
+    db: Database, actor: Actor, n: int, *, seed: int = 20261125, progress: Progress = NO_PROGRESS
+) -> int:
     year = date.today().year
     keys = frozenset(LEGACY_LAYOUT)
     with db.write() as s:
@@ -141,13 +184,22 @@ def add_demo_households(db: Database, actor: Actor, n: int, *, seed: int = 20261
         insert_households(s, records, village_ids, year, keys, on_chunk=advance)
         s.merge(Setting(key="roster.layout", value="legacy"))
         s.merge(Setting(key="roster.year", value=year))
-        audit.record(s, actor.username, "demo.create", entity="database", after={"households": n, "seed": seed})
+        audit.record(
+            s, actor.username, "demo.create", entity="database", after={"households": n, "seed": seed}
+        )
     return n
 
 
-DEMO_GOODS = (("6901", "洗衣粉", "袋", 20), ("6902", "食用油", "桶", 50), ("6903", "大米", "袋", 40),
-              ("6904", "毛巾", "条", 10), ("6905", "牙膏", "支", 8), ("6906", "香皂", "块", 5),
-              ("6907", "酱油", "瓶", 6), ("6908", "食盐", "袋", 3))
+DEMO_GOODS = (
+    ("6901", "洗衣粉", "袋", 20),
+    ("6902", "食用油", "桶", 50),
+    ("6903", "大米", "袋", 40),
+    ("6904", "毛巾", "条", 10),
+    ("6905", "牙膏", "支", 8),
+    ("6906", "香皂", "块", 5),
+    ("6907", "酱油", "瓶", 6),
+    ("6908", "食盐", "袋", 3),
+)
 
 
 def has_stores(db: Database) -> bool:
@@ -168,30 +220,75 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
     with db.write() as s:
         villages = list(s.scalars(select(Village).order_by(Village.id)))[:3]
         for n, village in enumerate(villages, start=1):
-            store = Store(code=f"S{n:02d}", name=f"{village.name}爱心超市", village_id=village.id,
-                          receipt_width_mm=58 if n % 2 else 80)
+            store = Store(
+                code=f"S{n:02d}",
+                name=f"{village.name}爱心超市",
+                village_id=village.id,
+                receipt_width_mm=58 if n % 2 else 80,
+            )
             s.add(store)
             s.flush()
             for code, name, unit, price in DEMO_GOODS:
-                goods = Goods(store_id=store.id, code=code, name=name, unit=unit, price_points=price,
-                              barcode=f"69{n:02d}{code}{rng.randrange(10**5):05d}")
+                goods = Goods(
+                    store_id=store.id,
+                    code=code,
+                    name=name,
+                    unit=unit,
+                    price_points=price,
+                    barcode=f"69{n:02d}{code}{rng.randrange(10**5):05d}",
+                )
                 s.add(goods)
                 s.flush()
                 bought, given = rng.randint(20, 60), rng.choice((0, 0, 10, 20))
                 s.add(StockLevel(goods_id=goods.id, quantity=bought + given))
-                s.add(StockMovement(goods_id=goods.id, kind="purchase", quantity=bought,
-                                    value_fen=bought * price * 100, operator=actor.username, reason="演示：采购入库"))
+                s.add(
+                    StockMovement(
+                        goods_id=goods.id,
+                        kind="purchase",
+                        quantity=bought,
+                        value_fen=bought * price * 100,
+                        operator=actor.username,
+                        reason="演示：采购入库",
+                    )
+                )
                 if given:
-                    s.add(StockMovement(goods_id=goods.id, kind="donation", quantity=given, value_fen=given * price * 100,
-                                        donor="县供销社", operator=actor.username, reason="演示：爱心捐赠"))
+                    s.add(
+                        StockMovement(
+                            goods_id=goods.id,
+                            kind="donation",
+                            quantity=given,
+                            value_fen=given * price * 100,
+                            donor="县供销社",
+                            operator=actor.username,
+                            reason="演示：爱心捐赠",
+                        )
+                    )
         ids = list(s.scalars(select(Household.id).order_by(Household.id)))
         given_ids = [hid for hid in ids if rng.random() < 0.85]
         amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
         if given_ids:
-            s.execute(insert(PointsEntry), [{"household_id": hid, "kind": "award", "amount": amounts[hid],
-                                             "reason": "演示：星级评定积分（已公示确认）", "operator": actor.username,
-                                             "source": "demo"} for hid in given_ids])
-            s.execute(insert(PointsAccount), [{"household_id": hid, "balance": amounts[hid]} for hid in given_ids])
-        audit.record(s, actor.username, "demo.stores", entity="database",
-                     after={"stores": len(villages), "households_with_points": len(given_ids)})
+            s.execute(
+                insert(PointsEntry),
+                [
+                    {
+                        "household_id": hid,
+                        "kind": "award",
+                        "amount": amounts[hid],
+                        "reason": "演示：星级评定积分（已公示确认）",
+                        "operator": actor.username,
+                        "source": "demo",
+                    }
+                    for hid in given_ids
+                ],
+            )
+            s.execute(
+                insert(PointsAccount), [{"household_id": hid, "balance": amounts[hid]} for hid in given_ids]
+            )
+        audit.record(
+            s,
+            actor.username,
+            "demo.stores",
+            entity="database",
+            after={"stores": len(villages), "households_with_points": len(given_ids)},
+        )
     return len(given_ids)

@@ -59,8 +59,14 @@ class RowError:
         return f"第{self.row}行 {self.column}：{self.message}"
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message, "kind": self.kind,
-                "household": self.household, "person": self.person}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "kind": self.kind,
+            "household": self.household,
+            "person": self.person,
+        }
 
 
 class RowsRejected(InputRejected):

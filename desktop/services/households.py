@@ -15,8 +15,14 @@ from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.roster_fields import BY_KEY
 from desktop.services.users import Actor
 
-SORT_KEYS = {"code": Household.code, "head": Household.head_name, "village": Village.name,
-             "group": Household.group_name, "size": Household.size, "kind": Household.household_kind}
+SORT_KEYS = {
+    "code": Household.code,
+    "head": Household.head_name,
+    "village": Village.name,
+    "group": Household.group_name,
+    "size": Household.size,
+    "kind": Household.household_kind,
+}
 
 
 @dataclass(frozen=True)
@@ -85,15 +91,40 @@ class HouseholdDetail:
 
     def as_dict(self) -> dict[str, Any]:
         r = self.row
-        return {"code": r.code, "head": r.head_name, "township": self.township, "village": r.village,
-                "group": r.group, "size": r.size, "household_kind": r.household_kind,
-                "poverty_type": r.poverty_type, "phone": r.phone, "main_cause": self.main_cause,
-                "fields": {BY_KEY[k].label: v for k, v in self.attrs.items() if k in BY_KEY},
-                "members": [{"code": m.code, "name": m.name, "id_number": m.id_number, "relation": m.relation,
-                             "sex": m.sex, "age": m.age, "health": m.health, "labour": m.labour,
-                             "left": m.left} for m in self.members],
-                "incomes": [{"year": i.year, "net_per_capita_yuan": None if i.net_per_capita is None
-                             else i.net_per_capita / 100} for i in self.incomes]}
+        return {
+            "code": r.code,
+            "head": r.head_name,
+            "township": self.township,
+            "village": r.village,
+            "group": r.group,
+            "size": r.size,
+            "household_kind": r.household_kind,
+            "poverty_type": r.poverty_type,
+            "phone": r.phone,
+            "main_cause": self.main_cause,
+            "fields": {BY_KEY[k].label: v for k, v in self.attrs.items() if k in BY_KEY},
+            "members": [
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "id_number": m.id_number,
+                    "relation": m.relation,
+                    "sex": m.sex,
+                    "age": m.age,
+                    "health": m.health,
+                    "labour": m.labour,
+                    "left": m.left,
+                }
+                for m in self.members
+            ],
+            "incomes": [
+                {
+                    "year": i.year,
+                    "net_per_capita_yuan": None if i.net_per_capita is None else i.net_per_capita / 100,
+                }
+                for i in self.incomes
+            ],
+        }
 
 
 def age_on(born: date | None, today: date) -> int | None:
@@ -125,10 +156,13 @@ def resolve_village(session, actor: Actor, name: str) -> Village:  # noqa: ANN00
 
 def villages(db: Database, actor: Actor) -> list[VillageInfo]:
     with db.read() as s:
-        q = (select(Village.id, Village.name, Township.name, func.count(Household.id), Township.county)
-             .join(Township).outerjoin(Household, Household.village_id == Village.id)
-             .group_by(Village.id, Village.name, Township.name, Township.county)
-             .order_by(Township.name, Village.name))
+        q = (
+            select(Village.id, Village.name, Township.name, func.count(Household.id), Township.county)
+            .join(Township)
+            .outerjoin(Household, Household.village_id == Village.id)
+            .group_by(Village.id, Village.name, Township.name, Township.county)
+            .order_by(Township.name, Village.name)
+        )
         if actor.village_ids is not None:
             q = q.where(Village.id.in_(actor.village_ids))
         return [VillageInfo(*row) for row in s.execute(q)]
@@ -148,13 +182,21 @@ def _filtered(query: Select, actor: Actor, text: str, village_id: int | None) ->
     if words:
         # The narrow search table is scanned on its own; the few matching ids are then sorted.
         matching = select(HouseholdSearch.household_id).where(
-            *[HouseholdSearch.text.like(_like_pattern(w), escape="\\") for w in words])
+            *[HouseholdSearch.text.like(_like_pattern(w), escape="\\") for w in words]
+        )
         query = query.where(Household.id.in_(matching))
     return query
 
 
-def search_ids(db: Database, actor: Actor, text: str = "", *, village_id: int | None = None,
-               sort: str = "code", descending: bool = False) -> list[int]:
+def search_ids(
+    db: Database,
+    actor: Actor,
+    text: str = "",
+    *,
+    village_id: int | None = None,
+    sort: str = "code",
+    descending: bool = False,
+) -> list[int]:
     """Ids of matching households, in display order. Text matches names, ID fragments, household codes and
     pinyin (full or initials: "zjg" finds 张建国); several words must all match."""
     column = SORT_KEYS.get(sort, Household.code)
@@ -172,15 +214,28 @@ def rows(db: Database, ids: Sequence[int]) -> list[HouseholdRow]:
     if not ids:
         return []
     with db.read() as s:
-        q = (select(Household.id, Household.code, Household.head_name, Village.name, Household.group_name,
-                    Household.size, Household.household_kind, Household.poverty_type, Household.phone)
-             .join(Village).where(Household.id.in_(list(ids))))
+        q = (
+            select(
+                Household.id,
+                Household.code,
+                Household.head_name,
+                Village.name,
+                Household.group_name,
+                Household.size,
+                Household.household_kind,
+                Household.poverty_type,
+                Household.phone,
+            )
+            .join(Village)
+            .where(Household.id.in_(list(ids)))
+        )
         found = {r[0]: HouseholdRow(*r) for r in s.execute(q)}
     return [found[i] for i in ids if i in found]
 
 
-def list_households(db: Database, actor: Actor, *, village: str | None = None, search: str = "",
-                    limit: int | None = None) -> list[HouseholdRow]:
+def list_households(
+    db: Database, actor: Actor, *, village: str | None = None, search: str = "", limit: int | None = None
+) -> list[HouseholdRow]:
     village_id = None
     if village:
         with db.read() as s:
@@ -190,11 +245,13 @@ def list_households(db: Database, actor: Actor, *, village: str | None = None, s
         ids = ids[:limit]
     out: list[HouseholdRow] = []
     for i in range(0, len(ids), 500):
-        out.extend(rows(db, ids[i:i + 500]))
+        out.extend(rows(db, ids[i : i + 500]))
     return out
 
 
-def detail(db: Database, actor: Actor, code_or_id: str | int, *, today: date | None = None) -> HouseholdDetail:
+def detail(
+    db: Database, actor: Actor, code_or_id: str | int, *, today: date | None = None
+) -> HouseholdDetail:
     today = today or date.today()
     with db.read() as s:
         cond = Household.id == code_or_id if isinstance(code_or_id, int) else Household.code == code_or_id
@@ -206,20 +263,56 @@ def detail(db: Database, actor: Actor, code_or_id: str | int, *, today: date | N
         village = s.get(Village, h.village_id)
         township = s.get(Township, village.township_id)
         members = []
-        for m in s.scalars(select(Member).where(Member.household_id == h.id)
-                           .order_by(Member.left_at.is_not(None), Member.position)):
+        for m in s.scalars(
+            select(Member)
+            .where(Member.household_id == h.id)
+            .order_by(Member.left_at.is_not(None), Member.position)
+        ):
             a = m.attrs or {}
-            members.append(MemberInfo(m.code, m.name, m.id_number or "", m.relation, m.sex, m.birth_date,
-                                      age_on(m.birth_date, today), a.get("health", ""), a.get("labour", ""),
-                                      a.get("education", ""), a.get("schooling", ""), m.left_at is not None))
-        incomes = [IncomeInfo(i.year, i.net_per_capita, i.wage, i.production, i.property_income, i.transfer,
-                              i.production_cost)
-                   for i in s.scalars(select(IncomeYear).where(IncomeYear.household_id == h.id)
-                                      .order_by(IncomeYear.year))]
-        row = HouseholdRow(h.id, h.code, h.head_name, village.name, h.group_name, h.size, h.household_kind,
-                           h.poverty_type, h.phone)
-        return HouseholdDetail(row, township.name, township.county, h.main_cause, dict(h.attrs or {}), members,
-                               incomes)
+            members.append(
+                MemberInfo(
+                    m.code,
+                    m.name,
+                    m.id_number or "",
+                    m.relation,
+                    m.sex,
+                    m.birth_date,
+                    age_on(m.birth_date, today),
+                    a.get("health", ""),
+                    a.get("labour", ""),
+                    a.get("education", ""),
+                    a.get("schooling", ""),
+                    m.left_at is not None,
+                )
+            )
+        incomes = [
+            IncomeInfo(
+                i.year,
+                i.net_per_capita,
+                i.wage,
+                i.production,
+                i.property_income,
+                i.transfer,
+                i.production_cost,
+            )
+            for i in s.scalars(
+                select(IncomeYear).where(IncomeYear.household_id == h.id).order_by(IncomeYear.year)
+            )
+        ]
+        row = HouseholdRow(
+            h.id,
+            h.code,
+            h.head_name,
+            village.name,
+            h.group_name,
+            h.size,
+            h.household_kind,
+            h.poverty_type,
+            h.phone,
+        )
+        return HouseholdDetail(
+            row, township.name, township.county, h.main_cause, dict(h.attrs or {}), members, incomes
+        )
 
 
 def count(db: Database) -> int:

@@ -17,7 +17,13 @@ from desktop.services.users import Actor
 
 __all__ = ["PointsEntry", "KIND_NAMES"]
 
-KIND_NAMES = {"award": "评定积分", "bonus": "奖励积分", "redeem": "兑换", "adjust": "调整", "reversal": "冲正"}
+KIND_NAMES = {
+    "award": "评定积分",
+    "bonus": "奖励积分",
+    "redeem": "兑换",
+    "adjust": "调整",
+    "reversal": "冲正",
+}
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,20 @@ def ensure_account(session: Session, hid: int) -> None:
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(dialect_insert(PointsAccount).values(household_id=hid, balance=0).on_conflict_do_nothing())
+    session.execute(
+        dialect_insert(PointsAccount).values(household_id=hid, balance=0).on_conflict_do_nothing()
+    )
 
 
 def change_balance(session: Session, hid: int, amount: int) -> int | None:
     """Add `amount` (may be negative) to the balance unless that would make it negative. Returns the new
     balance, or None when refused. One conditional UPDATE: atomic on SQLite and PostgreSQL, no read-then-write."""
     ensure_account(session, hid)
-    done = session.execute(update(PointsAccount)
-                           .where(PointsAccount.household_id == hid, PointsAccount.balance + amount >= 0)
-                           .values(balance=PointsAccount.balance + amount)).rowcount
+    done = session.execute(
+        update(PointsAccount)
+        .where(PointsAccount.household_id == hid, PointsAccount.balance + amount >= 0)
+        .values(balance=PointsAccount.balance + amount)
+    ).rowcount
     if not done:
         return None
     return session.scalar(select(PointsAccount.balance).where(PointsAccount.household_id == hid))
@@ -71,22 +81,39 @@ def balance_of(session: Session, hid: int) -> int:
     return session.scalar(select(PointsAccount.balance).where(PointsAccount.household_id == hid)) or 0
 
 
-def post(session: Session, actor: Actor, hid: int, kind: str, amount: int, reason: str, *, source: str = "",
-         reverses_id: int | None = None) -> PointsEntry:
+def post(
+    session: Session,
+    actor: Actor,
+    hid: int,
+    kind: str,
+    amount: int,
+    reason: str,
+    *,
+    source: str = "",
+    reverses_id: int | None = None,
+) -> PointsEntry:
     """Book one entry and move the balance; raises Refused (rolling the caller back) if it would go negative."""
     new_balance = change_balance(session, hid, amount)
     if new_balance is None:
         have = balance_of(session, hid)
         raise Refused(f"积分不足：当前余额{have}分，需要{-amount}分，未做任何改动。")
-    entry = PointsEntry(household_id=hid, kind=kind, amount=amount, reason=reason, operator=actor.username,
-                        source=source, reverses_id=reverses_id)
+    entry = PointsEntry(
+        household_id=hid,
+        kind=kind,
+        amount=amount,
+        reason=reason,
+        operator=actor.username,
+        source=source,
+        reverses_id=reverses_id,
+    )
     session.add(entry)
     session.flush()
     return entry
 
 
-def award(db: Database, actor: Actor, code: str, amount: int, reason: str, *, kind: str = "award",
-          source: str = "") -> int:
+def award(
+    db: Database, actor: Actor, code: str, amount: int, reason: str, *, kind: str = "award", source: str = ""
+) -> int:
     """Credit (award/bonus) or correct (adjust, may be negative) a household's points. Returns the balance."""
     if kind not in ("award", "bonus", "adjust"):
         raise InputRejected(f"积分类型“{kind}”无效")
@@ -98,8 +125,14 @@ def award(db: Database, actor: Actor, code: str, amount: int, reason: str, *, ki
     with db.write() as s:
         hid = household_id(s, actor, code)
         entry = post(s, actor, hid, kind, amount, reason.strip(), source=source)
-        audit.record(s, actor.username, f"points.{kind}", entity="household", key=code,
-                     after={"entry": entry.id, "amount": amount, "reason": reason.strip()})
+        audit.record(
+            s,
+            actor.username,
+            f"points.{kind}",
+            entity="household",
+            key=code,
+            after={"entry": entry.id, "amount": amount, "reason": reason.strip()},
+        )
         return balance_of(s, hid)
 
 
@@ -118,11 +151,25 @@ def reverse_entry(db: Database, actor: Actor, entry_id: int, reason: str) -> int
             raise Refused("兑换记录请在兑换单上撤销（同时退回商品库存）")
         if s.scalar(select(PointsEntry.id).where(PointsEntry.reverses_id == entry_id)):
             raise Refused(f"积分流水第{entry_id}条已经冲正过")
-        entry = post(s, actor, original.household_id, "reversal", -original.amount, reason.strip(),
-                     source=original.source, reverses_id=original.id)
+        entry = post(
+            s,
+            actor,
+            original.household_id,
+            "reversal",
+            -original.amount,
+            reason.strip(),
+            source=original.source,
+            reverses_id=original.id,
+        )
         code = s.scalar(select(Household.code).where(Household.id == original.household_id))
-        audit.record(s, actor.username, "points.reversal", entity="household", key=code,
-                     after={"entry": entry.id, "reverses": entry_id, "amount": -original.amount})
+        audit.record(
+            s,
+            actor.username,
+            "points.reversal",
+            entity="household",
+            key=code,
+            after={"entry": entry.id, "reverses": entry_id, "amount": -original.amount},
+        )
         return balance_of(s, original.household_id)
 
 
@@ -134,17 +181,37 @@ def balance(db: Database, actor: Actor, code: str) -> int:
 def history(db: Database, actor: Actor, code: str) -> list[EntryInfo]:
     with db.read() as s:
         hid = household_id(s, actor, code)
-        reversed_ids = set(s.scalars(select(PointsEntry.reverses_id).where(
-            PointsEntry.household_id == hid, PointsEntry.reverses_id.is_not(None))))
+        reversed_ids = set(
+            s.scalars(
+                select(PointsEntry.reverses_id).where(
+                    PointsEntry.household_id == hid, PointsEntry.reverses_id.is_not(None)
+                )
+            )
+        )
         rows = s.scalars(select(PointsEntry).where(PointsEntry.household_id == hid).order_by(PointsEntry.id))
-        return [EntryInfo(e.id, e.kind, e.amount, e.reason, e.operator, e.at, e.source, e.reverses_id,
-                          e.id in reversed_ids) for e in rows]
+        return [
+            EntryInfo(
+                e.id,
+                e.kind,
+                e.amount,
+                e.reason,
+                e.operator,
+                e.at,
+                e.source,
+                e.reverses_id,
+                e.id in reversed_ids,
+            )
+            for e in rows
+        ]
 
 
 def ledger_mismatches(session: Session) -> list[str]:
     """Households whose balance differs from the sum of their ledger (for `check`)."""
-    sums = dict(session.execute(select(PointsEntry.household_id, func.sum(PointsEntry.amount))
-                                .group_by(PointsEntry.household_id)).all())
+    sums = dict(
+        session.execute(
+            select(PointsEntry.household_id, func.sum(PointsEntry.amount)).group_by(PointsEntry.household_id)
+        ).all()
+    )
     balances = dict(session.execute(select(PointsAccount.household_id, PointsAccount.balance)).all())
     problems = []
     for hid in set(sums) | set(balances):

@@ -46,9 +46,19 @@ def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:  # n
     return village, session.get(Township, village.township_id)
 
 
-def household_notice(db: Database, actor: Actor, village: str, out: str | Path, *, title: str | None = None,
-                     kind: str = "identification", days: int | None = None, start: date | None = None,
-                     issuer: str | None = None, phone: str | None = None) -> Printed:
+def household_notice(
+    db: Database,
+    actor: Actor,
+    village: str,
+    out: str | Path,
+    *,
+    title: str | None = None,
+    kind: str = "identification",
+    days: int | None = None,
+    start: date | None = None,
+    issuer: str | None = None,
+    phone: str | None = None,
+) -> Printed:
     """The identification / exit list of a village as a public notice, IDs masked."""
     from desktop.reports.mask import mask
     from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
@@ -60,9 +70,11 @@ def household_notice(db: Database, actor: Actor, village: str, out: str | Path, 
     start = start or date.today()
     with db.read() as s:
         v, township = _village(s, actor, village)
-        rows = s.execute(select(Household.group_name, Household.head_name, Household.head_id_number,
-                                Household.size).where(Household.village_id == v.id)
-                         .order_by(Household.group_name, Household.code)).all()
+        rows = s.execute(
+            select(Household.group_name, Household.head_name, Household.head_id_number, Household.size)
+            .where(Household.village_id == v.id)
+            .order_by(Household.group_name, Household.code)
+        ).all()
     if not rows:
         raise InputRejected(f"{village}没有农户，无法生成公示")
     what, procedure = NOTICE_KINDS[kind]
@@ -72,18 +84,26 @@ def household_notice(db: Database, actor: Actor, village: str, out: str | Path, 
     first, last = notice_period(start, days)
     table = NoticeTable(
         ["序号", "村民小组", "户主姓名", "身份证号码", "家庭人口"],
-        [[str(i), g or "", name, mask("id_number", idn), str(size)]
-         for i, (g, name, idn, size) in enumerate(rows, start=1)],
-        [1, 1.6, 1.8, 3.6, 1.4], ["center", "center", "center", "center", "center"])
+        [
+            [str(i), g or "", name, mask("id_number", idn), str(size)]
+            for i, (g, name, idn, size) in enumerate(rows, start=1)
+        ],
+        [1, 1.6, 1.8, 3.6, 1.4],
+        ["center", "center", "center", "center", "center"],
+    )
     local = setting(db, "notice.local_phone")
     notice = Notice(
         title=title,
-        paragraphs=[f"根据扶贫对象动态管理有关规定，经{procedure}，现将{village}{year}年度{what}名单"
-                    f"（共{len(rows)}户{sum(r[3] for r in rows)}人）予以公示。"],
+        paragraphs=[
+            f"根据扶贫对象动态管理有关规定，经{procedure}，现将{village}{year}年度{what}名单"
+            f"（共{len(rows)}户{sum(r[3] for r in rows)}人）予以公示。"
+        ],
         table=table,
-        closing=[f"公示时间：{cn_date(first)}至{cn_date(last)}（共{days}天）。",
-                 f"公示期间，如有异议，请以书面或电话形式向{village}村民委员会或{township.name}人民政府反映。",
-                 f"监督电话：{local + '　' if local else ''}{phone}"]
+        closing=[
+            f"公示时间：{cn_date(first)}至{cn_date(last)}（共{days}天）。",
+            f"公示期间，如有异议，请以书面或电话形式向{village}村民委员会或{township.name}人民政府反映。",
+            f"监督电话：{local + '　' if local else ''}{phone}",
+        ]
         + ([f"受理地址：{setting(db, 'notice.address')}"] if setting(db, "notice.address") else []),
         issuer=issuer or f"{township.name}{village}村民委员会",
         issued=start,
@@ -92,8 +112,16 @@ def household_notice(db: Database, actor: Actor, village: str, out: str | Path, 
     return Printed(str(out), info.pages, info.fonts, len(rows))
 
 
-def household_ledger(db: Database, actor: Actor, out: str | Path, *, village: str | None = None,
-                     xlsx: bool = False, progress: Progress = NO_PROGRESS, today: date | None = None) -> Printed:
+def household_ledger(
+    db: Database,
+    actor: Actor,
+    out: str | Path,
+    *,
+    village: str | None = None,
+    xlsx: bool = False,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+) -> Printed:
     """农户花名册台账: one row per member, 户数/人数 summed per page, per village and in total."""
     from desktop.reports.ledger import render_ledger_pdf, render_ledger_xlsx
 
@@ -105,18 +133,33 @@ def household_ledger(db: Database, actor: Actor, out: str | Path, *, village: st
     return Printed(str(out), info.pages, info.fonts, info.rows)
 
 
-def build_household_ledger(db: Database, actor: Actor, *, village: str | None = None,
-                           today: date | None = None):  # noqa: ANN201
+def build_household_ledger(
+    db: Database, actor: Actor, *, village: str | None = None, today: date | None = None
+):  # noqa: ANN201
     from desktop.reports.ledger import Column, Ledger
 
     today = today or date.today()
     with db.read() as s:
-        query = (select(Village.name, Household.group_name, Household.code, Household.head_name, Member.name,
-                        Member.relation, Member.sex, Member.birth_date, Member.id_number, Member.attrs,
-                        Township.name)
-                 .join(Household, Household.village_id == Village.id).join(Township)
-                 .join(Member, Member.household_id == Household.id).where(Member.left_at.is_(None))
-                 .order_by(Village.name, Household.code, Member.position))
+        query = (
+            select(
+                Village.name,
+                Household.group_name,
+                Household.code,
+                Household.head_name,
+                Member.name,
+                Member.relation,
+                Member.sex,
+                Member.birth_date,
+                Member.id_number,
+                Member.attrs,
+                Township.name,
+            )
+            .join(Household, Household.village_id == Village.id)
+            .join(Township)
+            .join(Member, Member.household_id == Household.id)
+            .where(Member.left_at.is_(None))
+            .order_by(Village.name, Household.code, Member.position)
+        )
         if village:
             v, _t = _village(s, actor, village)
             query = query.where(Village.id == v.id)
@@ -130,42 +173,95 @@ def build_household_ledger(db: Database, actor: Actor, *, village: str | None = 
     for i, (vname, group, code, head, name, rel, sex, born, idn, attrs, _tname) in enumerate(data, start=1):
         first = code != last_code
         last_code = code
-        rows.append([i, vname, group, code if first else "", head if first else "", name, rel, sex,
-                     age_on(born, today) if born else "", idn or "", (attrs or {}).get("health", ""),
-                     (attrs or {}).get("labour", ""), 1 if first else 0, 1])
+        rows.append(
+            [
+                i,
+                vname,
+                group,
+                code if first else "",
+                head if first else "",
+                name,
+                rel,
+                sex,
+                age_on(born, today) if born else "",
+                idn or "",
+                (attrs or {}).get("health", ""),
+                (attrs or {}).get("labour", ""),
+                1 if first else 0,
+                1,
+            ]
+        )
     township = data[0][10]
     ledger = Ledger(
         title=f"{township}{village or ''}建档立卡户家庭成员台账",
-        columns=[Column("序号", "center"), Column("行政村", "center"), Column("组", "center"),
-                 Column("户编号", "center"), Column("户主", "center", min_chars=3), Column("姓名", "center", min_chars=3),
-                 Column("与户主\n关系", "center"), Column("性别", "center"), Column("年龄", "right"),
-                 Column("证件号码", "center"), Column("健康状况"), Column("劳动技能"),
-                 Column("户数", "right", total=True), Column("人数", "right", total=True)],
-        rows=rows, unit=f"{township}人民政府", period=f"截至{today.year}年{today.month}月{today.day}日",
-        measure="单位：户、人", group_col=1, made=today)
+        columns=[
+            Column("序号", "center"),
+            Column("行政村", "center"),
+            Column("组", "center"),
+            Column("户编号", "center"),
+            Column("户主", "center", min_chars=3),
+            Column("姓名", "center", min_chars=3),
+            Column("与户主\n关系", "center"),
+            Column("性别", "center"),
+            Column("年龄", "right"),
+            Column("证件号码", "center"),
+            Column("健康状况"),
+            Column("劳动技能"),
+            Column("户数", "right", total=True),
+            Column("人数", "right", total=True),
+        ],
+        rows=rows,
+        unit=f"{township}人民政府",
+        period=f"截至{today.year}年{today.month}月{today.day}日",
+        measure="单位：户、人",
+        group_col=1,
+        made=today,
+    )
     return ledger
 
 
-def household_certificate(db: Database, actor: Actor, code: str, out: str | Path, *, template: str = "star",
-                          text: str = "", award: str = "", issuer: str | None = None, issued: date | None = None,
-                          number: str = "", preprinted: bool = False,
-                          offset_mm: tuple[float, float] | None = None) -> Printed:
+def household_certificate(
+    db: Database,
+    actor: Actor,
+    code: str,
+    out: str | Path,
+    *,
+    template: str = "star",
+    text: str = "",
+    award: str = "",
+    issuer: str | None = None,
+    issued: date | None = None,
+    number: str = "",
+    preprinted: bool = False,
+    offset_mm: tuple[float, float] | None = None,
+) -> Printed:
     """A certificate for a household (its head named as the family)."""
     from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
 
     if template not in TEMPLATES:
         raise InputRejected(f"证书模板“{template}”不存在，可选：{'、'.join(TEMPLATES)}")
     with db.read() as s:
-        found = s.execute(select(Household, Village, Township).join(Village, Household.village_id == Village.id)
-                          .join(Township).where(Household.code == code)).first()
+        found = s.execute(
+            select(Household, Village, Township)
+            .join(Village, Household.village_id == Village.id)
+            .join(Township)
+            .where(Household.code == code)
+        ).first()
     if found is None:
         raise NotFound(f"户编号“{code}”不存在")
     household, village, township = found
     if actor.village_ids is not None and village.id not in actor.village_ids:
         raise PermissionDenied("无权为其他村的农户打印证书")
     offset = offset_mm if offset_mm is not None else tuple(setting(db, "certificate.offset_mm") or (0.0, 0.0))
-    cert = Certificate(TEMPLATES[template], f"{household.head_name}家庭", issuer or f"{township.name}人民政府",
-                       issued or date.today(), award=award or "星级文明户", text=text, number=number)
+    cert = Certificate(
+        TEMPLATES[template],
+        f"{household.head_name}家庭",
+        issuer or f"{township.name}人民政府",
+        issued or date.today(),
+        award=award or "星级文明户",
+        text=text,
+        number=number,
+    )
     pages = render_certificates([cert], out, preprinted=preprinted, offset_mm=offset)  # type: ignore[arg-type]
     return Printed(str(out), pages, [], 1)
 

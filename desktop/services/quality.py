@@ -43,9 +43,18 @@ class Finding:
     fingerprint: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "kind": self.kind, "rule_name": self.rule_name, "severity": self.severity,
-                "household": self.household, "person": self.person, "name": self.name, "village": self.village,
-                "fields": list(self.fields), "message": self.message}
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "rule_name": self.rule_name,
+            "severity": self.severity,
+            "household": self.household,
+            "person": self.person,
+            "name": self.name,
+            "village": self.village,
+            "fields": list(self.fields),
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -58,8 +67,13 @@ class RunResult:
     milliseconds: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"findings": [f.as_dict() for f in self.findings], "counts": self.by_rule,
-                "by_village": self.by_village, "quiet": len(self.quiet), "milliseconds": self.milliseconds}
+        return {
+            "findings": [f.as_dict() for f in self.findings],
+            "counts": self.by_rule,
+            "by_village": self.by_village,
+            "quiet": len(self.quiet),
+            "milliseconds": self.milliseconds,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,13 +99,30 @@ def rules(db: Database) -> list[RuleInfo]:
     out = []
     for r in RULES:
         c = config.get(r.code, {})
-        out.append(RuleInfo(r.code, r.kind, r.name, r.severity, r.fields, r.why, r.fix, c.get("enabled", True),
-                            {**r.params, **c.get("params", {})}))
+        out.append(
+            RuleInfo(
+                r.code,
+                r.kind,
+                r.name,
+                r.severity,
+                r.fields,
+                r.why,
+                r.fix,
+                c.get("enabled", True),
+                {**r.params, **c.get("params", {})},
+            )
+        )
     return out
 
 
-def configure_rule(db: Database, actor: Actor, code: str, *, enabled: bool | None = None,
-                   params: dict[str, Any] | None = None) -> None:
+def configure_rule(
+    db: Database,
+    actor: Actor,
+    code: str,
+    *,
+    enabled: bool | None = None,
+    params: dict[str, Any] | None = None,
+) -> None:
     """Switch a rule on or off, or change its thresholds (a county's own settings)."""
     actor.require("settings", "修改核查规则")
     rule = BY_CODE.get(code)
@@ -111,8 +142,9 @@ def configure_rule(db: Database, actor: Actor, code: str, *, enabled: bool | Non
             entry["params"] = {**entry.get("params", {}), **params}
         config[code] = entry
         s.merge(Setting(key="audit.rules", value=config))
-        audit.record(s, actor.username, "audit.configure", entity="audit_rule", key=code, before=before,
-                     after=entry)
+        audit.record(
+            s, actor.username, "audit.configure", entity="audit_rule", key=code, before=before, after=entry
+        )
 
 
 def fingerprint(rule: str, values: tuple) -> str:
@@ -120,8 +152,15 @@ def fingerprint(rule: str, values: tuple) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def run_audit(db: Database, actor: Actor, *, village: str | None = None, progress: Progress = NO_PROGRESS,
-              today: date | None = None, record: bool = True) -> RunResult:
+def run_audit(
+    db: Database,
+    actor: Actor,
+    *,
+    village: str | None = None,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+    record: bool = True,
+) -> RunResult:
     """Every enabled rule over the households the actor may see (or one village)."""
     started = time.perf_counter()
     today = today or date.today()
@@ -131,8 +170,10 @@ def run_audit(db: Database, actor: Actor, *, village: str | None = None, progres
         if village:
             village_ids = frozenset({resolve_village(s, actor, village).id})
         layout = s.scalar(select(Setting.value).where(Setting.key == "roster.layout")) or "legacy"
-        verified = {(v.rule, v.household_code, v.member_code): v.fingerprint
-                    for v in s.scalars(select(QualityVerified))}
+        verified = {
+            (v.rule, v.household_code, v.member_code): v.fingerprint
+            for v in s.scalars(select(QualityVerified))
+        }
         result = RunResult([])
         enabled = [r for r in RULES if infos[r.code].enabled]
         for n, rule in enumerate(enabled):
@@ -142,7 +183,9 @@ def run_audit(db: Database, actor: Actor, *, village: str | None = None, progres
             rows = list(s.execute(rule.query(scope)))
             for finding in _findings(rule, scope, rows):
                 key = (finding.rule, finding.household, finding.person)
-                (result.quiet if verified.get(key) == finding.fingerprint else result.findings).append(finding)
+                (result.quiet if verified.get(key) == finding.fingerprint else result.findings).append(
+                    finding
+                )
             result.rule_ms[rule.code] = (time.perf_counter() - t0) * 1000
     result.findings.sort(key=lambda f: (f.village, f.rule, f.household, f.person))
     result.by_rule = dict(Counter(f.rule for f in result.findings))
@@ -150,9 +193,17 @@ def run_audit(db: Database, actor: Actor, *, village: str | None = None, progres
     result.milliseconds = int((time.perf_counter() - started) * 1000)
     if record:
         with db.write() as s:
-            s.add(QualityRun(username=actor.username, scope=village or "", findings=len(result.findings),
-                             quiet=len(result.quiet), by_rule=result.by_rule, by_village=result.by_village,
-                             milliseconds=result.milliseconds))
+            s.add(
+                QualityRun(
+                    username=actor.username,
+                    scope=village or "",
+                    findings=len(result.findings),
+                    quiet=len(result.quiet),
+                    by_rule=result.by_rule,
+                    by_village=result.by_village,
+                    milliseconds=result.milliseconds,
+                )
+            )
     progress.step(len(RULES), len(RULES), "完成")
     return result
 
@@ -163,8 +214,22 @@ def _findings(rule: Rule, scope: Scope, rows: list) -> list[Finding]:
     for row, message in checked:
         household, person, name, village, *values = row
         values_t = tuple("" if v is None else v for v in values)
-        out.append(Finding(rule.code, rule.kind, rule.name, rule.severity, household, person or "", name, village,
-                           rule.fields, tuple(str(v) for v in values_t), message, fingerprint(rule.code, values_t)))
+        out.append(
+            Finding(
+                rule.code,
+                rule.kind,
+                rule.name,
+                rule.severity,
+                household,
+                person or "",
+                name,
+                village,
+                rule.fields,
+                tuple(str(v) for v in values_t),
+                message,
+                fingerprint(rule.code, values_t),
+            )
+        )
     return out
 
 
@@ -174,15 +239,32 @@ def mark_verified(db: Database, actor: Actor, finding: Finding, reason: str) -> 
     if not reason.strip():
         raise InputRejected("请写明核实情况（原因不能为空）")
     with db.write() as s:
-        row = s.scalar(select(QualityVerified).where(QualityVerified.rule == finding.rule,
-                                                     QualityVerified.household_code == finding.household,
-                                                     QualityVerified.member_code == finding.person))
+        row = s.scalar(
+            select(QualityVerified).where(
+                QualityVerified.rule == finding.rule,
+                QualityVerified.household_code == finding.household,
+                QualityVerified.member_code == finding.person,
+            )
+        )
         if row is None:
-            row = QualityVerified(rule=finding.rule, household_code=finding.household, member_code=finding.person)
+            row = QualityVerified(
+                rule=finding.rule, household_code=finding.household, member_code=finding.person
+            )
             s.add(row)
-        row.fingerprint, row.reason, row.username, row.at = finding.fingerprint, reason.strip(), actor.username, utcnow()
-        audit.record(s, actor.username, "audit.verify", entity="finding", key=f"{finding.household}:{finding.rule}",
-                     after={"person": finding.person, "reason": reason.strip(), "message": finding.message})
+        row.fingerprint, row.reason, row.username, row.at = (
+            finding.fingerprint,
+            reason.strip(),
+            actor.username,
+            utcnow(),
+        )
+        audit.record(
+            s,
+            actor.username,
+            "audit.verify",
+            entity="finding",
+            key=f"{finding.household}:{finding.rule}",
+            after={"person": finding.person, "reason": reason.strip(), "message": finding.message},
+        )
 
 
 def find(result: RunResult, rule: str, household: str, person: str = "") -> Finding:
@@ -206,18 +288,28 @@ class RunSummary:
 def history(db: Database, limit: int = 50) -> list[RunSummary]:
     with db.read() as s:
         runs = s.scalars(select(QualityRun).order_by(QualityRun.id.desc()).limit(limit))
-        return [RunSummary(r.at, r.username, r.scope, r.findings, r.quiet, dict(r.by_rule), dict(r.by_village))
-                for r in runs]
+        return [
+            RunSummary(r.at, r.username, r.scope, r.findings, r.quiet, dict(r.by_rule), dict(r.by_village))
+            for r in runs
+        ]
 
 
 def _grouped(result: RunResult) -> dict[str, dict[str, Any]]:
     grouped: dict[str, dict[str, Any]] = {}
     for rule in RULES:
-        findings = [{**f.as_dict(), "field_labels": [BY_KEY[k].label if k in BY_KEY else k for k in f.fields]}
-                    for f in result.findings if f.rule == rule.code]
+        findings = [
+            {**f.as_dict(), "field_labels": [BY_KEY[k].label if k in BY_KEY else k for k in f.fields]}
+            for f in result.findings
+            if f.rule == rule.code
+        ]
         if findings:
-            grouped[rule.code] = {"name": rule.name, "severity": rule.severity, "why": rule.why, "fix": rule.fix,
-                                  "findings": findings}
+            grouped[rule.code] = {
+                "name": rule.name,
+                "severity": rule.severity,
+                "why": rule.why,
+                "fix": rule.fix,
+                "findings": findings,
+            }
     return grouped
 
 
@@ -227,8 +319,14 @@ def _summaries(result: RunResult) -> tuple[list[tuple[str, int]], list[tuple[str
     return by_rule, by_village
 
 
-def export_findings(db: Database, actor: Actor, path: str | Path, *, village: str | None = None,
-                    result: RunResult | None = None) -> RunResult:
+def export_findings(
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    *,
+    village: str | None = None,
+    result: RunResult | None = None,
+) -> RunResult:
     """The county's workbook: 汇总 (with the chart) and one sheet per rule."""
     import tempfile
 
@@ -249,18 +347,38 @@ def findings_chart(result: RunResult, path: str | Path) -> Path:
     return summary_chart(by_rule, by_village, path)
 
 
-def findings_ledger(db: Database, actor: Actor, path: str | Path, *, village: str | None = None,
-                    result: RunResult | None = None):  # noqa: ANN201
+def findings_ledger(
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    *,
+    village: str | None = None,
+    result: RunResult | None = None,
+):  # noqa: ANN201
     """疑点核查台账 on the ledger layout: one row per finding, a count per village and in total."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
 
     result = result or run_audit(db, actor, village=village)
-    rows = [[i, f.village, f.household, f.name, f.rule_name, f.message, "", 1]
-            for i, f in enumerate(result.findings, start=1)]
-    ledger = Ledger(f"疑点核查台账{('（' + village + '）') if village else ''}",
-                    [Column("序号", "center"), Column("村", "center", min_chars=6), Column("户编号", "center"),
-                     Column("姓名", "center", min_chars=3), Column("规则", min_chars=8), Column("疑点说明"),
-                     Column("核实情况", min_chars=8),
-                     Column("疑点数", "right", total=True)],
-                    rows, unit="", period=f"截至{date.today():%Y年%m月%d日}", measure="单位：条", group_col=1)
+    rows = [
+        [i, f.village, f.household, f.name, f.rule_name, f.message, "", 1]
+        for i, f in enumerate(result.findings, start=1)
+    ]
+    ledger = Ledger(
+        f"疑点核查台账{('（' + village + '）') if village else ''}",
+        [
+            Column("序号", "center"),
+            Column("村", "center", min_chars=6),
+            Column("户编号", "center"),
+            Column("姓名", "center", min_chars=3),
+            Column("规则", min_chars=8),
+            Column("疑点说明"),
+            Column("核实情况", min_chars=8),
+            Column("疑点数", "right", total=True),
+        ],
+        rows,
+        unit="",
+        period=f"截至{date.today():%Y年%m月%d日}",
+        measure="单位：条",
+        group_col=1,
+    )
     return render_ledger_pdf(ledger, path)

@@ -17,8 +17,18 @@ from desktop.services.errors import InputRejected, NotFound, PermissionDenied, R
 from desktop.services.households import resolve_village
 from desktop.services.users import Actor
 
-DEFAULT_STARS = ("增收致富", "政策明白", "移风易俗", "户容整洁", "反对迷信", "学用科技", "良好家风", "诚实守信",
-                 "模范守法", "热心公益")
+DEFAULT_STARS = (
+    "增收致富",
+    "政策明白",
+    "移风易俗",
+    "户容整洁",
+    "反对迷信",
+    "学用科技",
+    "良好家风",
+    "诚实守信",
+    "模范守法",
+    "热心公益",
+)
 STATE_NAMES = {"draft": "评定中", "published": "公示中", "confirmed": "已确认"}
 
 
@@ -64,8 +74,10 @@ class RoundInfo:
 def current_catalog(session, actor: Actor | None = None) -> StarCatalog:  # noqa: ANN001
     catalog = session.scalar(select(StarCatalog).order_by(StarCatalog.id.desc()))
     if catalog is None:
-        catalog = StarCatalog(stars=[{"name": n, "points": 10} for n in DEFAULT_STARS],
-                              created_by=actor.username if actor else "system")
+        catalog = StarCatalog(
+            stars=[{"name": n, "points": 10} for n in DEFAULT_STARS],
+            created_by=actor.username if actor else "system",
+        )
         session.add(catalog)
         session.flush()
     return catalog
@@ -80,12 +92,19 @@ def set_catalog(db: Database, actor: Actor, stars: list[Star]) -> int:
     if any(s.points <= 0 for s in stars):
         raise InputRejected("每颗星的积分必须大于0")
     with db.write() as s:
-        catalog = StarCatalog(stars=[{"name": st.name.strip(), "points": st.points} for st in stars],
-                              created_by=actor.username)
+        catalog = StarCatalog(
+            stars=[{"name": st.name.strip(), "points": st.points} for st in stars], created_by=actor.username
+        )
         s.add(catalog)
         s.flush()
-        audit.record(s, actor.username, "stars.catalog", entity="star_catalog", key=str(catalog.id),
-                     after={"stars": catalog.stars})
+        audit.record(
+            s,
+            actor.username,
+            "stars.catalog",
+            entity="star_catalog",
+            key=str(catalog.id),
+            after={"stars": catalog.stars},
+        )
         return catalog.id
 
 
@@ -103,26 +122,43 @@ def _round(session, actor: Actor, round_id: int) -> RatingRound:  # noqa: ANN001
     return rnd
 
 
-def create_round(db: Database, actor: Actor, village: str, period: str, *, cap_points: int | None = None) -> int:
+def create_round(
+    db: Database, actor: Actor, village: str, period: str, *, cap_points: int | None = None
+) -> int:
     """A new round for every household of the village, all with no stars yet."""
     actor.require("points.award", "开展星级评定")
     if not period.strip():
         raise InputRejected("请写明评定期间，如“2026年11月”")
     with db.write() as s:
         v = resolve_village(s, actor, village)
-        if s.scalar(select(RatingRound.id).where(RatingRound.village_id == v.id, RatingRound.period == period)):
+        if s.scalar(
+            select(RatingRound.id).where(RatingRound.village_id == v.id, RatingRound.period == period)
+        ):
             raise Refused(f"{v.name}{period}的评定已经建立")
         catalog = current_catalog(s, actor)
-        rnd = RatingRound(village_id=v.id, period=period.strip(), catalog_id=catalog.id, created_by=actor.username,
-                          cap_points=cap_points)
+        rnd = RatingRound(
+            village_id=v.id,
+            period=period.strip(),
+            catalog_id=catalog.id,
+            created_by=actor.username,
+            cap_points=cap_points,
+        )
         s.add(rnd)
         s.flush()
-        ids = list(s.scalars(select(Household.id).where(Household.village_id == v.id).order_by(Household.code)))
+        ids = list(
+            s.scalars(select(Household.id).where(Household.village_id == v.id).order_by(Household.code))
+        )
         if not ids:
             raise Refused(f"{v.name}没有农户")
         s.add_all(RatingResult(round_id=rnd.id, household_id=hid, stars=[], points=0) for hid in ids)
-        audit.record(s, actor.username, "rating.create", entity="rating_round", key=str(rnd.id),
-                     after={"village": v.name, "period": period, "households": len(ids)})
+        audit.record(
+            s,
+            actor.username,
+            "rating.create",
+            entity="rating_round",
+            key=str(rnd.id),
+            after={"village": v.name, "period": period, "households": len(ids)},
+        )
         return rnd.id
 
 
@@ -138,16 +174,24 @@ def set_stars(db: Database, actor: Actor, round_id: int, household_code: str, ea
         if unknown:
             raise InputRejected(f"没有这颗星：{'、'.join(unknown)}")
         hid = points.household_id(s, actor, household_code)
-        result = s.scalar(select(RatingResult).where(RatingResult.round_id == rnd.id,
-                                                     RatingResult.household_id == hid))
+        result = s.scalar(
+            select(RatingResult).where(RatingResult.round_id == rnd.id, RatingResult.household_id == hid)
+        )
         if result is None:
             raise NotFound(f"户{household_code}不在本次评定中")
         ordered = [n for n in catalog if n in set(earned)]
         before = list(result.stars)
         result.stars, result.points = ordered, sum(catalog[n] for n in ordered)
         if rnd.state == "published":
-            audit.record(s, actor.username, "rating.change", entity="rating_round", key=str(rnd.id),
-                         before={household_code: before}, after={household_code: ordered})
+            audit.record(
+                s,
+                actor.username,
+                "rating.change",
+                entity="rating_round",
+                key=str(rnd.id),
+                before={household_code: before},
+                after={household_code: ordered},
+            )
         return result.points
 
 
@@ -166,13 +210,20 @@ def publish(db: Database, actor: Actor, round_id: int, *, start: date | None = N
         rnd.state = "published"
         rnd.notice_start = start or date.today()
         rnd.notice_end = rnd.notice_start + timedelta(days=days - 1)
-        audit.record(s, actor.username, "rating.publish", entity="rating_round", key=str(rnd.id),
-                     after={"start": rnd.notice_start.isoformat(), "end": rnd.notice_end.isoformat(), "points": total})
+        audit.record(
+            s,
+            actor.username,
+            "rating.publish",
+            entity="rating_round",
+            key=str(rnd.id),
+            after={"start": rnd.notice_start.isoformat(), "end": rnd.notice_end.isoformat(), "points": total},
+        )
         return rnd.notice_end
 
 
-def object_to(db: Database, actor: Actor, round_id: int, household_code: str, text: str, *,
-              raised_by: str = "") -> int:
+def object_to(
+    db: Database, actor: Actor, round_id: int, household_code: str, text: str, *, raised_by: str = ""
+) -> int:
     actor.require("points.award", "登记异议")
     if not text.strip():
         raise InputRejected("请写明异议内容")
@@ -181,12 +232,23 @@ def object_to(db: Database, actor: Actor, round_id: int, household_code: str, te
         if rnd.state != "published":
             raise Refused("只有公示期内的评定可以登记异议")
         hid = points.household_id(s, actor, household_code)
-        objection = Objection(round_id=rnd.id, household_id=hid, raised_by=raised_by, text=text.strip(),
-                              recorded_by=actor.username)
+        objection = Objection(
+            round_id=rnd.id,
+            household_id=hid,
+            raised_by=raised_by,
+            text=text.strip(),
+            recorded_by=actor.username,
+        )
         s.add(objection)
         s.flush()
-        audit.record(s, actor.username, "rating.objection", entity="rating_round", key=str(rnd.id),
-                     after={"household": household_code, "text": text.strip()})
+        audit.record(
+            s,
+            actor.username,
+            "rating.objection",
+            entity="rating_round",
+            key=str(rnd.id),
+            after={"household": household_code, "text": text.strip()},
+        )
         return objection.id
 
 
@@ -199,9 +261,19 @@ def resolve_objection(db: Database, actor: Actor, objection_id: int, outcome: st
         if objection is None:
             raise NotFound(f"异议{objection_id}不存在")
         _round(s, actor, objection.round_id)
-        objection.outcome, objection.resolved_by, objection.resolved_at = outcome.strip(), actor.username, utcnow()
-        audit.record(s, actor.username, "rating.resolve", entity="rating_round", key=str(objection.round_id),
-                     after={"objection": objection_id, "outcome": outcome.strip()})
+        objection.outcome, objection.resolved_by, objection.resolved_at = (
+            outcome.strip(),
+            actor.username,
+            utcnow(),
+        )
+        audit.record(
+            s,
+            actor.username,
+            "rating.resolve",
+            entity="rating_round",
+            key=str(objection.round_id),
+            after={"objection": objection_id, "outcome": outcome.strip()},
+        )
 
 
 def confirm(db: Database, actor: Actor, round_id: int, *, today: date | None = None) -> int:
@@ -214,22 +286,41 @@ def confirm(db: Database, actor: Actor, round_id: int, *, today: date | None = N
         if rnd.state != "published":
             raise Refused("请先公示评定结果" if rnd.state == "draft" else "评定已经确认过")
         if today <= rnd.notice_end:
-            raise Refused(f"公示期到{rnd.notice_end.year}年{rnd.notice_end.month}月{rnd.notice_end.day}日才结束，"
-                          f"结束后才能确认")
-        open_count = s.scalar(select(func.count()).select_from(Objection).where(
-            Objection.round_id == rnd.id, Objection.resolved_at.is_(None)))
+            raise Refused(
+                f"公示期到{rnd.notice_end.year}年{rnd.notice_end.month}月{rnd.notice_end.day}日才结束，"
+                f"结束后才能确认"
+            )
+        open_count = s.scalar(
+            select(func.count())
+            .select_from(Objection)
+            .where(Objection.round_id == rnd.id, Objection.resolved_at.is_(None))
+        )
         if open_count:
             raise Refused(f"还有{open_count}条异议没有处理完")
         village = s.get(Village, rnd.village_id)
         total = 0
-        for result in s.scalars(select(RatingResult).where(RatingResult.round_id == rnd.id,
-                                                          RatingResult.points > 0)):
-            points.post(s, actor, result.household_id, "award", result.points,
-                        f"{village.name}{rnd.period}星级评定：{'、'.join(result.stars)}", source=f"round:{rnd.id}")
+        for result in s.scalars(
+            select(RatingResult).where(RatingResult.round_id == rnd.id, RatingResult.points > 0)
+        ):
+            points.post(
+                s,
+                actor,
+                result.household_id,
+                "award",
+                result.points,
+                f"{village.name}{rnd.period}星级评定：{'、'.join(result.stars)}",
+                source=f"round:{rnd.id}",
+            )
             total += result.points
         rnd.state, rnd.confirmed_at, rnd.confirmed_by = "confirmed", utcnow(), actor.username
-        audit.record(s, actor.username, "rating.confirm", entity="rating_round", key=str(rnd.id),
-                     after={"points": total})
+        audit.record(
+            s,
+            actor.username,
+            "rating.confirm",
+            entity="rating_round",
+            key=str(rnd.id),
+            after={"points": total},
+        )
         return total
 
 
@@ -239,21 +330,53 @@ def round_info(db: Database, actor: Actor, round_id: int) -> RoundInfo:
         village = s.get(Village, rnd.village_id)
         township = s.get(Township, village.township_id)
         catalog = [Star(x["name"], int(x["points"])) for x in s.get(StarCatalog, rnd.catalog_id).stars]
-        rows = [RoundRow(hid, code, head, group, list(st), pts) for hid, code, head, group, st, pts in s.execute(
-            select(Household.id, Household.code, Household.head_name, Household.group_name, RatingResult.stars,
-                   RatingResult.points).join(RatingResult, RatingResult.household_id == Household.id)
-            .where(RatingResult.round_id == rnd.id).order_by(Household.group_name, Household.code))]
-        open_count = s.scalar(select(func.count()).select_from(Objection).where(
-            Objection.round_id == rnd.id, Objection.resolved_at.is_(None))) or 0
-        return RoundInfo(rnd.id, village.name, township.name, rnd.period, rnd.state, catalog, rows,
-                         rnd.notice_start, rnd.notice_end, open_count, rnd.cap_points)
+        rows = [
+            RoundRow(hid, code, head, group, list(st), pts)
+            for hid, code, head, group, st, pts in s.execute(
+                select(
+                    Household.id,
+                    Household.code,
+                    Household.head_name,
+                    Household.group_name,
+                    RatingResult.stars,
+                    RatingResult.points,
+                )
+                .join(RatingResult, RatingResult.household_id == Household.id)
+                .where(RatingResult.round_id == rnd.id)
+                .order_by(Household.group_name, Household.code)
+            )
+        ]
+        open_count = (
+            s.scalar(
+                select(func.count())
+                .select_from(Objection)
+                .where(Objection.round_id == rnd.id, Objection.resolved_at.is_(None))
+            )
+            or 0
+        )
+        return RoundInfo(
+            rnd.id,
+            village.name,
+            township.name,
+            rnd.period,
+            rnd.state,
+            catalog,
+            rows,
+            rnd.notice_start,
+            rnd.notice_end,
+            open_count,
+            rnd.cap_points,
+        )
 
 
 def list_rounds(db: Database, actor: Actor) -> list[tuple[int, str, str, str]]:
     """(id, village, period, state name), newest first."""
     with db.read() as s:
-        q = select(RatingRound.id, Village.name, RatingRound.period, RatingRound.state).join(
-            Village, RatingRound.village_id == Village.id).order_by(RatingRound.id.desc())
+        q = (
+            select(RatingRound.id, Village.name, RatingRound.period, RatingRound.state)
+            .join(Village, RatingRound.village_id == Village.id)
+            .order_by(RatingRound.id.desc())
+        )
         if actor.village_ids is not None:
             q = q.where(RatingRound.village_id.in_(actor.village_ids))
         return [(i, v, p, STATE_NAMES[st]) for i, v, p, st in s.execute(q)]
@@ -262,10 +385,15 @@ def list_rounds(db: Database, actor: Actor) -> list[tuple[int, str, str, str]]:
 def pending_points(db: Database, household_code: str) -> int:
     """Points published but not yet confirmed (shown at the counter, not spendable)."""
     with db.read() as s:
-        return s.scalar(select(func.coalesce(func.sum(RatingResult.points), 0))
-                        .join(RatingRound, RatingRound.id == RatingResult.round_id)
-                        .join(Household, Household.id == RatingResult.household_id)
-                        .where(Household.code == household_code, RatingRound.state == "published")) or 0
+        return (
+            s.scalar(
+                select(func.coalesce(func.sum(RatingResult.points), 0))
+                .join(RatingRound, RatingRound.id == RatingResult.round_id)
+                .join(Household, Household.id == RatingResult.household_id)
+                .where(Household.code == household_code, RatingRound.state == "published")
+            )
+            or 0
+        )
 
 
 def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, phone: str | None = None):  # noqa: ANN201
@@ -278,20 +406,32 @@ def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, p
         raise Refused("请先公示（确定公示期）再打印公示")
     rows = [r for r in info.rows if r.points > 0]
     phone = phone or str(setting(db, "notice.phone"))
-    table = NoticeTable(["序号", "村民小组", "户主姓名", "星数", "所得星级", "积分"],
-                        [[str(i), r.group, r.head_name, str(len(r.stars)), "、".join(r.stars), str(r.points)]
-                         for i, r in enumerate(rows, start=1)], [0.9, 1.3, 1.5, 0.9, 5, 1],
-                        ["center", "center", "center", "center", "left", "center"])
+    table = NoticeTable(
+        ["序号", "村民小组", "户主姓名", "星数", "所得星级", "积分"],
+        [
+            [str(i), r.group, r.head_name, str(len(r.stars)), "、".join(r.stars), str(r.points)]
+            for i, r in enumerate(rows, start=1)
+        ],
+        [0.9, 1.3, 1.5, 0.9, 5, 1],
+        ["center", "center", "center", "center", "left", "center"],
+    )
     days = (info.notice_end - info.notice_start).days + 1
     notice = Notice(
         title=f"关于{info.village}{info.period}星级文明户评定结果的公示",
-        paragraphs=[f"根据星级文明户评定办法，经农户申报、村民小组评议、村两委审核，{info.village}{info.period}"
-                    f"共评定{len(rows)}户，合计积分{sum(r.points for r in rows)}分，现将评定结果予以公示。"],
+        paragraphs=[
+            f"根据星级文明户评定办法，经农户申报、村民小组评议、村两委审核，{info.village}{info.period}"
+            f"共评定{len(rows)}户，合计积分{sum(r.points for r in rows)}分，现将评定结果予以公示。"
+        ],
         table=table,
-        closing=[f"公示时间：{cn_date(info.notice_start)}至{cn_date(info.notice_end)}（共{days}天）。",
-                 f"公示期间，如有异议，请以书面或电话形式向{info.village}村民委员会反映。公示期满无异议的，"
-                 f"积分记入各户积分账户，可到爱心超市兑换商品。", f"监督电话：{phone}"],
-        issuer=f"{info.township}{info.village}村民委员会", issued=info.notice_start)
+        closing=[
+            f"公示时间：{cn_date(info.notice_start)}至{cn_date(info.notice_end)}（共{days}天）。",
+            f"公示期间，如有异议，请以书面或电话形式向{info.village}村民委员会反映。公示期满无异议的，"
+            f"积分记入各户积分账户，可到爱心超市兑换商品。",
+            f"监督电话：{phone}",
+        ],
+        issuer=f"{info.township}{info.village}村民委员会",
+        issued=info.notice_start,
+    )
     return render_notice(notice, out)
 
 
@@ -304,14 +444,18 @@ class Commended:
     rank: int
 
 
-def ranking(db: Database, actor: Actor, year: int, *, village: str | None = None, top: int = 10) -> list[Commended]:
+def ranking(
+    db: Database, actor: Actor, year: int, *, village: str | None = None, top: int = 10
+) -> list[Commended]:
     """Households by stars earned in the year's confirmed rounds; ties share a rank (and all make the cut)."""
     with db.read() as s:
-        q = (select(Household.code, Household.head_name, Village.name, RatingResult.stars)
-             .join(RatingResult, RatingResult.household_id == Household.id)
-             .join(RatingRound, RatingRound.id == RatingResult.round_id)
-             .join(Village, Village.id == Household.village_id)
-             .where(RatingRound.state == "confirmed", RatingRound.period.like(f"{year}%")))
+        q = (
+            select(Household.code, Household.head_name, Village.name, RatingResult.stars)
+            .join(RatingResult, RatingResult.household_id == Household.id)
+            .join(RatingRound, RatingRound.id == RatingResult.round_id)
+            .join(Village, Village.id == Household.village_id)
+            .where(RatingRound.state == "confirmed", RatingRound.period.like(f"{year}%"))
+        )
         if village:
             q = q.where(Village.id == resolve_village(s, actor, village).id)
         elif actor.village_ids is not None:
@@ -330,8 +474,18 @@ def ranking(db: Database, actor: Actor, year: int, *, village: str | None = None
     return out
 
 
-def commend(db: Database, actor: Actor, year: int, out: str | Path, *, village: str | None = None, top: int = 10,
-            bonus: int = 0, issuer: str = "", issued: date | None = None) -> list[Commended]:
+def commend(
+    db: Database,
+    actor: Actor,
+    year: int,
+    out: str | Path,
+    *,
+    village: str | None = None,
+    top: int = 10,
+    bonus: int = 0,
+    issuer: str = "",
+    issued: date | None = None,
+) -> list[Commended]:
     """年度表彰: certificates for the top households and, once per household and year, bonus points."""
     from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
 
@@ -346,17 +500,40 @@ def commend(db: Database, actor: Actor, year: int, out: str | Path, *, village: 
         with db.write() as s:
             for w in winners:
                 hid = points.household_id(s, actor, w.code)
-                already = s.scalar(select(func.count()).select_from(points.PointsEntry).where(
-                    points.PointsEntry.household_id == hid, points.PointsEntry.source == source))
+                already = s.scalar(
+                    select(func.count())
+                    .select_from(points.PointsEntry)
+                    .where(points.PointsEntry.household_id == hid, points.PointsEntry.source == source)
+                )
                 if not already:
-                    points.post(s, actor, hid, "bonus", bonus, f"{year}年度星级文明户表彰（第{w.rank}名，{w.stars}星）",
-                                source=source)
-            audit.record(s, actor.username, "rating.commend", entity="year", key=str(year),
-                         after={"households": [w.code for w in winners], "bonus": bonus})
+                    points.post(
+                        s,
+                        actor,
+                        hid,
+                        "bonus",
+                        bonus,
+                        f"{year}年度星级文明户表彰（第{w.rank}名，{w.stars}星）",
+                        source=source,
+                    )
+            audit.record(
+                s,
+                actor.username,
+                "rating.commend",
+                entity="year",
+                key=str(year),
+                after={"households": [w.code for w in winners], "bonus": bonus},
+            )
     issued = issued or date.today()
-    certs = [Certificate(TEMPLATES["star"], f"{w.head_name}家庭", issuer or "乡（镇）人民政府", issued,
-                         award=f"{year}年度星级文明户",
-                         text=f"在{year}年度星级文明户评选活动中累计获得{w.stars}颗星，被评为“{year}年度星级文明户”。")
-             for w in winners]
+    certs = [
+        Certificate(
+            TEMPLATES["star"],
+            f"{w.head_name}家庭",
+            issuer or "乡（镇）人民政府",
+            issued,
+            award=f"{year}年度星级文明户",
+            text=f"在{year}年度星级文明户评选活动中累计获得{w.stars}颗星，被评为“{year}年度星级文明户”。",
+        )
+        for w in winners
+    ]
     render_certificates(certs, out)
     return winners

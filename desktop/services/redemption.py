@@ -49,14 +49,29 @@ class Receipt:
     receipt_width_mm: int
 
     def as_dict(self) -> dict:
-        return {"receipt": self.number, "store": self.store, "household": self.household,
-                "points_spent": self.points, "balance_after": self.balance_after,
-                "lines": [{"goods": ln.goods, "quantity": ln.quantity, "price_points": ln.price_points,
-                           "points": ln.points} for ln in self.lines],
-                "operator": self.operator, "at": self.at.isoformat()}
+        return {
+            "receipt": self.number,
+            "store": self.store,
+            "household": self.household,
+            "points_spent": self.points,
+            "balance_after": self.balance_after,
+            "lines": [
+                {
+                    "goods": ln.goods,
+                    "quantity": ln.quantity,
+                    "price_points": ln.price_points,
+                    "points": ln.points,
+                }
+                for ln in self.lines
+            ],
+            "operator": self.operator,
+            "at": self.at.isoformat(),
+        }
 
 
-def redeem(db: Database, actor: Actor, store_code: str, household_code: str, items: dict[str, int]) -> Receipt:
+def redeem(
+    db: Database, actor: Actor, store_code: str, household_code: str, items: dict[str, int]
+) -> Receipt:
     """Redeem goods (code or barcode → quantity). Refused with nothing written if the balance or any stock is
     short, the household or goods unknown, or a quantity not positive."""
     actor.require("redeem", "兑换商品")
@@ -66,7 +81,7 @@ def redeem(db: Database, actor: Actor, store_code: str, household_code: str, ite
     if bad:
         raise InputRejected(f"数量必须大于0：{'、'.join(bad)}")
     with db.write() as s:
-        store = store_by_code(s, store_code)
+        store = store_by_code(s, store_code, actor)
         if not store.active:
             raise Refused(f"{store.name}已停用")
         try:
@@ -84,28 +99,78 @@ def redeem(db: Database, actor: Actor, store_code: str, household_code: str, ite
             wanted[g.id] += qty
         total = sum(goods[gid].price_points * qty for gid, qty in wanted.items())
         # A unique placeholder until the id (from the database sequence) gives the real number.
-        redemption = Redemption(number=f"pending-{uuid.uuid4().hex}", store_id=store.id,
-                                household_id=hid, points=total, balance_after=0, operator=actor.username)
+        redemption = Redemption(
+            number=f"pending-{uuid.uuid4().hex}",
+            store_id=store.id,
+            household_id=hid,
+            points=total,
+            balance_after=0,
+            operator=actor.username,
+        )
         s.add(redemption)
         s.flush()
         redemption.number = f"{store.code}-{redemption.at:%Y%m%d}-{redemption.id:06d}"
-        entry = points.post(s, actor, hid, "redeem", -total, f"兑换单{redemption.number}",
-                            source=f"redemption:{redemption.id}")
+        entry = points.post(
+            s,
+            actor,
+            hid,
+            "redeem",
+            -total,
+            f"兑换单{redemption.number}",
+            source=f"redemption:{redemption.id}",
+        )
         for gid, qty in sorted(wanted.items()):
             g = goods[gid]
             if not change_stock(s, gid, -qty):
-                raise Refused(f"库存不足：{g.name}只剩{stock_of(s, gid)}{g.unit}，要兑换{qty}{g.unit}。未做任何改动。")
-            s.add(RedemptionLine(redemption_id=redemption.id, goods_id=gid, quantity=qty,
-                                 price_points=g.price_points))
-            s.add(StockMovement(goods_id=gid, kind="redeem", quantity=-qty, operator=actor.username,
-                                redemption_id=redemption.id, reason=f"兑换单{redemption.number}"))
+                raise Refused(
+                    f"库存不足：{g.name}只剩{stock_of(s, gid)}{g.unit}，要兑换{qty}{g.unit}。未做任何改动。"
+                )
+            s.add(
+                RedemptionLine(
+                    redemption_id=redemption.id, goods_id=gid, quantity=qty, price_points=g.price_points
+                )
+            )
+            s.add(
+                StockMovement(
+                    goods_id=gid,
+                    kind="redeem",
+                    quantity=-qty,
+                    operator=actor.username,
+                    redemption_id=redemption.id,
+                    reason=f"兑换单{redemption.number}",
+                )
+            )
         redemption.balance_after = points.balance_of(s, hid)
-        audit.record(s, actor.username, "redeem", entity="redemption", key=redemption.number,
-                     after={"household": household_code, "points": total, "entry": entry.id,
-                            "items": {goods[g].code: q for g, q in wanted.items()}})
-        lines = [ReceiptLine(goods[g].name, goods[g].unit, q, goods[g].price_points) for g, q in sorted(wanted.items())]
-        return Receipt(redemption.number, store.code, store.name, household_code, head, lines, total,
-                       redemption.balance_after, actor.username, redemption.at, store.receipt_width_mm)
+        audit.record(
+            s,
+            actor.username,
+            "redeem",
+            entity="redemption",
+            key=redemption.number,
+            after={
+                "household": household_code,
+                "points": total,
+                "entry": entry.id,
+                "items": {goods[g].code: q for g, q in wanted.items()},
+            },
+        )
+        lines = [
+            ReceiptLine(goods[g].name, goods[g].unit, q, goods[g].price_points)
+            for g, q in sorted(wanted.items())
+        ]
+        return Receipt(
+            redemption.number,
+            store.code,
+            store.name,
+            household_code,
+            head,
+            lines,
+            total,
+            redemption.balance_after,
+            actor.username,
+            redemption.at,
+            store.receipt_width_mm,
+        )
 
 
 def reverse_redemption(db: Database, actor: Actor, number: str, reason: str) -> int:
@@ -120,26 +185,61 @@ def reverse_redemption(db: Database, actor: Actor, number: str, reason: str) -> 
             raise NotFound(f"兑换单“{number}”不存在")
         if redemption.reversed_at is not None:
             raise Refused(f"兑换单{number}已于{redemption.reversed_at:%Y-%m-%d %H:%M}撤销过")
-        original = s.scalar(select(PointsEntry).where(PointsEntry.source == f"redemption:{redemption.id}",
-                                                      PointsEntry.kind == "redeem"))
-        points.post(s, actor, redemption.household_id, "reversal", redemption.points, f"撤销兑换单{number}：{reason}",
-                    source=f"redemption:{redemption.id}", reverses_id=original.id if original else None)
-        for move in s.scalars(select(StockMovement).where(StockMovement.redemption_id == redemption.id,
-                                                          StockMovement.kind == "redeem")):
+        original = s.scalar(
+            select(PointsEntry).where(
+                PointsEntry.source == f"redemption:{redemption.id}", PointsEntry.kind == "redeem"
+            )
+        )
+        points.post(
+            s,
+            actor,
+            redemption.household_id,
+            "reversal",
+            redemption.points,
+            f"撤销兑换单{number}：{reason}",
+            source=f"redemption:{redemption.id}",
+            reverses_id=original.id if original else None,
+        )
+        for move in s.scalars(
+            select(StockMovement).where(
+                StockMovement.redemption_id == redemption.id, StockMovement.kind == "redeem"
+            )
+        ):
             change_stock(s, move.goods_id, -move.quantity)
-            s.add(StockMovement(goods_id=move.goods_id, kind="reversal", quantity=-move.quantity,
-                                operator=actor.username, redemption_id=redemption.id, reverses_id=move.id,
-                                reason=f"撤销兑换单{number}：{reason}"))
-        redemption.reversed_at, redemption.reversed_by, redemption.reversal_reason = utcnow(), actor.username, reason
-        audit.record(s, actor.username, "redeem.reverse", entity="redemption", key=number,
-                     after={"reason": reason, "points": redemption.points})
+            s.add(
+                StockMovement(
+                    goods_id=move.goods_id,
+                    kind="reversal",
+                    quantity=-move.quantity,
+                    operator=actor.username,
+                    redemption_id=redemption.id,
+                    reverses_id=move.id,
+                    reason=f"撤销兑换单{number}：{reason}",
+                )
+            )
+        redemption.reversed_at, redemption.reversed_by, redemption.reversal_reason = (
+            utcnow(),
+            actor.username,
+            reason,
+        )
+        audit.record(
+            s,
+            actor.username,
+            "redeem.reverse",
+            entity="redemption",
+            key=number,
+            after={"reason": reason, "points": redemption.points},
+        )
         return points.balance_of(s, redemption.household_id)
 
 
 def store_of(db: Database, number: str) -> str:
     with db.read() as s:
-        row = s.execute(select(Store.code).join(Redemption, Redemption.store_id == Store.id)
-                        .where(Redemption.number == number)).first()
+        row = s.execute(
+            select(Store.code)
+            .join(Redemption, Redemption.store_id == Store.id)
+            .where(Redemption.number == number)
+        ).first()
         if row is None:
             raise NotFound(f"兑换单“{number}”不存在")
         return row[0]
@@ -149,9 +249,18 @@ def receipt_pdf(receipt: Receipt, path: str | Path) -> Path:
     """The slip for the store's roll printer (58 or 80 mm)."""
     from desktop.reports.receipt import ReceiptData, render_receipt
 
-    data = ReceiptData(receipt.store_name, receipt.number, receipt.at, receipt.household, receipt.head_name,
-                       [(ln.goods, ln.quantity, ln.unit, ln.points) for ln in receipt.lines], receipt.points,
-                       receipt.balance_after, receipt.operator, receipt.receipt_width_mm)
+    data = ReceiptData(
+        receipt.store_name,
+        receipt.number,
+        receipt.at,
+        receipt.household,
+        receipt.head_name,
+        [(ln.goods, ln.quantity, ln.unit, ln.points) for ln in receipt.lines],
+        receipt.points,
+        receipt.balance_after,
+        receipt.operator,
+        receipt.receipt_width_mm,
+    )
     return render_receipt(data, path)
 
 
@@ -163,8 +272,25 @@ def find_receipt(db: Database, number: str) -> Receipt:
             raise NotFound(f"兑换单“{number}”不存在")
         store = s.get(Store, r.store_id)
         household = s.get(Household, r.household_id)
-        lines = [ReceiptLine(g.name, g.unit, ln.quantity, ln.price_points) for ln, g in s.execute(
-            select(RedemptionLine, Goods).join(Goods, Goods.id == RedemptionLine.goods_id)
-            .where(RedemptionLine.redemption_id == r.id).order_by(RedemptionLine.id))]
-        return Receipt(r.number, store.code, store.name, household.code, household.head_name, lines, r.points,
-                       r.balance_after, r.operator, r.at, store.receipt_width_mm)
+        lines = [
+            ReceiptLine(g.name, g.unit, ln.quantity, ln.price_points)
+            for ln, g in s.execute(
+                select(RedemptionLine, Goods)
+                .join(Goods, Goods.id == RedemptionLine.goods_id)
+                .where(RedemptionLine.redemption_id == r.id)
+                .order_by(RedemptionLine.id)
+            )
+        ]
+        return Receipt(
+            r.number,
+            store.code,
+            store.name,
+            household.code,
+            household.head_name,
+            lines,
+            r.points,
+            r.balance_after,
+            r.operator,
+            r.at,
+            store.receipt_width_mm,
+        )

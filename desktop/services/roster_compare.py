@@ -29,8 +29,14 @@ class Difference:
     database: Any
 
     def as_dict(self) -> dict[str, Any]:
-        return {"household": self.household, "member": self.member, "name": self.name, "field": self.field,
-                "file": self.file, "database": self.database}
+        return {
+            "household": self.household,
+            "member": self.member,
+            "name": self.name,
+            "field": self.field,
+            "file": self.file,
+            "database": self.database,
+        }
 
 
 @dataclass
@@ -47,11 +53,15 @@ class Comparison:
         return not (self.only_in_file or self.only_in_database or self.differences)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"households_in_file": self.households_in_file,
-                "households_in_database": self.households_in_database, "same": self.same,
-                "consistent": self.consistent, "only_in_file": self.only_in_file,
-                "only_in_database": self.only_in_database,
-                "differences": [d.as_dict() for d in self.differences]}
+        return {
+            "households_in_file": self.households_in_file,
+            "households_in_database": self.households_in_database,
+            "same": self.same,
+            "consistent": self.consistent,
+            "only_in_file": self.only_in_file,
+            "only_in_database": self.only_in_database,
+            "differences": [d.as_dict() for d in self.differences],
+        }
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -81,5 +91,7 @@ def compare_roster(db: Database, path: str | Path, *, progress: Progress = NO_PR
         for member, key, new, old in diffs:
             name = names.get(member) or (snap.members.get(member, {}).get("name", "") if member else "")
             label = SPECIAL.get(key) or BY_KEY[key].label
-            result.differences.append(Difference(code, member, name, label, _shown(key, new), _shown(key, old)))
+            result.differences.append(
+                Difference(code, member, name, label, _shown(key, new), _shown(key, old))
+            )
     return result

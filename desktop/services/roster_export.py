@@ -27,8 +27,9 @@ def _cell(key: str, value):  # noqa: ANN001, ANN202
     return value
 
 
-def export_roster(db: Database, actor: Actor, path: str | Path, *, layout: str | None = None,
-                  village: str | None = None) -> int:
+def export_roster(
+    db: Database, actor: Actor, path: str | Path, *, layout: str | None = None, village: str | None = None
+) -> int:
     """Write the roster; returns the number of people written."""
     from desktop.reports.roster_xlsx import write_roster
 
@@ -37,8 +38,11 @@ def export_roster(db: Database, actor: Actor, path: str | Path, *, layout: str |
         layout = layout or s.scalar(select(Setting.value).where(Setting.key == "roster.layout")) or "legacy"
         if layout not in LAYOUTS:
             raise InputRejected(f"未知的格式“{layout}”，可选：{'、'.join(LAYOUTS)}")
-        year = s.scalar(select(Setting.value).where(Setting.key == "roster.year")) or s.scalar(
-            select(func.max(IncomeYear.year))) or date.today().year
+        year = (
+            s.scalar(select(Setting.value).where(Setting.key == "roster.year"))
+            or s.scalar(select(func.max(IncomeYear.year)))
+            or date.today().year
+        )
         query = select(Household.code).join(Village).order_by(Household.code)
         if village:
             query = query.where(Village.name == village)

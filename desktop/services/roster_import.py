@@ -56,10 +56,21 @@ class ImportResult:
     errors_file: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "layout": self.layout, "households": self.households, "members": self.members,
-                "added": self.added, "updated": self.updated, "unchanged": self.unchanged, "missing": self.missing,
-                "dry_run": self.dry_run, "year": self.year, "ignored_columns": self.ignored_columns,
-                "errors": [e.as_dict() for e in self.errors], "errors_file": self.errors_file}
+        return {
+            "file": self.file,
+            "layout": self.layout,
+            "households": self.households,
+            "members": self.members,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "missing": self.missing,
+            "dry_run": self.dry_run,
+            "year": self.year,
+            "ignored_columns": self.ignored_columns,
+            "errors": [e.as_dict() for e in self.errors],
+            "errors_file": self.errors_file,
+        }
 
 
 def parse_file(path: str | Path, progress: Progress = NO_PROGRESS, today: date | None = None) -> ParsedRoster:
@@ -72,30 +83,57 @@ def _conflicts_with_database(session: Session, parsed: ParsedRoster) -> list[Row
     """ID numbers and member codes already held by households that this file does not contain."""
     file_codes = set(parsed.households)
     errors = []
-    checks = (("id_number", Member.id_number, "已登记为户{hcode}的成员（{name}），同一人不能属于两户"),
-              ("member_code", Member.code, "人编号已属于户{hcode}的成员（{name}）"))
+    checks = (
+        ("id_number", Member.id_number, "已登记为户{hcode}的成员（{name}），同一人不能属于两户"),
+        ("member_code", Member.code, "人编号已属于户{hcode}的成员（{name}）"),
+    )
     for key, column, message in checks:
-        in_file = {m.values[key]: (m.row, record.code) for record in parsed.households.values()
-                   for m in record.members if m.values.get(key)}
+        in_file = {
+            m.values[key]: (m.row, record.code)
+            for record in parsed.households.values()
+            for m in record.members
+            if m.values.get(key)
+        }
         query = select(column, Member.name, Household.code).join(Household)
         for part in chunks(list(in_file)):
             for value, name, hcode in session.execute(query.where(column.in_(part))):
                 if hcode not in file_codes:
                     row, fcode = in_file[value]
-                    errors.append(RowError(row, parsed.header(key), message.format(hcode=hcode, name=name),
-                                           "duplicate", fcode))
+                    errors.append(
+                        RowError(
+                            row,
+                            parsed.header(key),
+                            message.format(hcode=hcode, name=name),
+                            "duplicate",
+                            fcode,
+                        )
+                    )
     return errors
 
 
-def import_roster(db: Database, actor: Actor, path: str | Path, *, dry_run: bool = False,
-                  progress: Progress = NO_PROGRESS, today: date | None = None,
-                  write_errors_file: bool = True) -> ImportResult:
+def import_roster(
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+    write_errors_file: bool = True,
+) -> ImportResult:
     """Import or update households from a roster export. Raises RowsRejected (nothing written) on any error."""
     actor.require("roster.import", "导入花名册")
     path = Path(path)
     parsed = parse_file(path, progress, today)
-    result = ImportResult(str(path), LAYOUT_NAMES[parsed.layout], len(parsed.households), parsed.people,
-                          dry_run=dry_run, year=parsed.year, ignored_columns=list(parsed.ignored))
+    result = ImportResult(
+        str(path),
+        LAYOUT_NAMES[parsed.layout],
+        len(parsed.households),
+        parsed.people,
+        dry_run=dry_run,
+        year=parsed.year,
+        ignored_columns=list(parsed.ignored),
+    )
     errors = list(parsed.errors)
     with db.write() as session:
         errors += _conflicts_with_database(session, parsed)
@@ -121,10 +159,22 @@ def import_roster(db: Database, actor: Actor, path: str | Path, *, dry_run: bool
             session.rollback()
             return result
         _write(session, actor, parsed, added, changed, progress)
-        audit.record(session, actor.username, "roster.import", entity="roster", key=path.name,
-                     after={"sha256": _sha256(path), "layout": parsed.layout, "year": parsed.year,
-                            "added": [r.code for r in added], "updated": result.updated_codes,
-                            "unchanged": result.unchanged, "missing": result.missing})
+        audit.record(
+            session,
+            actor.username,
+            "roster.import",
+            entity="roster",
+            key=path.name,
+            after={
+                "sha256": _sha256(path),
+                "layout": parsed.layout,
+                "year": parsed.year,
+                "added": [r.code for r in added],
+                "updated": result.updated_codes,
+                "unchanged": result.unchanged,
+                "missing": result.missing,
+            },
+        )
         session.merge(Setting(key="roster.layout", value=parsed.layout))
         session.merge(Setting(key="roster.year", value=parsed.year))
         progress.step(100, 100, "正在保存")
@@ -146,8 +196,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _write(session: Session, actor: Actor, parsed: ParsedRoster, added: list[HouseholdRecord],
-           changed: list[tuple[HouseholdRecord, Snapshot]], progress: Progress) -> None:
+def _write(
+    session: Session,
+    actor: Actor,
+    parsed: ParsedRoster,
+    added: list[HouseholdRecord],
+    changed: list[tuple[HouseholdRecord, Snapshot]],
+    progress: Progress,
+) -> None:
     places = [place_of(r.values) for r in parsed.households.values()]
     village_ids = ensure_places(session, places)
     total = max(1, len(added) + len(changed))
@@ -167,8 +223,9 @@ HOUSEHOLD_ATTR_EXCLUDED = set(HOUSEHOLD_COLUMNS) | set(PLACE_KEYS) | {"household
 MEMBER_ATTR_EXCLUDED = set(MEMBER_COLUMNS) | {"birth_date"}
 
 
-def _merged_attrs(old: dict[str, Any] | None, values: dict[str, Any], keys: frozenset[str], level: str,
-                  excluded: set[str]) -> dict[str, Any]:
+def _merged_attrs(
+    old: dict[str, Any] | None, values: dict[str, Any], keys: frozenset[str], level: str, excluded: set[str]
+) -> dict[str, Any]:
     """Fields the file has replace (or, when blank, remove) what was stored; the others stay."""
     attrs = dict(old or {})
     for key in keys:
@@ -201,8 +258,14 @@ class _MemberIndex:
                     holder.id_number = None
 
 
-def _update(session: Session, actor: Actor, parsed: ParsedRoster, changed: list[tuple[HouseholdRecord, Snapshot]],
-            village_ids: dict[tuple, int], advance) -> None:  # noqa: ANN001
+def _update(
+    session: Session,
+    actor: Actor,
+    parsed: ParsedRoster,
+    changed: list[tuple[HouseholdRecord, Snapshot]],
+    village_ids: dict[tuple, int],
+    advance,
+) -> None:  # noqa: ANN001
     """Update changed households through the ORM; a member missing from the file is marked as left."""
     ids = [snap.id for _, snap in changed]
     households: dict[int, Household] = {}
@@ -221,14 +284,26 @@ def _update(session: Session, actor: Actor, parsed: ParsedRoster, changed: list[
         _apply_members(session, h, record, index, parsed.keys, now)
         if "income" in parsed.keys:
             _apply_income(session, h, parsed.year, record.values.get("income"))
-        audit.record(session, actor.username, "household.update", entity="household", key=h.code,
-                     before={f"{m}:{k}" if m else k: old for m, k, _new, old in differences},
-                     after={f"{m}:{k}" if m else k: new for m, k, new, _old in differences})
+        audit.record(
+            session,
+            actor.username,
+            "household.update",
+            entity="household",
+            key=h.code,
+            before={f"{m}:{k}" if m else k: old for m, k, _new, old in differences},
+            after={f"{m}:{k}" if m else k: new for m, k, new, _old in differences},
+        )
         advance(1)
 
 
-def _apply_household(session: Session, h: Household, record: HouseholdRecord, village_ids: dict[tuple, int], keys: frozenset[str],
-                     now) -> None:  # noqa: ANN001
+def _apply_household(
+    session: Session,
+    h: Household,
+    record: HouseholdRecord,
+    village_ids: dict[tuple, int],
+    keys: frozenset[str],
+    now,
+) -> None:  # noqa: ANN001
     row = household_row(record, village_ids[place_of(record.values)])
     h.village_id = row["village_id"]
     for key, column in HOUSEHOLD_COLUMNS.items():
@@ -242,8 +317,9 @@ def _apply_household(session: Session, h: Household, record: HouseholdRecord, vi
     session.add(search)
 
 
-def _apply_members(session: Session, h: Household, record: HouseholdRecord, index: _MemberIndex,
-                   keys: frozenset[str], now) -> None:  # noqa: ANN001
+def _apply_members(
+    session: Session, h: Household, record: HouseholdRecord, index: _MemberIndex, keys: frozenset[str], now
+) -> None:  # noqa: ANN001
     seen: set[int] = set()
     for pos, mr in enumerate(record.members):
         values = member_row(mr, pos)
@@ -266,7 +342,9 @@ def _apply_members(session: Session, h: Household, record: HouseholdRecord, inde
 
 
 def _apply_income(session: Session, h: Household, year: int, net: int | None) -> None:
-    income = session.scalar(select(IncomeYear).where(IncomeYear.household_id == h.id, IncomeYear.year == year))
+    income = session.scalar(
+        select(IncomeYear).where(IncomeYear.household_id == h.id, IncomeYear.year == year)
+    )
     if income is None:
         income = IncomeYear(household_id=h.id, year=year, source="roster", note="")
         session.add(income)

@@ -90,7 +90,10 @@ def _as_text(value: Any, f: Field) -> str | None:
 def _as_code(value: Any, f: Field) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = f"{value:.0f}" if isinstance(value, float) else str(value)
-        raise CellError("stored_as_number", f"被Excel存成了数字（{shown}），长编号会丢失末尾数字；请把该列设为文本后重新导出")
+        raise CellError(
+            "stored_as_number",
+            f"被Excel存成了数字（{shown}），长编号会丢失末尾数字；请把该列设为文本后重新导出",
+        )
     text = _text(value)
     return text.translate(_FULL_DIGITS) if text else None
 
@@ -98,7 +101,9 @@ def _as_code(value: Any, f: Field) -> str | None:
 def _as_id(value: Any, f: Field) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         shown = f"{value:.0f}" if isinstance(value, float) else str(value)
-        raise CellError("stored_as_number", f"被Excel存成了数字（{shown}），已丢失末尾数字；请把该列设为文本后重新导出")
+        raise CellError(
+            "stored_as_number", f"被Excel存成了数字（{shown}），已丢失末尾数字；请把该列设为文本后重新导出"
+        )
     if value in ("", None):
         return None
     number = idnumber.normalize(str(value))
@@ -191,23 +196,41 @@ def _as_date(value: Any, f: Field) -> str | None:
 
 
 CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
-    "text": _as_text, "code": _as_code, "id": _as_id, "enum": _as_enum, "multi": _as_multi,
-    "yesno": _as_enum, "sex": _as_enum, "int": _as_int, "money": _as_money, "decimal": _as_decimal,
-    "phone": _as_phone, "date": _as_date,
+    "text": _as_text,
+    "code": _as_code,
+    "id": _as_id,
+    "enum": _as_enum,
+    "multi": _as_multi,
+    "yesno": _as_enum,
+    "sex": _as_enum,
+    "int": _as_int,
+    "money": _as_money,
+    "decimal": _as_decimal,
+    "phone": _as_phone,
+    "date": _as_date,
 }
 
 
-def parse_roster(raw: RawRoster, *, today: date | None = None, progress: Progress = NO_PROGRESS) -> ParsedRoster:
+def parse_roster(
+    raw: RawRoster, *, today: date | None = None, progress: Progress = NO_PROGRESS
+) -> ParsedRoster:
     today = today or date.today()
     errors: list[RowError] = []
     keys = frozenset(raw.columns)
     layout = guess_layout(set(keys))
-    plan = [(key, index, BY_KEY[key], CONVERTERS[BY_KEY[key].kind], raw.headers[key])
-            for key, index in raw.columns.items()]
-    missing_required = [BY_KEY[k].label for k in ("household_code", "name", "id_number", "relation",
-                                                     "township", "village") if k not in keys]
+    plan = [
+        (key, index, BY_KEY[key], CONVERTERS[BY_KEY[key].kind], raw.headers[key])
+        for key, index in raw.columns.items()
+    ]
+    missing_required = [
+        BY_KEY[k].label
+        for k in ("household_code", "name", "id_number", "relation", "township", "village")
+        if k not in keys
+    ]
     if missing_required:
-        errors.append(RowError(raw.header_row, "表头", f"缺少必需的列：{'、'.join(missing_required)}", "missing_column"))
+        errors.append(
+            RowError(raw.header_row, "表头", f"缺少必需的列：{'、'.join(missing_required)}", "missing_column")
+        )
         return ParsedRoster({}, errors, layout, keys, today.year, 0)
 
     households: dict[str, HouseholdRecord] = {}
@@ -257,8 +280,9 @@ def _year(raw: RawRoster, households: dict[str, HouseholdRecord], today: date) -
     return raw.year_hint() or today.year
 
 
-def _check_people(raw: RawRoster, households: dict[str, HouseholdRecord], errors: list[RowError],
-                  today: date) -> None:
+def _check_people(
+    raw: RawRoster, households: dict[str, HouseholdRecord], errors: list[RowError], today: date
+) -> None:
     """ID numbers (checksum, date, sex digit, birth date column) and duplicates across the file."""
     id_header = raw.headers["id_number"]
     seen_ids: dict[str, int] = {}
@@ -284,20 +308,34 @@ def _check_people(raw: RawRoster, households: dict[str, HouseholdRecord], errors
             if code:
                 first = seen_codes.setdefault(code, m.row)
                 if first != m.row:
-                    errors.append(RowError(m.row, raw.headers["member_code"], f"与第{first}行的人编号重复", "duplicate"))
+                    errors.append(
+                        RowError(m.row, raw.headers["member_code"], f"与第{first}行的人编号重复", "duplicate")
+                    )
 
 
 def _check_against_id(raw: RawRoster, m: MemberRecord, number: str, errors: list[RowError]) -> None:
     v = m.values
     sex = v.get("sex")
     if sex and sex != idnumber.sex_of(number):
-        errors.append(RowError(m.row, raw.headers["sex"], f"“{sex}”与证件号码第17位（{idnumber.sex_of(number)}）不符",
-                               "mismatch_with_id"))
+        errors.append(
+            RowError(
+                m.row,
+                raw.headers["sex"],
+                f"“{sex}”与证件号码第17位（{idnumber.sex_of(number)}）不符",
+                "mismatch_with_id",
+            )
+        )
     born = v.get("birth_date")
     from_id = idnumber.birth_date_of(number)
     if born and from_id and born != from_id.isoformat():
-        errors.append(RowError(m.row, raw.headers["birth_date"], f"{born} 与证件号码中的出生日期 {from_id} 不符",
-                               "mismatch_with_id"))
+        errors.append(
+            RowError(
+                m.row,
+                raw.headers["birth_date"],
+                f"{born} 与证件号码中的出生日期 {from_id} 不符",
+                "mismatch_with_id",
+            )
+        )
 
 
 def _check_households(raw: RawRoster, households: dict[str, HouseholdRecord], errors: list[RowError]) -> None:
@@ -307,23 +345,43 @@ def _check_households(raw: RawRoster, households: dict[str, HouseholdRecord], er
         heads = [m for m in record.members if m.values.get("relation") == "户主"]
         relation_missing = any("relation" not in m.values for m in record.members)
         if not heads and not relation_missing:
-            errors.append(RowError(record.first_row, rel_header, f"户{record.code}没有户主", "household_without_head"))
+            errors.append(
+                RowError(record.first_row, rel_header, f"户{record.code}没有户主", "household_without_head")
+            )
         for extra in heads[1:]:
-            errors.append(RowError(extra.row, rel_header, f"户{record.code}有多个户主（另见第{heads[0].row}行）",
-                                   "multiple_heads"))
+            errors.append(
+                RowError(
+                    extra.row,
+                    rel_header,
+                    f"户{record.code}有多个户主（另见第{heads[0].row}行）",
+                    "multiple_heads",
+                )
+            )
         count = len(record.members)
         for m in record.members:
             declared = m.values.get("declared_size")
             if declared is not None and declared != count:
-                errors.append(RowError(m.row, raw.headers["declared_size"],
-                                       f"填写{declared}人，但本户列出{count}人", "count_mismatch"))
+                errors.append(
+                    RowError(
+                        m.row,
+                        raw.headers["declared_size"],
+                        f"填写{declared}人，但本户列出{count}人",
+                        "count_mismatch",
+                    )
+                )
         if len(heads) == 1 and "head_id_number" in raw.columns:
             head_id = heads[0].values.get("id_number")
             for m in record.members:
                 given = m.values.get("head_id_number")
                 if given and head_id and given != head_id:
-                    errors.append(RowError(m.row, raw.headers["head_id_number"],
-                                           "与本户户主本人的证件号码不一致", "mismatch_with_head"))
+                    errors.append(
+                        RowError(
+                            m.row,
+                            raw.headers["head_id_number"],
+                            "与本户户主本人的证件号码不一致",
+                            "mismatch_with_head",
+                        )
+                    )
 
 
 def _tag(errors: list[RowError], raw: RawRoster, households: dict[str, HouseholdRecord]) -> None:

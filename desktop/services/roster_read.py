@@ -48,7 +48,9 @@ def _locate_header(rows: list[list]) -> tuple[int, dict[str, int], dict[int, str
         if len(found) > len(best_found):
             best, best_found = i, found
     if best < 0 or len(best_found) < MIN_HEADER_MATCHES or "household_code" not in best_found:
-        raise InputRejected("找不到表头：前15行中没有包含“户编号”“姓名”“证件号码”等列名的行，请确认这是花名册导出文件。")
+        raise InputRejected(
+            "找不到表头：前15行中没有包含“户编号”“姓名”“证件号码”等列名的行，请确认这是花名册导出文件。"
+        )
     texts = {i: norm_header(c) for i, c in enumerate(rows[best]) if c not in ("", None)}
     if best > 0:
         for i, cell in enumerate(rows[best - 1]):
@@ -93,8 +95,15 @@ def read_roster(path: str | Path) -> RawRoster:
             continue
         title = " ".join(str(c) for r in rows[:header] for c in r if c not in ("", None))
         ignored = [t for i, t in texts.items() if i not in columns.values() and t not in ("序号",)]
-        raw = RawRoster(path, sheet_name, title, header + 1, columns,
-                        {k: texts.get(i, k) for k, i in columns.items()}, ignored)
+        raw = RawRoster(
+            path,
+            sheet_name,
+            title,
+            header + 1,
+            columns,
+            {k: texts.get(i, k) for k, i in columns.items()},
+            ignored,
+        )
         width = max(columns.values()) + 1
         for index in range(header + 1, len(rows)):
             row = rows[index]

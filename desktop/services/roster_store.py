@@ -19,16 +19,26 @@ from desktop.services.search_keys import household_search_text
 
 PLACE_KEYS = ("province", "city", "county", "township", "village")
 # Household fields kept in their own columns; every other household field goes to `attrs`.
-HOUSEHOLD_COLUMNS = {"group": "group_name", "phone": "phone", "poverty_type": "poverty_type",
-                     "household_kind": "household_kind", "main_cause": "main_cause"}
-MEMBER_COLUMNS = {"member_code": "code", "name": "name", "id_number": "id_number", "relation": "relation",
-                  "sex": "sex"}
+HOUSEHOLD_COLUMNS = {
+    "group": "group_name",
+    "phone": "phone",
+    "poverty_type": "poverty_type",
+    "household_kind": "household_kind",
+    "main_cause": "main_cause",
+}
+MEMBER_COLUMNS = {
+    "member_code": "code",
+    "name": "name",
+    "id_number": "id_number",
+    "relation": "relation",
+    "sex": "sex",
+}
 CHUNK = 500
 
 
 def chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def place_of(values: dict[str, Any]) -> tuple[str, str, str, str, str]:
@@ -44,7 +54,9 @@ def ensure_places(session: Session, places: Iterable[tuple[str, str, str, str, s
         tkey = place[:4]
         township = townships.get(tkey)
         if township is None:
-            township = townships[tkey] = Township(province=tkey[0], city=tkey[1], county=tkey[2], name=tkey[3])
+            township = townships[tkey] = Township(
+                province=tkey[0], city=tkey[1], county=tkey[2], name=tkey[3]
+            )
             session.add(township)
             session.flush()
         vid = villages.get((township.id, place[4]))
@@ -70,17 +82,22 @@ def _member_birth(values: dict[str, Any]) -> date | None:
 def household_row(record: HouseholdRecord, village_id: int) -> dict[str, Any]:
     values = record.values
     head = record.head() or record.members[0]
-    row: dict[str, Any] = {"code": record.code, "village_id": village_id,
-                           "head_name": head.values.get("name", ""),
-                           "head_id_number": head.values.get("id_number") or "",
-                           "size": len(record.members),
-                           "attrs": {k: v for k, v in values.items()
-                                     if k not in HOUSEHOLD_COLUMNS and k not in PLACE_KEYS
-                                     and k not in ("household_code", "income")},
-                           "search_text": household_search_text(
-                               record.code, [(m.values.get("name", ""), m.values.get("id_number"))
-                                             for m in record.members]),
-                           "updated_at": utcnow()}
+    row: dict[str, Any] = {
+        "code": record.code,
+        "village_id": village_id,
+        "head_name": head.values.get("name", ""),
+        "head_id_number": head.values.get("id_number") or "",
+        "size": len(record.members),
+        "attrs": {
+            k: v
+            for k, v in values.items()
+            if k not in HOUSEHOLD_COLUMNS and k not in PLACE_KEYS and k not in ("household_code", "income")
+        },
+        "search_text": household_search_text(
+            record.code, [(m.values.get("name", ""), m.values.get("id_number")) for m in record.members]
+        ),
+        "updated_at": utcnow(),
+    }
     for key, column in HOUSEHOLD_COLUMNS.items():
         row[column] = values.get(key) or ""
     return row
@@ -88,14 +105,27 @@ def household_row(record: HouseholdRecord, village_id: int) -> dict[str, Any]:
 
 def member_row(m: MemberRecord, position: int) -> dict[str, Any]:
     v = m.values
-    return {"code": v.get("member_code") or "", "name": v.get("name", ""), "id_number": v.get("id_number"),
-            "relation": v.get("relation", ""), "sex": v.get("sex", ""), "birth_date": _member_birth(v),
-            "position": position, "left_at": None,
-            "attrs": {k: val for k, val in v.items() if k not in MEMBER_COLUMNS and k != "birth_date"}}
+    return {
+        "code": v.get("member_code") or "",
+        "name": v.get("name", ""),
+        "id_number": v.get("id_number"),
+        "relation": v.get("relation", ""),
+        "sex": v.get("sex", ""),
+        "birth_date": _member_birth(v),
+        "position": position,
+        "left_at": None,
+        "attrs": {k: val for k, val in v.items() if k not in MEMBER_COLUMNS and k != "birth_date"},
+    }
 
 
-def insert_households(session: Session, records: list[HouseholdRecord], village_ids: dict[tuple, int],
-                      year: int, keys: frozenset[str], on_chunk=None) -> None:  # noqa: ANN001
+def insert_households(
+    session: Session,
+    records: list[HouseholdRecord],
+    village_ids: dict[tuple, int],
+    year: int,
+    keys: frozenset[str],
+    on_chunk=None,
+) -> None:  # noqa: ANN001
     """Bulk insert new households with their members and income (one statement per chunk)."""
     now = utcnow()
     for part in chunks(records):
@@ -107,8 +137,10 @@ def insert_households(session: Session, records: list[HouseholdRecord], village_
         texts = [row.pop("search_text") for row in rows]
         ids = session.execute(insert(Household).returning(Household.id, sort_by_parameter_order=True), rows)
         id_list = [i for (i,) in ids]
-        session.execute(insert(HouseholdSearch), [{"household_id": hid, "text": text}
-                                                  for hid, text in zip(id_list, texts, strict=True)])
+        session.execute(
+            insert(HouseholdSearch),
+            [{"household_id": hid, "text": text} for hid, text in zip(id_list, texts, strict=True)],
+        )
         member_rows, income_rows = [], []
         for hid, r in zip(id_list, part, strict=True):
             for pos, m in enumerate(r.members):
@@ -116,8 +148,15 @@ def insert_households(session: Session, records: list[HouseholdRecord], village_
                 mr["household_id"] = hid
                 member_rows.append(mr)
             if "income" in keys:
-                income_rows.append({"household_id": hid, "year": year, "net_per_capita": r.values.get("income"),
-                                    "source": "roster", "note": ""})
+                income_rows.append(
+                    {
+                        "household_id": hid,
+                        "year": year,
+                        "net_per_capita": r.values.get("income"),
+                        "source": "roster",
+                        "note": "",
+                    }
+                )
         session.execute(insert(Member), member_rows)
         if income_rows:
             session.execute(insert(IncomeYear), income_rows)
@@ -138,10 +177,21 @@ class Snapshot:
 
 def load_snapshots(session: Session, codes: Sequence[str] | None, year: int | None) -> dict[str, Snapshot]:
     """Snapshots of the given households (all households when codes is None)."""
-    places = {v.id: (t.province, t.city, t.county, t.name, v.name)
-              for v, t in session.execute(select(Village, Township).join(Township))}
-    query = select(Household.id, Household.code, Household.village_id, Household.group_name, Household.phone,
-                   Household.poverty_type, Household.household_kind, Household.main_cause, Household.attrs)
+    places = {
+        v.id: (t.province, t.city, t.county, t.name, v.name)
+        for v, t in session.execute(select(Village, Township).join(Township))
+    }
+    query = select(
+        Household.id,
+        Household.code,
+        Household.village_id,
+        Household.group_name,
+        Household.phone,
+        Household.poverty_type,
+        Household.household_kind,
+        Household.main_cause,
+        Household.attrs,
+    )
     rows = []
     if codes is None:
         rows = list(session.execute(query.order_by(Household.code)))
@@ -152,20 +202,47 @@ def load_snapshots(session: Session, codes: Sequence[str] | None, year: int | No
     for hid, code, vid, group, phone, ptype, kind, cause, attrs in rows:
         values = dict(zip(PLACE_KEYS, places[vid], strict=True))
         values.update(attrs or {})
-        values.update({"household_code": code, "group": group, "phone": phone, "poverty_type": ptype,
-                       "household_kind": kind, "main_cause": cause})
+        values.update(
+            {
+                "household_code": code,
+                "group": group,
+                "phone": phone,
+                "poverty_type": ptype,
+                "household_kind": kind,
+                "main_cause": cause,
+            }
+        )
         snaps[hid] = Snapshot(hid, code, {k: v for k, v in values.items() if v not in ("", None)}, {}, [])
     ids = list(snaps)
-    mq = select(Member.household_id, Member.code, Member.name, Member.id_number, Member.relation, Member.sex,
-                Member.birth_date, Member.attrs).where(Member.left_at.is_(None)).order_by(Member.household_id,
-                                                                                          Member.position)
+    mq = (
+        select(
+            Member.household_id,
+            Member.code,
+            Member.name,
+            Member.id_number,
+            Member.relation,
+            Member.sex,
+            Member.birth_date,
+            Member.attrs,
+        )
+        .where(Member.left_at.is_(None))
+        .order_by(Member.household_id, Member.position)
+    )
     iq = select(IncomeYear.household_id, IncomeYear.year, IncomeYear.net_per_capita)
     for part in chunks(ids) if codes is not None else [None]:
         members = session.execute(mq if part is None else mq.where(Member.household_id.in_(part)))
         for hid, mcode, name, idn, rel, sex, born, attrs in members:
             values = dict(attrs or {})
-            values.update({"member_code": mcode, "name": name, "id_number": idn, "relation": rel, "sex": sex,
-                           "birth_date": born.isoformat() if born else None})
+            values.update(
+                {
+                    "member_code": mcode,
+                    "name": name,
+                    "id_number": idn,
+                    "relation": rel,
+                    "sex": sex,
+                    "birth_date": born.isoformat() if born else None,
+                }
+            )
             snap = snaps[hid]
             snap.members[mcode] = {k: v for k, v in values.items() if v not in ("", None)}
             snap.member_order.append(mcode)
@@ -179,7 +256,9 @@ def load_snapshots(session: Session, codes: Sequence[str] | None, year: int | No
     return {s.code: s for s in snaps.values()}
 
 
-def diff_household(record: HouseholdRecord, snap: Snapshot, keys: frozenset[str]) -> list[tuple[str, str, Any, Any]]:
+def diff_household(
+    record: HouseholdRecord, snap: Snapshot, keys: frozenset[str]
+) -> list[tuple[str, str, Any, Any]]:
     """(member code or "", field key, file value, database value) for each difference in the fields the file has."""
     out: list[tuple[str, str, Any, Any]] = []
     for key in keys:
@@ -208,6 +287,7 @@ def diff_household(record: HouseholdRecord, snap: Snapshot, keys: frozenset[str]
         if code not in seen:
             out.append((code, "member", None, snap.members[code].get("name")))
     if [m.values.get("member_code") for m in record.members] != snap.member_order and not any(
-            f == "member" for _, f, _, _ in out):
+        f == "member" for _, f, _, _ in out
+    ):
         out.append(("", "member_order", None, None))
     return out

@@ -29,7 +29,7 @@ from desktop.services.users import Actor
 
 
 def month_range(month: str) -> tuple[datetime, datetime, str]:
-    """"2026-11" → [start, end) in UTC (the offices are all UTC+8), and 2026年11月."""
+    """ "2026-11" → [start, end) in UTC (the offices are all UTC+8), and 2026年11月."""
     try:
         year, mon = (int(x) for x in month.split("-"))
         first = date(year, mon, 1)
@@ -37,19 +37,32 @@ def month_range(month: str) -> tuple[datetime, datetime, str]:
         raise InputRejected(f"月份“{month}”应写成 2026-11") from None
     nxt = date(year + mon // 12, mon % 12 + 1, 1)
     tz = timedelta(hours=8)
-    return (datetime(first.year, first.month, 1, tzinfo=UTC) - tz, datetime(nxt.year, nxt.month, 1, tzinfo=UTC) - tz,
-            f"{year}年{mon}月")
+    return (
+        datetime(first.year, first.month, 1, tzinfo=UTC) - tz,
+        datetime(nxt.year, nxt.month, 1, tzinfo=UTC) - tz,
+        f"{year}年{mon}月",
+    )
 
 
-def points_ledger(db: Database, actor: Actor, out: str | Path, *, village: str | None = None,
-                  month: str | None = None, xlsx: bool = False):  # noqa: ANN201
+def points_ledger(
+    db: Database,
+    actor: Actor,
+    out: str | Path,
+    *,
+    village: str | None = None,
+    month: str | None = None,
+    xlsx: bool = False,
+):  # noqa: ANN201
     """积分台账: every entry, grouped by village, 增加/减少 summed with carried-forward lines."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
 
     with db.read() as s:
-        q = (select(PointsEntry, Household.code, Household.head_name, Village.name)
-             .join(Household, Household.id == PointsEntry.household_id).join(Village)
-             .order_by(Village.name, PointsEntry.id))
+        q = (
+            select(PointsEntry, Household.code, Household.head_name, Village.name)
+            .join(Household, Household.id == PointsEntry.household_id)
+            .join(Village)
+            .order_by(Village.name, PointsEntry.id)
+        )
         if village:
             q = q.where(Village.id == resolve_village(s, actor, village).id)
         elif actor.village_ids is not None:
@@ -58,43 +71,102 @@ def points_ledger(db: Database, actor: Actor, out: str | Path, *, village: str |
         if month:
             start, end, label = month_range(month)
             q = q.where(PointsEntry.at >= start, PointsEntry.at < end)
-        rows = [[i, vname, f"{e.at.astimezone(UTC) + timedelta(hours=8):%Y-%m-%d}", code, head,
-                 KIND_NAMES.get(e.kind, e.kind), e.reason, max(e.amount, 0), max(-e.amount, 0), e.operator]
-                for i, (e, code, head, vname) in enumerate(s.execute(q), start=1)]
+        rows = [
+            [
+                i,
+                vname,
+                f"{e.at.astimezone(UTC) + timedelta(hours=8):%Y-%m-%d}",
+                code,
+                head,
+                KIND_NAMES.get(e.kind, e.kind),
+                e.reason,
+                max(e.amount, 0),
+                max(-e.amount, 0),
+                e.operator,
+            ]
+            for i, (e, code, head, vname) in enumerate(s.execute(q), start=1)
+        ]
     if not rows:
         raise InputRejected("没有积分流水")
-    ledger = Ledger(f"{village or ''}积分台账", [
-        Column("序号", "center"), Column("村", "center", min_chars=4), Column("日期", "center"),
-        Column("户编号", "center"), Column("户主", "center", min_chars=3), Column("类型", "center"),
-        Column("摘要", min_chars=10), Column("增加", "right", total=True), Column("减少", "right", total=True),
-        Column("经办人", "center")], rows, period=label, measure="单位：分", group_col=1, carry=True)
+    ledger = Ledger(
+        f"{village or ''}积分台账",
+        [
+            Column("序号", "center"),
+            Column("村", "center", min_chars=4),
+            Column("日期", "center"),
+            Column("户编号", "center"),
+            Column("户主", "center", min_chars=3),
+            Column("类型", "center"),
+            Column("摘要", min_chars=10),
+            Column("增加", "right", total=True),
+            Column("减少", "right", total=True),
+            Column("经办人", "center"),
+        ],
+        rows,
+        period=label,
+        measure="单位：分",
+        group_col=1,
+        carry=True,
+    )
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
-def stock_ledger(db: Database, store_code: str, out: str | Path, *, month: str | None = None,
-                 xlsx: bool = False):  # noqa: ANN201
+def stock_ledger(
+    db: Database, store_code: str, out: str | Path, *, month: str | None = None, xlsx: bool = False
+):  # noqa: ANN201
     """库存台账 of one store: every movement with 入库/出库 and value, carried forward."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
 
     with db.read() as s:
         store = store_by_code(s, store_code)
-        q = (select(StockMovement, Goods.name, Goods.unit).join(Goods, Goods.id == StockMovement.goods_id)
-             .where(Goods.store_id == store.id).order_by(StockMovement.id))
+        q = (
+            select(StockMovement, Goods.name, Goods.unit)
+            .join(Goods, Goods.id == StockMovement.goods_id)
+            .where(Goods.store_id == store.id)
+            .order_by(StockMovement.id)
+        )
         label = "全部"
         if month:
             start, end, label = month_range(month)
             q = q.where(StockMovement.at >= start, StockMovement.at < end)
-        rows = [[i, f"{m.at.astimezone(UTC) + timedelta(hours=8):%Y-%m-%d}", name, MOVE_NAMES.get(m.kind, m.kind),
-                 max(m.quantity, 0), max(-m.quantity, 0), unit, m.value_fen, m.donor or m.reason, m.operator]
-                for i, (m, name, unit) in enumerate(s.execute(q), start=1)]
+        rows = [
+            [
+                i,
+                f"{m.at.astimezone(UTC) + timedelta(hours=8):%Y-%m-%d}",
+                name,
+                MOVE_NAMES.get(m.kind, m.kind),
+                max(m.quantity, 0),
+                max(-m.quantity, 0),
+                unit,
+                m.value_fen,
+                m.donor or m.reason,
+                m.operator,
+            ]
+            for i, (m, name, unit) in enumerate(s.execute(q), start=1)
+        ]
         name = store.name
     if not rows:
         raise InputRejected("没有出入库记录")
-    ledger = Ledger(f"{name}库存台账", [
-        Column("序号", "center"), Column("日期", "center"), Column("商品", min_chars=4), Column("类型", "center"),
-        Column("入库", "right", total=True), Column("出库", "right", total=True), Column("单位", "center"),
-        Column("金额（元）", "right", total=True, money=True), Column("捐赠人/原因", min_chars=8),
-        Column("经办人", "center")], rows, unit=name, period=label, measure="单位：件、元", carry=True)
+    ledger = Ledger(
+        f"{name}库存台账",
+        [
+            Column("序号", "center"),
+            Column("日期", "center"),
+            Column("商品", min_chars=4),
+            Column("类型", "center"),
+            Column("入库", "right", total=True),
+            Column("出库", "right", total=True),
+            Column("单位", "center"),
+            Column("金额（元）", "right", total=True, money=True),
+            Column("捐赠人/原因", min_chars=8),
+            Column("经办人", "center"),
+        ],
+        rows,
+        unit=name,
+        period=label,
+        measure="单位：件、元",
+        carry=True,
+    )
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
@@ -111,30 +183,49 @@ class Settlement:
 
 
 def settlement(db: Database, store_code: str, month: str) -> Settlement:
-    """月结: redemptions that stand (reversed ones excluded), by goods, and the stock value left."""
+    """日结/月结 (period "2026-11-25" or "2026-11"): redemptions that stand (reversed ones excluded), by goods,
+    and the stock value left."""
     start, end, label = month_range(month)
     with db.read() as s:
         store = store_by_code(s, store_code)
-        base = select(Redemption).where(Redemption.store_id == store.id, Redemption.at >= start, Redemption.at < end)
+        base = select(Redemption).where(
+            Redemption.store_id == store.id, Redemption.at >= start, Redemption.at < end
+        )
         all_r = list(s.scalars(base))
         standing = [r for r in all_r if r.reversed_at is None]
         ids = [r.id for r in standing]
         by_goods: dict[int, list] = defaultdict(lambda: ["", "", 0, 0])
         if ids:
-            for line, g in s.execute(select(RedemptionLine, Goods).join(Goods, Goods.id == RedemptionLine.goods_id)
-                                     .where(RedemptionLine.redemption_id.in_(ids))):
+            for line, g in s.execute(
+                select(RedemptionLine, Goods)
+                .join(Goods, Goods.id == RedemptionLine.goods_id)
+                .where(RedemptionLine.redemption_id.in_(ids))
+            ):
                 entry = by_goods[g.id]
                 entry[0], entry[1] = g.name, g.unit
                 entry[2] += line.quantity
                 entry[3] += line.quantity * line.price_points
         value = 0
         for gid, price in s.execute(select(Goods.id, Goods.price_points).where(Goods.store_id == store.id)):
-            qty = s.scalar(select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
-                StockMovement.goods_id == gid)) or 0
+            qty = (
+                s.scalar(
+                    select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
+                        StockMovement.goods_id == gid
+                    )
+                )
+                or 0
+            )
             value += qty * price * 100  # 1 point is valued at 1 元 for accounting
-        return Settlement(store.name, label, len(standing), len(all_r) - len(standing),
-                          len({r.household_id for r in standing}), sum(r.points for r in standing),
-                          sorted((tuple(v) for v in by_goods.values()), key=lambda x: -x[3]), value)
+        return Settlement(
+            store.name,
+            label,
+            len(standing),
+            len(all_r) - len(standing),
+            len({r.household_id for r in standing}),
+            sum(r.points for r in standing),
+            sorted((tuple(v) for v in by_goods.values()), key=lambda x: -x[3]),
+            value,
+        )
 
 
 def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
@@ -146,25 +237,45 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
     with db.read() as s:
         v = resolve_village(s, actor, village)
         township = s.get(Township, v.township_id)
-        rows = s.execute(select(Household.group_name, Household.head_name, func.count(Redemption.id),
-                                func.sum(Redemption.points))
-                         .join(Redemption, Redemption.household_id == Household.id)
-                         .where(Household.village_id == v.id, Redemption.at >= start, Redemption.at < end,
-                                Redemption.reversed_at.is_(None))
-                         .group_by(Household.id, Household.group_name, Household.head_name)
-                         .order_by(Household.group_name, Household.head_name)).all()
+        rows = s.execute(
+            select(
+                Household.group_name,
+                Household.head_name,
+                func.count(Redemption.id),
+                func.sum(Redemption.points),
+            )
+            .join(Redemption, Redemption.household_id == Household.id)
+            .where(
+                Household.village_id == v.id,
+                Redemption.at >= start,
+                Redemption.at < end,
+                Redemption.reversed_at.is_(None),
+            )
+            .group_by(Household.id, Household.group_name, Household.head_name)
+            .order_by(Household.group_name, Household.head_name)
+        ).all()
     if not rows:
         raise InputRejected(f"{v.name}{label}没有兑换记录")
-    table = NoticeTable(["序号", "村民小组", "户主姓名", "兑换次数", "消耗积分"],
-                        [[str(i), g, name, str(n), str(p)] for i, (g, name, n, p) in enumerate(rows, start=1)],
-                        [1, 1.5, 2, 1.5, 1.5])
+    table = NoticeTable(
+        ["序号", "村民小组", "户主姓名", "兑换次数", "消耗积分"],
+        [[str(i), g, name, str(n), str(p)] for i, (g, name, n, p) in enumerate(rows, start=1)],
+        [1, 1.5, 2, 1.5, 1.5],
+    )
     today = date.today()
-    notice = Notice(f"{v.name}爱心超市{label}积分兑换情况公示",
-                    [f"为接受群众监督，现将{v.name}{label}积分兑换情况公示如下：共{len(rows)}户兑换，"
-                     f"消耗积分{sum(r[3] for r in rows)}分。"],
-                    issuer=f"{township.name}{v.name}村民委员会", issued=today, table=table,
-                    closing=[f"如有异议，请于{cn_date(today + timedelta(days=6))}前向村民委员会反映。"
-                             f"监督电话：{setting(db, 'notice.phone')}"])
+    notice = Notice(
+        f"{v.name}爱心超市{label}积分兑换情况公示",
+        [
+            f"为接受群众监督，现将{v.name}{label}积分兑换情况公示如下：共{len(rows)}户兑换，"
+            f"消耗积分{sum(r[3] for r in rows)}分。"
+        ],
+        issuer=f"{township.name}{v.name}村民委员会",
+        issued=today,
+        table=table,
+        closing=[
+            f"如有异议，请于{cn_date(today + timedelta(days=6))}前向村民委员会反映。"
+            f"监督电话：{setting(db, 'notice.phone')}"
+        ],
+    )
     return render_notice(notice, out)
 
 
@@ -175,21 +286,37 @@ def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
     start, end, label = month_range(month)
     with db.read() as s:
         store = store_by_code(s, store_code)
-        rows = s.execute(select(StockMovement.donor, Goods.name, Goods.unit, StockMovement.quantity,
-                                StockMovement.value_fen).join(Goods, Goods.id == StockMovement.goods_id)
-                         .where(Goods.store_id == store.id, StockMovement.kind == "donation",
-                                StockMovement.at >= start, StockMovement.at < end)
-                         .order_by(StockMovement.id)).all()
+        rows = s.execute(
+            select(
+                StockMovement.donor, Goods.name, Goods.unit, StockMovement.quantity, StockMovement.value_fen
+            )
+            .join(Goods, Goods.id == StockMovement.goods_id)
+            .where(
+                Goods.store_id == store.id,
+                StockMovement.kind == "donation",
+                StockMovement.at >= start,
+                StockMovement.at < end,
+            )
+            .order_by(StockMovement.id)
+        ).all()
         village = s.get(Village, store.village_id) if store.village_id else None
     if not rows:
         raise InputRejected(f"{store.name}{label}没有捐赠")
-    table = NoticeTable(["序号", "捐赠人", "物品", "数量", "价值（元）"],
-                        [[str(i), d, n, f"{q}{u}", f"{v / 100:.2f}"] for i, (d, n, u, q, v) in enumerate(rows, 1)],
-                        [1, 2.5, 2, 1.5, 1.8])
-    notice = Notice(f"{store.name}{label}爱心捐赠鸣谢",
-                    [f"{label}，以下单位和个人向{store.name}捐赠物资，价值合计{sum(r[4] for r in rows) / 100:.2f}元。"
-                     "所捐物资全部用于贫困户积分兑换，特此公示并致以诚挚谢意！"],
-                    issuer=f"{village.name if village else ''}村民委员会", issued=date.today(), table=table)
+    table = NoticeTable(
+        ["序号", "捐赠人", "物品", "数量", "价值（元）"],
+        [[str(i), d, n, f"{q}{u}", f"{v / 100:.2f}"] for i, (d, n, u, q, v) in enumerate(rows, 1)],
+        [1, 2.5, 2, 1.5, 1.8],
+    )
+    notice = Notice(
+        f"{store.name}{label}爱心捐赠鸣谢",
+        [
+            f"{label}，以下单位和个人向{store.name}捐赠物资，价值合计{sum(r[4] for r in rows) / 100:.2f}元。"
+            "所捐物资全部用于贫困户积分兑换，特此公示并致以诚挚谢意！"
+        ],
+        issuer=f"{village.name if village else ''}村民委员会",
+        issued=date.today(),
+        table=table,
+    )
     return render_notice(notice, out)
 
 
@@ -198,8 +325,11 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
     from desktop.reports.charts import pyplot
 
     with db.read() as s:
-        rows = s.execute(select(PointsEntry.at, PointsEntry.amount, PointsEntry.kind, Village.name)
-                         .join(Household, Household.id == PointsEntry.household_id).join(Village)).all()
+        rows = s.execute(
+            select(PointsEntry.at, PointsEntry.amount, PointsEntry.kind, Village.name)
+            .join(Household, Household.id == PointsEntry.household_id)
+            .join(Village)
+        ).all()
     awarded: dict[str, int] = defaultdict(int)
     redeemed: dict[str, int] = defaultdict(int)
     for at, amount, kind, _vname in rows:
@@ -211,8 +341,14 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
         elif kind == "reversal" and amount > 0:
             redeemed[key] -= amount
     keys = sorted(set(awarded) | set(redeemed))[-months:] or [f"{date.today():%Y-%m}"]
+    by_village: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _at, amount, kind, vname in rows:
+        if kind in ("award", "bonus"):
+            by_village[vname][0] += amount
+        elif kind == "redeem" or (kind == "reversal" and amount > 0):
+            by_village[vname][1] += -amount
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
     xs = range(len(keys))
     ax.bar([x - 0.2 for x in xs], [awarded[k] for k in keys], width=0.4, label="发放积分", color="#2e86c1")
     ax.bar([x + 0.2 for x in xs], [redeemed[k] for k in keys], width=0.4, label="兑换积分", color="#c0392b")
@@ -220,12 +356,27 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
     ax.set_ylabel("积分")
     ax.set_title("每月积分发放与兑换")
     ax.legend()
-    ax.spines[["top", "right"]].set_visible(False)
+    villages = sorted(by_village, key=lambda v: -by_village[v][0])[:10][::-1]
+    ys = range(len(villages))
+    bx.barh([y + 0.2 for y in ys], [by_village[v][0] for v in villages], height=0.4, color="#2e86c1")
+    bx.barh([y - 0.2 for y in ys], [by_village[v][1] for v in villages], height=0.4, color="#c0392b")
+    bx.set_yticks(list(ys), villages)
+    bx.set_title("各村积分发放与兑换")
+    for axis in (ax, bx):
+        axis.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return Path(out)
 
 
-__all__ = ["Store", "month_range", "points_ledger", "stock_ledger", "settlement", "redemption_notice",
-           "donation_notice", "points_chart"]
+__all__ = [
+    "Store",
+    "month_range",
+    "points_ledger",
+    "stock_ledger",
+    "settlement",
+    "redemption_notice",
+    "donation_notice",
+    "points_chart",
+]

@@ -10,11 +10,18 @@ from sqlalchemy.orm import Session
 from desktop.db import Database
 from desktop.models import Goods, StockLevel, StockMovement, Store, Village
 from desktop.services import audit
-from desktop.services.errors import InputRejected, NotFound, Refused
+from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.users import Actor
 
-MOVE_NAMES = {"purchase": "采购入库", "donation": "捐赠入库", "redeem": "兑换出库", "loss": "损耗", "adjust": "调整",
-              "stocktake": "盘点", "reversal": "冲正"}
+MOVE_NAMES = {
+    "purchase": "采购入库",
+    "donation": "捐赠入库",
+    "redeem": "兑换出库",
+    "loss": "损耗",
+    "adjust": "调整",
+    "stocktake": "盘点",
+    "reversal": "冲正",
+}
 
 
 @dataclass(frozen=True)
@@ -39,24 +46,36 @@ class GoodsInfo:
     active: bool
 
 
-def store_by_code(session: Session, code: str) -> Store:
+def store_by_code(session: Session, code: str, actor: Actor | None = None) -> Store:
     store = session.scalar(select(Store).where(Store.code == code))
     if store is None:
         raise NotFound(f"超市“{code}”不存在")
+    if actor is not None and actor.store_ids is not None and store.id not in actor.store_ids:
+        raise PermissionDenied(f"用户“{actor.username}”不是{store.name}的操作员")
     return store
 
 
 def goods_by_code(session: Session, store: Store, code: str) -> Goods:
     """By goods code or barcode (a scanner types the barcode)."""
-    goods = session.scalar(select(Goods).where(Goods.store_id == store.id, Goods.code == code)) or session.scalar(
-        select(Goods).where(Goods.store_id == store.id, Goods.barcode == code, Goods.barcode != ""))
+    goods = session.scalar(
+        select(Goods).where(Goods.store_id == store.id, Goods.code == code)
+    ) or session.scalar(
+        select(Goods).where(Goods.store_id == store.id, Goods.barcode == code, Goods.barcode != "")
+    )
     if goods is None:
         raise NotFound(f"{store.name}没有商品“{code}”")
     return goods
 
 
-def create_store(db: Database, actor: Actor, code: str, name: str, *, village_id: int | None = None,
-                 receipt_width_mm: int = 58) -> StoreInfo:
+def create_store(
+    db: Database,
+    actor: Actor,
+    code: str,
+    name: str,
+    *,
+    village_id: int | None = None,
+    receipt_width_mm: int = 58,
+) -> StoreInfo:
     actor.require("store.manage", "设立超市")
     if receipt_width_mm not in (58, 80):
         raise InputRejected("小票宽度只能是58或80毫米")
@@ -68,8 +87,17 @@ def create_store(db: Database, actor: Actor, code: str, name: str, *, village_id
     return StoreInfo(code, name, "", receipt_width_mm, 0)
 
 
-def add_goods(db: Database, actor: Actor, store_code: str, code: str, name: str, price_points: int, *,
-              unit: str = "个", barcode: str = "") -> GoodsInfo:
+def add_goods(
+    db: Database,
+    actor: Actor,
+    store_code: str,
+    code: str,
+    name: str,
+    price_points: int,
+    *,
+    unit: str = "个",
+    barcode: str = "",
+) -> GoodsInfo:
     actor.require("store.manage", "登记商品")
     if price_points <= 0:
         raise InputRejected("商品积分价必须大于0")
@@ -77,29 +105,50 @@ def add_goods(db: Database, actor: Actor, store_code: str, code: str, name: str,
         store = store_by_code(s, store_code)
         if s.scalar(select(Goods).where(Goods.store_id == store.id, Goods.code == code)):
             raise Refused(f"{store.name}已有商品编号“{code}”")
-        goods = Goods(store_id=store.id, code=code, name=name, unit=unit, price_points=price_points,
-                      barcode=barcode)
+        goods = Goods(
+            store_id=store.id, code=code, name=name, unit=unit, price_points=price_points, barcode=barcode
+        )
         s.add(goods)
         s.flush()
         s.add(StockLevel(goods_id=goods.id, quantity=0))
-        audit.record(s, actor.username, "goods.create", entity="goods", key=f"{store_code}/{code}",
-                     after={"name": name, "price_points": price_points})
+        audit.record(
+            s,
+            actor.username,
+            "goods.create",
+            entity="goods",
+            key=f"{store_code}/{code}",
+            after={"name": name, "price_points": price_points},
+        )
         return GoodsInfo(goods.id, store_code, code, name, unit, price_points, barcode, 0, True)
 
 
 def change_stock(session: Session, goods_id: int, quantity: int) -> bool:
     """Add `quantity` (may be negative) unless stock would go negative; one conditional UPDATE."""
-    return bool(session.execute(update(StockLevel).where(StockLevel.goods_id == goods_id,
-                                                         StockLevel.quantity + quantity >= 0)
-                                .values(quantity=StockLevel.quantity + quantity)).rowcount)
+    return bool(
+        session.execute(
+            update(StockLevel)
+            .where(StockLevel.goods_id == goods_id, StockLevel.quantity + quantity >= 0)
+            .values(quantity=StockLevel.quantity + quantity)
+        ).rowcount
+    )
 
 
 def stock_of(session: Session, goods_id: int) -> int:
     return session.scalar(select(StockLevel.quantity).where(StockLevel.goods_id == goods_id)) or 0
 
 
-def move_stock(db: Database, actor: Actor, store_code: str, goods_code: str, kind: str, quantity: int, *,
-               value_fen: int = 0, donor: str = "", reason: str = "") -> int:
+def move_stock(
+    db: Database,
+    actor: Actor,
+    store_code: str,
+    goods_code: str,
+    kind: str,
+    quantity: int,
+    *,
+    value_fen: int = 0,
+    donor: str = "",
+    reason: str = "",
+) -> int:
     """Purchase or donation in, loss or adjustment out, or a stock-take (quantity = the count found).
     Returns the stock after."""
     actor.require("stock.move", "出入库")
@@ -114,7 +163,7 @@ def move_stock(db: Database, actor: Actor, store_code: str, goods_code: str, kin
     if kind in ("loss", "adjust", "stocktake") and not reason.strip():
         raise InputRejected("损耗、调整和盘点需要写明原因")
     with db.write() as s:
-        store = store_by_code(s, store_code)
+        store = store_by_code(s, store_code, actor)
         goods = goods_by_code(s, store, goods_code)
         delta = -quantity if kind == "loss" else quantity
         if kind == "stocktake":
@@ -122,35 +171,114 @@ def move_stock(db: Database, actor: Actor, store_code: str, goods_code: str, kin
                 raise InputRejected("盘点数量不能为负")
             delta = quantity - stock_of(s, goods.id)
         if not change_stock(s, goods.id, delta):
-            raise Refused(f"库存不足：{goods.name}现有{stock_of(s, goods.id)}{goods.unit}，不能减少{-delta}{goods.unit}")
-        s.add(StockMovement(goods_id=goods.id, kind=kind, quantity=delta, value_fen=value_fen, donor=donor.strip(),
-                            reason=reason.strip(), operator=actor.username))
-        audit.record(s, actor.username, f"stock.{kind}", entity="goods", key=f"{store_code}/{goods.code}",
-                     after={"quantity": delta, "value_fen": value_fen, "donor": donor.strip()})
+            raise Refused(
+                f"库存不足：{goods.name}现有{stock_of(s, goods.id)}{goods.unit}，不能减少{-delta}{goods.unit}"
+            )
+        s.add(
+            StockMovement(
+                goods_id=goods.id,
+                kind=kind,
+                quantity=delta,
+                value_fen=value_fen,
+                donor=donor.strip(),
+                reason=reason.strip(),
+                operator=actor.username,
+            )
+        )
+        audit.record(
+            s,
+            actor.username,
+            f"stock.{kind}",
+            entity="goods",
+            key=f"{store_code}/{goods.code}",
+            after={"quantity": delta, "value_fen": value_fen, "donor": donor.strip()},
+        )
         return stock_of(s, goods.id)
 
 
 def list_stores(db: Database) -> list[StoreInfo]:
     with db.read() as s:
         counts = dict(s.execute(select(Goods.store_id, func.count()).group_by(Goods.store_id)).all())
-        rows = s.execute(select(Store, Village.name).outerjoin(Village, Store.village_id == Village.id)
-                         .where(Store.active.is_(True)).order_by(Store.code))
-        return [StoreInfo(st.code, st.name, vname or "", st.receipt_width_mm, counts.get(st.id, 0))
-                for st, vname in rows]
+        rows = s.execute(
+            select(Store, Village.name)
+            .outerjoin(Village, Store.village_id == Village.id)
+            .where(Store.active.is_(True))
+            .order_by(Store.code)
+        )
+        return [
+            StoreInfo(st.code, st.name, vname or "", st.receipt_width_mm, counts.get(st.id, 0))
+            for st, vname in rows
+        ]
 
 
 def list_goods(db: Database, store_code: str) -> list[GoodsInfo]:
     with db.read() as s:
         store = store_by_code(s, store_code)
-        rows = s.execute(select(Goods, StockLevel.quantity).join(StockLevel, StockLevel.goods_id == Goods.id)
-                         .where(Goods.store_id == store.id).order_by(Goods.code))
-        return [GoodsInfo(g.id, store_code, g.code, g.name, g.unit, g.price_points, g.barcode, q, g.active)
-                for g, q in rows]
+        rows = s.execute(
+            select(Goods, StockLevel.quantity)
+            .join(StockLevel, StockLevel.goods_id == Goods.id)
+            .where(Goods.store_id == store.id)
+            .order_by(Goods.code)
+        )
+        return [
+            GoodsInfo(g.id, store_code, g.code, g.name, g.unit, g.price_points, g.barcode, q, g.active)
+            for g, q in rows
+        ]
 
 
 def stock_mismatches(session: Session) -> list[str]:
-    sums = dict(session.execute(select(StockMovement.goods_id, func.sum(StockMovement.quantity))
-                                .group_by(StockMovement.goods_id)).all())
+    sums = dict(
+        session.execute(
+            select(StockMovement.goods_id, func.sum(StockMovement.quantity)).group_by(StockMovement.goods_id)
+        ).all()
+    )
     levels = dict(session.execute(select(StockLevel.goods_id, StockLevel.quantity)).all())
-    return [f"商品{gid}的库存{levels.get(gid, 0)}与出入库流水合计{sums.get(gid, 0)}不符"
-            for gid in set(sums) | set(levels) if int(sums.get(gid) or 0) != int(levels.get(gid) or 0)]
+    return [
+        f"商品{gid}的库存{levels.get(gid, 0)}与出入库流水合计{sums.get(gid, 0)}不符"
+        for gid in set(sums) | set(levels)
+        if int(sums.get(gid) or 0) != int(levels.get(gid) or 0)
+    ]
+
+
+PHOTO_LIMIT = 2 * 1024 * 1024
+
+
+def set_photo(db: Database, actor: Actor, store_code: str, goods_code: str, data: bytes) -> None:
+    """A goods photo for the counter, checked by content (PNG or JPEG), at most 2 MB."""
+    actor.require("store.manage", "设置商品照片")
+    if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
+        raise InputRejected("照片只能是PNG或JPEG图片（文件内容不是图片）")
+    if len(data) > PHOTO_LIMIT:
+        raise InputRejected(f"照片太大（{len(data) // 1024} KB），请小于2 MB")
+    with db.write() as s:
+        goods = goods_by_code(s, store_by_code(s, store_code), goods_code)
+        goods.photo = data
+        audit.record(
+            s,
+            actor.username,
+            "goods.photo",
+            entity="goods",
+            key=f"{store_code}/{goods_code}",
+            after={"bytes": len(data)},
+        )
+
+
+def photo_of(db: Database, store_code: str, goods_code: str) -> bytes | None:
+    with db.read() as s:
+        return goods_by_code(s, store_by_code(s, store_code), goods_code).photo
+
+
+def set_active(db: Database, actor: Actor, store_code: str, goods_code: str, active: bool) -> None:
+    """上架/下架: inactive goods cannot be redeemed; their history stays."""
+    actor.require("store.manage", "上架或下架商品")
+    with db.write() as s:
+        goods = goods_by_code(s, store_by_code(s, store_code), goods_code)
+        goods.active = active
+        audit.record(
+            s,
+            actor.username,
+            "goods.active",
+            entity="goods",
+            key=f"{store_code}/{goods_code}",
+            after={"active": active},
+        )

@@ -12,23 +12,52 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from desktop.db import Database
-from desktop.models import ROLES, User, UserVillage, Village
+from desktop.models import ROLES, Store, User, UserStore, UserVillage, Village
 from desktop.models.base import utcnow
 from desktop.services import audit
 from desktop.services.errors import InputRejected, PermissionDenied, Refused
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 30
-ROLE_NAMES = {"admin": "管理员", "clerk": "扶贫办干部", "village_clerk": "村文书", "store_operator": "超市操作员",
-              "auditor": "审计（只读）"}
+ROLE_NAMES = {
+    "admin": "管理员",
+    "clerk": "扶贫办干部",
+    "village_clerk": "村文书",
+    "store_operator": "超市操作员",
+    "auditor": "审计（只读）",
+}
 
 # What each role may do. Village clerks are further limited to their villages.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"roster.import", "household.edit", "users.manage", "backup", "restore", "settings",
-                        "points.award", "points.adjust", "store.manage", "stock.move", "redeem",
-                        "redemption.reverse"}),
-    "clerk": frozenset({"roster.import", "household.edit", "backup", "points.award", "points.adjust",
-                        "store.manage", "stock.move", "redeem", "redemption.reverse"}),
+    "admin": frozenset(
+        {
+            "roster.import",
+            "household.edit",
+            "users.manage",
+            "backup",
+            "restore",
+            "settings",
+            "points.award",
+            "points.adjust",
+            "store.manage",
+            "stock.move",
+            "redeem",
+            "redemption.reverse",
+        }
+    ),
+    "clerk": frozenset(
+        {
+            "roster.import",
+            "household.edit",
+            "backup",
+            "points.award",
+            "points.adjust",
+            "store.manage",
+            "stock.move",
+            "redeem",
+            "redemption.reverse",
+        }
+    ),
     "village_clerk": frozenset({"household.edit", "points.award"}),
     "store_operator": frozenset({"stock.move", "redeem"}),
     "auditor": frozenset(),
@@ -50,8 +79,9 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                            dklen=32)
+    actual = hashlib.scrypt(
+        password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
     return hmac.compare_digest(actual, base64.b64decode(digest))
 
 
@@ -63,13 +93,16 @@ class Actor:
     role: str
     display_name: str = ""
     village_ids: frozenset[int] | None = None
+    store_ids: frozenset[int] | None = None  # a store operator's stores; None: every store
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
 
     def require(self, permission: str, what: str) -> None:
         if not self.can(permission):
-            raise PermissionDenied(f"用户“{self.username}”（{ROLE_NAMES.get(self.role, self.role)}）无权{what}。")
+            raise PermissionDenied(
+                f"用户“{self.username}”（{ROLE_NAMES.get(self.role, self.role)}）无权{what}。"
+            )
 
 
 SYSTEM = Actor("system", "admin", "系统")
@@ -90,8 +123,17 @@ def count_users(db: Database) -> int:
         return s.scalar(select(func.count()).select_from(User)) or 0
 
 
-def create_user(db: Database, actor: Actor, username: str, password: str, role: str, *,
-                display_name: str = "", villages: list[str] | None = None) -> UserInfo:
+def create_user(
+    db: Database,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    display_name: str = "",
+    villages: list[str] | None = None,
+    stores: list[str] | None = None,
+) -> UserInfo:
     username = username.strip()
     if role not in ROLES:
         raise InputRejected(f"角色“{role}”不存在，可选：{'、'.join(ROLES)}")
@@ -107,8 +149,12 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role: 
             raise Refused("第一个用户必须是管理员（admin）")
         if s.scalar(select(User).where(User.username == username)):
             raise Refused(f"用户“{username}”已存在")
-        user = User(username=username, display_name=display_name or username, role=role,
-                    password_hash=hash_password(password))
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            role=role,
+            password_hash=hash_password(password),
+        )
         s.add(user)
         s.flush()
         names = []
@@ -118,8 +164,19 @@ def create_user(db: Database, actor: Actor, username: str, password: str, role: 
                 raise InputRejected(f"村“{name}”不存在")
             s.add(UserVillage(user_id=user.id, village_id=village.id))
             names.append(name)
-        audit.record(s, actor.username if not first_user else username, "user.create", entity="user",
-                     key=username, after={"role": role, "villages": names})
+        for code in stores or []:
+            store = s.scalar(select(Store).where(Store.code == code))
+            if store is None:
+                raise InputRejected(f"超市“{code}”不存在")
+            s.add(UserStore(user_id=user.id, store_id=store.id))
+        audit.record(
+            s,
+            actor.username if not first_user else username,
+            "user.create",
+            entity="user",
+            key=username,
+            after={"role": role, "villages": names},
+        )
         return UserInfo(username, user.display_name, role, True, False, names)
 
 
@@ -132,7 +189,9 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         now = utcnow()
         if user.locked_until and user.locked_until > now:
             minutes = int((user.locked_until - now).total_seconds() // 60) + 1
-            raise PermissionDenied(f"账号“{username}”因连续输错密码已锁定，请{minutes}分钟后再试或请管理员解锁。")
+            raise PermissionDenied(
+                f"账号“{username}”因连续输错密码已锁定，请{minutes}分钟后再试或请管理员解锁。"
+            )
         if not verify_password(password, user.password_hash):
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILURES:
@@ -148,7 +207,9 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
             user.locked_until = None
             villages = None
             if user.role == "village_clerk":
-                villages = frozenset(s.scalars(select(UserVillage.village_id).where(UserVillage.user_id == user.id)))
+                villages = frozenset(
+                    s.scalars(select(UserVillage.village_id).where(UserVillage.user_id == user.id))
+                )
             return Actor(user.username, user.role, user.display_name, villages)
     raise failure
 
@@ -169,8 +230,21 @@ def list_users(db: Database) -> list[UserInfo]:
     with db.read() as s:
         out = []
         for user in s.scalars(select(User).order_by(User.username)):
-            names = list(s.scalars(select(Village.name).join(UserVillage, UserVillage.village_id == Village.id)
-                                   .where(UserVillage.user_id == user.id)))
-            out.append(UserInfo(user.username, user.display_name, user.role, user.active,
-                                bool(user.locked_until and user.locked_until > now), names))
+            names = list(
+                s.scalars(
+                    select(Village.name)
+                    .join(UserVillage, UserVillage.village_id == Village.id)
+                    .where(UserVillage.user_id == user.id)
+                )
+            )
+            out.append(
+                UserInfo(
+                    user.username,
+                    user.display_name,
+                    user.role,
+                    user.active,
+                    bool(user.locked_until and user.locked_until > now),
+                    names,
+                )
+            )
         return out

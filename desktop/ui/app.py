@@ -17,7 +17,9 @@ UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXG
 
 
 def setup_logging() -> None:
-    handler = RotatingFileHandler(data_dir() / "desktop.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler = RotatingFileHandler(
+        data_dir() / "desktop.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("desktop").addHandler(handler)
 

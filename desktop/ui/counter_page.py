@@ -113,7 +113,7 @@ class CounterPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.next_customer)
         QShortcut(QKeySequence(Qt.Key.Key_Plus), self.basket_table, activated=lambda: self._bump(1))
         QShortcut(QKeySequence(Qt.Key.Key_Minus), self.basket_table, activated=lambda: self._bump(-1))
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.basket_table, activated=lambda: self._bump(-10**6))
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.basket_table, activated=lambda: self._bump(-(10**6)))
         self.reload()
         self.next_customer()
 
@@ -177,7 +177,9 @@ class CounterPage(QWidget):
         pending = ratings.pending_points(self.ctx.db, code)
         self.household_edit.setText(code)
         self.who.setText(f"{detail.row.head_name}　{detail.row.village}{detail.row.group}")
-        self.balance_label.setText(f"可用积分：{self.balance} 分" + (f"　（公示中待确认：{pending} 分）" if pending else ""))
+        self.balance_label.setText(
+            f"可用积分：{self.balance} 分" + (f"　（公示中待确认：{pending} 分）" if pending else "")
+        )
         self.basket.clear()
         self._show_basket()
         self.goods_edit.setEnabled(True)
@@ -217,7 +219,9 @@ class CounterPage(QWidget):
         self.basket_table.setRowCount(len(self.basket))
         for i, (code, qty) in enumerate(self.basket.items()):
             g = self.goods[code]
-            for j, v in enumerate((f"{g.name}（{g.unit}）", str(g.price_points), str(qty), str(g.price_points * qty))):
+            for j, v in enumerate(
+                (f"{g.name}（{g.unit}）", str(g.price_points), str(qty), str(g.price_points * qty))
+            ):
                 self.basket_table.setItem(i, j, QTableWidgetItem(v))
         total = self.total()
         after = self.balance - total
@@ -229,8 +233,9 @@ class CounterPage(QWidget):
         if not (self.household and self.basket):
             return
         try:
-            receipt = redemption.redeem(self.ctx.db, self.ctx.actor, self.store_box.currentData(), self.household,
-                                        dict(self.basket))
+            receipt = redemption.redeem(
+                self.ctx.db, self.ctx.actor, self.store_box.currentData(), self.household, dict(self.basket)
+            )
         except ServiceError as exc:
             self.say(exc.message, error=True)
             return
@@ -240,8 +245,10 @@ class CounterPage(QWidget):
         self.basket.clear()
         self._load_goods()
         self.balance_label.setText(f"可用积分：{self.balance} 分")
-        self.say(f"兑换成功，单号 {receipt.number}，消耗 {receipt.points} 分，剩余 {receipt.balance_after} 分。"
-                 f"按 Esc 接待下一位。")
+        self.say(
+            f"兑换成功，单号 {receipt.number}，消耗 {receipt.points} 分，剩余 {receipt.balance_after} 分。"
+            f"按 Esc 接待下一位。"
+        )
 
     def next_customer(self) -> None:
         self.household = None

@@ -8,8 +8,16 @@ from desktop.services import households
 from desktop.services.households import HouseholdRow
 from desktop.ui.context import UiContext
 
-COLUMNS = (("户编号", "code"), ("户主", "head"), ("行政村", "village"), ("组", "group"), ("人数", "size"),
-           ("户类型", "kind"), ("贫困户属性", None), ("联系电话", None))
+COLUMNS = (
+    ("户编号", "code"),
+    ("户主", "head"),
+    ("行政村", "village"),
+    ("组", "group"),
+    ("人数", "size"),
+    ("户类型", "kind"),
+    ("贫困户属性", None),
+    ("联系电话", None),
+)
 PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
 
@@ -28,8 +36,14 @@ class HouseholdTableModel(QAbstractTableModel):
     # --- queries ---------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        ids = households.search_ids(self.ctx.db, self.ctx.actor, self.text, village_id=self.village_id,
-                                    sort=self.sort_key, descending=self.descending)
+        ids = households.search_ids(
+            self.ctx.db,
+            self.ctx.actor,
+            self.text,
+            village_id=self.village_id,
+            sort=self.sort_key,
+            descending=self.descending,
+        )
         self.beginResetModel()
         self.ids = ids
         self._cache.clear()
@@ -47,7 +61,7 @@ class HouseholdTableModel(QAbstractTableModel):
         found = self._cache.get(hid)
         if found is None:
             start = (row // PAGE) * PAGE
-            for r in households.rows(self.ctx.db, self.ids[start:start + PAGE]):
+            for r in households.rows(self.ctx.db, self.ids[start : start + PAGE]):
                 self._cache[r.id] = r
             found = self._cache.get(hid)
         return found
@@ -66,15 +80,23 @@ class HouseholdTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole):
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ):
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if index.column() == 4 else None
+            return (
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if index.column() == 4
+                else None
+            )
         r = self._row(index.row())
         if r is None:
             return None
-        return (r.code, r.head_name, r.village, r.group, r.size, r.household_kind, r.poverty_type,
-                r.phone)[index.column()]
+        return (r.code, r.head_name, r.village, r.group, r.size, r.household_kind, r.poverty_type, r.phone)[
+            index.column()
+        ]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1]

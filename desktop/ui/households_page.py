@@ -30,8 +30,17 @@ from desktop.ui.tasks import run_task
 
 MEMBER_COLUMNS = ("与户主关系", "姓名", "性别", "年龄", "证件号码", "健康状况", "劳动技能", "文化程度/在校")
 # Roster fields → the member-table column showing them (to highlight what a finding read).
-FIELD_COLUMNS = {"relation": 0, "name": 1, "sex": 2, "birth_date": 3, "id_number": 4, "health": 5, "labour": 6,
-                 "education": 7, "schooling": 7}
+FIELD_COLUMNS = {
+    "relation": 0,
+    "name": 1,
+    "sex": 2,
+    "birth_date": 3,
+    "id_number": 4,
+    "health": 5,
+    "labour": 6,
+    "education": 7,
+    "schooling": 7,
+}
 HIGHLIGHT_ROW = QColor("#fff3c4")
 HIGHLIGHT_CELL = QColor("#ffb74d")
 
@@ -59,8 +68,15 @@ class HouseholdDetailPane(QWidget):
         self.banner.setStyleSheet("background: #fff3c4; border: 1px solid #e0a800; padding: 6px;")
         self.banner.hide()
         self.member_codes: list[str] = []
-        for w in (self.title, self.banner, self.facts, QLabel("家庭成员"), self.members, QLabel("收入"),
-                  self.income):
+        for w in (
+            self.title,
+            self.banner,
+            self.facts,
+            QLabel("家庭成员"),
+            self.members,
+            QLabel("收入"),
+            self.income,
+        ):
             layout.addWidget(w)
 
     def highlight(self, person: str, fields: tuple, message: str) -> None:
@@ -96,19 +112,30 @@ class HouseholdDetailPane(QWidget):
             f"{d.county} {d.township} {r.village} {r.group}　共{r.size}人\n"
             f"户类型：{r.household_kind or '—'}　贫困户属性：{r.poverty_type or '—'}　"
             f"主要致贫原因：{d.main_cause or '—'}\n"
-            f"联系电话：{r.phone or '—'}　帮扶责任人：{extra.get('helper', '—')} {extra.get('helper_phone', '')}")
+            f"联系电话：{r.phone or '—'}　帮扶责任人：{extra.get('helper', '—')} {extra.get('helper_phone', '')}"
+        )
         active = [m for m in d.members if not m.left]
         left = [m for m in d.members if m.left]
         self.members.setRowCount(len(active) + len(left))
         self.member_codes = [m.code for m in active + left]
         for i, m in enumerate(active + left):
-            values = (m.relation + ("（已不在册）" if m.left else ""), m.name, m.sex,
-                      "" if m.age is None else str(m.age), m.id_number, m.health, m.labour,
-                      m.education or m.schooling)
+            values = (
+                m.relation + ("（已不在册）" if m.left else ""),
+                m.name,
+                m.sex,
+                "" if m.age is None else str(m.age),
+                m.id_number,
+                m.health,
+                m.labour,
+                m.education or m.schooling,
+            )
             for j, v in enumerate(values):
                 self.members.setItem(i, j, QTableWidgetItem(v))
-        lines = [f"{i.year}年 人均纯收入 {i.net_per_capita / 100:,.2f} 元" for i in d.incomes
-                 if i.net_per_capita is not None]
+        lines = [
+            f"{i.year}年 人均纯收入 {i.net_per_capita / 100:,.2f} 元"
+            for i in d.incomes
+            if i.net_per_capita is not None
+        ]
         self.income.setText("\n".join(lines) or "暂无收入记录")
 
 
@@ -193,15 +220,20 @@ class HouseholdsPage(QWidget):
 
     def _show(self, row: int) -> None:
         hid = self.model.household_id(row)
-        self.detail.show_detail(households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None)
+        self.detail.show_detail(
+            households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None
+        )
 
     def show_household(self, code: str, person: str = "", fields: tuple = (), message: str = "") -> None:
         """Show one household (from the audit), its person and fields highlighted."""
         self.village_box.setCurrentIndex(0)
         self.filter_edit.setText(code)
         self.apply_filter()
-        row = self.model.ids.index(households.detail(self.ctx.db, self.ctx.actor, code).row.id) \
-            if self.model.ids else -1
+        row = (
+            self.model.ids.index(households.detail(self.ctx.db, self.ctx.actor, code).row.id)
+            if self.model.ids
+            else -1
+        )
         if row >= 0:
             self.table.selectRow(row)
             if message:
@@ -225,5 +257,11 @@ class HouseholdsPage(QWidget):
         def done(people: int) -> None:
             self.window().statusBar().showMessage(f"已导出 {people} 人到 {path}", 10000)
 
-        run_task(lambda _p: export_roster(self.ctx.db, self.ctx.actor, path), on_success=done,
-                 on_failure=lambda e: show_error(self, e), parent=self, label="正在导出花名册…", show_dialog=True)
+        run_task(
+            lambda _p: export_roster(self.ctx.db, self.ctx.actor, path),
+            on_success=done,
+            on_failure=lambda e: show_error(self, e),
+            parent=self,
+            label="正在导出花名册…",
+            show_dialog=True,
+        )

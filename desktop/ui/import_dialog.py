@@ -70,8 +70,12 @@ class ImportDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         v = QVBoxLayout(page)
-        v.addWidget(QLabel("支持建档立卡旧版和防返贫监测系统（2021版）两种导出格式。导入前会先检查全部数据，"
-                           "有任何错误都不会写入。"))
+        v.addWidget(
+            QLabel(
+                "支持建档立卡旧版和防返贫监测系统（2021版）两种导出格式。导入前会先检查全部数据，"
+                "有任何错误都不会写入。"
+            )
+        )
         v.addLayout(row)
         v.addStretch(1)
         v.addWidget(self.check_button)
@@ -179,28 +183,37 @@ class ImportDialog(QDialog):
             return
         self.path_edit.setText(path)
         self.path = Path(path)
-        self._run("正在检查文件……",
-                  lambda p: import_roster(self.ctx.db, self.ctx.actor, self.path, dry_run=True, progress=p),
-                  self._checked)
+        self._run(
+            "正在检查文件……",
+            lambda p: import_roster(self.ctx.db, self.ctx.actor, self.path, dry_run=True, progress=p),
+            self._checked,
+        )
 
     def _checked(self, result: ImportResult) -> None:
-        extra = f"<br>未识别的列（将忽略）：{'、'.join(result.ignored_columns)}" if result.ignored_columns else ""
+        extra = (
+            f"<br>未识别的列（将忽略）：{'、'.join(result.ignored_columns)}" if result.ignored_columns else ""
+        )
         self.preview_label.setText(
             f"<b>{self.path.name}</b> 检查通过（{result.layout}）。<br><br>"
             f"共 {result.households} 户 {result.members} 人：新增 <b>{result.added}</b> 户，"
             f"更新 <b>{result.updated}</b> 户，无变化 {result.unchanged} 户。<br>"
-            f"数据库中有 {result.missing} 户不在此文件中（保留不动）。{extra}")
+            f"数据库中有 {result.missing} 户不在此文件中（保留不动）。{extra}"
+        )
         self.pages.setCurrentIndex(self.PREVIEW)
         self.confirm_button.setFocus()
 
     def start_import(self) -> None:
-        self._run("正在导入……", lambda p: import_roster(self.ctx.db, self.ctx.actor, self.path, progress=p),
-                  self._imported)
+        self._run(
+            "正在导入……",
+            lambda p: import_roster(self.ctx.db, self.ctx.actor, self.path, progress=p),
+            self._imported,
+        )
 
     def _imported(self, result: ImportResult) -> None:
         self.done_label.setText(
             f"导入完成：{result.households} 户 {result.members} 人。<br>"
-            f"新增 {result.added} 户，更新 {result.updated} 户，无变化 {result.unchanged} 户。")
+            f"新增 {result.added} 户，更新 {result.updated} 户，无变化 {result.unchanged} 户。"
+        )
         self.pages.setCurrentIndex(self.DONE)
         self.imported.emit(result)
 
@@ -215,7 +228,9 @@ class ImportDialog(QDialog):
 
     def show_errors(self, exc: RowsRejected) -> None:
         self.errors_file = exc.errors_file
-        self.errors_label.setText(f"文件有 {len(exc.errors)} 处错误，未导入任何数据。请按下表修改后重新导入。")
+        self.errors_label.setText(
+            f"文件有 {len(exc.errors)} 处错误，未导入任何数据。请按下表修改后重新导入。"
+        )
         self.error_table.setRowCount(len(exc.errors))
         for i, e in enumerate(exc.errors):
             for j, v in enumerate((str(e.row), e.column, e.message, e.household, e.person)):

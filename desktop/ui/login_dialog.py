@@ -30,7 +30,9 @@ class LoginDialog(QDialog):
         form.addRow("密码：", self.password_edit)
         if self.first_run:
             form.addRow("再次输入：", self.confirm_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建并登录" if self.first_run else "登录")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出")
         buttons.accepted.connect(self.try_login)

@@ -67,8 +67,14 @@ class MainWindow(QMainWindow):
         self.counter = self.store.counter
         self.rating = RatingPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
-        built = {"households": self.households, "quality": self.quality, "store": self.store, "stars": self.rating,
-                 "print": self.printing, "system": self.system}
+        built = {
+            "households": self.households,
+            "quality": self.quality,
+            "store": self.store,
+            "stars": self.rating,
+            "print": self.printing,
+            "system": self.system,
+        }
         for key, title in AREAS:
             page = built.get(key) or _coming_soon(title, COMING[key])
             self.page_by_key[key] = page
@@ -89,7 +95,8 @@ class MainWindow(QMainWindow):
         actor = ctx.actor
         self.statusBar().showMessage(
             f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
-            f"（{users.ROLE_NAMES.get(actor.role, actor.role)}）")
+            f"（{users.ROLE_NAMES.get(actor.role, actor.role)}）"
+        )
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.households.open_import)
 

@@ -22,8 +22,13 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "出错�
     else:
         details = "".join(traceback.format_exception(exc))
         log.error("unexpected error: %s", details)
-        box = QMessageBox(QMessageBox.Icon.Critical, title, f"发生意外错误，操作未完成，数据未改动。\n\n{exc}",
-                          QMessageBox.StandardButton.Close, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            title,
+            f"发生意外错误，操作未完成，数据未改动。\n\n{exc}",
+            QMessageBox.StandardButton.Close,
+            parent,
+        )
         copy = box.addButton("复制详细信息", QMessageBox.ButtonRole.ActionRole)
         copy.clicked.disconnect()  # keep the box open after copying
         copy.clicked.connect(lambda: QApplication.clipboard().setText(details))

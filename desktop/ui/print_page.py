@@ -110,8 +110,19 @@ class PrintPage(QWidget):
         form.addRow("", self.preprinted_check)
         form.addRow("横向偏移：", self.offset_x)
         form.addRow("纵向偏移：", self.offset_y)
-        self._rows = {w: w for w in (self.village_box, self.kind_box, self.title_edit, self.days_spin,
-                                     self.household_edit, self.preprinted_check, self.offset_x, self.offset_y)}
+        self._rows = {
+            w: w
+            for w in (
+                self.village_box,
+                self.kind_box,
+                self.title_edit,
+                self.days_spin,
+                self.household_edit,
+                self.preprinted_check,
+                self.offset_x,
+                self.offset_y,
+            )
+        }
         self.form = form
         buttons = QHBoxLayout()
         buttons.addWidget(self.generate_button)
@@ -182,21 +193,28 @@ class PrintPage(QWidget):
         start = self.start_edit.date().toPython()
         suffix = ".xlsx" if key == "ledger_xlsx" else ".pdf"
         out = self._tmp / f"{key}-{date.today():%Y%m%d}{suffix}"
-        title, kind, days = self.title_edit.text().strip() or None, self.kind_box.currentData(), self.days_spin.value()
+        title, kind, days = (
+            self.title_edit.text().strip() or None,
+            self.kind_box.currentData(),
+            self.days_spin.value(),
+        )
         code = self.household_edit.text().strip()
         preprinted = self.preprinted_check.isChecked()
         offset = (self.offset_x.value(), self.offset_y.value())
 
         def make(progress) -> Generated:  # noqa: ANN001
             if key == "notice":
-                result = printing.household_notice(db, actor, village, out, title=title, kind=kind, days=days,
-                                                   start=start)
+                result = printing.household_notice(
+                    db, actor, village, out, title=title, kind=kind, days=days, start=start
+                )
             elif key in ("ledger", "ledger_xlsx"):
-                result = printing.household_ledger(db, actor, out, village=village, xlsx=key == "ledger_xlsx",
-                                                   progress=progress)
+                result = printing.household_ledger(
+                    db, actor, out, village=village, xlsx=key == "ledger_xlsx", progress=progress
+                )
             elif key == "certificate":
-                result = printing.household_certificate(db, actor, code, out, issued=start, preprinted=preprinted,
-                                                        offset_mm=offset)
+                result = printing.household_certificate(
+                    db, actor, code, out, issued=start, preprinted=preprinted, offset_mm=offset
+                )
             else:
                 result = printing.calibration_page(out)
             images = [] if suffix == ".xlsx" else list(render_pages(out, PREVIEW_DPI, 1, PREVIEW_PAGES))
@@ -208,8 +226,14 @@ class PrintPage(QWidget):
         self.generate_button.setEnabled(False)
         self._set_ready(False)
         self.status.setText("正在生成……")
-        run_task(self._job(), on_success=self._show, on_failure=self._failed, parent=self,
-                 label="正在生成……", show_dialog=True)
+        run_task(
+            self._job(),
+            on_success=self._show,
+            on_failure=self._failed,
+            parent=self,
+            label="正在生成……",
+            show_dialog=True,
+        )
 
     def _failed(self, exc: Exception) -> None:
         self.generate_button.setEnabled(True)

@@ -109,9 +109,14 @@ class QualityPage(QWidget):
         village = self.village_box.currentData()
         self.run_button.setEnabled(False)
         self.summary.setText("正在核查……")
-        run_task(lambda p: quality.run_audit(self.ctx.db, self.ctx.actor, village=village, progress=p),
-                 on_success=self._done, on_failure=self._failed, parent=self, label="正在核查……",
-                 show_dialog=True)
+        run_task(
+            lambda p: quality.run_audit(self.ctx.db, self.ctx.actor, village=village, progress=p),
+            on_success=self._done,
+            on_failure=self._failed,
+            parent=self,
+            label="正在核查……",
+            show_dialog=True,
+        )
 
     def _failed(self, exc: Exception) -> None:
         self.run_button.setEnabled(True)
@@ -121,8 +126,10 @@ class QualityPage(QWidget):
         self.result = result
         self.run_button.setEnabled(True)
         quiet = f"，已核实且数据未变的 {len(result.quiet)} 条不再显示" if result.quiet else ""
-        self.summary.setText(f"共发现 {len(result.findings)} 条疑点，涉及 {len(result.by_village)} 个村"
-                             f"{quiet}（用时 {result.milliseconds / 1000:.1f} 秒）。")
+        self.summary.setText(
+            f"共发现 {len(result.findings)} 条疑点，涉及 {len(result.by_village)} 个村"
+            f"{quiet}（用时 {result.milliseconds / 1000:.1f} 秒）。"
+        )
         self._fill()
 
     def _fill(self) -> None:
@@ -192,7 +199,8 @@ class QualityPage(QWidget):
             f"<p><b>涉及字段：</b>{fields}<br><b>当前值：</b>{values}</p>"
             f"<p><b>为什么要查：</b>{info.why}</p><p><b>怎么改：</b>{info.fix}</p>"
             f"<p style='color:#666'>改正数据后重新导入花名册，下次核查时此疑点自动消失；确属实情的，"
-            f"写明核实情况后标记已核实，数据不变就不再提示。</p>")
+            f"写明核实情况后标记已核实，数据不变就不再提示。</p>"
+        )
 
     def _open(self) -> None:
         finding = self.current()
@@ -223,9 +231,14 @@ class QualityPage(QWidget):
 
     def save_to(self, path: str, fn) -> None:  # noqa: ANN001
         result = self.result
-        run_task(lambda _p: fn(path, result), on_success=lambda _r: self.summary.setText(f"已保存到 {path}"),
-                 on_failure=lambda e: show_error(self, e, "保存失败"), parent=self, show_dialog=True,
-                 label="正在生成……")
+        run_task(
+            lambda _p: fn(path, result),
+            on_success=lambda _r: self.summary.setText(f"已保存到 {path}"),
+            on_failure=lambda e: show_error(self, e, "保存失败"),
+            parent=self,
+            show_dialog=True,
+            label="正在生成……",
+        )
 
     def export_to(self, path: str, result: RunResult | None) -> None:
         quality.export_findings(self.ctx.db, self.ctx.actor, path, result=result)

@@ -76,8 +76,15 @@ class RatingPage(QWidget):
             new_row.addWidget(w)
         new_row.addStretch(1)
         round_row = QHBoxLayout()
-        for w in (QLabel("评定批次："), self.round_box, QLabel("公示天数："), self.days_spin, self.publish_button,
-                  self.notice_button, self.confirm_button):
+        for w in (
+            QLabel("评定批次："),
+            self.round_box,
+            QLabel("公示天数："),
+            self.days_spin,
+            self.publish_button,
+            self.notice_button,
+            self.confirm_button,
+        ):
             round_row.addWidget(w)
         round_row.addStretch(1)
         layout = QVBoxLayout(self)
@@ -119,9 +126,13 @@ class RatingPage(QWidget):
 
     def new_round(self) -> None:
         created: list[int] = []
-        if self._try(lambda: created.append(ratings.create_round(self.ctx.db, self.ctx.actor,
-                                                                 self.village_box.currentData(),
-                                                                 self.period_edit.text()))):
+        if self._try(
+            lambda: created.append(
+                ratings.create_round(
+                    self.ctx.db, self.ctx.actor, self.village_box.currentData(), self.period_edit.text()
+                )
+            )
+        ):
             self._rounds(select=created[0])
             self.grid.setFocus()
             self.grid.setCurrentCell(0, self.FIRST_STAR_COLUMN)
@@ -147,7 +158,9 @@ class RatingPage(QWidget):
         self.confirm_button.setEnabled(info.state == "published")
         self.notice_button.setEnabled(info.state != "draft")
 
-    def _fill_row(self, i: int, earned: list[str], pts: int, head: str | None = None, group: str | None = None) -> None:
+    def _fill_row(
+        self, i: int, earned: list[str], pts: int, head: str | None = None, group: str | None = None
+    ) -> None:
         info = self.info
         if head is not None:
             self.grid.setItem(i, 0, QTableWidgetItem(head))
@@ -165,12 +178,17 @@ class RatingPage(QWidget):
     def _status(self) -> None:
         info = self.info
         rated = sum(1 for r in info.rows if r.stars)
-        period = (f"，公示期 {info.notice_start:%Y-%m-%d} 至 {info.notice_end:%Y-%m-%d}"
-                  if info.notice_start else "")
+        period = (
+            f"，公示期 {info.notice_start:%Y-%m-%d} 至 {info.notice_end:%Y-%m-%d}"
+            if info.notice_start
+            else ""
+        )
         objections = f"，未处理异议 {info.open_objections} 条" if info.open_objections else ""
-        self.status.setText(f"{info.village} {info.period}：{info.state_name}{period}；已评 {rated}/{len(info.rows)} 户，"
-                            f"合计 {info.total_points} 分{objections}。"
-                            + ("积分在确认后才记入农户账户。" if info.state != "confirmed" else "积分已记入农户账户。"))
+        self.status.setText(
+            f"{info.village} {info.period}：{info.state_name}{period}；已评 {rated}/{len(info.rows)} 户，"
+            f"合计 {info.total_points} 分{objections}。"
+            + ("积分在确认后才记入农户账户。" if info.state != "confirmed" else "积分已记入农户账户。")
+        )
 
     def toggle(self, row: int, column: int) -> None:
         info = self.info
@@ -181,20 +199,36 @@ class RatingPage(QWidget):
         name = info.stars[star_index].name
         earned = [s for s in current.stars if s != name] if name in current.stars else current.stars + [name]
         result: list[int] = []
-        if not self._try(lambda: result.append(ratings.set_stars(self.ctx.db, self.ctx.actor, info.id, current.code,
-                                                                 earned))):
+        if not self._try(
+            lambda: result.append(
+                ratings.set_stars(self.ctx.db, self.ctx.actor, info.id, current.code, earned)
+            )
+        ):
             return
         ordered = [s.name for s in info.stars if s.name in earned]
-        info.rows[row] = type(current)(current.household_id, current.code, current.head_name, current.group,
-                                       ordered, result[0])
+        info.rows[row] = type(current)(
+            current.household_id, current.code, current.head_name, current.group, ordered, result[0]
+        )
         self._fill_row(row, ordered, result[0])
-        self.info = RoundInfo(info.id, info.village, info.township, info.period, info.state, info.stars, info.rows,
-                              info.notice_start, info.notice_end, info.open_objections, info.cap_points)
+        self.info = RoundInfo(
+            info.id,
+            info.village,
+            info.township,
+            info.period,
+            info.state,
+            info.stars,
+            info.rows,
+            info.notice_start,
+            info.notice_end,
+            info.open_objections,
+            info.cap_points,
+        )
         self._status()
 
     def publish(self) -> None:
-        if self.info and self._try(lambda: ratings.publish(self.ctx.db, self.ctx.actor, self.info.id,
-                                                            days=self.days_spin.value())):
+        if self.info and self._try(
+            lambda: ratings.publish(self.ctx.db, self.ctx.actor, self.info.id, days=self.days_spin.value())
+        ):
             self._rounds(select=self.info.id)
 
     def confirm(self) -> None:
@@ -204,7 +238,8 @@ class RatingPage(QWidget):
     def ask_notice(self) -> None:
         if self.info is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "星级评定公示", f"{self.info.village}{self.info.period}星级评定公示.pdf",
-                                              "PDF 文件 (*.pdf)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "星级评定公示", f"{self.info.village}{self.info.period}星级评定公示.pdf", "PDF 文件 (*.pdf)"
+        )
         if path:
             self._try(lambda: ratings.star_notice(self.ctx.db, self.ctx.actor, self.info.id, path))

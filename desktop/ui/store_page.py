@@ -31,7 +31,12 @@ from desktop.ui.context import UiContext
 from desktop.ui.counter_page import CounterPage
 from desktop.ui.messages import show_error
 
-KINDS = (("purchase", "采购入库"), ("donation", "捐赠入库"), ("loss", "损耗"), ("stocktake", "盘点（填实点数量）"))
+KINDS = (
+    ("purchase", "采购入库"),
+    ("donation", "捐赠入库"),
+    ("loss", "损耗"),
+    ("stocktake", "盘点（填实点数量）"),
+)
 
 
 class StockPage(QWidget):
@@ -119,7 +124,9 @@ class StockPage(QWidget):
         self.table.setRowCount(len(goods))
         self.goods_box.clear()
         for i, g in enumerate(goods):
-            for j, v in enumerate((g.code, f"{g.name}（{g.unit}）", str(g.price_points), str(g.stock), g.barcode)):
+            for j, v in enumerate(
+                (g.code, f"{g.name}（{g.unit}）", str(g.price_points), str(g.stock), g.barcode)
+            ):
                 self.table.setItem(i, j, QTableWidgetItem(v))
             self.goods_box.addItem(f"{g.code} {g.name}", g.code)
 
@@ -130,9 +137,17 @@ class StockPage(QWidget):
             show_error(self, InputRejected("金额应为数字，如 120.50"))
             return
         try:
-            after = stores.move_stock(self.ctx.db, self.ctx.actor, self.store_box.currentData(),
-                                      self.goods_box.currentData(), self.kind_box.currentData(), self.quantity.value(),
-                                      value_fen=value, donor=self.donor_edit.text(), reason=self.reason_edit.text())
+            after = stores.move_stock(
+                self.ctx.db,
+                self.ctx.actor,
+                self.store_box.currentData(),
+                self.goods_box.currentData(),
+                self.kind_box.currentData(),
+                self.quantity.value(),
+                value_fen=value,
+                donor=self.donor_edit.text(),
+                reason=self.reason_edit.text(),
+            )
         except ServiceError as exc:
             show_error(self, exc)
             return
@@ -144,9 +159,16 @@ class StockPage(QWidget):
 
     def add(self) -> None:
         try:
-            stores.add_goods(self.ctx.db, self.ctx.actor, self.store_box.currentData(), self.new_code.text().strip(),
-                             self.new_name.text().strip(), self.new_price.value(), unit=self.new_unit.text().strip(),
-                             barcode=self.new_barcode.text().strip())
+            stores.add_goods(
+                self.ctx.db,
+                self.ctx.actor,
+                self.store_box.currentData(),
+                self.new_code.text().strip(),
+                self.new_name.text().strip(),
+                self.new_price.value(),
+                unit=self.new_unit.text().strip(),
+                barcode=self.new_barcode.text().strip(),
+            )
         except ServiceError as exc:
             show_error(self, exc)
             return
@@ -205,16 +227,20 @@ class SettlementPage(QWidget):
             show_error(self, exc)
             return
         goods = "；".join(f"{name}{qty}{unit}（{pts}分）" for name, unit, qty, pts in st.by_goods) or "无"
-        self.summary.setText(f"<b>{st.store} {st.period}</b>：兑换 {st.redemptions} 单（另有撤销 {st.reversed} 单），"
-                             f"{st.households} 户，消耗积分 {st.points} 分；现有库存价值 {st.stock_value_fen / 100:,.2f} 元。"
-                             f"<br>按商品：{goods}")
+        self.summary.setText(
+            f"<b>{st.store} {st.period}</b>：兑换 {st.redemptions} 单（另有撤销 {st.reversed} 单），"
+            f"{st.households} 户，消耗积分 {st.points} 分；现有库存价值 {st.stock_value_fen / 100:,.2f} 元。"
+            f"<br>按商品：{goods}"
+        )
         chart = store_reports.points_chart(self.ctx.db, self._tmp / "points.png")
         self.chart.setPixmap(QPixmap(str(chart)))
 
     def reverse(self) -> None:
         number = self.number_edit.text().strip()
         try:
-            after = redemption.reverse_redemption(self.ctx.db, self.ctx.actor, number, self.reason_edit.text())
+            after = redemption.reverse_redemption(
+                self.ctx.db, self.ctx.actor, number, self.reason_edit.text()
+            )
         except ServiceError as exc:
             show_error(self, exc, "无法撤销")
             return

@@ -59,9 +59,15 @@ class _Runner(QRunnable):
         task.finished.emit()
 
 
-def run_task(fn: Callable[[Progress], Any], *, on_success: Callable[[Any], None],
-             on_failure: Callable[[Exception], None], parent: QWidget | None = None, label: str = "",
-             show_dialog: bool = False) -> Task:
+def run_task(
+    fn: Callable[[Progress], Any],
+    *,
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[Exception], None],
+    parent: QWidget | None = None,
+    label: str = "",
+    show_dialog: bool = False,
+) -> Task:
     """Run fn(progress) on the worker. With show_dialog, a modal progress dialog with 取消 follows it."""
     task = Task(fn)
     task.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
@@ -76,8 +82,13 @@ def run_task(fn: Callable[[Progress], Any], *, on_success: Callable[[Any], None]
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(task.cancel)
-        task.progressed.connect(lambda d, t, text: (dialog.setMaximum(max(t, 1)), dialog.setValue(d),
-                                                    text and dialog.setLabelText(text)))
+        task.progressed.connect(
+            lambda d, t, text: (
+                dialog.setMaximum(max(t, 1)),
+                dialog.setValue(d),
+                text and dialog.setLabelText(text),
+            )
+        )
         task.finished.connect(dialog.close, Qt.ConnectionType.QueuedConnection)
     pool().start(_Runner(task))
     return task

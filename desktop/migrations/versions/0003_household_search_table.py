@@ -18,8 +18,9 @@ def upgrade() -> None:
         "household_search",
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["household_id"], ["household.id"],
-                                name=op.f("fk_household_search_household_id_household")),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["household.id"], name=op.f("fk_household_search_household_id_household")
+        ),
         sa.PrimaryKeyConstraint("household_id", name=op.f("pk_household_search")),
     )
     op.execute("INSERT INTO household_search (household_id, text) SELECT id, search_text FROM household")
@@ -30,6 +31,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("household") as batch:
         batch.add_column(sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
-    op.execute("UPDATE household SET search_text = (SELECT text FROM household_search "
-               "WHERE household_search.household_id = household.id)")
+    op.execute(
+        "UPDATE household SET search_text = (SELECT text FROM household_search "
+        "WHERE household_search.household_id = household.id)"
+    )
     op.drop_table("household_search")
