@@ -140,3 +140,26 @@ def test_eight_counters_never_oversell_the_last_units(shop, admin, db_url):
     assert {g.code: g.stock for g in stores.list_goods(shop, "S01")}["OIL"] == 0
     assert points.balance(shop, admin, OTHER) == 900
     assert check_database(shop).ok
+
+
+def test_a_store_operator_works_only_at_their_store(shop, admin):
+    from desktop.services import users
+
+    stores.create_store(shop, admin, "S02", "王楼村爱心超市")
+    users.create_user(shop, admin, "op1", "pw123456", "store_operator", stores=["S02"])
+    operator = users.authenticate(shop, "op1", "pw123456")
+    with pytest.raises(PermissionDenied, match="不是孙桥村爱心超市的操作员"):
+        redemption.redeem(shop, operator, "S01", HH, {"SALT": 1})
+    with pytest.raises(PermissionDenied):
+        stores.move_stock(shop, operator, "S01", "SALT", "purchase", 5)
+
+
+def test_goods_photos_are_checked_and_inactive_goods_cannot_be_redeemed(shop, admin):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+    stores.set_photo(shop, admin, "S01", "OIL", png)
+    assert stores.photo_of(shop, "S01", "OIL") == png
+    with pytest.raises(InputRejected, match="不是图片"):
+        stores.set_photo(shop, admin, "S01", "OIL", b"%PDF-1.4 not an image")
+    stores.set_active(shop, admin, "S01", "SALT", False)
+    with pytest.raises(Refused, match="已下架"):
+        redemption.redeem(shop, admin, "S01", HH, {"SALT": 1})

@@ -72,3 +72,13 @@ def test_reports_from_the_command_line(shop, db_url, tmp_path, capsys):
         == 0
     )
     assert main(["--db", db_url, "print", "notice", "nonsense", "--out", str(tmp_path / "x.pdf")]) == 2
+
+
+def test_daily_settlement(shop):
+    db, kept = shop
+    day = store_reports.settlement(db, "S01", f"{date.today():%Y-%m-%d}")
+    assert day.period.endswith("日") and day.redemptions == 1 and day.points == kept.points
+    from desktop.services.errors import InputRejected
+
+    with pytest.raises(InputRejected):
+        store_reports.settlement(db, "S01", "十一月")

@@ -28,15 +28,20 @@ from desktop.services.stores import MOVE_NAMES, store_by_code
 from desktop.services.users import Actor
 
 
-def month_range(month: str) -> tuple[datetime, datetime, str]:
-    """ "2026-11" → [start, end) in UTC (the offices are all UTC+8), and 2026年11月."""
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-        first = date(year, mon, 1)
-    except ValueError:
-        raise InputRejected(f"月份“{month}”应写成 2026-11") from None
-    nxt = date(year + mon // 12, mon % 12 + 1, 1)
+def month_range(period: str) -> tuple[datetime, datetime, str]:
+    """ "2026-11" (a month) or "2026-11-25" (a day) → [start, end) in UTC (the offices keep UTC+8), and its label."""
     tz = timedelta(hours=8)
+    try:
+        parts = [int(x) for x in period.split("-")]
+        if len(parts) == 3:
+            day = date(*parts)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC) - tz
+            return start, start + timedelta(days=1), f"{day.year}年{day.month}月{day.day}日"
+        year, mon = parts
+        first = date(year, mon, 1)
+    except (ValueError, TypeError):
+        raise InputRejected(f"期间“{period}”应写成 2026-11（月）或 2026-11-25（日）") from None
+    nxt = date(year + mon // 12, mon % 12 + 1, 1)
     return (
         datetime(first.year, first.month, 1, tzinfo=UTC) - tz,
         datetime(nxt.year, nxt.month, 1, tzinfo=UTC) - tz,

@@ -205,12 +205,18 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
         else:
             user.failed_logins = 0
             user.locked_until = None
-            villages = None
+            villages = stores = None
             if user.role == "village_clerk":
                 villages = frozenset(
                     s.scalars(select(UserVillage.village_id).where(UserVillage.user_id == user.id))
                 )
-            return Actor(user.username, user.role, user.display_name, villages)
+            if user.role == "store_operator":
+                # An operator with no store listed may serve at every store.
+                stores = (
+                    frozenset(s.scalars(select(UserStore.store_id).where(UserStore.user_id == user.id)))
+                    or None
+                )
+            return Actor(user.username, user.role, user.display_name, villages, stores)
     raise failure
 
 

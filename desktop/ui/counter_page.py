@@ -29,6 +29,7 @@ from desktop.services import households, points, ratings, redemption, stores
 from desktop.services.errors import ServiceError
 from desktop.services.stores import GoodsInfo
 from desktop.ui.context import UiContext
+from desktop.ui.pdf_print import default_printer, print_pdf
 
 BIG = 16
 
@@ -111,6 +112,8 @@ class CounterPage(QWidget):
         self.clear_button.clicked.connect(self.next_customer)
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, activated=self.confirm)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.next_customer)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.reprint)
+        QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.reprint)
         QShortcut(QKeySequence(Qt.Key.Key_Plus), self.basket_table, activated=lambda: self._bump(1))
         QShortcut(QKeySequence(Qt.Key.Key_Minus), self.basket_table, activated=lambda: self._bump(-1))
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.basket_table, activated=lambda: self._bump(-(10**6)))
@@ -240,15 +243,33 @@ class CounterPage(QWidget):
             self.say(exc.message, error=True)
             return
         self.last_receipt_pdf = redemption.receipt_pdf(receipt, self._tmp / f"{receipt.number}.pdf")
+        printed = self.print_receipt()
         self.redeemed.emit(receipt)
         self.balance = receipt.balance_after
         self.basket.clear()
         self._load_goods()
         self.balance_label.setText(f"可用积分：{self.balance} 分")
+        slip = "小票已打印。" if printed else "未连接小票打印机，小票已保存，可按 F9 补打。"
         self.say(
             f"兑换成功，单号 {receipt.number}，消耗 {receipt.points} 分，剩余 {receipt.balance_after} 分。"
-            f"按 Esc 接待下一位。"
+            f"{slip}按 Esc 接待下一位。"
         )
+
+    def print_receipt(self) -> bool:
+        """Send the last receipt to the default (roll) printer; False when there is none."""
+        printer = default_printer()
+        if printer is None or self.last_receipt_pdf is None:
+            return False
+        try:
+            return print_pdf(self.last_receipt_pdf, printer) > 0
+        except RuntimeError:
+            return False
+
+    def reprint(self) -> None:
+        if self.last_receipt_pdf is None:
+            self.say("还没有可补打的小票。", error=True)
+        elif not self.print_receipt():
+            self.say(f"没有可用的打印机。小票文件：{self.last_receipt_pdf}", error=True)
 
     def next_customer(self) -> None:
         self.household = None

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,6 +32,7 @@ from desktop.reports.preview import PageImage, render_pages
 from desktop.services import households, printing
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
+from desktop.ui.pdf_print import page_image, print_pdf
 from desktop.ui.tasks import run_task
 
 OUTPUTS = (
@@ -52,10 +53,6 @@ class Generated:
     pages: int
     fonts: list[str]
     images: list[PageImage]
-
-
-def page_image(page: PageImage) -> QImage:
-    return QImage(page.rgb, page.width, page.height, page.width * 3, QImage.Format.Format_RGB888).copy()
 
 
 class PrintPage(QWidget):
@@ -284,29 +281,6 @@ class PrintPage(QWidget):
     def print_to(self, printer: QPrinter) -> int:
         """Each page rendered at the printer's resolution and drawn at actual size. Returns pages printed."""
         assert self.generated is not None
-        first = printer.fromPage() or 1
-        last = printer.toPage() or self.generated.pages
-        printer.setFullPage(True)
-        dpi = min(printer.resolution(), 300)
-        painter = QPainter()
-        printed = 0
-        for page in render_pages(self.generated.path, dpi, first, last):
-            from PySide6.QtCore import QMarginsF, QSizeF
-            from PySide6.QtGui import QPageLayout, QPageSize
-
-            size = QPageSize(QSizeF(page.width_pt, page.height_pt), QPageSize.Unit.Point)
-            layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
-            if printed == 0:
-                printer.setPageLayout(layout)
-                if not painter.begin(printer):
-                    raise RuntimeError("无法开始打印")
-            else:
-                printer.setPageLayout(layout)
-                printer.newPage()
-            target = printer.pageLayout().fullRectPixels(printer.resolution())
-            painter.drawImage(target, page_image(page))
-            printed += 1
-        if printed:
-            painter.end()
+        printed = print_pdf(self.generated.path, printer, printer.fromPage() or 1, printer.toPage() or None)
         self.status.setText(f"已发送 {printed} 页到打印机。")
         return printed
