@@ -32,6 +32,8 @@ PAGE_NO_SIZE = 14.0
 CHAR_SPACE = AREA_W / CHARS - BODY_SIZE  # ≈ −0.21 pt: 28 characters fill the line exactly
 TABLE_SIZE = 12.0  # 小四 in list tables
 TABLE_ROW = 22.0
+TITLE_BREAK_AFTER = set("年月日村镇乡县区度季的于")
+NO_LINE_START = set("，。、；：？！）》」』】〕〉”’")
 
 
 @dataclass
@@ -134,6 +136,8 @@ class _NoticeLayout:
                     lines = balanced
                     break
                 target += TITLE_SIZE / 2
+        if len(lines) == 2:
+            lines = self._natural_break(text, limit) or lines
         for line in lines:
             self.line(
                 line,
@@ -144,6 +148,22 @@ class _NoticeLayout:
                 pitch=pitch,
                 char_space=0,
             )
+
+    def _natural_break(self, text: str, limit: float) -> list[str] | None:
+        """Two title lines split after a place or time word (…村 / …2026年11月 / …的), not inside a word,
+        when both halves still fit and stay reasonably balanced."""
+        best, best_gap = None, None
+        for i in range(2, len(text) - 1):
+            if text[i - 1] not in TITLE_BREAK_AFTER or text[i] in NO_LINE_START:
+                continue
+            w1 = self.pen.width(text[:i], "title", TITLE_SIZE)
+            w2 = self.pen.width(text[i:], "title", TITLE_SIZE)
+            if max(w1, w2) > limit or min(w1, w2) < 0.55 * max(w1, w2):
+                continue
+            gap = abs(w1 - w2)
+            if best_gap is None or gap < best_gap:
+                best, best_gap = [text[:i], text[i:]], gap
+        return best
 
     def table(self, table: NoticeTable) -> None:
         total = sum(table.widths)
