@@ -692,6 +692,14 @@ def cmd_rating(ctx: CliContext) -> int:
             "\n".join(f"#{i} {v} {p} {st}" for i, v, p, st in rows) or "还没有评定",
         )
         return 0
+    if what == "catalog" and not args.set:
+        current = ratings.stars(db)
+        _emit(
+            args,
+            {"stars": [{"name": st.name, "points": st.points} for st in current]},
+            "、".join(f"{st.name}{st.points}分" for st in current),
+        )
+        return 0
     if what == "show":
         info = ratings.round_info(db, SYSTEM, int(args.target))
         lines = [f"#{info.id} {info.village} {info.period} {info.state_name} 合计{info.total_points}分"]
@@ -735,6 +743,15 @@ def cmd_rating(ctx: CliContext) -> int:
     elif what == "resolve":
         ratings.resolve_objection(db, actor, int(args.target), args.outcome or "")
         _emit(args, {"objection": int(args.target)}, "已记录处理结果")
+    elif what == "catalog":
+        wanted = []
+        for item in args.set.replace("，", ",").split(","):
+            name, _, pts = item.partition("=")
+            if not pts.strip().isdigit():
+                raise InputRejected(f"“{item}”应写成 星级名称=积分")
+            wanted.append(ratings.Star(name.strip(), int(pts)))
+        version = ratings.set_catalog(db, actor, wanted)
+        _emit(args, {"catalog": version}, f"已启用新的星级评定标准（第{version}版），已建立的评定不受影响")
     elif what == "commend":
         year = int(args.target or _date.today().year)
         winners = ratings.commend(
@@ -908,13 +925,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("rating", cmd_rating, help="星级评定")
     p.add_argument(
-        "what", choices=("new", "stars", "publish", "object", "resolve", "confirm", "show", "list", "commend")
+        "what",
+        choices=(
+            "new",
+            "stars",
+            "publish",
+            "object",
+            "resolve",
+            "confirm",
+            "show",
+            "list",
+            "commend",
+            "catalog",
+        ),
     )
     p.add_argument("target", nargs="?", help="评定批次号（resolve 时为异议号，commend 时为年份）")
     p.add_argument("--top", type=int, default=10, help="表彰前N名（并列同名次）")
     p.add_argument("--bonus", type=int, default=0, help="表彰奖励积分（每户每年只记一次）")
     p.add_argument("--out")
     p.add_argument("--issuer")
+    p.add_argument("--set", help="catalog：新的星级标准，如 增收致富=10,政策明白=10,…")
     p.add_argument("--village")
     p.add_argument("--period")
     p.add_argument("--cap", type=int, help="本批积分上限")

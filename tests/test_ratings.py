@@ -100,3 +100,20 @@ def test_annual_commendation_ranks_certifies_and_credits_bonus_once(db, admin, t
     assert points.balance(db, admin, first) == 150 and points.balance(db, admin, second) == 40 + 50
     text = page_text(out)[0].replace(" ", "")
     assert "2026年度星级文明户" in text and "10颗星" in text
+
+
+def test_the_star_list_is_versioned(db, admin, rnd, db_url, capsys, monkeypatch):
+    import json
+
+    monkeypatch.setenv("DESKTOP_USER", "admin")
+    monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
+    assert main(["--db", db_url, "rating", "catalog", "--set", "勤劳致富=20,孝老爱亲=15"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "rating", "catalog", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stars"] == [
+        {"name": "勤劳致富", "points": 20},
+        {"name": "孝老爱亲", "points": 15},
+    ]
+    # The round made before keeps the ten stars it was rated with.
+    assert len(ratings.round_info(db, admin, rnd).stars) == 10
+    assert main(["--db", db_url, "rating", "catalog", "--set", "坏=0"]) == 2

@@ -160,3 +160,14 @@ def test_system_page_restores_a_backup_and_the_list_follows(qtbot, window, db, a
     page.restore_from(str(target))
     qtbot.waitUntil(lambda: page.status.text().startswith("已恢复"), timeout=20000)
     assert window.households.model.rowCount() == 40
+
+
+def test_the_detail_pane_shows_points_and_their_history(qtbot, window, db, admin):
+    from desktop.services import points
+
+    points.award(db, admin, "41142410520800001", 30, "星级评定")
+    page = window.households
+    type_text(qtbot, page.filter_edit, "41142410520800001")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    text = page.detail.points_label.text()
+    assert text.startswith("余额 30 分") and "评定积分 +30 星级评定" in text

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import update
 
 from desktop.models import RatingRound
@@ -48,3 +49,25 @@ def test_stars_entered_with_arrows_and_space_then_published_and_confirmed(qtbot,
     qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
     assert page.info.state == "confirmed" and "已记入" in page.status.text()
     assert points.balance(db, admin, first) == 20
+
+
+def test_objections_are_raised_and_settled_on_the_page(qtbot, page, db):
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(page.grid, Qt.Key.Key_Space)
+    qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
+    page.grid.setCurrentCell(0, 2)
+    qtbot.keyClicks(page.objection_text, "not true")
+    qtbot.mouseClick(page.object_button, Qt.MouseButton.LeftButton)
+    assert page.objection_box.count() == 1 and "未处理异议 1 条" in page.status.text()
+    with db.write() as s:
+        s.execute(update(RatingRound).values(notice_end=date.today() - timedelta(days=1)))
+    qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)  # refused: an objection is open
+    assert page.info.state == "published"
+    box = page.window().findChild(QMessageBox, "errorBox")
+    assert box is not None and "异议" in box.text()
+    box.close()
+    qtbot.keyClicks(page.outcome_edit, "checked, stays")
+    qtbot.mouseClick(page.resolve_button, Qt.MouseButton.LeftButton)
+    assert page.objection_box.count() == 0
+    qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
+    assert page.info.state == "confirmed"

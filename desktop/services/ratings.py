@@ -369,6 +369,32 @@ def round_info(db: Database, actor: Actor, round_id: int) -> RoundInfo:
         )
 
 
+@dataclass(frozen=True)
+class ObjectionInfo:
+    id: int
+    household: str
+    head_name: str
+    raised_by: str
+    text: str
+    outcome: str
+
+    @property
+    def open(self) -> bool:
+        return not self.outcome
+
+
+def objections(db: Database, actor: Actor, round_id: int) -> list[ObjectionInfo]:
+    with db.read() as s:
+        _round(s, actor, round_id)
+        rows = s.execute(
+            select(Objection, Household.code, Household.head_name)
+            .join(Household, Household.id == Objection.household_id)
+            .where(Objection.round_id == round_id)
+            .order_by(Objection.id)
+        )
+        return [ObjectionInfo(o.id, code, head, o.raised_by, o.text, o.outcome) for o, code, head in rows]
+
+
 def list_rounds(db: Database, actor: Actor) -> list[tuple[int, str, str, str]]:
     """(id, village, period, state name), newest first."""
     with db.read() as s:

@@ -63,6 +63,8 @@ class HouseholdDetailPane(QWidget):
         self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.income = QLabel("")
         self.income.setWordWrap(True)
+        self.points_label = QLabel("")
+        self.points_label.setWordWrap(True)
         self.banner = QLabel("")
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #fff3c4; border: 1px solid #e0a800; padding: 6px;")
@@ -76,6 +78,8 @@ class HouseholdDetailPane(QWidget):
             self.members,
             QLabel("收入"),
             self.income,
+            QLabel("积分"),
+            self.points_label,
         ):
             layout.addWidget(w)
 
@@ -220,9 +224,21 @@ class HouseholdsPage(QWidget):
 
     def _show(self, row: int) -> None:
         hid = self.model.household_id(row)
-        self.detail.show_detail(
-            households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None
-        )
+        detail = households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None
+        self.detail.show_detail(detail)
+        self.detail.points_label.setText(self._points_text(detail.row.code) if detail else "")
+
+    def _points_text(self, code: str) -> str:
+        from desktop.services import points, ratings
+
+        entries = points.history(self.ctx.db, self.ctx.actor, code)
+        balance = sum(e.amount for e in entries)
+        pending = ratings.pending_points(self.ctx.db, code)
+        lines = [f"余额 {balance} 分" + (f"（公示中待确认 {pending} 分）" if pending else "")]
+        for e in entries[-6:][::-1]:
+            mark = "（已冲正）" if e.reversed else ""
+            lines.append(f"{e.at.astimezone():%Y-%m-%d} {e.kind_name} {e.amount:+d} {e.reason}{mark}")
+        return "\n".join(lines)
 
     def show_household(self, code: str, person: str = "", fields: tuple = (), message: str = "") -> None:
         """Show one household (from the audit), its person and fields highlighted."""

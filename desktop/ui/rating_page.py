@@ -71,6 +71,15 @@ class RatingPage(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.grid = StarGrid(self)
+        self.objection_text = QLineEdit()
+        self.objection_text.setPlaceholderText("异议内容（针对表格中选中的那一户），如：户容整洁一项不属实")
+        self.objection_by = QLineEdit()
+        self.objection_by.setPlaceholderText("提出人（可不填）")
+        self.object_button = QPushButton("登记异议")
+        self.objection_box = QComboBox()
+        self.outcome_edit = QLineEdit()
+        self.outcome_edit.setPlaceholderText("处理结果，如：经复核属实，已去掉该星")
+        self.resolve_button = QPushButton("记录处理结果")
         new_row = QHBoxLayout()
         for w in (QLabel("村："), self.village_box, QLabel("期间："), self.period_edit, self.new_button):
             new_row.addWidget(w)
@@ -93,11 +102,21 @@ class RatingPage(QWidget):
         layout.addWidget(QLabel("方向键移动，空格键点亮/取消一颗星（随即保存）。"))
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.status)
+        raise_row = QHBoxLayout()
+        for w in (QLabel("异议："), self.objection_text, self.objection_by, self.object_button):
+            raise_row.addWidget(w)
+        settle_row = QHBoxLayout()
+        for w in (QLabel("未处理："), self.objection_box, self.outcome_edit, self.resolve_button):
+            settle_row.addWidget(w)
+        layout.addLayout(raise_row)
+        layout.addLayout(settle_row)
         self.new_button.clicked.connect(self.new_round)
         self.round_box.currentIndexChanged.connect(lambda _i: self.load())
         self.publish_button.clicked.connect(self.publish)
         self.confirm_button.clicked.connect(self.confirm)
         self.notice_button.clicked.connect(self.ask_notice)
+        self.object_button.clicked.connect(self.raise_objection)
+        self.resolve_button.clicked.connect(self.resolve_objection)
         self.reload()
 
     def reload(self) -> None:
@@ -157,6 +176,7 @@ class RatingPage(QWidget):
         self.publish_button.setEnabled(info.state == "draft")
         self.confirm_button.setEnabled(info.state == "published")
         self.notice_button.setEnabled(info.state != "draft")
+        self._objections()
 
     def _fill_row(
         self, i: int, earned: list[str], pts: int, head: str | None = None, group: str | None = None
@@ -234,6 +254,48 @@ class RatingPage(QWidget):
     def confirm(self) -> None:
         if self.info and self._try(lambda: ratings.confirm(self.ctx.db, self.ctx.actor, self.info.id)):
             self._rounds(select=self.info.id)
+
+    def _objections(self) -> None:
+        info = self.info
+        self.objection_box.clear()
+        published = info is not None and info.state == "published"
+        for w in (self.objection_text, self.objection_by, self.object_button):
+            w.setEnabled(published)
+        if info is None:
+            return
+        for o in ratings.objections(self.ctx.db, self.ctx.actor, info.id):
+            if o.open:
+                self.objection_box.addItem(f"#{o.id} {o.head_name}：{o.text}", o.id)
+        self.resolve_button.setEnabled(self.objection_box.count() > 0)
+
+    def raise_objection(self) -> None:
+        info, row = self.info, self.grid.currentRow()
+        if info is None or row < 0:
+            return
+        household = info.rows[row].code
+        if self._try(
+            lambda: ratings.object_to(
+                self.ctx.db,
+                self.ctx.actor,
+                info.id,
+                household,
+                self.objection_text.text(),
+                raised_by=self.objection_by.text(),
+            )
+        ):
+            self.objection_text.clear()
+            self.objection_by.clear()
+            self.load()
+
+    def resolve_objection(self) -> None:
+        objection = self.objection_box.currentData()
+        if objection is not None and self._try(
+            lambda: ratings.resolve_objection(
+                self.ctx.db, self.ctx.actor, objection, self.outcome_edit.text()
+            )
+        ):
+            self.outcome_edit.clear()
+            self.load()
 
     def ask_notice(self) -> None:
         if self.info is None:
