@@ -1,6 +1,7 @@
 """SQLAlchemy models. No Qt here."""
 
 from desktop.models.base import Base
+from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
 from desktop.models.points import (
@@ -20,6 +21,11 @@ from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, Us
 
 __all__ = [
     "Base",
+    "FilialFund",
+    "FundBoardMember",
+    "FundEntry",
+    "Pledge",
+    "Supporter",
     "Township",
     "Village",
     "Household",

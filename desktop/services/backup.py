@@ -171,6 +171,9 @@ def check_database(db: Database) -> CheckReport:
 
         report.problems.extend(ledger_mismatches(s))
         report.problems.extend(stock_mismatches(s))
+        from desktop.services.fund import ledger_mismatches as fund_mismatches
+
+        report.problems.extend(fund_mismatches(s))
         report.facts["audit_entries"] = chain.entries
         from desktop.models import Household, Member
 

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "stock.move",
             "redeem",
             "redemption.reverse",
+            "fund.manage",
+            "fund.record",
         }
     ),
     "clerk": frozenset(
@@ -56,9 +58,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "stock.move",
             "redeem",
             "redemption.reverse",
+            "fund.manage",
+            "fund.record",
         }
     ),
-    "village_clerk": frozenset({"household.edit", "points.award"}),
+    "village_clerk": frozenset({"household.edit", "points.award", "fund.record"}),
     "store_operator": frozenset({"stock.move", "redeem"}),
     "auditor": frozenset(),
 }

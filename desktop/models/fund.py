@@ -1,0 +1,109 @@
+"""孝善基金: one fund per village with its rules, board, supporters' pledges, and an append-only fund ledger in
+fen whose cached balance never goes negative (conditional updates, a CHECK, recomputed by `check`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop.models.base import Base, UTCDateTime, utcnow
+
+FUND_KINDS = ("contribution", "match", "donation", "payout", "reversal")
+
+
+class FilialFund(Base):
+    __tablename__ = "filial_fund"
+    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    elder_age: Mapped[int] = mapped_column(Integer, default=60)
+    match_percent: Mapped[int] = mapped_column(
+        Integer, default=10
+    )  # the fund adds this share of a contribution
+    match_cap_fen: Mapped[int] = mapped_column(
+        BigInteger, default=3000
+    )  # … at most this much per elder-month
+    payout_day: Mapped[int] = mapped_column(Integer, default=10)
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)  # fen; equals the sum of the ledger
+
+
+class FundBoardMember(Base):
+    """孝善理事会: 会长, 会计, 出纳, 监督 …"""
+
+    __tablename__ = "fund_board_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("filial_fund.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+
+
+class Supporter(Base):
+    """赡养人: a child (possibly outside the household) who supports an elder."""
+
+    __tablename__ = "supporter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("filial_fund.id"), index=True)
+    elder_member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(32), default="", index=True)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    relation: Mapped[str] = mapped_column(String(16), default="子女")
+    workplace: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Pledge(Base):
+    """赡养承诺书: the monthly amount a supporter promised, from a month on."""
+
+    __tablename__ = "pledge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supporter_id: Mapped[int] = mapped_column(ForeignKey("supporter.id"), index=True)
+    monthly_fen: Mapped[int] = mapped_column(BigInteger)
+    start_month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    end_month: Mapped[str | None] = mapped_column(String(7))
+    signed_on: Mapped[date] = mapped_column(Date)
+    witness: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    scan: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class FundEntry(Base):
+    """One line of the fund ledger, in fen (signed). A contribution and its match share a `batch`."""
+
+    __tablename__ = "fund_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("filial_fund.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporter.id"), index=True)
+    elder_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    months: Mapped[list[str]] = mapped_column(JSON, default=list)  # YYYY-MM covered
+    method: Mapped[str] = mapped_column(String(16), default="")  # 现金 / 转账
+    receipt_no: Mapped[str] = mapped_column(String(32), default="")
+    donor: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    batch: Mapped[str] = mapped_column(String(40), default="", index=True)
+    operator: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("fund_entry.id"), unique=True)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

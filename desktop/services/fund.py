@@ -1,0 +1,624 @@
+"""孝善基金: elders (from their birth dates), supporters' pledges, contributions with the fund's match,
+monthly payouts, donations, reversals and arrears. Money is integer fen; the fund balance never goes negative."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.db import Database
+from desktop.models import FilialFund, FundEntry, Household, Member, Pledge, Supporter, Village
+from desktop.services import audit
+from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.services.households import age_on, resolve_village
+from desktop.services.users import Actor
+
+
+def month_key(d: date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def parse_month(text: str) -> str:
+    try:
+        year, mon = (int(x) for x in text.strip().split("-"))
+        date(year, mon, 1)
+    except ValueError:
+        raise InputRejected(f"月份“{text}”应写成 2026-11") from None
+    return f"{year:04d}-{mon:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Inclusive, across year boundaries: 2025-11 … 2026-02."""
+    y, m = (int(x) for x in first.split("-"))
+    ly, lm = (int(x) for x in last.split("-"))
+    out = []
+    while (y, m) <= (ly, lm):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def previous_month(month: str) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
+
+
+def split(amount: int, parts: int) -> list[int]:
+    """Fen shared over months so the parts add up exactly (the remainder goes to the first months)."""
+    base, rest = divmod(amount, parts)
+    return [base + (1 if i < rest else 0) for i in range(parts)]
+
+
+def match_for(amount: int, months: int, percent: int, cap_per_month: int) -> int:
+    """The fund's match: `percent` of the contribution, at most `cap_per_month` for each month it covers."""
+    return min(amount * percent // 100, cap_per_month * months)
+
+
+# --- funds and people ------------------------------------------------------------------------------------
+
+
+def fund_of(session: Session, actor: Actor, village: str) -> FilialFund:
+    v = resolve_village(session, actor, village)
+    fund = session.scalar(select(FilialFund).where(FilialFund.village_id == v.id))
+    if fund is None:
+        raise NotFound(f"{v.name}还没有设立孝善基金")
+    return fund
+
+
+def create_fund(
+    db: Database,
+    actor: Actor,
+    village: str,
+    *,
+    name: str = "",
+    elder_age: int = 60,
+    match_percent: int = 10,
+    match_cap_fen: int = 3000,
+    payout_day: int = 10,
+) -> int:
+    actor.require("fund.manage", "设立孝善基金")
+    if (
+        not 50 <= elder_age <= 90
+        or not 0 <= match_percent <= 100
+        or match_cap_fen < 0
+        or not 1 <= payout_day <= 28
+    ):
+        raise InputRejected("基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日")
+    with db.write() as s:
+        v = resolve_village(s, actor, village)
+        if s.scalar(select(FilialFund.id).where(FilialFund.village_id == v.id)):
+            raise Refused(f"{v.name}已经设立孝善基金")
+        fund = FilialFund(
+            village_id=v.id,
+            name=name or f"{v.name}孝善基金",
+            elder_age=elder_age,
+            match_percent=match_percent,
+            match_cap_fen=match_cap_fen,
+            payout_day=payout_day,
+            balance=0,
+        )
+        s.add(fund)
+        s.flush()
+        audit.record(
+            s,
+            actor.username,
+            "fund.create",
+            entity="fund",
+            key=str(fund.id),
+            after={
+                "village": v.name,
+                "elder_age": elder_age,
+                "match_percent": match_percent,
+                "match_cap_fen": match_cap_fen,
+            },
+        )
+        return fund.id
+
+
+@dataclass(frozen=True)
+class Elder:
+    member_id: int
+    name: str
+    household: str
+    age: int
+    supporters: int
+
+
+def elders(db: Database, actor: Actor, village: str, *, on: date | None = None) -> list[Elder]:
+    """Members of the village's households who have reached the fund's age on `on` (their birthday counts)."""
+    on = on or date.today()
+    with db.read() as s:
+        fund = fund_of(s, actor, village)
+        try:
+            born_by = on.replace(year=on.year - fund.elder_age)
+        except ValueError:  # 29 February
+            born_by = on.replace(year=on.year - fund.elder_age, day=28)
+        counts = dict(
+            s.execute(
+                select(Supporter.elder_member_id, func.count())
+                .where(Supporter.fund_id == fund.id)
+                .group_by(Supporter.elder_member_id)
+            ).all()
+        )
+        rows = s.execute(
+            select(Member.id, Member.name, Household.code, Member.birth_date)
+            .join(Household, Household.id == Member.household_id)
+            .where(
+                Household.village_id == fund.village_id,
+                Member.left_at.is_(None),
+                Member.birth_date <= born_by,
+            )
+            .order_by(Household.code, Member.position)
+        )
+        return [
+            Elder(mid, name, code, age_on(born, on), counts.get(mid, 0)) for mid, name, code, born in rows
+        ]
+
+
+def add_supporter(
+    db: Database,
+    actor: Actor,
+    village: str,
+    elder_member_code: str,
+    name: str,
+    *,
+    id_number: str = "",
+    phone: str = "",
+    relation: str = "子女",
+    workplace: str = "",
+    on: date | None = None,
+) -> int:
+    actor.require("fund.record", "登记赡养人")
+    if not name.strip():
+        raise InputRejected("赡养人姓名不能为空")
+    with db.write() as s:
+        fund = fund_of(s, actor, village)
+        elder = s.execute(
+            select(Member, Household.village_id).join(Household).where(Member.code == elder_member_code)
+        ).first()
+        if elder is None or elder[1] != fund.village_id:
+            raise NotFound(f"本村没有人编号为“{elder_member_code}”的成员")
+        member = elder[0]
+        age = age_on(member.birth_date, on or date.today())
+        if age is None or age < fund.elder_age:
+            raise Refused(
+                f"{member.name}{'' if age is None else f'{age}岁，'}未满{fund.elder_age}岁，还不是基金的老人"
+            )
+        supporter = Supporter(
+            fund_id=fund.id,
+            elder_member_id=member.id,
+            name=name.strip(),
+            id_number=id_number,
+            phone=phone,
+            relation=relation,
+            workplace=workplace,
+        )
+        s.add(supporter)
+        s.flush()
+        audit.record(
+            s,
+            actor.username,
+            "fund.supporter",
+            entity="supporter",
+            key=str(supporter.id),
+            after={"elder": member.name, "name": name.strip(), "relation": relation},
+        )
+        return supporter.id
+
+
+def pledge(
+    db: Database,
+    actor: Actor,
+    supporter_id: int,
+    monthly_fen: int,
+    start_month: str,
+    *,
+    signed_on: date | None = None,
+    witness: str = "",
+) -> int:
+    """赡养承诺书; a new pledge replaces the supporter's earlier one from its start month on."""
+    actor.require("fund.record", "登记赡养承诺")
+    if monthly_fen <= 0:
+        raise InputRejected("每月赡养金额必须大于0")
+    start = parse_month(start_month)
+    with db.write() as s:
+        supporter = s.get(Supporter, supporter_id)
+        if supporter is None:
+            raise NotFound(f"赡养人{supporter_id}不存在")
+        for old in s.scalars(
+            select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True))
+        ):
+            old.active = False
+            old.end_month = max(previous_month(start), old.start_month)
+        p = Pledge(
+            supporter_id=supporter_id,
+            monthly_fen=monthly_fen,
+            start_month=start,
+            signed_on=signed_on or date.today(),
+            witness=witness,
+        )
+        s.add(p)
+        s.flush()
+        audit.record(
+            s,
+            actor.username,
+            "fund.pledge",
+            entity="supporter",
+            key=str(supporter_id),
+            after={"monthly_fen": monthly_fen, "start": start},
+        )
+        return p.id
+
+
+# --- money -------------------------------------------------------------------------------------------------
+
+
+def _move(session: Session, fund_id: int, amount: int) -> bool:
+    """Add `amount` to the fund's balance unless it would go negative; one conditional UPDATE."""
+    return bool(
+        session.execute(
+            update(FilialFund)
+            .where(FilialFund.id == fund_id, FilialFund.balance + amount >= 0)
+            .values(balance=FilialFund.balance + amount)
+        ).rowcount
+    )
+
+
+def _balance(session: Session, fund_id: int) -> int:
+    return session.scalar(select(FilialFund.balance).where(FilialFund.id == fund_id)) or 0
+
+
+@dataclass(frozen=True)
+class Contribution:
+    entry_id: int
+    amount_fen: int
+    match_fen: int
+    months: list[str]
+    balance_fen: int
+
+
+def _paid_months(session: Session, supporter_id: int) -> set[str]:
+    reversed_ids = set(
+        session.scalars(select(FundEntry.reverses_id).where(FundEntry.reverses_id.is_not(None)))
+    )
+    months: set[str] = set()
+    for e in session.scalars(
+        select(FundEntry).where(FundEntry.supporter_id == supporter_id, FundEntry.kind == "contribution")
+    ):
+        if e.id not in reversed_ids:
+            months.update(e.months)
+    return months
+
+
+def contribute(
+    db: Database,
+    actor: Actor,
+    supporter_id: int,
+    months: list[str],
+    amount_fen: int,
+    *,
+    method: str = "现金",
+    receipt_no: str = "",
+) -> Contribution:
+    """A supporter's payment for one or more months; the fund's match is booked with it (same batch)."""
+    actor.require("fund.record", "登记赡养费缴纳")
+    covered = sorted({parse_month(m) for m in months})
+    if not covered:
+        raise InputRejected("请写明缴纳的月份")
+    if amount_fen <= 0:
+        raise InputRejected("缴纳金额必须大于0")
+    with db.write() as s:
+        supporter = s.get(Supporter, supporter_id)
+        if supporter is None:
+            raise NotFound(f"赡养人{supporter_id}不存在")
+        fund = s.get(FilialFund, supporter.fund_id)
+        if actor.village_ids is not None and fund.village_id not in actor.village_ids:
+            raise PermissionDenied("无权登记其他村的孝善基金")
+        twice = sorted(set(covered) & _paid_months(s, supporter_id))
+        if twice:
+            raise Refused(f"{supporter.name}已缴过{'、'.join(twice)}，未做任何改动")
+        batch = uuid.uuid4().hex
+        match = match_for(amount_fen, len(covered), fund.match_percent, fund.match_cap_fen)
+        entry = FundEntry(
+            fund_id=fund.id,
+            kind="contribution",
+            amount=amount_fen,
+            supporter_id=supporter_id,
+            elder_member_id=supporter.elder_member_id,
+            months=covered,
+            method=method,
+            receipt_no=receipt_no,
+            batch=batch,
+            operator=actor.username,
+            reason=f"{supporter.name}缴纳赡养费",
+        )
+        s.add(entry)
+        if match:
+            # The match comes from the fund's own pool (donations, grants): earmarked now, paid out with the
+            # contribution. No cash moves yet, so its amount is 0 and the earmark is kept beside it.
+            s.add(
+                FundEntry(
+                    fund_id=fund.id,
+                    kind="match",
+                    amount=0,
+                    extra={"earmarked_fen": match},
+                    supporter_id=supporter_id,
+                    elder_member_id=supporter.elder_member_id,
+                    months=covered,
+                    batch=batch,
+                    operator=actor.username,
+                    reason=f"基金补贴{fund.match_percent}%（每月上限{fund.match_cap_fen / 100:.2f}元）",
+                )
+            )
+        _move(s, fund.id, amount_fen)
+        s.flush()
+        audit.record(
+            s,
+            actor.username,
+            "fund.contribute",
+            entity="supporter",
+            key=str(supporter_id),
+            after={"amount_fen": amount_fen, "match_fen": match, "months": covered, "receipt": receipt_no},
+        )
+        return Contribution(entry.id, amount_fen, match, covered, _balance(s, fund.id))
+
+
+def donate(db: Database, actor: Actor, village: str, donor: str, amount_fen: int, *, reason: str = "") -> int:
+    actor.require("fund.record", "登记捐赠")
+    if amount_fen <= 0 or not donor.strip():
+        raise InputRejected("捐赠需要写明捐赠人，金额大于0")
+    with db.write() as s:
+        fund = fund_of(s, actor, village)
+        s.add(
+            FundEntry(
+                fund_id=fund.id,
+                kind="donation",
+                amount=amount_fen,
+                donor=donor.strip(),
+                reason=reason,
+                operator=actor.username,
+            )
+        )
+        _move(s, fund.id, amount_fen)
+        audit.record(
+            s,
+            actor.username,
+            "fund.donate",
+            entity="fund",
+            key=str(fund.id),
+            after={"donor": donor.strip(), "amount_fen": amount_fen},
+        )
+        return _balance(s, fund.id)
+
+
+def reverse(db: Database, actor: Actor, entry_id: int, reason: str) -> int:
+    """冲正 a contribution (with its match) or a donation; refused if the money is already paid out."""
+    actor.require("fund.manage", "冲正基金流水")
+    if not reason.strip():
+        raise InputRejected("请写明冲正原因")
+    with db.write() as s:
+        original = s.get(FundEntry, entry_id)
+        if original is None:
+            raise NotFound(f"基金流水{entry_id}不存在")
+        if original.kind not in ("contribution", "donation"):
+            raise Refused("只能冲正缴纳或捐赠（补贴随缴纳一起冲正）")
+        group = [original]
+        if original.kind == "contribution":
+            group += list(
+                s.scalars(
+                    select(FundEntry).where(FundEntry.batch == original.batch, FundEntry.kind == "match")
+                )
+            )
+        if s.scalar(select(FundEntry.id).where(FundEntry.reverses_id.in_([e.id for e in group]))):
+            raise Refused(f"基金流水{entry_id}已经冲正过")
+        total = sum(e.amount for e in group)  # matches are earmarks (0 cash): only the contribution goes back
+        if not _move(s, original.fund_id, -total):
+            raise Refused(
+                f"基金余额{_balance(s, original.fund_id) / 100:.2f}元，不足以冲正{total / 100:.2f}元"
+                "（款项可能已发放），未做任何改动"
+            )
+        for e in group:
+            s.add(
+                FundEntry(
+                    fund_id=e.fund_id,
+                    kind="reversal",
+                    amount=-e.amount,
+                    extra={"earmarked_fen": -e.extra["earmarked_fen"]}
+                    if "earmarked_fen" in (e.extra or {})
+                    else {},
+                    supporter_id=e.supporter_id,
+                    elder_member_id=e.elder_member_id,
+                    months=e.months,
+                    batch=e.batch,
+                    reverses_id=e.id,
+                    operator=actor.username,
+                    reason=reason.strip(),
+                )
+            )
+        audit.record(
+            s,
+            actor.username,
+            "fund.reverse",
+            entity="fund_entry",
+            key=str(entry_id),
+            after={"amount_fen": -total, "reason": reason.strip()},
+        )
+        return _balance(s, original.fund_id)
+
+
+@dataclass(frozen=True)
+class PayoutLine:
+    member_id: int
+    elder: str
+    household: str
+    amount_fen: int
+
+
+def _owed(session: Session, fund_id: int, month: str) -> list[PayoutLine]:
+    """What each elder is owed for `month`: their share of contributions and matches covering it, not yet paid."""
+    reversed_ids = set(
+        session.scalars(select(FundEntry.reverses_id).where(FundEntry.reverses_id.is_not(None)))
+    )
+    owed: dict[int, int] = {}
+    paid: set[int] = set()
+    for e in session.scalars(
+        select(FundEntry).where(
+            FundEntry.fund_id == fund_id, FundEntry.kind.in_(("contribution", "match", "payout"))
+        )
+    ):
+        if e.id in reversed_ids or month not in e.months or e.elder_member_id is None:
+            continue
+        if e.kind == "payout":
+            paid.add(e.elder_member_id)
+            continue
+        money = e.extra.get("earmarked_fen", 0) if e.kind == "match" else e.amount
+        share = split(money, len(e.months))[e.months.index(month)]
+        owed[e.elder_member_id] = owed.get(e.elder_member_id, 0) + share
+    names = {
+        mid: (name, code)
+        for mid, name, code in session.execute(
+            select(Member.id, Member.name, Household.code)
+            .join(Household)
+            .where(Member.id.in_(list(owed) or [-1]))
+        )
+    }
+    return [
+        PayoutLine(mid, names[mid][0], names[mid][1], amount)
+        for mid, amount in sorted(owed.items())
+        if mid not in paid and amount > 0
+    ]
+
+
+def payout_preview(db: Database, actor: Actor, village: str, month: str) -> tuple[list[PayoutLine], int]:
+    """The month's 签领表 before anything is booked, and the fund balance."""
+    month = parse_month(month)
+    with db.read() as s:
+        fund = fund_of(s, actor, village)
+        return _owed(s, fund.id, month), fund.balance
+
+
+def pay(db: Database, actor: Actor, village: str, month: str, *, method: str = "现金") -> list[PayoutLine]:
+    """发放: book the month's payouts for every elder owed; refused whole if the fund cannot cover them."""
+    actor.require("fund.manage", "发放孝善金")
+    month = parse_month(month)
+    with db.write() as s:
+        fund = fund_of(s, actor, village)
+        lines = _owed(s, fund.id, month)
+        if not lines:
+            raise Refused(f"{month}没有应发放的孝善金（或已发放）")
+        total = sum(line.amount_fen for line in lines)
+        if not _move(s, fund.id, -total):
+            raise Refused(
+                f"本月应发{total / 100:.2f}元，基金余额只有{_balance(s, fund.id) / 100:.2f}元，"
+                "整批未发放，未做任何改动"
+            )
+        for line in lines:
+            s.add(
+                FundEntry(
+                    fund_id=fund.id,
+                    kind="payout",
+                    amount=-line.amount_fen,
+                    elder_member_id=line.member_id,
+                    months=[month],
+                    method=method,
+                    operator=actor.username,
+                    reason=f"{month}孝善金发放：{line.elder}",
+                )
+            )
+        audit.record(
+            s,
+            actor.username,
+            "fund.pay",
+            entity="fund",
+            key=str(fund.id),
+            after={"month": month, "elders": len(lines), "total_fen": total},
+        )
+        return lines
+
+
+@dataclass(frozen=True)
+class Arrear:
+    supporter_id: int
+    supporter: str
+    elder: str
+    months: list[str]
+    amount_fen: int
+
+
+def arrears(db: Database, actor: Actor, village: str, *, upto: str | None = None) -> list[Arrear]:
+    """Who owes which months (through `upto`, default this month), by their pledges; across year boundaries."""
+    last = parse_month(upto) if upto else month_key(date.today())
+    with db.read() as s:
+        fund = fund_of(s, actor, village)
+        out = []
+        rows = s.execute(
+            select(Supporter, Member.name)
+            .join(Member, Member.id == Supporter.elder_member_id)
+            .where(Supporter.fund_id == fund.id)
+            .order_by(Supporter.id)
+        )
+        for supporter, elder in rows:
+            paid = _paid_months(s, supporter.id)
+            owed_months, owed = [], 0
+            for p in s.scalars(select(Pledge).where(Pledge.supporter_id == supporter.id)):
+                end = min(p.end_month or last, last)
+                for m in months_between(p.start_month, end):
+                    if m not in paid:
+                        owed_months.append(m)
+                        owed += p.monthly_fen
+            if owed_months:
+                out.append(Arrear(supporter.id, supporter.name, elder, sorted(owed_months), owed))
+        return out
+
+
+@dataclass(frozen=True)
+class FundStatus:
+    name: str
+    village: str
+    balance_fen: int
+    elders: int
+    supporters: int
+    in_arrears: int
+    month_in_fen: int
+    month_out_fen: int
+
+
+def status(db: Database, actor: Actor, village: str, *, on: date | None = None) -> FundStatus:
+    on = on or date.today()
+    month = month_key(on)
+    with db.read() as s:
+        fund = fund_of(s, actor, village)
+        vname = s.get(Village, fund.village_id).name
+        supporters = (
+            s.scalar(select(func.count()).select_from(Supporter).where(Supporter.fund_id == fund.id)) or 0
+        )
+        entries = list(s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id)))
+    in_month = sum(e.amount for e in entries if e.amount > 0 and month_key(e.at) == month)
+    out_month = -sum(e.amount for e in entries if e.amount < 0 and month_key(e.at) == month)
+    return FundStatus(
+        fund.name,
+        vname,
+        fund.balance,
+        len(elders(db, actor, village, on=on)),
+        supporters,
+        len(arrears(db, actor, village, upto=month)),
+        in_month,
+        out_month,
+    )
+
+
+def ledger_mismatches(session: Session) -> list[str]:
+    sums = dict(
+        session.execute(
+            select(FundEntry.fund_id, func.sum(FundEntry.amount)).group_by(FundEntry.fund_id)
+        ).all()
+    )
+    return [
+        f"{f.name}余额{f.balance / 100:.2f}元与流水合计{int(sums.get(f.id) or 0) / 100:.2f}元不符"
+        for f in session.scalars(select(FilialFund))
+        if int(sums.get(f.id) or 0) != f.balance
+    ]

@@ -1,0 +1,122 @@
+"""孝善基金: the match, a balance that never goes negative, payouts refused whole, reversals, birthdays, arrears."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from desktop.cli import main
+from desktop.services import fund
+from desktop.services.backup import check_database
+from desktop.services.errors import Refused
+from desktop.services.roster_import import import_roster
+from tests.conftest import ADMIN_PASSWORD
+
+VILLAGE = "柘城县逻岗镇/孙桥村"
+ELDER = "4114241052080000101"  # 董超玉, born 1966-10-20: sixty on 2026-10-20
+
+
+@pytest.fixture
+def supporter(db, admin, sample):  # noqa: ANN001, ANN201
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    fund.create_fund(db, admin, VILLAGE, match_percent=10, match_cap_fen=1500)
+    sid = fund.add_supporter(db, admin, VILLAGE, ELDER, "董平花", relation="之女")
+    fund.pledge(db, admin, sid, 20000, "2026-10", signed_on=date(2026, 9, 30), witness="村委会")
+    return sid
+
+
+def test_match_follows_the_percentage_and_the_cap():
+    assert fund.match_for(20000, 1, 10, 3000) == 2000  # 10% of 200 元
+    assert fund.match_for(50000, 1, 10, 3000) == 3000  # capped at 30 元 a month
+    assert fund.match_for(50000, 2, 10, 3000) == 5000  # two months: cap 60 元, 10% is 50 元
+    assert fund.split(10001, 3) == [3334, 3334, 3333] and sum(fund.split(10001, 3)) == 10001
+
+
+def test_a_contribution_books_its_match_and_the_payout_pays_both(db, admin, supporter):
+    result = fund.contribute(db, admin, supporter, ["2026-10", "2026-11"], 40000, receipt_no="A001")
+    assert (result.match_fen, result.balance_fen) == (3000, 40000)  # cap 15 元 × 2 months; match is earmarked
+    with pytest.raises(Refused, match="已缴过2026-11"):
+        fund.contribute(db, admin, supporter, ["2026-11"], 20000)
+    lines, balance = fund.payout_preview(db, admin, VILLAGE, "2026-10")
+    assert [(x.elder, x.amount_fen) for x in lines] == [("董超玉", 20000 + 1500)] and balance == 40000
+    fund.pay(db, admin, VILLAGE, "2026-10")
+    assert fund.status(db, admin, VILLAGE).balance_fen == 40000 - 21500
+    with pytest.raises(Refused, match="没有应发放"):
+        fund.pay(db, admin, VILLAGE, "2026-10")  # never twice
+    assert check_database(db).ok
+
+
+def test_a_payout_run_that_would_overdraw_is_refused_whole(db, admin, supporter):
+    fund.contribute(db, admin, supporter, ["2026-10"], 20000)
+    # The match is paid from the fund's own pool; with no donations yet, 200 元 in, 215 元 owed.
+    with pytest.raises(Refused, match="整批未发放"):
+        fund.pay(db, admin, VILLAGE, "2026-10")
+    assert fund.status(db, admin, VILLAGE).balance_fen == 20000
+    fund.donate(db, admin, VILLAGE, "县慈善会", 100000)
+    assert len(fund.pay(db, admin, VILLAGE, "2026-10")) == 1
+    assert fund.status(db, admin, VILLAGE).balance_fen == 120000 - 21500
+    assert check_database(db).ok
+
+
+def test_reversing_a_contribution_reverses_its_match(db, admin, supporter):
+    result = fund.contribute(db, admin, supporter, ["2026-11"], 20000)
+    fund.donate(db, admin, VILLAGE, "乡贤", 5000)
+    assert fund.reverse(db, admin, result.entry_id, "收据填错") == 5000
+    lines, _ = fund.payout_preview(db, admin, VILLAGE, "2026-11")
+    assert lines == []  # neither the contribution nor its match is owed any more
+    with pytest.raises(Refused, match="已经冲正过"):
+        fund.reverse(db, admin, result.entry_id, "again")
+    # Paid out already: the reversal would overdraw, so it is refused and nothing changes.
+    again = fund.contribute(db, admin, supporter, ["2026-11"], 20000)
+    fund.pay(db, admin, VILLAGE, "2026-11")
+    with pytest.raises(Refused, match="不足以冲正"):
+        fund.reverse(db, admin, again.entry_id, "late")
+    assert check_database(db).ok
+
+
+def test_elders_enter_the_list_on_their_birthday(db, admin, supporter):
+    before = {e.name for e in fund.elders(db, admin, VILLAGE, on=date(2026, 10, 19))}
+    on_the_day = {e.name: e.age for e in fund.elders(db, admin, VILLAGE, on=date(2026, 10, 20))}
+    assert "董超玉" not in before and on_the_day["董超玉"] == 60
+
+
+def test_arrears_across_the_year_boundary(db, admin, supporter):
+    fund.contribute(db, admin, supporter, ["2026-10", "2026-11"], 40000)
+    [owed] = fund.arrears(db, admin, VILLAGE, upto="2027-02")
+    assert owed.months == ["2026-12", "2027-01", "2027-02"] and owed.amount_fen == 60000
+    fund.pledge(db, admin, supporter, 30000, "2027-01")  # raised from January
+    [owed] = fund.arrears(db, admin, VILLAGE, upto="2027-02")
+    assert owed.months == ["2026-12", "2027-01", "2027-02"] and owed.amount_fen == 20000 + 30000 * 2
+
+
+def test_fund_from_the_command_line(db_url, supporter, capsys, monkeypatch):
+    import json
+
+    monkeypatch.setenv("DESKTOP_USER", "admin")
+    monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
+    args = ["--db", db_url, "fund"]
+    assert (
+        main(
+            [
+                *args,
+                "contribute",
+                "--supporter",
+                str(supporter),
+                "--months",
+                "2026-10",
+                "--amount",
+                "200.00",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["match_fen"] == 1500
+    assert main([*args, "pay", "--village", VILLAGE, "--month", "2026-10"]) == 3  # overdraw: refused
+    capsys.readouterr()
+    assert main([*args, "donate", "--village", VILLAGE, "--donor", "县慈善会", "--amount", "1000"]) == 0
+    assert main([*args, "pay", "--village", VILLAGE, "--month", "2026-10"]) == 0
+    capsys.readouterr()
+    assert main([*args, "status", "--village", VILLAGE, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["balance_fen"] == 120000 - 21500
