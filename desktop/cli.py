@@ -397,6 +397,36 @@ def _print_chart_points(db, args, out, start):  # noqa: ANN001, ANN202
     return printing.Printed(str(out), 1, [])
 
 
+def _print_fund(kind: str):  # noqa: ANN202
+    def run(db, args, out, start):  # noqa: ANN001, ANN202
+        from desktop.services import fund_reports, printing
+        from desktop.services.users import SYSTEM
+
+        if kind == "pledge":
+            info = fund_reports.pledge_document(
+                db, SYSTEM, _need(args.supporter, "需要 --supporter 赡养人编号"), out
+            )
+            return printing.Printed(str(out), info.pages, info.fonts)
+        village = _need(args.village, "需要 --village 村")
+        if kind == "ledger":
+            info = fund_reports.fund_ledger(db, SYSTEM, village, out, month=args.month, xlsx=bool(args.xlsx))
+            return (
+                printing.Printed(str(out), 0, [])
+                if args.xlsx
+                else printing.Printed(str(out), info.pages, info.fonts)
+            )
+        if kind == "sheet":
+            info = fund_reports.payout_sheet(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
+        elif kind == "notice":
+            info = fund_reports.fund_notice(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
+        else:
+            year = int(args.year or (start.year if start else __import__("datetime").date.today().year))
+            info = fund_reports.honour_roll(db, SYSTEM, village, year, out)
+        return printing.Printed(str(out), info.pages, info.fonts)
+
+    return run
+
+
 PRINTERS = {
     ("notice", "households"): _print_notice_households,
     ("notice", "stars"): _print_notice_stars,
@@ -406,6 +436,11 @@ PRINTERS = {
     ("ledger", "points"): _print_ledger_points,
     ("ledger", "stock"): _print_ledger_stock,
     ("chart", "points"): _print_chart_points,
+    ("ledger", "fund"): _print_fund("ledger"),
+    ("sheet", "fund"): _print_fund("sheet"),
+    ("notice", "fund"): _print_fund("notice"),
+    ("notice", "honour-roll"): _print_fund("honour"),
+    ("pledge", None): _print_fund("pledge"),
 }
 
 
@@ -425,7 +460,7 @@ def cmd_print(ctx: CliContext) -> int:
             args.what
         ) or PRINTERS.get((args.what, args.kind))
         if handler is None:
-            choices = "、".join(f"{w} {k}" for w, k in PRINTERS)
+            choices = "、".join(f"{w} {k or ''}".strip() for w, k in PRINTERS)
             raise InputRejected(f"不支持的打印内容：{args.what} {args.kind or ''}（可选：{choices}）")
         result = handler(ctx.database(), args, out, start)
     text = f"已生成 {result.path}" + (f"（{result.pages}页）" if result.pages else "")
@@ -972,7 +1007,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("list", cmd_users_list, parent=group)
 
     p = add("print", cmd_print, help="打印公示、台账、证书（生成PDF或Excel）")
-    p.add_argument("what", choices=("notice", "ledger", "certificate", "calibration", "receipt", "chart"))
+    p.add_argument(
+        "what",
+        choices=("notice", "ledger", "certificate", "calibration", "receipt", "chart", "sheet", "pledge"),
+    )
     p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households")
     p.add_argument("--out", help="输出的PDF文件")
     p.add_argument("--xlsx", help="台账输出为Excel文件")
@@ -990,6 +1028,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--round", type=int, help="星级评定批次号")
     p.add_argument("--store", help="超市编号")
     p.add_argument("--month", help="月份，如 2026-11")
+    p.add_argument("--year", help="年份（光荣榜）")
+    p.add_argument("--supporter", type=int, help="赡养人编号（承诺书）")
     p.add_argument("--text", help="证书正文（替换模板文字）")
     p.add_argument("--award", help="奖项名称，如 十星级文明户")
     p.add_argument("--number", help="证书编号")

@@ -120,3 +120,65 @@ def test_fund_from_the_command_line(db_url, supporter, capsys, monkeypatch):
     capsys.readouterr()
     assert main([*args, "status", "--village", VILLAGE, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["balance_fen"] == 120000 - 21500
+
+
+def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(db_url, db, admin, supporter, tmp_path):
+    from desktop.reports.mask import leaks
+    from desktop.services import fund_reports
+    from tests.pdfcheck import page_text
+
+    month = f"{date.today():%Y-%m}"
+    months = fund.months_between(
+        "2026-10", month
+    )  # the pledge's months so far, paid in full: any run date works
+    n = len(months)
+    fund.contribute(db, admin, supporter, months, 20000 * n, receipt_no="A001")
+    fund.donate(db, admin, VILLAGE, "县慈善会", 100000)
+    fund_reports.payout_sheet(db, admin, VILLAGE, month, tmp_path / "sheet.pdf")
+    sheet = "".join(page_text(tmp_path / "sheet.pdf")).replace(" ", "")
+    assert "签领表" in sheet and "董超玉" in sheet and "领取人签字" in sheet
+    fund.pay(db, admin, VILLAGE, month)
+    info = fund_reports.fund_ledger(db, admin, VILLAGE, tmp_path / "ledger.pdf")
+    text = "".join(page_text(tmp_path / "ledger.pdf")).replace(" ", "").replace(",", "")
+    # 收入: contributions + the donation; 补贴: 15 元 earmarked a month; 支出: this month's 200 + 15
+    assert info.rows == 4 and f"合计{(20000 * n + 100000) / 100:.2f}{1500 * n / 100:.2f}215.00" in text
+    fund_reports.fund_notice(db, admin, VILLAGE, month, tmp_path / "notice.pdf")
+    notice = "".join(page_text(tmp_path / "notice.pdf"))
+    assert "收支公示" in notice and leaks(notice) == []
+    fund_reports.honour_roll(db, admin, VILLAGE, date.today().year, tmp_path / "roll.pdf")
+    assert "董平花" in "".join(page_text(tmp_path / "roll.pdf"))
+    fund_reports.pledge_document(db, admin, supporter, tmp_path / "pledge.pdf")
+    assert "每月向孙桥村孝善基金缴纳赡养费200.00元" in "".join(page_text(tmp_path / "pledge.pdf")).replace(
+        "\n", ""
+    )
+    assert (
+        main(
+            [
+                "--db",
+                db_url,
+                "print",
+                "pledge",
+                "--supporter",
+                str(supporter),
+                "--out",
+                str(tmp_path / "p.pdf"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "--db",
+                db_url,
+                "print",
+                "ledger",
+                "fund",
+                "--village",
+                VILLAGE,
+                "--xlsx",
+                str(tmp_path / "f.xlsx"),
+            ]
+        )
+        == 0
+    )

@@ -456,6 +456,8 @@ class PayoutLine:
     elder: str
     household: str
     amount_fen: int
+    contribution_fen: int = 0  # the children's part
+    match_fen: int = 0  # the fund's part
 
 
 def _owed(session: Session, fund_id: int, month: str) -> list[PayoutLine]:
@@ -463,7 +465,7 @@ def _owed(session: Session, fund_id: int, month: str) -> list[PayoutLine]:
     reversed_ids = set(
         session.scalars(select(FundEntry.reverses_id).where(FundEntry.reverses_id.is_not(None)))
     )
-    owed: dict[int, int] = {}
+    owed: dict[int, list[int]] = {}  # elder → [children's part, fund's part]
     paid: set[int] = set()
     for e in session.scalars(
         select(FundEntry).where(
@@ -477,7 +479,8 @@ def _owed(session: Session, fund_id: int, month: str) -> list[PayoutLine]:
             continue
         money = e.extra.get("earmarked_fen", 0) if e.kind == "match" else e.amount
         share = split(money, len(e.months))[e.months.index(month)]
-        owed[e.elder_member_id] = owed.get(e.elder_member_id, 0) + share
+        parts = owed.setdefault(e.elder_member_id, [0, 0])
+        parts[1 if e.kind == "match" else 0] += share
     names = {
         mid: (name, code)
         for mid, name, code in session.execute(
@@ -487,9 +490,9 @@ def _owed(session: Session, fund_id: int, month: str) -> list[PayoutLine]:
         )
     }
     return [
-        PayoutLine(mid, names[mid][0], names[mid][1], amount)
-        for mid, amount in sorted(owed.items())
-        if mid not in paid and amount > 0
+        PayoutLine(mid, names[mid][0], names[mid][1], c + m, c, m)
+        for mid, (c, m) in sorted(owed.items())
+        if mid not in paid and c + m > 0
     ]
 
 
