@@ -99,7 +99,7 @@ def test_village_filter_and_sorting_by_header(qtbot, window):
 
 
 def test_unbuilt_areas_say_so_plainly(window):
-    window.show_area("fund")
+    window.show_area("plans")
     assert "尚未完成" in window.pages.currentWidget().text()
 
 

@@ -292,3 +292,68 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
             after={"stores": len(villages), "households_with_points": len(given_ids)},
         )
     return len(given_ids)
+
+
+def add_demo_fund(
+    db: Database, actor: Actor, *, villages: int = 2, seed: int = 11, today: date | None = None
+) -> int:
+    """Filial-piety funds for the first villages: elders with one or two supporters, pledges from January, most
+    paid up, a few in arrears, a donation, and the payouts of past months. Returns the number of supporters."""
+    from desktop.models import Township, Village
+    from desktop.services import fund
+
+    rng = random.Random(seed)
+    today = today or date.today()
+    year_start = f"{today.year}-01"
+    last_month = fund.previous_month(fund.month_key(today))
+    with db.read() as s:
+        names = [
+            f"{t.county}{t.name}/{v.name}"
+            for v, t in s.execute(select(Village, Township).join(Township).order_by(Village.id)).all()[
+                :villages
+            ]
+        ]
+    count = 0
+    for village in names:
+        fund.create_fund(db, actor, village, match_percent=10, match_cap_fen=3000)
+        fund.donate(db, actor, village, "县慈善总会", 300000, reason="演示：年初拨付")
+        for elder in fund.elders(db, actor, village, on=today):
+            for _ in range(rng.choice((1, 1, 2))):
+                sid = fund.add_supporter(
+                    db,
+                    actor,
+                    village,
+                    _member_code(db, elder.member_id),
+                    rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    relation=rng.choice(("之子", "之女")),
+                    phone=f"13{rng.randrange(10**9):09d}",
+                )
+                monthly = rng.choice((10000, 15000, 20000, 30000))
+                fund.pledge(
+                    db,
+                    actor,
+                    sid,
+                    monthly,
+                    year_start,
+                    signed_on=date(today.year - 1, 12, 28),
+                    witness="村委会",
+                )
+                months = fund.months_between(year_start, fund.month_key(today))
+                if rng.random() < 0.2:
+                    months = months[: max(0, len(months) - rng.randint(1, 3))]  # a few months in arrears
+                if months:
+                    fund.contribute(db, actor, sid, months, monthly * len(months), receipt_no=f"SX{sid:05d}")
+                count += 1
+        for month in fund.months_between(year_start, last_month) if last_month >= year_start else []:
+            try:
+                fund.pay(db, actor, village, month)
+            except Exception:  # noqa: BLE001 - a month with nothing owed is fine in a demo
+                pass
+    return count
+
+
+def _member_code(db: Database, member_id: int) -> str:
+    from desktop.models import Member
+
+    with db.read() as s:
+        return s.scalar(select(Member.code).where(Member.id == member_id))

@@ -47,6 +47,11 @@ def previous_month(month: str) -> str:
     return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
 
 
+def next_month(month: str) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    return f"{y + 1:04d}-01" if m == 12 else f"{y:04d}-{m + 1:02d}"
+
+
 def split(amount: int, parts: int) -> list[int]:
     """Fen shared over months so the parts add up exactly (the remainder goes to the first months)."""
     base, rest = divmod(amount, parts)
@@ -550,6 +555,7 @@ class Arrear:
     elder: str
     months: list[str]
     amount_fen: int
+    elder_member_id: int = 0
 
 
 def arrears(db: Database, actor: Actor, village: str, *, upto: str | None = None) -> list[Arrear]:
@@ -574,7 +580,16 @@ def arrears(db: Database, actor: Actor, village: str, *, upto: str | None = None
                         owed_months.append(m)
                         owed += p.monthly_fen
             if owed_months:
-                out.append(Arrear(supporter.id, supporter.name, elder, sorted(owed_months), owed))
+                out.append(
+                    Arrear(
+                        supporter.id,
+                        supporter.name,
+                        elder,
+                        sorted(owed_months),
+                        owed,
+                        supporter.elder_member_id,
+                    )
+                )
         return out
 
 
@@ -588,6 +603,12 @@ class FundStatus:
     in_arrears: int
     month_in_fen: int
     month_out_fen: int
+
+
+def due_month(fund: FilialFund, on: date) -> str:
+    """The last month whose contribution is due: this month from the payout day on, else the month before."""
+    this = month_key(on)
+    return this if on.day >= fund.payout_day else previous_month(this)
 
 
 def status(db: Database, actor: Actor, village: str, *, on: date | None = None) -> FundStatus:
@@ -608,7 +629,7 @@ def status(db: Database, actor: Actor, village: str, *, on: date | None = None) 
         fund.balance,
         len(elders(db, actor, village, on=on)),
         supporters,
-        len(arrears(db, actor, village, upto=month)),
+        len(arrears(db, actor, village, upto=due_month(fund, on))),
         in_month,
         out_month,
     )
@@ -625,3 +646,34 @@ def ledger_mismatches(session: Session) -> list[str]:
         for f in session.scalars(select(FilialFund))
         if int(sums.get(f.id) or 0) != f.balance
     ]
+
+
+def supporters(db: Database, actor: Actor, village: str) -> list[tuple[int, str, str, int]]:
+    """(id, name, elder's name, pledged monthly fen) for the contribution entry list."""
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        rows = s.execute(
+            select(Supporter.id, Supporter.name, Member.name)
+            .join(Member, Member.id == Supporter.elder_member_id)
+            .where(Supporter.fund_id == f.id)
+            .order_by(Supporter.name)
+        ).all()
+        pledges = {
+            p.supporter_id: p.monthly_fen for p in s.scalars(select(Pledge).where(Pledge.active.is_(True)))
+        }
+        return [(sid, name, elder, pledges.get(sid, 0)) for sid, name, elder in rows]
+
+
+def next_due(db: Database, supporter_id: int, *, on: date | None = None) -> tuple[list[str], int]:
+    """The first unpaid pledged month (or this month) and the pledged monthly amount."""
+    on = on or date.today()
+    with db.read() as s:
+        p = s.scalar(select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True)))
+        if p is None:
+            return [month_key(on)], 0
+        paid = _paid_months(s, supporter_id)
+        for m in months_between(p.start_month, max(month_key(on), p.start_month)):
+            if m not in paid:
+                return [m], p.monthly_fen
+        this = month_key(on)
+        return [next_month(this) if this in paid else this], p.monthly_fen

@@ -30,7 +30,6 @@ AREAS = (
 )
 COMING = {
     "plans": "一户一策：卡色、收入、帮扶措施、走访、明白卡",
-    "fund": "孝善基金：赡养承诺、缴纳、补贴、发放与光荣榜",
 }
 
 
@@ -44,6 +43,7 @@ def _coming_soon(title: str, text: str) -> QWidget:
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
+        from desktop.ui.fund_page import FundPage
         from desktop.ui.households_page import HouseholdsPage
         from desktop.ui.print_page import PrintPage
         from desktop.ui.quality_page import QualityPage
@@ -66,12 +66,14 @@ class MainWindow(QMainWindow):
         self.store = StoreArea(ctx)
         self.counter = self.store.counter
         self.rating = RatingPage(ctx)
+        self.fund = FundPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
         built = {
             "households": self.households,
             "quality": self.quality,
             "store": self.store,
             "stars": self.rating,
+            "fund": self.fund,
             "print": self.printing,
             "system": self.system,
         }
@@ -119,4 +121,5 @@ class MainWindow(QMainWindow):
         self.quality.reload()
         self.store.reload()
         self.rating.reload()
+        self.fund.reload()
         self.system.reload()

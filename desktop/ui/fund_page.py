@@ -1,0 +1,251 @@
+"""孝善基金: overview (balance, this month, arrears, chart), elders and their supporters, fast contribution
+entry for a clerk with a pile of receipts, and the monthly payout run previewed before it is booked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import fund, households
+from desktop.services.errors import InputRejected, ServiceError
+from desktop.ui.context import UiContext
+from desktop.ui.messages import show_error
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            table.setItem(i, j, QTableWidgetItem(value))
+
+
+class FundPage(QWidget):
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.village_box = QComboBox()
+        self.overview = QLabel()
+        self.overview.setWordWrap(True)
+        self.overview.setStyleSheet("font-size: 13pt;")
+        self.elders_table = _table(["老人", "年龄", "户编号", "赡养人", "欠缴"])
+        # contribution entry
+        self.supporter_box = QComboBox()
+        self.supporter_box.setEditable(True)  # type a name to jump to it
+        self.months_edit = QLineEdit()
+        self.months_edit.setPlaceholderText("如 2026-11 或 2026-10,2026-11")
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setPlaceholderText("金额（元）")
+        self.receipt_edit = QLineEdit()
+        self.receipt_edit.setPlaceholderText("收据号，回车登记")
+        self.record_button = QPushButton("登记缴纳")
+        self.recorded = _table(["赡养人", "月份", "缴纳（元）", "基金补贴（元）", "收据号"])
+        # payout run
+        self.month_edit = QLineEdit(f"{date.today():%Y-%m}")
+        self.preview_button = QPushButton("预览")
+        self.pay_button = QPushButton("确认发放")
+        self.pay_button.setEnabled(False)
+        self.payout_table = _table(["老人", "户编号", "子女缴纳（元）", "基金补贴（元）", "合计发放（元）"])
+        self.payout_label = QLabel()
+        self.payout_label.setWordWrap(True)
+
+        tabs = QTabWidget()
+        tabs.addTab(self.elders_table, "老人与赡养人")
+        entry = QWidget()
+        form = QFormLayout()
+        form.addRow("赡养人：", self.supporter_box)
+        form.addRow("月份：", self.months_edit)
+        form.addRow("金额：", self.amount_edit)
+        form.addRow("收据号：", self.receipt_edit)
+        form.addRow("", self.record_button)
+        entry_layout = QVBoxLayout(entry)
+        entry_layout.addLayout(form)
+        entry_layout.addWidget(QLabel("本次登记："))
+        entry_layout.addWidget(self.recorded, 1)
+        tabs.addTab(entry, "缴费登记")
+        payout = QWidget()
+        row = QHBoxLayout()
+        for w in (QLabel("发放月份："), self.month_edit, self.preview_button, self.pay_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        payout_layout = QVBoxLayout(payout)
+        payout_layout.addLayout(row)
+        payout_layout.addWidget(self.payout_table, 1)
+        payout_layout.addWidget(self.payout_label)
+        tabs.addTab(payout, "月度发放")
+        self.tabs = tabs
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("村："))
+        top.addWidget(self.village_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.overview)
+        layout.addWidget(tabs, 1)
+
+        self.village_box.currentIndexChanged.connect(lambda _i: self.load())
+        self.supporter_box.currentIndexChanged.connect(lambda _i: self._suggest())
+        self.receipt_edit.returnPressed.connect(self.record)
+        self.record_button.clicked.connect(self.record)
+        self.preview_button.clicked.connect(self.preview)
+        self.pay_button.clicked.connect(self.pay)
+        self.reload()
+
+    def reload(self) -> None:
+        self.village_box.blockSignals(True)
+        self.village_box.clear()
+        for v in households.villages(self.ctx.db, self.ctx.actor):
+            try:
+                fund.status(self.ctx.db, self.ctx.actor, v.qualified)
+            except ServiceError:
+                continue  # no fund in this village
+            self.village_box.addItem(f"{v.township}{v.name}", v.qualified)
+        self.village_box.blockSignals(False)
+        self.load()
+
+    @property
+    def village(self) -> str | None:
+        return self.village_box.currentData()
+
+    def load(self) -> None:
+        if not self.village:
+            self.overview.setText("还没有设立孝善基金的村（可用命令 fund create --village 村 设立）。")
+            return
+        st = fund.status(self.ctx.db, self.ctx.actor, self.village)
+        self.overview.setText(
+            f"<b>{st.name}</b>　余额 <b>{st.balance_fen / 100:,.2f}</b> 元　老人 {st.elders} 人　赡养人 {st.supporters} 人"
+            f"　欠缴 <span style='color:#b00020'>{st.in_arrears}</span> 人　本月收入 {st.month_in_fen / 100:,.2f} 元"
+            f"　本月支出 {st.month_out_fen / 100:,.2f} 元"
+        )
+        owed: dict[int, list[int]] = {}  # elder → [months owed, fen owed], over all their supporters
+        for a in fund.arrears(self.ctx.db, self.ctx.actor, self.village):
+            entry = owed.setdefault(a.elder_member_id, [0, 0])
+            entry[0] += len(a.months)
+            entry[1] += a.amount_fen
+        rows = []
+        for e in fund.elders(self.ctx.db, self.ctx.actor, self.village):
+            late = owed.get(e.member_id)
+            rows.append(
+                [
+                    e.name,
+                    str(e.age),
+                    e.household,
+                    str(e.supporters),
+                    f"{late[0]}个月 {late[1] / 100:.2f}元" if late else "",
+                ]
+            )
+        _fill(self.elders_table, rows)
+        self.supporter_box.blockSignals(True)
+        self.supporter_box.clear()
+        for sid, name, elder, monthly in fund.supporters(self.ctx.db, self.ctx.actor, self.village):
+            self.supporter_box.addItem(f"{name}（赡养{elder}，每月{monthly / 100:.0f}元）", sid)
+        self.supporter_box.blockSignals(False)
+        self._suggest()
+
+    def _suggest(self) -> None:
+        """The next unpaid month and the pledged amount, so most receipts need only their number."""
+        sid = self.supporter_box.currentData()
+        if sid is None:
+            return
+        months, monthly = fund.next_due(self.ctx.db, sid)
+        self.months_edit.setText(",".join(months))
+        self.amount_edit.setText(f"{monthly * len(months) / 100:.2f}" if monthly else "")
+
+    def record(self) -> None:
+        sid = self.supporter_box.currentData()
+        if sid is None:
+            return
+        try:
+            amount = round(float(self.amount_edit.text()) * 100)
+        except ValueError:
+            show_error(self, InputRejected("金额应为数字，如 200.00"))
+            return
+        months = [m.strip() for m in self.months_edit.text().replace("，", ",").split(",") if m.strip()]
+        try:
+            result = fund.contribute(
+                self.ctx.db, self.ctx.actor, sid, months, amount, receipt_no=self.receipt_edit.text().strip()
+            )
+        except ServiceError as exc:
+            show_error(self, exc, "无法登记")
+            return
+        row = self.recorded.rowCount()
+        self.recorded.insertRow(row)
+        for j, v in enumerate(
+            (
+                self.supporter_box.currentText().split("（")[0],
+                ",".join(result.months),
+                f"{result.amount_fen / 100:.2f}",
+                f"{result.match_fen / 100:.2f}",
+                self.receipt_edit.text().strip(),
+            )
+        ):
+            self.recorded.setItem(row, j, QTableWidgetItem(v))
+        self.receipt_edit.clear()
+        self.load()
+        self.supporter_box.setFocus()
+
+    def preview(self) -> None:
+        try:
+            lines, balance = fund.payout_preview(
+                self.ctx.db, self.ctx.actor, self.village, self.month_edit.text()
+            )
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        _fill(
+            self.payout_table,
+            [
+                [
+                    x.elder,
+                    x.household,
+                    f"{x.contribution_fen / 100:.2f}",
+                    f"{x.match_fen / 100:.2f}",
+                    f"{x.amount_fen / 100:.2f}",
+                ]
+                for x in lines
+            ],
+        )
+        total = sum(x.amount_fen for x in lines)
+        short = total > balance
+        self.payout_label.setText(
+            f"共 {len(lines)} 位老人，合计 {total / 100:,.2f} 元；基金余额 {balance / 100:,.2f} 元。"
+            + ("<span style='color:#b00020'>余额不足，不能发放，请先筹集资金。</span>" if short else "")
+        )
+        self.pay_button.setEnabled(bool(lines) and not short)
+
+    def pay(self) -> None:
+        try:
+            lines = fund.pay(self.ctx.db, self.ctx.actor, self.village, self.month_edit.text())
+        except ServiceError as exc:
+            show_error(self, exc, "发放失败")
+            return
+        self.pay_button.setEnabled(False)
+        self.payout_label.setText(
+            f"已发放 {len(lines)} 位老人，合计 {sum(x.amount_fen for x in lines) / 100:,.2f} 元。"
+            "请打印签领表请老人签字。"
+        )
+        self.load()
