@@ -422,6 +422,11 @@ def _print_fund(kind: str):  # noqa: ANN202
             info = fund_reports.fund_notice(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
         else:
             year = int(args.year or (start.year if start else __import__("datetime").date.today().year))
+            if kind == "certificates":
+                pages = fund_reports.honour_certificates(
+                    db, SYSTEM, village, year, out, issuer=args.issuer or ""
+                )
+                return printing.Printed(str(out), pages, [])
             info = fund_reports.honour_roll(db, SYSTEM, village, year, out)
         return printing.Printed(str(out), info.pages, info.fonts)
 
@@ -442,6 +447,7 @@ PRINTERS = {
     ("notice", "fund"): _print_fund("notice"),
     ("notice", "honour-roll"): _print_fund("honour"),
     ("pledge", None): _print_fund("pledge"),
+    ("honour", "fund"): _print_fund("certificates"),
 }
 
 
@@ -868,6 +874,17 @@ def cmd_fund(ctx: CliContext) -> int:
                 + f"\n合计{total / 100:.2f}元，基金余额{balance / 100:.2f}元",
             )
         return 0
+    return _fund_write(ctx, what)
+
+
+def _fund_write(ctx: CliContext, what: str) -> int:
+    """The fund commands that change something (they act as a user)."""
+    from dataclasses import asdict
+
+    from desktop.services import fund
+
+    args = ctx.args
+    db = ctx.database()
     actor = ctx.actor()
     if what == "create":
         fid = fund.create_fund(
@@ -927,6 +944,35 @@ def cmd_fund(ctx: CliContext) -> int:
             reason=args.reason or "",
         )
         _emit(args, {"balance_fen": balance}, f"已记入捐赠，基金余额{balance / 100:.2f}元")
+    elif what == "board":
+        mid = fund.add_board_member(
+            db,
+            actor,
+            _need(args.village, "需要 --village 村"),
+            _need(args.name, "需要 --name 姓名"),
+            _need(args.role, "需要 --role 职务"),
+            phone=args.phone or "",
+        )
+        _emit(args, {"board_member": mid}, f"已登记理事会成员 #{mid}")
+    elif what == "rules":
+        fund.set_rules(
+            db,
+            actor,
+            _need(args.village, "需要 --village 村"),
+            elder_age=args.set_elder_age,
+            match_percent=args.set_match_percent,
+            match_cap_fen=_fen(args.set_match_cap) if args.set_match_cap else None,
+            payout_day=args.set_payout_day,
+        )
+        _emit(args, {"village": args.village}, "已更新基金规则")
+    elif what == "scan":
+        path = Path(_need(args.file, "需要 --file 扫描件"))
+        if not path.exists():
+            raise InputRejected(f"文件不存在：{path}")
+        fund.archive_pledge_scan(
+            db, actor, _need(args.supporter, "需要 --supporter 赡养人编号"), path.read_bytes()
+        )
+        _emit(args, {"supporter": args.supporter}, "已归档赡养承诺书扫描件")
     elif what == "pay":
         lines = fund.pay(
             db,
@@ -1010,7 +1056,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("print", cmd_print, help="打印公示、台账、证书（生成PDF或Excel）")
     p.add_argument(
         "what",
-        choices=("notice", "ledger", "certificate", "calibration", "receipt", "chart", "sheet", "pledge"),
+        choices=(
+            "notice",
+            "ledger",
+            "certificate",
+            "calibration",
+            "receipt",
+            "chart",
+            "sheet",
+            "pledge",
+            "honour",
+        ),
     )
     p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households")
     p.add_argument("--out", help="输出的PDF文件")
@@ -1145,6 +1201,9 @@ def build_parser() -> argparse.ArgumentParser:
             "pay",
             "arrears",
             "reverse",
+            "board",
+            "rules",
+            "scan",
         ),
     )
     p.add_argument("--village")
@@ -1165,6 +1224,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--elder-age", type=int, default=60)
     p.add_argument("--match-percent", type=int, default=10)
     p.add_argument("--match-cap", default="30", help="每位老人每月补贴上限（元）")
+    p.add_argument("--role", help="理事会职务：会长、副会长、会计、出纳、监督、理事")
+    p.add_argument("--file", help="扫描件（PDF/JPG/PNG）")
+    p.add_argument("--set-elder-age", type=int)
+    p.add_argument("--set-match-percent", type=int)
+    p.add_argument("--set-match-cap", help="每位老人每月补贴上限（元）")
+    p.add_argument("--set-payout-day", type=int)
 
     p = add("backup", cmd_backup, help="备份数据库到一个文件")
     p.add_argument("file", type=Path)

@@ -182,3 +182,41 @@ def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(db_url, db, admi
         )
         == 0
     )
+
+
+def test_board_rules_scans_and_honour_certificates(
+    db_url, db, admin, supporter, tmp_path, capsys, monkeypatch
+):
+    from desktop.services import fund_reports
+    from desktop.services.errors import InputRejected
+    from tests.pdfcheck import page_text
+
+    fund.add_board_member(db, admin, VILLAGE, "李德福", "会长", phone="13800000000")
+    assert fund.board(db, admin, VILLAGE) == [("会长", "李德福", "13800000000")]
+    with pytest.raises(InputRejected):
+        fund.add_board_member(db, admin, VILLAGE, "某人", "皇帝")
+    fund.set_rules(db, admin, VILLAGE, match_percent=20)
+    assert (
+        fund.contribute(db, admin, supporter, ["2026-10"], 20000).match_fen == 1500
+    )  # 20% = 40 元, cap 15 元
+    with pytest.raises(InputRejected):
+        fund.set_rules(db, admin, VILLAGE, elder_age=30)
+    with pytest.raises(InputRejected, match="内容不符"):
+        fund.archive_pledge_scan(db, admin, supporter, b"hello")
+    fund.archive_pledge_scan(db, admin, supporter, b"%PDF-1.4 signed pledge")
+    assert fund.has_pledge_scan(db, supporter)
+    months = fund.months_between("2026-11", f"{date.today():%Y-%m}")
+    fund.contribute(db, admin, supporter, months, 20000 * len(months))
+    assert fund_reports.honour_certificates(db, admin, VILLAGE, date.today().year, tmp_path / "c.pdf") == 1
+    assert "孝善之星" in page_text(tmp_path / "c.pdf")[0].replace("\n", "")
+    fund_reports.fund_chart(db, admin, VILLAGE, tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").stat().st_size > 5000
+    monkeypatch.setenv("DESKTOP_USER", "admin")
+    monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
+    assert (
+        main(["--db", db_url, "fund", "board", "--village", VILLAGE, "--name", "王会计", "--role", "会计"])
+        == 0
+    )
+    assert main(["--db", db_url, "fund", "rules", "--village", VILLAGE, "--set-payout-day", "15"]) == 0
+    out = tmp_path / "h.pdf"
+    assert main(["--db", db_url, "print", "honour", "fund", "--village", VILLAGE, "--out", str(out)]) == 0

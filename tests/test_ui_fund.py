@@ -55,3 +55,9 @@ def test_the_payout_run_is_previewed_and_refused_when_the_fund_is_short(qtbot, p
     qtbot.mouseClick(page.pay_button, Qt.MouseButton.LeftButton)
     assert "已发放 1 位老人" in page.payout_label.text()
     assert fund.status(db, admin, VILLAGE).balance_fen == 70000 - 21500
+
+
+def test_the_chart_tab_draws_on_demand(qtbot, page):
+    assert page.chart.pixmap().isNull()
+    page.tabs.setCurrentIndex(3)
+    assert not page.chart.pixmap().isNull()

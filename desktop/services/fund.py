@@ -11,7 +11,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
-from desktop.models import FilialFund, FundEntry, Household, Member, Pledge, Supporter, Village
+from desktop.models import (
+    FilialFund,
+    FundBoardMember,
+    FundEntry,
+    Household,
+    Member,
+    Pledge,
+    Supporter,
+    Village,
+)
 from desktop.services import audit
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.households import age_on, resolve_village
@@ -677,3 +686,133 @@ def next_due(db: Database, supporter_id: int, *, on: date | None = None) -> tupl
                 return [m], p.monthly_fen
         this = month_key(on)
         return [next_month(this) if this in paid else this], p.monthly_fen
+
+
+BOARD_ROLES = ("会长", "副会长", "会计", "出纳", "监督", "理事")
+
+
+def add_board_member(
+    db: Database, actor: Actor, village: str, name: str, role: str, *, phone: str = ""
+) -> int:
+    """孝善理事会 member."""
+    actor.require("fund.manage", "登记理事会成员")
+    if role not in BOARD_ROLES:
+        raise InputRejected(f"理事会职务“{role}”无效，可选：{'、'.join(BOARD_ROLES)}")
+    if not name.strip():
+        raise InputRejected("姓名不能为空")
+    with db.write() as s:
+        f = fund_of(s, actor, village)
+        member = FundBoardMember(fund_id=f.id, name=name.strip(), role=role, phone=phone)
+        s.add(member)
+        s.flush()
+        audit.record(
+            s, actor.username, "fund.board", entity="fund", key=str(f.id), after={"name": name, "role": role}
+        )
+        return member.id
+
+
+def board(db: Database, actor: Actor, village: str) -> list[tuple[str, str, str]]:
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        return [
+            (m.role, m.name, m.phone)
+            for m in s.scalars(
+                select(FundBoardMember).where(FundBoardMember.fund_id == f.id).order_by(FundBoardMember.id)
+            )
+        ]
+
+
+def set_rules(
+    db: Database,
+    actor: Actor,
+    village: str,
+    *,
+    elder_age: int | None = None,
+    match_percent: int | None = None,
+    match_cap_fen: int | None = None,
+    payout_day: int | None = None,
+) -> None:
+    """Change a fund's rules from now on (matches already booked keep theirs)."""
+    actor.require("fund.manage", "修改基金规则")
+    with db.write() as s:
+        f = fund_of(s, actor, village)
+        before = {
+            "elder_age": f.elder_age,
+            "match_percent": f.match_percent,
+            "match_cap_fen": f.match_cap_fen,
+            "payout_day": f.payout_day,
+        }
+        changes = {
+            k: v
+            for k, v in (
+                ("elder_age", elder_age),
+                ("match_percent", match_percent),
+                ("match_cap_fen", match_cap_fen),
+                ("payout_day", payout_day),
+            )
+            if v is not None
+        }
+        after = {**before, **changes}
+        if not (
+            50 <= after["elder_age"] <= 90
+            and 0 <= after["match_percent"] <= 100
+            and after["match_cap_fen"] >= 0
+            and 1 <= after["payout_day"] <= 28
+        ):
+            raise InputRejected(
+                "基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日"
+            )
+        for key, value in changes.items():
+            setattr(f, key, value)
+        audit.record(
+            s, actor.username, "fund.rules", entity="fund", key=str(f.id), before=before, after=after
+        )
+
+
+def archive_pledge_scan(db: Database, actor: Actor, supporter_id: int, data: bytes) -> None:
+    """The signed 赡养承诺书, scanned (PDF, JPEG or PNG, checked by content, at most 10 MB)."""
+    actor.require("fund.record", "归档赡养承诺书")
+    if not (
+        data.startswith(b"%PDF-") or data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")
+    ):
+        raise InputRejected("扫描件只能是PDF、JPG或PNG（文件内容不符）")
+    if len(data) > 10 * 1024 * 1024:
+        raise InputRejected("扫描件太大，请小于10 MB")
+    with db.write() as s:
+        p = s.scalar(select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True)))
+        if p is None:
+            raise NotFound(f"赡养人{supporter_id}没有有效的赡养承诺")
+        p.scan = data
+        audit.record(
+            s,
+            actor.username,
+            "fund.pledge_scan",
+            entity="supporter",
+            key=str(supporter_id),
+            after={"bytes": len(data)},
+        )
+
+
+def has_pledge_scan(db: Database, supporter_id: int) -> bool:
+    with db.read() as s:
+        return bool(
+            s.scalar(
+                select(Pledge.id).where(
+                    Pledge.supporter_id == supporter_id, Pledge.active.is_(True), Pledge.scan.is_not(None)
+                )
+            )
+        )
+
+
+def monthly_totals(
+    db: Database, actor: Actor, village: str, *, months: int = 12
+) -> list[tuple[str, int, int]]:
+    """(month, money in, money out) in fen, oldest first, for the overview chart."""
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        entries = list(s.scalars(select(FundEntry).where(FundEntry.fund_id == f.id)))
+    totals: dict[str, list[int]] = {}
+    for e in entries:
+        slot = totals.setdefault(month_key(e.at), [0, 0])
+        slot[0 if e.amount > 0 else 1] += abs(e.amount)
+    return [(m, v[0], v[1]) for m, v in sorted(totals.items())][-months:]

@@ -272,3 +272,62 @@ def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Pa
 
 
 __all__ = ["fund_ledger", "payout_sheet", "fund_notice", "honour_roll", "pledge_document", "months_between"]
+
+
+def honour_certificates(
+    db: Database, actor: Actor, village: str, year: int, out: str | Path, *, issuer: str = ""
+) -> int:
+    """孝善之星 certificates for the supporters on the year's honour roll. Returns how many were printed."""
+    from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
+
+    last = min(f"{year}-12", f"{date.today():%Y-%m}")
+    late = {a.supporter_id for a in arrears(db, actor, village, upto=last)}
+    with db.read() as s:
+        fund = fund_of(s, actor, village)
+        vname, tname = _places(s, fund)
+        people = [
+            (sup, elder)
+            for sup, elder in s.execute(
+                select(Supporter, Member.name)
+                .join(Member, Member.id == Supporter.elder_member_id)
+                .where(Supporter.fund_id == fund.id)
+                .order_by(Supporter.id)
+            )
+            if sup.id not in late and s.scalar(select(Pledge.id).where(Pledge.supporter_id == sup.id))
+        ]
+    if not people:
+        raise InputRejected(f"{year}年没有按时足额缴纳的赡养人")
+    certs = [
+        Certificate(
+            TEMPLATES["filial"],
+            sup.name,
+            issuer or f"{tname}{vname}孝善理事会",
+            date.today(),
+            award=f"{year}年度孝善之星",
+            text=f"在{year}年度孝善敬老活动中，按时足额缴纳赡养费，孝敬老人{elder}，被评为“{year}年度孝善之星”。",
+        )
+        for sup, elder in people
+    ]
+    return render_certificates(certs, out)
+
+
+def fund_chart(db: Database, actor: Actor, village: str, out: str | Path) -> Path:
+    """Money in and out per month (bars), for the overview."""
+    from desktop.reports.charts import pyplot
+    from desktop.services.fund import monthly_totals
+
+    totals = monthly_totals(db, actor, village) or [(f"{date.today():%Y-%m}", 0, 0)]
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    xs = range(len(totals))
+    ax.bar([x - 0.2 for x in xs], [t[1] / 100 for t in totals], width=0.4, label="收入", color="#2e86c1")
+    ax.bar([x + 0.2 for x in xs], [t[2] / 100 for t in totals], width=0.4, label="支出", color="#c0392b")
+    ax.set_xticks(list(xs), [t[0] for t in totals])
+    ax.set_ylabel("元")
+    ax.set_title("孝善基金每月收支")
+    ax.legend()
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+    return Path(out)

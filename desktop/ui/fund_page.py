@@ -97,6 +97,11 @@ class FundPage(QWidget):
         payout_layout.addWidget(self.payout_table, 1)
         payout_layout.addWidget(self.payout_label)
         tabs.addTab(payout, "月度发放")
+        self.chart = QLabel("切换到此页时生成收支图。")
+        tabs.addTab(self.chart, "收支图")
+        tabs.currentChanged.connect(
+            lambda index: self.draw_chart() if tabs.widget(index) is self.chart else None
+        )
         self.tabs = tabs
 
         top = QHBoxLayout()
@@ -165,6 +170,20 @@ class FundPage(QWidget):
             self.supporter_box.addItem(f"{name}（赡养{elder}，每月{monthly / 100:.0f}元）", sid)
         self.supporter_box.blockSignals(False)
         self._suggest()
+
+    def draw_chart(self) -> None:
+        """Drawn on demand: matplotlib stays out of the window's start-up."""
+        import tempfile
+        from pathlib import Path
+
+        from PySide6.QtGui import QPixmap
+
+        from desktop.services.fund_reports import fund_chart
+
+        if not self.village:
+            return
+        path = fund_chart(self.ctx.db, self.ctx.actor, self.village, Path(tempfile.mkdtemp()) / "fund.png")
+        self.chart.setPixmap(QPixmap(str(path)))
 
     def _suggest(self) -> None:
         """The next unpaid month and the pledged amount, so most receipts need only their number."""
