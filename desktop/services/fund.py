@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
@@ -22,6 +22,7 @@ from desktop.models import (
     Village,
 )
 from desktop.services import audit
+from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.households import age_on, resolve_village
 from desktop.services.users import Actor
@@ -272,14 +273,8 @@ def pledge(
 
 
 def _move(session: Session, fund_id: int, amount: int) -> bool:
-    """Add `amount` to the fund's balance unless it would go negative; one conditional UPDATE."""
-    return bool(
-        session.execute(
-            update(FilialFund)
-            .where(FilialFund.id == fund_id, FilialFund.balance + amount >= 0)
-            .values(balance=FilialFund.balance + amount)
-        ).rowcount
-    )
+    """Add `amount` to the fund's balance unless it would go negative."""
+    return add_unless_negative(session, FilialFund.balance, FilialFund.id == fund_id, amount)
 
 
 def _balance(session: Session, fund_id: int) -> int:

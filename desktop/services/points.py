@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Household, PointsAccount, PointsEntry
 from desktop.services import audit
+from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.users import Actor
 
@@ -67,12 +68,7 @@ def change_balance(session: Session, hid: int, amount: int) -> int | None:
     """Add `amount` (may be negative) to the balance unless that would make it negative. Returns the new
     balance, or None when refused. One conditional UPDATE: atomic on SQLite and PostgreSQL, no read-then-write."""
     ensure_account(session, hid)
-    done = session.execute(
-        update(PointsAccount)
-        .where(PointsAccount.household_id == hid, PointsAccount.balance + amount >= 0)
-        .values(balance=PointsAccount.balance + amount)
-    ).rowcount
-    if not done:
+    if not add_unless_negative(session, PointsAccount.balance, PointsAccount.household_id == hid, amount):
         return None
     return session.scalar(select(PointsAccount.balance).where(PointsAccount.household_id == hid))
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Goods, StockLevel, StockMovement, Store, Village
 from desktop.services import audit
+from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.users import Actor
 
@@ -123,14 +124,8 @@ def add_goods(
 
 
 def change_stock(session: Session, goods_id: int, quantity: int) -> bool:
-    """Add `quantity` (may be negative) unless stock would go negative; one conditional UPDATE."""
-    return bool(
-        session.execute(
-            update(StockLevel)
-            .where(StockLevel.goods_id == goods_id, StockLevel.quantity + quantity >= 0)
-            .values(quantity=StockLevel.quantity + quantity)
-        ).rowcount
-    )
+    """Add `quantity` (may be negative) unless stock would go negative."""
+    return add_unless_negative(session, StockLevel.quantity, StockLevel.goods_id == goods_id, quantity)
 
 
 def stock_of(session: Session, goods_id: int) -> int:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.services import households, points, ratings, redemption, stores
 from desktop.services.errors import ServiceError
 from desktop.services.stores import GoodsInfo
+from desktop.ui.choosers import fill_store_box
 from desktop.ui.context import UiContext
 from desktop.ui.pdf_print import default_printer, print_pdf
 
@@ -123,11 +124,7 @@ class CounterPage(QWidget):
     # --- data ------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.store_box.blockSignals(True)
-        self.store_box.clear()
-        for st in stores.list_stores(self.ctx.db):
-            self.store_box.addItem(f"{st.name}（{st.code}）", st.code)
-        self.store_box.blockSignals(False)
+        fill_store_box(self.store_box, self.ctx)
         self._load_goods()
 
     def _load_goods(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import redemption, store_reports, stores
 from desktop.services.errors import InputRejected, ServiceError
+from desktop.ui.choosers import fill_store_box
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import CounterPage
 from desktop.ui.messages import show_error
@@ -111,11 +112,7 @@ class StockPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.store_box.blockSignals(True)
-        self.store_box.clear()
-        for st in stores.list_stores(self.ctx.db):
-            self.store_box.addItem(f"{st.name}（{st.code}）", st.code)
-        self.store_box.blockSignals(False)
+        fill_store_box(self.store_box, self.ctx)
         self.load()
 
     def load(self) -> None:
@@ -213,9 +210,7 @@ class SettlementPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        self.store_box.clear()
-        for st in stores.list_stores(self.ctx.db):
-            self.store_box.addItem(f"{st.name}（{st.code}）", st.code)
+        fill_store_box(self.store_box, self.ctx)
 
     def settle(self) -> None:
         code = self.store_box.currentData()
