@@ -451,6 +451,16 @@ PRINTERS = {
 }
 
 
+def _plan_ledgers() -> None:
+    from desktop import cli_plans
+
+    for kind in ("archive", "visits", "monitoring"):
+        PRINTERS[("ledger", kind)] = cli_plans.ledger_printer(kind)
+
+
+_plan_ledgers()
+
+
 def cmd_print(ctx: CliContext) -> int:
     """print notice|ledger|certificate|calibration|receipt|chart …"""
     from datetime import date as _date
@@ -462,6 +472,15 @@ def cmd_print(ctx: CliContext) -> int:
     start = _date.fromisoformat(args.start) if args.start else None
     if args.what == "calibration":
         result = printing.calibration_page(out, args.template or "star")
+    elif args.what in ("archive", "card", "plan"):
+        from desktop import cli_plans
+
+        printer = {
+            "archive": cli_plans.print_archive,
+            "card": cli_plans.print_card,
+            "plan": cli_plans.print_plan,
+        }
+        result = printer[args.what](ctx, out)
     else:
         handler = {"certificate": _print_certificate, "receipt": _print_receipt}.get(
             args.what
@@ -1066,9 +1085,12 @@ def build_parser() -> argparse.ArgumentParser:
             "sheet",
             "pledge",
             "honour",
+            "archive",
+            "card",
+            "plan",
         ),
     )
-    p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households")
+    p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households；archive/card/plan 的户编号")
     p.add_argument("--out", help="输出的PDF文件")
     p.add_argument("--xlsx", help="台账输出为Excel文件")
     p.add_argument("--village")
@@ -1093,6 +1115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preprinted", action="store_true", help="套打：只印可变文字")
     p.add_argument("--offset-x", type=float, help="套打横向偏移（毫米，向右为正）")
     p.add_argument("--offset-y", type=float, help="套打纵向偏移（毫米，向下为正）")
+    p.add_argument("--copy", help="档案份别：township、village、household")
+    p.add_argument("--paper", help="明白卡纸张：A4 或 A5")
 
     p = add("audit", cmd_audit, help="疑点核查")
     p.add_argument("what", choices=("run", "export", "print", "verify", "rules", "configure", "history"))
@@ -1230,6 +1254,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set-match-percent", type=int)
     p.add_argument("--set-match-cap", help="每位老人每月补贴上限（元）")
     p.add_argument("--set-payout-day", type=int)
+
+    from desktop import cli_plans
+
+    cli_plans.register(sub, add, common)
 
     p = add("backup", cmd_backup, help="备份数据库到一个文件")
     p.add_argument("file", type=Path)

@@ -1,9 +1,11 @@
 """SQLAlchemy models. No Qt here."""
 
+from desktop.models.archives import Archive, ArchiveChecklist, ArchiveCopyLog, ArchiveItem, Attachment
 from desktop.models.base import Base
 from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
+from desktop.models.plans import CardColour, IncomeThreshold, Measure, NeedsCheck, Visit
 from desktop.models.points import (
     Goods,
     PointsAccount,
@@ -20,6 +22,16 @@ from desktop.models.ratings import Objection, RatingResult, RatingRound, StarCat
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
 
 __all__ = [
+    "Archive",
+    "ArchiveChecklist",
+    "ArchiveCopyLog",
+    "ArchiveItem",
+    "Attachment",
+    "CardColour",
+    "IncomeThreshold",
+    "Measure",
+    "NeedsCheck",
+    "Visit",
     "Base",
     "FilialFund",
     "FundBoardMember",

@@ -78,7 +78,11 @@ def wrap(
             token = ch
             if ch.isascii() and ch.isalnum():
                 j = i
-                while j < len(paragraph) and paragraph[j].isascii() and paragraph[j].isalnum():
+                while j < len(paragraph) and (
+                    (paragraph[j].isascii() and paragraph[j].isalnum())
+                    # 2,000.00 stays whole: a separator between digits belongs to the number
+                    or (paragraph[j] in ",." and j + 1 < len(paragraph) and paragraph[j + 1].isdigit())
+                ):
                     j += 1
                 if j < len(paragraph) and paragraph[j] in UNITS and paragraph[i:j].isdigit():
                     j += 1

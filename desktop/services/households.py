@@ -318,3 +318,18 @@ def detail(
 def count(db: Database) -> int:
     with db.read() as s:
         return s.scalar(select(func.count()).select_from(Household)) or 0
+
+
+def household_for(session, actor: Actor, code: str) -> Household:  # noqa: ANN001
+    """The household with this code, if the actor may see it."""
+    h = session.scalar(select(Household).where(Household.code == code.strip()))
+    if h is None:
+        raise NotFound(f"户编号“{code}”不存在")
+    if actor.village_ids is not None and h.village_id not in actor.village_ids:
+        raise PermissionDenied(f"无权查看其他村的农户（{code}）")
+    return h
+
+
+def exited(h: Household) -> bool:
+    """Has the household left poverty (脱贫)? The roster's 脱贫年度 or its 户类型 says so."""
+    return bool((h.attrs or {}).get("exit_year")) or h.household_kind in ("脱贫户", "脱贫不稳定户")

@@ -1,0 +1,375 @@
+"""Command line for 一户一档 (`archive …`) and 一户一策 (`plan …`), and their prints; registered by desktop.cli."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from desktop.services.errors import InputRejected
+
+
+def _emit(args, data: dict, text: str) -> None:  # noqa: ANN001
+    print(json.dumps(data, ensure_ascii=False, default=str) if args.json else text)
+
+
+def _need(value, message: str):  # noqa: ANN001, ANN202
+    if value in (None, ""):
+        raise InputRejected(message)
+    return value
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputRejected(f"日期“{text}”应写成 2026-11-25") from None
+
+
+def _year(args) -> int:  # noqa: ANN001
+    return int(args.year) if getattr(args, "year", None) else date.today().year
+
+
+def _fen(text: str | None) -> int:
+    from desktop.cli import _fen as parse
+
+    return parse(text) if text not in (None, "") else 0
+
+
+def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
+    out = []
+    for p in paths or []:
+        path = Path(p)
+        if not path.is_file():
+            raise InputRejected(f"文件不存在：{p}")
+        out.append((path.name, path.read_bytes()))
+    return out
+
+
+# --- archive ------------------------------------------------------------------------------------------
+
+
+def cmd_archive(ctx) -> int:  # noqa: ANN001
+    """archive status|record|handover|checklist"""
+    from desktop.services import archives
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    db = ctx.database()
+    if args.what == "status":
+        if args.household:
+            found = [archives.status(db, SYSTEM, args.household, with_files=False)]
+        else:
+            found = archives.village_status(db, SYSTEM, args.village)
+        copies = found[0].copies if found else archives.copies(db)
+        totals = {
+            key: {"name": name, "complete_households": sum(st.complete(key) for st in found)}
+            for key, name in copies
+        }
+        lines = []
+        for st in found:
+            parts = []
+            for key, name in st.copies:
+                c = st.counts(key)
+                parts.append(f"{name} 齐全{c['齐全']} 缺失{c['缺失']} 需更新{c['需更新']}")
+            lines.append(f"{st.code} {st.head}（{st.village}）：" + "；".join(parts))
+        lines.append(
+            f"共{len(found)}户；"
+            + "，".join(f"{t['name']}齐全{t['complete_households']}户" for t in totals.values())
+        )
+        _emit(args, {"households": [st.as_json() for st in found], "totals": totals}, "\n".join(lines))
+        return 0
+    if args.what == "checklist":
+        if args.file:
+            try:
+                items = json.loads(Path(args.file).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise InputRejected(f"无法读取清单文件：{exc}") from None
+            version = archives.set_checklist(db, ctx.actor(), items, note=args.note or "")
+            _emit(args, {"version": version}, f"已保存档案清单第{version}版")
+            return 0
+        cl = archives.checklist(db)
+        _emit(
+            args,
+            {"version": cl.version, "items": [asdict(i) for i in cl.items]},
+            f"档案清单第{cl.version}版\n"
+            + "\n".join(f"[{i.stage_name}] {i.key} {i.title}" for i in cl.items),
+        )
+        return 0
+    code = _need(args.code, "需要户编号")
+    actor = ctx.actor()
+    if args.what == "record":
+        item = _need(args.item, "需要 --item 材料编号或名称")
+        rev = archives.record_item(
+            db, actor, code, item, done_on=_date(args.date), note=args.note or "", files=_files(args.attach)
+        )
+        _emit(args, {"household": code, "item": item, "revision": rev}, f"已登记“{item}”（第{rev}次修改）")
+    else:  # handover
+        log_id = archives.hand_over(
+            db,
+            actor,
+            code,
+            _need(args.copy, "需要 --copy 份别"),
+            _need(args.to, "需要 --to 接收人"),
+            signed_by=args.signed or "",
+            on=_date(args.date),
+        )
+        _emit(args, {"log": log_id}, "已登记交接")
+    return 0
+
+
+# --- plan ---------------------------------------------------------------------------------------------
+
+
+def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
+    """plan show|income|colour|measure|visit|check|disagree|threshold|overview"""
+    from desktop.services import plans
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    db = ctx.database()
+    year = _year(args)
+    what = args.what
+    if what == "disagree":
+        found = plans.disagreements(db, SYSTEM, year, village=args.village)
+        _emit(
+            args,
+            {"year": year, "households": [asdict(d) for d in found]},
+            "\n".join(
+                f"{d.code} {d.head}（{d.village}）：现为{plans.COLOUR_NAMES.get(d.colour or '', '未定')}，"
+                f"建议{plans.COLOUR_NAMES[d.suggested]}（{d.basis}）"
+                for d in found
+            )
+            or "卡色与数据一致",
+        )
+        return 0
+    if what == "overview":
+        rows = plans.overview(db, SYSTEM, year)
+        _emit(
+            args,
+            {"year": year, "villages": [asdict(r) for r in rows]},
+            "\n".join(
+                f"{r.village}：{r.households}户 "
+                + " ".join(f"{plans.COLOUR_NAMES.get(k, '未定')}{n}" for k, n in r.colours.items())
+                for r in rows
+            ),
+        )
+        return 0
+    if what == "threshold":
+        if args.line:
+            plans.set_threshold(db, ctx.actor(), year, _fen(args.line), _fen(args.low), _fen(args.high))
+        t = plans.threshold(db, year)
+        _emit(
+            args,
+            asdict(t),
+            f"{year}年：贫困线{plans.yuan(t.poverty_line)}元，黄卡{plans.yuan(t.yellow_low)}～"
+            f"{plans.yuan(t.yellow_high)}元" + (f"（沿用{t.source_year}年）" if t.carried else ""),
+        )
+        return 0
+    code = _need(args.code, "需要户编号")
+    if what == "show":
+        v = plans.plan(db, SYSTEM, code, year)
+        data = {
+            "code": v.code,
+            "year": year,
+            "colour": v.colour.colour if v.colour else None,
+            "suggested": v.suggestion.colour,
+            "basis": v.suggestion.basis,
+            "net_per_capita_fen": v.income.net_per_capita if v.income else None,
+            "measures": [asdict(m) for m in v.measures],
+            "visits": [
+                {k: val for k, val in asdict(x).items() if k != "photos"} | {"photos": len(x.photos)}
+                for x in v.visits
+            ],
+            "conditions": [asdict(c) for c in v.conditions],
+            "exit_ready": v.exit_ready,
+            "history": [asdict(h) for h in v.history],
+        }
+        text = [
+            f"{v.head}户（{v.code}）{year}年：卡色 {v.colour.name if v.colour else '未定'}；{v.suggestion.text}",
+            *[
+                f"  措施 {m.kind} {m.description} {plans.yuan(m.amount)}元 {m.status_name}"
+                for m in v.measures
+            ],
+            *[
+                f"  {c.name}：{ {True: '达标', False: '未达标', None: '待核验'}[c.met] }（{c.source}）{c.detail}"
+                for c in v.conditions
+            ],
+        ]
+        _emit(args, data, "\n".join(text))
+        return 0
+    actor = ctx.actor()
+    if what == "income":
+        net = plans.set_income(
+            db,
+            actor,
+            code,
+            year,
+            wage=_fen(args.wage),
+            production=_fen(args.production),
+            property_income=_fen(args.property),
+            transfer=_fen(args.transfer),
+            production_cost=_fen(args.cost),
+            note=args.note or "",
+        )
+        sug = plans.suggestion(db, actor, code, year)
+        _emit(
+            args,
+            {"net_per_capita_fen": net, "suggested": sug.colour},
+            f"人均纯收入{plans.yuan(net)}元；{sug.text}",
+        )
+    elif what == "colour":
+        d = plans.confirm_colour(db, actor, code, year, args.set, args.reason or "")
+        _emit(args, asdict(d), f"已确定为{d.name}" + ("（调整：" + d.reason + "）" if d.overridden else ""))
+    elif what == "measure":
+        mid = plans.add_measure(
+            db,
+            actor,
+            code,
+            year,
+            _need(args.kind, "需要 --kind 措施类别"),
+            args.text or "",
+            amount=_fen(args.amount),
+            cadre=args.cadre or "",
+            cadre_phone=args.phone or "",
+            planned_on=_date(args.date),
+            status=args.status or "planned",
+        )
+        _emit(args, {"measure": mid}, f"已登记措施 {mid}")
+    elif what == "visit":
+        vid = plans.add_visit(
+            db,
+            actor,
+            code,
+            _date(args.date) or date.today(),
+            _need(args.visitor, "需要 --visitor 走访人"),
+            findings=args.findings or "",
+            problems=args.problems or "",
+            follow_up=args.follow_up or "",
+            photos=_files(args.photo),
+        )
+        _emit(args, {"visit": vid}, f"已登记走访 {vid}")
+    else:  # check
+        met = _need(args.met, "需要 --met yes|no")
+        plans.set_check(
+            db,
+            actor,
+            code,
+            year,
+            _need(args.condition, "需要 --condition"),
+            met in ("yes", "是", "1", "true"),
+            evidence=args.evidence or "",
+            on=_date(args.date),
+        )
+        _emit(args, {"ok": True}, "已登记核验")
+    return 0
+
+
+# --- prints -------------------------------------------------------------------------------------------
+
+
+def print_archive(ctx, out: str):  # noqa: ANN001, ANN201
+    from desktop.services import archives, printing
+
+    args = ctx.args
+    code = _need(args.kind, "用法：print archive 户编号 --copy township|village|household --out 文件.pdf")
+    r = archives.print_copy(ctx.database(), ctx.actor(), code, args.copy or "township", out)
+    return printing.Printed(r.path, r.pages, r.fonts, r.items)
+
+
+def print_card(ctx, out: str):  # noqa: ANN001, ANN201
+    from desktop.services import plan_reports
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    code = _need(args.kind or args.household, "用法：print card 户编号 --out 文件.pdf [--paper A5]")
+    return plan_reports.policy_card(ctx.database(), SYSTEM, code, _year(args), out, paper=args.paper or "A4")
+
+
+def print_plan(ctx, out: str):  # noqa: ANN001, ANN201
+    from desktop.services import plan_reports
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    code = _need(args.kind or args.household, "用法：print plan 户编号 --year 2026 --out 文件.pdf")
+    return plan_reports.plan_sheet(ctx.database(), SYSTEM, code, _year(args), out)
+
+
+def ledger_printer(kind: str):  # noqa: ANN201
+    def run(db, args, out, start):  # noqa: ANN001, ANN202
+        from desktop.services import archive_reports, plan_reports
+        from desktop.services.users import SYSTEM
+
+        xlsx = bool(args.xlsx)
+        if kind == "archive":
+            return archive_reports.completeness_ledger(db, SYSTEM, out, village=args.village, xlsx=xlsx)
+        if kind == "visits":
+            return plan_reports.visit_ledger(
+                db, SYSTEM, out, village=args.village, year=_year(args), xlsx=xlsx
+            )
+        return plan_reports.monitoring_ledger(
+            db, SYSTEM, out, village=args.village, year=_year(args), xlsx=xlsx
+        )
+
+    return run
+
+
+def register(sub, add, common) -> None:  # noqa: ANN001
+    p = add("archive", cmd_archive, help="一户一档：档案状态、登记材料、交接、清单")
+    p.add_argument("what", choices=("status", "record", "handover", "checklist"))
+    p.add_argument("code", nargs="?", help="户编号")
+    p.add_argument("--village")
+    p.add_argument("--household", help="只看一户")
+    p.add_argument("--item", help="材料编号或名称，如 application 或 贫困户申请书")
+    p.add_argument("--date", help="材料日期/交接日期，如 2026-11-25")
+    p.add_argument("--note")
+    p.add_argument("--attach", action="append", help="扫描件（PDF/JPG/PNG，可重复）")
+    p.add_argument("--copy", help="份别：township、village、household")
+    p.add_argument("--to", help="接收人")
+    p.add_argument("--signed", help="签收人")
+    p.add_argument("--file", help="清单JSON文件（保存为新版本）")
+
+    p = add("plan", cmd_plan, help="一户一策：收入、卡色、措施、走访、核验")
+    p.add_argument(
+        "what",
+        choices=(
+            "show",
+            "income",
+            "colour",
+            "measure",
+            "visit",
+            "check",
+            "disagree",
+            "threshold",
+            "overview",
+        ),
+    )
+    p.add_argument("code", nargs="?", help="户编号")
+    p.add_argument("--year")
+    p.add_argument("--village")
+    for name in ("wage", "production", "property", "transfer", "cost"):
+        p.add_argument(f"--{name}", help="金额（元）")
+    p.add_argument("--note")
+    p.add_argument("--set", help="卡色：红卡、黄卡、绿卡、蓝卡（不填则采用建议）")
+    p.add_argument("--reason", help="与建议不同时的理由")
+    p.add_argument("--kind", help="措施类别，如 产业")
+    p.add_argument("--text", help="措施内容")
+    p.add_argument("--amount", help="金额（元）")
+    p.add_argument("--cadre", help="责任人")
+    p.add_argument("--phone", help="责任人电话")
+    p.add_argument("--status", choices=("planned", "doing", "done", "dropped"))
+    p.add_argument("--date", help="日期，如 2026-11-25")
+    p.add_argument("--visitor")
+    p.add_argument("--findings")
+    p.add_argument("--problems")
+    p.add_argument("--follow-up")
+    p.add_argument("--photo", action="append", help="走访照片（可重复）")
+    p.add_argument("--condition", choices=("food_clothing", "education", "medical", "housing", "water"))
+    p.add_argument("--met", choices=("yes", "no"))
+    p.add_argument("--evidence")
+    p.add_argument("--line", help="贫困线（元）")
+    p.add_argument("--low", help="黄卡下限（元）")
+    p.add_argument("--high", help="黄卡上限（元）")

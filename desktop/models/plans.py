@@ -1,0 +1,92 @@
+"""一户一策: income thresholds per year, card colours with their history, measures, visits and the
+两不愁三保障 checks. Money is integer fen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop.models.base import Base, UTCDateTime, utcnow
+
+COLOURS = ("red", "yellow", "green", "blue")
+
+
+class IncomeThreshold(Base):
+    """The poverty line and the yellow-card band of a year (per-capita net income, fen)."""
+
+    __tablename__ = "income_threshold"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poverty_line: Mapped[int] = mapped_column(BigInteger)
+    yellow_low: Mapped[int] = mapped_column(BigInteger)
+    yellow_high: Mapped[int] = mapped_column(BigInteger)
+
+
+class CardColour(Base):
+    """A confirmed card colour. Append-only: the newest row of a household and year is its colour."""
+
+    __tablename__ = "card_colour"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str] = mapped_column(String(8))
+    suggested: Mapped[str] = mapped_column(String(8), default="")
+    basis: Mapped[str] = mapped_column(Text, default="")  # why the app suggested what it did
+    reason: Mapped[str] = mapped_column(Text, default="")  # the clerk's reason, required for an override
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Measure(Base):
+    __tablename__ = "plan_measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # 产业, 就业/公益岗位, …
+    description: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)  # fen
+    cadre: Mapped[str] = mapped_column(String(64), default="")
+    cadre_phone: Mapped[str] = mapped_column(String(32), default="")
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="planned")  # planned | doing | done | dropped
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    visitor: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NeedsCheck(Base):
+    """One condition of 两不愁三保障 for a household and year, as checked on the spot."""
+
+    __tablename__ = "needs_check"
+    __table_args__ = (
+        UniqueConstraint("household_id", "year", "condition", name="uq_needs_check_household_year_cond"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    condition: Mapped[str] = mapped_column(
+        String(16)
+    )  # food_clothing | education | medical | housing | water
+    met: Mapped[bool] = mapped_column(Boolean)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    checked_on: Mapped[date] = mapped_column(Date)
+    checked_by: Mapped[str] = mapped_column(String(64), default="")

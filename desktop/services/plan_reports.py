@@ -1,0 +1,341 @@
+"""Prints of 一户一策: 明白卡, the plan sheet, the visit ledger and the monitoring-households ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
+from desktop.services import plans
+from desktop.services.errors import InputRejected
+from desktop.services.households import age_on, household_for, resolve_village
+from desktop.services.printing import Printed, setting
+from desktop.services.progress import NO_PROGRESS, Progress
+from desktop.services.users import Actor
+
+# Roster yes/no flags that are policies a household enjoys (shown on the 明白卡).
+POLICY_FLAGS = {
+    "dibao": "农村低保",
+    "tekun": "特困供养",
+    "medical_insurance": "城乡居民基本医疗保险",
+    "serious_illness_insurance": "大病保险",
+    "pension_insurance": "城乡居民基本养老保险",
+    "illness_aid": "大病医疗救助",
+}
+
+
+def _place(session, h: Household) -> tuple[str, Township]:  # noqa: ANN001
+    v = session.get(Village, h.village_id)
+    t = session.get(Township, v.township_id)
+    return f"{t.county}{t.name}{v.name}{h.group_name}", t
+
+
+def _status_text(m: plans.MeasureInfo) -> str:
+    return m.status_name + (f"（{m.done_on:%Y.%m}）" if m.done_on else "")
+
+
+def policy_card(
+    db: Database,
+    actor: Actor,
+    code: str,
+    year: int,
+    out: str | Path,
+    *,
+    paper: str = "A4",
+    today: date | None = None,
+) -> Printed:
+    from desktop.reports.mask import mask
+    from desktop.reports.policy_card import PolicyCard, render_policy_card
+
+    if paper.upper() not in ("A4", "A5"):
+        raise InputRejected("纸张只能是 A4 或 A5")
+    today = today or date.today()
+    view = plans.plan(db, actor, code, year)
+    with db.read() as s:
+        h = household_for(s, actor, code)
+        place, township = _place(s, h)
+        members = []
+        enjoyed: dict[str, int] = {}
+        for m in s.scalars(
+            select(Member)
+            .where(Member.household_id == h.id, Member.left_at.is_(None))
+            .order_by(Member.position)
+        ):
+            a = m.attrs or {}
+            age = age_on(m.birth_date, today)
+            members.append(
+                (
+                    m.name,
+                    m.relation,
+                    m.sex,
+                    "" if age is None else str(age),
+                    mask("id_number", m.id_number or ""),
+                    a.get("health", ""),
+                )
+            )
+            for key, name in POLICY_FLAGS.items():
+                if a.get(key) == "是":
+                    enjoyed[name] = enjoyed.get(name, 0) + 1
+        attrs = h.attrs or {}
+        phone, ptype, cause, size = h.phone, h.poverty_type, h.main_cause, h.size
+    policies = [f"{name}（{n}人）" for name, n in enjoyed.items()]
+    policies += [f"{m.kind}：{m.description}" for m in view.measures if m.status == "done"]
+    inc = view.income
+    income = (
+        f"{year}年家庭人均纯收入：{plans.yuan(inc.net_per_capita)}元"
+        + (
+            f"（工资性{plans.yuan(inc.wage)}、生产经营性{plans.yuan(inc.production)}、"
+            f"财产性{plans.yuan(inc.property_income)}、转移性{plans.yuan(inc.transfer)}，"
+            f"生产经营性支出{plans.yuan(inc.production_cost)}）"
+            if inc is not None and inc.wage is not None
+            else ""
+        )
+        if inc is not None
+        else f"{year}年家庭人均纯收入：未登记"
+    )
+    colour = view.colour.colour if view.colour else ""
+    cadres = [m for m in view.measures if m.cadre]
+    card = PolicyCard(
+        year=year,
+        colour_name=plans.COLOUR_NAMES.get(colour, ""),
+        colour_meaning=plans.COLOUR_MEANING.get(colour, ""),
+        colour_hex=plans.COLOUR_HEX.get(colour, ""),
+        place=place,
+        head=view.head,
+        code=view.code,
+        size=size,
+        phone=phone,
+        poverty_type=ptype,
+        cause=cause,
+        members=members,
+        income=income,
+        measures=[
+            (m.kind, m.description, plans.yuan(m.amount) if m.amount else "", m.cadre, _status_text(m))
+            for m in view.measures
+        ],
+        policies=policies,
+        helper=view.helper or (cadres[0].cadre if cadres else ""),
+        helper_phone=view.helper_phone or (cadres[0].cadre_phone if cadres else ""),
+        supervise_phone=str(setting(db, "notice.phone")),
+        issuer=f"{township.name}人民政府",
+        issued=today,
+    )
+    del attrs
+    pages = render_policy_card(card, out, paper=paper)
+    return Printed(str(out), pages, [])
+
+
+def plan_sheet(
+    db: Database, actor: Actor, code: str, year: int, out: str | Path, *, today: date | None = None
+) -> Printed:
+    from desktop.reports.policy_card import PlanSheet, render_plan_sheet
+
+    view = plans.plan(db, actor, code, year)
+    with db.read() as s:
+        h = household_for(s, actor, code)
+        place, township = _place(s, h)
+        phone, ptype, cause, size = h.phone, h.poverty_type, h.main_cause, h.size
+    inc = view.income
+    y = plans.yuan
+    parts = [
+        ("工资性", y(inc.wage) if inc else "—"),
+        ("生产经营性", y(inc.production) if inc else "—"),
+        ("财产性", y(inc.property_income) if inc else "—"),
+        ("转移性", y(inc.transfer) if inc else "—"),
+        ("生产经营性支出", y(inc.production_cost) if inc else "—"),
+        ("人均纯收入", y(inc.net_per_capita) if inc else "—"),
+    ]
+    c = view.colour
+    colour = f"{c.name}（{plans.COLOUR_MEANING[c.colour]}）" if c else "未确定"
+    basis = (c.basis + (f"；调整理由：{c.reason}" if c.reason else "")) if c else view.suggestion.text
+    sheet = PlanSheet(
+        year=year,
+        place=place,
+        head=view.head,
+        code=view.code,
+        size=size,
+        phone=phone,
+        poverty_type=ptype,
+        cause=cause,
+        colour=colour,
+        colour_basis=basis,
+        income_parts=parts,
+        measures=[
+            (
+                m.kind,
+                m.description,
+                y(m.amount) if m.amount else "",
+                m.cadre,
+                f"{m.planned_on:%Y.%m}" if m.planned_on else "",
+                f"{m.done_on:%Y.%m.%d}" if m.done_on else "",
+                m.status_name,
+            )
+            for m in view.measures
+        ],
+        conditions=[
+            (cond.name, {True: "达标", False: "未达标", None: "待核验"}[cond.met], cond.source, cond.detail)
+            for cond in view.conditions
+        ],
+        visits=[(f"{v.visited_on:%Y.%m.%d}", v.visitor, v.findings, v.follow_up) for v in view.visits[:5]],
+        helper=view.helper,
+        helper_phone=view.helper_phone,
+        issuer=f"{township.name}人民政府",
+        issued=today or date.today(),
+    )
+    return Printed(str(out), render_plan_sheet(sheet, out), [])
+
+
+def _scope(session, actor: Actor, village: str | None):  # noqa: ANN001, ANN202
+    if village:
+        return Household.village_id == resolve_village(session, actor, village).id
+    if actor.village_ids is not None:
+        return Household.village_id.in_(actor.village_ids)
+    return None
+
+
+def _township(session) -> str:  # noqa: ANN001
+    return session.scalar(select(Township.name).limit(1)) or ""
+
+
+def visit_ledger(
+    db: Database,
+    actor: Actor,
+    out: str | Path,
+    *,
+    village: str | None = None,
+    year: int | None = None,
+    xlsx: bool = False,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+) -> Printed:
+    """走访台账: every visit of the year, by village."""
+    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+
+    today = today or date.today()
+    year = year or today.year
+    with db.read() as s:
+        q = (
+            select(Village.name, Household.code, Household.head_name, Visit)
+            .join(Household, Household.id == Visit.household_id)
+            .join(Village, Village.id == Household.village_id)
+            .where(Visit.visited_on >= date(year, 1, 1), Visit.visited_on <= date(year, 12, 31))
+            .order_by(Village.name, Visit.visited_on, Household.code)
+        )
+        cond = _scope(s, actor, village)
+        if cond is not None:
+            q = q.where(cond)
+        data = s.execute(q).all()
+        township = _township(s)
+    if not data:
+        raise InputRejected(f"{year}年没有走访记录")
+    rows = [
+        [i, vname, code, head, f"{v.visited_on:%Y-%m-%d}", v.visitor, v.findings, v.problems, v.follow_up, 1]
+        for i, (vname, code, head, v) in enumerate(data, start=1)
+    ]
+    ledger = Ledger(
+        title=f"{township}{village or ''}{year}年度帮扶走访台账",
+        columns=[
+            Column("序号", "center"),
+            Column("行政村", "center", min_chars=3),
+            Column("户编号", "center"),
+            Column("户主", "center", min_chars=3),
+            Column("走访日期", "center"),
+            Column("走访人", "center", min_chars=3),
+            Column("了解情况", min_chars=12),
+            Column("存在问题", min_chars=10),
+            Column("后续措施", min_chars=10),
+            Column("次数", "right", total=True),
+        ],
+        rows=rows,
+        unit=f"{township}人民政府",
+        period=f"{year}年1月1日至{min(today, date(year, 12, 31)):%Y年%m月%d日}".replace("年0", "年").replace(
+            "月0", "月"
+        ),
+        measure="单位：次",
+        group_col=1,
+        made=today,
+    )
+    if xlsx:
+        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
+    info = render_ledger_pdf(ledger, out, progress=progress)
+    return Printed(str(out), info.pages, info.fonts, info.rows)
+
+
+def monitoring_ledger(
+    db: Database,
+    actor: Actor,
+    out: str | Path,
+    *,
+    year: int | None = None,
+    village: str | None = None,
+    xlsx: bool = False,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+) -> Printed:
+    """监测户台账: households whose confirmed colour of the year is yellow or blue, with income and risks."""
+    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+
+    today = today or date.today()
+    year = year or today.year
+    with db.read() as s:
+        colours = plans._current_colours(s, year)
+        watched = [hid for hid, c in colours.items() if c in ("yellow", "blue")]
+        q = (
+            select(Village.name, Household, IncomeYear.net_per_capita)
+            .join(Village, Village.id == Household.village_id)
+            .outerjoin(IncomeYear, (IncomeYear.household_id == Household.id) & (IncomeYear.year == year))
+            .where(Household.id.in_(watched))
+            .order_by(Village.name, Household.code)
+        )
+        cond = _scope(s, actor, village)
+        if cond is not None:
+            q = q.where(cond)
+        rows = []
+        for i, (vname, h, income) in enumerate(s.execute(q).all(), start=1):
+            risks = "；".join(plans._risks(s, h)) or h.main_cause
+            a = h.attrs or {}
+            rows.append(
+                [
+                    i,
+                    vname,
+                    h.code,
+                    h.head_name,
+                    h.size,
+                    plans.COLOUR_NAMES[colours[h.id]],
+                    income,
+                    risks,
+                    f"{a.get('helper', '')} {a.get('helper_phone', '')}".strip(),
+                    1,
+                ]
+            )
+        township = _township(s)
+    if not rows:
+        raise InputRejected(f"{year}年没有确定为黄卡或蓝卡的监测户")
+    ledger = Ledger(
+        title=f"{township}{village or ''}{year}年度防返贫监测户台账",
+        columns=[
+            Column("序号", "center"),
+            Column("行政村", "center", min_chars=3),
+            Column("户编号", "center"),
+            Column("户主", "center", min_chars=3),
+            Column("人口", "right", total=True),
+            Column("卡色", "center"),
+            Column("人均纯收入\n（元）", "right", money=True),
+            Column("主要风险", min_chars=14),
+            Column("帮扶责任人", min_chars=8),
+            Column("户数", "right", total=True),
+        ],
+        rows=rows,
+        unit=f"{township}人民政府",
+        period=f"{year}年度",
+        measure="单位：户、人、元",
+        group_col=1,
+        made=today,
+    )
+    if xlsx:
+        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
+    info = render_ledger_pdf(ledger, out, progress=progress)
+    return Printed(str(out), info.pages, info.fonts, info.rows)
