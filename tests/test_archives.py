@@ -1,0 +1,206 @@
+"""一户一档，一式三份: copy states, scans checked by content, printed copies, hand-over, checklist versions."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
+
+from desktop.cli import main
+from desktop.services import archive_reports, archives
+from desktop.services.errors import InputRejected, Refused
+from desktop.services.roster_import import import_roster
+from tests.conftest import ADMIN_PASSWORD
+from tests.pdfcheck import page_text
+
+EXITED = "41142310221200005"  # 王花国, 脱贫户 since 2018: every stage is due
+NOT_EXITED = "41142410520800001"  # 董超玉, 突发严重困难户: only 识别 and 帮扶
+
+
+def jpeg(w: int = 900, h: int = 1200) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (w, h), "#d0e0f0").save(out, "JPEG")
+    return out.getvalue()
+
+
+def scanned_pdf(*texts: str) -> bytes:
+    out = io.BytesIO()
+    c = Canvas(out)
+    for t in texts:
+        c.drawString(100, 700, t)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.fixture
+def roster(db, admin, sample):  # noqa: ANN001, ANN201
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    return db
+
+
+def state(db, admin, code: str, key: str) -> dict[str, str]:  # noqa: ANN001
+    st = archives.status(db, admin, code)
+    return next(i for i in st.items if i.key == key).copies
+
+
+def test_an_item_added_printed_then_changed_moves_through_the_copy_states(roster, admin, tmp_path):
+    db = roster
+    assert state(db, admin, EXITED, "application") == {
+        "township": "缺失",
+        "village": "缺失",
+        "household": "缺失",
+    }
+
+    archives.record_item(db, admin, EXITED, "贫困户申请书", note="本人申请")
+    assert set(state(db, admin, EXITED, "application").values()) == {"需更新"}  # no copy holds it yet
+
+    archives.print_copy(db, admin, EXITED, "township", tmp_path / "t.pdf")
+    assert state(db, admin, EXITED, "application") == {
+        "township": "齐全",
+        "village": "需更新",
+        "household": "需更新",
+    }
+    st = archives.status(db, admin, EXITED)
+    assert st.counts("township") == {"齐全": 1, "缺失": 17, "需更新": 0}
+
+    archives.record_item(db, admin, EXITED, "application", note="补充签字")  # changed after printing
+    assert state(db, admin, EXITED, "application")["township"] == "需更新"
+    archives.print_copy(db, admin, EXITED, "township", tmp_path / "t2.pdf")
+    assert state(db, admin, EXITED, "application")["township"] == "齐全"
+
+
+def test_exit_stages_are_due_only_after_the_household_has_left_poverty(roster, admin):
+    assert archives.status(roster, admin, EXITED).stages_due == ["identify", "assist", "exit", "consolidate"]
+    st = archives.status(roster, admin, NOT_EXITED)
+    assert st.stages_due == ["identify", "assist"]
+    assert sum(st.counts("village").values()) == 11
+    assert next(i for i in st.items if i.key == "exit_notice").copies["village"] == "未到"
+
+
+def test_a_file_that_is_not_really_an_image_or_pdf_is_refused_and_nothing_is_written(roster, admin):
+    with pytest.raises(InputRejected, match="“合同.jpg”不是PDF、JPG或PNG文件"):
+        archives.record_item(roster, admin, EXITED, "application", files=[("合同.jpg", b"MZ\x90\x00 an exe")])
+    with pytest.raises(InputRejected, match="“扫描.png”已损坏"):
+        archives.record_item(roster, admin, EXITED, "application", files=[("扫描.png", jpeg()[:400])])
+    assert state(roster, admin, EXITED, "application")["township"] == "缺失"  # nothing half-written
+
+
+def test_an_oversized_scan_is_refused_with_its_size(roster, admin):
+    from desktop.models import Setting
+
+    with roster.write() as s:
+        s.merge(Setting(key="archive.max_attachment_mb", value=1))
+    big = io.BytesIO()
+    Image.effect_noise((1400, 1400), 80).convert("RGB").save(big, "PNG")
+    with pytest.raises(InputRejected, match=r"超过单个附件上限1 MB"):
+        archives.record_item(roster, admin, EXITED, "application", files=[("大图.png", big.getvalue())])
+
+
+def test_a_printed_copy_has_its_name_on_the_cover_true_page_numbers_and_the_scans_inside(
+    roster, admin, tmp_path
+):
+    db = roster
+    archives.record_item(db, admin, EXITED, "application", files=[("申请书.jpg", jpeg())])
+    archives.record_item(
+        db,
+        admin,
+        EXITED,
+        "review",
+        note="到会代表21人",
+        files=[("评议记录.pdf", scanned_pdf("MEETING-P1", "MEETING-P2"))],
+    )
+    archives.record_item(
+        db, admin, EXITED, "exit_notice", files=[("公示照片.jpg", jpeg()), ("公示2.jpg", jpeg(1200, 900))]
+    )
+    out = tmp_path / "village.pdf"
+    printed = archives.print_copy(db, admin, EXITED, "village", out)
+
+    texts = page_text(out)
+    assert (
+        printed.pages == len(texts) == 1 + 1 + 1 + 3 + 2
+    )  # cover, contents, 申请书, 评议 (+2 PDF pages), 公示 (+1)
+    assert "村存档" in texts[0] and "DA-41142310221200005" in texts[0] and "王花国" in texts[0]
+    contents = texts[1]
+    # Every recorded item's page number on the contents page is the page that carries its title.
+    for title in ("贫困户申请书", "村民代表民主评议记录", "退出公示"):
+        line = next(line for line in contents.splitlines() if title in line)
+        number = int(line.split()[-1])
+        assert "【" in texts[number - 1] and title in texts[number - 1]
+    assert "乡镇审核公示（缺）" in contents.replace(" ", "")
+    # The scans are in: the image on the item's page, the PDF's own pages merged after it.
+    reader = PdfReader(str(out))
+    assert len(reader.pages[2].images) == 1
+    assert "MEETING-P1" in texts[4] and "MEETING-P2" in texts[5]
+    # Every page after the cover says when it was printed, and which copy it is.
+    assert all("打印日期" in t and "村存档" in t for t in texts[1:])
+    assert state(db, admin, EXITED, "review")["village"] == "齐全"
+
+
+def test_hand_over_is_logged_against_the_newest_print(roster, admin, tmp_path):
+    archives.record_item(roster, admin, EXITED, "application")
+    with pytest.raises(Refused, match="还没有打印过"):
+        archives.hand_over(roster, admin, EXITED, "household", "王花国")
+    archives.print_copy(roster, admin, EXITED, "household", tmp_path / "h.pdf")
+    archives.hand_over(roster, admin, EXITED, "household", "王花国", signed_by="王花国")
+    log = archives.status(roster, admin, EXITED).log
+    assert [(e.copy, e.handed_to) for e in log] == [("household", "王花国")]
+    with pytest.raises(Refused, match="已于"):
+        archives.hand_over(roster, admin, EXITED, "household", "王花国")
+
+
+def test_a_new_checklist_version_leaves_existing_archives_their_list(roster, admin):
+    archives.record_item(roster, admin, EXITED, "application")  # this archive is made under version 1
+    items = [
+        {"key": "application", "stage": "identify", "title": "申请书"},
+        {"key": "photo", "stage": "assist", "title": "帮扶照片"},
+    ]
+    assert archives.set_checklist(roster, admin, items, note="县里新要求") == 2
+    assert archives.status(roster, admin, EXITED).checklist_version == 1
+    assert len(archives.status(roster, admin, EXITED).items) == 18
+    fresh = archives.status(roster, admin, NOT_EXITED)
+    assert (fresh.checklist_version, [i.title for i in fresh.items]) == (2, ["申请书", "帮扶照片"])
+    with pytest.raises(InputRejected, match="编号“photo”重复"):
+        archives.set_checklist(roster, admin, items + [{"key": "photo", "stage": "exit", "title": "x"}])
+
+
+def test_the_completeness_ledger_counts_per_copy_with_village_totals(roster, admin, tmp_path):
+    archives.record_item(roster, admin, EXITED, "application")
+    out = tmp_path / "ledger.pdf"
+    result = archive_reports.completeness_ledger(roster, admin, out, village="石桥镇/周堂村")
+    text = "\n".join(page_text(out))
+    assert result.rows >= 1 and "档案完整性台账" in text and "周堂村小计" in text
+    assert "各份需更新：贫困户申请书" in text.replace("\n", "")
+
+
+def test_archive_status_and_print_archive_from_the_command_line(
+    roster, tmp_path, capsys, monkeypatch, db_url
+):
+    monkeypatch.setenv("DESKTOP_USER", "admin")
+    monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
+    scan = tmp_path / "申请书.jpg"
+    scan.write_bytes(jpeg())
+    assert (
+        main(["--db", db_url, "archive", "record", EXITED, "--item", "application", "--attach", str(scan)])
+        == 0
+    )
+    fake = tmp_path / "fake.pdf"
+    fake.write_text("not a pdf")
+    assert main(["--db", db_url, "archive", "record", EXITED, "--item", "review", "--attach", str(fake)]) == 2
+    capsys.readouterr()
+    assert main(["--db", db_url, "--json", "archive", "status", "--village", "石桥镇/周堂村"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    mine = next(h for h in data["households"] if h["code"] == EXITED)
+    assert mine["copies"]["township"]["stages"]["identify"]["outdated"] == ["贫困户申请书"]
+    assert mine["copies"]["township"]["missing"] == 17
+    out = tmp_path / "copy.pdf"
+    assert main(["--db", db_url, "print", "archive", EXITED, "--copy", "township", "--out", str(out)]) == 0
+    assert out.exists()
+    capsys.readouterr()
+    main(["--db", db_url, "--json", "archive", "status", "--household", EXITED])
+    data = json.loads(capsys.readouterr().out)
+    assert data["households"][0]["copies"]["township"]["complete"] == 1
