@@ -94,6 +94,7 @@ def cmd_init(ctx: CliContext) -> int:
         if fresh:
             demo.add_demo_stores(db, users.SYSTEM)
             demo.add_demo_fund(db, users.SYSTEM)
+            demo.add_demo_plans(db, users.SYSTEM)
     from desktop.services import households
 
     data = {

@@ -357,3 +357,146 @@ def _member_code(db: Database, member_id: int) -> str:
 
     with db.read() as s:
         return s.scalar(select(Member.code).where(Member.id == member_id))
+
+
+def _demo_scan(rng: random.Random, title: str) -> bytes:
+    """A grey 'scanned page' with ruled lines: enough to see a scan embedded in a printed copy."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (620, 877), 246)
+    d = ImageDraw.Draw(img)
+    d.rectangle((30, 30, 590, 847), outline=90, width=3)
+    d.rectangle((200, 60, 420, 90), fill=120)  # where a title would be
+    for y in range(140, 800, 34):
+        d.line((60, y, 60 + rng.randint(300, 500), y), fill=150, width=2)
+    d.ellipse((430, 700, 550, 820), outline=(160), width=4)  # a stamp
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=70)
+    del title
+    return out.getvalue()
+
+
+def add_demo_plans(
+    db: Database, actor: Actor, *, households: int = 60, seed: int = 13, today: date | None = None
+) -> int:
+    """Plans and archives for the first households: income by component, confirmed colours (a few overridden
+    with a reason), measures, visits and checks; archives mostly complete in 识别, patchy later, a few scans,
+    and some copies printed and handed over (one changed since). Returns the number of households."""
+    import tempfile
+    from pathlib import Path
+
+    from desktop.models import Household
+    from desktop.services import archives, plans
+
+    rng = random.Random(seed)
+    today = today or date.today()
+    year = today.year
+    with db.read() as s:
+        rows = s.execute(
+            select(Household.code, Household.size).order_by(Household.id).limit(households)
+        ).all()
+    cadres = [
+        ("李明", "13903700001"),
+        ("王芳", "13903700002"),
+        ("赵强", "13903700003"),
+        ("刘洋", "13903700004"),
+    ]
+    spec = archives.checklist(db).items
+    tmp = Path(tempfile.mkdtemp(prefix="demo-archive-"))
+    for n, (code, size) in enumerate(rows):
+        size = max(size, 1)
+        per_head = rng.choice((rng.randint(3000, 3399), rng.randint(3400, 5000), rng.randint(5001, 12000)))
+        wage = per_head * size * rng.randint(50, 80) // 100
+        transfer = per_head * size - wage + rng.randint(0, 300) * size
+        cost = transfer - (per_head * size - wage) if transfer > per_head * size - wage else 0
+        plans.set_income(
+            db, actor, code, year, wage=wage * 100, transfer=transfer * 100, production_cost=cost * 100
+        )
+        if rng.random() < 0.3:
+            plans.set_check(db, actor, code, year, "housing", False, evidence="危房待改造", on=today)
+        elif rng.random() < 0.6:
+            plans.set_check(
+                db, actor, code, year, "food_clothing", True, evidence="入户查看粮食衣被充足", on=today
+            )
+        if rng.random() < 0.85:
+            if rng.random() < 0.1:
+                plans.confirm_colour(db, actor, code, year, "yellow", "家中有人长期外出务工，收入不稳定")
+            else:
+                plans.confirm_colour(db, actor, code, year)
+        cadre, phone = cadres[n % len(cadres)]
+        for _ in range(rng.randint(1, 3)):
+            kind, text, amount = rng.choice(
+                (
+                    ("产业", "发展肉牛养殖2头", 600000),
+                    ("就业/公益岗位", "安排村级保洁公益岗位", 600000),
+                    ("教育", "雨露计划职业教育补助", 300000),
+                    ("健康", "家庭医生签约服务", 0),
+                    ("住房", "危房改造补助", 2000000),
+                    ("小额信贷", "扶贫小额信贷5万元", 0),
+                    ("兜底/低保", "纳入农村低保", 0),
+                )
+            )
+            status = rng.choice(("planned", "doing", "done", "done"))
+            plans.add_measure(
+                db,
+                actor,
+                code,
+                year,
+                kind,
+                text,
+                amount=amount,
+                cadre=cadre,
+                cadre_phone=phone,
+                planned_on=date(year, rng.randint(1, 6), 1),
+                done_on=min(today, date(year, rng.randint(6, 12), rng.randint(1, 28)))
+                if status == "done"
+                else None,
+                status=status,
+            )
+        for _ in range(rng.randint(0, 2)):
+            plans.add_visit(
+                db,
+                actor,
+                code,
+                max(date(year, 1, 1), today - timedelta(days=rng.randint(1, 300))),
+                cadre,
+                findings=rng.choice(("家中生活正常", "养殖情况良好", "老人身体欠佳", "孩子上学正常")),
+                problems=rng.choice(("无", "缺少技术指导", "医疗报销手续不清楚", "")),
+                follow_up=rng.choice(("继续跟踪", "联系农技站上门指导", "协助办理报销", "")),
+            )
+        _demo_archive(db, actor, rng, spec, code, n, today, tmp)
+    for f in tmp.glob("*.pdf"):
+        f.unlink()
+    tmp.rmdir()
+    return len(rows)
+
+
+def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> None:  # noqa: ANN001
+    from desktop.services import archives
+
+    year = today.year
+    # Archives: 识别 mostly complete, 帮扶 partly, later stages patchy.
+    for item in spec:
+        chance = {"identify": 0.9, "assist": 0.6, "exit": 0.4, "consolidate": 0.3}[item.stage]
+        if n % 10 == 5:
+            chance = 1.0  # some archives are complete
+        if rng.random() < chance:
+            files = [(f"{item.title}.jpg", _demo_scan(rng, item.title))] if rng.random() < 0.15 else []
+            archives.record_item(
+                db,
+                actor,
+                code,
+                item.key,
+                done_on=min(today, date(year, rng.randint(1, today.month), 1)),
+                files=files,
+            )
+    if n % 10 == 5:
+        for copy in ("township", "village", "household"):
+            archives.print_copy(db, actor, code, copy, tmp / f"{code}-{copy}.pdf")
+    elif n % 6 == 0:
+        archives.print_copy(db, actor, code, "township", tmp / f"{code}.pdf")
+        if n % 12 == 0:
+            archives.hand_over(db, actor, code, "township", "乡镇档案室", signed_by="档案员")
+            archives.record_item(db, actor, code, "visits", note="补充本年走访记录")  # now 需更新
