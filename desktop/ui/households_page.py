@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -171,6 +172,16 @@ class HouseholdsPage(QWidget):
         for col, width in enumerate((160, 80, 80, 50, 50, 110, 110)):
             self.table.setColumnWidth(col, width)
         self.detail = HouseholdDetailPane()
+        from desktop.ui.archive_tab import ArchiveTab
+        from desktop.ui.plan_tab import PlanTab
+
+        self.archive_tab = ArchiveTab(ctx)
+        self.plan_tab = PlanTab(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.detail, "概况")
+        self.tabs.addTab(self.archive_tab, "档案")
+        self.tabs.addTab(self.plan_tab, "帮扶")
+        self.current_code: str | None = None
 
         top = QHBoxLayout()
         top.addWidget(QLabel("查找："))
@@ -182,7 +193,7 @@ class HouseholdsPage(QWidget):
         top.addWidget(self.export_button)
         split = QSplitter()
         split.addWidget(self.table)
-        split.addWidget(self.detail)
+        split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -197,6 +208,7 @@ class HouseholdsPage(QWidget):
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.village_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
+        self.tabs.currentChanged.connect(lambda _i: self._load_tab())
         self.import_button.clicked.connect(self.open_import)
         self.export_button.clicked.connect(self.export_roster)
         self.reload()
@@ -221,12 +233,25 @@ class HouseholdsPage(QWidget):
             self.table.selectRow(0)
         else:
             self.detail.show_detail(None)
+            self.current_code = None
+            self._load_tab()
 
     def _show(self, row: int) -> None:
         hid = self.model.household_id(row)
         detail = households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None
         self.detail.show_detail(detail)
         self.detail.points_label.setText(self._points_text(detail.row.code) if detail else "")
+        self.current_code = detail.row.code if detail else None
+        self._load_tab()
+
+    def _load_tab(self) -> None:
+        """Only the visible tab is loaded: moving through the list stays quick."""
+        tab = self.tabs.currentWidget()
+        if tab in (self.archive_tab, self.plan_tab):
+            try:
+                tab.load(self.current_code)
+            except Exception as exc:  # noqa: BLE001 - e.g. no income standard for the year
+                show_error(self, exc, "无法显示")
 
     def _points_text(self, code: str) -> str:
         from desktop.services import points, ratings

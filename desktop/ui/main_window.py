@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -28,16 +27,6 @@ AREAS = (
     ("print", "公示打印"),
     ("system", "系统"),
 )
-COMING = {
-    "plans": "一户一策：卡色、收入、帮扶措施、走访、明白卡",
-}
-
-
-def _coming_soon(title: str, text: str) -> QWidget:
-    label = QLabel(f"<h2>{title}</h2><p>此功能尚未完成，将在后续版本中提供：</p><p>{text}</p>")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setObjectName("comingSoon")
-    return label
 
 
 class MainWindow(QMainWindow):
@@ -45,6 +34,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         from desktop.ui.fund_page import FundPage
         from desktop.ui.households_page import HouseholdsPage
+        from desktop.ui.plans_page import PlansPage
         from desktop.ui.print_page import PrintPage
         from desktop.ui.quality_page import QualityPage
         from desktop.ui.rating_page import RatingPage
@@ -67,10 +57,12 @@ class MainWindow(QMainWindow):
         self.counter = self.store.counter
         self.rating = RatingPage(ctx)
         self.fund = FundPage(ctx)
+        self.plans = PlansPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
         built = {
             "households": self.households,
             "quality": self.quality,
+            "plans": self.plans,
             "store": self.store,
             "stars": self.rating,
             "fund": self.fund,
@@ -78,7 +70,7 @@ class MainWindow(QMainWindow):
             "system": self.system,
         }
         for key, title in AREAS:
-            page = built.get(key) or _coming_soon(title, COMING[key])
+            page = built[key]
             self.page_by_key[key] = page
             self.pages.addWidget(page)
             QListWidgetItem(title, self.sidebar)
@@ -94,6 +86,10 @@ class MainWindow(QMainWindow):
         self.households.data_changed.connect(self.printing.reload)
         self.households.data_changed.connect(self.quality.reload)
         self.quality.open_household.connect(self.open_finding)
+        self.plans.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
+        self.households.archive_tab.present_print = self.present_print
+        self.households.plan_tab.present_print = self.present_print
+        self.sidebar.currentRowChanged.connect(self._area_shown)
         actor = ctx.actor
         self.statusBar().showMessage(
             f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
@@ -104,6 +100,16 @@ class MainWindow(QMainWindow):
 
     def show_area(self, key: str) -> None:
         self.sidebar.setCurrentRow([k for k, _ in AREAS].index(key))
+
+    def _area_shown(self, row: int) -> None:
+        if AREAS[row][0] == "plans":
+            self.plans.reload()  # counts change with every household edit; cheap enough to redo on entry
+
+    def present_print(self, filename: str, make, label: str, after=None) -> None:  # noqa: ANN001
+        """Make a print (make(out_path) → Printed) off the GUI thread and show it in 公示打印 to print or save."""
+        out = self.printing.temp_path(filename)
+        self.printing.present(lambda _p: make(out), label, after=after)
+        self.show_area("print")
 
     def focus_search(self) -> None:
         self.show_area("households")

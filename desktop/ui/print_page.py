@@ -41,7 +41,38 @@ OUTPUTS = (
     ("ledger_xlsx", "台账：农户家庭成员台账（导出Excel）"),
     ("certificate", "证书：星级文明户"),
     ("calibration", "证书套打校准页"),
+    ("card", "明白卡（A4）"),
+    ("card_a5", "明白卡（A5）"),
+    ("plan", "帮扶计划表（一户一策）"),
+    ("archive_ledger", "台账：档案完整性"),
+    ("monitoring_ledger", "台账：防返贫监测户（黄卡、蓝卡）"),
+    ("visit_ledger", "台账：帮扶走访"),
 )
+
+
+def _plan_output(kind: str):  # noqa: ANN202
+    def make(db, actor, village, code, year, out):  # noqa: ANN001, ANN202
+        from desktop.services import archive_reports, plan_reports
+
+        if kind in ("card", "card_a5"):
+            return plan_reports.policy_card(
+                db, actor, code, year, out, paper="A5" if kind == "card_a5" else "A4"
+            )
+        if kind == "plan":
+            return plan_reports.plan_sheet(db, actor, code, year, out)
+        if kind == "archive_ledger":
+            return archive_reports.completeness_ledger(db, actor, out, village=village)
+        if kind == "monitoring_ledger":
+            return plan_reports.monitoring_ledger(db, actor, out, village=village, year=year)
+        return plan_reports.visit_ledger(db, actor, out, village=village, year=year)
+
+    return make
+
+
+PLAN_OUTPUTS = {
+    k: _plan_output(k)
+    for k in ("card", "card_a5", "plan", "archive_ledger", "monitoring_ledger", "visit_ledger")
+}
 NOTICE_KINDS = (("identification", "识别"), ("exit", "退出"), ("monitoring", "防返贫监测对象"))
 PREVIEW_DPI = 60
 PREVIEW_PAGES = 30  # a long ledger previews its first pages; printing renders every page
@@ -166,14 +197,29 @@ class PrintPage(QWidget):
             "ledger_xlsx": {self.village_box},
             "certificate": {self.household_edit, self.preprinted_check, self.offset_x, self.offset_y},
             "calibration": set(),
+            "card": {self.household_edit},
+            "card_a5": {self.household_edit},
+            "plan": {self.household_edit},
+            "archive_ledger": {self.village_box},
+            "monitoring_ledger": {self.village_box},
+            "visit_ledger": {self.village_box},
         }[key]
         for widget in self._rows:
             widget.setVisible(widget in show)
             label = self.form.labelForField(widget)
             if label is not None:
                 label.setVisible(widget in show)
-        self.start_edit.setVisible(key in ("notice", "certificate"))
-        self.form.labelForField(self.start_edit).setVisible(key in ("notice", "certificate"))
+        dated = key in (
+            "notice",
+            "certificate",
+            "card",
+            "card_a5",
+            "plan",
+            "monitoring_ledger",
+            "visit_ledger",
+        )
+        self.start_edit.setVisible(dated)  # for plans and their ledgers, the date's year is the plan year
+        self.form.labelForField(self.start_edit).setVisible(dated)
         self._set_ready(False)
 
     def _set_ready(self, ready: bool) -> None:
@@ -212,12 +258,38 @@ class PrintPage(QWidget):
                 result = printing.household_certificate(
                     db, actor, code, out, issued=start, preprinted=preprinted, offset_mm=offset
                 )
+            elif key in PLAN_OUTPUTS:
+                result = PLAN_OUTPUTS[key](db, actor, village, code, start.year, out)
             else:
                 result = printing.calibration_page(out)
             images = [] if suffix == ".xlsx" else list(render_pages(out, PREVIEW_DPI, 1, PREVIEW_PAGES))
             return Generated(out, result.pages, result.fonts, images)
 
         return make
+
+    def present(self, make, label: str = "正在生成……", after=None) -> None:  # noqa: ANN001
+        """Show a print made elsewhere (an archive copy, a 明白卡): make(progress) returns a Printed."""
+
+        def job(progress) -> Generated:  # noqa: ANN001
+            result = make(progress)
+            path = Path(result.path)
+            return Generated(
+                path, result.pages, result.fonts, list(render_pages(path, PREVIEW_DPI, 1, PREVIEW_PAGES))
+            )
+
+        self.generate_button.setEnabled(False)
+        self._set_ready(False)
+        self.status.setText(label)
+
+        def shown(generated: Generated) -> None:
+            self._show(generated)
+            if after is not None:
+                after()
+
+        run_task(job, on_success=shown, on_failure=self._failed, parent=self, label=label, show_dialog=True)
+
+    def temp_path(self, name: str) -> Path:
+        return self._tmp / name
 
     def generate(self) -> None:
         self.generate_button.setEnabled(False)

@@ -1,0 +1,138 @@
+"""The household's 档案 and 帮扶 tabs and the 帮扶计划 overview, driven as a clerk would."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.services.roster_import import import_roster
+from desktop.ui.context import UiContext
+from desktop.ui.main_window import MainWindow
+
+CODE = "41142510220500008"  # 魏国福, 2 people, 脱贫户, nobody ill
+
+
+@pytest.fixture
+def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    w = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(w)
+    w.show()
+    w.households.show_household(CODE)
+    return w
+
+
+def states(tab, title: str) -> list[str]:  # noqa: ANN001
+    for t in range(tab.tree.topLevelItemCount()):
+        top = tab.tree.topLevelItem(t)
+        for c in range(top.childCount()):
+            if top.child(c).text(0) == title:
+                return [top.child(c).text(col) for col in range(3, tab.tree.columnCount())]
+    raise AssertionError(title)
+
+
+def error_text(window) -> str:  # noqa: ANN001
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None
+    text = box.text()
+    box.close()
+    box.setObjectName("seen")
+    return text
+
+
+def drop(tab, paths) -> None:  # noqa: ANN001
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    tab.dropEvent(event)
+
+
+def test_the_archive_tab_records_scans_refuses_fakes_and_prints_a_copy(qtbot, window, tmp_path):
+    hp = window.households
+    hp.tabs.setCurrentWidget(hp.archive_tab)
+    tab = hp.archive_tab
+    assert states(tab, "贫困户申请书") == ["缺失", "缺失", "缺失"]
+    assert "乡镇存档 <b>0/18</b>" in tab.summary.text()
+
+    scan = tmp_path / "申请书.jpg"
+    buf = io.BytesIO()
+    Image.new("RGB", (400, 560), "white").save(buf, "JPEG")
+    scan.write_bytes(buf.getvalue())
+    tab.select_item("application")
+    drop(tab, [scan])  # dropped on the selected item
+    assert states(tab, "贫困户申请书") == ["需更新", "需更新", "需更新"]
+    assert tab.files.count() == 1 and "申请书.jpg" in tab.files.item(0).text()
+
+    fake = tmp_path / "照片.png"
+    fake.write_text("this is not a picture")
+    drop(tab, [fake])
+    assert "不是PDF、JPG或PNG文件" in error_text(window)
+    assert tab.files.count() == 1  # nothing added
+
+    tab.copy_box.setCurrentIndex(tab.copy_box.findData("village"))
+    qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
+    printing = window.printing
+    qtbot.waitUntil(
+        lambda: printing.generated is not None and printing.generate_button.isEnabled(), timeout=30000
+    )
+    assert window.pages.currentWidget() is printing and printing.generated.pages == 3  # cover, contents, item
+    qtbot.waitUntil(lambda: states(tab, "贫困户申请书")[1] == "齐全")
+    assert states(tab, "贫困户申请书") == ["需更新", "齐全", "需更新"]
+    assert tab.hand_over("村委会", "魏国福")
+    assert "交村委会（魏国福签收）" in tab.log.text()
+
+
+def test_the_plan_tab_suggests_then_needs_a_reason_for_another_colour(qtbot, window):
+    hp = window.households
+    hp.tabs.setCurrentWidget(hp.plan_tab)
+    tab = hp.plan_tab
+    assert "未确定" in tab.colour_label.text()
+    tab.income_spins["wage"].setValue(20000)  # 10,000 元 a head
+    qtbot.mouseClick(tab.income_button, Qt.MouseButton.LeftButton)
+    assert "10,000.00" in tab.net_label.text() and tab.suggestion_label.text().startswith("建议绿卡")
+
+    tab.colour_box.setCurrentIndex(tab.colour_box.findData("yellow"))
+    qtbot.mouseClick(tab.confirm_button, Qt.MouseButton.LeftButton)
+    assert "请填写调整理由" in error_text(window)
+    assert "未确定" in tab.colour_label.text()
+    tab.reason_edit.setText("家中主要劳力明年外出不确定")  # keyClicks types ASCII only
+    qtbot.mouseClick(tab.confirm_button, Qt.MouseButton.LeftButton)
+    assert (
+        "黄卡" in tab.colour_label.text()
+        and "调整理由：家中主要劳力明年外出不确定" in tab.history_label.text()
+    )
+
+    tab.measure_text.setText("安排公益岗位")
+    tab.measure_kind.setCurrentText("就业/公益岗位")
+    tab.measure_amount.setValue(6000)
+    qtbot.mouseClick(tab.measure_button, Qt.MouseButton.LeftButton)
+    assert tab.measures.rowCount() == 1 and tab.measures.item(0, 2).text() == "6,000.00"
+    qtbot.mouseClick(tab.visit_button, Qt.MouseButton.LeftButton)  # no visitor typed
+    assert "请填写走访人" in error_text(window)
+    tab.check_condition.setCurrentIndex(tab.check_condition.findData("housing"))
+    tab.check_met.setCurrentIndex(1)
+    tab.check_evidence.setText("房屋裂缝")
+    qtbot.mouseClick(tab.check_button, Qt.MouseButton.LeftButton)
+    assert "住房安全有保障" in tab.exit_label.text() and tab.suggestion_label.text().startswith("建议红卡")
+
+
+def test_the_overview_lists_villages_and_opens_a_household_that_disagrees(qtbot, window):
+    window.show_area("plans")
+    page = window.plans
+    qtbot.waitUntil(lambda: page.villages.rowCount() > 0 and "需要核实" in page.status.text(), timeout=30000)
+    assert page.villages.horizontalHeaderItem(7).text() == "乡镇存档齐全"
+    row = next(r for r in range(page.disagree.rowCount()) if page.disagree.item(r, 0).text() == CODE)
+    page.disagree.cellDoubleClicked.emit(row, 0)
+    assert window.pages.currentWidget() is window.households
+    assert window.households.current_code == CODE
