@@ -187,3 +187,22 @@ def test_plan_commands(roster, capsys, monkeypatch, db_url, tmp_path):
     out = tmp_path / "card.pdf"
     assert run("print", "card", EXITED, "--year", "2026", "--out", str(out)) == 0 and out.exists()
     assert run("plan", "income", OUTSIDE, "--year", "2026", "--wage", "abc") == 2
+
+
+def test_exit_and_monitoring_notices_list_only_their_households(roster, admin, tmp_path):
+    from desktop.services import printing
+
+    out = tmp_path / "exit.pdf"
+    # 魏国福 left poverty in 2020 (花名册 脱贫年度); the notice of 2020 names him, that of 2026 has nobody.
+    printing.household_notice(roster, admin, "虞城县石桥镇/赵寨村", out, kind="exit", start=date(2020, 12, 1))
+    assert "魏国福" in "".join(page_text(out))
+    with pytest.raises(InputRejected, match="没有2026年脱贫的农户"):
+        printing.household_notice(
+            roster, admin, "虞城县石桥镇/赵寨村", out, kind="exit", start=date(2026, 11, 25)
+        )
+    plans.set_income(roster, admin, HEALTHY, 2026, wage=2 * 450000)
+    plans.confirm_colour(roster, admin, HEALTHY, 2026)  # yellow: in the band
+    printing.household_notice(
+        roster, admin, "虞城县石桥镇/赵寨村", out, kind="monitoring", start=date(2026, 11, 25)
+    )
+    assert "魏国福" in "".join(page_text(out))

@@ -70,13 +70,24 @@ def household_notice(
     start = start or date.today()
     with db.read() as s:
         v, township = _village(s, actor, village)
-        rows = s.execute(
+        query = (
             select(Household.group_name, Household.head_name, Household.head_id_number, Household.size)
             .where(Household.village_id == v.id)
             .order_by(Household.group_name, Household.code)
-        ).all()
+        )
+        if kind == "exit":  # the households that left poverty in the notice's year (花名册 脱贫年度)
+            query = query.where(Household.attrs["exit_year"].as_integer() == start.year)
+        elif kind == "monitoring":  # confirmed yellow or blue this year, or marked 监测对象 on the roster
+            from desktop.services.plans import _current_colours
+
+            watched = [h for h, c in _current_colours(s, start.year).items() if c in ("yellow", "blue")]
+            query = query.where(Household.id.in_(watched) | (Household.household_kind == "监测对象"))
+        rows = s.execute(query).all()
     if not rows:
-        raise InputRejected(f"{village}没有农户，无法生成公示")
+        what_none = {"exit": f"{start.year}年脱贫的农户", "monitoring": "黄卡、蓝卡或监测对象农户"}.get(
+            kind, "农户"
+        )
+        raise InputRejected(f"{village}没有{what_none}，无法生成公示")
     what, procedure = NOTICE_KINDS[kind]
     year = start.year
     village = v.name
