@@ -239,6 +239,15 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             status=args.status or "planned",
         )
         _emit(args, {"measure": mid}, f"已登记措施 {mid}")
+    elif what == "measure-status":
+        plans.set_measure_status(
+            db, actor, int(code), _need(args.status, "需要 --status"), done_on=_date(args.date)
+        )
+        _emit(
+            args,
+            {"measure": int(code), "status": args.status},
+            f"措施{code}已改为{plans.MEASURE_STATUS[args.status]}",
+        )
     elif what == "visit":
         vid = plans.add_visit(
             db,
@@ -340,6 +349,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
             "income",
             "colour",
             "measure",
+            "measure-status",
             "visit",
             "check",
             "disagree",
@@ -347,7 +357,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
             "overview",
         ),
     )
-    p.add_argument("code", nargs="?", help="户编号")
+    p.add_argument("code", nargs="?", help="户编号（measure-status 时为措施编号）")
     p.add_argument("--year")
     p.add_argument("--village")
     for name in ("wage", "production", "property", "transfer", "cost"):

@@ -184,6 +184,8 @@ def test_plan_commands(roster, capsys, monkeypatch, db_url, tmp_path):
     data = json.loads(capsys.readouterr().out)
     assert data["colour"] == "yellow" and data["net_per_capita_fen"] == 500000
     assert data["measures"][0]["amount"] == 300000
+    measure = data["measures"][0]["id"]
+    assert run("plan", "measure-status", str(measure), "--status", "done") == 0
     out = tmp_path / "card.pdf"
     assert run("print", "card", EXITED, "--year", "2026", "--out", str(out)) == 0 and out.exists()
     assert run("plan", "income", OUTSIDE, "--year", "2026", "--wage", "abc") == 2

@@ -118,6 +118,9 @@ def test_the_plan_tab_suggests_then_needs_a_reason_for_another_colour(qtbot, win
     tab.measure_amount.setValue(6000)
     qtbot.mouseClick(tab.measure_button, Qt.MouseButton.LeftButton)
     assert tab.measures.rowCount() == 1 and tab.measures.item(0, 2).text() == "6,000.00"
+    tab.measures.selectRow(0)
+    qtbot.mouseClick(tab.measure_done_button, Qt.MouseButton.LeftButton)
+    assert tab.measures.item(0, 4).text() == "已完成"
     qtbot.mouseClick(tab.visit_button, Qt.MouseButton.LeftButton)  # no visitor typed
     assert "请填写走访人" in error_text(window)
     tab.check_condition.setCurrentIndex(tab.check_condition.findData("housing"))

@@ -134,6 +134,7 @@ class PlanTab(QWidget):
         for key, name in plans.MEASURE_STATUS.items():
             self.measure_status.addItem(name, key)
         self.measure_button = QPushButton("添加措施")
+        self.measure_done_button = QPushButton("选中措施标为已完成")
         measure_box = QGroupBox("帮扶措施")
         mv = QVBoxLayout(measure_box)
         mv.addWidget(self.measures)
@@ -142,6 +143,7 @@ class PlanTab(QWidget):
             mr.addWidget(w)
         mr.addWidget(self.measure_status)
         mr.addWidget(self.measure_button)
+        mr.addWidget(self.measure_done_button)
         mv.addLayout(mr)
 
         # visits
@@ -158,6 +160,8 @@ class PlanTab(QWidget):
         self.follow_edit = QLineEdit()
         self.follow_edit.setPlaceholderText("后续措施")
         self.visit_button = QPushButton("登记走访")
+        self.photo_button = QPushButton("附照片…")
+        self.pending_photos: list = []
         visit_box = QGroupBox("走访记录")
         vv = QVBoxLayout(visit_box)
         vv.addWidget(self.visits)
@@ -170,6 +174,7 @@ class PlanTab(QWidget):
             self.follow_edit,
         ):
             vr.addWidget(w)
+        vr.addWidget(self.photo_button)
         vr.addWidget(self.visit_button)
         vv.addLayout(vr)
 
@@ -224,6 +229,8 @@ class PlanTab(QWidget):
         self.confirm_button.clicked.connect(self.confirm_colour)
         self.income_button.clicked.connect(self.save_income)
         self.measure_button.clicked.connect(self.add_measure)
+        self.measure_done_button.clicked.connect(self.mark_measure_done)
+        self.photo_button.clicked.connect(self.ask_photos)
         self.visit_button.clicked.connect(self.add_visit)
         self.check_button.clicked.connect(self.add_check)
         self.card_button.clicked.connect(lambda: self._print("card"))
@@ -359,12 +366,32 @@ class PlanTab(QWidget):
                 findings=self.findings_edit.text(),
                 problems=self.problems_edit.text(),
                 follow_up=self.follow_edit.text(),
+                photos=[(p.name, p.read_bytes()) for p in self.pending_photos],
             )
         )
         if ok:
             for w in (self.findings_edit, self.problems_edit, self.follow_edit):
                 w.clear()
+            self.pending_photos = []
+            self.photo_button.setText("附照片…")
         return ok
+
+    def ask_photos(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        paths, _ = QFileDialog.getOpenFileNames(self, "走访照片", "", "照片 (*.jpg *.jpeg *.png *.pdf)")
+        self.pending_photos = [Path(p) for p in paths]
+        self.photo_button.setText(f"附照片（{len(paths)}）…" if paths else "附照片…")
+
+    def mark_measure_done(self) -> bool:
+        row = self.measures.currentRow()
+        if self.view is None or not 0 <= row < len(self.view.measures):
+            show_error(self, ValueError("请先在表中选中一项措施"), "未选中措施")
+            return False
+        mid = self.view.measures[row].id
+        return self._run(lambda: plans.set_measure_status(self.ctx.db, self.ctx.actor, mid, "done"))
 
     def add_check(self) -> bool:
         ok = self._run(
