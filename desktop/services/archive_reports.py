@@ -8,7 +8,7 @@ from pathlib import Path
 from desktop.db import Database
 from desktop.services.archives import STATE_OUTDATED, village_status
 from desktop.services.errors import InputRejected
-from desktop.services.printing import Printed
+from desktop.services.printing import Printed, render_ledger
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -24,7 +24,7 @@ def completeness_ledger(
     progress: Progress = NO_PROGRESS,
     today: date | None = None,
 ) -> Printed:
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    from desktop.reports.ledger import Column, Ledger
     from desktop.services.households import villages
 
     today = today or date.today()
@@ -74,7 +74,4 @@ def completeness_ledger(
         group_col=1,
         made=today,
     )
-    if xlsx:
-        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
-    info = render_ledger_pdf(ledger, out, progress=progress)
-    return Printed(str(out), info.pages, info.fonts, info.rows)
+    return render_ledger(ledger, out, xlsx=xlsx, progress=progress)

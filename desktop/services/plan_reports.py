@@ -12,7 +12,7 @@ from desktop.models import Household, IncomeYear, Member, Township, Village, Vis
 from desktop.services import plans
 from desktop.services.errors import InputRejected
 from desktop.services.households import age_on, household_for, resolve_village
-from desktop.services.printing import Printed, setting
+from desktop.services.printing import Printed, render_ledger, setting
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -212,7 +212,7 @@ def visit_ledger(
     today: date | None = None,
 ) -> Printed:
     """走访台账: every visit of the year, by village."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    from desktop.reports.ledger import Column, Ledger
 
     today = today or date.today()
     year = year or today.year
@@ -258,10 +258,7 @@ def visit_ledger(
         group_col=1,
         made=today,
     )
-    if xlsx:
-        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
-    info = render_ledger_pdf(ledger, out, progress=progress)
-    return Printed(str(out), info.pages, info.fonts, info.rows)
+    return render_ledger(ledger, out, xlsx=xlsx, progress=progress)
 
 
 def monitoring_ledger(
@@ -276,7 +273,7 @@ def monitoring_ledger(
     today: date | None = None,
 ) -> Printed:
     """监测户台账: households whose confirmed colour of the year is yellow or blue, with income and risks."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    from desktop.reports.ledger import Column, Ledger
 
     today = today or date.today()
     year = year or today.year
@@ -335,7 +332,4 @@ def monitoring_ledger(
         group_col=1,
         made=today,
     )
-    if xlsx:
-        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
-    info = render_ledger_pdf(ledger, out, progress=progress)
-    return Printed(str(out), info.pages, info.fonts, info.rows)
+    return render_ledger(ledger, out, xlsx=xlsx, progress=progress)

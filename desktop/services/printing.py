@@ -41,6 +41,18 @@ def setting(db: Database, key: str) -> Any:
     return NOTICE_DEFAULTS.get(key) if value is None else value
 
 
+def render_ledger(
+    ledger, out: str | Path, *, xlsx: bool = False, progress: Progress = NO_PROGRESS
+) -> Printed:  # noqa: ANN001
+    """A built Ledger as PDF, or as .xlsx for the county's spreadsheets."""
+    from desktop.reports.ledger import render_ledger_pdf, render_ledger_xlsx
+
+    if xlsx:
+        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
+    info = render_ledger_pdf(ledger, out, progress=progress)
+    return Printed(str(out), info.pages, info.fonts, info.rows)
+
+
 def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:  # noqa: ANN001
     village = resolve_village(session, actor, name)
     return village, session.get(Township, village.township_id)
