@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
@@ -30,7 +30,7 @@ from desktop.models.base import utcnow
 from desktop.services import audit
 from desktop.services.attachments import MAX_BYTES, check_file
 from desktop.services.errors import InputRejected, NotFound, Refused
-from desktop.services.households import exited, household_for, resolve_village
+from desktop.services.households import exited, household_for, village_scope
 from desktop.services.users import Actor
 
 STAGES = {"identify": "识别", "assist": "帮扶", "exit": "退出", "consolidate": "巩固"}
@@ -97,12 +97,22 @@ def _current_row(session: Session) -> ArchiveChecklist:
     return row
 
 
-def checklist(db: Database) -> Checklist:
-    with db.read() as s:
-        row = s.scalar(select(ArchiveChecklist).order_by(ArchiveChecklist.version.desc()).limit(1))
+def _as_checklist(row: ArchiveChecklist | None) -> Checklist:
+    """A stored version, or (none stored yet) the default that becomes version 1 on first use."""
     if row is None:
         return Checklist(1, _items(_default()), "默认清单")
     return Checklist(row.version, _items(row.items), row.note)
+
+
+def _newest(session: Session) -> Checklist:
+    return _as_checklist(
+        session.scalar(select(ArchiveChecklist).order_by(ArchiveChecklist.version.desc()).limit(1))
+    )
+
+
+def checklist(db: Database) -> Checklist:
+    with db.read() as s:
+        return _newest(s)
 
 
 def set_checklist(db: Database, actor: Actor, items: list[dict], note: str = "") -> int:
@@ -161,14 +171,9 @@ def _archive(session: Session, h: Household, *, create: bool) -> Archive | None:
     return a
 
 
-def _checklist_of(session: Session, a: Archive | None) -> list[ChecklistItem]:
-    row = session.get(ArchiveChecklist, a.checklist_id) if a else None
-    return _items(row.items if row else _current_row_or_default(session))
-
-
-def _current_row_or_default(session: Session) -> list[dict]:
-    row = session.scalar(select(ArchiveChecklist).order_by(ArchiveChecklist.version.desc()).limit(1))
-    return row.items if row else _default()
+def _checklist_of(session: Session, a: Archive | None) -> Checklist:
+    """The version an archive was made under; a household without an archive yet gets the newest."""
+    return _as_checklist(session.get(ArchiveChecklist, a.checklist_id)) if a else _newest(session)
 
 
 def _item_def(items: list[ChecklistItem], key: str) -> ChecklistItem:
@@ -195,7 +200,7 @@ def record_item(
     with db.write() as s:
         h = household_for(s, actor, code)
         a = _archive(s, h, create=True)
-        spec = _item_def(_checklist_of(s, a), item)
+        spec = _item_def(_checklist_of(s, a).items, item)
         row = s.scalar(
             select(ArchiveItem).where(ArchiveItem.archive_id == a.id, ArchiveItem.item_key == spec.key)
         )
@@ -427,9 +432,6 @@ def status(db: Database, actor: Actor, code: str, *, with_files: bool = True) ->
 def _status_one(s: Session, h: Household, *, with_files: bool) -> ArchiveStatus:
     a = _archive(s, h, create=False)
     spec = _checklist_of(s, a)
-    version = (
-        s.scalar(select(ArchiveChecklist.version).where(ArchiveChecklist.id == a.checklist_id)) if a else 0
-    )
     copy_list = _copies(s)
     rows: dict[str, ArchiveItem] = {}
     printed: dict[str, dict[str, int]] = {}
@@ -452,7 +454,7 @@ def _status_one(s: Session, h: Household, *, with_files: bool) -> ArchiveStatus:
                     entry.handed_on,
                 )
             )
-    items = _states(spec, _due(h), rows, printed, [c for c, _ in copy_list])
+    items = _states(spec.items, _due(h), rows, printed, [c for c, _ in copy_list])
     if with_files and rows:
         by_item: dict[int, list[AttachmentInfo]] = defaultdict(list)
         ids = {r.id: r.item_key for r in rows.values()}
@@ -481,7 +483,7 @@ def _status_one(s: Session, h: Household, *, with_files: bool) -> ArchiveStatus:
         h.head_name,
         village.name,
         a.number if a else f"DA-{h.code}",
-        version or _current_version(s),
+        spec.version,
         _due(h),
         items,
         copy_list,
@@ -489,52 +491,49 @@ def _status_one(s: Session, h: Household, *, with_files: bool) -> ArchiveStatus:
     )
 
 
-def _current_version(s: Session) -> int:
-    return s.scalar(select(func.max(ArchiveChecklist.version))) or 1
-
-
 def village_status(db: Database, actor: Actor, village: str | None = None) -> list[ArchiveStatus]:
     """Every household (of a village, or all the actor may see), in bulk: a few queries, not one per household."""
     with db.read() as s:
-        q = select(Household).order_by(Household.village_id, Household.code)
-        if village:
-            q = q.where(Household.village_id == resolve_village(s, actor, village).id)
-        elif actor.village_ids is not None:
-            q = q.where(Household.village_id.in_(actor.village_ids))
-        households = list(s.scalars(q))
-        hids = [h.id for h in households]
-        archives = {a.household_id: a for a in s.scalars(select(Archive))} if hids else {}
-        checklists = {c.id: c for c in s.scalars(select(ArchiveChecklist))}
-        current = _current_row_or_default(s)
-        current_version = _current_version(s)
+        scope = village_scope(s, actor, village)
+        households = list(
+            s.scalars(select(Household).where(scope).order_by(Household.village_id, Household.code))
+        )
+        mine = select(Archive.id).join(Household, Household.id == Archive.household_id).where(scope)
+        archives = {
+            a.household_id: a
+            for a in s.scalars(
+                select(Archive).join(Household, Household.id == Archive.household_id).where(scope)
+            )
+        }
+        checklists = {c.id: _as_checklist(c) for c in s.scalars(select(ArchiveChecklist))}
+        current = _newest(s)
         items: dict[int, dict[str, ArchiveItem]] = defaultdict(dict)
-        for r in s.scalars(select(ArchiveItem)):
+        for r in s.scalars(select(ArchiveItem).where(ArchiveItem.archive_id.in_(mine))):
             items[r.archive_id][r.item_key] = r
         printed: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
         for archive_id, copy, contents in s.execute(
-            select(ArchiveCopyLog.archive_id, ArchiveCopyLog.copy, ArchiveCopyLog.contents).order_by(
-                ArchiveCopyLog.id
-            )
+            select(ArchiveCopyLog.archive_id, ArchiveCopyLog.copy, ArchiveCopyLog.contents)
+            .where(ArchiveCopyLog.archive_id.in_(mine))
+            .order_by(ArchiveCopyLog.id)
         ):
-            printed[archive_id][copy] = contents
+            printed[archive_id][copy] = contents  # the newest print of a copy is what the copy holds
         villages = {v.id: v.name for v in s.scalars(select(Village))}
         copy_list = _copies(s)
         keys = [c for c, _ in copy_list]
         out = []
         for h in households:
             a = archives.get(h.id)
-            cl = checklists.get(a.checklist_id) if a else None
-            spec = _items(cl.items if cl else current)
+            spec = checklists[a.checklist_id] if a else current
             out.append(
                 ArchiveStatus(
                     h.code,
                     h.head_name,
                     villages[h.village_id],
                     a.number if a else f"DA-{h.code}",
-                    cl.version if cl else current_version,
+                    spec.version,
                     _due(h),
                     _states(
-                        spec,
+                        spec.items,
                         _due(h),
                         items.get(a.id, {}) if a else {},
                         printed.get(a.id, {}) if a else {},
@@ -576,27 +575,28 @@ def print_copy(
             raise Refused(f"{h.head_name}户（{h.code}）的档案还没有登记任何材料，无法打印")
         village = s.get(Village, h.village_id)
         township = s.get(Township, village.township_id)
-        rows = {r.item_key: r for r in s.scalars(select(ArchiveItem).where(ArchiveItem.archive_id == a.id))}
-        sections = []
-        for i in st.items:
-            if not i.due and not i.recorded:
-                continue
-            scans = []
-            if i.recorded:
-                for name, kind, pages, data in s.execute(
-                    select(Attachment.filename, Attachment.kind, Attachment.pages, Attachment.data)
-                    .where(Attachment.item_id == rows[i.key].id)
-                    .order_by(Attachment.id)
-                ):
-                    scans.append(ScanFile(name, kind, pages, data))
-            sections.append(
-                ItemSection(STAGES[i.stage], i.title, i.recorded, i.done_on, i.note, i.recorded_by, scans)
+        scans: dict[str, list[ScanFile]] = defaultdict(list)
+        for key, name, kind, pages, data in s.execute(
+            select(
+                ArchiveItem.item_key, Attachment.filename, Attachment.kind, Attachment.pages, Attachment.data
             )
+            .join(ArchiveItem, ArchiveItem.id == Attachment.item_id)
+            .where(ArchiveItem.archive_id == a.id)
+            .order_by(Attachment.id)
+        ):
+            scans[key].append(ScanFile(name, kind, pages, data))
+        sections = [
+            ItemSection(
+                STAGES[i.stage], i.title, i.recorded, i.done_on, i.note, i.recorded_by, scans.get(i.key, [])
+            )
+            for i in st.items
+            if i.due or i.recorded
+        ]
         doc = ArchiveDocument(
             number=a.number,
             copy_name=copy_name,
-            copy_index=[c for c, _ in _copies(s)].index(copy) + 1,
-            copy_count=len(_copies(s)),
+            copy_index=[c for c, _ in st.copies].index(copy) + 1,
+            copy_count=len(st.copies),
             head=h.head_name,
             code=h.code,
             place=f"{township.county}{township.name}{village.name}{h.group_name}",
@@ -605,7 +605,7 @@ def print_copy(
             printed=today,
             sections=sections,
         )
-        contents = {k: r.revision for k, r in rows.items()}
+        contents = {i.key: i.revision for i in st.items if i.recorded}
     info = render_archive(doc, out)
     with db.write() as s:
         h = household_for(s, actor, code)

@@ -41,6 +41,7 @@ def _png(image) -> bytes:  # noqa: ANN001
 
 def check_file(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> CheckedFile:
     """Accept a PDF, JPG or PNG whose content really is one, or refuse it naming the file and why."""
+    import pypdfium2 as pdfium
     from PIL import Image, UnidentifiedImageError
 
     name = filename.replace("\\", "/").rsplit("/", 1)[-1] or "附件"
@@ -56,8 +57,6 @@ def check_file(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Che
         raise InputRejected(f"“{name}”不是PDF、JPG或PNG文件（按文件内容判断，与扩展名无关），未添加")
     try:
         if kind == "pdf":
-            import pypdfium2 as pdfium
-
             pdf = pdfium.PdfDocument(data)
             try:
                 pages = len(pdf)
@@ -77,12 +76,6 @@ def check_file(filename: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Che
                 thumb.thumbnail((THUMB, THUMB))
     except InputRejected:
         raise
-    except (pdfium_error(), UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (pdfium.PdfiumError, UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise InputRejected(f"“{name}”已损坏，无法作为{KIND_NAMES[kind]}打开，未添加") from None
     return CheckedFile(name, kind, pages, hashlib.sha256(data).hexdigest(), _png(thumb), data)
-
-
-def pdfium_error() -> type[Exception]:
-    import pypdfium2 as pdfium
-
-    return pdfium.PdfiumError

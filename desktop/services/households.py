@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 
 from desktop.db import Database
 from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Township, Village
@@ -152,6 +152,16 @@ def resolve_village(session, actor: Actor, name: str) -> Village:  # noqa: ANN00
         choices = "、".join(f"{t.county}{t.name}/{v.name}" for v, t in candidates)
         raise InputRejected(f"村名“{name}”不唯一（{choices}），请写成“乡镇/村”")
     return candidates[0][0]
+
+
+def village_scope(session, actor: Actor, village: str | None, column=Household.village_id):  # noqa: ANN001, ANN201
+    """The filter for "this village" (resolved as resolve_village does) or, with none named, every village the
+    actor may see; `column` is the village id column of the query it goes in."""
+    if village:
+        return column == resolve_village(session, actor, village).id
+    if actor.village_ids is not None:
+        return column.in_(actor.village_ids)
+    return true()
 
 
 def villages(db: Database, actor: Actor) -> list[VillageInfo]:

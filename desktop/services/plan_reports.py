@@ -11,7 +11,7 @@ from desktop.db import Database
 from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
 from desktop.services import plans
 from desktop.services.errors import InputRejected
-from desktop.services.households import age_on, household_for, resolve_village
+from desktop.services.households import age_on, household_for, village_scope
 from desktop.services.printing import Printed, render_ledger, setting
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
@@ -79,7 +79,6 @@ def policy_card(
             for key, name in POLICY_FLAGS.items():
                 if a.get(key) == "是":
                     enjoyed[name] = enjoyed.get(name, 0) + 1
-        attrs = h.attrs or {}
         phone, ptype, cause, size = h.phone, h.poverty_type, h.main_cause, h.size
     policies = [f"{name}（{n}人）" for name, n in enjoyed.items()]
     policies += [f"{m.kind}：{m.description}" for m in view.measures if m.status == "done"]
@@ -123,7 +122,6 @@ def policy_card(
         issuer=f"{township.name}人民政府",
         issued=today,
     )
-    del attrs
     pages = render_policy_card(card, out, paper=paper)
     return Printed(str(out), pages, [])
 
@@ -188,14 +186,6 @@ def plan_sheet(
     return Printed(str(out), render_plan_sheet(sheet, out), [])
 
 
-def _scope(session, actor: Actor, village: str | None):  # noqa: ANN001, ANN202
-    if village:
-        return Household.village_id == resolve_village(session, actor, village).id
-    if actor.village_ids is not None:
-        return Household.village_id.in_(actor.village_ids)
-    return None
-
-
 def _township(session) -> str:  # noqa: ANN001
     return session.scalar(select(Township.name).limit(1)) or ""
 
@@ -213,6 +203,7 @@ def visit_ledger(
 ) -> Printed:
     """走访台账: every visit of the year, by village."""
     from desktop.reports.ledger import Column, Ledger
+    from desktop.reports.notice import cn_date
 
     today = today or date.today()
     year = year or today.year
@@ -224,9 +215,7 @@ def visit_ledger(
             .where(Visit.visited_on >= date(year, 1, 1), Visit.visited_on <= date(year, 12, 31))
             .order_by(Village.name, Visit.visited_on, Household.code)
         )
-        cond = _scope(s, actor, village)
-        if cond is not None:
-            q = q.where(cond)
+        q = q.where(village_scope(s, actor, village))
         data = s.execute(q).all()
         township = _township(s)
     if not data:
@@ -251,9 +240,7 @@ def visit_ledger(
         ],
         rows=rows,
         unit=f"{township}人民政府",
-        period=f"{year}年1月1日至{min(today, date(year, 12, 31)):%Y年%m月%d日}".replace("年0", "年").replace(
-            "月0", "月"
-        ),
+        period=f"{year}年1月1日至{cn_date(min(today, date(year, 12, 31)))}",
         measure="单位：次",
         group_col=1,
         made=today,
@@ -278,7 +265,7 @@ def monitoring_ledger(
     today = today or date.today()
     year = year or today.year
     with db.read() as s:
-        colours = plans._current_colours(s, year)
+        colours = plans.current_colours(s, year)
         watched = [hid for hid, c in colours.items() if c in ("yellow", "blue")]
         q = (
             select(Village.name, Household, IncomeYear.net_per_capita)
@@ -287,12 +274,10 @@ def monitoring_ledger(
             .where(Household.id.in_(watched))
             .order_by(Village.name, Household.code)
         )
-        cond = _scope(s, actor, village)
-        if cond is not None:
-            q = q.where(cond)
+        q = q.where(village_scope(s, actor, village))
         rows = []
         for i, (vname, h, income) in enumerate(s.execute(q).all(), start=1):
-            risks = "；".join(plans._risks(s, h)) or h.main_cause
+            risks = "；".join(plans.risks(h, plans.member_attrs(s, h))) or h.main_cause
             a = h.attrs or {}
             rows.append(
                 [

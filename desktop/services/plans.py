@@ -29,7 +29,7 @@ from desktop.models import (
 from desktop.services import audit
 from desktop.services.attachments import check_file
 from desktop.services.errors import InputRejected, NotFound
-from desktop.services.households import exited, household_for, resolve_village
+from desktop.services.households import exited, household_for, village_scope
 from desktop.services.users import Actor
 
 COLOUR_NAMES = {"red": "红卡", "yellow": "黄卡", "green": "绿卡", "blue": "蓝卡"}
@@ -262,41 +262,56 @@ def suggest(
     )
 
 
-def _risks(session: Session, h: Household) -> tuple[str, ...]:
+def member_attrs(session: Session, h: Household) -> list[dict]:
+    return [
+        a or {}
+        for a in session.scalars(
+            select(Member.attrs).where(Member.household_id == h.id, Member.left_at.is_(None))
+        )
+    ]
+
+
+def risks(h: Household, members: list[dict]) -> tuple[str, ...]:
+    """What makes a household above the band still unstable: its 户类型, members with 大病 or 残疾."""
     out = []
     if h.household_kind in RISK_KINDS:
         out.append(f"户类型为{h.household_kind}")
-    ill = 0
-    for attrs in session.scalars(
-        select(Member.attrs).where(Member.household_id == h.id, Member.left_at.is_(None))
-    ):
-        health = str((attrs or {}).get("health", ""))
-        if "大病" in health or "残疾" in health:
-            ill += 1
+    ill = sum(1 for a in members if "大病" in str(a.get("health", "")) or "残疾" in str(a.get("health", "")))
     if ill:
         out.append(f"{ill}人患大病或残疾")
     return tuple(out)
 
 
-def _income(session: Session, h: Household, year: int) -> int | None:
-    return session.scalar(
-        select(IncomeYear.net_per_capita).where(IncomeYear.household_id == h.id, IncomeYear.year == year)
-    )
+def _income_row(session: Session, h: Household, year: int) -> IncomeYear | None:
+    return session.scalar(select(IncomeYear).where(IncomeYear.household_id == h.id, IncomeYear.year == year))
 
 
-def _unmet(session: Session, h: Household, year: int) -> tuple[str, ...]:
-    return tuple(c.key for c in _conditions(session, h, year) if c.key != "income" and c.met is False)
+@dataclass(frozen=True)
+class _Assessment:
+    suggestion: Suggestion
+    conditions: list[Condition]
+    income: IncomeYear | None
 
 
-def _suggest_for(session: Session, h: Household, year: int) -> Suggestion:
-    return suggest(
-        _income(session, h, year),
-        _threshold(session, year),
+def _assess(session: Session, h: Household, year: int, t: Threshold | None = None) -> _Assessment:
+    """Suggestion and exit conditions from one reading of the household's income, checks and members."""
+    t = t or _threshold(session, year)
+    income = _income_row(session, h, year)
+    members = member_attrs(session, h)
+    conditions = _conditions(session, h, year, t, income, members)
+    sug = suggest(
+        income.net_per_capita if income else None,
+        t,
         registered=h.household_kind not in OUTSIDE_KINDS,
         has_exited=exited(h),
-        unmet=_unmet(session, h, year),
-        risks=_risks(session, h),
+        unmet=tuple(c.key for c in conditions if c.key != "income" and c.met is False),
+        risks=risks(h, members),
     )
+    return _Assessment(sug, conditions, income)
+
+
+def _suggest_for(session: Session, h: Household, year: int, t: Threshold | None = None) -> Suggestion:
+    return _assess(session, h, year, t).suggestion
 
 
 def suggestion(db: Database, actor: Actor, code: str, year: int) -> Suggestion:
@@ -358,18 +373,21 @@ def confirm_colour(
         return ColourDecision(year, chosen, sug.colour, row.basis, row.reason, actor.username, row.decided_at)
 
 
+def _history(session: Session, h: Household) -> list[ColourDecision]:
+    return [
+        ColourDecision(r.year, r.colour, r.suggested, r.basis, r.reason, r.decided_by, r.decided_at)
+        for r in session.scalars(
+            select(CardColour).where(CardColour.household_id == h.id).order_by(CardColour.id)
+        )
+    ]
+
+
 def colour_history(db: Database, actor: Actor, code: str) -> list[ColourDecision]:
     with db.read() as s:
-        h = household_for(s, actor, code)
-        return [
-            ColourDecision(r.year, r.colour, r.suggested, r.basis, r.reason, r.decided_by, r.decided_at)
-            for r in s.scalars(
-                select(CardColour).where(CardColour.household_id == h.id).order_by(CardColour.id)
-            )
-        ]
+        return _history(s, household_for(s, actor, code))
 
 
-def _current_colours(session: Session, year: int) -> dict[int, str]:
+def current_colours(session: Session, year: int) -> dict[int, str]:
     newest = (
         select(CardColour.household_id, func.max(CardColour.id).label("id"))
         .where(CardColour.year == year)
@@ -396,16 +414,17 @@ class Disagreement:
 def disagreements(db: Database, actor: Actor, year: int, *, village: str | None = None) -> list[Disagreement]:
     """Households whose confirmed colour differs from what their data now suggest (or with no colour yet)."""
     with db.read() as s:
-        q = select(Household).order_by(Household.village_id, Household.code)
-        if village:
-            q = q.where(Household.village_id == resolve_village(s, actor, village).id)
-        elif actor.village_ids is not None:
-            q = q.where(Household.village_id.in_(actor.village_ids))
-        current = _current_colours(s, year)
+        q = (
+            select(Household)
+            .where(village_scope(s, actor, village))
+            .order_by(Household.village_id, Household.code)
+        )
+        current = current_colours(s, year)
         names = {v.id: v.name for v in s.scalars(select(Village))}
+        t = _threshold(s, year)
         out = []
         for h in s.scalars(q):
-            sug = _suggest_for(s, h, year)
+            sug = _suggest_for(s, h, year, t)
             have = current.get(h.id)
             if have != sug.colour:
                 out.append(
@@ -516,27 +535,30 @@ def set_measure_status(
         )
 
 
+def _measures(session: Session, h: Household, year: int | None) -> list[MeasureInfo]:
+    q = select(Measure).where(Measure.household_id == h.id).order_by(Measure.year, Measure.id)
+    if year is not None:
+        q = q.where(Measure.year == year)
+    return [
+        MeasureInfo(
+            m.id,
+            m.year,
+            m.kind,
+            m.description,
+            m.amount,
+            m.cadre,
+            m.cadre_phone,
+            m.planned_on,
+            m.done_on,
+            m.status,
+        )
+        for m in session.scalars(q)
+    ]
+
+
 def measures(db: Database, actor: Actor, code: str, year: int | None = None) -> list[MeasureInfo]:
     with db.read() as s:
-        h = household_for(s, actor, code)
-        q = select(Measure).where(Measure.household_id == h.id).order_by(Measure.year, Measure.id)
-        if year is not None:
-            q = q.where(Measure.year == year)
-        return [
-            MeasureInfo(
-                m.id,
-                m.year,
-                m.kind,
-                m.description,
-                m.amount,
-                m.cadre,
-                m.cadre_phone,
-                m.planned_on,
-                m.done_on,
-                m.status,
-            )
-            for m in s.scalars(q)
-        ]
+        return _measures(s, household_for(s, actor, code), year)
 
 
 @dataclass(frozen=True)
@@ -596,32 +618,31 @@ def add_visit(
         return v.id
 
 
-def visits(db: Database, actor: Actor, code: str) -> list[VisitInfo]:
+def _visits(session: Session, h: Household) -> list[VisitInfo]:
     from desktop.models import Attachment
 
-    with db.read() as s:
-        h = household_for(s, actor, code)
-        rows = list(
-            s.scalars(
-                select(Visit)
-                .where(Visit.household_id == h.id)
-                .order_by(Visit.visited_on.desc(), Visit.id.desc())
-            )
+    rows = list(
+        session.scalars(
+            select(Visit).where(Visit.household_id == h.id).order_by(Visit.visited_on.desc(), Visit.id.desc())
         )
-        photos: dict[int, list] = {}
-        if rows:
-            for aid, vid, name, thumb in s.execute(
-                select(Attachment.id, Attachment.visit_id, Attachment.filename, Attachment.thumbnail).where(
-                    Attachment.visit_id.in_([v.id for v in rows])
-                )
-            ):
-                photos.setdefault(vid, []).append((aid, name, thumb))
-        return [
-            VisitInfo(
-                v.id, v.visited_on, v.visitor, v.findings, v.problems, v.follow_up, photos.get(v.id, [])
+    )
+    photos: dict[int, list] = {}
+    if rows:
+        for aid, vid, name, thumb in session.execute(
+            select(Attachment.id, Attachment.visit_id, Attachment.filename, Attachment.thumbnail).where(
+                Attachment.visit_id.in_([v.id for v in rows])
             )
-            for v in rows
-        ]
+        ):
+            photos.setdefault(vid, []).append((aid, name, thumb))
+    return [
+        VisitInfo(v.id, v.visited_on, v.visitor, v.findings, v.problems, v.follow_up, photos.get(v.id, []))
+        for v in rows
+    ]
+
+
+def visits(db: Database, actor: Actor, code: str) -> list[VisitInfo]:
+    with db.read() as s:
+        return _visits(s, household_for(s, actor, code))
 
 
 def set_check(
@@ -676,11 +697,17 @@ class Condition:
     detail: str
 
 
-def _conditions(session: Session, h: Household, year: int) -> list[Condition]:
+def _conditions(
+    session: Session,
+    h: Household,
+    year: int,
+    t: Threshold,
+    income_row: IncomeYear | None,
+    members: list[dict],
+) -> list[Condition]:
     """The exit conditions, each from the best source there is: the on-the-spot check first, then the roster."""
     out = []
-    income = _income(session, h, year)
-    t = _threshold(session, year)
+    income = income_row.net_per_capita if income_row else None
     if income is None:
         out.append(Condition("income", "人均纯收入超过贫困线", None, "无", f"缺少{year}年收入"))
     else:
@@ -689,7 +716,7 @@ def _conditions(session: Session, h: Household, year: int) -> list[Condition]:
                 "income",
                 "人均纯收入超过贫困线",
                 income >= t.poverty_line,
-                f"{year}年收入（{'花名册' if _income_source(session, h, year) == 'roster' else '收入核算'}）",
+                f"{year}年收入（{'花名册' if income_row.source == 'roster' else '收入核算'}）",
                 f"{yuan(income)}元 / 贫困线{yuan(t.poverty_line)}元",
             )
         )
@@ -700,9 +727,6 @@ def _conditions(session: Session, h: Household, year: int) -> list[Condition]:
         )
     }
     attrs = h.attrs or {}
-    member_attrs = list(
-        session.scalars(select(Member.attrs).where(Member.household_id == h.id, Member.left_at.is_(None)))
-    )
     for key, name in CONDITIONS.items():
         c = checks.get(key)
         if c is not None:
@@ -716,18 +740,9 @@ def _conditions(session: Session, h: Household, year: int) -> list[Condition]:
                 )
             )
             continue
-        met, detail = _from_roster(key, attrs, member_attrs)
+        met, detail = _from_roster(key, attrs, members)
         out.append(Condition(key, name, met, "花名册" if met is not None else "未核验", detail))
     return out
-
-
-def _income_source(session: Session, h: Household, year: int) -> str:
-    return (
-        session.scalar(
-            select(IncomeYear.source).where(IncomeYear.household_id == h.id, IncomeYear.year == year)
-        )
-        or ""
-    )
 
 
 def _from_roster(key: str, attrs: dict, members: list[dict]) -> tuple[bool | None, str]:
@@ -758,7 +773,7 @@ def _from_roster(key: str, attrs: dict, members: list[dict]) -> tuple[bool | Non
 
 def exit_check(db: Database, actor: Actor, code: str, year: int) -> list[Condition]:
     with db.read() as s:
-        return _conditions(s, household_for(s, actor, code), year)
+        return _assess(s, household_for(s, actor, code), year).conditions
 
 
 # --- the whole plan -------------------------------------------------------------------------------------------
@@ -788,26 +803,25 @@ class PlanView:
 def plan(db: Database, actor: Actor, code: str, year: int) -> PlanView:
     with db.read() as s:
         h = household_for(s, actor, code)
-        inc = s.scalar(select(IncomeYear).where(IncomeYear.household_id == h.id, IncomeYear.year == year))
-        if inc is not None:
-            s.expunge(inc)
-        view = PlanView(
+        assessed = _assess(s, h, year)
+        if assessed.income is not None:
+            s.expunge(assessed.income)
+        history = _history(s, h)
+        return PlanView(
             h.code,
             h.head_name,
             s.get(Village, h.village_id).name,
             year,
-            None,
-            _suggest_for(s, h, year),
-            inc,
-            conditions=_conditions(s, h, year),
+            next((d for d in reversed(history) if d.year == year), None),
+            assessed.suggestion,
+            assessed.income,
+            measures=_measures(s, h, year),
+            visits=_visits(s, h),
+            conditions=assessed.conditions,
+            history=history,
             helper=str((h.attrs or {}).get("helper", "")),
             helper_phone=str((h.attrs or {}).get("helper_phone", "")),
         )
-    view.history = colour_history(db, actor, code)
-    view.colour = next((d for d in reversed(view.history) if d.year == year), None)
-    view.measures = measures(db, actor, code, year)
-    view.visits = visits(db, actor, code)
-    return view
 
 
 @dataclass(frozen=True)
@@ -826,9 +840,11 @@ def overview(db: Database, actor: Actor, year: int) -> list[VillageOverview]:
 
     statuses = archives.village_status(db, actor)
     with db.read() as s:
-        current = _current_colours(s, year)
-        code_to = dict(s.execute(select(Household.code, Household.id)).all())
-        village_of = dict(s.execute(select(Household.code, Household.village_id)).all())
+        current = current_colours(s, year)
+        ids = {
+            code: (hid, vid)
+            for code, hid, vid in s.execute(select(Household.code, Household.id, Household.village_id))
+        }
         visit_counts = dict(
             s.execute(
                 select(Household.village_id, func.count(Visit.id))
@@ -837,12 +853,15 @@ def overview(db: Database, actor: Actor, year: int) -> list[VillageOverview]:
                 .group_by(Household.village_id)
             ).all()
         )
+    by_village: dict[int, list] = {}
+    for st in statuses:
+        by_village.setdefault(ids[st.code][1], []).append(st)
     out = []
     for v in villages(db, actor):
-        mine = [st for st in statuses if village_of[st.code] == v.id]
+        mine = by_village.get(v.id, [])
         colours = {k: 0 for k in (*COLOUR_NAMES, "")}
         for st in mine:
-            colours[current.get(code_to[st.code], "")] += 1
+            colours[current.get(ids[st.code][0], "")] += 1
         complete = {key: sum(st.complete(key) for st in mine) for key, _ in (mine[0].copies if mine else [])}
         out.append(VillageOverview(v.name, len(mine), colours, complete, visit_counts.get(v.id, 0)))
     return out

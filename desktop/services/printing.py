@@ -15,7 +15,7 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import Household, Member, Setting, Township, Village
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
-from desktop.services.households import age_on, resolve_village
+from desktop.services.households import age_on, resolve_village, village_scope
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -90,9 +90,9 @@ def household_notice(
         if kind == "exit":  # the households that left poverty in the notice's year (花名册 脱贫年度)
             query = query.where(Household.attrs["exit_year"].as_integer() == start.year)
         elif kind == "monitoring":  # confirmed yellow or blue this year, or marked 监测对象 on the roster
-            from desktop.services.plans import _current_colours
+            from desktop.services.plans import current_colours
 
-            watched = [h for h, c in _current_colours(s, start.year).items() if c in ("yellow", "blue")]
+            watched = [h for h, c in current_colours(s, start.year).items() if c in ("yellow", "blue")]
             query = query.where(Household.id.in_(watched) | (Household.household_kind == "监测对象"))
         rows = s.execute(query).all()
     if not rows:
@@ -183,12 +183,7 @@ def build_household_ledger(
             .where(Member.left_at.is_(None))
             .order_by(Village.name, Household.code, Member.position)
         )
-        if village:
-            v, _t = _village(s, actor, village)
-            query = query.where(Village.id == v.id)
-        elif actor.village_ids is not None:
-            query = query.where(Village.id.in_(actor.village_ids))
-        data = s.execute(query).all()
+        data = s.execute(query.where(village_scope(s, actor, village, Village.id))).all()
     if not data:
         raise InputRejected("没有可打印的农户")
     rows = []

@@ -14,7 +14,7 @@ from desktop.models import Household, Objection, RatingResult, RatingRound, Star
 from desktop.models.base import utcnow
 from desktop.services import audit, points
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
-from desktop.services.households import resolve_village
+from desktop.services.households import resolve_village, village_scope
 from desktop.services.users import Actor
 
 DEFAULT_STARS = (
@@ -482,10 +482,7 @@ def ranking(
             .join(Village, Village.id == Household.village_id)
             .where(RatingRound.state == "confirmed", RatingRound.period.like(f"{year}%"))
         )
-        if village:
-            q = q.where(Village.id == resolve_village(s, actor, village).id)
-        elif actor.village_ids is not None:
-            q = q.where(Village.id.in_(actor.village_ids))
+        q = q.where(village_scope(s, actor, village, Village.id))
         totals: dict[str, list] = {}
         for code, head, vname, earned in s.execute(q):
             entry = totals.setdefault(code, [head, vname, 0])

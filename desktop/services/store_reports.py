@@ -22,7 +22,7 @@ from desktop.models import (
     Village,
 )
 from desktop.services.errors import InputRejected
-from desktop.services.households import resolve_village
+from desktop.services.households import resolve_village, village_scope
 from desktop.services.points import KIND_NAMES
 from desktop.services.stores import MOVE_NAMES, store_by_code
 from desktop.services.users import Actor
@@ -68,10 +68,7 @@ def points_ledger(
             .join(Village)
             .order_by(Village.name, PointsEntry.id)
         )
-        if village:
-            q = q.where(Village.id == resolve_village(s, actor, village).id)
-        elif actor.village_ids is not None:
-            q = q.where(Village.id.in_(actor.village_ids))
+        q = q.where(village_scope(s, actor, village, Village.id))
         label = "全部"
         if month:
             start, end, label = month_range(month)

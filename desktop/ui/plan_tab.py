@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -303,7 +304,7 @@ class PlanTab(QWidget):
         _fill(self.conditions, [[c.name, RESULT[c.met], c.source, c.detail] for c in v.conditions])
         for r, c in enumerate(v.conditions):
             if c.met is False:
-                self.conditions.item(r, 1).setForeground(plans_colour("red"))
+                self.conditions.item(r, 1).setForeground(QBrush(QColor(plans.COLOUR_HEX["red"])))
         unmet = [c.name for c in v.conditions if not c.met]
         self.exit_label.setText(
             "退出条件：<b style='color:#2e7d32'>全部达标</b>"
@@ -425,9 +426,3 @@ class PlanTab(QWidget):
                 lambda out: plan_reports.plan_sheet(db, actor, code, year, out),
                 "正在生成帮扶计划表……",
             )
-
-
-def plans_colour(key: str):  # noqa: ANN201
-    from PySide6.QtGui import QBrush, QColor
-
-    return QBrush(QColor(plans.COLOUR_HEX[key]))
