@@ -13,8 +13,11 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from desktop import cli_plans
+from desktop.cli_common import emit as _emit
+from desktop.cli_common import fen as _fen
+from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected, PermissionDenied, RowsRejected, ServiceError
 
 
@@ -60,13 +63,6 @@ class CliContext:
                 raise PermissionDenied("没有终端可输入密码：请设置环境变量 DESKTOP_PASSWORD")
             password = getpass.getpass(f"用户 {username} 的密码：")
         return users.authenticate(db, username, password)
-
-
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, default=str))
-    else:
-        print(text)
 
 
 # --- commands ---------------------------------------------------------------------------------------
@@ -271,12 +267,6 @@ def cmd_users_list(ctx: CliContext) -> int:
     return 0
 
 
-def _need(value, message: str):  # noqa: ANN001, ANN202
-    if not value:
-        raise InputRejected(message)
-    return value
-
-
 def _print_notice_households(db, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing
     from desktop.services.users import SYSTEM
@@ -449,17 +439,10 @@ PRINTERS = {
     ("notice", "honour-roll"): _print_fund("honour"),
     ("pledge", None): _print_fund("pledge"),
     ("honour", "fund"): _print_fund("certificates"),
+    ("ledger", "archive"): cli_plans.ledger_printer("archive"),
+    ("ledger", "visits"): cli_plans.ledger_printer("visits"),
+    ("ledger", "monitoring"): cli_plans.ledger_printer("monitoring"),
 }
-
-
-def _plan_ledgers() -> None:
-    from desktop import cli_plans
-
-    for kind in ("archive", "visits", "monitoring"):
-        PRINTERS[("ledger", kind)] = cli_plans.ledger_printer(kind)
-
-
-_plan_ledgers()
 
 
 def cmd_print(ctx: CliContext) -> int:
@@ -474,8 +457,6 @@ def cmd_print(ctx: CliContext) -> int:
     if args.what == "calibration":
         result = printing.calibration_page(out, args.template or "star")
     elif args.what in ("archive", "card", "plan"):
-        from desktop import cli_plans
-
         printer = {
             "archive": cli_plans.print_archive,
             "card": cli_plans.print_card,
@@ -836,15 +817,6 @@ def cmd_rating(ctx: CliContext) -> int:
         total = ratings.confirm(db, actor, int(args.target))
         _emit(args, {"round": int(args.target), "points_credited": total}, f"已确认，记入积分 {total} 分")
     return 0
-
-
-def _fen(text: str) -> int:
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        return int((Decimal(text) * 100).quantize(Decimal(1)))
-    except InvalidOperation:
-        raise InputRejected(f"金额“{text}”应为数字，如 200.00") from None
 
 
 def cmd_fund(ctx: CliContext) -> int:
@@ -1255,8 +1227,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set-match-percent", type=int)
     p.add_argument("--set-match-cap", help="每位老人每月补贴上限（元）")
     p.add_argument("--set-payout-day", type=int)
-
-    from desktop import cli_plans
 
     cli_plans.register(sub, add, common)
 

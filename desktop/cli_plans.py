@@ -7,26 +7,11 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
+from desktop.cli_common import day as _date
+from desktop.cli_common import emit as _emit
+from desktop.cli_common import fen
+from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
-
-
-def _emit(args, data: dict, text: str) -> None:  # noqa: ANN001
-    print(json.dumps(data, ensure_ascii=False, default=str) if args.json else text)
-
-
-def _need(value, message: str):  # noqa: ANN001, ANN202
-    if value in (None, ""):
-        raise InputRejected(message)
-    return value
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputRejected(f"日期“{text}”应写成 2026-11-25") from None
 
 
 def _year(args) -> int:  # noqa: ANN001
@@ -34,9 +19,8 @@ def _year(args) -> int:  # noqa: ANN001
 
 
 def _fen(text: str | None) -> int:
-    from desktop.cli import _fen as parse
-
-    return parse(text) if text not in (None, "") else 0
+    """An optional amount: not given is zero."""
+    return fen(text) if text not in (None, "") else 0
 
 
 def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
