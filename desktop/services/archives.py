@@ -31,6 +31,7 @@ from desktop.services import audit
 from desktop.services.attachments import MAX_BYTES, check_file
 from desktop.services.errors import InputRejected, NotFound, Refused
 from desktop.services.households import exited, household_for, village_scope
+from desktop.services.printing import township_issuer
 from desktop.services.users import Actor
 
 STAGES = {"identify": "识别", "assist": "帮扶", "exit": "退出", "consolidate": "巩固"}
@@ -601,7 +602,7 @@ def print_copy(
             code=h.code,
             place=f"{township.county}{township.name}{village.name}{h.group_name}",
             size=h.size,
-            issuer=f"{township.name}人民政府",
+            issuer=township_issuer(db, township.name),
             printed=today,
             sections=sections,
         )

@@ -125,10 +125,16 @@ ACTION_NAMES = {
     "user.unlock": "解锁用户",
     "database.restore": "从备份恢复",
     "demo.create": "生成演示数据",
+    "settings.change": "修改设置",
+    "setup.first_run": "首次设置",
 }
 
 
-def describe(action: str, before: Any, after: Any) -> str:
+def action_name(action: str) -> str:
+    return ACTION_NAMES.get(action, action)
+
+
+def describe(action: str, before: Any, after: Any, key: str = "") -> str:
     """One line of Chinese for the audit view."""
     if action == "roster.import" and isinstance(after, dict):
         return (
@@ -150,6 +156,11 @@ def describe(action: str, before: Any, after: Any) -> str:
         return "；".join(f"{label(k)}：{(before or {}).get(k) or '空'}→{v or '空'}" for k, v in after.items())
     if action == "demo.create" and isinstance(after, dict):
         return f"{after.get('households')}户演示数据"
+    if action == "settings.change":
+        from desktop.services.settings import SPECS
+
+        label = SPECS[key].label if key in SPECS else key
+        return f"{label}：{before}→{after}"
     if action == "user.create" and isinstance(after, dict):
         return f"角色：{after.get('role')}"
     return "" if after is None else _canonical(after)[:200]
@@ -168,11 +179,11 @@ class AuditRow:
 
     @property
     def action_name(self) -> str:
-        return ACTION_NAMES.get(self.action, self.action)
+        return action_name(self.action)
 
     @property
     def summary(self) -> str:
-        return describe(self.action, self.before, self.after)
+        return describe(self.action, self.before, self.after, self.entity_key)
 
 
 def recent(db: Database, limit: int = 200) -> list[AuditRow]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Table, create_engine, delete, func, insert, select, text
+from sqlalchemy.engine import make_url
 
 from desktop.db import Database
 from desktop.models import Base
@@ -188,3 +191,166 @@ def require_healthy(db: Database) -> CheckReport:
     if not report.ok:
         raise IntegrityFailed("检查未通过：\n" + "\n".join(report.problems))
     return report
+
+
+# --- automatic backups ------------------------------------------------------------------------------
+
+AUTO_PREFIX = "auto-"
+STAMP = "%Y%m%d-%H%M%S"
+AUTO_REASONS = {"exit": "退出时", "daily": "每日", "manual": "手动"}
+
+
+def backup_folder(db: Database) -> Path:
+    from desktop.db import default_backup_dir
+    from desktop.services import settings
+
+    folder = settings.get(db, "backup.folder")
+    return Path(folder).expanduser() if folder else default_backup_dir(db)
+
+
+@dataclass(frozen=True)
+class AutoBackup:
+    path: Path
+    removed: list[Path]
+    dump: Path | None  # pg_dump's own file, for PostgreSQL when pg_dump is present
+    dump_note: str = ""
+
+
+def _stamp_of(path: Path) -> datetime | None:
+    try:
+        return datetime.strptime("-".join(path.stem.rsplit("-", 2)[-2:]), STAMP)
+    except (ValueError, IndexError):
+        return None
+
+
+def auto_backups(folder: Path) -> list[tuple[datetime, Path]]:
+    """The automatic backups in a folder, newest first (the time is the one in the file name)."""
+    found = []
+    for path in folder.glob(f"{AUTO_PREFIX}*.sqlite3"):
+        stamp = _stamp_of(path)
+        if stamp is not None:
+            found.append((stamp, path))
+    return sorted(found, reverse=True)
+
+
+def auto_backup(db: Database, reason: str, *, now: datetime | None = None) -> AutoBackup:
+    """Back up into the backup folder, verified, then delete automatic backups older than the kept days.
+
+    Manual backups and the ones taken before upgrades and restores are never deleted here."""
+    from desktop.services import settings
+
+    now = now or datetime.now()
+    folder = backup_folder(db)
+    target = folder / f"{AUTO_PREFIX}{reason}-{now.strftime(STAMP)}.sqlite3"
+    backup_database(db, target)
+    keep = timedelta(days=int(settings.get(db, "backup.keep_days")))
+    removed = []
+    for stamp, path in auto_backups(folder):
+        if now - stamp > keep and path != target:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    dump, note = (None, "")
+    if not db.is_sqlite:
+        dump, note = pg_dump(db, target.with_suffix(".dump"))
+    return AutoBackup(target, removed, dump, note)
+
+
+def daily_due(db: Database, *, now: datetime | None = None) -> bool:
+    """True when daily backups are on and none has been taken today."""
+    from desktop.services import settings
+
+    if not settings.get(db, "backup.daily"):
+        return False
+    now = now or datetime.now()
+    newest = auto_backups(backup_folder(db))
+    return not newest or newest[0][0].date() < now.date()
+
+
+def _pg_dump_binary() -> str | None:
+    found = shutil.which("pg_dump")
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"), key=lambda p: int(p.parts[-3]))
+    return str(candidates[-1]) if candidates else None
+
+
+def pg_dump(db: Database, target: Path) -> tuple[Path | None, str]:
+    """PostgreSQL's own dump (custom format, for pg_restore) beside our SQLite copy, when pg_dump is installed.
+
+    Our SQLite copy is what 从备份恢复 uses; the dump is for a database administrator's tools."""
+    binary = _pg_dump_binary()
+    if binary is None:
+        return (
+            None,
+            "未找到 pg_dump：只生成了本程序可恢复的备份文件。安装 PostgreSQL 客户端后会同时生成 .dump 文件。",
+        )
+    url = make_url(db.url).set(drivername="postgresql")
+    result = subprocess.run(
+        [
+            binary,
+            "--format=custom",
+            "--no-owner",
+            f"--file={target}",
+            url.render_as_string(hide_password=False),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    if result.returncode != 0:
+        target.unlink(missing_ok=True)
+        return None, f"pg_dump 未成功（{result.stderr.strip()[:200]}）；本程序可恢复的备份文件已生成。"
+    return target, ""
+
+
+# --- what a backup holds -------------------------------------------------------------------------------
+
+PREVIEW_COUNTS = (
+    ("village", "村"),
+    ("household", "农户"),
+    ("member", "人口"),
+    ("app_user", "用户"),
+    ("archive_item", "档案材料"),
+    ("points_entry", "积分流水"),
+    ("redemption", "兑换单"),
+    ("fund_entry", "基金流水"),
+    ("audit_log", "操作记录"),
+)
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    revision: str
+    counts: list[tuple[str, int]]
+    last_change: str  # when and who made the last change it holds
+    compatible: bool  # same schema version as this program
+
+
+def describe_backup(path: str | Path, db: Database | None = None) -> BackupInfo:
+    """What a backup file holds, read without changing it; refuses a file that is not a sound backup."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputRejected(f"备份文件不存在：{path}")
+    revision = _verify_backup_file(path)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        counts = [
+            (label, con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 (fixed names)
+            for table, label in PREVIEW_COUNTS
+            if table in tables
+        ]
+        last = con.execute("SELECT at, username, action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise InputRejected(f"“{path.name}”不是本程序的备份文件，或文件已损坏（{exc}）。") from exc
+    finally:
+        con.close()
+    last_change = ""
+    if last:
+        at = datetime.fromisoformat(str(last[0]).replace(" ", "T"))
+        at = at.replace(tzinfo=at.tzinfo or UTC).astimezone()
+        last_change = f"{at:%Y-%m-%d %H:%M}　{last[1]}　{audit.action_name(last[2])}"
+    head = db.head_revision() if db is not None else revision
+    return BackupInfo(path, path.stat().st_size, revision, counts, last_change, revision == head)

@@ -12,7 +12,7 @@ from desktop.models import Household, IncomeYear, Member, Township, Village, Vis
 from desktop.services import plans
 from desktop.services.errors import InputRejected
 from desktop.services.households import age_on, household_for, village_scope
-from desktop.services.printing import Printed, render_ledger, setting
+from desktop.services.printing import Printed, render_ledger, setting, township_issuer
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -119,7 +119,7 @@ def policy_card(
         helper=view.helper or (cadres[0].cadre if cadres else ""),
         helper_phone=view.helper_phone or (cadres[0].cadre_phone if cadres else ""),
         supervise_phone=str(setting(db, "notice.phone")),
-        issuer=f"{township.name}人民政府",
+        issuer=township_issuer(db, township.name),
         issued=today,
     )
     pages = render_policy_card(card, out, paper=paper)
@@ -180,7 +180,7 @@ def plan_sheet(
         visits=[(f"{v.visited_on:%Y.%m.%d}", v.visitor, v.findings, v.follow_up) for v in view.visits[:5]],
         helper=view.helper,
         helper_phone=view.helper_phone,
-        issuer=f"{township.name}人民政府",
+        issuer=township_issuer(db, township.name),
         issued=today or date.today(),
     )
     return Printed(str(out), render_plan_sheet(sheet, out), [])

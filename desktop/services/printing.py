@@ -13,13 +13,12 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import Household, Member, Setting, Township, Village
+from desktop.models import Household, Member, Township, Village
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.households import age_on, resolve_village, village_scope
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
-NOTICE_DEFAULTS = {"notice.days": 7, "notice.phone": "12317", "notice.local_phone": "", "notice.address": ""}
 NOTICE_KINDS = {
     "identification": ("贫困户识别", "农户申请、村民代表大会民主评议、村两委和驻村工作队核实"),
     "exit": ("贫困户退出", "村两委和驻村工作队核实、拟退出户认可、村民代表大会民主评议"),
@@ -36,9 +35,14 @@ class Printed:
 
 
 def setting(db: Database, key: str) -> Any:
-    with db.read() as s:
-        value = s.scalar(select(Setting.value).where(Setting.key == key))
-    return NOTICE_DEFAULTS.get(key) if value is None else value
+    from desktop.services import settings
+
+    return settings.get(db, key)
+
+
+def township_issuer(db: Database, township: str) -> str:
+    """Who signs what the township issues: the 落款单位 set up on first run, else the township's government."""
+    return str(setting(db, "notice.issuer") or f"{township}人民政府")
 
 
 def render_ledger(
@@ -274,7 +278,7 @@ def household_certificate(
     cert = Certificate(
         TEMPLATES[template],
         f"{household.head_name}家庭",
-        issuer or f"{township.name}人民政府",
+        issuer or township_issuer(db, township.name),
         issued or date.today(),
         award=award or "星级文明户",
         text=text,

@@ -6,10 +6,12 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import ROLES, Store, User, UserStore, UserVillage, Village
@@ -138,6 +140,21 @@ def create_user(
     villages: list[str] | None = None,
     stores: list[str] | None = None,
 ) -> UserInfo:
+    with db.write() as s:
+        return add_user(s, actor, username, password, role, display_name, villages or [], stores or [])
+
+
+def add_user(
+    s: Session,
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    villages: Sequence[str] = (),
+    stores: Sequence[str] = (),
+) -> UserInfo:
+    """create_user in the caller's transaction (the first-run setup makes the admin with everything else)."""
     username = username.strip()
     if role not in ROLES:
         raise InputRejected(f"角色“{role}”不存在，可选：{'、'.join(ROLES)}")
@@ -145,43 +162,42 @@ def create_user(
         raise InputRejected("用户名不能为空")
     if len(password) < 6:
         raise InputRejected("密码至少6位")
-    with db.write() as s:
-        first_user = (s.scalar(select(func.count()).select_from(User)) or 0) == 0
-        if not first_user:
-            actor.require("users.manage", "管理用户")
-        elif role != "admin":
-            raise Refused("第一个用户必须是管理员（admin）")
-        if s.scalar(select(User).where(User.username == username)):
-            raise Refused(f"用户“{username}”已存在")
-        user = User(
-            username=username,
-            display_name=display_name or username,
-            role=role,
-            password_hash=hash_password(password),
-        )
-        s.add(user)
-        s.flush()
-        names = []
-        for name in villages or []:
-            village = s.scalar(select(Village).where(Village.name == name))
-            if village is None:
-                raise InputRejected(f"村“{name}”不存在")
-            s.add(UserVillage(user_id=user.id, village_id=village.id))
-            names.append(name)
-        for code in stores or []:
-            store = s.scalar(select(Store).where(Store.code == code))
-            if store is None:
-                raise InputRejected(f"超市“{code}”不存在")
-            s.add(UserStore(user_id=user.id, store_id=store.id))
-        audit.record(
-            s,
-            actor.username if not first_user else username,
-            "user.create",
-            entity="user",
-            key=username,
-            after={"role": role, "villages": names},
-        )
-        return UserInfo(username, user.display_name, role, True, False, names)
+    first_user = (s.scalar(select(func.count()).select_from(User)) or 0) == 0
+    if not first_user:
+        actor.require("users.manage", "管理用户")
+    elif role != "admin":
+        raise Refused("第一个用户必须是管理员（admin）")
+    if s.scalar(select(User).where(User.username == username)):
+        raise Refused(f"用户“{username}”已存在")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        password_hash=hash_password(password),
+    )
+    s.add(user)
+    s.flush()
+    names = []
+    for name in villages:
+        village = s.scalar(select(Village).where(Village.name == name))
+        if village is None:
+            raise InputRejected(f"村“{name}”不存在")
+        s.add(UserVillage(user_id=user.id, village_id=village.id))
+        names.append(name)
+    for code in stores:
+        store = s.scalar(select(Store).where(Store.code == code))
+        if store is None:
+            raise InputRejected(f"超市“{code}”不存在")
+        s.add(UserStore(user_id=user.id, store_id=store.id))
+    audit.record(
+        s,
+        actor.username if not first_user else username,
+        "user.create",
+        entity="user",
+        key=username,
+        after={"role": role, "villages": names},
+    )
+    return UserInfo(username, user.display_name, role, True, False, names)
 
 
 def authenticate(db: Database, username: str, password: str) -> Actor:

@@ -1,0 +1,151 @@
+"""Office-wide settings kept in the database (table `setting`), each with a label, a default and a check.
+
+Every change is audited with its before and after. Settings owned by another area keep their own service and
+history (income thresholds in plans, the star list in ratings, fund rules per village fund, receipt width per
+store); the settings page calls those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from desktop.db import Database
+from desktop.models import Setting
+from desktop.services import audit
+from desktop.services.errors import InputRejected
+from desktop.services.users import Actor
+
+
+@dataclass(frozen=True)
+class Spec:
+    label: str
+    default: Any
+    check: Callable[[Any], Any]  # returns the value to store, or raises ValueError with the reason
+
+
+def _int_between(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError("应为整数") from None
+        if not low <= number <= high:
+            raise ValueError(f"应在{low}～{high}之间")
+        return number
+
+    return check
+
+
+def _text(limit: int, *, phone: bool = False) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = str(value or "").strip()
+        if len(text) > limit:
+            raise ValueError(f"不能超过{limit}个字")
+        if phone and text and not all(c.isdigit() or c in "-（）() 、/" for c in text):
+            raise ValueError("只能包含数字、短横线和括号")
+        return text
+
+    return check
+
+
+def _township_code(value: Any) -> str:
+    text = str(value or "").strip()
+    if text and not (text.isdigit() and len(text) in (9, 12)):
+        raise ValueError("应为9位或12位数字（统计用区划代码）")
+    return text
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "是", "开")
+    return bool(value)
+
+
+def _offset(value: Any) -> list[float]:
+    try:
+        dx, dy = (round(float(v), 1) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError("应为两个数（毫米）：左右、上下") from None
+    if not (-30 <= dx <= 30 and -30 <= dy <= 30):
+        raise ValueError("每个方向应在-30～30毫米之间")
+    return [dx, dy]
+
+
+def _folder(value: Any) -> str:
+    text = str(value or "").strip()
+    if text and not Path(text).expanduser().is_absolute():
+        raise ValueError("请填写完整的文件夹路径（如 D:\\扶贫备份）")
+    return text
+
+
+SPECS: dict[str, Spec] = {
+    "office.township_code": Spec("乡镇区划代码", "", _township_code),
+    "notice.issuer": Spec("乡镇落款单位（留空则为“某某镇人民政府”）", "", _text(40)),
+    "notice.days": Spec("公示天数", 7, _int_between(5, 30)),
+    "notice.phone": Spec("监督电话", "12317", _text(30, phone=True)),
+    "notice.local_phone": Spec("乡镇受理电话", "", _text(30, phone=True)),
+    "notice.address": Spec("受理地址", "", _text(60)),
+    "certificate.offset_mm": Spec("证书套打偏移（毫米，右/下为正）", [0.0, 0.0], _offset),
+    "backup.folder": Spec("备份文件夹（留空则为数据库旁的 backups）", "", _folder),
+    "backup.keep_days": Spec("自动备份保留天数", 30, _int_between(1, 3650)),
+    "backup.daily": Spec("每天自动备份", True, _flag),
+    "backup.on_exit": Spec("退出时自动备份", True, _flag),
+}
+
+
+def get(db: Database, key: str) -> Any:
+    with db.read() as s:
+        value = s.scalar(select(Setting.value).where(Setting.key == key))
+    if value is None:
+        spec = SPECS.get(key)
+        return spec.default if spec else None
+    return value
+
+
+def get_all(db: Database) -> dict[str, Any]:
+    with db.read() as s:
+        stored = dict(s.execute(select(Setting.key, Setting.value).where(Setting.key.in_(SPECS))).all())
+    return {k: spec.default if stored.get(k) is None else stored[k] for k, spec in SPECS.items()}
+
+
+def validate(changes: dict[str, Any]) -> dict[str, Any]:
+    """Checked values, or InputRejected naming the setting and what is wrong with it."""
+    checked = {}
+    for key, value in changes.items():
+        spec = SPECS.get(key)
+        if spec is None:
+            raise InputRejected(f"没有名为“{key}”的设置")
+        try:
+            checked[key] = spec.check(value)
+        except ValueError as exc:
+            raise InputRejected(f"“{spec.label}”填写有误：{exc}（填的是“{value}”）") from None
+    return checked
+
+
+def set_values(db: Database, actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
+    """Save settings in one transaction; only real changes are written and audited. Returns what changed."""
+    actor.require("settings", "修改系统设置")
+    checked = validate(changes)
+    with db.write() as s:
+        return save(s, actor.username, checked)
+
+
+def save(session, username: str, checked: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+    """Write already-checked values in the caller's transaction (the first-run setup uses it too)."""
+    changed = {}
+    for key, value in checked.items():
+        row = session.get(Setting, key)
+        before = row.value if row is not None else SPECS[key].default
+        if before == value:
+            continue
+        session.merge(Setting(key=key, value=value))
+        audit.record(
+            session, username, "settings.change", entity="setting", key=key, before=before, after=value
+        )
+        changed[key] = value
+    return changed
