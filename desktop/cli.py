@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop import cli_plans
+from desktop import cli_plans, cli_system
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import fen as _fen
 from desktop.cli_common import need as _need
@@ -442,6 +442,7 @@ PRINTERS = {
     ("ledger", "archive"): cli_plans.ledger_printer("archive"),
     ("ledger", "visits"): cli_plans.ledger_printer("visits"),
     ("ledger", "monitoring"): cli_plans.ledger_printer("monitoring"),
+    ("report", "monthly"): cli_system.print_monthly,
 }
 
 
@@ -993,6 +994,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--user", default=argparse.SUPPRESS, help="以该用户身份执行写入命令")
 
     parser = argparse.ArgumentParser(prog="python -m desktop", description="乡镇扶贫工作台", parents=[common])
+    parser.add_argument(
+        "--smoke", action="store_true", help="自检：在临时数据库上打开主窗口，输出 ready 后退出"
+    )
     sub = parser.add_subparsers(dest="command")
 
     def add(name: str, func: Callable[[CliContext], int], parent=sub, **kw) -> argparse.ArgumentParser:  # noqa: ANN001
@@ -1061,6 +1065,7 @@ def build_parser() -> argparse.ArgumentParser:
             "archive",
             "card",
             "plan",
+            "report",
         ),
     )
     p.add_argument("kind", nargs="?", help="notice/ledger 的内容，如 households；archive/card/plan 的户编号")
@@ -1229,6 +1234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set-payout-day", type=int)
 
     cli_plans.register(sub, add, common)
+    cli_system.register(sub, add)
 
     p = add("backup", cmd_backup, help="备份数据库到一个文件")
     p.add_argument("file", type=Path)
@@ -1247,7 +1253,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from desktop.ui.app import run_app
 
-        return run_app(args.db)
+        return run_app(args.db, smoke=args.smoke)
     ctx = CliContext(args)
     try:
         return args.func(ctx)

@@ -62,7 +62,7 @@ fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "正在安装 Python 依赖（首次需要几分钟）"
   .venv/bin/python -m pip install -q --upgrade pip >&2
-  if [ "$mode" = test ]; then extra=".[test]"; else extra="."; fi
+  if [ "$mode" = test ]; then extra=".[test,freeze]"; else extra="."; fi
   .venv/bin/python -m pip install -q -e "$extra" >&2
   echo "$want" > "$stamp"
   [ "$mode" = test ] && echo "$want" > .venv/.installed-run

@@ -36,6 +36,23 @@ def _isolated_data_dir(tmp_path, monkeypatch):  # noqa: ANN001
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _background_work_done(request):  # noqa: ANN001, ANN202
+    """Widget tests end only when the background work they started has finished (the 首页 counts in the
+    background as soon as a window opens), before their database is dropped."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    for name in ("db_url", "db"):  # set up before this fixture ends, so torn down after it
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+    qtbot = request.getfixturevalue("qtbot")
+    yield
+    from desktop.ui import tasks
+
+    qtbot.waitUntil(lambda: not tasks._running, timeout=60000)
+
+
 def _prepare(db: Database) -> None:
     db.upgrade()
     create_user(db, SYSTEM, ADMIN.username, ADMIN_PASSWORD, "admin", display_name="管理员")

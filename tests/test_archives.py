@@ -204,3 +204,20 @@ def test_archive_status_and_print_archive_from_the_command_line(
     main(["--db", db_url, "--json", "archive", "status", "--household", EXITED])
     data = json.loads(capsys.readouterr().out)
     assert data["households"][0]["copies"]["township"]["complete"] == 1
+
+
+def test_the_home_pages_completeness_counts_agree_with_the_full_status(roster, admin, tmp_path):
+    for code in (EXITED, NOT_EXITED):
+        for item in archives.checklist(roster).items:
+            archives.record_item(roster, admin, code, item.key)
+        archives.print_copy(roster, admin, code, "township", tmp_path / f"{code}.pdf")
+    archives.record_item(roster, admin, NOT_EXITED, "application", note="改过")  # township copy now outdated
+    copies, counts = archives.complete_counts(roster, admin)
+    expected: dict[str, tuple[int, dict[str, int]]] = {}
+    for st in archives.village_status(roster, admin):
+        n, per_copy = expected.setdefault(st.village, (0, dict.fromkeys((k for k, _ in copies), 0)))
+        for key, _name in copies:
+            per_copy[key] += st.complete(key)
+        expected[st.village] = (n + 1, per_copy)
+    assert counts == dict(sorted(expected.items()))
+    assert sum(c["township"] for _n, c in counts.values()) == 1  # only the exited household, still up to date

@@ -119,3 +119,22 @@ def test_init_demo_creates_households_that_export_and_reimport_unchanged(tmp_pat
 def test_commands_on_a_missing_database_exit_2(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "none.sqlite3"), "households", "list"]) == 2
     assert "init" in capsys.readouterr().err
+
+
+def test_settings_backups_and_the_monthly_report_from_the_command_line(cli, tmp_path):
+    code, out = cli("settings", "set", "notice.days=3")
+    assert code == 2 and "公示天数" in out["error"]
+    code, out = cli("settings", "set", "notice.days=10", f"backup.folder={tmp_path / 'b'}")
+    assert code == 0 and out["changed"]["notice.days"] == 10
+    code, out = cli("settings", "show")
+    assert out["notice.days"] == 10 and out["backup.keep_days"] == 30
+    code, out = cli("backup-auto")
+    assert code == 0 and out["file"].startswith(str(tmp_path / "b" / "auto-daily-"))
+    code, out = cli("backup-inspect", out["file"])
+    assert code == 0 and out["compatible"] and out["counts"]["用户"] == 1
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"not a database at all" * 50)
+    code, out = cli("backup-inspect", str(broken))
+    assert code == 2 and "broken.sqlite3" in out["error"]
+    code, out = cli("print", "report", "monthly", "--out", str(tmp_path / "m.pdf"))
+    assert code == 0 and (tmp_path / "m.pdf").exists()

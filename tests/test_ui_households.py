@@ -126,21 +126,6 @@ def test_login_rejects_a_wrong_password_then_accepts_the_right_one(qtbot, db):
     assert dialog.actor is not None and dialog.actor.role == "admin"
 
 
-def test_a_new_database_asks_for_the_first_administrator(qtbot, tmp_path):
-    from desktop.db import Database
-
-    db = Database(tmp_path / "new.sqlite3")
-    db.upgrade()
-    dialog = LoginDialog(db)
-    qtbot.addWidget(dialog)
-    assert dialog.first_run
-    qtbot.keyClicks(dialog.password_edit, "secret1")
-    qtbot.keyClicks(dialog.confirm_edit, "secret1")
-    dialog.try_login()
-    assert dialog.actor is not None and dialog.actor.username == "admin"
-    db.dispose()
-
-
 def test_system_page_backs_up_and_checks(qtbot, window, tmp_path):
     window.show_area("system")
     page = window.system

@@ -354,3 +354,14 @@ def describe_backup(path: str | Path, db: Database | None = None) -> BackupInfo:
         last_change = f"{at:%Y-%m-%d %H:%M}　{last[1]}　{audit.action_name(last[2])}"
     head = db.head_revision() if db is not None else revision
     return BackupInfo(path, path.stat().st_size, revision, counts, last_change, revision == head)
+
+
+def current_counts(db: Database) -> list[tuple[str, int]]:
+    """The same figures describe_backup gives, for the database in use (shown side by side before a restore)."""
+    tables = Base.metadata.tables
+    with db.read() as s:
+        return [
+            (label, s.scalar(select(func.count()).select_from(tables[name])) or 0)
+            for name, label in PREVIEW_COUNTS
+            if name in tables
+        ]

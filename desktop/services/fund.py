@@ -19,12 +19,13 @@ from desktop.models import (
     Member,
     Pledge,
     Supporter,
+    Township,
     Village,
 )
 from desktop.services import audit
 from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
-from desktop.services.households import age_on, resolve_village
+from desktop.services.households import age_on, resolve_village, village_scope
 from desktop.services.users import Actor
 
 
@@ -811,3 +812,36 @@ def monthly_totals(
         slot = totals.setdefault(month_key(e.at), [0, 0])
         slot[0 if e.amount > 0 else 1] += abs(e.amount)
     return [(m, v[0], v[1]) for m, v in sorted(totals.items())][-months:]
+
+
+@dataclass(frozen=True)
+class FundRules:
+    village: str  # qualified, as resolve_village takes it
+    name: str
+    elder_age: int
+    match_percent: int
+    match_cap_fen: int
+    payout_day: int
+
+
+def all_rules(db: Database, actor: Actor) -> list[FundRules]:
+    """The rules of every fund the actor may see (for the settings page)."""
+    with db.read() as s:
+        rows = s.execute(
+            select(FilialFund, Village, Township)
+            .join(Village, Village.id == FilialFund.village_id)
+            .join(Township, Township.id == Village.township_id)
+            .where(village_scope(s, actor, None, FilialFund.village_id))
+            .order_by(Township.name, Village.name)
+        ).all()
+    return [
+        FundRules(
+            f"{t.county}{t.name}/{v.name}",
+            f.name,
+            f.elder_age,
+            f.match_percent,
+            f.match_cap_fen,
+            f.payout_day,
+        )
+        for f, v, t in rows
+    ]

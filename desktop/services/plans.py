@@ -85,6 +85,9 @@ class Threshold:
     yellow_low: int
     yellow_high: int
 
+    def figures(self) -> tuple[int, int, int]:
+        return (self.poverty_line, self.yellow_low, self.yellow_high)
+
     @property
     def carried(self) -> bool:
         return self.source_year != self.year

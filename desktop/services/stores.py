@@ -277,3 +277,24 @@ def set_active(db: Database, actor: Actor, store_code: str, goods_code: str, act
             key=f"{store_code}/{goods_code}",
             after={"active": active},
         )
+
+
+def set_receipt_width(db: Database, actor: Actor, store_code: str, width_mm: int) -> None:
+    """The counter's receipt roll: 58 or 80 mm."""
+    actor.require("settings", "修改小票宽度")
+    if width_mm not in (58, 80):
+        raise InputRejected("小票宽度只能是58或80毫米")
+    with db.write() as s:
+        store = store_by_code(s, store_code)
+        if store.receipt_width_mm == width_mm:
+            return
+        audit.record(
+            s,
+            actor.username,
+            "store.receipt_width",
+            entity="store",
+            key=store_code,
+            before=store.receipt_width_mm,
+            after=width_mm,
+        )
+        store.receipt_width_mm = width_mm

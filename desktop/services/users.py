@@ -251,6 +251,21 @@ def unlock(db: Database, actor: Actor, username: str) -> None:
         audit.record(s, actor.username, "user.unlock", entity="user", key=username)
 
 
+def reset_password(db: Database, actor: Actor, username: str, password: str) -> None:
+    """An administrator sets a new password (a clerk who forgot theirs); also lifts a lock-out."""
+    actor.require("users.manage", "重设密码")
+    if len(password) < 6:
+        raise InputRejected("密码至少6位")
+    with db.write() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputRejected(f"用户“{username}”不存在")
+        user.password_hash = hash_password(password)
+        user.locked_until = None
+        user.failed_logins = 0
+        audit.record(s, actor.username, "user.password", entity="user", key=username)
+
+
 def list_users(db: Database) -> list[UserInfo]:
     now = utcnow()
     with db.read() as s:

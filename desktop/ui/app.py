@@ -10,18 +10,38 @@ from logging.handlers import RotatingFileHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop import __version__
 from desktop.config import data_dir, default_database
 from desktop.db import Database, DatabaseError
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXGW WenKai", "Noto Sans CJK SC"]
 
 
+log = logging.getLogger("desktop")
+
+
 def setup_logging() -> None:
+    """desktop.log in the data folder, rotated at 2 MB, three old files kept."""
     handler = RotatingFileHandler(
         data_dir() / "desktop.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger("desktop").addHandler(handler)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def install_excepthook() -> None:
+    """An error nobody caught becomes the Chinese message box with 复制详细信息 (and a log entry), never a
+    raw traceback or a silent crash."""
+    from desktop.ui.messages import show_error
+
+    def hook(kind, value, tb) -> None:  # noqa: ANN001
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        show_error(QApplication.activeWindow(), value.with_traceback(tb))
+
+    sys.excepthook = hook
 
 
 def make_app() -> QApplication:
@@ -42,21 +62,83 @@ def open_database(target: str | None) -> Database:
     return db
 
 
-def run_app(target: str | None = None) -> int:
+def run_app(target: str | None = None, *, smoke: bool = False) -> int:
+    from desktop.services import setup
     from desktop.ui.context import UiContext
     from desktop.ui.login_dialog import LoginDialog
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.setup_wizard import SetupWizard
 
+    if smoke:
+        return smoke_test()
     app = make_app()
     setup_logging()
+    install_excepthook()
+    log.info("start %s", __version__)
     try:
         db = open_database(target)
     except DatabaseError as exc:
         QMessageBox.critical(None, "无法打开数据库", str(exc))
         return 3
-    login = LoginDialog(db, username=os.environ.get("DESKTOP_USER", ""))
-    if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
-        return 0
-    window = MainWindow(UiContext(db, login.actor))
+    if setup.needs_setup(db):
+        wizard = SetupWizard(db)
+        if wizard.exec() != SetupWizard.DialogCode.Accepted or wizard.actor is None:
+            return 0
+        actor = wizard.actor
+    else:
+        login = LoginDialog(db, username=os.environ.get("DESKTOP_USER", ""))
+        if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
+            return 0
+        actor = login.actor
+    window = MainWindow(UiContext(db, actor))
     window.show()
+    window.start_duties()
     return app.exec()
+
+
+def smoke_test() -> int:
+    """`--smoke`: what the frozen build is checked with. A temp database set up as the wizard would, the main
+    window, the dashboard's charts, a printed page with the bundled fonts; prints "ready" and exits 0."""
+    import tempfile
+    from pathlib import Path
+
+    from PySide6.QtCore import QTimer
+
+    from desktop.services import dashboard, setup
+    from desktop.ui.context import UiContext
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.tasks import pool
+
+    app = make_app()
+    with tempfile.TemporaryDirectory(prefix="workbench-smoke-") as tmp:
+        os.environ["DESKTOP_DATA_DIR"] = tmp
+        db = open_database(str(Path(tmp) / "smoke.sqlite3"))
+        actor = setup.first_run(
+            db, setup.SetupData("自检镇", ["一村", "二村"], "admin", "smoke-test", county="自检县")
+        )
+        window = MainWindow(UiContext(db, actor))
+        window.show()
+        failures: list[str] = []
+
+        def check() -> None:
+            from desktop.reports.testpage import render_test_page
+
+            try:
+                render_test_page(Path(tmp) / "test-page.pdf", township="自检镇")
+                dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
+            except Exception as exc:  # reported, exit code 1
+                failures.append(repr(exc))
+            pool().waitForDone()
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, check)
+        app.exec()
+        db.dispose()
+    if failures:
+        if sys.stderr is not None:  # a windowed Windows build has no console
+            print("smoke failed:", *failures, file=sys.stderr)
+        return 1
+    if sys.stdout is not None:
+        print("ready", flush=True)
+    return 0

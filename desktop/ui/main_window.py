@@ -1,11 +1,15 @@
-"""The main window: a sidebar of areas and one page per area."""
+"""The main window: a sidebar of areas and one page per area, a menu with the shortcuts, the status bar, and
+the duties of a running app (daily backup, backup on exit, remembered layout)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QKeySequence, QShortcut
+import logging
+
+from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -14,10 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.config import data_dir
 from desktop.services import users
 from desktop.ui.context import UiContext
 
+log = logging.getLogger("desktop")
+DAILY_CHECK_MS = 30 * 60 * 1000
+
 AREAS = (
+    ("home", "首页"),
     ("households", "户档案"),
     ("quality", "疑点核查"),
     ("plans", "帮扶计划"),
@@ -32,6 +41,7 @@ AREAS = (
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
+        from desktop.ui.dashboard_page import DashboardPage
         from desktop.ui.fund_page import FundPage
         from desktop.ui.households_page import HouseholdsPage
         from desktop.ui.plans_page import PlansPage
@@ -49,6 +59,7 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(130)
         self.sidebar.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 10px; }")
         self.pages = QStackedWidget()
+        self.home = DashboardPage(ctx)
         self.households = HouseholdsPage(ctx)
         self.system = SystemPage(ctx)
         self.printing = PrintPage(ctx)
@@ -60,6 +71,7 @@ class MainWindow(QMainWindow):
         self.plans = PlansPage(ctx)
         self.page_by_key: dict[str, QWidget] = {}
         built = {
+            "home": self.home,
             "households": self.households,
             "quality": self.quality,
             "plans": self.plans,
@@ -85,18 +97,152 @@ class MainWindow(QMainWindow):
         self.households.data_changed.connect(self.system.reload)
         self.households.data_changed.connect(self.printing.reload)
         self.households.data_changed.connect(self.quality.reload)
+        self.households.data_changed.connect(self.home.reload)
+        self.system.settings.saved.connect(lambda _what: self.printing.reload())
+        self.home.present_print = self.present_print
         self.quality.open_household.connect(self.open_finding)
         self.plans.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
         self.households.archive_tab.present_print = self.present_print
         self.households.plan_tab.present_print = self.present_print
         self.sidebar.currentRowChanged.connect(self._area_shown)
         actor = ctx.actor
-        self.statusBar().showMessage(
+        self.status_user = QLabel(
             f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
             f"（{users.ROLE_NAMES.get(actor.role, actor.role)}）"
         )
+        self.status_backup = QLabel()
+        self.statusBar().addWidget(self.status_user, 1)
+        self.statusBar().addPermanentWidget(self.status_backup)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.households.open_import)
+        self._build_menu()
+        self.backup_on_exit = False  # set by start_duties(): a window made by a test does not back up
+        self.daily_timer = QTimer(self)
+        self.daily_timer.setInterval(DAILY_CHECK_MS)
+        self.daily_timer.timeout.connect(self.daily_backup)
+        self.first_check = QTimer(self)  # the day's backup soon after start, once the window is up
+        self.first_check.setSingleShot(True)
+        self.first_check.setInterval(2000)
+        self.first_check.timeout.connect(self.daily_backup)
+        self.restore_layout()
+
+    # --- menu and shortcuts ----------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot, shortcut: str = "") -> QAction:  # noqa: ANN001
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menu(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self._action(file_menu, "立即备份…", self.system.ask_backup, "Ctrl+B")
+        self._action(file_menu, "从备份恢复…", self.system.ask_restore)
+        self._action(file_menu, "本月月报（PDF）", self.home.print_report)
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", self.close, "Ctrl+Q")
+        view_menu = bar.addMenu("视图(&V)")
+        for i, (key, title) in enumerate(AREAS):
+            self._action(view_menu, title, lambda _c=False, k=key: self.show_area(k), f"Ctrl+{i + 1}")
+        view_menu.addSeparator()
+        self._action(view_menu, "刷新", self.reload_all, "F5")
+        self._action(view_menu, "查找农户", self.focus_search)
+        help_menu = bar.addMenu("帮助(&H)")
+        self._action(help_menu, "打开日志文件夹", self.open_log_folder)
+        self._action(help_menu, "关于", self.show_about, "F1")
+
+    def show_about(self) -> None:
+        from desktop.ui.about_dialog import AboutDialog
+
+        self.about = AboutDialog(self.ctx, self)
+        self.about.open()
+
+    def open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_dir())))
+
+    # --- remembered layout -----------------------------------------------------------------------------
+
+    @staticmethod
+    def prefs() -> QSettings:
+        return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+    def _village_boxes(self) -> dict:
+        return {
+            key: page.village_box for key, page in self.page_by_key.items() if hasattr(page, "village_box")
+        }
+
+    def restore_layout(self) -> None:
+        prefs = self.prefs()
+        geometry = prefs.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        area = prefs.value("window/area")
+        if area in self.page_by_key:
+            self.show_area(area)
+        for key, box in self._village_boxes().items():
+            wanted = prefs.value(f"village/{key}")
+            found = [i for i in range(box.count()) if str(box.itemData(i)) == wanted]
+            if wanted is not None and found:
+                box.setCurrentIndex(found[0])
+
+    def save_layout(self) -> None:
+        prefs = self.prefs()
+        prefs.setValue("window/geometry", self.saveGeometry())
+        prefs.setValue("window/area", AREAS[self.sidebar.currentRow()][0])
+        for key, box in self._village_boxes().items():
+            if box.currentIndex() >= 0:
+                prefs.setValue(f"village/{key}", str(box.currentData()))
+        prefs.sync()
+
+    # --- duties of the running app ---------------------------------------------------------------------
+
+    def start_duties(self) -> None:
+        """What the real app does beyond its pages: a daily backup (checked now and every half hour) and a
+        backup when the window closes, both as set in 设置 → 自动备份."""
+        self.backup_on_exit = True
+        self.daily_timer.start()
+        self.first_check.start()
+
+    def daily_backup(self) -> None:
+        from desktop.services.backup import auto_backup, daily_due
+        from desktop.ui.messages import show_error
+        from desktop.ui.tasks import run_task
+
+        db = self.ctx.db
+
+        def work(_p):  # noqa: ANN001, ANN202
+            return auto_backup(db, "daily") if daily_due(db) else None
+
+        def done(result) -> None:  # noqa: ANN001
+            if result is not None:
+                self.status_backup.setText(f"今日已自动备份（{result.path.name}）")
+                self.system.show_auto_backups()
+
+        run_task(work, on_success=done, on_failure=lambda e: show_error(self, e, "自动备份失败"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        if self.backup_on_exit:
+            from desktop.services import settings
+            from desktop.services.backup import auto_backup
+
+            try:
+                if settings.get(self.ctx.db, "backup.on_exit"):
+                    self.statusBar().showMessage("正在备份……")
+                    auto_backup(self.ctx.db, "exit")
+            except (
+                Exception
+            ):  # the window still closes; the log says why (shown as the next day's first backup)
+                log.exception("backup on exit failed")
+        self.daily_timer.stop()
+        self.first_check.stop()
+        super().closeEvent(event)
 
     def show_area(self, key: str) -> None:
         self.sidebar.setCurrentRow([k for k, _ in AREAS].index(key))
@@ -122,6 +268,7 @@ class MainWindow(QMainWindow):
         self.households.show_household(code, person, fields, message)
 
     def reload_all(self) -> None:
+        self.home.reload()
         self.households.reload()
         self.printing.reload()
         self.quality.reload()

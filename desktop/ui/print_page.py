@@ -103,7 +103,6 @@ class PrintPage(QWidget):
             self.kind_box.addItem(label, key)
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 60)
-        self.days_spin.setValue(int(printing.setting(ctx.db, "notice.days")))
         self.days_spin.setSuffix(" 天")
         self.start_edit = QDateEdit(QDate.currentDate())
         self.start_edit.setCalendarPopup(True)
@@ -185,9 +184,16 @@ class PrintPage(QWidget):
         self._update_fields()
 
     def reload(self) -> None:
+        """Villages, and the defaults that come from 设置 (notice days, certificate offsets)."""
+        current = self.village_box.currentData()
         self.village_box.clear()
         for v in households.villages(self.ctx.db, self.ctx.actor):
             self.village_box.addItem(f"{v.township} {v.name}（{v.households}户）", v.qualified)
+        self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
+        self.days_spin.setValue(int(printing.setting(self.ctx.db, "notice.days")))
+        dx, dy = printing.setting(self.ctx.db, "certificate.offset_mm")
+        self.offset_x.setValue(dx)
+        self.offset_y.setValue(dy)
 
     def _update_fields(self) -> None:
         key = self.output_box.currentData()

@@ -1,0 +1,513 @@
+"""系统 → 设置: every office setting in one place, each tab saved by its own button through the owning service
+(which checks and audits it). Users without the 设置 permission see the values but cannot save."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import fund, plans, ratings, settings, setup, stores, users
+from desktop.services.errors import InputRejected, ServiceError
+from desktop.ui.context import UiContext
+from desktop.ui.messages import show_error
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+def _cell(table: QTableWidget, row: int, col: int) -> str:
+    item = table.item(row, col)
+    return item.text().strip() if item else ""
+
+
+def _fen(text: str, what: str) -> int:
+    try:
+        return round(float(text.replace(",", "").replace("，", "")) * 100)
+    except ValueError:
+        raise InputRejected(f"{what}“{text}”不是金额（元）") from None
+
+
+class SettingsPage(QWidget):
+    saved = Signal(str)  # what was saved, for the status line
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.editable = ctx.actor.can("settings")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._office_tab(), "单位与公示")
+        self.tabs.addTab(self._print_tab(), "打印")
+        self.tabs.addTab(self._backup_tab(), "自动备份")
+        self.tabs.addTab(self._threshold_tab(), "收入标准")
+        self.tabs.addTab(self._stars_tab(), "星级标准")
+        self.tabs.addTab(self._fund_tab(), "基金规则")
+        self.tabs.addTab(self._users_tab(), "用户和角色")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        if not self.editable:
+            self.status.setText("只有管理员可以修改设置。")
+        self.reload()
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _save_button(self, text: str, slot) -> QPushButton:  # noqa: ANN001
+        button = QPushButton(text)
+        button.setEnabled(self.editable)
+        button.clicked.connect(slot)
+        return button
+
+    def _form_tab(
+        self, rows: list[tuple[str, QWidget]], save: QPushButton, extra: QWidget | None = None
+    ) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout()
+        for label, widget in rows:
+            form.addRow(label, widget)
+        layout = QVBoxLayout(tab)
+        layout.addLayout(form)
+        if extra is not None:
+            layout.addWidget(extra, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(save)
+        layout.addLayout(row)
+        if extra is None:
+            layout.addStretch(1)
+        return tab
+
+    def _office_tab(self) -> QWidget:
+        self.code_edit = QLineEdit()
+        self.issuer_edit = QLineEdit()
+        self.issuer_edit.setPlaceholderText("留空则为“某某镇人民政府”")
+        self.days_spin = QSpinBox()
+        self.days_spin.setRange(5, 30)
+        self.days_spin.setSuffix(" 天")
+        self.phone_edit = QLineEdit()
+        self.local_phone_edit = QLineEdit()
+        self.address_edit = QLineEdit()
+        self.office_save = self._save_button("保存", self.save_office)
+        return self._form_tab(
+            [
+                ("乡镇区划代码：", self.code_edit),
+                ("落款单位：", self.issuer_edit),
+                ("公示天数：", self.days_spin),
+                ("监督电话：", self.phone_edit),
+                ("乡镇受理电话：", self.local_phone_edit),
+                ("受理地址：", self.address_edit),
+            ],
+            self.office_save,
+        )
+
+    def _print_tab(self) -> QWidget:
+        self.dx_spin, self.dy_spin = QDoubleSpinBox(), QDoubleSpinBox()
+        for spin in (self.dx_spin, self.dy_spin):
+            spin.setRange(-30, 30)
+            spin.setDecimals(1)
+            spin.setSingleStep(0.5)
+            spin.setSuffix(" 毫米")
+        self.receipts = _table(["超市", "编号", "小票宽度（毫米）"])
+        self.print_save = self._save_button("保存", self.save_print)
+        note = QLabel("证书套打：先在“公示打印”里打一张校准页，量出偏差后填在这里（向右、向下为正）。")
+        note.setWordWrap(True)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(note)
+        column.addWidget(QLabel("各超市的小票打印机纸宽："))
+        column.addWidget(self.receipts, 1)
+        return self._form_tab(
+            [("证书横向偏移：", self.dx_spin), ("证书纵向偏移：", self.dy_spin)], self.print_save, box
+        )
+
+    def _backup_tab(self) -> QWidget:
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setPlaceholderText("留空则为数据库旁的 backups 文件夹")
+        browse = QPushButton("选择…")
+        browse.clicked.connect(self._browse_folder)
+        folder = QWidget()
+        row = QHBoxLayout(folder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(browse)
+        self.keep_spin = QSpinBox()
+        self.keep_spin.setRange(1, 3650)
+        self.keep_spin.setSuffix(" 天")
+        self.daily_check = QCheckBox("每天第一次打开时自动备份")
+        self.exit_check = QCheckBox("退出程序时自动备份")
+        self.backup_save = self._save_button("保存", self.save_backup)
+        note = QLabel(
+            "备份文件建议放在另一块硬盘或U盘上。自动备份超过保留天数后删除；"
+            "手动备份、升级前和恢复前的备份不会被自动删除。"
+        )
+        note.setWordWrap(True)
+        return self._form_tab(
+            [
+                ("备份文件夹：", folder),
+                ("保留天数：", self.keep_spin),
+                ("", self.daily_check),
+                ("", self.exit_check),
+                ("", note),
+            ],
+            self.backup_save,
+        )
+
+    def _browse_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def _threshold_tab(self) -> QWidget:
+        self.thresholds = _table(["年度", "贫困线（元/人·年）", "黄卡下限（元）", "黄卡上限（元）"])
+        add = QPushButton("添加年度")
+        add.setEnabled(self.editable)
+        add.clicked.connect(self._add_threshold_row)
+        self.threshold_save = self._save_button("保存", self.save_thresholds)
+        return self._table_tab(
+            "没有设置的年度沿用之前最近一年的标准。卡色建议按这里的标准计算。",
+            self.thresholds,
+            [add],
+            self.threshold_save,
+        )
+
+    def _add_threshold_row(self) -> None:
+        row = self.thresholds.rowCount()
+        last = (
+            [_cell(self.thresholds, row - 1, c) for c in range(4)]
+            if row
+            else ["2018", "3400", "4000", "5000"]
+        )
+        self.thresholds.insertRow(row)
+        year = str(max(int(last[0]) + 1, date.today().year)) if last[0].isdigit() else str(date.today().year)
+        for c, value in enumerate([year, *last[1:]]):
+            self.thresholds.setItem(row, c, QTableWidgetItem(value))
+
+    def _stars_tab(self) -> QWidget:
+        self.stars = _table(["星级名称", "积分"])
+        add = QPushButton("添加一颗星")
+        remove = QPushButton("删除选中")
+        for b in (add, remove):
+            b.setEnabled(self.editable)
+        add.clicked.connect(lambda: self._append(self.stars, ["", "10"]))
+        remove.clicked.connect(lambda: self.stars.removeRow(self.stars.currentRow()))
+        self.stars_save = self._save_button("保存为新标准", self.save_stars)
+        return self._table_tab(
+            "修改后生成新版本的星级标准；已经建立的评定轮次仍按原标准。",
+            self.stars,
+            [add, remove],
+            self.stars_save,
+        )
+
+    def _fund_tab(self) -> QWidget:
+        self.funds = _table(["孝善基金", "老人年龄（岁）", "补贴比例（%）", "每月补贴上限（元）", "发放日"])
+        self.fund_save = self._save_button("保存", self.save_funds)
+        return self._table_tab(
+            "修改从现在起生效；已记账的补贴不变。没有设立基金的村不在表中（在“孝善基金”里设立）。",
+            self.funds,
+            [],
+            self.fund_save,
+        )
+
+    def _users_tab(self) -> QWidget:
+        self.user_table = _table(["用户名", "姓名", "角色", "负责的村", "状态"])
+        self.user_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.new_user_edit = QLineEdit()
+        self.new_name_edit = QLineEdit()
+        self.new_role_box = QComboBox()
+        for role in users.ROLES:
+            self.new_role_box.addItem(users.ROLE_NAMES[role], role)
+        self.new_password_edit = QLineEdit()
+        self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_villages_edit = QLineEdit()
+        self.new_villages_edit.setPlaceholderText("村文书填负责的村，用顿号分开；其他角色留空")
+        manage = self.ctx.actor.can("users.manage")
+        self.add_user_button = QPushButton("添加用户")
+        self.unlock_button = QPushButton("解锁选中")
+        self.reset_button = QPushButton("重设选中用户的密码")
+        for b in (self.add_user_button, self.unlock_button, self.reset_button):
+            b.setEnabled(manage)
+        self.add_user_button.clicked.connect(self.add_user)
+        self.unlock_button.clicked.connect(self.unlock_user)
+        self.reset_button.clicked.connect(self.reset_password)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.user_table, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.unlock_button)
+        row.addWidget(self.reset_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        form = QFormLayout()
+        form.addRow("用户名：", self.new_user_edit)
+        form.addRow("姓名：", self.new_name_edit)
+        form.addRow("角色：", self.new_role_box)
+        form.addRow("初始密码：", self.new_password_edit)
+        form.addRow("负责的村：", self.new_villages_edit)
+        layout.addLayout(form)
+        add_row = QHBoxLayout()
+        add_row.addStretch(1)
+        add_row.addWidget(self.add_user_button)
+        layout.addLayout(add_row)
+        return tab
+
+    def _table_tab(
+        self, note: str, table: QTableWidget, buttons: list[QPushButton], save: QPushButton
+    ) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        label = QLabel(note)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addWidget(table, 1)
+        row = QHBoxLayout()
+        for b in buttons:
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(save)
+        layout.addLayout(row)
+        return tab
+
+    @staticmethod
+    def _append(table: QTableWidget, values: list[str]) -> None:
+        row = table.rowCount()
+        table.insertRow(row)
+        for c, v in enumerate(values):
+            table.setItem(row, c, QTableWidgetItem(v))
+
+    # --- showing -------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+        values = settings.get_all(db)
+        self.code_edit.setText(values["office.township_code"])
+        self.issuer_edit.setText(values["notice.issuer"])
+        self.days_spin.setValue(int(values["notice.days"]))
+        self.phone_edit.setText(values["notice.phone"])
+        self.local_phone_edit.setText(values["notice.local_phone"])
+        self.address_edit.setText(values["notice.address"])
+        dx, dy = values["certificate.offset_mm"]
+        self.dx_spin.setValue(dx)
+        self.dy_spin.setValue(dy)
+        self.folder_edit.setText(values["backup.folder"])
+        self.keep_spin.setValue(int(values["backup.keep_days"]))
+        self.daily_check.setChecked(bool(values["backup.daily"]))
+        self.exit_check.setChecked(bool(values["backup.on_exit"]))
+        self.receipts.setRowCount(0)
+        for st in stores.list_stores(db):
+            self._append(self.receipts, [st.name, st.code, ""])
+            box = QComboBox()
+            box.addItems(["58", "80"])
+            box.setCurrentText(str(st.receipt_width_mm))
+            self.receipts.setCellWidget(self.receipts.rowCount() - 1, 2, box)
+        self.thresholds.setRowCount(0)
+        for t in plans.thresholds(db):
+            self._append(self.thresholds, [str(t.year), *(f"{v / 100:g}" for v in t.figures())])
+        self.stars.setRowCount(0)
+        for star in ratings.stars(db):
+            self._append(self.stars, [star.name, str(star.points)])
+        self.funds.setRowCount(0)
+        self.fund_rules = fund.all_rules(db, actor)
+        for r in self.fund_rules:
+            self._append(
+                self.funds,
+                [
+                    r.name,
+                    str(r.elder_age),
+                    str(r.match_percent),
+                    f"{r.match_cap_fen / 100:g}",
+                    str(r.payout_day),
+                ],
+            )
+            self.funds.item(self.funds.rowCount() - 1, 0).setToolTip(r.village)
+        self.user_table.setRowCount(0)
+        for u in users.list_users(db):
+            state = "已锁定" if u.locked else ("已停用" if not u.active else "正常")
+            self._append(
+                self.user_table,
+                [
+                    u.username,
+                    u.display_name,
+                    users.ROLE_NAMES.get(u.role, u.role),
+                    "、".join(u.villages),
+                    state,
+                ],
+            )
+
+    # --- saving --------------------------------------------------------------------------------------
+
+    def _run(self, what: str, action) -> bool:  # noqa: ANN001
+        try:
+            action()
+        except ServiceError as exc:
+            show_error(self, exc, f"{what}未保存")
+            return False
+        self.status.setText(f"{what}已保存。")
+        self.saved.emit(what)
+        self.reload()
+        return True
+
+    def save_office(self) -> bool:
+        changes = {
+            "office.township_code": self.code_edit.text(),
+            "notice.issuer": self.issuer_edit.text(),
+            "notice.days": self.days_spin.value(),
+            "notice.phone": self.phone_edit.text(),
+            "notice.local_phone": self.local_phone_edit.text(),
+            "notice.address": self.address_edit.text(),
+        }
+        return self._run("单位与公示设置", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
+
+    def save_print(self) -> bool:
+        def action() -> None:
+            offset = [self.dx_spin.value(), self.dy_spin.value()]
+            settings.set_values(self.ctx.db, self.ctx.actor, {"certificate.offset_mm": offset})
+            for row in range(self.receipts.rowCount()):
+                width = int(self.receipts.cellWidget(row, 2).currentText())
+                stores.set_receipt_width(self.ctx.db, self.ctx.actor, _cell(self.receipts, row, 1), width)
+
+        return self._run("打印设置", action)
+
+    def save_backup(self) -> bool:
+        changes = {
+            "backup.folder": self.folder_edit.text(),
+            "backup.keep_days": self.keep_spin.value(),
+            "backup.daily": self.daily_check.isChecked(),
+            "backup.on_exit": self.exit_check.isChecked(),
+        }
+        return self._run("自动备份设置", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
+
+    def save_thresholds(self) -> bool:
+        current = {t.year: t.figures() for t in plans.thresholds(self.ctx.db) if not t.carried}
+
+        def action() -> None:
+            for row in range(self.thresholds.rowCount()):
+                year_text = _cell(self.thresholds, row, 0)
+                if not year_text.isdigit():
+                    raise InputRejected(f"第{row + 1}行的年度“{year_text}”无效")
+                figures = tuple(
+                    _fen(_cell(self.thresholds, row, c), f"{year_text}年{name}")
+                    for c, name in ((1, "贫困线"), (2, "黄卡下限"), (3, "黄卡上限"))
+                )
+                if current.get(int(year_text)) != figures:
+                    plans.set_threshold(self.ctx.db, self.ctx.actor, int(year_text), *figures)
+
+        return self._run("收入标准", action)
+
+    def save_stars(self) -> bool:
+        def action() -> None:
+            catalog = []
+            for row in range(self.stars.rowCount()):
+                name, points = _cell(self.stars, row, 0), _cell(self.stars, row, 1)
+                if not points.isdigit():
+                    raise InputRejected(f"第{row + 1}行“{name}”的积分“{points}”不是正整数")
+                catalog.append(ratings.Star(name, int(points)))
+            if catalog != ratings.stars(self.ctx.db):
+                ratings.set_catalog(self.ctx.db, self.ctx.actor, catalog)
+
+        return self._run("星级标准", action)
+
+    def save_funds(self) -> bool:
+        def action() -> None:
+            for row, rules in enumerate(self.fund_rules):
+                numbers = []
+                for c in (1, 2, 4):
+                    text = _cell(self.funds, row, c)
+                    if not text.isdigit():
+                        raise InputRejected(f"{rules.name}：“{text}”应为整数")
+                    numbers.append(int(text))
+                cap = _fen(_cell(self.funds, row, 3), f"{rules.name}补贴上限")
+                age, percent, day = numbers
+                if (age, percent, cap, day) != (
+                    rules.elder_age,
+                    rules.match_percent,
+                    rules.match_cap_fen,
+                    rules.payout_day,
+                ):
+                    fund.set_rules(
+                        self.ctx.db,
+                        self.ctx.actor,
+                        rules.village,
+                        elder_age=age,
+                        match_percent=percent,
+                        match_cap_fen=cap,
+                        payout_day=day,
+                    )
+
+        return self._run("基金规则", action)
+
+    def _selected_user(self) -> str | None:
+        row = self.user_table.currentRow()
+        return _cell(self.user_table, row, 0) if row >= 0 else None
+
+    def add_user(self) -> bool:
+
+        def action() -> None:
+            villages = setup.parse_villages(self.new_villages_edit.text())
+            users.create_user(
+                self.ctx.db,
+                self.ctx.actor,
+                self.new_user_edit.text(),
+                self.new_password_edit.text(),
+                self.new_role_box.currentData(),
+                display_name=self.new_name_edit.text().strip(),
+                villages=villages,
+            )
+
+        if self._run(f"用户“{self.new_user_edit.text().strip()}”", action):
+            for edit in (
+                self.new_user_edit,
+                self.new_name_edit,
+                self.new_password_edit,
+                self.new_villages_edit,
+            ):
+                edit.clear()
+            return True
+        return False
+
+    def unlock_user(self) -> None:
+        name = self._selected_user()
+        if name:
+            self._run(f"解锁“{name}”", lambda: users.unlock(self.ctx.db, self.ctx.actor, name))
+
+    def reset_password(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        name = self._selected_user()
+        if not name:
+            return
+        password, ok = QInputDialog.getText(
+            self, "重设密码", f"给“{name}”设一个新密码（至少6位）：", QLineEdit.EchoMode.Password
+        )
+        if ok:
+            self._run(
+                f"“{name}”的新密码", lambda: users.reset_password(self.ctx.db, self.ctx.actor, name, password)
+            )

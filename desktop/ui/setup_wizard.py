@@ -1,0 +1,312 @@
+"""首次设置: the wizard shown on a database nobody can log in to yet. Everything it collects is written at once
+by setup.first_run when 完成 is pressed; cancelling leaves the database as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop.config import data_dir
+from desktop.db import Database
+from desktop.services import settings, setup
+from desktop.services.errors import ServiceError
+from desktop.services.users import Actor
+from desktop.ui.messages import show_error
+from desktop.ui.tasks import run_task
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+class OfficePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("第1步：单位信息")
+        self.setSubTitle("乡镇名称会印在公示、证书和台账上。以后可在“系统 → 设置”中修改。")
+        self.county_edit = QLineEdit()
+        self.county_edit.setPlaceholderText("如：宁陵县")
+        self.township_edit = QLineEdit()
+        self.township_edit.setPlaceholderText("如：石桥镇")
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("9位统计用区划代码，可不填")
+        self.issuer_edit = QLineEdit()
+        self.issuer_edit.setPlaceholderText("留空则为“某某镇人民政府”")
+        self.phone_edit = QLineEdit("12317")
+        self.local_phone_edit = QLineEdit()
+        self.local_phone_edit.setPlaceholderText("如：0370-7654321")
+        self.days_spin = QSpinBox()
+        self.days_spin.setRange(5, 30)
+        self.days_spin.setValue(7)
+        self.days_spin.setSuffix(" 天")
+        self.message = _error_label()
+        form = QFormLayout(self)
+        form.addRow("所属县（市、区）：", self.county_edit)
+        form.addRow("乡镇名称 *：", self.township_edit)
+        form.addRow("乡镇区划代码：", self.code_edit)
+        form.addRow("落款单位：", self.issuer_edit)
+        form.addRow("监督电话：", self.phone_edit)
+        form.addRow("乡镇受理电话：", self.local_phone_edit)
+        form.addRow("公示天数：", self.days_spin)
+        form.addRow(self.message)
+
+    def validatePage(self) -> bool:  # noqa: N802
+        if len(self.township_edit.text().strip()) < 2:
+            self.message.setText("请填写乡镇名称（如“石桥镇”）。")
+            self.township_edit.setFocus()
+            return False
+        try:
+            settings.validate(
+                {
+                    "office.township_code": self.code_edit.text(),
+                    "notice.issuer": self.issuer_edit.text(),
+                    "notice.phone": self.phone_edit.text(),
+                    "notice.local_phone": self.local_phone_edit.text(),
+                }
+            )
+        except ServiceError as exc:
+            self.message.setText(exc.message)
+            return False
+        self.message.clear()
+        return True
+
+
+class VillagesPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("第2步：行政村")
+        self.setSubTitle(
+            "每行一个村，也可以从 Excel 或 Word 里整列复制后粘贴（用顿号、逗号、空格分隔也行）。"
+        )
+        self.villages_edit = QPlainTextEdit()
+        self.villages_edit.setPlaceholderText("周堂村\n赵寨村\n李庄村")
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.message = _error_label()
+        self.villages: list[str] = []
+        self.villages_edit.textChanged.connect(self._parse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.villages_edit, 1)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.message)
+
+    def _parse(self) -> None:
+        try:
+            self.villages = setup.parse_villages(self.villages_edit.toPlainText())
+        except ServiceError as exc:
+            self.villages = []
+            self.message.setText(exc.message)
+            self.preview.clear()
+            return
+        self.message.clear()
+        self.preview.setText(
+            f"共{len(self.villages)}个村：{'、'.join(self.villages)}" if self.villages else ""
+        )
+
+    def validatePage(self) -> bool:  # noqa: N802
+        self._parse()
+        if not self.villages:
+            if not self.message.text():
+                self.message.setText("请至少填写一个村。")
+            return False
+        return True
+
+
+class AdminPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("第3步：管理员账号")
+        self.setSubTitle("管理员可以修改设置、管理用户和从备份恢复。请记住密码。")
+        self.user_edit = QLineEdit("admin")
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("如：张会计（显示在操作记录里）")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm_edit = QLineEdit()
+        self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = _error_label()
+        form = QFormLayout(self)
+        form.addRow("用户名：", self.user_edit)
+        form.addRow("姓名：", self.name_edit)
+        form.addRow("密码（至少6位）：", self.password_edit)
+        form.addRow("再次输入密码：", self.confirm_edit)
+        form.addRow(self.message)
+
+    def validatePage(self) -> bool:  # noqa: N802
+        if not self.user_edit.text().strip():
+            self.message.setText("请填写用户名。")
+        elif len(self.password_edit.text()) < 6:
+            self.message.setText("密码至少6位。")
+        elif self.password_edit.text() != self.confirm_edit.text():
+            self.message.setText("两次输入的密码不一致。")
+        else:
+            self.message.clear()
+            return True
+        return False
+
+
+class CheckPage(QWizardPage):
+    """Fonts found, a preview of the sample line as printing draws it, and a printer test page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("第4步：字体和打印机检查")
+        self.setSubTitle("缺少的字体由程序内置字体代替，打印不会出现方框。建议打一张测试页，用尺量一量。")
+        self.fonts_label = QLabel("正在检查字体……")
+        self.fonts_label.setWordWrap(True)
+        self.sample = QLabel()
+        self.sample.setMinimumHeight(120)
+        self.print_button = QPushButton("打印测试页…")
+        self.save_button = QPushButton("测试页另存为PDF…")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.print_button.clicked.connect(self.print_test_page)
+        self.save_button.clicked.connect(self.ask_save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fonts_label)
+        layout.addWidget(QLabel("打印效果预览："))
+        layout.addWidget(self.sample)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.folder = (
+            data_dir() / "setup"
+        )  # the font strip and the test page (kept: they may be printed again)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.checked = False
+
+    def initializePage(self) -> None:  # noqa: N802
+        if not self.checked:
+            run_task(self._check_fonts, on_success=self._show_fonts, on_failure=self._failed, parent=self)
+
+    def _check_fonts(self, _progress):  # noqa: ANN001, ANN202
+        from desktop.reports.preview import render_pages
+        from desktop.reports.testpage import font_report, render_font_sample
+
+        strip = self.folder / "fonts.pdf"
+        render_font_sample(strip)
+        return font_report(), next(render_pages(strip, 110))
+
+    def _show_fonts(self, result) -> None:  # noqa: ANN001
+        from desktop.ui.pdf_print import page_image
+
+        report, page = result
+        lines = [
+            f"{role}：{display}" + ("（系统没有该字体，使用内置代替字体）" if bundled else "（系统字体）")
+            for role, display, bundled in report
+        ]
+        self.fonts_label.setText("\n".join(lines))
+        self.sample.setPixmap(QPixmap.fromImage(page_image(page)))
+        self.checked = True
+
+    def _failed(self, exc: Exception) -> None:
+        show_error(self, exc, "检查失败")
+
+    def test_page(self, township: str) -> Path:
+        from desktop.reports.testpage import render_test_page
+
+        path = self.folder / "打印测试页.pdf"
+        render_test_page(path, township=township)
+        return path
+
+    def _township(self) -> str:
+        wizard = self.wizard()
+        return f"{wizard.office.county_edit.text().strip()}{wizard.office.township_edit.text().strip()}"
+
+    def save_test_page(self, target: str) -> None:
+        def done(path: Path) -> None:
+            Path(target).write_bytes(path.read_bytes())
+            self.status.setText(f"测试页已保存：{target}")
+
+        run_task(
+            lambda _p: self.test_page(self._township()), on_success=done, on_failure=self._failed, parent=self
+        )
+
+    def ask_save(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "保存测试页", "打印测试页.pdf", "PDF 文件 (*.pdf)")
+        if target:
+            self.save_test_page(target)
+
+    def print_test_page(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from desktop.ui.pdf_print import print_pdf
+
+        def send(path: Path) -> None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+                print_pdf(path, printer)
+                self.status.setText("测试页已发送到打印机。外框到纸边应是10毫米，横线应长100毫米。")
+
+        run_task(
+            lambda _p: self.test_page(self._township()), on_success=send, on_failure=self._failed, parent=self
+        )
+
+
+class SetupWizard(QWizard):
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle("首次设置 — 乡镇扶贫工作台")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setButtonText(QWizard.WizardButton.NextButton, "下一步 >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< 上一步")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "完成，开始使用")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
+        self.office = OfficePage()
+        self.villages = VillagesPage()
+        self.admin = AdminPage()
+        self.check = CheckPage()
+        for page in (self.office, self.villages, self.admin, self.check):
+            self.addPage(page)
+        self.resize(720, 560)
+
+    def collect(self) -> setup.SetupData:
+        o, a = self.office, self.admin
+        return setup.SetupData(
+            township=o.township_edit.text().strip(),
+            county=o.county_edit.text().strip(),
+            township_code=o.code_edit.text().strip(),
+            issuer=o.issuer_edit.text().strip(),
+            phone=o.phone_edit.text().strip(),
+            local_phone=o.local_phone_edit.text().strip(),
+            notice_days=o.days_spin.value(),
+            villages=list(self.villages.villages),
+            admin_username=a.user_edit.text().strip(),
+            admin_password=a.password_edit.text(),
+            admin_display_name=a.name_edit.text().strip() or "管理员",
+        )
+
+    def accept(self) -> None:
+        try:
+            self.actor = setup.first_run(self.db, self.collect())
+        except ServiceError as exc:
+            show_error(self, exc, "无法完成设置")
+            return
+        super().accept()

@@ -1,0 +1,245 @@
+"""First run, settings, automatic backups, the 首页 and the window's comforts, on the real widgets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWizard
+
+from desktop.db import Database
+from desktop.services import settings
+from desktop.services.backup import auto_backups, backup_folder
+from desktop.services.roster_import import import_roster
+from desktop.ui.context import UiContext
+from desktop.ui.main_window import MainWindow
+from desktop.ui.setup_wizard import SetupWizard
+from tests.pdfcheck import page_text
+from tests.test_safety import dump
+
+
+@pytest.fixture
+def empty_db(tmp_path):  # noqa: ANN001, ANN201
+    database = Database(tmp_path / "new.sqlite3")
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, tmp_path):
+    wizard = SetupWizard(empty_db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    office = wizard.office
+    wizard.next()
+    assert wizard.currentPage() is office and "乡镇名称" in office.message.text()  # township missing
+    office.county_edit.setText("宁陵县")
+    office.township_edit.setText("石桥镇")
+    office.code_edit.setText("4114")
+    wizard.next()
+    assert wizard.currentPage() is office and "区划代码" in office.message.text()
+    office.code_edit.setText("411423105")
+    office.local_phone_edit.setText("0370-7654321")
+    office.days_spin.setValue(10)
+    wizard.next()
+
+    villages = wizard.villages
+    assert wizard.currentPage() is villages
+    villages.villages_edit.setPlainText("周堂村\n赵寨村、李庄村，周堂村")  # pasted, with a repeat
+    assert villages.preview.text() == "共3个村：周堂村、赵寨村、李庄村"
+    wizard.next()
+
+    admin = wizard.admin
+    admin.user_edit.setText("zhang")
+    admin.name_edit.setText("张会计")
+    admin.password_edit.setText("secret-1")
+    admin.confirm_edit.setText("secret-2")
+    wizard.next()
+    assert wizard.currentPage() is admin and "不一致" in admin.message.text()
+    admin.confirm_edit.setText("secret-1")
+    wizard.next()
+
+    check = wizard.check
+    assert wizard.currentPage() is check
+    qtbot.waitUntil(lambda: check.checked, timeout=30000)
+    assert "正文（仿宋）" in check.fonts_label.text() and not check.sample.pixmap().isNull()
+    target = tmp_path / "测试页.pdf"
+    check.save_test_page(str(target))
+    qtbot.waitUntil(lambda: target.exists(), timeout=30000)
+    text = page_text(target)[0]
+    assert "打印测试页" in text and "宁陵县石桥镇" in text
+
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    assert wizard.actor.username == "zhang" and wizard.actor.role == "admin"
+
+    window = MainWindow(UiContext(empty_db, wizard.actor))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.home.data is not None, timeout=30000)
+    assert window.home.title.text() == "宁陵县石桥镇扶贫工作概况"
+    assert "张会计" in window.status_user.text()
+    window.show_area("print")
+    villages_offered = [
+        window.printing.village_box.itemText(i) for i in range(window.printing.village_box.count())
+    ]
+    assert sorted(villages_offered) == sorted(
+        ["石桥镇 李庄村（0户）", "石桥镇 周堂村（0户）", "石桥镇 赵寨村（0户）"]
+    )
+    assert window.printing.days_spin.value() == 10
+
+
+def test_cancelling_the_wizard_writes_nothing(qtbot, empty_db):
+    wizard = SetupWizard(empty_db)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.office.township_edit.setText("石桥镇")
+    wizard.next()
+    wizard.reject()
+    assert wizard.actor is None
+    from desktop.services import setup
+
+    assert setup.needs_setup(empty_db)
+
+
+@pytest.fixture
+def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    w = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_a_settings_change_takes_effect_in_the_next_printed_notice(qtbot, window, tmp_path):
+    page = window.system.settings
+    window.show_area("system")
+    window.system.tabs.setCurrentWidget(page)
+    page.days_spin.setValue(12)
+    page.phone_edit.setText("0370-8123456")
+    qtbot.mouseClick(page.office_save, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "单位与公示设置已保存。"
+    assert window.system.audit_table.item(0, 2).text() == "修改设置"
+
+    printing = window.printing
+    window.show_area("print")
+    printing.output_box.setCurrentIndex(printing.output_box.findData("notice"))
+    assert printing.days_spin.value() == 12
+    printing.village_box.setCurrentIndex(printing.village_box.findData("宁陵县石桥镇/周堂村"))
+    qtbot.mouseClick(printing.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: printing.generated is not None, timeout=30000)
+    text = "".join(page_text(printing.generated.path)).replace(" ", "")
+    assert "（共12天）" in text and "0370-8123456" in text
+
+
+def test_a_bad_setting_is_refused_with_the_field_named(qtbot, window):
+    page = window.system.settings
+    page.phone_edit.setText("请打电话")
+    qtbot.mouseClick(page.office_save, Qt.MouseButton.LeftButton)
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "监督电话" in box.text()
+    box.close()
+    assert settings.get(window.ctx.db, "notice.phone") == "12317"
+
+
+def test_thresholds_stars_and_users_are_edited_on_the_settings_page(qtbot, window, db):
+    from desktop.services import plans, ratings, users
+
+    page = window.system.settings
+    page._add_threshold_row()
+    row = page.thresholds.rowCount() - 1
+    page.thresholds.item(row, 0).setText("2026")
+    page.thresholds.item(row, 1).setText("4500")
+    page.thresholds.item(row, 2).setText("5000")
+    page.thresholds.item(row, 3).setText("6000")
+    assert page.save_thresholds()
+    assert plans.threshold(db, 2026).figures() == (450000, 500000, 600000)
+
+    page.stars.item(0, 1).setText("20")
+    assert page.save_stars()
+    assert ratings.stars(db)[0].points == 20
+
+    page.new_user_edit.setText("li")
+    page.new_name_edit.setText("李文书")
+    page.new_role_box.setCurrentIndex(page.new_role_box.findData("village_clerk"))
+    page.new_password_edit.setText("secret-9")
+    page.new_villages_edit.setText("赵寨村")
+    assert page.add_user()
+    assert {u.username: u.villages for u in users.list_users(db)}["li"] == ["赵寨村"]
+
+
+def test_the_backup_taken_on_exit_restores_identically_and_a_corrupt_one_is_refused(
+    qtbot, window, db, admin, sample, tmp_path
+):
+    saved = dump(db)
+    window.start_duties()
+    window.close()
+    taken = [p for _, p in auto_backups(backup_folder(db)) if p.name.startswith("auto-exit-")]
+    assert len(taken) == 1
+
+    import_roster(db, admin, sample("roster-messy.xlsx"))
+    system = window.system
+    system.reload()
+    assert system.auto_table.rowCount() >= 1
+    system.preview_restore(str(taken[0]))
+    qtbot.waitUntil(lambda: system.findChild(QMessageBox, "restorePreview") is not None, timeout=30000)
+    preview = system.findChild(QMessageBox, "restorePreview")
+    assert "农户40" in preview.text() and "当前数据库有：" in preview.text()
+    preview.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: system.status.text().startswith("已恢复"), timeout=30000)
+    restored = dump(db)
+    assert restored["audit_log"][:-1] == saved["audit_log"]
+    assert {k: v for k, v in restored.items() if not k.startswith("audit")} == {
+        k: v for k, v in saved.items() if not k.startswith("audit")
+    }
+
+    bad = tmp_path / "坏备份.sqlite3"
+    bad.write_bytes(taken[0].read_bytes()[:4096])
+    system.preview_restore(str(bad))
+    qtbot.waitUntil(lambda: system.findChild(QMessageBox, "errorBox") is not None, timeout=30000)
+    box = system.findChild(QMessageBox, "errorBox")
+    assert "坏备份.sqlite3" in box.text() and ("损坏" in box.text() or "不是本程序的备份" in box.text())
+    box.close()
+    assert dump(db)["household"] == saved["household"]
+
+
+def test_the_home_page_counts_charts_exports_and_makes_the_monthly_report(qtbot, window, tmp_path):
+    home = window.home
+    qtbot.waitUntil(lambda: home.data is not None, timeout=30000)
+    assert home.numbers["households"].text().startswith("40 /")
+    assert all(c.figure.axes for c in home.canvases.values())
+    saved = home.export_png(tmp_path / "png")
+    assert len(saved) == 4 and all(p.read_bytes()[:4] == b"\x89PNG" for p in saved)
+    home.print_report()
+    printing = window.printing
+    qtbot.waitUntil(lambda: printing.generated is not None, timeout=30000)
+    assert window.pages.currentWidget() is printing and printing.generated.pages == 1
+    text = page_text(printing.generated.path)[0]
+    assert f"{date.today().year}年{date.today().month}月" in text and "农户40户" in text
+
+
+def test_the_window_remembers_its_area_and_village(qtbot, db, admin, sample):
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    first = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(first)
+    first.show()
+    first.show_area("print")
+    box = first.printing.village_box
+    box.setCurrentIndex(box.findData("虞城县石桥镇/赵寨村"))
+    first.close()
+    second = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(second)
+    second.show()
+    assert second.pages.currentWidget() is second.printing
+    assert second.printing.village_box.currentData() == "虞城县石桥镇/赵寨村"
+
+
+def test_f1_opens_the_about_box_with_versions_and_licences(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: getattr(window, "about", None) is not None and window.about.isVisible())
+    text = window.about.text.toPlainText()
+    assert "PySide6" in text and "SQLAlchemy" in text and "SIL OFL 1.1" in text
+    window.about.close()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is window.quality
