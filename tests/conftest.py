@@ -112,6 +112,15 @@ def db(db_url) -> Database:  # noqa: ANN001
 
 
 @pytest.fixture
+def empty_db(tmp_path) -> Database:  # noqa: ANN001
+    """A migrated SQLite database with nobody in it: where the first-run wizard starts."""
+    database = Database(tmp_path / "new.sqlite3")
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
 def admin() -> Actor:
     return ADMIN
 

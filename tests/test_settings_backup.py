@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from desktop.db import Database
 from desktop.models import Township, User, Village
 from desktop.services import audit, printing, settings, setup
 from desktop.services.backup import (
@@ -76,15 +75,6 @@ def _setup_data(**kw) -> setup.SetupData:  # noqa: ANN003
     )
     values.update(kw)
     return setup.SetupData(**values)
-
-
-@pytest.fixture
-def empty_db(tmp_path):  # noqa: ANN001, ANN201
-    """A migrated SQLite database with nobody in it (the wizard's starting point)."""
-    database = Database(tmp_path / "new.sqlite3")
-    database.upgrade()
-    yield database
-    database.dispose()
 
 
 def test_first_run_writes_everything_at_once_or_nothing(empty_db):

@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 
-from desktop.db import Database
 from desktop.services import settings
 from desktop.services.backup import auto_backups, backup_folder
 from desktop.services.roster_import import import_roster
@@ -17,14 +16,6 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.setup_wizard import SetupWizard
 from tests.pdfcheck import page_text
 from tests.test_safety import dump
-
-
-@pytest.fixture
-def empty_db(tmp_path):  # noqa: ANN001, ANN201
-    database = Database(tmp_path / "new.sqlite3")
-    database.upgrade()
-    yield database
-    database.dispose()
 
 
 def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, tmp_path):
@@ -243,3 +234,15 @@ def test_f1_opens_the_about_box_with_versions_and_licences(qtbot, window):
     window.about.close()
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.quality
+
+
+def test_the_home_page_recounts_when_shown_again_after_work_elsewhere(qtbot, window, db, admin):
+    from desktop.services import points
+
+    home = window.home
+    qtbot.waitUntil(lambda: home.data is not None, timeout=30000)
+    assert home.numbers["points"].text() == "0 / 0"
+    window.show_area("stars")
+    points.award(db, admin, "41142410520800001", 30, "星级评定")
+    window.show_area("home")
+    qtbot.waitUntil(lambda: home.numbers["points"].text() == "30 / 0", timeout=30000)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.db import Database
@@ -30,7 +30,7 @@ from desktop.models.base import utcnow
 from desktop.services import audit
 from desktop.services.attachments import MAX_BYTES, check_file
 from desktop.services.errors import InputRejected, NotFound, Refused
-from desktop.services.households import exited, household_for, village_scope
+from desktop.services.households import EXITED_KINDS, exited, household_for, village_labels, village_scope
 from desktop.services.printing import township_issuer
 from desktop.services.users import Actor
 
@@ -556,13 +556,21 @@ def complete_counts(
         scope = village_scope(s, actor, None)
         copy_list = _copies(s)
         keys = [c for c, _ in copy_list]
-        villages = {v.id: v.name for v in s.scalars(select(Village))}
+        villages = village_labels(s)
         checklists = {c.id: _as_checklist(c) for c in s.scalars(select(ArchiveChecklist))}
         totals: dict[str, list] = {}
-        for h in s.scalars(select(Household).where(scope)):
-            totals.setdefault(villages[h.village_id], [0, dict.fromkeys(keys, 0)])[0] += 1
+        for village_id, n in s.execute(
+            select(Household.village_id, func.count()).where(scope).group_by(Household.village_id)
+        ):
+            totals[villages[village_id]] = [n, dict.fromkeys(keys, 0)]
         rows = s.execute(
-            select(Archive.id, Archive.checklist_id, Household)
+            select(
+                Archive.id,
+                Archive.checklist_id,
+                Household.village_id,
+                Household.household_kind,
+                Household.attrs["exit_year"].as_string(),
+            )
             .join(Household, Household.id == Archive.household_id)
             .where(scope)
         ).all()
@@ -583,13 +591,19 @@ def complete_counts(
                 .order_by(ArchiveCopyLog.id)
             ):
                 printed[archive_id][copy] = contents
-        for archive_id, checklist_id, h in rows:
-            due_stages = _due(h)
-            due = [d.key for d in checklists[checklist_id].items if d.stage in due_stages]
+        due_of: dict[tuple[int, bool], list[str]] = {}
+        for archive_id, checklist_id, village_id, kind, exit_year in rows:
+            left = bool(exit_year) or kind in EXITED_KINDS  # as exited() reads it
+            if (checklist_id, left) not in due_of:
+                stages = list(STAGES) if left else ["identify", "assist"]
+                due_of[checklist_id, left] = [
+                    d.key for d in checklists[checklist_id].items if d.stage in stages
+                ]
+            due = due_of[checklist_id, left]
             have = recorded.get(archive_id, {})
             if any(k not in have for k in due):
                 continue
-            counts = totals[villages[h.village_id]][1]
+            counts = totals[villages[village_id]][1]
             for c in keys:
                 held = printed.get(archive_id, {}).get(c, {})
                 if all(held.get(k, 0) >= have[k] for k in due):

@@ -11,8 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from desktop.db import Database
-from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry, Village
-from desktop.services.households import village_scope
+from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry
+from desktop.services.households import village_labels, village_scope
 from desktop.services.users import Actor
 
 COLOUR_ORDER = ("red", "yellow", "green", "blue", "none")
@@ -71,9 +71,11 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
     months = last_months(today)
     with db.read() as s:
         scope = village_scope(s, actor, None)
-        rows = s.execute(
-            select(Household.id, Village.name).join(Village, Village.id == Household.village_id).where(scope)
-        ).all()
+        labels = village_labels(s)
+        rows = [
+            (hid, labels[vid])
+            for hid, vid in s.execute(select(Household.id, Household.village_id).where(scope))
+        ]
         members = s.scalar(select(func.count()).select_from(Member).join(Household).where(scope)) or 0
         colour_of = current_colours(s, today.year)
         by_village: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLOUR_ORDER, 0))

@@ -340,6 +340,24 @@ def household_for(session, actor: Actor, code: str) -> Household:  # noqa: ANN00
     return h
 
 
+def village_labels(session) -> dict[int, str]:  # noqa: ANN001
+    """Village id → its name, made longer (township, then county in front) only where a name repeats."""
+    rows = session.execute(
+        select(Village.id, Village.name, Township.name, Township.county).join(Township)
+    ).all()
+    forms = [(vid, (name, f"{town}{name}", f"{county}{town}{name}")) for vid, name, town, county in rows]
+    labels = {}
+    for vid, choices in forms:
+        for level, label in enumerate(choices):
+            if level == 2 or sum(c[level] == label for _v, c in forms) == 1:
+                labels[vid] = label
+                break
+    return labels
+
+
+EXITED_KINDS = ("脱贫户", "脱贫不稳定户")
+
+
 def exited(h: Household) -> bool:
     """Has the household left poverty (脱贫)? The roster's 脱贫年度 or its 户类型 says so."""
-    return bool((h.attrs or {}).get("exit_year")) or h.household_kind in ("脱贫户", "脱贫不稳定户")
+    return bool((h.attrs or {}).get("exit_year")) or h.household_kind in EXITED_KINDS

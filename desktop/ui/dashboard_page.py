@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.reports.dashboard_charts import CHARTS, DRAW, new_figure, save_png
 from desktop.services import dashboard
 from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
 from desktop.ui.context import UiContext
@@ -73,14 +71,10 @@ class DashboardPage(QWidget):
             frame, number = _figure_card(caption, "…")
             self.numbers[key] = number
             cards.addWidget(frame)
-        self.canvases: dict[str, FigureCanvasQTAgg] = {}
-        grid = QGridLayout()
-        for i, name in enumerate(DRAW):
-            canvas = FigureCanvasQTAgg(new_figure())
-            canvas.setMinimumSize(320, 220)
-            canvas.setToolTip(CHARTS[name])
-            self.canvases[name] = canvas
-            grid.addWidget(canvas, i // 2, i % 2)
+        # The charts are made when the first figures arrive: matplotlib is imported by the background task,
+        # so the window opens without waiting for it.
+        self.canvases: dict = {}
+        self.grid = grid = QGridLayout()
         self.status = QLabel()
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
@@ -128,6 +122,10 @@ class DashboardPage(QWidget):
         self.numbers["archive"].setText(f"{100 * d.archive_rate(first_copy):.1f}%")
         self.numbers["points"].setText(f"{awarded} / {redeemed}")
         self.numbers["fund"].setText(f"{d.fund_balance / 100:,.2f}")
+        from desktop.reports.dashboard_charts import DRAW
+
+        if not self.canvases:
+            self._make_canvases()
         for name, canvas in self.canvases.items():
             canvas.figure.clear()
             DRAW[name](canvas.figure, d)
@@ -135,10 +133,24 @@ class DashboardPage(QWidget):
         self.status.setText(f"统计于 {date.today():%Y-%m-%d}，数据变化后自动更新")
         self._done()
 
+    def _make_canvases(self) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        from desktop.reports.dashboard_charts import CHARTS, DRAW, new_figure
+
+        for i, name in enumerate(DRAW):
+            canvas = FigureCanvasQTAgg(new_figure())
+            canvas.setMinimumSize(320, 220)
+            canvas.setToolTip(CHARTS[name])
+            self.canvases[name] = canvas
+            self.grid.addWidget(canvas, i // 2, i % 2)
+
     def export_png(self, folder: str | Path) -> list[Path]:
         """The four charts as PNG files in a folder (for slides and reports)."""
         if self.data is None:
             return []
+        from desktop.reports.dashboard_charts import CHARTS, DRAW, save_png
+
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         stamp = f"{self.data.today:%Y%m%d}"

@@ -248,8 +248,11 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow([k for k, _ in AREAS].index(key))
 
     def _area_shown(self, row: int) -> None:
+        # Counts change with work done in any area; recounted (in the background) on entry.
         if AREAS[row][0] == "plans":
-            self.plans.reload()  # counts change with every household edit; cheap enough to redo on entry
+            self.plans.reload()
+        elif AREAS[row][0] == "home" and self.home.data is not None:
+            self.home.reload()
 
     def present_print(self, filename: str, make, label: str, after=None) -> None:  # noqa: ANN001
         """Make a print (make(out_path) → Printed) off the GUI thread and show it in 公示打印 to print or save."""
