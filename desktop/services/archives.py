@@ -30,7 +30,7 @@ from desktop.models.base import utcnow
 from desktop.services import audit
 from desktop.services.attachments import MAX_BYTES, check_file
 from desktop.services.errors import InputRejected, NotFound, Refused
-from desktop.services.households import EXITED_KINDS, exited, household_for, village_labels, village_scope
+from desktop.services.households import exited, has_exited, household_for, village_labels, village_scope
 from desktop.services.printing import township_issuer
 from desktop.services.users import Actor
 
@@ -420,7 +420,12 @@ def _states(
 
 
 def _due(h: Household) -> list[str]:
-    return list(STAGES) if exited(h) else ["identify", "assist"]
+    return _due_stages(exited(h))
+
+
+def _due_stages(left_poverty: bool) -> list[str]:
+    """退出 and 巩固 are due only once a household has left poverty."""
+    return list(STAGES) if left_poverty else ["identify", "assist"]
 
 
 def status(db: Database, actor: Actor, code: str, *, with_files: bool = True) -> ArchiveStatus:
@@ -593,9 +598,9 @@ def complete_counts(
                 printed[archive_id][copy] = contents
         due_of: dict[tuple[int, bool], list[str]] = {}
         for archive_id, checklist_id, village_id, kind, exit_year in rows:
-            left = bool(exit_year) or kind in EXITED_KINDS  # as exited() reads it
+            left = has_exited(kind, exit_year)
             if (checklist_id, left) not in due_of:
-                stages = list(STAGES) if left else ["identify", "assist"]
+                stages = _due_stages(left)
                 due_of[checklist_id, left] = [
                     d.key for d in checklists[checklist_id].items if d.stage in stages
                 ]

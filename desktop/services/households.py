@@ -360,4 +360,9 @@ EXITED_KINDS = ("脱贫户", "脱贫不稳定户")
 
 def exited(h: Household) -> bool:
     """Has the household left poverty (脱贫)? The roster's 脱贫年度 or its 户类型 says so."""
-    return bool((h.attrs or {}).get("exit_year")) or h.household_kind in EXITED_KINDS
+    return has_exited(h.household_kind, (h.attrs or {}).get("exit_year"))
+
+
+def has_exited(household_kind: str | None, exit_year) -> bool:  # noqa: ANN001
+    """exited() from the two values it reads, for queries that select columns rather than households."""
+    return bool(exit_year) or household_kind in EXITED_KINDS
