@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from desktop.reports.charts import pyplot
 from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
+from desktop.services.plans import COLOUR_HEX
 
-COLOURS = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "blue": "#1565c0", "none": "#9e9e9e"}
+COLOURS = {**COLOUR_HEX, "none": "#9e9e9e"}
 COPY_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00")
 CHARTS = {
     "colours": "各村农户卡色",
@@ -124,8 +124,8 @@ def _png(name: str, d: Dashboard) -> bytes:
     return buf.getvalue()
 
 
-def render_monthly_report(d: Dashboard, path: str | Path, *, township: str, month: date | None = None) -> int:
-    """One A4 page: the month's key figures and the four charts."""
+def render_monthly_report(d: Dashboard, path: str | Path, *, township: str) -> int:
+    """One A4 page: the key figures of the month of `d.today` and the four charts."""
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
 
@@ -133,16 +133,15 @@ def render_monthly_report(d: Dashboard, path: str | Path, *, township: str, mont
     from desktop.reports.notice import cn_date
     from desktop.reports.pdfdraw import PagedCanvas, Pen
 
-    month = month or d.today
-    key = f"{month.year:04d}-{month.month:02d}"
+    month = d.today
     w, h = 210 * mm, 297 * mm
     canvas = PagedCanvas(str(path), pagesize=(w, h))
     pen = Pen(canvas, load_fonts())
     pen.draw(w / 2, h - 25 * mm, f"{township}扶贫工作月报", "title", 20, align="center")
     pen.draw(w / 2, h - 34 * mm, f"{month.year}年{month.month}月", "body", 14, align="center")
     colours = d.colour_totals()
-    awarded, redeemed = d.month(d.points, key)
-    money_in, money_out = d.month(d.fund, key)
+    awarded, redeemed = d.this_month(d.points)
+    money_in, money_out = d.this_month(d.fund)
     facts = [
         f"农户{d.households}户{d.members}人；"
         + "，".join(f"{COLOUR_LABELS[k]}{colours[k]}户" for k in COLOUR_ORDER if colours[k]),

@@ -12,21 +12,22 @@ from sqlalchemy import func, select
 
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry
+from desktop.services.fund import month_key, previous_month
 from desktop.services.households import village_labels, village_scope
+from desktop.services.plans import COLOUR_NAMES
 from desktop.services.users import Actor
 
-COLOUR_ORDER = ("red", "yellow", "green", "blue", "none")
-COLOUR_LABELS = {"red": "红卡", "yellow": "黄卡", "green": "绿卡", "blue": "蓝卡", "none": "未定卡"}
+COLOUR_ORDER = (*COLOUR_NAMES, "none")
+COLOUR_LABELS = {**COLOUR_NAMES, "none": "未定卡"}
 REDEEMING = ("redeem", "reversal")  # a reversed redemption gives points back: net redeemed
 
 
 def last_months(today: date, count: int = 12) -> list[str]:
-    year, month = today.year, today.month
-    out = []
-    for _ in range(count):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return out[::-1]
+    """The `count` months up to today's, oldest first, as YYYY-MM."""
+    months = [month_key(today)]
+    while len(months) < count:
+        months.append(previous_month(months[-1]))
+    return months[::-1]
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,14 @@ class Dashboard:
         total = sum(n for _v, n, _c in self.archive)
         return sum(c.get(copy, 0) for _v, _n, c in self.archive) / total if total else 0.0
 
-    def month(self, series: list[tuple[str, int, int]], month: str) -> tuple[int, int]:
-        return next(((a, b) for m, a, b in series if m == month), (0, 0))
+    def this_month(self, series: list[tuple[str, int, int]]) -> tuple[int, int]:
+        """The two figures of `series` (points or fund) for the month of `today`."""
+        key = month_key(self.today)
+        return next(((a, b) for m, a, b in series if m == key), (0, 0))
 
 
 def _local_month(at) -> str:  # noqa: ANN001
-    local = at.astimezone()
-    return f"{local.year:04d}-{local.month:02d}"
+    return month_key(at.astimezone())  # stored in UTC; the office counts months in local time
 
 
 def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboard:

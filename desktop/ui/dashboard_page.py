@@ -111,8 +111,7 @@ class DashboardPage(QWidget):
     def _show(self, d: Dashboard) -> None:
         self.data = d
         colours = d.colour_totals()
-        month = f"{d.today.year:04d}-{d.today.month:02d}"
-        awarded, redeemed = d.month(d.points, month)
+        awarded, redeemed = d.this_month(d.points)
         self.numbers["households"].setText(f"{d.households} / {d.members}")
         self.numbers["colours"].setText("/".join(str(colours[k]) for k in COLOUR_ORDER[:4]))
         self.numbers["colours"].setToolTip(
