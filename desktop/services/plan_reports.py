@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
-from desktop.services import plans
+from desktop.services import plans, settings
 from desktop.services.errors import InputRejected
 from desktop.services.households import age_on, household_for, village_scope
-from desktop.services.printing import Printed, render_ledger, setting, township_issuer
+from desktop.services.printing import Printed, render_ledger, township_issuer
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -118,7 +118,7 @@ def policy_card(
         policies=policies,
         helper=view.helper or (cadres[0].cadre if cadres else ""),
         helper_phone=view.helper_phone or (cadres[0].cadre_phone if cadres else ""),
-        supervise_phone=str(setting(db, "notice.phone")),
+        supervise_phone=str(settings.get(db, "notice.phone")),
         issuer=township_issuer(db, township.name),
         issued=today,
     )

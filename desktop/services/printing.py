@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from desktop.db import Database
 from desktop.models import Household, Member, Township, Village
+from desktop.services import settings
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.households import age_on, resolve_village, village_scope
 from desktop.services.progress import NO_PROGRESS, Progress
@@ -34,15 +34,9 @@ class Printed:
     rows: int = 0
 
 
-def setting(db: Database, key: str) -> Any:
-    from desktop.services import settings
-
-    return settings.get(db, key)
-
-
 def township_issuer(db: Database, township: str) -> str:
     """Who signs what the township issues: the 落款单位 set up on first run, else the township's government."""
-    return str(setting(db, "notice.issuer") or f"{township}人民政府")
+    return str(settings.get(db, "notice.issuer") or f"{township}人民政府")
 
 
 def render_ledger(
@@ -81,8 +75,9 @@ def household_notice(
 
     if kind not in NOTICE_KINDS:
         raise InputRejected(f"公示类型“{kind}”无效，可选：{'、'.join(NOTICE_KINDS)}")
-    days = days or int(setting(db, "notice.days"))
-    phone = phone or str(setting(db, "notice.phone"))
+    office = settings.get_all(db)  # one read for the days, phones and address
+    days = days or int(office["notice.days"])
+    phone = phone or str(office["notice.phone"])
     start = start or date.today()
     with db.read() as s:
         v, township = _village(s, actor, village)
@@ -118,7 +113,7 @@ def household_notice(
         [1, 1.6, 1.8, 3.6, 1.4],
         ["center", "center", "center", "center", "center"],
     )
-    local = setting(db, "notice.local_phone")
+    local, address = office["notice.local_phone"], office["notice.address"]
     notice = Notice(
         title=title,
         paragraphs=[
@@ -131,7 +126,7 @@ def household_notice(
             f"公示期间，如有异议，请以书面或电话形式向{village}村民委员会或{township.name}人民政府反映。",
             f"监督电话：{local + '　' if local else ''}{phone}",
         ]
-        + ([f"受理地址：{setting(db, 'notice.address')}"] if setting(db, "notice.address") else []),
+        + ([f"受理地址：{address}"] if address else []),
         issuer=issuer or f"{township.name}{village}村民委员会",
         issued=start,
     )
@@ -274,7 +269,7 @@ def household_certificate(
     household, village, township = found
     if actor.village_ids is not None and village.id not in actor.village_ids:
         raise PermissionDenied("无权为其他村的农户打印证书")
-    offset = offset_mm if offset_mm is not None else tuple(setting(db, "certificate.offset_mm") or (0.0, 0.0))
+    offset = offset_mm if offset_mm is not None else tuple(settings.get(db, "certificate.offset_mm"))
     cert = Certificate(
         TEMPLATES[template],
         f"{household.head_name}家庭",

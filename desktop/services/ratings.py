@@ -425,13 +425,13 @@ def pending_points(db: Database, household_code: str) -> int:
 def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, phone: str | None = None):  # noqa: ANN201
     """The results notice (公示) of a round: households, stars and points, on the notice layout."""
     from desktop.reports.notice import Notice, NoticeTable, cn_date, render_notice
-    from desktop.services.printing import setting
+    from desktop.services import settings
 
     info = round_info(db, actor, round_id)
     if info.notice_start is None:
         raise Refused("请先公示（确定公示期）再打印公示")
     rows = [r for r in info.rows if r.points > 0]
-    phone = phone or str(setting(db, "notice.phone"))
+    phone = phone or str(settings.get(db, "notice.phone"))
     table = NoticeTable(
         ["序号", "村民小组", "户主姓名", "星数", "所得星级", "积分"],
         [

@@ -233,7 +233,7 @@ def settlement(db: Database, store_code: str, month: str) -> Settlement:
 def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
     """兑换公示 of a village for a month: who redeemed how many points (names as on the roster, nothing else)."""
     from desktop.reports.notice import Notice, NoticeTable, cn_date, render_notice
-    from desktop.services.printing import setting
+    from desktop.services import settings
 
     start, end, label = month_range(month)
     with db.read() as s:
@@ -275,7 +275,7 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
         table=table,
         closing=[
             f"如有异议，请于{cn_date(today + timedelta(days=6))}前向村民委员会反映。"
-            f"监督电话：{setting(db, 'notice.phone')}"
+            f"监督电话：{settings.get(db, 'notice.phone')}"
         ],
     )
     return render_notice(notice, out)

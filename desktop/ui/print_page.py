@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.reports.preview import PageImage, render_pages
-from desktop.services import households, printing
+from desktop.services import households, printing, settings
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.pdf_print import page_image, print_pdf
@@ -190,8 +190,8 @@ class PrintPage(QWidget):
         for v in households.villages(self.ctx.db, self.ctx.actor):
             self.village_box.addItem(f"{v.township} {v.name}（{v.households}户）", v.qualified)
         self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
-        self.days_spin.setValue(int(printing.setting(self.ctx.db, "notice.days")))
-        dx, dy = printing.setting(self.ctx.db, "certificate.offset_mm")
+        self.days_spin.setValue(int(settings.get(self.ctx.db, "notice.days")))
+        dx, dy = settings.get(self.ctx.db, "certificate.offset_mm")
         self.offset_x.setValue(dx)
         self.offset_y.setValue(dy)
 
