@@ -103,6 +103,10 @@ def _verify_backup_file(path: Path) -> str:
     return revision
 
 
+def version_mismatch(revision: str, head: str) -> InputRejected:
+    return InputRejected(f"备份的数据库版本（{revision}）与本程序（{head}）不同，无法恢复。")
+
+
 def restore_database(
     db: Database, actor: Actor, source: str | Path, *, backup_dir: Path | None = None
 ) -> Path:
@@ -114,7 +118,7 @@ def restore_database(
     revision = _verify_backup_file(source)
     head = db.head_revision()
     if revision != head:
-        raise InputRejected(f"备份的数据库版本（{revision}）与本程序（{head}）不同，无法恢复。")
+        raise version_mismatch(revision, head)
     from desktop.db import default_backup_dir
 
     safety = (backup_dir or default_backup_dir(db)) / f"before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"

@@ -101,6 +101,11 @@ class Actor:
     village_ids: frozenset[int] | None = None
     store_ids: frozenset[int] | None = None  # a store operator's stores; None: every store
 
+    @property
+    def label(self) -> str:
+        """Name and role as the window shows who is working: 张会计（管理员）."""
+        return f"{self.display_name or self.username}（{ROLE_NAMES.get(self.role, self.role)}）"
+
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
 

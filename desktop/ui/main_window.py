@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.config import data_dir
-from desktop.services import users
 from desktop.ui.context import UiContext
 
 log = logging.getLogger("desktop")
@@ -106,10 +105,7 @@ class MainWindow(QMainWindow):
         self.households.plan_tab.present_print = self.present_print
         self.sidebar.currentRowChanged.connect(self._area_shown)
         actor = ctx.actor
-        self.status_user = QLabel(
-            f"数据库：{ctx.db.display_name}　　用户：{actor.display_name or actor.username}"
-            f"（{users.ROLE_NAMES.get(actor.role, actor.role)}）"
-        )
+        self.status_user = QLabel(f"数据库：{ctx.db.display_name}　　用户：{actor.label}")
         self.status_backup = QLabel()
         self.statusBar().addWidget(self.status_user, 1)
         self.statusBar().addPermanentWidget(self.status_backup)

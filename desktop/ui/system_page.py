@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import audit, users
+from desktop.services import audit
 from desktop.services.backup import (
     auto_backups,
     backup_database,
@@ -30,6 +30,7 @@ from desktop.services.backup import (
     current_counts,
     describe_backup,
     restore_database,
+    version_mismatch,
 )
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -40,10 +41,7 @@ class SystemPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.info = QLabel(
-            f"数据库：{ctx.db.display_name}　当前用户：{ctx.actor.display_name or ctx.actor.username}"
-            f"（{users.ROLE_NAMES.get(ctx.actor.role, ctx.actor.role)}）"
-        )
+        self.info = QLabel(f"数据库：{ctx.db.display_name}　当前用户：{ctx.actor.label}")
         self.backup_button = QPushButton("立即备份…")
         self.restore_button = QPushButton("从备份恢复…")
         self.check_button = QPushButton("检查数据库")
@@ -171,17 +169,15 @@ class SystemPage(QWidget):
         """Read what the backup holds (off the GUI thread), show it beside what is here now, then ask."""
 
         def read(_p):  # noqa: ANN001, ANN202
-            return describe_backup(path, self.ctx.db), current_counts(self.ctx.db)
+            info = describe_backup(path, self.ctx.db)
+            if not info.compatible:  # refused here as restore_database would, before asking
+                raise version_mismatch(info.revision, self.ctx.db.head_revision())
+            return info, current_counts(self.ctx.db)
 
         run_task(read, on_success=self._confirm_restore, on_failure=lambda e: show_error(self, e, "无法恢复"))
 
     def _confirm_restore(self, result) -> None:  # noqa: ANN001
         info, now = result
-        if not info.compatible:
-            show_error(
-                self, ValueError(f"备份的数据库版本（{info.revision}）与本程序不同，无法恢复。"), "无法恢复"
-            )
-            return
         held = "，".join(f"{label}{n}" for label, n in info.counts)
         self.confirm_box = QMessageBox(
             QMessageBox.Icon.Question,
