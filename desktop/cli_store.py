@@ -1,0 +1,287 @@
+"""Command line for 扶贫超市 and 积分: stores, goods, stock, points, counter redemption, and their prints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop.cli_common import emit as _emit
+from desktop.cli_common import need as _need
+from desktop.services.errors import InputRejected
+
+if TYPE_CHECKING:
+    from desktop.cli import CliContext
+
+
+def cmd_stores(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from desktop.services import stores
+
+    args = ctx.args
+    db = ctx.database()
+    if args.what == "settlement":
+        from dataclasses import asdict as _asdict
+
+        from desktop.services.store_reports import settlement
+
+        if not (args.code and args.month):
+            raise InputRejected("用法：stores settlement 超市编号 --month 2026-11")
+        st = settlement(db, args.code, args.month)
+        lines = [
+            f"{st.store} {st.period}：兑换{st.redemptions}单（撤销{st.reversed}单），{st.households}户，"
+            f"消耗积分{st.points}分；库存价值{st.stock_value_fen / 100:.2f}元"
+        ]
+        lines += [f"  {name} {qty}{unit} {pts}分" for name, unit, qty, pts in st.by_goods]
+        _emit(args, _asdict(st), "\n".join(lines))
+        return 0
+    if args.what == "add":
+        info = stores.create_store(
+            db, ctx.actor(), args.code, args.name or args.code, receipt_width_mm=args.receipt_width
+        )
+        _emit(args, asdict(info), f"已设立超市 {info.code} {info.name}")
+        return 0
+    found = stores.list_stores(db)
+    lines = [
+        f"{st.code}  {st.name}  {st.village}  商品{st.goods}种  小票{st.receipt_width_mm}毫米" for st in found
+    ]
+    _emit(args, {"stores": [asdict(st) for st in found]}, "\n".join(lines) or "还没有超市")
+    return 0
+
+
+def cmd_goods(ctx: CliContext) -> int:
+    from dataclasses import asdict
+
+    from desktop.services import stores
+
+    args = ctx.args
+    db = ctx.database()
+    if not args.store:
+        raise InputRejected("请用 --store 指定超市")
+    if args.what == "add":
+        if not (args.code and args.name and args.price):
+            raise InputRejected("登记商品需要 编号 名称 --price 积分价")
+        info = stores.add_goods(
+            db,
+            ctx.actor(),
+            args.store,
+            args.code,
+            args.name,
+            args.price,
+            unit=args.unit,
+            barcode=args.barcode or "",
+        )
+        _emit(args, asdict(info), f"已登记商品 {info.code} {info.name}（{info.price_points}分/{info.unit}）")
+        return 0
+    found = stores.list_goods(db, args.store)
+    lines = [f"{g.code}  {g.name}  {g.price_points}分/{g.unit}  库存{g.stock}" for g in found]
+    _emit(args, {"goods": [asdict(g) for g in found]}, "\n".join(lines) or "还没有商品")
+    return 0
+
+
+def cmd_stock(ctx: CliContext) -> int:
+    from desktop.services import stores
+
+    args = ctx.args
+    value = int(round(float(args.value) * 100)) if args.value else 0
+    after = stores.move_stock(
+        ctx.database(),
+        ctx.actor(),
+        args.store,
+        args.goods,
+        args.kind,
+        args.quantity,
+        value_fen=value,
+        donor=args.donor or "",
+        reason=args.reason or "",
+    )
+    _emit(args, {"store": args.store, "goods": args.goods, "stock": after}, f"已记录，现有库存 {after}")
+    return 0
+
+
+def cmd_points(ctx: CliContext) -> int:
+    from desktop.services import points
+    from desktop.services.users import SYSTEM
+
+    args = ctx.args
+    db = ctx.database()
+    if args.what == "balance":
+        value = points.balance(db, SYSTEM, args.code)
+        _emit(args, {"household": args.code, "balance": value}, f"户{args.code} 积分余额 {value} 分")
+    elif args.what == "history":
+        entries = points.history(db, SYSTEM, args.code)
+        lines = [
+            f"#{e.id} {e.at.astimezone():%Y-%m-%d %H:%M} {e.kind_name} {e.amount:+d} {e.reason} "
+            f"{e.operator}{'（已冲正）' if e.reversed else ''}"
+            for e in entries
+        ]
+        data = {
+            "household": args.code,
+            "entries": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "amount": e.amount,
+                    "reason": e.reason,
+                    "operator": e.operator,
+                    "at": e.at.isoformat(),
+                    "source": e.source,
+                    "reverses": e.reverses_id,
+                    "reversed": e.reversed,
+                }
+                for e in entries
+            ],
+            "balance": sum(e.amount for e in entries),
+        }
+        _emit(args, data, "\n".join(lines) + f"\n余额 {data['balance']} 分")
+    elif args.what in ("award", "bonus", "adjust"):
+        if args.amount is None:
+            raise InputRejected("请用 --amount 给出积分数")
+        value = points.award(db, ctx.actor(), args.code, args.amount, args.reason or "", kind=args.what)
+        _emit(args, {"household": args.code, "balance": value}, f"已记入，户{args.code} 余额 {value} 分")
+    else:  # reverse
+        value = points.reverse_entry(db, ctx.actor(), int(args.code), args.reason or "")
+        _emit(args, {"entry": int(args.code), "balance": value}, f"已冲正，余额 {value} 分")
+    return 0
+
+
+def cmd_redeem(ctx: CliContext) -> int:
+    from desktop.services import redemption
+
+    args = ctx.args
+    db = ctx.database()
+    if args.reverse:
+        value = redemption.reverse_redemption(db, ctx.actor(), args.reverse, args.reason or "")
+        _emit(
+            args,
+            {"receipt": args.reverse, "balance_after": value},
+            f"已撤销兑换单 {args.reverse}，余额 {value} 分",
+        )
+        return 0
+    if not (args.store and args.household and args.item):
+        raise InputRejected("用法：redeem --store 超市 --household 户编号 --item 商品=数量 …")
+    items: dict[str, int] = {}
+    for item in args.item:
+        code, _, qty = item.partition("=")
+        if not qty.strip().isdigit():
+            raise InputRejected(f"“{item}”应写成 商品编号=数量")
+        items[code.strip()] = items.get(code.strip(), 0) + int(qty)
+    receipt = redemption.redeem(db, ctx.actor(), args.store, args.household, items)
+    lines = [f"兑换单 {receipt.number}  {receipt.store_name}  户{receipt.household} {receipt.head_name}"]
+    lines += [f"  {ln.goods} ×{ln.quantity}{ln.unit}  {ln.points}分" for ln in receipt.lines]
+    lines.append(f"共消耗 {receipt.points} 分，余额 {receipt.balance_after} 分")
+    _emit(args, receipt.as_dict(), "\n".join(lines))
+    return 0
+
+
+def print_notice_redemptions(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+    from desktop.services.users import SYSTEM
+
+    info = store_reports.redemption_notice(
+        db,
+        SYSTEM,
+        _need(args.village, "兑换公示需要 --village 村"),
+        _need(args.month, "需要 --month 月份（如 2026-11）"),
+        out,
+    )
+    return printing.Printed(str(out), info.pages, info.fonts)
+
+
+def print_notice_donations(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    info = store_reports.donation_notice(
+        db,
+        _need(args.store, "捐赠鸣谢需要 --store 超市"),
+        _need(args.month, "需要 --month 月份（如 2026-11）"),
+        out,
+    )
+    return printing.Printed(str(out), info.pages, info.fonts)
+
+
+def print_ledger_points(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+    from desktop.services.users import SYSTEM
+
+    info = store_reports.points_ledger(
+        db, SYSTEM, out, village=args.village, month=args.month, xlsx=bool(args.xlsx)
+    )
+    return (
+        printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    )
+
+
+def print_ledger_stock(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    info = store_reports.stock_ledger(
+        db, _need(args.store, "库存台账需要 --store 超市"), out, month=args.month, xlsx=bool(args.xlsx)
+    )
+    return (
+        printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    )
+
+
+def print_receipt(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, redemption
+
+    number = _need(args.kind, "用法：print receipt 兑换单号 --out 小票.pdf")
+    redemption.receipt_pdf(redemption.find_receipt(db, number), out)
+    return printing.Printed(str(out), 1, [])
+
+
+def print_chart_points(db, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    store_reports.points_chart(db, out)
+    return printing.Printed(str(out), 1, [])
+
+
+def register(sub, add, common) -> None:  # noqa: ANN001
+    group = sub.add_parser("stores", help="扶贫超市", parents=[common]).add_subparsers(
+        dest="what", required=True
+    )
+    add("list", cmd_stores, parent=group)
+    p = add("settlement", cmd_stores, parent=group, help="月结")
+    p.add_argument("code")
+    p.add_argument("--month")
+    p = add("add", cmd_stores, parent=group)
+    p.add_argument("code")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--receipt-width", type=int, default=58, choices=(58, 80))
+
+    group = sub.add_parser("goods", help="商品", parents=[common]).add_subparsers(dest="what", required=True)
+    for verb in ("list", "add"):
+        p = add(verb, cmd_goods, parent=group)
+        p.add_argument("--store")
+        if verb == "add":
+            p.add_argument("code", nargs="?")
+            p.add_argument("name", nargs="?")
+            p.add_argument("--price", type=int, help="积分价")
+            p.add_argument("--unit", default="个")
+            p.add_argument("--barcode")
+
+    p = add("stock", cmd_stock, help="出入库：采购、捐赠、损耗、调整、盘点")
+    p.add_argument("kind", choices=("purchase", "donation", "loss", "adjust", "stocktake"))
+    p.add_argument("--store", required=True)
+    p.add_argument("--goods", required=True)
+    p.add_argument("--quantity", type=int, required=True, help="数量（盘点时为实点数量）")
+    p.add_argument("--value", help="金额（元），采购成本或捐赠价值")
+    p.add_argument("--donor")
+    p.add_argument("--reason")
+
+    group = sub.add_parser("points", help="积分", parents=[common]).add_subparsers(dest="what", required=True)
+    for verb in ("balance", "history", "award", "bonus", "adjust", "reverse"):
+        p = add(verb, cmd_points, parent=group)
+        p.add_argument("code", help="户编号（reverse 时为流水号）")
+        if verb in ("award", "bonus", "adjust", "reverse"):
+            p.add_argument("--reason")
+        if verb in ("award", "bonus", "adjust"):
+            p.add_argument("--amount", type=int)
+
+    p = add("redeem", cmd_redeem, help="柜台兑换（或 --reverse 撤销兑换单）")
+    p.add_argument("--store")
+    p.add_argument("--household")
+    p.add_argument("--item", action="append", help="商品编号或条码=数量，可重复")
+    p.add_argument("--reverse", metavar="兑换单号")
+    p.add_argument("--reason")
