@@ -30,6 +30,7 @@ OutputBaseFilename=乡镇扶贫工作台-{#AppVersion}-安装程序
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+SetupIconFile=..\resources\icons\workbench.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 CloseApplications=yes

@@ -7,11 +7,11 @@ import os
 import sys
 from logging.handlers import RotatingFileHandler
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
-from desktop.config import data_dir, default_database
+from desktop.config import RESOURCES, data_dir, default_database
 from desktop.db import Database, DatabaseError
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXGW WenKai", "Noto Sans CJK SC"]
@@ -47,6 +47,9 @@ def install_excepthook() -> None:
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("乡镇扶贫工作台")
+    app.setWindowIcon(
+        QIcon(str(RESOURCES / "icons" / "workbench.png"))
+    )  # every window and dialog inherits it
     font = QFont()
     font.setFamilies(UI_FONTS)
     font.setPointSize(11)
@@ -123,6 +126,8 @@ def smoke_test() -> int:
         def check() -> None:
             from desktop.reports.testpage import render_test_page
 
+            if app.windowIcon().isNull():
+                failures.append("icon missing: resources/icons/workbench.png")
             try:
                 render_test_page(Path(tmp) / "test-page.pdf", township="自检镇")
                 dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
