@@ -253,6 +253,21 @@ def cmd_users_unlock(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_users_active(active: bool):  # noqa: ANN201
+    def run(ctx: CliContext) -> int:
+        from desktop.services import users
+
+        users.set_active(ctx.database(), ctx.actor(), ctx.args.username, active)
+        _emit(
+            ctx.args,
+            {"username": ctx.args.username, "active": active},
+            f"已{'启用' if active else '停用'} {ctx.args.username}",
+        )
+        return 0
+
+    return run
+
+
 def cmd_users_list(ctx: CliContext) -> int:
     from dataclasses import asdict
 
@@ -260,7 +275,9 @@ def cmd_users_list(ctx: CliContext) -> int:
 
     found = users.list_users(ctx.database())
     lines = [
-        f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'已锁定' if u.locked else ''}" for u in found
+        f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'已锁定' if u.locked else ''}"
+        f"{'' if u.active else '已停用'}"
+        for u in found
     ]
     _emit(ctx.args, {"users": [asdict(u) for u in found]}, "\n".join(lines))
     return 0
@@ -434,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--village", action="append", help="村文书负责的村（可重复）")
     p = add("unlock", cmd_users_unlock, parent=group)
     p.add_argument("username")
+    for name, active, text in (
+        ("disable", False, "停用用户（不能再登录，记录保留）"),
+        ("enable", True, "重新启用用户"),
+    ):
+        p = add(name, cmd_users_active(active), help=text, parent=group)
+        p.add_argument("username")
     add("list", cmd_users_list, parent=group)
 
     p = add("print", cmd_print, help="打印公示、台账、证书（生成PDF或Excel）")

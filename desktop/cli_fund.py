@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop import clock
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import fen as _fen
 from desktop.cli_common import need as _need
@@ -201,7 +202,7 @@ def print_fund(kind: str):  # noqa: ANN202
         elif kind == "notice":
             info = fund_reports.fund_notice(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
         else:
-            year = int(args.year or (start.year if start else __import__("datetime").date.today().year))
+            year = int(args.year or (start.year if start else clock.today().year))
             if kind == "certificates":
                 pages = fund_reports.honour_certificates(
                     db, SYSTEM, village, year, out, issuer=args.issuer or ""

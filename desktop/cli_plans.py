@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
+from desktop import clock
 from desktop.cli_common import day as _date
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import fen
@@ -15,7 +15,7 @@ from desktop.services.errors import InputRejected
 
 
 def _year(args) -> int:  # noqa: ANN001
-    return int(args.year) if getattr(args, "year", None) else date.today().year
+    return int(args.year) if getattr(args, "year", None) else clock.today().year
 
 
 def _fen(text: str | None) -> int:
@@ -237,7 +237,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             db,
             actor,
             code,
-            _date(args.date) or date.today(),
+            _date(args.date) or clock.today(),
             _need(args.visitor, "需要 --visitor 走访人"),
             findings=args.findings or "",
             problems=args.problems or "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop import clock
 from desktop.cli_common import emit as _emit
 from desktop.services.errors import InputRejected
 
@@ -31,7 +32,7 @@ def cmd_audit(ctx: CliContext) -> int:
     if what == "history":
         runs = quality.history(db)
         lines = [
-            f"{r.at:%Y-%m-%d %H:%M} {r.username} {r.scope or '全部'} 疑点{r.findings} 已核实{r.quiet}"
+            f"{clock.local(r.at):%Y-%m-%d %H:%M} {r.username} {r.scope or '全部'} 疑点{r.findings} 已核实{r.quiet}"
             for r in runs
         ]
         _emit(args, {"runs": [r.__dict__ for r in runs]}, "\n".join(lines) or "还没有核查记录")

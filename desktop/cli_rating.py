@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from desktop import clock
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
@@ -91,7 +92,7 @@ def cmd_rating(ctx: CliContext) -> int:
         version = ratings.set_catalog(db, actor, wanted)
         _emit(args, {"catalog": version}, f"已启用新的星级评定标准（第{version}版），已建立的评定不受影响")
     elif what == "commend":
-        year = int(args.target or _date.today().year)
+        year = int(args.target or clock.today().year)
         winners = ratings.commend(
             db,
             actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from desktop import clock
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
@@ -110,7 +111,7 @@ def cmd_points(ctx: CliContext) -> int:
     elif args.what == "history":
         entries = points.history(db, SYSTEM, args.code)
         lines = [
-            f"#{e.id} {e.at.astimezone():%Y-%m-%d %H:%M} {e.kind_name} {e.amount:+d} {e.reason} "
+            f"#{e.id} {clock.local(e.at):%Y-%m-%d %H:%M} {e.kind_name} {e.amount:+d} {e.reason} "
             f"{e.operator}{'（已冲正）' if e.reversed else ''}"
             for e in entries
         ]

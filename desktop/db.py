@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from alembic import command
@@ -19,6 +18,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from desktop import clock
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -149,7 +150,7 @@ class Database:
             from desktop.services.backup import backup_database
 
             backup_dir = backup_dir or default_backup_dir(self)
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            stamp = clock.wall().strftime("%Y%m%d-%H%M%S")
             backup = backup_dir / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3"
             backup_database(self, backup)
         with self.engine.connect() as conn:

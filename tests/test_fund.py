@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from desktop import clock
 from desktop.cli import main
 from desktop.services import fund
 from desktop.services.backup import check_database
@@ -127,7 +128,7 @@ def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(db_url, db, admi
     from desktop.services import fund_reports
     from tests.pdfcheck import page_text
 
-    month = f"{date.today():%Y-%m}"
+    month = f"{clock.today():%Y-%m}"
     months = fund.months_between(
         "2026-10", month
     )  # the pledge's months so far, paid in full: any run date works
@@ -145,7 +146,7 @@ def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(db_url, db, admi
     fund_reports.fund_notice(db, admin, VILLAGE, month, tmp_path / "notice.pdf")
     notice = "".join(page_text(tmp_path / "notice.pdf"))
     assert "收支公示" in notice and leaks(notice) == []
-    fund_reports.honour_roll(db, admin, VILLAGE, date.today().year, tmp_path / "roll.pdf")
+    fund_reports.honour_roll(db, admin, VILLAGE, clock.today().year, tmp_path / "roll.pdf")
     assert "董平花" in "".join(page_text(tmp_path / "roll.pdf"))
     fund_reports.pledge_document(db, admin, supporter, tmp_path / "pledge.pdf")
     assert "每月向孙桥村孝善基金缴纳赡养费200.00元" in "".join(page_text(tmp_path / "pledge.pdf")).replace(
@@ -205,9 +206,9 @@ def test_board_rules_scans_and_honour_certificates(
         fund.archive_pledge_scan(db, admin, supporter, b"hello")
     fund.archive_pledge_scan(db, admin, supporter, b"%PDF-1.4 signed pledge")
     assert fund.has_pledge_scan(db, supporter)
-    months = fund.months_between("2026-11", f"{date.today():%Y-%m}")
+    months = fund.months_between("2026-11", f"{clock.today():%Y-%m}")
     fund.contribute(db, admin, supporter, months, 20000 * len(months))
-    assert fund_reports.honour_certificates(db, admin, VILLAGE, date.today().year, tmp_path / "c.pdf") == 1
+    assert fund_reports.honour_certificates(db, admin, VILLAGE, clock.today().year, tmp_path / "c.pdf") == 1
     assert "孝善之星" in page_text(tmp_path / "c.pdf")[0].replace("\n", "")
     fund_reports.fund_chart(db, admin, VILLAGE, tmp_path / "chart.png")
     assert (tmp_path / "chart.png").stat().st_size > 5000

@@ -100,6 +100,7 @@ def test_annual_commendation_ranks_certifies_and_credits_bonus_once(db, admin, t
     assert points.balance(db, admin, first) == 150 and points.balance(db, admin, second) == 40 + 50
     text = page_text(out)[0].replace(" ", "")
     assert "2026年度星级文明户" in text and "10颗星" in text
+    assert "柳河镇人民政府" in text, "without --issuer the certificate is signed by the winners' township"
 
 
 def test_the_star_list_is_versioned(db, admin, rnd, db_url, capsys, monkeypatch):

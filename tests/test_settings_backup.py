@@ -21,6 +21,7 @@ from desktop.services.backup import (
 from desktop.services.errors import InputRejected, PermissionDenied, Refused
 from desktop.services.roster_import import import_roster
 from desktop.services.users import Actor
+from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 from tests.test_safety import dump
 
@@ -47,6 +48,16 @@ def test_a_settings_change_is_audited_and_used_by_the_next_notice(db, admin, sam
     text = "".join(page_text(out)).replace(" ", "")
     assert "（共10天）" in text and "2026年12月10日" in text
     assert "0370-8123456" in text
+
+
+def test_the_set_issuing_body_fills_the_ledgers_reporting_unit(db, admin, sample, tmp_path):
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    out = tmp_path / "ledger.pdf"
+    printing.household_ledger(db, admin, out, village="石桥镇/周堂村")
+    assert "填报单位：石桥镇人民政府" in page_text(out)[0].replace(" ", "")
+    settings.set_values(db, admin, {"notice.issuer": "石桥镇扶贫开发办公室"})
+    printing.household_ledger(db, admin, out, village="石桥镇/周堂村")
+    assert "填报单位：石桥镇扶贫开发办公室" in page_text(out)[0].replace(" ", "")
 
 
 def test_parse_villages_takes_pasted_lists_and_refuses_junk():
@@ -169,3 +180,29 @@ def test_postgresql_backups_also_get_pg_dumps_file_when_pg_dump_is_there(db, adm
         assert "pg_dump" in result.dump_note
     else:
         assert result.dump.read_bytes()[:5] == b"PGDMP"
+
+
+def test_a_user_who_left_is_stopped_but_never_the_last_admin_or_oneself(db, admin, db_url, monkeypatch):
+    from desktop.cli import main
+    from desktop.services import users
+
+    users.create_user(db, admin, "wang", "secret-1", "clerk")
+    users.set_active(db, admin, "wang", False)
+    with pytest.raises(PermissionDenied, match="已停用"):
+        users.authenticate(db, "wang", "secret-1")
+    with pytest.raises(PermissionDenied, match="用户名或密码错误"):  # a guesser learns nothing
+        users.authenticate(db, "wang", "wrong-pass")
+    assert [e.action for e in audit.recent(db, 1)] == ["user.disable"]
+    with pytest.raises(Refused, match="自己"):
+        users.set_active(db, admin, admin.username, False)
+    users.create_user(db, admin, "zhao", "secret-2", "admin")
+    zhao = users.authenticate(db, "zhao", "secret-2")
+    users.set_active(db, zhao, admin.username, False)  # another admin is still working: allowed
+    with pytest.raises(Refused, match="唯一在用的管理员"):
+        users.set_active(db, users.SYSTEM, "zhao", False)
+    with pytest.raises(PermissionDenied):
+        users.set_active(db, Actor("wang", "clerk", "王"), "zhao", False)
+    monkeypatch.setenv("DESKTOP_USER", "zhao")
+    monkeypatch.setenv("DESKTOP_PASSWORD", "secret-2")
+    assert main(["--db", db_url, "users", "enable", admin.username, "--json"]) == 0
+    assert users.authenticate(db, admin.username, ADMIN_PASSWORD).username == admin.username

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from desktop import clock
 from desktop.cli import main
 from desktop.reports.mask import leaks
 from desktop.services import points, redemption, store_reports, stores
@@ -13,7 +12,7 @@ from desktop.services.roster_import import import_roster
 from tests.pdfcheck import page_text
 
 HH = "41142410520800001"
-MONTH = f"{date.today():%Y-%m}"
+MONTH = f"{clock.today():%Y-%m}"
 
 
 @pytest.fixture
@@ -76,9 +75,35 @@ def test_reports_from_the_command_line(shop, db_url, tmp_path, capsys):
 
 def test_daily_settlement(shop):
     db, kept = shop
-    day = store_reports.settlement(db, "S01", f"{date.today():%Y-%m-%d}")
+    day = store_reports.settlement(db, "S01", f"{clock.today():%Y-%m-%d}")
     assert day.period.endswith("日") and day.redemptions == 1 and day.points == kept.points
     from desktop.services.errors import InputRejected
 
     with pytest.raises(InputRejected):
         store_reports.settlement(db, "S01", "十一月")
+
+
+def test_half_past_midnight_in_beijing_counts_in_the_new_day_and_month(shop):
+    """The office keeps Beijing time whatever zone the PC is set to: 16:30 UTC on 30 November is 00:30 on
+    1 December, so that basket belongs to December's settlement and the dashboard's December."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from desktop.models import PointsEntry, Redemption
+    from desktop.services import dashboard
+
+    db, kept = shop
+    late = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)
+    with db.write() as s:
+        s.execute(update(Redemption).values(at=late))
+        s.execute(update(PointsEntry).where(PointsEntry.kind != "award").values(at=late))
+    assert clock.local_date(late).isoformat() == "2026-12-01"
+    assert store_reports.settlement(db, "S01", "2026-12-01").redemptions == 1
+    assert store_reports.settlement(db, "S01", "2026-11-30").redemptions == 0
+    assert store_reports.settlement(db, "S01", "2026-12").redemptions == 1
+    assert store_reports.settlement(db, "S01", "2026-11").redemptions == 0
+    from desktop.services.users import SYSTEM
+
+    board = dashboard.gather(db, SYSTEM, today=clock.local_date(late))
+    assert board.this_month(board.points)[1] == kept.points

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop import clock
 from desktop.services import fund
 from desktop.services.roster_import import import_roster
 from desktop.ui.context import UiContext
@@ -21,7 +20,7 @@ def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, VILLAGE, match_percent=10, match_cap_fen=1500)
     sid = fund.add_supporter(db, admin, VILLAGE, ELDER, "董平花", relation="之女")
-    fund.pledge(db, admin, sid, 20000, f"{date.today():%Y-%m}")
+    fund.pledge(db, admin, sid, 20000, f"{clock.today():%Y-%m}")
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
     window.show()
@@ -32,13 +31,13 @@ def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
 def test_a_receipt_needs_only_its_number(qtbot, page):
     page.tabs.setCurrentIndex(1)
     # The next due month and the pledged amount are filled in; the clerk types the receipt number and Enter.
-    assert page.months_edit.text() == f"{date.today():%Y-%m}" and page.amount_edit.text() == "200.00"
+    assert page.months_edit.text() == f"{clock.today():%Y-%m}" and page.amount_edit.text() == "200.00"
     qtbot.keyClicks(page.receipt_edit, "A0001")
     qtbot.keyClick(page.receipt_edit, Qt.Key.Key_Return)
     assert page.recorded.rowCount() == 1 and page.recorded.item(0, 3).text() == "15.00"
     assert "余额 <b>200.00</b>" in page.overview.text()
     # The next receipt for the same supporter moves on to the next month by itself.
-    assert page.months_edit.text() == fund.next_month(f"{date.today():%Y-%m}")
+    assert page.months_edit.text() == fund.next_month(f"{clock.today():%Y-%m}")
 
 
 def test_the_payout_run_is_previewed_and_refused_when_the_fund_is_short(qtbot, page, db, admin):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import update
 
+from desktop import clock
 from desktop.models import RatingRound
 from desktop.services import points, ratings
 from desktop.services.roster_import import import_roster
@@ -45,7 +46,7 @@ def test_stars_entered_with_arrows_and_space_then_published_and_confirmed(qtbot,
     qtbot.mouseClick(page.publish_button, Qt.MouseButton.LeftButton)
     assert page.info.state == "published" and ratings.pending_points(db, first) == 20
     with db.write() as s:  # the notice period has passed
-        s.execute(update(RatingRound).values(notice_end=date.today() - timedelta(days=1)))
+        s.execute(update(RatingRound).values(notice_end=clock.today() - timedelta(days=1)))
     qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
     assert page.info.state == "confirmed" and "已记入" in page.status.text()
     assert points.balance(db, admin, first) == 20
@@ -60,7 +61,7 @@ def test_objections_are_raised_and_settled_on_the_page(qtbot, page, db):
     qtbot.mouseClick(page.object_button, Qt.MouseButton.LeftButton)
     assert page.objection_box.count() == 1 and "未处理异议 1 条" in page.status.text()
     with db.write() as s:
-        s.execute(update(RatingRound).values(notice_end=date.today() - timedelta(days=1)))
+        s.execute(update(RatingRound).values(notice_end=clock.today() - timedelta(days=1)))
     qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)  # refused: an objection is open
     assert page.info.state == "published"
     box = page.window().findChild(QMessageBox, "errorBox")

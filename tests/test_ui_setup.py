@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 
+from desktop import clock
 from desktop.services import settings
 from desktop.services.backup import auto_backups, backup_folder
+from desktop.services.errors import PermissionDenied
 from desktop.services.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
@@ -159,6 +159,17 @@ def test_thresholds_stars_and_users_are_edited_on_the_settings_page(qtbot, windo
     assert page.add_user()
     assert {u.username: u.villages for u in users.list_users(db)}["li"] == ["赵寨村"]
 
+    # 李文书 leaves the office: stopped, she can no longer log in; started again, she can
+    row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "li")
+    page.user_table.selectRow(row)
+    assert page.active_button.text() == "停用选中"
+    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    assert page.user_table.item(row, 4).text() == "已停用" and page.active_button.text() == "启用选中"
+    with pytest.raises(PermissionDenied):
+        users.authenticate(db, "li", "secret-9")
+    qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    assert users.authenticate(db, "li", "secret-9").username == "li"
+
 
 def test_the_backup_taken_on_exit_restores_identically_and_a_corrupt_one_is_refused(
     qtbot, window, db, admin, sample, tmp_path
@@ -207,7 +218,7 @@ def test_the_home_page_counts_charts_exports_and_makes_the_monthly_report(qtbot,
     qtbot.waitUntil(lambda: printing.generated is not None, timeout=30000)
     assert window.pages.currentWidget() is printing and printing.generated.pages == 1
     text = page_text(printing.generated.path)[0]
-    assert f"{date.today().year}年{date.today().month}月" in text and "农户40户" in text
+    assert f"{clock.today().year}年{clock.today().month}月" in text and "农户40户" in text
 
 
 def test_the_window_remembers_its_area_and_village(qtbot, db, admin, sample):
@@ -234,6 +245,15 @@ def test_f1_opens_the_about_box_with_versions_and_licences(qtbot, window):
     window.about.close()
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.quality
+
+
+def test_the_app_and_its_windows_carry_the_workbench_icon(qtbot, window):
+    from desktop.ui.app import make_app
+
+    app = make_app()
+    assert not app.windowIcon().isNull()
+    assert app.windowIcon().availableSizes(), "the icon file was not found or not readable"
+    assert not window.windowIcon().isNull()
 
 
 def test_the_home_page_recounts_when_shown_again_after_work_elsewhere(qtbot, window, db, admin):

@@ -3,10 +3,10 @@ ledger, and a one-page summary chart."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop import clock
 from desktop.reports.charts import pyplot
 
 
@@ -19,7 +19,7 @@ def summary_chart(
     """Findings per rule and per village, one page (PNG or PDF by the file name)."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.69, 8.27))  # A4 landscape, inches
-    fig.suptitle(f"{title}（{date.today():%Y年%m月%d日}）", fontsize=16)
+    fig.suptitle(f"{title}（{clock.today():%Y年%m月%d日}）", fontsize=16)
     for ax, data, label in ((left, by_rule, "按规则"), (right, by_village, "按村")):
         names = [n for n, _ in data][::-1] or ["（无疑点）"]
         counts = [c for _, c in data][::-1] or [0]
@@ -49,7 +49,7 @@ def findings_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append([f"疑点核查汇总（{date.today():%Y年%m月%d日}）"])
+    ws.append([f"疑点核查汇总（{clock.today():%Y年%m月%d日}）"])
     ws["A1"].font = Font(size=14, bold=True)
     ws.append(["规则代码", "规则", "类别", "疑点数", "为什么要查", "怎么改"])
     for cell in ws[2]:

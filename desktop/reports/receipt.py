@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from desktop import clock
 from desktop.reports.fonts import load_fonts
 from desktop.reports.mask import mask
 from desktop.reports.pdfdraw import PagedCanvas, Pen, mm
@@ -61,7 +62,7 @@ def render_receipt(data: ReceiptData, path: str | Path) -> Path:
     text(data.store_name, align="center", bold=True, scale=1.2)
     text("积分兑换小票", align="center")
     pair("单号", data.number)
-    pair("时间", f"{data.at.astimezone():%Y-%m-%d %H:%M}")
+    pair("时间", f"{clock.local(data.at):%Y-%m-%d %H:%M}")
     pair("户主", f"{mask('name', data.head_name)}（户号尾号{data.household[-4:]}）")
     rule()
     for goods, qty, unit, pts in data.lines:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from desktop import clock
 from desktop.services.errors import RowError
 
 TEXT = "@"  # Excel keeps only 15 digits of a number: IDs, codes and accounts are always text.
@@ -77,7 +77,9 @@ def write_errors_workbook(source: Path, errors: list[RowError]) -> Path:
     ws = wb.active
     ws.title = "错误清单"
     ws.append(
-        [f"{source.name} 导入检查未通过：共{len(errors)}处错误，未导入任何数据（{date.today().isoformat()}）"]
+        [
+            f"{source.name} 导入检查未通过：共{len(errors)}处错误，未导入任何数据（{clock.today().isoformat()}）"
+        ]
     )
     ws.append(["行号", "列名", "错误说明", "户编号", "人编号", *header_text])
     red = PatternFill("solid", fgColor="FFE0E0")

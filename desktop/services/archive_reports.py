@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from desktop import clock
 from desktop.db import Database
 from desktop.services.archives import STATE_OUTDATED, village_status
 from desktop.services.errors import InputRejected
-from desktop.services.printing import Printed, render_ledger
+from desktop.services.printing import Printed, render_ledger, township_issuer
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.users import Actor
 
@@ -27,7 +28,7 @@ def completeness_ledger(
     from desktop.reports.ledger import Column, Ledger
     from desktop.services.households import villages
 
-    today = today or date.today()
+    today = today or clock.today()
     statuses = village_status(db, actor, village)
     if not statuses:
         raise InputRejected("没有可统计的农户")
@@ -68,7 +69,7 @@ def completeness_ledger(
             Column("齐全\n户数", "right", total=True),
         ],
         rows=rows,
-        unit=f"{township}人民政府",
+        unit=township_issuer(db, township),
         period=f"截至{today.year}年{today.month}月{today.day}日",
         measure="单位：项、户",
         group_col=1,

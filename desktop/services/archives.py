@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import (
     Archive,
@@ -212,7 +213,7 @@ def record_item(
         else:
             before = {"done_on": row.done_on, "note": row.note, "revision": row.revision}
             row.revision += 1
-        row.done_on = done_on or row.done_on or date.today()
+        row.done_on = done_on or row.done_on or clock.today()
         row.note = note if note or before is None else row.note
         row.recorded_by = actor.username
         row.changed_at = utcnow()
@@ -636,7 +637,7 @@ def print_copy(
     from desktop.reports.archive_copy import ArchiveDocument, ItemSection, ScanFile, render_archive
 
     actor.require("household.edit", "打印档案")
-    today = today or date.today()
+    today = today or clock.today()
     with db.read() as s:
         h = household_for(s, actor, code)
         copy_name = _copy_name(s, copy)
@@ -740,7 +741,7 @@ def hand_over(
             raise Refused(f"这次打印已于{entry.handed_on}交给{entry.handed_to}；再次交接请先重新打印")
         entry.handed_to = handed_to.strip()
         entry.signed_by = signed_by.strip() or handed_to.strip()
-        entry.handed_on = on or date.today()
+        entry.handed_on = on or clock.today()
         audit.record(
             s,
             actor.username,

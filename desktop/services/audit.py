@@ -123,6 +123,8 @@ ACTION_NAMES = {
     "user.create": "新建用户",
     "user.locked": "账号锁定",
     "user.unlock": "解锁用户",
+    "user.disable": "停用用户",
+    "user.enable": "启用用户",
     "database.restore": "从备份恢复",
     "demo.create": "生成演示数据",
     "settings.change": "修改设置",

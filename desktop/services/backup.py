@@ -6,12 +6,13 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Table, create_engine, delete, func, insert, select, text
 from sqlalchemy.engine import make_url
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Base
 from desktop.services import audit
@@ -121,7 +122,7 @@ def restore_database(
         raise version_mismatch(revision, head)
     from desktop.db import default_backup_dir
 
-    safety = (backup_dir or default_backup_dir(db)) / f"before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+    safety = (backup_dir or default_backup_dir(db)) / f"before-restore-{clock.wall():%Y%m%d-%H%M%S}.sqlite3"
     backup_database(db, safety)
     if db.is_sqlite:
         db.engine.dispose()
@@ -243,7 +244,7 @@ def auto_backup(db: Database, reason: str, *, now: datetime | None = None) -> Au
     Manual backups and the ones taken before upgrades and restores are never deleted here."""
     from desktop.services import settings
 
-    now = now or datetime.now()
+    now = now or clock.wall()
     folder = backup_folder(db)
     target = folder / f"{AUTO_PREFIX}{reason}-{now.strftime(STAMP)}.sqlite3"
     backup_database(db, target)
@@ -265,7 +266,7 @@ def daily_due(db: Database, *, now: datetime | None = None) -> bool:
 
     if not settings.get(db, "backup.daily"):
         return False
-    now = now or datetime.now()
+    now = now or clock.wall()
     newest = auto_backups(backup_folder(db))
     return not newest or newest[0][0].date() < now.date()
 
@@ -354,8 +355,7 @@ def describe_backup(path: str | Path, db: Database | None = None) -> BackupInfo:
     last_change = ""
     if last:
         at = datetime.fromisoformat(str(last[0]).replace(" ", "T"))
-        at = at.replace(tzinfo=at.tzinfo or UTC).astimezone()
-        last_change = f"{at:%Y-%m-%d %H:%M}　{last[1]}　{audit.action_name(last[2])}"
+        last_change = f"{clock.local(at):%Y-%m-%d %H:%M}　{last[1]}　{audit.action_name(last[2])}"
     head = db.head_revision() if db is not None else revision
     return BackupInfo(path, path.stat().st_size, revision, counts, last_change, revision == head)
 

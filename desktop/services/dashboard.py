@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry
 from desktop.services.fund import month_key, previous_month
@@ -62,14 +63,14 @@ class Dashboard:
 
 
 def _local_month(at) -> str:  # noqa: ANN001
-    return month_key(at.astimezone())  # stored in UTC; the office counts months in local time
+    return month_key(clock.local(at))  # stored in UTC; the office counts months in Beijing time
 
 
 def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboard:
     from desktop.services import archives
     from desktop.services.plans import current_colours
 
-    today = today or date.today()
+    today = today or clock.today()
     months = last_months(today)
     with db.read() as s:
         scope = village_scope(s, actor, None)

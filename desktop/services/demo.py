@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, Setting
 from desktop.services import audit, idnumber
@@ -105,7 +106,7 @@ def make_households(
     start: int = 0,
 ) -> list[HouseholdRecord]:
     rng = random.Random(seed)
-    people = _People(rng, today or date.today())
+    people = _People(rng, today or clock.today())
     records = []
     for i in range(start, start + n):
         v_index = i % len(villages)
@@ -168,7 +169,7 @@ def _plant_problems(i: int, values: dict, members: list[MemberRecord]) -> None:
 def add_demo_households(
     db: Database, actor: Actor, n: int, *, seed: int = 20261125, progress: Progress = NO_PROGRESS
 ) -> int:
-    year = date.today().year
+    year = clock.today().year
     keys = frozenset(LEGACY_LAYOUT)
     with db.write() as s:
         start = s.scalar(select(func.count()).select_from(Household)) or 0
@@ -303,7 +304,7 @@ def add_demo_fund(
     from desktop.services import fund
 
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or clock.today()
     year_start = f"{today.year}-01"
     last_month = fund.previous_month(fund.month_key(today))
     with db.read() as s:
@@ -391,7 +392,7 @@ def add_demo_plans(
     from desktop.services import archives, plans
 
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or clock.today()
     year = today.year
     with db.read() as s:
         rows = s.execute(

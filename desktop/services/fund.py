@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import (
     FilialFund,
@@ -146,7 +147,7 @@ class Elder:
 
 def elders(db: Database, actor: Actor, village: str, *, on: date | None = None) -> list[Elder]:
     """Members of the village's households who have reached the fund's age on `on` (their birthday counts)."""
-    on = on or date.today()
+    on = on or clock.today()
     with db.read() as s:
         fund = fund_of(s, actor, village)
         try:
@@ -199,7 +200,7 @@ def add_supporter(
         if elder is None or elder[1] != fund.village_id:
             raise NotFound(f"本村没有人编号为“{elder_member_code}”的成员")
         member = elder[0]
-        age = age_on(member.birth_date, on or date.today())
+        age = age_on(member.birth_date, on or clock.today())
         if age is None or age < fund.elder_age:
             raise Refused(
                 f"{member.name}{'' if age is None else f'{age}岁，'}未满{fund.elder_age}岁，还不是基金的老人"
@@ -254,7 +255,7 @@ def pledge(
             supporter_id=supporter_id,
             monthly_fen=monthly_fen,
             start_month=start,
-            signed_on=signed_on or date.today(),
+            signed_on=signed_on or clock.today(),
             witness=witness,
         )
         s.add(p)
@@ -565,7 +566,7 @@ class Arrear:
 
 def arrears(db: Database, actor: Actor, village: str, *, upto: str | None = None) -> list[Arrear]:
     """Who owes which months (through `upto`, default this month), by their pledges; across year boundaries."""
-    last = parse_month(upto) if upto else month_key(date.today())
+    last = parse_month(upto) if upto else month_key(clock.today())
     with db.read() as s:
         fund = fund_of(s, actor, village)
         out = []
@@ -617,7 +618,7 @@ def due_month(fund: FilialFund, on: date) -> str:
 
 
 def status(db: Database, actor: Actor, village: str, *, on: date | None = None) -> FundStatus:
-    on = on or date.today()
+    on = on or clock.today()
     month = month_key(on)
     with db.read() as s:
         fund = fund_of(s, actor, village)
@@ -626,8 +627,8 @@ def status(db: Database, actor: Actor, village: str, *, on: date | None = None) 
             s.scalar(select(func.count()).select_from(Supporter).where(Supporter.fund_id == fund.id)) or 0
         )
         entries = list(s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id)))
-    in_month = sum(e.amount for e in entries if e.amount > 0 and month_key(e.at) == month)
-    out_month = -sum(e.amount for e in entries if e.amount < 0 and month_key(e.at) == month)
+    in_month = sum(e.amount for e in entries if e.amount > 0 and month_key(clock.local(e.at)) == month)
+    out_month = -sum(e.amount for e in entries if e.amount < 0 and month_key(clock.local(e.at)) == month)
     return FundStatus(
         fund.name,
         vname,
@@ -671,7 +672,7 @@ def supporters(db: Database, actor: Actor, village: str) -> list[tuple[int, str,
 
 def next_due(db: Database, supporter_id: int, *, on: date | None = None) -> tuple[list[str], int]:
     """The first unpaid pledged month (or this month) and the pledged monthly amount."""
-    on = on or date.today()
+    on = on or clock.today()
     with db.read() as s:
         p = s.scalar(select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True)))
         if p is None:
@@ -809,7 +810,7 @@ def monthly_totals(
         entries = list(s.scalars(select(FundEntry).where(FundEntry.fund_id == f.id)))
     totals: dict[str, list[int]] = {}
     for e in entries:
-        slot = totals.setdefault(month_key(e.at), [0, 0])
+        slot = totals.setdefault(month_key(clock.local(e.at)), [0, 0])
         slot[0 if e.amount > 0 else 1] += abs(e.amount)
     return [(m, v[0], v[1]) for m, v in sorted(totals.items())][-months:]
 

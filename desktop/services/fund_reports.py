@@ -3,11 +3,11 @@ the 赡养承诺书 (no Qt; through the ledger and notice layouts)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, Pledge, Supporter, Township, Village
 from desktop.services.errors import InputRejected, NotFound
@@ -33,10 +33,6 @@ def month_span(months: list[str]) -> str:
 def cn_month(month: str) -> str:
     year, mon = month.split("-")
     return f"{int(year)}年{int(mon)}月"
-
-
-def _local(at) -> date:  # noqa: ANN001
-    return (at.astimezone(UTC) + timedelta(hours=8)).date()
 
 
 def _places(session, fund: FilialFund) -> tuple[str, str]:  # noqa: ANN001
@@ -66,7 +62,7 @@ def fund_ledger(
         )
     if month:
         month = parse_month(month)
-        entries = [e for e in entries if f"{_local(e.at):%Y-%m}" == month]
+        entries = [e for e in entries if f"{clock.local(e.at):%Y-%m}" == month]
     if not entries:
         raise InputRejected("没有基金流水")
     rows = []
@@ -76,7 +72,7 @@ def fund_ledger(
         rows.append(
             [
                 i,
-                f"{_local(e.at):%Y-%m-%d}",
+                f"{clock.local(e.at):%Y-%m-%d}",
                 summary,
                 names.get(e.supporter_id, e.donor),
                 elders.get(e.elder_member_id, ""),
@@ -163,7 +159,7 @@ def fund_notice(db: Database, actor: Actor, village: str, month: str, out: str |
         entries = [
             e
             for e in s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id))
-            if f"{_local(e.at):%Y-%m}" == month
+            if f"{clock.local(e.at):%Y-%m}" == month
         ]
         reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
     rows, paid_in, paid_out = [], 0, 0
@@ -186,7 +182,7 @@ def fund_notice(db: Database, actor: Actor, village: str, month: str, out: str |
             f"{paid_in / 100:.2f}元，发放孝善金{paid_out / 100:.2f}元。"
         ],
         issuer=f"{tname}{vname}孝善理事会",
-        issued=date.today(),
+        issued=clock.today(),
         table=NoticeTable(["序号", "老人", "赡养人", "项目", "金额（元）"], rows, [1, 2, 2, 1.4, 1.8]),
     )
     return render_notice(notice, out)
@@ -196,7 +192,7 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
     """孝善光荣榜: supporters who paid every pledged month of the year (through December, or through now)."""
     from desktop.reports.notice import Notice, NoticeTable, render_notice
 
-    last = min(f"{year}-12", f"{date.today():%Y-%m}")
+    last = min(f"{year}-12", f"{clock.today():%Y-%m}")
     late = {a.supporter_id for a in arrears(db, actor, village, upto=last)}
     with db.read() as s:
         fund = fund_of(s, actor, village)
@@ -233,7 +229,7 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
             f"{year}年度，以下赡养人按照赡养承诺书按时足额缴纳赡养费，孝老爱亲，特予表彰，光荣上榜，望全村群众向他们学习。"
         ],
         issuer=f"{tname}{vname}孝善理事会",
-        issued=date.today(),
+        issued=clock.today(),
         table=NoticeTable(["序号", "赡养人", "老人", "关系", "全年缴纳（元）"], rows, [1, 2, 2, 1.4, 2]),
     )
     return render_notice(notice, out)
@@ -280,7 +276,7 @@ def honour_certificates(
     """孝善之星 certificates for the supporters on the year's honour roll. Returns how many were printed."""
     from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
 
-    last = min(f"{year}-12", f"{date.today():%Y-%m}")
+    last = min(f"{year}-12", f"{clock.today():%Y-%m}")
     late = {a.supporter_id for a in arrears(db, actor, village, upto=last)}
     with db.read() as s:
         fund = fund_of(s, actor, village)
@@ -302,7 +298,7 @@ def honour_certificates(
             TEMPLATES["filial"],
             sup.name,
             issuer or f"{tname}{vname}孝善理事会",
-            date.today(),
+            clock.today(),
             award=f"{year}年度孝善之星",
             text=f"在{year}年度孝善敬老活动中，按时足额缴纳赡养费，孝敬老人{elder}，被评为“{year}年度孝善之星”。",
         )
@@ -316,7 +312,7 @@ def fund_chart(db: Database, actor: Actor, village: str, out: str | Path) -> Pat
     from desktop.reports.charts import pyplot
     from desktop.services.fund import monthly_totals
 
-    totals = monthly_totals(db, actor, village) or [(f"{date.today():%Y-%m}", 0, 0)]
+    totals = monthly_totals(db, actor, village) or [(f"{clock.today():%Y-%m}", 0, 0)]
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(10, 3.6))
     xs = range(len(totals))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, true
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Township, Village
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
@@ -262,7 +263,7 @@ def list_households(
 def detail(
     db: Database, actor: Actor, code_or_id: str | int, *, today: date | None = None
 ) -> HouseholdDetail:
-    today = today or date.today()
+    today = today or clock.today()
     with db.read() as s:
         cond = Household.id == code_or_id if isinstance(code_or_id, int) else Household.code == code_or_id
         h = s.scalar(select(Household).where(cond))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from desktop import clock
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ＸｘＸ", "0123456789XXX")
@@ -41,7 +43,7 @@ def sex_of(id_number: str) -> str:
 
 
 def validate(id_number: str, *, today: date | None = None) -> IdProblem | None:
-    today = today or date.today()
+    today = today or clock.today()
     if len(id_number) == 15 and id_number.isdigit():
         return IdProblem("length", "是15位旧号码，请使用18位公民身份号码")
     if len(id_number) != 18:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
 from desktop.services import plans, settings
@@ -52,7 +53,7 @@ def policy_card(
 
     if paper.upper() not in ("A4", "A5"):
         raise InputRejected("纸张只能是 A4 或 A5")
-    today = today or date.today()
+    today = today or clock.today()
     view = plans.plan(db, actor, code, year)
     with db.read() as s:
         h = household_for(s, actor, code)
@@ -181,7 +182,7 @@ def plan_sheet(
         helper=view.helper,
         helper_phone=view.helper_phone,
         issuer=township_issuer(db, township.name),
-        issued=today or date.today(),
+        issued=today or clock.today(),
     )
     return Printed(str(out), render_plan_sheet(sheet, out), [])
 
@@ -205,7 +206,7 @@ def visit_ledger(
     from desktop.reports.ledger import Column, Ledger
     from desktop.reports.notice import cn_date
 
-    today = today or date.today()
+    today = today or clock.today()
     year = year or today.year
     with db.read() as s:
         q = (
@@ -239,7 +240,7 @@ def visit_ledger(
             Column("次数", "right", total=True),
         ],
         rows=rows,
-        unit=f"{township}人民政府",
+        unit=township_issuer(db, township),
         period=f"{year}年1月1日至{cn_date(min(today, date(year, 12, 31)))}",
         measure="单位：次",
         group_col=1,
@@ -262,7 +263,7 @@ def monitoring_ledger(
     """监测户台账: households whose confirmed colour of the year is yellow or blue, with income and risks."""
     from desktop.reports.ledger import Column, Ledger
 
-    today = today or date.today()
+    today = today or clock.today()
     year = year or today.year
     with db.read() as s:
         colours = plans.current_colours(s, year)
@@ -311,7 +312,7 @@ def monitoring_ledger(
             Column("户数", "right", total=True),
         ],
         rows=rows,
-        unit=f"{township}人民政府",
+        unit=township_issuer(db, township),
         period=f"{year}年度",
         measure="单位：户、人、元",
         group_col=1,

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import (
     CardColour,
@@ -499,7 +500,7 @@ def add_measure(
             created_by=actor.username,
         )
         if status == "done" and m.done_on is None:
-            m.done_on = date.today()
+            m.done_on = clock.today()
         s.add(m)
         s.flush()
         audit.record(
@@ -526,7 +527,7 @@ def set_measure_status(
         h = household_for(s, actor, s.get(Household, m.household_id).code)
         before = m.status
         m.status = status
-        m.done_on = (done_on or date.today()) if status == "done" else None
+        m.done_on = (done_on or clock.today()) if status == "done" else None
         audit.record(
             s,
             actor.username,
@@ -592,7 +593,7 @@ def add_visit(
     actor.require("household.edit", "登记走访")
     if not visitor.strip():
         raise InputRejected("请填写走访人")
-    if visited_on > date.today():
+    if visited_on > clock.today():
         raise InputRejected(f"走访日期{visited_on}晚于今天")
     checked = [check_file(n, d) for n, d in photos]
     with db.write() as s:
@@ -679,7 +680,7 @@ def set_check(
             row = NeedsCheck(household_id=h.id, year=year, condition=condition)
             s.add(row)
         row.met, row.evidence = met, evidence.strip()
-        row.checked_on, row.checked_by = on or date.today(), actor.username
+        row.checked_on, row.checked_by = on or clock.today(), actor.username
         audit.record(
             s,
             actor.username,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, Member, Township, Village
 from desktop.services import settings
@@ -78,7 +79,7 @@ def household_notice(
     office = settings.get_all(db)  # one read for the days, phones and address
     days = days or int(office["notice.days"])
     phone = phone or str(office["notice.phone"])
-    start = start or date.today()
+    start = start or clock.today()
     with db.read() as s:
         v, township = _village(s, actor, village)
         query = (
@@ -160,7 +161,7 @@ def build_household_ledger(
 ):  # noqa: ANN201
     from desktop.reports.ledger import Column, Ledger
 
-    today = today or date.today()
+    today = today or clock.today()
     with db.read() as s:
         query = (
             select(
@@ -228,7 +229,7 @@ def build_household_ledger(
             Column("人数", "right", total=True),
         ],
         rows=rows,
-        unit=f"{township}人民政府",
+        unit=township_issuer(db, township),
         period=f"截至{today.year}年{today.month}月{today.day}日",
         measure="单位：户、人",
         group_col=1,
@@ -274,7 +275,7 @@ def household_certificate(
         TEMPLATES[template],
         f"{household.head_name}家庭",
         issuer or township_issuer(db, township.name),
-        issued or date.today(),
+        issued or clock.today(),
         award=award or "星级文明户",
         text=text,
         number=number,

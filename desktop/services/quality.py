@@ -24,6 +24,7 @@ from desktop.services.quality_rules import BY_CODE, RULES, Rule, Scope
 from desktop.services.roster_fields import BY_KEY
 
 __all__ = ["BY_CODE", "RULES"]
+from desktop import clock
 from desktop.services.users import Actor
 
 
@@ -163,7 +164,7 @@ def run_audit(
 ) -> RunResult:
     """Every enabled rule over the households the actor may see (or one village)."""
     started = time.perf_counter()
-    today = today or date.today()
+    today = today or clock.today()
     infos = {r.code: r for r in rules(db)}
     with db.read() as s:
         village_ids = actor.village_ids
@@ -377,7 +378,7 @@ def findings_ledger(
         ],
         rows,
         unit="",
-        period=f"截至{date.today():%Y年%m月%d日}",
+        period=f"截至{clock.today():%Y年%m月%d日}",
         measure="单位：条",
         group_col=1,
     )

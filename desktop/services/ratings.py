@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, Objection, RatingResult, RatingRound, StarCatalog, Township, Village
 from desktop.models.base import utcnow
@@ -208,7 +209,7 @@ def publish(db: Database, actor: Actor, round_id: int, *, start: date | None = N
         if rnd.cap_points is not None and total > rnd.cap_points:
             raise Refused(f"本次评定共{total}分，超过本村每批上限{rnd.cap_points}分，请调整后再公示")
         rnd.state = "published"
-        rnd.notice_start = start or date.today()
+        rnd.notice_start = start or clock.today()
         rnd.notice_end = rnd.notice_start + timedelta(days=days - 1)
         audit.record(
             s,
@@ -280,7 +281,7 @@ def confirm(db: Database, actor: Actor, round_id: int, *, today: date | None = N
     """确认: after the notice period, with every objection settled, credit each household's points.
     Returns the points credited."""
     actor.require("points.award", "确认评定结果")
-    today = today or date.today()
+    today = today or clock.today()
     with db.write() as s:
         rnd = _round(s, actor, round_id)
         if rnd.state != "published":
@@ -497,6 +498,22 @@ def ranking(
     return out
 
 
+def _commend_issuer(db: Database, codes: list[str]) -> str:
+    """The township's 落款单位 when the winners are all of one township (the usual case), else a blank form."""
+    from desktop.services.printing import township_issuer
+
+    with db.read() as s:
+        towns = set(
+            s.scalars(
+                select(Township.name)
+                .join(Village, Village.township_id == Township.id)
+                .join(Household, Household.village_id == Village.id)
+                .where(Household.code.in_(codes))
+            )
+        )
+    return township_issuer(db, towns.pop()) if len(towns) == 1 else "乡（镇）人民政府"
+
+
 def commend(
     db: Database,
     actor: Actor,
@@ -546,12 +563,13 @@ def commend(
                 key=str(year),
                 after={"households": [w.code for w in winners], "bonus": bonus},
             )
-    issued = issued or date.today()
+    issued = issued or clock.today()
+    issuer = issuer or _commend_issuer(db, [w.code for w in winners])
     certs = [
         Certificate(
             TEMPLATES["star"],
             f"{w.head_name}家庭",
-            issuer or "乡（镇）人民政府",
+            issuer,
             issued,
             award=f"{year}年度星级文明户",
             text=f"在{year}年度星级文明户评选活动中累计获得{w.stars}颗星，被评为“{year}年度星级文明户”。",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Goods, Household, PointsEntry, Redemption, RedemptionLine, StockMovement, Store
 from desktop.models.base import utcnow
@@ -109,7 +110,7 @@ def redeem(
         )
         s.add(redemption)
         s.flush()
-        redemption.number = f"{store.code}-{redemption.at:%Y%m%d}-{redemption.id:06d}"
+        redemption.number = f"{store.code}-{clock.local(redemption.at):%Y%m%d}-{redemption.id:06d}"
         entry = points.post(
             s,
             actor,
@@ -184,7 +185,7 @@ def reverse_redemption(db: Database, actor: Actor, number: str, reason: str) -> 
         if redemption is None:
             raise NotFound(f"兑换单“{number}”不存在")
         if redemption.reversed_at is not None:
-            raise Refused(f"兑换单{number}已于{redemption.reversed_at:%Y-%m-%d %H:%M}撤销过")
+            raise Refused(f"兑换单{number}已于{clock.local(redemption.reversed_at):%Y-%m-%d %H:%M}撤销过")
         original = s.scalar(
             select(PointsEntry).where(
                 PointsEntry.source == f"redemption:{redemption.id}", PointsEntry.kind == "redeem"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, IncomeYear, Setting, Village
 from desktop.services.errors import InputRejected
@@ -41,7 +41,7 @@ def export_roster(
         year = (
             s.scalar(select(Setting.value).where(Setting.key == "roster.year"))
             or s.scalar(select(func.max(IncomeYear.year)))
-            or date.today().year
+            or clock.today().year
         )
         query = select(Household.code).join(Village).order_by(Household.code)
         if village:
@@ -67,5 +67,5 @@ def export_roster(
                 cells = [_cell(k, merged.get(k)) for k in keys]
                 yield cells if layout == "2021" else [n, *cells]
 
-    title = f"建档立卡贫困人口明细表（导出时间：{date.today().isoformat()}，收入年度：{year}）"
+    title = f"建档立卡贫困人口明细表（导出时间：{clock.today().isoformat()}，收入年度：{year}）"
     return write_roster(path, title, headers, text_columns, rows())

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from desktop import clock
 from desktop.services import idnumber
 from desktop.services.errors import RowError
 from desktop.services.progress import NO_PROGRESS, Progress
@@ -214,7 +215,7 @@ CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
 def parse_roster(
     raw: RawRoster, *, today: date | None = None, progress: Progress = NO_PROGRESS
 ) -> ParsedRoster:
-    today = today or date.today()
+    today = today or clock.today()
     errors: list[RowError] = []
     keys = frozenset(raw.columns)
     layout = guess_layout(set(keys))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from desktop import clock
 from desktop.db import Database
 from desktop.models import (
     Goods,
@@ -29,13 +30,12 @@ from desktop.services.users import Actor
 
 
 def month_range(period: str) -> tuple[datetime, datetime, str]:
-    """ "2026-11" (a month) or "2026-11-25" (a day) → [start, end) in UTC (the offices keep UTC+8), and its label."""
-    tz = timedelta(hours=8)
+    """ "2026-11" (a month) or "2026-11-25" (a day) → [start, end) as aware times in Beijing, and its label."""
     try:
         parts = [int(x) for x in period.split("-")]
         if len(parts) == 3:
             day = date(*parts)
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC) - tz
+            start = clock.day_start(day)
             return start, start + timedelta(days=1), f"{day.year}年{day.month}月{day.day}日"
         year, mon = parts
         first = date(year, mon, 1)
@@ -43,8 +43,8 @@ def month_range(period: str) -> tuple[datetime, datetime, str]:
         raise InputRejected(f"期间“{period}”应写成 2026-11（月）或 2026-11-25（日）") from None
     nxt = date(year + mon // 12, mon % 12 + 1, 1)
     return (
-        datetime(first.year, first.month, 1, tzinfo=UTC) - tz,
-        datetime(nxt.year, nxt.month, 1, tzinfo=UTC) - tz,
+        clock.day_start(first),
+        clock.day_start(nxt),
         f"{year}年{mon}月",
     )
 
@@ -77,7 +77,7 @@ def points_ledger(
             [
                 i,
                 vname,
-                f"{e.at.astimezone(UTC) + timedelta(hours=8):%Y-%m-%d}",
+                f"{clock.local(e.at):%Y-%m-%d}",
                 code,
                 head,
                 KIND_NAMES.get(e.kind, e.kind),
@@ -134,7 +134,7 @@ def stock_ledger(
         rows = [
             [
                 i,
-                f"{m.at.astimezone(UTC) + timedelta(hours=8):%Y-%m-%d}",
+                f"{clock.local(m.at):%Y-%m-%d}",
                 name,
                 MOVE_NAMES.get(m.kind, m.kind),
                 max(m.quantity, 0),
@@ -263,7 +263,7 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
         [[str(i), g, name, str(n), str(p)] for i, (g, name, n, p) in enumerate(rows, start=1)],
         [1, 1.5, 2, 1.5, 1.5],
     )
-    today = date.today()
+    today = clock.today()
     notice = Notice(
         f"{v.name}爱心超市{label}积分兑换情况公示",
         [
@@ -316,7 +316,7 @@ def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
             "所捐物资全部用于贫困户积分兑换，特此公示并致以诚挚谢意！"
         ],
         issuer=f"{village.name if village else ''}村民委员会",
-        issued=date.today(),
+        issued=clock.today(),
         table=table,
     )
     return render_notice(notice, out)
@@ -335,14 +335,14 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
     awarded: dict[str, int] = defaultdict(int)
     redeemed: dict[str, int] = defaultdict(int)
     for at, amount, kind, _vname in rows:
-        key = f"{at.astimezone(UTC) + timedelta(hours=8):%Y-%m}"
+        key = f"{clock.local(at):%Y-%m}"
         if kind in ("award", "bonus"):
             awarded[key] += amount
         elif kind == "redeem":
             redeemed[key] -= amount
         elif kind == "reversal" and amount > 0:
             redeemed[key] -= amount
-    keys = sorted(set(awarded) | set(redeemed))[-months:] or [f"{date.today():%Y-%m}"]
+    keys = sorted(set(awarded) | set(redeemed))[-months:] or [f"{clock.today():%Y-%m}"]
     by_village: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for _at, amount, kind, vname in rows:
         if kind in ("award", "bonus"):

@@ -210,6 +210,12 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     with db.write() as s:
         user = s.scalar(select(User).where(User.username == username.strip()))
         if user is None or not user.active:
+            if user is not None and verify_password(
+                password, user.password_hash
+            ):  # only the owner learns why
+                raise PermissionDenied(
+                    f"账号“{user.username}”已停用，请管理员在 系统 → 设置 → 用户和角色 里启用。"
+                )
             raise PermissionDenied("用户名或密码错误。")
         now = utcnow()
         if user.locked_until and user.locked_until > now:
@@ -269,6 +275,38 @@ def reset_password(db: Database, actor: Actor, username: str, password: str) -> 
         user.locked_until = None
         user.failed_logins = 0
         audit.record(s, actor.username, "user.password", entity="user", key=username)
+
+
+def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
+    """停用 a user who left the office (they can no longer log in; their name stays on everything they did),
+    or 启用 them again. Nobody stops themselves, and the last working administrator cannot be stopped."""
+    actor.require("users.manage", "停用或启用用户")
+    with db.write() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputRejected(f"用户“{username}”不存在")
+        if user.active == active:
+            return
+        if not active:
+            if user.username == actor.username:
+                raise Refused("不能停用自己正在使用的账号")
+            others = s.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == "admin", User.active.is_(True), User.id != user.id)
+            )
+            if user.role == "admin" and not others:
+                raise Refused(f"“{username}”是唯一在用的管理员，停用后就没有人能管理用户和设置了")
+        user.active = active
+        audit.record(
+            s,
+            actor.username,
+            "user.enable" if active else "user.disable",
+            entity="user",
+            key=username,
+            before={"active": not active},
+            after={"active": active},
+        )
 
 
 def list_users(db: Database) -> list[UserInfo]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import archives
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -178,7 +179,7 @@ class ArchiveTab(QWidget):
             "交接记录："
             + (
                 "；".join(
-                    f"{dict(st.copies).get(e.copy, e.copy)} {e.printed_at.astimezone():%Y-%m-%d}打印{e.pages}页"
+                    f"{dict(st.copies).get(e.copy, e.copy)} {clock.local(e.printed_at):%Y-%m-%d}打印{e.pages}页"
                     + (f"，{e.handed_on}交{e.handed_to}（{e.signed_by}签收）" if e.handed_to else "，未交接")
                     for e in st.log[-6:]
                 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import dashboard
 from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
 from desktop.ui.context import UiContext
@@ -129,7 +129,7 @@ class DashboardPage(QWidget):
             canvas.figure.clear()
             DRAW[name](canvas.figure, d)
             canvas.draw_idle()
-        self.status.setText(f"统计于 {date.today():%Y-%m-%d}，数据变化后自动更新")
+        self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
         self._done()
 
     def _make_canvases(self) -> None:
@@ -164,7 +164,7 @@ class DashboardPage(QWidget):
     def print_report(self) -> None:
         if self.present_print is None:
             return
-        today = date.today()
+        today = clock.today()
         self.present_print(
             f"月报-{today:%Y%m}.pdf",
             lambda out: dashboard.monthly_report(self.ctx.db, self.ctx.actor, out, today=today),

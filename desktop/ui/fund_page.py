@@ -3,8 +3,6 @@ entry for a clerk with a pile of receipts, and the monthly payout run previewed 
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import fund, households
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.ui.context import UiContext
@@ -65,7 +64,7 @@ class FundPage(QWidget):
         self.record_button = QPushButton("登记缴纳")
         self.recorded = _table(["赡养人", "月份", "缴纳（元）", "基金补贴（元）", "收据号"])
         # payout run
-        self.month_edit = QLineEdit(f"{date.today():%Y-%m}")
+        self.month_edit = QLineEdit(f"{clock.today():%Y-%m}")
         self.preview_button = QPushButton("预览")
         self.pay_button = QPushButton("确认发放")
         self.pay_button.setEnabled(False)

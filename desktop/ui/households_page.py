@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import households
 from desktop.services.households import HouseholdDetail
 from desktop.ui.context import UiContext
@@ -262,7 +263,7 @@ class HouseholdsPage(QWidget):
         lines = [f"余额 {balance} 分" + (f"（公示中待确认 {pending} 分）" if pending else "")]
         for e in entries[-6:][::-1]:
             mark = "（已冲正）" if e.reversed else ""
-            lines.append(f"{e.at.astimezone():%Y-%m-%d} {e.kind_name} {e.amount:+d} {e.reason}{mark}")
+            lines.append(f"{clock.local(e.at):%Y-%m-%d} {e.kind_name} {e.amount:+d} {e.reason}{mark}")
         return "\n".join(lines)
 
     def show_household(self, code: str, person: str = "", fields: tuple = (), message: str = "") -> None:

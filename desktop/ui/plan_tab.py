@@ -4,7 +4,6 @@ component, measures, visits, the 两不愁三保障 checks with the exit check, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QBrush, QColor
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import plan_reports, plans
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -71,7 +71,7 @@ class PlanTab(QWidget):
         self.present_print: Callable | None = None
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2014, 2100)
-        self.year_spin.setValue(date.today().year)
+        self.year_spin.setValue(clock.today().year)
         self.year_spin.setSuffix(" 年度")
         self.card_button = QPushButton("打印明白卡…")
         self.sheet_button = QPushButton("打印计划表…")
@@ -263,7 +263,7 @@ class PlanTab(QWidget):
             "历史："
             + (
                 "；".join(
-                    f"{h.year}年 {h.name}（{h.decided_by} {h.decided_at.astimezone():%Y-%m-%d}"
+                    f"{h.year}年 {h.name}（{h.decided_by} {clock.local(h.decided_at):%Y-%m-%d}"
                     + (f"，调整理由：{h.reason}" if h.reason else "")
                     + "）"
                     for h in v.history[-5:]

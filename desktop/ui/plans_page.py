@@ -3,8 +3,6 @@ households whose data disagree with their colour (double-click opens the househo
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import archives, plans
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -45,7 +44,7 @@ class PlansPage(QWidget):
         self.ctx = ctx
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2014, 2100)
-        self.year_spin.setValue(date.today().year)
+        self.year_spin.setValue(clock.today().year)
         self.year_spin.setSuffix(" 年度")
         self.refresh_button = QPushButton("刷新")
         self.status = QLabel()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.reports.preview import PageImage, render_pages
 from desktop.services import households, printing, settings
 from desktop.ui.context import UiContext
@@ -241,7 +241,7 @@ class PrintPage(QWidget):
         village = self.village_box.currentData()
         start = self.start_edit.date().toPython()
         suffix = ".xlsx" if key == "ledger_xlsx" else ".pdf"
-        out = self._tmp / f"{key}-{date.today():%Y%m%d}{suffix}"
+        out = self._tmp / f"{key}-{clock.today():%Y%m%d}{suffix}"
         title, kind, days = (
             self.title_edit.text().strip() or None,
             self.kind_box.currentData(),

@@ -3,8 +3,6 @@ Space toggles a star (saved at once), then publish, settle objections, confirm."
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import households, ratings
 from desktop.services.errors import ServiceError
 from desktop.services.ratings import RoundInfo
@@ -59,7 +58,7 @@ class RatingPage(QWidget):
         self.round_box.setMinimumContentsLength(22)
         self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.village_box = QComboBox()
-        self.period_edit = QLineEdit(f"{date.today().year}年{date.today().month}月")
+        self.period_edit = QLineEdit(f"{clock.today().year}年{clock.today().month}月")
         self.new_button = QPushButton("新建评定")
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 30)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import fund, plans, ratings, settings, setup, stores, users
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.ui.context import UiContext
@@ -207,7 +206,9 @@ class SettingsPage(QWidget):
             else ["2018", "3400", "4000", "5000"]
         )
         self.thresholds.insertRow(row)
-        year = str(max(int(last[0]) + 1, date.today().year)) if last[0].isdigit() else str(date.today().year)
+        year = (
+            str(max(int(last[0]) + 1, clock.today().year)) if last[0].isdigit() else str(clock.today().year)
+        )
         for c, value in enumerate([year, *last[1:]]):
             self.thresholds.setItem(row, c, QTableWidgetItem(value))
 
@@ -253,17 +254,22 @@ class SettingsPage(QWidget):
         self.add_user_button = QPushButton("添加用户")
         self.unlock_button = QPushButton("解锁选中")
         self.reset_button = QPushButton("重设选中用户的密码")
-        for b in (self.add_user_button, self.unlock_button, self.reset_button):
+        self.active_button = QPushButton("停用选中")
+        self.active_button.setToolTip("停用后不能再登录，做过的记录都保留；可以再启用")
+        for b in (self.add_user_button, self.unlock_button, self.reset_button, self.active_button):
             b.setEnabled(manage)
         self.add_user_button.clicked.connect(self.add_user)
         self.unlock_button.clicked.connect(self.unlock_user)
         self.reset_button.clicked.connect(self.reset_password)
+        self.active_button.clicked.connect(self.toggle_user_active)
+        self.user_table.itemSelectionChanged.connect(self._label_active_button)
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.user_table, 1)
         row = QHBoxLayout()
         row.addWidget(self.unlock_button)
         row.addWidget(self.reset_button)
+        row.addWidget(self.active_button)
         row.addStretch(1)
         layout.addLayout(row)
         form = QFormLayout()
@@ -497,6 +503,29 @@ class SettingsPage(QWidget):
         name = self._selected_user()
         if name:
             self._run(f"解锁“{name}”", lambda: users.unlock(self.ctx.db, self.ctx.actor, name))
+
+    def _selected_disabled(self) -> bool:
+        row = self.user_table.currentRow()
+        return row >= 0 and _cell(self.user_table, row, 4) == "已停用"
+
+    def _label_active_button(self) -> None:
+        self.active_button.setText("启用选中" if self._selected_disabled() else "停用选中")
+
+    def toggle_user_active(self) -> None:
+        name = self._selected_user()
+        if not name:
+            return
+        enable = self._selected_disabled()
+        self._run(
+            f"{'启用' if enable else '停用'}“{name}”",
+            lambda: users.set_active(self.ctx.db, self.ctx.actor, name, enable),
+        )
+        for row in range(
+            self.user_table.rowCount()
+        ):  # the reload cleared the selection: keep the user picked
+            if _cell(self.user_table, row, 0) == name:
+                self.user_table.selectRow(row)
+        self._label_active_button()
 
     def reset_password(self) -> None:
         from PySide6.QtWidgets import QInputDialog

@@ -4,7 +4,6 @@ supervisor's reversal of a redemption."""
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtGui import QPixmap
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import redemption, store_reports, stores
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.ui.choosers import fill_store_box
@@ -181,7 +181,7 @@ class SettlementPage(QWidget):
         self.ctx = ctx
         self._tmp = Path(tempfile.mkdtemp(prefix="workbench-settle-"))
         self.store_box = QComboBox()
-        self.month_edit = QLineEdit(f"{date.today():%Y-%m}")
+        self.month_edit = QLineEdit(f"{clock.today():%Y-%m}")
         self.show_button = QPushButton("月结")
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -3,8 +3,6 @@ log."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.services import audit
 from desktop.services.backup import (
     auto_backups,
@@ -110,7 +109,7 @@ class SystemPage(QWidget):
         for i, e in enumerate(entries):
             for j, v in enumerate(
                 (
-                    e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                    clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                     e.username,
                     e.action_name,
                     e.entity_key,
@@ -140,7 +139,7 @@ class SystemPage(QWidget):
         self.auto_table.horizontalHeader().setStretchLastSection(True)
 
     def ask_backup(self) -> None:
-        default = f"扶贫工作台备份-{datetime.now():%Y%m%d-%H%M}.sqlite3"
+        default = f"扶贫工作台备份-{clock.wall():%Y%m%d-%H%M}.sqlite3"
         path, _ = QFileDialog.getSaveFileName(self, "备份到", default, "备份文件 (*.sqlite3)")
         if path:
             self.backup_to(path)
