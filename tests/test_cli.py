@@ -64,7 +64,23 @@ def test_writing_needs_a_user_with_the_right_password(cli, sample, monkeypatch):
 
 
 def test_village_clerk_cannot_import_exit_3(cli, sample, monkeypatch):
-    assert cli("users", "add", "clerk1", "--role", "village_clerk", "--new-password", "pw123456")[0] == 0
+    assert cli("import", "roster", str(sample("roster-small.xlsx")))[0] == 0
+    code, data = cli("users", "add", "clerk1", "--role", "village_clerk", "--new-password", "pw123456")
+    assert code == 2 and "负责的村" in data["error"]
+    assert (
+        cli(
+            "users",
+            "add",
+            "clerk1",
+            "--role",
+            "village_clerk",
+            "--village",
+            "夏邑县城关镇/孙桥村",
+            "--new-password",
+            "pw123456",
+        )[0]
+        == 0
+    )
     monkeypatch.setenv("DESKTOP_USER", "clerk1")
     monkeypatch.setenv("DESKTOP_PASSWORD", "pw123456")
     code, data = cli("import", "roster", str(sample("roster-small.xlsx")))

@@ -129,7 +129,7 @@ def test_passwords_are_stored_hashed(db):
 
 def test_village_clerk_sees_only_their_village(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
-    users.create_user(db, admin, "wang", "pw123456", "village_clerk", villages=["孙桥村"])
+    users.create_user(db, admin, "wang", "pw123456", "village_clerk", villages=["夏邑县城关镇/孙桥村"])
     clerk = users.authenticate(db, "wang", "pw123456")
     from desktop.services import households
 

@@ -156,6 +156,11 @@ def test_thresholds_stars_and_users_are_edited_on_the_settings_page(qtbot, windo
     page.new_role_box.setCurrentIndex(page.new_role_box.findData("village_clerk"))
     page.new_password_edit.setText("secret-9")
     page.new_villages_edit.setText("赵寨村")
+    assert not page.add_user()  # 赵寨村 is in two townships: refused, naming them
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "不唯一" in box.text() and "石桥镇/赵寨村" in box.text()
+    box.close()
+    page.new_villages_edit.setText("虞城县石桥镇/赵寨村")
     assert page.add_user()
     assert {u.username: u.villages for u in users.list_users(db)}["li"] == ["赵寨村"]
 

@@ -18,12 +18,15 @@ _SEPARATORS = re.compile(r"[\s、，,；;]+")
 _VILLAGE = re.compile(r"^[\u3400-\u9fff\U00020000-\U0002ffff·（）()0-9A-Za-z]{2,30}$")
 
 
+def split_names(text: str) -> list[str]:
+    """Names pasted in any of the usual ways, in order, duplicates dropped (no check of what they name)."""
+    return list(dict.fromkeys(part for part in _SEPARATORS.split(text.strip()) if part))
+
+
 def parse_villages(text: str) -> list[str]:
-    """Village names in the order given, duplicates dropped; a name that cannot be a village is refused."""
+    """New village names in the order given, duplicates dropped; a name that cannot be a village is refused."""
     names: list[str] = []
-    for part in _SEPARATORS.split(text.strip()):
-        if not part:
-            continue
+    for part in split_names(text):
         if not _VILLAGE.match(part) or part.isdigit():
             raise InputRejected(f"“{part}”不像村名（2～30个字，不能只有数字或带标点）")
         if part not in names:

@@ -182,13 +182,15 @@ def add_user(
     )
     s.add(user)
     s.flush()
+    from desktop.services.households import resolve_village
+
+    if role == "village_clerk" and not villages:
+        raise InputRejected("村文书要填负责的村（可以几个村，用顿号分开），否则登录后什么也看不到")
     names = []
     for name in villages:
-        village = s.scalar(select(Village).where(Village.name == name))
-        if village is None:
-            raise InputRejected(f"村“{name}”不存在")
+        village = resolve_village(s, SYSTEM, name)  # "乡镇/村" where a village name repeats across townships
         s.add(UserVillage(user_id=user.id, village_id=village.id))
-        names.append(name)
+        names.append(village.name)
     for code in stores:
         store = s.scalar(select(Store).where(Store.code == code))
         if store is None:

@@ -249,7 +249,9 @@ class SettingsPage(QWidget):
         self.new_password_edit = QLineEdit()
         self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_villages_edit = QLineEdit()
-        self.new_villages_edit.setPlaceholderText("村文书填负责的村，用顿号分开；其他角色留空")
+        self.new_villages_edit.setPlaceholderText(
+            "村文书填负责的村，用顿号分开；村名重复时写“乡镇/村”；其他角色留空"
+        )
         manage = self.ctx.actor.can("users.manage")
         self.add_user_button = QPushButton("添加用户")
         self.unlock_button = QPushButton("解锁选中")
@@ -477,7 +479,9 @@ class SettingsPage(QWidget):
     def add_user(self) -> bool:
 
         def action() -> None:
-            villages = setup.parse_villages(self.new_villages_edit.text())
+            villages = setup.split_names(
+                self.new_villages_edit.text()
+            )  # existing villages, "乡镇/村" allowed
             users.create_user(
                 self.ctx.db,
                 self.ctx.actor,
