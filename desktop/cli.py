@@ -88,6 +88,7 @@ def cmd_init(ctx: CliContext) -> int:
         demo.add_demo_households(db, users.SYSTEM, args.demo)
         if fresh:
             demo.add_demo_stores(db, users.SYSTEM)
+            demo.add_demo_redemptions(db, users.SYSTEM)
             demo.add_demo_fund(db, users.SYSTEM)
             demo.add_demo_plans(db, users.SYSTEM)
     from desktop.services import households

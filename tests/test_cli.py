@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from desktop import clock
 from desktop.cli import main
 from desktop.db import Database
 from tests.conftest import ADMIN_PASSWORD
@@ -124,6 +125,17 @@ def test_init_demo_creates_households_that_export_and_reimport_unchanged(tmp_pat
     path = str(tmp_path / "demo.sqlite3")
     assert main(["--db", path, "init", "--demo", "30", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["households"] == 30
+    # the demo supermarkets have served baskets over three months, one reversed, and every ledger adds up
+    from desktop.db import Database
+    from desktop.models import Redemption
+
+    demo_db = Database(path)
+    with demo_db.read() as s:
+        served = list(s.execute(select(Redemption.at, Redemption.reversed_at)))
+    demo_db.dispose()
+    assert len(served) > 3 and sum(r is not None for _, r in served) == 1
+    assert len({clock.local(at).month for at, _ in served}) >= 2
+    assert main(["--db", path, "check", "--json"]) == 0 and json.loads(capsys.readouterr().out)["ok"]
     assert main(["--db", path, "export", "roster", str(tmp_path / "d.xlsx")]) == 0
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", "admin123")

@@ -295,6 +295,71 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
     return len(given_ids)
 
 
+def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: date | None = None) -> int:
+    """Baskets at the demo supermarkets over the last three months, through the real counter service (balances,
+    stock, receipts and ledgers as a counter leaves them), then dated back; one is reversed by a supervisor.
+    Returns how many baskets stand."""
+    from sqlalchemy import update
+
+    from desktop.models import Goods, PointsAccount, PointsEntry, Redemption, StockMovement, Store
+    from desktop.services import redemption
+    from desktop.services.errors import ServiceError
+
+    rng = random.Random(seed)
+    today = today or clock.today()
+    with db.read() as s:
+        stores = list(s.execute(select(Store.id, Store.code, Store.village_id).order_by(Store.code)))
+        plan = []
+        for store_id, code, village_id in stores:
+            menu = list(s.execute(select(Goods.code, Goods.price_points).where(Goods.store_id == store_id)))
+            for hh, balance in s.execute(
+                select(Household.code, PointsAccount.balance)
+                .join(PointsAccount, PointsAccount.household_id == Household.id)
+                .where(Household.village_id == village_id, PointsAccount.balance > 0)
+                .order_by(Household.code)
+            ):
+                if rng.random() < 0.6:
+                    plan.append((code, hh, balance, menu))
+    made: list[tuple[int, str]] = []
+    for code, hh, balance, menu in plan:
+        basket: dict[str, int] = {}
+        left = rng.randint(balance // 2, balance)
+        for goods, price in rng.sample(menu, len(menu)):
+            if price <= left and len(basket) < 3:
+                qty = rng.randint(1, max(1, min(3, left // price)))
+                basket[goods] = qty
+                left -= qty * price
+        if not basket:
+            continue
+        try:
+            receipt = redemption.redeem(db, actor, code, hh, basket)
+        except ServiceError:  # a shelf ran out: the counter would refuse it too
+            continue
+        made.append((int(receipt.number.rsplit("-", 1)[1]), code))
+    with db.write() as s:  # spread over this month and the two before, as if served on those days
+        for rid, code in made:
+            back = rng.choice((0, 0, 1, 2))  # months back
+            if back == 0:
+                day = today - timedelta(days=rng.randint(0, today.day - 1))
+            else:
+                year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+                day = date(year, month + 1, rng.randint(1, 28))
+            at = clock.day_start(day) + timedelta(hours=rng.randint(8, 17), minutes=rng.randint(0, 59))
+            at = min(at, clock.now() - timedelta(minutes=rng.randint(1, 30)))  # never later than now
+            s.execute(
+                update(Redemption)
+                .where(Redemption.id == rid)
+                .values(at=at, number=f"{code}-{day:%Y%m%d}-{rid:06d}")
+            )
+            s.execute(update(PointsEntry).where(PointsEntry.source == f"redemption:{rid}").values(at=at))
+            s.execute(update(StockMovement).where(StockMovement.redemption_id == rid).values(at=at))
+    if made:
+        with db.read() as s:
+            number = s.scalar(select(Redemption.number).where(Redemption.id == made[-1][0]))
+        redemption.reverse_redemption(db, actor, number, "演示：扫错了商品，已退回")
+    return len(made) - 1 if made else 0
+
+
 def add_demo_fund(
     db: Database, actor: Actor, *, villages: int = 2, seed: int = 11, today: date | None = None
 ) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -82,7 +82,9 @@ class DashboardPage(QWidget):
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
         layout.addWidget(self.status)
-        self.reload()
+        # Counted once the event loop runs, i.e. after the window is up: a worker started now would share the
+        # interpreter with the building of the other pages and slow the window's first appearance.
+        QTimer.singleShot(0, self, self.reload)
 
     def reload(self) -> None:
         """Gather off the GUI thread; a change arriving while one runs asks for one more round after it."""
@@ -92,10 +94,17 @@ class DashboardPage(QWidget):
         self.loading = True
         self.status.setText("正在统计……")
         run_task(
-            lambda _p: dashboard.gather(self.ctx.db, self.ctx.actor),
+            self._gather,
             on_success=self._show,
             on_failure=self._failed,
         )
+
+    def _gather(self, _progress) -> Dashboard:  # noqa: ANN001
+        # matplotlib's imports (about 2 s on an old PC) happen here, off the GUI thread, the first time; _show
+        # then finds the module loaded and the window never stalls on them.
+        import desktop.reports.dashboard_charts  # noqa: F401
+
+        return dashboard.gather(self.ctx.db, self.ctx.actor)
 
     def _done(self) -> None:
         self.loading = False

@@ -27,6 +27,7 @@ class HouseholdTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.ctx = ctx
         self.ids: list[int] = []
+        self.loaded = False  # set by the first refresh
         self._cache: dict[int, HouseholdRow] = {}
         self.sort_key = "code"
         self.descending = False
@@ -45,6 +46,7 @@ class HouseholdTableModel(QAbstractTableModel):
             descending=self.descending,
         )
         self.beginResetModel()
+        self.loaded = True
         self.ids = ids
         self._cache.clear()
         self.endResetModel()
@@ -102,6 +104,11 @@ class HouseholdTableModel(QAbstractTableModel):
         key = COLUMNS[column][1]
         if key is None:
             return
-        self.sort_key = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.refresh()
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self.loaded:
+            return
+        self.sort_key, self.descending = key, descending
+        if (
+            self.loaded
+        ):  # before the page's first filter the order is only noted: one query at start, not three
+            self.refresh()

@@ -163,8 +163,8 @@ class HouseholdsPage(QWidget):
         self.model = HouseholdTableModel(ctx, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setDefaultSectionSize(26)  # fixed height: no per-row size queries
