@@ -137,6 +137,14 @@ def test_the_policy_card_carries_the_household_code_in_a_qr_and_fits_a5(roster, 
     text = page_text(out)[0]
     assert "黄卡" in text and "王花国" in text and f"户编号 {EXITED}" in text and "养牛2头" in text
     assert "********" in text  # IDs masked on a card that hangs on the wall
+    # the QR, printed at A5 and read back from a 150 dpi image, gives the code the counter looks households up by
+    import pypdfium2
+    import zxingcpp
+
+    image = pypdfium2.PdfDocument(str(out))[0].render(scale=150 / 72).to_pil()
+    assert [b.text for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode] == [
+        EXITED
+    ]
 
 
 def test_plan_sheet_visits_and_monitoring_ledgers(roster, admin, tmp_path):

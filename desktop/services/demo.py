@@ -267,6 +267,10 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
         ids = list(s.scalars(select(Household.id).order_by(Household.id)))
         given_ids = [hid for hid in ids if rng.random() < 0.85]
         amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
+        # last quarter's rating, confirmed on the 25th three months ago: before any demo basket is served
+        today = clock.today()
+        year, month = divmod(today.year * 12 + today.month - 1 - 3, 12)
+        rated_at = clock.day_start(date(year, month + 1, 25)) + timedelta(hours=10)
         if given_ids:
             s.execute(
                 insert(PointsEntry),
@@ -278,6 +282,7 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
                         "reason": "演示：星级评定积分（已公示确认）",
                         "operator": actor.username,
                         "source": "demo",
+                        "at": rated_at,
                     }
                     for hid in given_ids
                 ],
