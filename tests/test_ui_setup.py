@@ -271,3 +271,32 @@ def test_the_home_page_recounts_when_shown_again_after_work_elsewhere(qtbot, win
     points.award(db, admin, "41142410520800001", 30, "星级评定")
     window.show_area("home")
     qtbot.waitUntil(lambda: home.numbers["points"].text() == "30 / 0", timeout=30000)
+
+
+def test_the_archive_checklist_is_edited_into_a_new_version_on_the_settings_page(qtbot, window, db):
+    from desktop.services import archives
+
+    page = window.system.settings
+    assert page.checklist.rowCount() == 18 and "第1版" in page.checklist_info.text()
+    qtbot.mouseClick(page.checklist_add, Qt.MouseButton.LeftButton)
+    row = page.checklist.rowCount() - 1
+    stage = page.checklist.cellWidget(row, 0)
+    stage.setCurrentIndex(stage.findData("exit"))
+    page.checklist.item(row, 1).setText("脱贫光荣证复印件")
+    qtbot.mouseClick(page.checklist_add, Qt.MouseButton.LeftButton)  # a second row left without a name
+    qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "第20项：材料名称不能为空" in box.text()
+    box.close()
+    assert archives.checklist(db).version == 1  # nothing saved
+    page.checklist.selectRow(page.checklist.rowCount() - 1)
+    qtbot.mouseClick(page.checklist_remove, Qt.MouseButton.LeftButton)
+    page.checklist_note.setText("县里要求加光荣证")
+    qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)
+    current = archives.checklist(db)
+    added = [i for i in current.items if i.title == "脱贫光荣证复印件"]
+    assert current.version == 2 and len(current.items) == 19 and current.note == "县里要求加光荣证"
+    assert added[0].stage == "exit" and added[0].key == "item1"
+    assert page.checklist_info.text() == "当前为第2版（县里要求加光荣证）"
+    qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)  # saved again unchanged: no version 3
+    assert archives.checklist(db).version == 2

@@ -119,17 +119,20 @@ def checklist(db: Database) -> Checklist:
 
 
 def set_checklist(db: Database, actor: Actor, items: list[dict], note: str = "") -> int:
-    """Save a new version. Archives already made keep the version they were made with."""
+    """Save a new version. Archives already made keep the version they were made with.
+
+    An item without a key (one a clerk added in the window) gets one no version has used, so an old archive's
+    records are never read as the new item's."""
     actor.require("settings", "修改档案清单")
     seen: set[str] = set()
     clean = []
     for n, raw in enumerate(items, start=1):
         key, stage, title = (str(raw.get(k, "")).strip() for k in ("key", "stage", "title"))
-        if not key or not title:
-            raise InputRejected(f"第{n}项：编号和名称都不能为空")
+        if not title:
+            raise InputRejected(f"第{n}项：材料名称不能为空")
         if stage not in STAGES:
             raise InputRejected(f"第{n}项“{title}”：阶段“{stage}”无效，可选：{'、'.join(STAGES)}")
-        if key in seen:
+        if key and key in seen:
             raise InputRejected(f"第{n}项“{title}”：编号“{key}”重复")
         seen.add(key)
         clean.append({"key": key, "stage": stage, "title": title})
@@ -137,6 +140,19 @@ def set_checklist(db: Database, actor: Actor, items: list[dict], note: str = "")
         raise InputRejected("档案清单不能为空")
     clean.sort(key=lambda i: list(STAGES).index(i["stage"]))  # stage order; order within a stage kept
     with db.write() as s:
+        used = seen | {i["key"] for row in s.scalars(select(ArchiveChecklist.items)) for i in row}
+        used |= {i["key"] for i in _default()}
+        number = 1
+        for item in clean:
+            if not item["key"]:
+                while f"item{number}" in used:
+                    number += 1
+                item["key"] = f"item{number}"
+                used.add(item["key"])
+        if [(i.key, i.stage, i.title) for i in _newest(s).items] == [
+            (i["key"], i["stage"], i["title"]) for i in clean
+        ]:
+            return _newest(s).version  # nothing changed: no new version
         version = _current_row(s).version + 1
         s.add(ArchiveChecklist(version=version, items=clean, note=note, created_by=actor.username))
         audit.record(

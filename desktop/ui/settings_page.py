@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import fund, plans, ratings, settings, setup, stores, users
+from desktop.services import archives, fund, plans, ratings, settings, setup, stores, users
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -68,6 +68,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._threshold_tab(), "收入标准")
         self.tabs.addTab(self._stars_tab(), "星级标准")
         self.tabs.addTab(self._fund_tab(), "基金规则")
+        self.tabs.addTab(self._checklist_tab(), "档案清单")
         self.tabs.addTab(self._users_tab(), "用户和角色")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -228,6 +229,51 @@ class SettingsPage(QWidget):
             self.stars_save,
         )
 
+    def _checklist_tab(self) -> QWidget:
+        self.checklist = _table(["阶段", "材料名称", "编号"])
+        self.checklist.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2):
+            self.checklist.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.checklist_note = QLineEdit()
+        self.checklist_note.setPlaceholderText("这次修改的说明，如：按县里新要求增加脱贫证明")
+        self.checklist_note.setMinimumWidth(360)
+        self.checklist_add = add = QPushButton("添加一项")
+        self.checklist_remove = remove = QPushButton("删除选中")
+        for b in (add, remove):
+            b.setEnabled(self.editable)
+        add.clicked.connect(lambda: self._add_checklist_row("assist", "", ""))
+        remove.clicked.connect(lambda: self.checklist.removeRow(self.checklist.currentRow()))
+        self.checklist_save = self._save_button("保存为新版本", self.save_checklist)
+        self.checklist_info = QLabel()
+        tab = self._table_tab(
+            "一户一档要收的材料。修改后生成新版本：已经建档的农户仍按建档时的版本，新建的档案用新版本。"
+            "新加的项目编号自动生成。",
+            self.checklist,
+            [add, remove, QLabel("说明："), self.checklist_note],
+            self.checklist_save,
+        )
+        tab.layout().insertWidget(1, self.checklist_info)
+        return tab
+
+    def _add_checklist_row(self, stage: str, title: str, key: str) -> None:
+        row = self.checklist.rowCount()
+        self.checklist.insertRow(row)
+        box = QComboBox()
+        for code, name in archives.STAGES.items():
+            box.addItem(name, code)
+        box.setCurrentIndex(box.findData(stage))
+        box.setEnabled(self.editable)
+        self.checklist.setCellWidget(row, 0, box)
+        self.checklist.setItem(row, 1, QTableWidgetItem(title))
+        fixed = QTableWidgetItem(key)  # the key ties recorded items to the list: never edited by hand
+        fixed.setFlags(fixed.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.checklist.setItem(row, 2, fixed)
+        if not title:
+            self.checklist.setCurrentCell(row, 1)
+            self.checklist.editItem(self.checklist.item(row, 1))
+
     def _fund_tab(self) -> QWidget:
         self.funds = _table(["孝善基金", "老人年龄（岁）", "补贴比例（%）", "每月补贴上限（元）", "发放日"])
         self.fund_save = self._save_button("保存", self.save_funds)
@@ -342,6 +388,13 @@ class SettingsPage(QWidget):
         self.stars.setRowCount(0)
         for star in ratings.stars(db):
             self._append(self.stars, [star.name, str(star.points)])
+        current = archives.checklist(db)
+        self.checklist_info.setText(
+            f"当前为第{current.version}版" + (f"（{current.note}）" if current.note else "")
+        )
+        self.checklist.setRowCount(0)
+        for item in current.items:
+            self._add_checklist_row(item.stage, item.title, item.key)
         self.funds.setRowCount(0)
         self.fund_rules = fund.all_rules(db, actor)
         for r in self.fund_rules:
@@ -442,6 +495,23 @@ class SettingsPage(QWidget):
                 ratings.set_catalog(self.ctx.db, self.ctx.actor, catalog)
 
         return self._run("星级标准", action)
+
+    def save_checklist(self) -> bool:
+        def action() -> None:
+            items = [
+                {
+                    "stage": self.checklist.cellWidget(row, 0).currentData(),
+                    "title": _cell(self.checklist, row, 1),
+                    "key": _cell(self.checklist, row, 2),
+                }
+                for row in range(self.checklist.rowCount())
+            ]
+            archives.set_checklist(
+                self.ctx.db, self.ctx.actor, items, note=self.checklist_note.text().strip()
+            )
+            self.checklist_note.clear()
+
+        return self._run("档案清单", action)
 
     def save_funds(self) -> bool:
         def action() -> None:
