@@ -300,3 +300,25 @@ def test_the_archive_checklist_is_edited_into_a_new_version_on_the_settings_page
     assert page.checklist_info.text() == "当前为第2版（县里要求加光荣证）"
     qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)  # saved again unchanged: no version 3
     assert archives.checklist(db).version == 2
+
+
+def test_audit_rules_are_switched_and_tuned_on_the_settings_page(qtbot, window, db):
+    from desktop.services import quality
+
+    page = window.system.settings
+    names = [page.rules.item(r, 1).text() for r in range(page.rules.rowCount())]
+    idle = names.index("劳动年龄内健康却无劳动能力")
+    young = names.index("户主年龄过小")
+    assert page.rules.item(idle, 3).text() == "最低年龄=16，最高年龄=59"
+    page.rules.item(idle, 3).setText("最低年龄=16，最高年龄=六十")
+    qtbot.mouseClick(page.rules_save, Qt.MouseButton.LeftButton)
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "劳动年龄内健康却无劳动能力" in box.text() and "最高年龄=六十" in box.text()
+    box.close()
+    page.rules.item(idle, 3).setText("最低年龄=16，最高年龄=60")
+    page.rules.item(young, 0).setCheckState(Qt.CheckState.Unchecked)
+    qtbot.mouseClick(page.rules_save, Qt.MouseButton.LeftButton)
+    by_code = {r.code: r for r in quality.rules(db)}
+    assert by_code["labour_idle_working_age"].params == {"min_age": 16, "max_age": 60}
+    assert [r.enabled for r in quality.rules(db) if r.name == "户主年龄过小"] == [False]
+    assert "已保存" in page.status.text()

@@ -469,3 +469,5 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 BY_CODE = {r.code: r for r in RULES}
+# What a clerk sees for each rule parameter (settings page, CLI listing).
+PARAM_NAMES = {"min_age": "最低年龄", "max_age": "最高年龄", "months": "务工月数"}

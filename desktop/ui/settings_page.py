@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import archives, fund, plans, ratings, settings, setup, stores, users
+from desktop.services import archives, fund, plans, quality, ratings, settings, setup, stores, users
 from desktop.services.errors import InputRejected, ServiceError
+from desktop.services.quality_rules import PARAM_NAMES
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 
@@ -69,6 +70,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._stars_tab(), "星级标准")
         self.tabs.addTab(self._fund_tab(), "基金规则")
         self.tabs.addTab(self._checklist_tab(), "档案清单")
+        self.tabs.addTab(self._rules_tab(), "核查规则")
         self.tabs.addTab(self._users_tab(), "用户和角色")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -257,6 +259,36 @@ class SettingsPage(QWidget):
         tab.layout().insertWidget(1, self.checklist_info)
         return tab
 
+    def _rules_tab(self) -> QWidget:
+        self.rules = _table(["启用", "核查规则", "类别", "参数"])
+        header = self.rules.horizontalHeader()
+        for col in (0, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.rules_save = self._save_button("保存", self.save_rules)
+        return self._table_tab(
+            "疑点核查用的规则。取消勾选即停用；参数按本县口径修改（写成“最低年龄=16，最高年龄=59”）。"
+            "鼠标停在规则上可看依据。",
+            self.rules,
+            [],
+            self.rules_save,
+        )
+
+    @staticmethod
+    def _params_text(params: dict) -> str:
+        return "，".join(f"{PARAM_NAMES.get(k, k)}={v}" for k, v in params.items())
+
+    @staticmethod
+    def _parse_params(text: str, rule: str) -> dict[str, int]:
+        keys = {name: key for key, name in PARAM_NAMES.items()}
+        out = {}
+        for part in setup.split_names(text):
+            name, sep, value = part.partition("=")
+            key = keys.get(name.strip(), name.strip())
+            if not sep or not value.strip().isdigit():
+                raise InputRejected(f"规则“{rule}”的参数“{part}”应写成 名称=整数")
+            out[key] = int(value)
+        return out
+
     def _add_checklist_row(self, stage: str, title: str, key: str) -> None:
         row = self.checklist.rowCount()
         self.checklist.insertRow(row)
@@ -395,6 +427,24 @@ class SettingsPage(QWidget):
         self.checklist.setRowCount(0)
         for item in current.items:
             self._add_checklist_row(item.stage, item.title, item.key)
+        self.rule_infos = quality.rules(db)
+        self.rules.setRowCount(0)
+        for r in self.rule_infos:
+            row = self.rules.rowCount()
+            self.rules.insertRow(row)
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Checked if r.enabled else Qt.CheckState.Unchecked)
+            self.rules.setItem(row, 0, check)
+            for col, text in ((1, r.name), (2, r.severity)):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip(f"{r.why}\n处理：{r.fix}")
+                self.rules.setItem(row, col, item)
+            params = QTableWidgetItem(self._params_text(r.params))
+            if not r.params:
+                params.setFlags(params.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.rules.setItem(row, 3, params)
         self.funds.setRowCount(0)
         self.fund_rules = fund.all_rules(db, actor)
         for r in self.fund_rules:
@@ -512,6 +562,20 @@ class SettingsPage(QWidget):
             self.checklist_note.clear()
 
         return self._run("档案清单", action)
+
+    def save_rules(self) -> bool:
+        def action() -> None:
+            changes = []
+            for row, r in enumerate(self.rule_infos):  # every row checked before anything is saved
+                enabled = self.rules.item(row, 0).checkState() == Qt.CheckState.Checked
+                params = self._parse_params(_cell(self.rules, row, 3), r.name) if r.params else {}
+                changed = {k: v for k, v in params.items() if r.params.get(k) != v}
+                if enabled != r.enabled or changed:
+                    changes.append((r.code, enabled if enabled != r.enabled else None, changed))
+            for code, enabled, params in changes:
+                quality.configure_rule(self.ctx.db, self.ctx.actor, code, enabled=enabled, params=params)
+
+        return self._run("核查规则", action)
 
     def save_funds(self) -> bool:
         def action() -> None:
