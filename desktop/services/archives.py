@@ -149,10 +149,11 @@ def set_checklist(db: Database, actor: Actor, items: list[dict], note: str = "")
                     number += 1
                 item["key"] = f"item{number}"
                 used.add(item["key"])
-        if [(i.key, i.stage, i.title) for i in _newest(s).items] == [
+        newest = _newest(s)
+        if [(i.key, i.stage, i.title) for i in newest.items] == [
             (i["key"], i["stage"], i["title"]) for i in clean
         ]:
-            return _newest(s).version  # nothing changed: no new version
+            return newest.version  # nothing changed: no new version
         version = _current_row(s).version + 1
         s.add(ArchiveChecklist(version=version, items=clean, note=note, created_by=actor.username))
         audit.record(

@@ -210,6 +210,12 @@ def has_stores(db: Database) -> bool:
         return s.scalar(select(func.count()).select_from(Store)) > 0
 
 
+def _month_back(today: date, months: int) -> date:
+    """The first day of the month `months` before today's."""
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return date(year, month + 1, 1)
+
+
 def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
     """Three village supermarkets with goods and stock, and confirmed star-rating points for most households
     (written in bulk; every balance equals its ledger). Returns the number of households given points."""
@@ -268,9 +274,7 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
         given_ids = [hid for hid in ids if rng.random() < 0.85]
         amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
         # last quarter's rating, confirmed on the 25th three months ago: before any demo basket is served
-        today = clock.today()
-        year, month = divmod(today.year * 12 + today.month - 1 - 3, 12)
-        rated_at = clock.day_start(date(year, month + 1, 25)) + timedelta(hours=10)
+        rated_at = clock.day_start(_month_back(clock.today(), 3).replace(day=25)) + timedelta(hours=10)
         if given_ids:
             s.execute(
                 insert(PointsEntry),
@@ -347,8 +351,7 @@ def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: d
             if back == 0:
                 day = today - timedelta(days=rng.randint(0, today.day - 1))
             else:
-                year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
-                day = date(year, month + 1, rng.randint(1, 28))
+                day = _month_back(today, back).replace(day=rng.randint(1, 28))
             at = clock.day_start(day) + timedelta(hours=rng.randint(8, 17), minutes=rng.randint(0, 59))
             at = min(at, clock.now() - timedelta(minutes=rng.randint(1, 30)))  # never later than now
             s.execute(

@@ -469,5 +469,5 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 BY_CODE = {r.code: r for r in RULES}
-# What a clerk sees for each rule parameter (settings page, CLI listing).
+# What a clerk sees for each rule parameter (系统 → 设置 → 核查规则).
 PARAM_NAMES = {"min_age": "最低年龄", "max_age": "最高年龄", "months": "务工月数"}

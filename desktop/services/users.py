@@ -167,6 +167,8 @@ def add_user(
         raise InputRejected("用户名不能为空")
     if len(password) < 6:
         raise InputRejected("密码至少6位")
+    if role == "village_clerk" and not villages:
+        raise InputRejected("村文书要填负责的村（可以几个村，用顿号分开），否则登录后什么也看不到")
     first_user = (s.scalar(select(func.count()).select_from(User)) or 0) == 0
     if not first_user:
         actor.require("users.manage", "管理用户")
@@ -184,8 +186,6 @@ def add_user(
     s.flush()
     from desktop.services.households import resolve_village
 
-    if role == "village_clerk" and not villages:
-        raise InputRejected("村文书要填负责的村（可以几个村，用顿号分开），否则登录后什么也看不到")
     names = []
     for name in villages:
         village = resolve_village(s, SYSTEM, name)  # "乡镇/村" where a village name repeats across townships
@@ -212,9 +212,8 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     with db.write() as s:
         user = s.scalar(select(User).where(User.username == username.strip()))
         if user is None or not user.active:
-            if user is not None and verify_password(
-                password, user.password_hash
-            ):  # only the owner learns why
+            # only the account's owner (who knows its password) learns why
+            if user is not None and verify_password(password, user.password_hash):
                 raise PermissionDenied(
                     f"账号“{user.username}”已停用，请管理员在 系统 → 设置 → 用户和角色 里启用。"
                 )
@@ -292,12 +291,11 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
         if not active:
             if user.username == actor.username:
                 raise Refused("不能停用自己正在使用的账号")
-            others = s.scalar(
+            if user.role == "admin" and not s.scalar(
                 select(func.count())
                 .select_from(User)
                 .where(User.role == "admin", User.active.is_(True), User.id != user.id)
-            )
-            if user.role == "admin" and not others:
+            ):
                 raise Refused(f"“{username}”是唯一在用的管理员，停用后就没有人能管理用户和设置了")
         user.active = active
         audit.record(

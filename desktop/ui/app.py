@@ -47,9 +47,8 @@ def install_excepthook() -> None:
 def make_app() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("乡镇扶贫工作台")
-    app.setWindowIcon(
-        QIcon(str(RESOURCES / "icons" / "workbench.png"))
-    )  # every window and dialog inherits it
+    # every window and dialog inherits it
+    app.setWindowIcon(QIcon(str(RESOURCES / "icons" / "workbench.png")))
     font = QFont()
     font.setFamilies(UI_FONTS)
     font.setPointSize(11)

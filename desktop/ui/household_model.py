@@ -108,7 +108,6 @@ class HouseholdTableModel(QAbstractTableModel):
         if (key, descending) == (self.sort_key, self.descending) and self.loaded:
             return
         self.sort_key, self.descending = key, descending
-        if (
-            self.loaded
-        ):  # before the page's first filter the order is only noted: one query at start, not three
+        # before the page's first filter the order is only noted: one query at start, not three
+        if self.loaded:
             self.refresh()

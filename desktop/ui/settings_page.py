@@ -613,9 +613,8 @@ class SettingsPage(QWidget):
     def add_user(self) -> bool:
 
         def action() -> None:
-            villages = setup.split_names(
-                self.new_villages_edit.text()
-            )  # existing villages, "乡镇/村" allowed
+            # existing villages, "乡镇/村" allowed
+            villages = setup.split_names(self.new_villages_edit.text())
             users.create_user(
                 self.ctx.db,
                 self.ctx.actor,
@@ -658,9 +657,8 @@ class SettingsPage(QWidget):
             f"{'启用' if enable else '停用'}“{name}”",
             lambda: users.set_active(self.ctx.db, self.ctx.actor, name, enable),
         )
-        for row in range(
-            self.user_table.rowCount()
-        ):  # the reload cleared the selection: keep the user picked
+        # the reload cleared the selection: keep the user picked
+        for row in range(self.user_table.rowCount()):
             if _cell(self.user_table, row, 0) == name:
                 self.user_table.selectRow(row)
         self._label_active_button()
