@@ -39,3 +39,13 @@ def local_date(at: datetime) -> date:
 def day_start(day: date) -> datetime:
     """Midnight at the start of `day` in Beijing, as an aware time (compare it with stored UTC times)."""
     return datetime(day.year, day.month, day.day, tzinfo=OFFICE_TZ)
+
+
+def cn_date(d: date) -> str:
+    """The one way a date is printed: 2026年12月2日 (Arabic numerals, no leading zeros, GB/T 9704 §7.3.5)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def cn_month(d: date) -> str:
+    """2026年12月."""
+    return f"{d.year}年{d.month}月"

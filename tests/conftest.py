@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -86,22 +87,29 @@ def _pg_url(base: str, name: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
-@pytest.fixture
-def db_url(_template, tmp_path) -> str:  # noqa: ANN001
-    """URL (or path) of a fresh database holding the schema and one admin user."""
-    kind, source = _template
+@contextlib.contextmanager
+def fresh_database(template, folder: Path):  # noqa: ANN001, ANN201
+    """URL (or path) of a new database copied from the template: the schema and one admin user."""
+    kind, source = template
     if kind == "sqlite":
-        path = tmp_path / "workbench.sqlite3"
+        path = folder / "workbench.sqlite3"
         shutil.copyfile(source, path)
         yield str(path)
         return
-    admin, template = source
+    admin, name_of_template = source
     name = f"desktop_t{os.getpid()}_{next(_counter)}"
     with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{name_of_template}"'))
     yield _pg_url(os.environ["DESKTOP_TEST_DATABASE"], name)
     with admin.connect() as c:
         c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def db_url(_template, tmp_path) -> str:  # noqa: ANN001
+    """URL (or path) of a fresh database holding the schema and one admin user."""
+    with fresh_database(_template, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_list_continues_with_its_header_on_every_page_and_nothing_leaks(notice_p
     whole = "".join(pages)
     assert leaks(whole) == []
     assert "411424********" in whole
-    assert "公示时间：2026年11月25日至2026年12月1日（共7天）" in whole.replace(" ", "")
+    assert "公示时间：2026年11月25日至2026年12月1日（共7天）" in whole.replace(" ", "").replace("\n", "")
     assert "12317" in whole
 
 

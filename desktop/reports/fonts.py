@@ -41,8 +41,19 @@ BUNDLED_CANDIDATES: dict[str, tuple[str, str]] = {
     "song": ("WorkbenchSerif-Regular.ttf", "Noto宋体"),
 }
 ROLE_NAMES = {"title": "标题（小标宋）", "body": "正文（仿宋）", "kai": "楷体", "hei": "黑体", "song": "宋体"}
-# Extra Windows fonts tried for characters the role font lacks (SimSun-ExtB holds CJK Extension B).
+# Roles drawn heavy: a character they lack comes from a heavy face where the PC has one, else it is emboldened.
+HEAVY_ROLES = frozenset({"title", "hei"})
+# Windows fonts tried, by role, for characters the role's font lacks (宋体 covers GBK, SimSun-ExtB holds CJK
+# Extension B, 微软雅黑粗体 and 黑体 are heavy), then for every role the full-coverage fallbacks.
+WINDOWS_ROLE_FALLBACKS: dict[str, list[tuple[str, int, str]]] = {
+    "title": [("msyhbd.ttc", 0, "微软雅黑粗体"), ("simhei.ttf", 0, "黑体")],
+    "hei": [("msyhbd.ttc", 0, "微软雅黑粗体"), ("simhei.ttf", 0, "黑体")],
+    "song": [("simsun.ttc", 0, "宋体"), ("simsunb.ttf", 0, "宋体-ExtB")],
+    "body": [("simfang.ttf", 0, "仿宋"), ("simsun.ttc", 0, "宋体"), ("simsunb.ttf", 0, "宋体-ExtB")],
+    "kai": [("simkai.ttf", 0, "楷体")],
+}
 WINDOWS_FALLBACKS = [("simsunb.ttf", 0, "宋体-ExtB"), ("msyh.ttc", 0, "微软雅黑")]
+HEAVY_FILES = frozenset({"msyhbd", "simhei", "FZXBSJW", "方正小标宋简体", "STZHONGS", "WorkbenchSerif-Bold"})
 
 
 def font_dirs() -> list[Path]:
@@ -82,10 +93,24 @@ class FontSet:
     # Ledgers repeat the same strings (villages, relations, health…) thousands of times.
     _runs_cache: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     _width_cache: dict[tuple[str, str, float], float] = field(default_factory=dict)
+    by_role: dict[str, list[FontChoice]] = field(default_factory=dict)  # fallbacks that suit the role
 
     def chain(self, role: str) -> list[FontChoice]:
         first = self.roles[role]
-        return [first, *[f for f in self.fallbacks if f.name != first.name]]
+        seen = {first.name}
+        out = [first]
+        for f in [*self.by_role.get(role, []), *self.fallbacks]:
+            if f.name not in seen:
+                seen.add(f.name)
+                out.append(f)
+        return out
+
+    def needs_emboldening(self, font_name: str, role: str) -> bool:
+        """A run of a heavy role (a title) set in a regular fallback face."""
+        return role in HEAVY_ROLES and font_name != self.roles[role].name and not self._heavy(font_name)
+
+    def _heavy(self, font_name: str) -> bool:
+        return any(part in font_name for part in HEAVY_FILES)
 
     def covers(self, font: FontChoice, ch: str) -> bool:
         return ord(ch) in self._coverage[font.name]
@@ -202,4 +227,12 @@ def load_fonts(use_system: bool = True) -> FontSet:
             fallbacks.append(FontChoice("fallback", f"wb-{path.stem}-{index}", path, index, display, False))
     for f in fallbacks:
         _register(f, coverage)
-    return FontSet(roles, fallbacks, coverage)
+    by_role: dict[str, list[FontChoice]] = {}
+    for role, candidates in WINDOWS_ROLE_FALLBACKS.items():
+        for filename, index, display in candidates:
+            path = _find(filename, dirs)
+            if path is not None:
+                choice = FontChoice("fallback", f"wb-{path.stem}-{index}", path, index, display, False)
+                _register(choice, coverage)
+                by_role.setdefault(role, []).append(choice)
+    return FontSet(roles, fallbacks, coverage, by_role=by_role)

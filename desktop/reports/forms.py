@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from reportlab.lib.colors import Color, black
 
 from desktop.reports.fonts import load_fonts
-from desktop.reports.pdfdraw import PagedCanvas, Pen, mm, wrap
+from desktop.reports.pdfdraw import SOFT_BREAKS, PagedCanvas, Pen, mm, wrap
 
 HEADER_FILL = Color(0.93, 0.93, 0.93)
 
@@ -34,14 +34,25 @@ class Form:
         top: float,
         bottom: float,
         size: float = 10.5,
+        pad: float = 1.6 * mm,
+        leading: float = 1.3,
+        row_height: float = 7.5 * mm,
         on_new_page: Callable[[Form], None] | None = None,
     ) -> None:
+        """`pad` is the space inside a cell around its text, `leading` the line pitch in a cell as a multiple
+        of the size, `row_height` the least height of a row (a compact form passes 0: rows as tall as their
+        text)."""
         self.c = canvas
         self.pen = Pen(canvas, load_fonts())
         self.left, self.right, self.top, self.bottom = left, right, top, bottom
         self.size = size
+        self.pad, self.leading, self.row_height = pad, leading, row_height
         self.y = top
         self.on_new_page = on_new_page
+        # Rows in order with the page each landed on, and a row to start a new page before: how a caller
+        # lays a form out again so its last rows keep company with the signatures.
+        self.rows: list[int] = []
+        self.break_before: int | None = None
 
     @property
     def width(self) -> float:
@@ -69,18 +80,21 @@ class Form:
             self.pen.draw(x, self.y + size * 0.25, line, role, size, align=align)
         self.y -= gap
 
-    def row(self, cells: list[Cell], *, min_height: float = 7.5 * mm, size: float | None = None) -> None:
+    def row(self, cells: list[Cell], *, min_height: float | None = None, size: float | None = None) -> None:
         size = size or self.size
+        min_height = self.row_height if min_height is None else min_height
         total = sum(c.span for c in cells)
         widths = [self.width * c.span / total for c in cells]
-        pad = 1.6 * mm
+        pad = self.pad
         wrapped = [
-            wrap(self.pen, c.text, c.role, size, w - 2 * pad) for c, w in zip(cells, widths, strict=True)
+            wrap(self.pen, c.text, c.role, size, w - 2 * pad, soft=SOFT_BREAKS)
+            for c, w in zip(cells, widths, strict=True)
         ]
-        line_h = size * 1.3
+        line_h = size * self.leading
         height = max(min_height, max(len(w) for w in wrapped) * line_h + 2 * pad)
-        if height > self.room():
+        if height > self.room() or len(self.rows) == self.break_before:
             self.new_page()
+        self.rows.append(self.c.page_count)
         top, x = self.y, self.left
         c = self.c
         for cell, w, lines in zip(cells, widths, wrapped, strict=True):

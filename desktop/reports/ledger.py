@@ -9,8 +9,9 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 
+from desktop import clock
 from desktop.reports.fonts import load_fonts
-from desktop.reports.pdfdraw import PagedCanvas, Pen, mm, wrap
+from desktop.reports.pdfdraw import SOFT_BREAKS, PagedCanvas, Pen, mm, wrap
 
 PAGE_W, PAGE_H = landscape(A4)
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 20 * mm, 15 * mm, 15 * mm, 15 * mm
@@ -30,6 +31,9 @@ class Column:
     total: bool = False  # summed in subtotals
     money: bool = False  # values are fen, shown as 元
     min_chars: int = 2
+    min_mm: float = 0.0  # a column to write in by hand (signature, thumbprint) gets at least this
+    balance: bool = False  # a running balance: 过次页, 承前页 and 合计 show its latest value
+    nowrap: bool = False  # keeps its natural width like a code (a date: 2026年12月2日 on one line)
 
 
 @dataclass
@@ -44,7 +48,11 @@ class Ledger:
     group_suffix: str = "小计"
     carry: bool = False  # 过次页 / 承前页 lines with running totals
     signoff: tuple[str, ...] = ("制表人：", "审核人：", "负责人：", "制表日期：")
-    made: date = field(default_factory=date.today)
+    made: date = field(default_factory=clock.today)  # 制表日期: the office's today, not the PC's
+    # Columns that say whose rows these are (户编号, 户主): repeated on a page's first row when that row
+    # continues the previous page's household, where the data leaves them blank.
+    repeat_cols: tuple[int, ...] = ()
+    row_mm: float = 0.0  # the least row height (a 签领表 gives room to sign and press a thumb)
 
 
 def fmt(value: object, col: Column) -> str:
@@ -77,28 +85,40 @@ def _estimate(text: str, size: float) -> float:
 
 
 def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
-    """Natural widths from the header and the widest cells (sampled). Columns of codes and numbers keep theirs
-    (they cannot wrap); the text columns share what is left, and their text wraps."""
+    return column_layout(ledger, size)[0]
+
+
+def column_layout(ledger: Ledger, size: float = SIZE) -> tuple[list[float], list[bool]]:
+    """Natural widths from the header and the widest cells (sampled), and which columns are rigid. Columns of
+    codes, numbers and dates keep their width (they never wrap); the text columns share what is left, and their
+    text wraps."""
     sample = ledger.rows[:3000]
     natural, fixed = [], []
     for i, col in enumerate(ledger.columns):
         texts = [fmt(r[i], col) for r in sample]
         head = max(_estimate(part, size) for part in col.title.split("\n"))
-        cells = sorted(_estimate(t, size) for t in texts) or [0.0]
+        # a column filled once a group (户编号 on a household's first row) is as wide as its values
+        cells = sorted(_estimate(t, size) for t in texts if t) or [0.0]
         p95 = cells[int(len(cells) * 0.95) - 1 if len(cells) > 1 else 0]
         # A summed column must also hold its largest figure, the grand total.
         total = _estimate(fmt(sum(r[i] or 0 for r in ledger.rows), col), size) if col.total else 0.0
-        natural.append(max(head, p95, total, col.min_chars * size) + 2 * PAD)
-        fixed.append(all(t.isascii() for t in texts))
+        # Codes and numbers keep their width; text and columns left blank to write in share the rest.
+        rigid_col = col.nowrap or (all(t.isascii() for t in texts) and any(texts) and not col.min_mm)
+        if rigid_col:
+            # what cannot wrap is measured in the font it prints in (an ID ending in X is wider than 18 digits)
+            fonts = load_fonts()
+            p95 = max([p95, *(fonts.width(t, "song", size) for t in set(texts) if t)])
+        natural.append(max(head, p95, total, col.min_chars * size, col.min_mm * mm - 2 * PAD) + 2 * PAD)
+        fixed.append(rigid_col)
     rigid = sum(w for w, f in zip(natural, fixed, strict=True) if f)
     flexible = sum(natural) - rigid
     if flexible <= 0 or rigid >= AREA_W:
         scale = AREA_W / sum(natural)
-        return [w * scale for w in natural]
+        return [w * scale for w in natural], fixed
     scale = (AREA_W - rigid) / flexible
     widths = [w if f else w * scale for w, f in zip(natural, fixed, strict=True)]
     # No text column below its minimum (a three-character name should not wrap); the wider ones give way.
-    floors = [col.min_chars * size + 2 * PAD for col in ledger.columns]
+    floors = [max(col.min_chars * size + 2 * PAD, col.min_mm * mm) for col in ledger.columns]
     short = sum(max(0.0, fl - w) for fl, w, f in zip(floors, widths, fixed, strict=True) if not f)
     if short:
         spare = [
@@ -108,7 +128,7 @@ def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
         if total_spare > short:
             widths = [max(w, fl) if not f else w for fl, w, f in zip(floors, widths, fixed, strict=True)]
             widths = [w - short * sp / total_spare for w, sp in zip(widths, spare, strict=True)]
-    return widths
+    return widths, fixed
 
 
 class _LedgerLayout:
@@ -117,7 +137,7 @@ class _LedgerLayout:
         self.c = canvas
         self.fonts = load_fonts()
         self.pen = Pen(canvas, self.fonts)
-        self.widths = column_widths(ledger)
+        self.widths, self.rigid = column_layout(ledger)
         self.totals_idx = [i for i, col in enumerate(ledger.columns) if col.total]
         self.summary = PageSummary()
         self.y = 0.0
@@ -127,6 +147,8 @@ class _LedgerLayout:
         self.header_cells = [c.title.split("\n") for c in ledger.columns]
         self.header_h = max(len(h) for h in self.header_cells) * LINE + 2 * HEADER_PAD
         self.first_page = True
+        self.min_row = max(MIN_ROW, ledger.row_mm * mm)
+        self.balance_idx = next((i for i, col in enumerate(ledger.columns) if col.balance), None)
 
     # --- drawing ---------------------------------------------------------------------------------------
 
@@ -168,18 +190,21 @@ class _LedgerLayout:
 
     def row_cells(self, values: list) -> tuple[list[list[str]], float]:
         cells = []
-        for v, col, w in zip(values, self.ledger.columns, self.widths, strict=True):
+        for v, col, w, rigid in zip(values, self.ledger.columns, self.widths, self.rigid, strict=True):
             text = fmt(v, col)
-            room = w - 2 * PAD
+            room = (
+                w - 2 * PAD + (PAD if rigid else 0)
+            )  # a code or date may use its cell's padding, never wrap
             if _estimate(text, SIZE) <= room * 0.8 or self.pen.width(text, "song", SIZE) <= room:
                 cells.append([text])
             else:
-                cells.append(wrap(self.pen, text, "song", SIZE, w - 2 * PAD))
-        height = max(MIN_ROW, max(len(c) for c in cells) * LINE + 2 * PAD)
+                cells.append(wrap(self.pen, text, "song", SIZE, w - 2 * PAD, soft=SOFT_BREAKS))
+        height = max(self.min_row, max(len(c) for c in cells) * LINE + 2 * PAD)
         return cells, height
 
-    def draw_sums(self, label: str, sums: list[int]) -> None:
-        """A subtotal line: the label spans every column before the first summed one."""
+    def draw_sums(self, label: str, sums: list[int], balance: object = None) -> None:
+        """A subtotal line: the label spans every column before the first summed one; a running balance, when
+        given, stands in its column."""
         first = self.totals_idx[0] if self.totals_idx else len(self.widths)
         span = sum(self.widths[:first])
         c = self.c
@@ -190,6 +215,8 @@ class _LedgerLayout:
         self.pen.draw(MARGIN_L + span / 2, baseline, label, "hei", SIZE, align="center")
         x = MARGIN_L + span
         values = dict(zip(self.totals_idx, sums, strict=True))
+        if balance is not None and self.balance_idx is not None:
+            values[self.balance_idx] = balance
         for i in range(first, len(self.widths)):
             w = self.widths[i]
             c.line(x, top, x, top - height)
@@ -224,6 +251,11 @@ def _footer(canvas: PagedCanvas, number: int, total: int) -> None:
     pen.draw(PAGE_W / 2, MARGIN_B - 12, f"第 {number} 页 共 {total} 页", "song", SIZE, align="center")
 
 
+# Data rows that go over with the totals and the sign-off when those would otherwise start a page of their own.
+KEEP_WITH_TOTALS = 2
+SIGNOFF_ROOM = 30.0
+
+
 def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> LedgerInfo:  # noqa: ANN001, C901
     canvas = PagedCanvas(str(path), pagesize=(PAGE_W, PAGE_H), decorate=_footer, pageCompression=1)
     canvas.setTitle(ledger.title)
@@ -237,19 +269,21 @@ def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> Ledger
     page_rows = 0
     group = object()
     bottom = MARGIN_B + 4
+    balance = None  # the running balance after the last row drawn (a ledger with a balance column)
+    whose: dict[int, object] = {}  # the last value of each repeated column
 
     def end_page() -> None:
         nonlocal page_sums, page_rows
         lay.draw_sums("本页小计", page_sums)
         if ledger.carry:
-            lay.draw_sums("过次页", running)
+            lay.draw_sums("过次页", running, balance)
         lay.summary.rows.append(page_rows)
         lay.summary.subtotals.append(list(page_sums))
         page_sums, page_rows = [0] * n_tot, 0
         canvas.showPage()
         lay.top_of_page()
         if ledger.carry:
-            lay.draw_sums("承前页", running)
+            lay.draw_sums("承前页", running, balance)
 
     def fits(height: float) -> bool:
         return lay.y - height - lay.footer_room() >= bottom
@@ -261,148 +295,69 @@ def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> Ledger
         lay.draw_sums(f"{label_value}{ledger.group_suffix}", group_sums)
         group_sums = [0] * n_tot
 
-    lay.top_of_page()
+    # One village's ledger needs no 村小计 that repeats its 合计.
+    group_col = ledger.group_col
+    if group_col is not None and len({r[group_col] for r in ledger.rows}) < 2:
+        group_col = None
+    # What follows the last row on its page: the group subtotal, 本页小计, 合计 and the sign-off.
+    closing = MIN_ROW * (3 if group_col is not None else 2) + max(lay.footer_room(), SIGNOFF_ROOM)
     total_rows = len(ledger.rows)
+    tail = [lay.row_cells(r)[1] for r in ledger.rows[-KEEP_WITH_TOTALS:]]
+    lay.top_of_page()
     for n, row in enumerate(ledger.rows):
         if progress is not None and n % 500 == 0:
             progress.step(n, total_rows, "正在排版台账")
-        if ledger.group_col is not None:
-            value = row[ledger.group_col]
+        if group_col is not None:
+            value = row[group_col]
             if n and value != group:
                 group_total(group)
             group = value
         cells, height = lay.row_cells(row)
         if not fits(height):
             end_page()
+        elif n == total_rows - len(tail) and n and page_rows:
+            # The last rows all fit here but the totals and sign-off would stand alone on the next page:
+            # take the last rows over with them.
+            rest = sum(tail)
+            if lay.y - rest - lay.footer_room() >= bottom and lay.y - rest - closing < bottom:
+                end_page()
+        if page_rows == 0 and ledger.repeat_cols and any(row[i] in ("", None) for i in ledger.repeat_cols):
+            row = list(row)  # a household continued from the last page: say whose rows these are
+            for i in ledger.repeat_cols:
+                if row[i] in ("", None):
+                    row[i] = whose.get(i, "")
+            cells, height = lay.row_cells(row)
+        for i in ledger.repeat_cols:
+            if row[i] not in ("", None):
+                whose[i] = row[i]
         lay.draw_row(row, cells=cells, height=height)
         page_rows += 1
+        if lay.balance_idx is not None and row[lay.balance_idx] not in ("", None):
+            balance = row[lay.balance_idx]
         for k, i in enumerate(lay.totals_idx):
             v = row[i] or 0
             page_sums[k] += v
             group_sums[k] += v
             running[k] += v
             grand[k] += v
-    if ledger.group_col is not None and ledger.rows:
+    if group_col is not None and ledger.rows:
         group_total(group)
-    # Last page: its subtotal, the grand total, then the sign-off line.
+    # Last page: its subtotal (a one-page ledger has only its 合计), the grand total, then the sign-off line.
     if not fits(MIN_ROW * 2):
         end_page()
-    lay.draw_sums("本页小计", page_sums)
+    if lay.summary.rows:
+        lay.draw_sums("本页小计", page_sums)
     lay.summary.rows.append(page_rows)
     lay.summary.subtotals.append(list(page_sums))
-    lay.draw_sums("合计", grand)
-    if lay.y - 30 < bottom:
+    lay.draw_sums("合计", grand, balance)
+    if lay.y - SIGNOFF_ROOM < bottom:
         canvas.showPage()
         lay.top_of_page()
     y = lay.y - 20
     step = AREA_W / len(ledger.signoff)
     for i, label in enumerate(ledger.signoff):
-        text = label + (
-            f"{ledger.made.year}年{ledger.made.month}月{ledger.made.day}日" if "日期" in label else ""
-        )
+        text = label + (clock.cn_date(ledger.made) if "日期" in label else "")
         lay.pen.draw(MARGIN_L + i * step, y, text, "song", 11)
     canvas.showPage()
     canvas.save()
     return LedgerInfo(canvas.page_count, total_rows, lay.fonts.describe(), lay.summary)
-
-
-def _xlsx_print_setup(ws, ledger: Ledger) -> None:  # noqa: ANN001
-    """Landscape A4, one page wide, title and header rows on every page, 第N页 共M页 in the footer."""
-    from openpyxl.utils import get_column_letter
-
-    for i, w in enumerate(column_widths(ledger), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(4.0, w / 6.2)
-    ws.print_title_rows = "1:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
-    ws.freeze_panes = "A4"
-
-
-def render_ledger_xlsx(ledger: Ledger, path: str | Path) -> int:
-    """The same ledger as a workbook: landscape A4, fit to width, title rows repeated, 第N页 共M页 footer,
-    subtotals per group and the grand total. Returns the number of data rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "台账"
-    ncol = len(ledger.columns)
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append([ledger.title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-    ws["A1"].font = Font(name="黑体", size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"填报单位：{ledger.unit}"] + [""] * (ncol - 2) + [ledger.measure])
-    ws.append([c.title.replace("\n", "") for c in ledger.columns])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E6E6E6")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    totals_idx = [i for i, c in enumerate(ledger.columns) if c.total]
-    group_sums = [0] * len(totals_idx)
-    grand = [0] * len(totals_idx)
-
-    next_row = 4  # openpyxl's max_row scans every cell: count rows here instead (O(n²) otherwise)
-    bold_font = Font(bold=True)
-    money_cols = [j for j, col in enumerate(ledger.columns, start=1) if col.money]
-
-    def put(values: list, bold: bool = False) -> None:
-        nonlocal next_row
-        ws.append(
-            [
-                (v / 100 if col.money and isinstance(v, int) else v)
-                for v, col in zip(values, ledger.columns, strict=True)
-            ]
-        )
-        for j in range(1, ncol + 1):
-            cell = ws.cell(row=next_row, column=j)
-            cell.border = border
-            value = cell.value
-            if isinstance(value, str) and len(value) > 11 and value.isdigit():
-                cell.number_format = "@"
-            if bold:
-                cell.font = bold_font
-        for j in money_cols:
-            ws.cell(row=next_row, column=j).number_format = "#,##0.00"
-        next_row += 1
-
-    def sums_row(label: str, sums: list[int]) -> list:
-        values: list = [""] * ncol
-        values[1 if ncol > 1 and ledger.columns[0].title == "序号" else 0] = label
-        for i, s in zip(totals_idx, sums, strict=True):
-            values[i] = s
-        return values
-
-    group = None
-    for n, row in enumerate(ledger.rows):
-        if ledger.group_col is not None:
-            if n and row[ledger.group_col] != group:
-                put(sums_row(f"{group}{ledger.group_suffix}", group_sums), bold=True)
-                group_sums = [0] * len(totals_idx)
-            group = row[ledger.group_col]
-        put(list(row))
-        for k, i in enumerate(totals_idx):
-            group_sums[k] += row[i] or 0
-            grand[k] += row[i] or 0
-    if ledger.group_col is not None and ledger.rows:
-        put(sums_row(f"{group}{ledger.group_suffix}", group_sums), bold=True)
-    put(sums_row("合计", grand), bold=True)
-    ws.append([])
-    ws.append(
-        [
-            "　　".join(
-                label + (f"{ledger.made:%Y年%m月%d日}" if "日期" in label else "　　　")
-                for label in ledger.signoff
-            )
-        ]
-    )
-    _xlsx_print_setup(ws, ledger)
-    wb.save(path)
-    return len(ledger.rows)

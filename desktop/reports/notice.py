@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import combinations, pairwise
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 
+from desktop.clock import cn_date
 from desktop.reports.fonts import FontSet, load_fonts
-from desktop.reports.pdfdraw import PagedCanvas, Pen, mm, wrap
+from desktop.reports.pdfdraw import NO_END, NO_START, SOFT_BREAKS, UNITS, PagedCanvas, Pen, mm, wrap
 
 PAGE_W, PAGE_H = A4
 LEFT = 28 * mm
@@ -33,7 +35,6 @@ CHAR_SPACE = AREA_W / CHARS - BODY_SIZE  # ≈ −0.21 pt: 28 characters fill th
 TABLE_SIZE = 12.0  # 小四 in list tables
 TABLE_ROW = 22.0
 TITLE_BREAK_AFTER = set("年月日村镇乡县区度季的于")
-NO_LINE_START = set("，。、；：？！）》」』】〕〉”’")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class NoticeTable:
     rows: list[list[str]]
     widths: list[float]  # relative column widths
     align: list[str] = field(default_factory=list)  # "left" | "center" | "right" per column
+    nowrap: list[bool] = field(default_factory=list)  # columns as wide as their widest cell (never wrapped)
 
 
 @dataclass
@@ -57,13 +59,55 @@ class Notice:
     copies_note: str = ""
 
 
+def _break_cost(text: str, i: int) -> float | None:
+    """How bad it is to break a title between text[:i] and text[i:]; None where it must not break: inside a
+    number or a date ("2026年 / 11月"), before closing or after opening punctuation."""
+    before, after = text[i - 1], text[i]
+    if after in NO_START or before in NO_END:
+        return None
+    if before.isdigit() and after.isdigit():
+        return None
+    if after.isdigit() and before in "年月" and i >= 2 and text[i - 2].isdigit():
+        return None  # 2026年 | 11月 | 2日 is one date
+    if after in UNITS and before.isdigit():
+        return None
+    if before + after in ("年度", "季度", "村民", "镇人", "乡人"):  # words that end in a break word
+        return None
+    return 0.0 if before in TITLE_BREAK_AFTER else 1.0
+
+
+def title_lines(pen: Pen, text: str, limit: float) -> list[str]:
+    """A title in as few lines as fit `limit`, broken where the words allow (after a place or time word, never
+    inside a date), as even as possible (梯形/菱形), and never leaving a stub of one or two characters."""
+    if pen.width(text, "title", TITLE_SIZE) <= limit or len(text) < 4:
+        return [text]
+    cuts = [i for i in range(1, len(text)) if _break_cost(text, i) is not None]
+
+    def width(a: int, b: int) -> float:
+        return pen.width(text[a:b], "title", TITLE_SIZE)
+
+    for count in (2, 3):  # longer titles than three lines are broken greedily
+        best: tuple[float, tuple[int, ...]] | None = None
+        for chosen in combinations(cuts, count - 1):
+            bounds = (0, *chosen, len(text))
+            widths = [width(a, b) for a, b in pairwise(bounds)]
+            if max(widths) > limit:
+                continue
+            shortest = min(b - a for a, b in pairwise(bounds))
+            cost = sum(_break_cost(text, i) or 0.0 for i in chosen) * 2
+            cost += (max(widths) - min(widths)) / TITLE_SIZE
+            cost += 20.0 if shortest < 3 else 0.0
+            if best is None or cost < best[0]:
+                best = (cost, chosen)
+        if best is not None:
+            bounds = (0, *best[1], len(text))
+            return [text[a:b] for a, b in pairwise(bounds)]
+    return wrap(pen, text, "title", TITLE_SIZE, limit)
+
+
 def notice_period(start: date, days: int) -> tuple[date, date]:
     """公示期: `days` calendar days starting on `start`."""
     return start, start + timedelta(days=max(days, 1) - 1)
-
-
-def cn_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 @dataclass
@@ -73,11 +117,24 @@ class RenderInfo:
 
 
 class _NoticeLayout:
-    def __init__(self, canvas: PagedCanvas, fonts: FontSet) -> None:
+    def __init__(self, canvas: PagedCanvas, fonts: FontSet, break_before: int | None = None) -> None:
         self.c = canvas
         self.fonts = fonts
         self.pen = Pen(canvas, fonts)
         self.y = AREA_TOP  # top of the next free line
+        # Body lines and table rows in order, each with the page it landed on: what can move to the next page
+        # to keep company with the 落款. `break_before` starts a new page before that unit.
+        self.units: list[int] = []
+        self.break_before = break_before
+        self.signature_alone = False
+
+    def unit(self, height: float) -> None:
+        """Called before a body line or table row of `height` is drawn."""
+        if len(self.units) == self.break_before:
+            self.new_page()
+        elif self.room() < height - 0.01:
+            self.new_page()
+        self.units.append(self.c.page_count)
 
     def ascent(self, role: str, size: float) -> float:
         from reportlab.pdfbase.pdfmetrics import getFont
@@ -121,24 +178,12 @@ class _NoticeLayout:
         indent = indent_chars * (BODY_SIZE + CHAR_SPACE)
         lines = wrap(self.pen, text, "body", BODY_SIZE, AREA_W, char_space=CHAR_SPACE, first_indent=indent)
         for i, line in enumerate(lines):
+            self.unit(PITCH)
             self.line(line, x=LEFT + (indent if i == 0 else 0))
 
     def title(self, text: str) -> None:
         pitch = max(PITCH, TITLE_SIZE * 1.35)
-        # A long title wraps into balanced lines (梯形/菱形), each centred, not a full line and a stub.
-        limit = AREA_W - 2 * TITLE_SIZE
-        lines = wrap(self.pen, text, "title", TITLE_SIZE, limit, char_space=0)
-        if len(lines) > 1:
-            target = self.pen.width(text, "title", TITLE_SIZE) / len(lines)
-            while target <= limit:
-                balanced = wrap(self.pen, text, "title", TITLE_SIZE, target, char_space=0)
-                if len(balanced) == len(lines):
-                    lines = balanced
-                    break
-                target += TITLE_SIZE / 2
-        if len(lines) == 2:
-            lines = self._natural_break(text, limit) or lines
-        for line in lines:
+        for line in title_lines(self.pen, text, AREA_W - 2 * TITLE_SIZE):
             self.line(
                 line,
                 role="title",
@@ -149,34 +194,36 @@ class _NoticeLayout:
                 char_space=0,
             )
 
-    def _natural_break(self, text: str, limit: float) -> list[str] | None:
-        """Two title lines split after a place or time word (…村 / …2026年11月 / …的), not inside a word,
-        when both halves still fit and stay reasonably balanced."""
-        best, best_gap = None, None
-        for i in range(2, len(text) - 1):
-            if text[i - 1] not in TITLE_BREAK_AFTER or text[i] in NO_LINE_START:
-                continue
-            w1 = self.pen.width(text[:i], "title", TITLE_SIZE)
-            w2 = self.pen.width(text[i:], "title", TITLE_SIZE)
-            if max(w1, w2) > limit or min(w1, w2) < 0.55 * max(w1, w2):
-                continue
-            gap = abs(w1 - w2)
-            if best_gap is None or gap < best_gap:
-                best, best_gap = [text[:i], text[i:]], gap
-        return best
-
-    def table(self, table: NoticeTable) -> None:
+    def column_widths(self, table: NoticeTable) -> list[float]:
+        """Columns marked nowrap (numbers, amounts, names) as wide as their widest cell; the others share the
+        rest by their relative widths."""
         total = sum(table.widths)
         widths = [AREA_W * w / total for w in table.widths]
+        rigid = table.nowrap or [False] * len(widths)
+        need = {
+            i: max(self.pen.width(str(r[i]), "body", TABLE_SIZE) for r in [table.headers, *table.rows]) + 8
+            for i, keep in enumerate(rigid)
+            if keep
+        }
+        free = AREA_W - sum(need.values())
+        weights = sum(w for i, w in enumerate(table.widths) if i not in need)
+        if not need or free <= 0 or weights <= 0:
+            return widths
+        return [need[i] if i in need else free * w / weights for i, w in enumerate(table.widths)]
+
+    def table(self, table: NoticeTable) -> None:
+        widths = self.column_widths(table)
         aligns = table.align or ["center"] * len(widths)
         self._header(table, widths)
         for row in table.rows:
             cells = [
-                wrap(self.pen, str(v), "body", TABLE_SIZE, w - 6) for v, w in zip(row, widths, strict=True)
+                wrap(self.pen, str(v), "body", TABLE_SIZE, w - 6, soft=SOFT_BREAKS)
+                for v, w in zip(row, widths, strict=True)
             ]
             height = max(TABLE_ROW, max(len(c) for c in cells) * TABLE_SIZE * 1.3 + 8)
-            if self.room() < height:
-                self.new_page()
+            page = self.c.page_count
+            self.unit(height)
+            if self.c.page_count != page:
                 self._header(table, widths)
             self._row(cells, widths, aligns, height, "body")
         self.y -= 6
@@ -217,9 +264,12 @@ class _NoticeLayout:
         right = LEFT + AREA_W - 4 * (BODY_SIZE + CHAR_SPACE)
         date_w = self.pen.width(date_text, "body", BODY_SIZE, CHAR_SPACE)
         centre = right - date_w / 2
-        if self.room() < 4 * PITCH:
+        if self.room() < 4 * PITCH - 0.01:
+            # GB/T 9704 §7.3.5.1: no signature page without body text; the caller moves lines over and lays
+            # the notice out again.
+            self.signature_alone = True
             self.new_page()
-        self.blank(2)
+        self.y -= 2 * PITCH
         self.line(issuer, x=centre, align="center")
         self.line(date_text, x=right, align="right")
 
@@ -238,13 +288,13 @@ def _page_number(canvas: PagedCanvas, number: int, total: int) -> None:
         pen.draw(LEFT + PAGE_NO_SIZE, y, text, "song", PAGE_NO_SIZE)
 
 
-def render_notice(notice: Notice, path: str | Path) -> RenderInfo:
-    fonts = load_fonts()
-    canvas = PagedCanvas(str(path), pagesize=A4, decorate=_page_number, pageCompression=1)
-    canvas.setTitle(notice.title)
-    canvas.setAuthor(notice.issuer)
-    canvas.setCreator("乡镇扶贫工作台")
-    layout = _NoticeLayout(canvas, fonts)
+# Body lines that go over to the 落款's page when it would otherwise stand alone (GB/T 9704 §7.3.5.1 wants
+# text above a seal; moving lines is the standard's own remedy, 「此页无正文」 is not used).
+KEEP_WITH_SIGNATURE = 2
+
+
+def _lay_out(notice: Notice, canvas: PagedCanvas, fonts: FontSet, break_before: int | None) -> _NoticeLayout:
+    layout = _NoticeLayout(canvas, fonts, break_before)
     layout.title(notice.title)
     layout.blank()
     if notice.addressee:
@@ -262,5 +312,24 @@ def render_notice(notice: Notice, path: str | Path) -> RenderInfo:
         layout.blank()
         layout.paragraph(notice.copies_note)
     canvas.showPage()
+    return layout
+
+
+def _canvas(notice: Notice, target) -> PagedCanvas:  # noqa: ANN001
+    canvas = PagedCanvas(target, pagesize=A4, decorate=_page_number, pageCompression=1)
+    canvas.setTitle(notice.title)
+    canvas.setAuthor(notice.issuer)
+    canvas.setCreator("乡镇扶贫工作台")
+    return canvas
+
+
+def render_notice(notice: Notice, path: str | Path) -> RenderInfo:
+    fonts = load_fonts()
+    canvas = _canvas(notice, str(path))
+    layout = _lay_out(notice, canvas, fonts, None)
+    if layout.signature_alone and len(layout.units) > KEEP_WITH_SIGNATURE:
+        # Lay it out again with the last body lines (or table rows) starting the 落款's page.
+        canvas = _canvas(notice, str(path))
+        _lay_out(notice, canvas, fonts, len(layout.units) - KEEP_WITH_SIGNATURE)
     canvas.save()
     return RenderInfo(canvas.page_count, fonts.describe())

@@ -14,7 +14,14 @@ from desktop.reports.fonts import FontSet
 NO_START = set("，。、；：？！）》」』】〕〉”’…—·%％,.;:?!)]}")
 NO_END = set("（《「『【〔〈“‘([{")
 # A number keeps its unit: "2026年" or "30户" never breaks between the digits and the unit.
-UNITS = set("年月日号户人元分天岁个条次袋桶项")
+UNITS = set("年月日号户人元分天岁个条次袋桶项颗名期页斤亩头只间套万")
+# A quoted award name of up to this many characters stays on one line (certificates).
+QUOTED_WHOLE = 10
+# In a table cell a line would rather end after a list separator than inside a word.
+SOFT_BREAKS = "、，；"
+
+# Stroke width, as a share of the size, that gives a regular face the weight of a bold one.
+EMBOLDEN = 0.035
 
 __all__ = ["mm", "Pen", "PagedCanvas", "wrap"]
 
@@ -47,10 +54,70 @@ class Pen:
         c = self.canvas
         runs = self.fonts.runs(text, role)
         for name, run in runs:
-            c.setFont(name, size)
-            c.drawString(x, y, run, charSpace=char_space)
+            if self.fonts.needs_emboldening(name, role):
+                self._bold(x, y, run, name, size, char_space)
+            else:
+                c.setFont(name, size)
+                c.drawString(x, y, run, charSpace=char_space)
             if len(runs) > 1:
                 x += self.fonts.width(run, role, size) + char_space * len(run)
+
+    def _bold(self, x: float, y: float, run: str, name: str, size: float, char_space: float) -> None:
+        """A rare character in a bold title whose only font is a regular one: filled and stroked in its own
+        colour, as Word and WPS embolden a face that has no bold, so the title keeps its weight."""
+        c = self.canvas
+        c.saveState()
+        c.setStrokeColor(c._fillColorObj)
+        c.setLineWidth(size * EMBOLDEN)
+        text = c.beginText(x, y)
+        text.setTextRenderMode(2)  # fill, then stroke
+        text.setFont(name, size)
+        text.setCharSpace(char_space)
+        text.textOut(run)
+        c.drawText(text)
+        c.restoreState()
+
+
+def _tokens(paragraph: str, keep_quoted: bool = False) -> list[str]:
+    """Unbreakable pieces: a run of Latin letters or digits (with the separators inside a number and a unit
+    after it: "2,000.00", "2026年", "30户"), a short quoted name when `keep_quoted` (“八星级农户”), or one
+    character."""
+    tokens: list[str] = []
+    i, n = 0, len(paragraph)
+    while i < n:
+        ch = paragraph[i]
+        j = i + 1
+        close = paragraph.find("”", i) if keep_quoted and ch == "“" else -1
+        if 0 < close - i <= QUOTED_WHOLE:
+            j = close + 1
+        elif ch.isascii() and ch.isalnum():
+            while j < n and (
+                (paragraph[j].isascii() and paragraph[j].isalnum())
+                # 2,000.00 stays whole: a separator between digits belongs to the number
+                or (paragraph[j] in ",." and j + 1 < n and paragraph[j + 1].isdigit())
+            ):
+                j += 1
+            if j < n and paragraph[j] in UNITS and paragraph[i:j].replace(",", "").replace(".", "").isdigit():
+                j += 1
+        tokens.append(paragraph[i:j])
+        i = j
+    return tokens
+
+
+def _carry(line: list[str], token: str) -> list[str] | None:
+    """What moves to the next line when `token` does not fit after `line` (which loses it): the token, the
+    last piece of the line too when the token may not begin a line (避头: "）。" never start a line, the
+    character before them goes down with them), and any opening bracket or quote left at the end (避尾).
+    None when the line would be left empty."""
+    kept, carried = list(line), [token]
+    while kept and carried[0][0] in NO_START:
+        carried.insert(0, kept.pop())
+    while kept and kept[-1][-1] in NO_END:
+        carried.insert(0, kept.pop())
+    if not kept:
+        return None
+    del line[len(kept) :]
+    return carried
 
 
 def wrap(
@@ -62,42 +129,58 @@ def wrap(
     *,
     char_space: float = 0.0,
     first_indent: float = 0.0,
+    soft: str = "",
+    keep_quoted: bool = False,
 ) -> list[str]:
     """Break text into lines no wider than `width` (the first line starts `first_indent` in).
 
+    `soft` lists marks after which a line would rather break (a table cell listing 增收致富、政策明白、户容整洁
+    breaks after a 、 rather than inside 户容整洁) when one stands in the line's second half.
+
     Chinese breaks between any two characters; a run of Latin letters or digits is kept whole when it fits;
-    closing punctuation is never moved to the start of a line (it may hang past the edge instead)."""
+    closing punctuation never starts a line and opening punctuation never ends one: the character before
+    goes down with it instead of hanging past the edge. Every character of `text` is in the result, in order
+    (joining the lines of a paragraph gives the paragraph back)."""
+
+    def measure(pieces: list[str]) -> float:
+        return pen.width("".join(pieces), role, size, char_space)
+
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        used = first_indent if not lines else 0.0
-        limit = width - used
-        i = 0
-        while i < len(paragraph):
-            ch = paragraph[i]
-            token = ch
-            if ch.isascii() and ch.isalnum():
-                j = i
-                while j < len(paragraph) and (
-                    (paragraph[j].isascii() and paragraph[j].isalnum())
-                    # 2,000.00 stays whole: a separator between digits belongs to the number
-                    or (paragraph[j] in ",." and j + 1 < len(paragraph) and paragraph[j + 1].isdigit())
-                ):
-                    j += 1
-                if j < len(paragraph) and paragraph[j] in UNITS and paragraph[i:j].isdigit():
-                    j += 1
-                token = paragraph[i:j]
-            w = pen.width(line + token, role, size, char_space)
-            if w > limit and line and token[0] not in NO_START:
-                if line[-1] in NO_END and len(line) > 1:
-                    token, line = line[-1] + token, line[:-1]
-                lines.append(line)
-                line, limit = "", width
-                if pen.width(token, role, size, char_space) > width and len(token) > 1:
-                    token = token[0]  # a Latin run longer than a line breaks by characters
-            line += token
-            i += len(token)
-        lines.append(line)
+        line: list[str] = []
+        limit = width - (first_indent if not lines else 0.0)
+        pending = _tokens(paragraph, keep_quoted)
+        pending.reverse()  # a stack: pieces put back (a Latin run split into characters) come off first
+        while pending:
+            token = pending.pop()
+            if line and measure([*line, token]) > limit:
+                carried = _carry(line, token)
+                if carried is not None and soft:
+                    at = max((k for k, piece in enumerate(line) if piece in soft), default=-1)
+                    if len(line) / 2 <= at < len(line) - 1:
+                        carried = [*line[at + 1 :], *carried]
+                        del line[at + 1 :]
+                if carried is not None:
+                    lines.append("".join(line))
+                    line, limit = [], width
+                    pending.extend(reversed(carried))
+                    continue
+                if len(token) > 1:  # "（" then "2026.07" that does not fit after it: break the number
+                    pending.extend(reversed(token))
+                    continue
+                if token[0] in NO_START and any(len(piece) > 1 for piece in line):
+                    # "2026.07" fills the line and "）" must follow it: break the number instead
+                    pending.extend(reversed([*"".join(line), token]))
+                    line = []
+                    continue
+                # A line of nothing but marks: break before the token anyway rather than run past the edge.
+                lines.append("".join(line))
+                line, limit = [], width
+            if not line and len(token) > 1 and measure([token]) > limit:
+                pending.extend(reversed(token))  # a Latin run longer than a line breaks by characters
+                continue
+            line.append(token)
+        lines.append("".join(line))
     return lines
 
 

@@ -19,7 +19,7 @@ def summary_chart(
     """Findings per rule and per village, one page (PNG or PDF by the file name)."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.69, 8.27))  # A4 landscape, inches
-    fig.suptitle(f"{title}（{clock.today():%Y年%m月%d日}）", fontsize=16)
+    fig.suptitle(f"{title}（{clock.cn_date(clock.today())}）", fontsize=16)
     for ax, data, label in ((left, by_rule, "按规则"), (right, by_village, "按村")):
         names = [n for n, _ in data][::-1] or ["（无疑点）"]
         counts = [c for _, c in data][::-1] or [0]
@@ -41,65 +41,95 @@ def findings_workbook(
     path: str | Path,
     chart_png: Path | None = None,
 ) -> Path:
-    """Sheet 汇总: per rule (code, name, severity, count, why, fix) and per village, with the chart; then one
-    sheet per rule with its findings. IDs and codes are text."""
+    """Sheet 汇总: per rule (code, name, severity, count, why, fix) and per village, each list ending in a 合计
+    that is a SUBTOTAL formula, with the chart under them; then one sheet per rule with its findings. IDs and
+    codes are text; every value goes through xlsx_safe (never a live formula). Every sheet prints on A4
+    landscape, one page wide, title and header repeated, 第N页 共M页."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+
+    from desktop.reports import xlsx_safe
+
+    bold = Font(bold=True)
+    top = Alignment(wrap_text=True, vertical="top")
+
+    def put_row(ws, r: int, values: list, *, text_cols: tuple[int, ...] = (), font=None) -> None:  # noqa: ANN001
+        for j, value in enumerate(values, start=1):
+            cell = xlsx_safe.put(
+                ws.cell(row=r, column=j), value, text=j in text_cols and value not in (None, "")
+            )
+            cell.alignment = top
+            if font is not None:
+                cell.font = font
+
+    def total_row(ws, r: int, column: int, first: int) -> None:  # noqa: ANN001
+        """合计 under a list of counts: a SUBTOTAL over the list (0 when the list is empty)."""
+        put_row(ws, r, ["合计"], font=bold)
+        cell = ws.cell(row=r, column=column)
+        if r > first:
+            xlsx_safe.formula(cell, xlsx_safe.subtotal(cell.column_letter, first, r - 1))
+        else:
+            xlsx_safe.put(cell, 0)
+        cell.font = bold
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append([f"疑点核查汇总（{clock.today():%Y年%m月%d日}）"])
-    ws["A1"].font = Font(size=14, bold=True)
-    ws.append(["规则代码", "规则", "类别", "疑点数", "为什么要查", "怎么改"])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
+    xlsx_safe.put(ws.cell(row=1, column=1), f"疑点核查汇总（{clock.cn_date(clock.today())}）").font = Font(
+        size=14, bold=True
+    )
+    put_row(ws, 2, ["规则代码", "规则", "类别", "疑点数", "为什么要查", "怎么改"], font=bold)
+    r = 3
     for code, info in rows_by_rule.items():
-        ws.append([code, info["name"], info["severity"], len(info["findings"]), info["why"], info["fix"]])
-    ws.append([])
-    ws.append(["村", "疑点数"])
-    ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        put_row(
+            ws, r, [code, info["name"], info["severity"], len(info["findings"]), info["why"], info["fix"]]
+        )
+        r += 1
+    total_row(ws, r, 4, 3)
+    r += 2
+    put_row(ws, r, ["村", "疑点数"], font=bold)
+    first_village = r + 1
     for village, n in summary_village:
-        ws.append([village, n])
+        r += 1
+        put_row(ws, r, [village, n])
+    r += 1
+    total_row(ws, r, 2, first_village)
     for col, width in zip("ABCDEF", (26, 24, 8, 8, 50, 40), strict=True):
         ws.column_dimensions[col].width = width
-    for row in ws.iter_rows(min_row=3, max_col=6):
-        for cell in row[4:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     if chart_png is not None:
         from openpyxl.drawing.image import Image
 
+        # Under the tables, not beside them: the sheet prints one page wide, and a chart to the right would
+        # shrink the tables to fit.
         image = Image(str(chart_png))
         image.width, image.height = image.width * 0.6, image.height * 0.6
-        ws.add_image(image, "H2")
+        ws.add_image(image, f"A{r + 2}")
+    xlsx_safe.fit_rows(ws, 3, [5, 6])
+    xlsx_safe.print_setup(ws, "1:2", landscape=True)
     header = ["序号", "村", "户编号", "人编号", "姓名", "疑点说明", "涉及字段", "核实情况"]
     for code, info in rows_by_rule.items():
         sheet = wb.create_sheet(info["name"][:31])
-        sheet.append([f"{info['name']}（{code}）：{info['why']}"])
-        sheet.append(header)
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        xlsx_safe.put(sheet.cell(row=1, column=1), f"{info['name']}（{code}）：{info['why']}").font = bold
+        put_row(sheet, 2, header, font=bold)
         for i, f in enumerate(info["findings"], start=1):
-            sheet.append(
-                [
-                    i,
-                    f["village"],
-                    f["household"],
-                    f["person"],
-                    f["name"],
-                    f["message"],
-                    "、".join(f.get("field_labels", f["fields"])),
-                    "",
-                ]
-            )
-            for col in (3, 4):
-                sheet.cell(row=sheet.max_row, column=col).number_format = "@"
+            values = [
+                i,
+                f["village"],
+                f["household"],
+                f["person"],
+                f["name"],
+                f["message"],
+                "、".join(f.get("field_labels", f["fields"])),
+                "",
+            ]
+            put_row(sheet, i + 2, values, text_cols=(3, 4))
         for col, width in zip("ABCDEFGH", (6, 16, 20, 22, 10, 56, 24, 20), strict=True):
             sheet.column_dimensions[col].width = width
-        sheet.print_title_rows = "2:2"
-        sheet.page_setup.orientation = "landscape"
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
+        sheet.merge_cells("A1:H1")  # the rule and why it matters, wrapped across the table's width
+        sheet["A1"].alignment = top
+        sheet.row_dimensions[1].height = xlsx_safe.row_height(xlsx_safe.lines_needed(sheet["A1"].value, 170))
+        xlsx_safe.fit_rows(sheet, 3, [6, 7])
+        xlsx_safe.print_setup(sheet, "1:2", landscape=True)
+        sheet.freeze_panes = "A3"
     wb.save(path)
     return Path(path)

@@ -58,7 +58,7 @@ def render_test_page(path: str | Path, *, township: str = "") -> int:
         y -= 7 * mm
         pen.draw((left + 8) * mm, y, SAMPLE, role, 14)
         y -= 11 * mm
-    pen.draw(w - 10 * mm, 12 * mm, f"打印于{clock.today():%Y年%m月%d日}", "song", 9, align="right")
+    pen.draw(w - 10 * mm, 12 * mm, f"打印于{clock.cn_date(clock.today())}", "song", 9, align="right")
     canvas.showPage()
     canvas.save()
     return canvas.page_count

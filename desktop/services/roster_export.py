@@ -27,6 +27,29 @@ def _cell(key: str, value):  # noqa: ANN001, ANN202
     return value
 
 
+# Excel column widths (≈ characters of the default font) by kind: an 18-digit ID needs 20, a 19–20-digit member
+# code or bank account 22; text columns are as wide as their header, up to HEADER_CAP (longer headers wrap).
+KIND_WIDTH = {
+    "id": 21.0,
+    "code": 22.0,
+    "phone": 14.0,
+    "date": 12.0,
+    "money": 12.0,
+    "decimal": 10.0,
+    "sex": 6.0,
+}
+TEXT_WIDTH = {"name": 10.0, "work_place": 14.0, "employer": 16.0, "bank_name": 14.0, "helper": 10.0}
+HEADER_CAP = 14.0
+
+
+def _width(key: str, header: str) -> float:
+    from desktop.reports.xlsx_safe import display_width
+
+    kind = BY_KEY[key].kind
+    fixed = KIND_WIDTH.get(kind) or TEXT_WIDTH.get(key, 8.0)
+    return max(fixed, min(display_width(header) + 2, HEADER_CAP))
+
+
 def export_roster(
     db: Database, actor: Actor, path: str | Path, *, layout: str | None = None, village: str | None = None
 ) -> int:
@@ -67,5 +90,6 @@ def export_roster(
                 cells = [_cell(k, merged.get(k)) for k in keys]
                 yield cells if layout == "2021" else [n, *cells]
 
+    widths = ([] if layout == "2021" else [6.0]) + [_width(k, label_for(k, layout)) for k in keys]
     title = f"建档立卡贫困人口明细表（导出时间：{clock.today().isoformat()}，收入年度：{year}）"
-    return write_roster(path, title, headers, text_columns, rows())
+    return write_roster(path, title, headers, text_columns, rows(), widths)

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from desktop import clock
+from desktop.reports.xlsx_safe import restore
 from desktop.services import idnumber
 from desktop.services.errors import RowError
 from desktop.services.progress import NO_PROGRESS, Progress
@@ -76,7 +77,11 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _SPACES.sub("", str(value)) if not isinstance(value, str) else value.strip().replace("\u3000", "")
+    if not isinstance(value, str):
+        return _SPACES.sub("", str(value)) or None
+    # Our own exports put a ' before text that a spreadsheet could take for a formula (=, +, -, @ …); the quote
+    # is the spreadsheet's text marker, never part of the value: drop exactly that one (xlsx_safe.restore).
+    text = restore(value.strip().replace("\u3000", ""))
     return text or None
 
 
