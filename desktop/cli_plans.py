@@ -278,8 +278,18 @@ def print_card(ctx, out: str):  # noqa: ANN001, ANN201
     from desktop.services.users import SYSTEM
 
     args = ctx.args
-    code = _need(args.kind or args.household, "用法：print card 户编号 --out 文件.pdf [--paper A5]")
-    return plan_reports.policy_card(ctx.database(), SYSTEM, code, _year(args), out, paper=args.paper or "A4")
+    code = _need(
+        args.kind or args.household, "用法：print card 户编号 --out 文件.pdf [--paper A5] [--borderless]"
+    )
+    return plan_reports.policy_card(
+        ctx.database(),
+        SYSTEM,
+        code,
+        _year(args),
+        out,
+        paper=args.paper or "A4",
+        borderless=bool(getattr(args, "borderless", False)),
+    )
 
 
 def print_plan(ctx, out: str):  # noqa: ANN001, ANN201

@@ -121,9 +121,9 @@ def test_a_printed_copy_has_its_name_on_the_cover_true_page_numbers_and_the_scan
     printed = archives.print_copy(db, admin, EXITED, "village", out)
 
     texts = page_text(out)
-    assert (
-        printed.pages == len(texts) == 1 + 1 + 1 + 3 + 2
-    )  # cover, contents, 申请书, 评议 (+2 PDF pages), 公示 (+1)
+    # cover, contents, the list (of the items not recorded), 申请书, 评议 (its first PDF page under its record,
+    # the second on a page of its own), 公示 (+1 for its second image)
+    assert printed.pages == len(texts) == 1 + 1 + 1 + 1 + 2 + 2
     assert "村存档" in texts[0] and "DA-41142310221200005" in texts[0] and "王花国" in texts[0]
     contents = texts[1]
     # Every recorded item's page number on the contents page is the page that carries its title.
@@ -132,9 +132,9 @@ def test_a_printed_copy_has_its_name_on_the_cover_true_page_numbers_and_the_scan
         number = int(line.split()[-1])
         assert "【" in texts[number - 1] and title in texts[number - 1]
     assert "乡镇审核公示（缺）" in contents.replace(" ", "")
-    # The scans are in: the image on the item's page, the PDF's own pages merged after it.
+    # The scans are in: the image on the item's page, the PDF's pages merged on its page and after it.
     reader = PdfReader(str(out))
-    assert len(reader.pages[2].images) == 1
+    assert len(reader.pages[3].images) == 1
     assert "MEETING-P1" in texts[4] and "MEETING-P2" in texts[5]
     # Every page after the cover says when it was printed, and which copy it is.
     assert all("打印日期" in t and "村存档" in t for t in texts[1:])
@@ -173,7 +173,9 @@ def test_the_completeness_ledger_counts_per_copy_with_village_totals(roster, adm
     out = tmp_path / "ledger.pdf"
     result = archive_reports.completeness_ledger(roster, admin, out, village="石桥镇/周堂村")
     text = "\n".join(page_text(out))
-    assert result.rows >= 1 and "档案完整性台账" in text and "周堂村小计" in text
+    assert (
+        result.rows >= 1 and "档案完整性台账" in text and "合计" in text and "周堂村小计" not in text
+    )  # one village: its 合计 only
     assert "各份需更新：贫困户申请书" in text.replace("\n", "")
 
 

@@ -86,7 +86,8 @@ def test_the_archive_tab_records_scans_refuses_fakes_and_prints_a_copy(qtbot, wi
     qtbot.waitUntil(
         lambda: printing.generated is not None and printing.generate_button.isEnabled(), timeout=30000
     )
-    assert window.pages.currentWidget() is printing and printing.generated.pages == 3  # cover, contents, item
+    # cover, contents, the list (of the 17 items not recorded), the scanned item's page
+    assert window.pages.currentWidget() is printing and printing.generated.pages == 4
     qtbot.waitUntil(lambda: states(tab, "贫困户申请书")[1] == "齐全")
     assert states(tab, "贫困户申请书") == ["需更新", "齐全", "需更新"]
     assert tab.hand_over("村委会", "魏国福")

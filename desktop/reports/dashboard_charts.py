@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -92,6 +93,7 @@ def _monthly(
         [x + 0.2 for x in xs], [b / scale for _, _, b in series], width=0.4, color=colours[1], label=labels[1]
     )
     ax.set_xticks(list(xs), months, fontsize=8)
+    ax.set_ylim(bottom=0)
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
 
@@ -118,27 +120,62 @@ def save_png(name: str, d: Dashboard, path: str | Path, *, dpi: int = 150) -> Pa
     return Path(path)
 
 
-def _png(name: str, d: Dashboard) -> bytes:
+def _chart_pdf(name: str, d: Dashboard, width: float, height: float) -> bytes:
+    """One chart as a one-page PDF exactly `width` × `height` pt: drawn at the size it is printed, so its
+    font sizes are the sizes on paper (8 pt and up), with the text embedded as TrueType."""
+    fig = figure(name, d, width / 72, height / 72)
+    if name in ("points", "fund") and width < 120 * 72 / 25.4:
+        for ax in fig.axes:  # twelve month labels across half a page: slanted so they do not collide
+            ax.tick_params(axis="x", labelrotation=45)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
+                label.set_rotation_mode("anchor")
     buf = io.BytesIO()
-    figure(name, d, 6.4, 5.0).savefig(buf, format="png", dpi=200)
+    fig.savefig(buf, format="pdf")
     return buf.getvalue()
 
 
-def render_monthly_report(d: Dashboard, path: str | Path, *, township: str) -> int:
-    """One A4 page: the key figures of the month of `d.today` and the four charts."""
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
+def _report_rows(villages: int, room: float, mm: float) -> list[tuple[tuple[str, ...], float]]:
+    """The charts of the monthly report in rows, with their heights (pt), for `room` pt of page: the two
+    village charts side by side (as tall as the villages need at 8 pt labels), then the monthly series each
+    across the page, or side by side when the villages take the room."""
+    village_h = max(70 * mm, villages * (3.3 if villages > 12 else 5) * mm + 22 * mm)
+    monthly_h, gap = 56 * mm, 5 * mm
+    spare = room - (village_h + 2 * (monthly_h + gap))
+    if spare >= 0:  # each row gets a share of what is left, rather than white paper at the bottom
+        share = spare / 3 - 1  # (a point short: rounding never pushes the last row over)
+        village_h, monthly_h = village_h + share, monthly_h + share
+        return [(("colours", "archive"), village_h), (("points",), monthly_h), (("fund",), monthly_h)]
+    return [(("colours", "archive"), village_h), (("points", "fund"), 58 * mm)]
 
+
+def render_monthly_report(d: Dashboard, path: str | Path, *, township: str, made: date | None = None) -> int:
+    """A4 portrait: the key figures of the month of `d.today` and the four charts, as vector graphics with
+    text at print size. One page for a township of up to about thirty-five villages (the village charts grow
+    with them); beyond that the monthly charts continue on a second page. `made` is the 制表日期."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from reportlab.lib.units import mm
+
+    from desktop.clock import cn_date
     from desktop.reports.fonts import load_fonts
-    from desktop.reports.notice import cn_date
     from desktop.reports.pdfdraw import PagedCanvas, Pen
 
     month = d.today
+    made = made or d.today
     w, h = 210 * mm, 297 * mm
-    canvas = PagedCanvas(str(path), pagesize=(w, h))
+    margin, gap = 15 * mm, 5 * mm
+
+    def footer(c: PagedCanvas, number: int, total: int) -> None:
+        p = Pen(c, pen.fonts)
+        p.draw(w - margin, 14 * mm, f"制表日期：{cn_date(made)}", "song", 10, align="right")
+        if total > 1:
+            p.draw(w / 2, 14 * mm, f"第 {number} 页　共 {total} 页", "song", 10, align="center")
+
+    buf = io.BytesIO()
+    canvas = PagedCanvas(buf, pagesize=(w, h), decorate=footer)
     pen = Pen(canvas, load_fonts())
     pen.draw(w / 2, h - 25 * mm, f"{township}扶贫工作月报", "title", 20, align="center")
-    pen.draw(w / 2, h - 34 * mm, f"{month.year}年{month.month}月", "body", 14, align="center")
+    pen.draw(w / 2, h - 33 * mm, f"{month.year}年{month.month}月", "body", 14, align="center")
     colours = d.colour_totals()
     awarded, redeemed = d.this_month(d.points)
     money_in, money_out = d.this_month(d.fund)
@@ -150,18 +187,32 @@ def render_monthly_report(d: Dashboard, path: str | Path, *, township: str) -> i
         f"本月孝善基金：收入{money_in / 100:,.2f}元，支出{money_out / 100:,.2f}元；"
         f"基金余额{d.fund_balance / 100:,.2f}元。",
     ]
-    y = h - 48 * mm
+    y = h - 43 * mm
     for line in facts:
         pen.draw(20 * mm, y, line, "song", 11)
-        y -= 7 * mm
-    cell_w, cell_h = 85 * mm, 85 * 5.0 / 6.4 * mm
-    top = y - 4 * mm
-    for i, name in enumerate(DRAW):
-        col, row = i % 2, i // 2
-        x = 17 * mm + col * (cell_w + 6 * mm)
-        yy = top - (row + 1) * cell_h - row * 6 * mm
-        canvas.drawImage(ImageReader(io.BytesIO(_png(name, d))), x, yy, cell_w, cell_h)
-    pen.draw(w - 20 * mm, 15 * mm, f"制表日期：{cn_date(d.today)}", "song", 10, align="right")
+        y -= 6.5 * mm
+    # Place the charts: (page, name, x, y, width, height) in pt; drawn into the page once it is written.
+    bottom, page_top = 20 * mm, h - margin
+    top = y + 1 * mm
+    villages = max(len(d.colours), len(d.archive), 1)
+    places: list[tuple[int, str, float, float, float, float]] = []
+    page = 0
+    for row, height in _report_rows(villages, top - bottom, mm):
+        height = min(height, page_top - bottom)
+        if top - height < bottom:
+            canvas.showPage()
+            page, top = page + 1, page_top
+        width = (w - 2 * margin - gap * (len(row) - 1)) / len(row)
+        for i, name in enumerate(row):
+            places.append((page, name, margin + i * (width + gap), top - height, width, height))
+        top -= height + gap
     canvas.showPage()
     canvas.save()
+    writer = PdfWriter(clone_from=io.BytesIO(buf.getvalue()))
+    for index, name, x, y0, width, height in places:
+        chart = PdfReader(io.BytesIO(_chart_pdf(name, d, width, height))).pages[0]
+        writer.pages[index].merge_transformed_page(chart, Transformation().translate(x, y0))
+    writer.compress_identical_objects()
+    with open(path, "wb") as fh:
+        writer.write(fh)
     return canvas.page_count

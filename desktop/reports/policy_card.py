@@ -10,12 +10,12 @@ from pathlib import Path
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.lib.pagesizes import A4, A5
 
+from desktop import clock
 from desktop.reports.fonts import load_fonts
 from desktop.reports.forms import HEADER_FILL, Cell, Form
-from desktop.reports.notice import cn_date
 from desktop.reports.pdfdraw import PagedCanvas, Pen, mm
 
 
@@ -66,10 +66,11 @@ class PlanSheet:
     helper: str = ""
     helper_phone: str = ""
     issuer: str = ""
-    issued: date = field(default_factory=date.today)
+    issued: date = field(default_factory=lambda: clock.today())
 
 
 def _qr(canvas, text: str, x: float, y: float, size: float) -> None:  # noqa: ANN001
+    """A QR code `size` wide with its lower left corner at (x, y); the quiet zone is inside `size`."""
     widget = QrCodeWidget(text, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     d = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
@@ -77,106 +78,234 @@ def _qr(canvas, text: str, x: float, y: float, size: float) -> None:  # noqa: AN
     renderPDF.draw(d, canvas, x, y)
 
 
-def render_policy_card(card: PolicyCard, path: str | Path, *, paper: str = "A4") -> int:
-    page = A5 if paper.upper() == "A5" else A4
-    scale = 0.78 if page == A5 else 1.0
-    w, h = page
-    margin = 12 * mm * scale + 3 * mm
-    canvas = PagedCanvas(str(path), pagesize=page, pageCompression=1)
+# Most office printers cannot print the outer 4–6 mm of a sheet; nothing is drawn nearer than this to an edge
+# unless the user prints borderless (then the coloured band of the 明白卡 runs off the top edge).
+SAFE_MARGIN = 11 * mm
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """The measures of one paper size: an A5 card is laid out for A5, not an A4 card scaled down."""
+
+    page: tuple[float, float]
+    margin: float
+    band: float  # height of the coloured title band
+    title: float  # pt
+    label: float  # the card colour in the band
+    body: float  # table cells, income, policies, the helper block
+    heading: float  # 家庭成员, 帮扶措施
+    small: float  # the caption under the QR code
+    pad: float  # inside a table cell
+    leading: float  # line pitch in a cell, times the size
+    row_height: float
+    gap: float  # between sections
+    qr: float
+    info: tuple[tuple[tuple[str, float, float], ...], ...]  # two rows of 户主…: (label, its share, value's)
+    members: tuple[tuple[str, float], ...]  # column title, share
+    measures: tuple[tuple[str, float], ...]
+
+
+A4_CARD = CardLayout(
+    page=A4,
+    margin=15 * mm,
+    band=18 * mm,
+    title=22,
+    label=15,
+    body=10.5,
+    heading=12,
+    small=9,
+    pad=1.6 * mm,
+    leading=1.3,
+    row_height=7 * mm,
+    gap=3 * mm,
+    qr=30 * mm,
+    info=(
+        (("户主", 1, 1.4), ("户编号", 1, 2.4), ("人口", 0.8, 0.8)),
+        (("联系电话", 1, 1.4), ("贫困户属性", 1, 1.2), ("致贫原因", 1, 1.8)),
+    ),
+    members=(
+        ("姓名", 1.1),
+        ("与户主关系", 1.1),
+        ("性别", 0.6),
+        ("年龄", 0.6),
+        ("身份证号", 2.6),
+        ("健康状况", 1.4),
+    ),
+    measures=(("类别", 1.2), ("内容", 3.4), ("金额（元）", 1.1), ("责任人", 1.0), ("状态", 1.1)),
+)
+# A5 is 148 × 210 mm: 124 mm of width inside the margins. Shares below are in mm of that width, sized for
+# 10.5 pt text (an 18-character masked ID is 34 mm); longer values wrap inside their cell.
+A5_CARD = CardLayout(
+    page=A5,
+    margin=SAFE_MARGIN,
+    band=11 * mm,
+    title=15,
+    label=10.5,
+    body=10.5,
+    heading=10.5,
+    small=9,
+    pad=0.9 * mm,
+    leading=1.2,
+    row_height=0,
+    gap=1.6 * mm,
+    qr=20 * mm,
+    info=(
+        (("户主", 10, 24), ("户编号", 14, 44), ("人口", 10, 22)),
+        (("电话", 10, 25), ("属性", 10, 29), ("致贫原因", 17, 33)),
+    ),
+    members=(("姓名", 16), ("关系", 19), ("性别", 10), ("年龄", 10), ("身份证号", 37), ("健康状况", 32)),
+    measures=(("类别", 25.5), ("内容", 48), ("金额（元）", 20.5), ("责任人", 14), ("状态", 16)),
+)
+
+
+def _on_colour(hex_colour: str) -> Color:
+    """Black or white text, whichever reads better on the band (white on yellow does not)."""
+    c = HexColor(hex_colour)
+    return HexColor("#212121") if 0.299 * c.red + 0.587 * c.green + 0.114 * c.blue > 0.6 else white
+
+
+def render_policy_card(
+    card: PolicyCard, path: str | Path, *, paper: str = "A4", borderless: bool = False
+) -> int:
+    """The 明白卡 on A4 or A5. Everything stays SAFE_MARGIN or more inside the paper edge unless `borderless`
+    (for printers that print to the edge): then the coloured band runs off the top and sides."""
+    lay = A5_CARD if paper.upper() == "A5" else A4_CARD
+    w, h = lay.page
+    m = lay.margin
+    canvas = PagedCanvas(str(path), pagesize=lay.page, pageCompression=1)
     canvas.setTitle(f"{card.head}户明白卡")
     canvas.setCreator("乡镇扶贫工作台")
     pen = Pen(canvas, load_fonts())
-    band = 20 * mm * scale
-    colour = HexColor(card.colour_hex) if card.colour_hex else HexColor("#607d8b")
-    canvas.setFillColor(colour)
-    canvas.rect(0, h - band, w, band, stroke=0, fill=1)
-    canvas.setFillColor(white)
-    pen.draw(margin, h - band + band * 0.34, f"{card.year}年度扶贫明白卡", "title", 22 * scale)
+    hex_colour = card.colour_hex or "#607d8b"
+    canvas.setFillColor(HexColor(hex_colour))
+    band_bottom = h - m - lay.band
+    if borderless:
+        canvas.rect(0, band_bottom, w, h - band_bottom, stroke=0, fill=1)
+    else:
+        canvas.rect(m, band_bottom, w - 2 * m, lay.band, stroke=0, fill=1)
+    canvas.setFillColor(_on_colour(hex_colour))
+    inset = 4 * mm if lay.band > 15 * mm else 3 * mm
+    baseline = band_bottom + lay.band / 2 - lay.title * 0.35
+    pen.draw(m + inset, baseline, f"{card.year}年度扶贫明白卡", "title", lay.title)
     label = f"{card.colour_name} · {card.colour_meaning}" if card.colour_name else "卡色未确定"
-    pen.draw(w - margin, h - band + band * 0.36, label, "hei", 15 * scale, align="right")
-    canvas.setFillColor(HexColor("#000000"))
-    size = 10.5 * scale
+    pen.draw(
+        w - m - inset, band_bottom + lay.band / 2 - lay.label * 0.35, label, "hei", lay.label, align="right"
+    )
+    canvas.setFillColor(black)
+
+    # the header of the table being drawn, repeated at the top of a continuation page
+    table: list[tuple[list[str], list[float]]] = []
+
+    def continued(f: Form) -> None:
+        f.y = h - m
+        f.text(f"{card.head}户明白卡（续）　户编号 {card.code}", role="hei", size=lay.body, gap=lay.gap)
+        if table:
+            f.header_row(*table[-1])
+
+    def section(heading: str, columns: tuple[tuple[str, float], ...]) -> list[float]:
+        """A heading and a table header, kept with at least the table's first row."""
+        if form.room() < lay.heading * 1.4 + 3 * lay.body * 2.2:
+            form.new_page()
+        form.text(heading, role="hei", size=lay.heading, gap=1 * mm)
+        titles, spans = (list(x) for x in zip(*columns, strict=True))
+        form.header_row(titles, spans)
+        table[:] = [(titles, spans)]
+        return spans
+
     form = Form(
-        canvas, left=margin, right=w - margin, top=h - band - 6 * mm * scale, bottom=margin, size=size
+        canvas,
+        left=m,
+        right=w - m,
+        top=band_bottom - lay.gap - 1 * mm,
+        bottom=m,
+        size=lay.body,
+        pad=lay.pad,
+        leading=lay.leading,
+        row_height=lay.row_height,
+        on_new_page=continued,
     )
-    form.text(card.place, role="hei", size=12 * scale)
-    form.gap(1 * mm)
-    form.row(
-        [
-            Cell("户主", 1, "hei", "center", HEADER_FILL),
-            Cell(card.head, 1.4, align="center"),
-            Cell("户编号", 1, "hei", "center", HEADER_FILL),
-            Cell(card.code, 2.4, align="center"),
-            Cell("人口", 0.8, "hei", "center", HEADER_FILL),
-            Cell(f"{card.size}人", 0.8, align="center"),
-        ]
+    form.text(card.place, role="hei", size=lay.body, gap=1 * mm)
+    values = (
+        (card.head, card.code, f"{card.size}人"),
+        (card.phone or "—", card.poverty_type or "—", card.cause or "—"),
     )
-    form.row(
-        [
-            Cell("联系电话", 1, "hei", "center", HEADER_FILL),
-            Cell(card.phone or "—", 1.4, align="center"),
-            Cell("贫困户属性", 1, "hei", "center", HEADER_FILL),
-            Cell(card.poverty_type or "—", 1.2, align="center"),
-            Cell("致贫原因", 1, "hei", "center", HEADER_FILL),
-            Cell(card.cause or "—", 1.8, align="center"),
-        ]
-    )
-    form.gap(3 * mm)
-    form.text("家庭成员", role="hei", size=11.5 * scale)
-    spans = [1.1, 1.1, 0.6, 0.6, 2.6, 1.4]
-    form.header_row(["姓名", "与户主关系", "性别", "年龄", "身份证号", "健康状况"], spans)
-    for m in card.members:
+    for pairs, row_values in zip(lay.info, values, strict=True):
+        cells = []
+        for (name, label_share, value_share), value in zip(pairs, row_values, strict=True):
+            cells += [
+                Cell(name, label_share, "hei", "center", HEADER_FILL),
+                Cell(value, value_share, align="center"),
+            ]
+        form.row(cells)
+    form.gap(lay.gap)
+    spans = section("家庭成员", lay.members)
+    for member in card.members:
+        form.row([Cell(v, s, align="center") for v, s in zip(member, spans, strict=True)])
+    table.clear()
+    form.gap(lay.gap)
+    form.text(card.income, size=lay.body, gap=lay.gap)
+    spans = section("帮扶措施", lay.measures)
+    for measure in card.measures or [("—", "暂无", "", "", "")]:
         form.row(
-            [Cell(v, s, align="center") for v, s in zip(m, spans, strict=True)], min_height=6.5 * mm * scale
+            [Cell(measure[0], spans[0], align="center"), Cell(measure[1], spans[1])]
+            + [Cell(measure[2], spans[2], align="right")]
+            + [Cell(v, s, align="center") for v, s in zip(measure[3:], spans[3:], strict=True)]
         )
-    form.gap(3 * mm)
-    form.text(card.income, role="song", size=size)
-    form.gap(2 * mm)
-    form.text("帮扶措施", role="hei", size=11.5 * scale)
-    spans = [1.2, 3.4, 1.1, 1.2, 0.9]
-    form.header_row(["类别", "内容", "金额（元）", "责任人", "状态"], spans)
-    for m in card.measures or [("—", "暂无", "", "", "")]:
-        form.row(
-            [Cell(m[0], spans[0], align="center"), Cell(m[1], spans[1])]
-            + [Cell(v, s, align="center") for v, s in zip(m[2:], spans[2:], strict=True)],
-            min_height=6.5 * mm * scale,
-        )
-    form.gap(3 * mm)
-    form.text("享受政策：" + ("；".join(card.policies) if card.policies else "暂无"), size=size)
-    # Helper block and the QR code share the bottom of the page.
-    qr = 30 * mm * scale
-    needed = qr + 10 * mm
-    if form.room() < needed:
+    table.clear()
+    form.gap(lay.gap)
+    form.text("享受政策：" + ("；".join(card.policies) if card.policies else "暂无"), size=lay.body, gap=0)
+
+    # The helper block (left) and the QR code with the household code under it (right) close the page.
+    caption = lay.small * 1.6
+    if form.room() < lay.qr + caption + lay.gap:
         form.new_page()
-    base = margin
-    _qr(canvas, card.code, w - margin - qr, base + 6 * mm * scale, qr)
-    pen.draw(w - margin - qr / 2, base + 1 * mm, f"户编号 {card.code}", "song", 7.5 * scale, align="center")
+    _qr(canvas, card.code, w - m - lay.qr, m + caption, lay.qr)
+    # the caption is wider than the code on A5: it ends flush with the code's right edge
+    pen.draw(w - m, m + lay.small * 0.3, f"户编号 {card.code}", "song", lay.small, align="right")
     lines = [
-        f"帮扶责任人：{card.helper or '—'}　电话：{card.helper_phone or '—'}",
-        f"监督举报电话：{card.supervise_phone}",
-        f"{card.issuer}　{cn_date(card.issued)}",
+        (f"帮扶责任人：{card.helper or '—'}　电话：{card.helper_phone or '—'}", "hei"),
+        (f"监督举报电话：{card.supervise_phone}", "song"),
+        (f"{card.issuer}　{clock.cn_date(card.issued)}", "song"),
+        ("到扶贫超市兑换积分时请出示本卡（扫码识别）", "song"),
     ]
-    y = base + qr - 2 * mm
-    for line in lines:
-        pen.draw(margin, y, line, "hei" if line is lines[0] else "song", 11 * scale)
-        y -= 8 * mm * scale
-    pen.draw(margin, base + 1 * mm, "到扶贫超市兑换积分时请出示本卡（扫码识别）", "song", 8 * scale)
+    pitch = lay.body * 1.5
+    y = m + lay.small * 0.3 + pitch * (len(lines) - 1)
+    for text, role in lines:
+        pen.draw(m, y, text, role, lay.body)
+        y -= pitch
     canvas.showPage()
     canvas.save()
     return canvas.page_count
 
 
+# Table rows that go over with the signature lines when those would otherwise stand alone on a page.
+KEEP_WITH_SIGNATURES = 2
+
+
 def render_plan_sheet(sheet: PlanSheet, path: str | Path) -> int:
+    canvas, form, alone = _plan_sheet(sheet, path, None)
+    if alone and len(form.rows) > KEEP_WITH_SIGNATURES:
+        canvas, form, alone = _plan_sheet(sheet, path, len(form.rows) - KEEP_WITH_SIGNATURES)
+    canvas.save()
+    return canvas.page_count
+
+
+def _plan_sheet(
+    sheet: PlanSheet, path: str | Path, break_before: int | None
+) -> tuple[PagedCanvas, Form, bool]:
+    """Lay the sheet out (not yet saved); says whether the signature lines went to a page of their own."""
     w, h = A4
     margin = 20 * mm
 
     def footer(c: PagedCanvas, number: int, total: int) -> None:
-        Pen(c, pen.fonts).draw(w / 2, 10 * mm, f"第 {number} 页　共 {total} 页", "song", 9, align="center")
+        # its baseline 12 mm up: the descenders stay clear of the printer's unprintable border
+        Pen(c, pen.fonts).draw(w / 2, 12 * mm, f"第 {number} 页　共 {total} 页", "song", 9, align="center")
 
     canvas = PagedCanvas(str(path), pagesize=A4, decorate=footer, pageCompression=1)
     canvas.setTitle(f"{sheet.head}户{sheet.year}年度帮扶计划")
     canvas.setCreator("乡镇扶贫工作台")
     form = Form(canvas, left=margin, right=w - margin, top=h - 18 * mm, bottom=18 * mm, size=10.5)
+    form.break_before = break_before
     pen = form.pen
     form.text(
         f"{sheet.year}年度贫困户帮扶计划（一户一策）", role="title", size=18, align="center", gap=3 * mm
@@ -207,7 +336,7 @@ def render_plan_sheet(sheet: PlanSheet, path: str | Path) -> int:
     form.row([Cell(p[1], 1.0, align="right") for p in sheet.income_parts])
     form.gap(4 * mm)
     form.text("二、帮扶措施", role="hei", size=12)
-    spans = [1.1, 3.0, 1.0, 1.0, 1.1, 1.1, 0.8]
+    spans = [1.1, 2.8, 1.0, 1.0, 1.1, 1.3, 0.8]
     form.header_row(["类别", "措施内容", "金额（元）", "责任人", "计划时间", "完成时间", "状态"], spans)
     for m in sheet.measures or [("—", "暂无措施", "", "", "", "", "")]:
         form.row(
@@ -241,14 +370,14 @@ def render_plan_sheet(sheet: PlanSheet, path: str | Path) -> int:
                     Cell(v[3], spans[3]),
                 ]
             )
-    if form.room() < 30 * mm:
+    alone = form.room() < 30 * mm
+    if alone:
         form.new_page()
     form.gap(10 * mm)
     third = form.width / 3
     y = form.y
     for i, label in enumerate(("帮扶责任人（签字）：", "户主（签字）：", "村委会（盖章）：")):
         pen.draw(form.left + i * third, y, label, "song", 11)
-    pen.draw(form.right, y - 12 * mm, cn_date(sheet.issued), "song", 11, align="right")
+    pen.draw(form.right, y - 12 * mm, clock.cn_date(sheet.issued), "song", 11, align="right")
     canvas.showPage()
-    canvas.save()
-    return canvas.page_count
+    return canvas, form, alone

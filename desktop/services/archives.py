@@ -34,7 +34,7 @@ from desktop.services.attachments import MAX_BYTES, check_file
 from desktop.services.errors import InputRejected, NotFound, Refused
 from desktop.services.households import exited, has_exited, household_for, village_labels, village_scope
 from desktop.services.printing import township_issuer
-from desktop.services.users import Actor
+from desktop.services.users import Actor, display_names
 
 STAGES = {"identify": "识别", "assist": "帮扶", "exit": "退出", "consolidate": "巩固"}
 DEFAULT_CHECKLIST = [
@@ -676,7 +676,8 @@ class PrintedCopy:
 def print_copy(
     db: Database, actor: Actor, code: str, copy: str, out, *, today: date | None = None
 ) -> PrintedCopy:  # noqa: ANN001
-    """Print one copy (cover, contents, every item with its scans) and log it: that copy is now up to date."""
+    """Print one copy (cover, contents, a list of the items without scans and of the missing ones, then every
+    item with scans on pages of its own) and log it: that copy is now up to date."""
     from desktop.reports.archive_copy import ArchiveDocument, ItemSection, ScanFile, render_archive
 
     actor.require("household.edit", "打印档案")
@@ -700,9 +701,16 @@ def print_copy(
             .order_by(Attachment.id)
         ):
             scans[key].append(ScanFile(name, kind, pages, data))
+        names = display_names(s)  # who recorded an item: the person's name (李文书), not the log-in
         sections = [
             ItemSection(
-                STAGES[i.stage], i.title, i.recorded, i.done_on, i.note, i.recorded_by, scans.get(i.key, [])
+                STAGES[i.stage],
+                i.title,
+                i.recorded,
+                i.done_on,
+                i.note,
+                names.get(i.recorded_by, i.recorded_by),
+                scans.get(i.key, []),
             )
             for i in st.items
             if i.due or i.recorded

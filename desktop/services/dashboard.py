@@ -140,5 +140,5 @@ def monthly_report(db: Database, actor: Actor, out, *, today: date | None = None
     from desktop.services.printing import Printed
 
     d = gather(db, actor, today=today)
-    pages = render_monthly_report(d, out, township=office_name(db))
+    pages = render_monthly_report(d, out, township=office_name(db), made=clock.today())
     return Printed(str(out), pages, [])

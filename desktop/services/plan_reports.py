@@ -35,7 +35,8 @@ def _place(session, h: Household) -> tuple[str, Township]:  # noqa: ANN001
 
 
 def _status_text(m: plans.MeasureInfo) -> str:
-    return m.status_name + (f"（{m.done_on:%Y.%m}）" if m.done_on else "")
+    """已完成 with the month it was done on a second line (the card's status column is narrow)."""
+    return m.status_name + (f"\n{clock.cn_month(m.done_on)}" if m.done_on else "")
 
 
 def policy_card(
@@ -46,8 +47,11 @@ def policy_card(
     out: str | Path,
     *,
     paper: str = "A4",
+    borderless: bool = False,
     today: date | None = None,
 ) -> Printed:
+    """The 明白卡 on A4 or A5. `borderless` is for printers that print to the paper edge: the coloured band
+    then runs off the page; otherwise everything stays inside the unprintable border of an office printer."""
     from desktop.reports.mask import mask
     from desktop.reports.policy_card import PolicyCard, render_policy_card
 
@@ -123,7 +127,7 @@ def policy_card(
         issuer=township_issuer(db, township.name),
         issued=today,
     )
-    pages = render_policy_card(card, out, paper=paper)
+    pages = render_policy_card(card, out, paper=paper, borderless=borderless)
     return Printed(str(out), pages, [])
 
 
@@ -168,8 +172,8 @@ def plan_sheet(
                 m.description,
                 y(m.amount) if m.amount else "",
                 m.cadre,
-                f"{m.planned_on:%Y.%m}" if m.planned_on else "",
-                f"{m.done_on:%Y.%m.%d}" if m.done_on else "",
+                clock.cn_month(m.planned_on) if m.planned_on else "",
+                clock.cn_date(m.done_on) if m.done_on else "",
                 m.status_name,
             )
             for m in view.measures
@@ -178,7 +182,7 @@ def plan_sheet(
             (cond.name, {True: "达标", False: "未达标", None: "待核验"}[cond.met], cond.source, cond.detail)
             for cond in view.conditions
         ],
-        visits=[(f"{v.visited_on:%Y.%m.%d}", v.visitor, v.findings, v.follow_up) for v in view.visits[:5]],
+        visits=[(clock.cn_date(v.visited_on), v.visitor, v.findings, v.follow_up) for v in view.visits[:5]],
         helper=view.helper,
         helper_phone=view.helper_phone,
         issuer=township_issuer(db, township.name),
@@ -222,17 +226,17 @@ def visit_ledger(
     if not data:
         raise InputRejected(f"{year}年没有走访记录")
     rows = [
-        [i, vname, code, head, f"{v.visited_on:%Y-%m-%d}", v.visitor, v.findings, v.problems, v.follow_up, 1]
+        [i, vname, code, head, clock.cn_date(v.visited_on), v.visitor, v.findings, v.problems, v.follow_up, 1]
         for i, (vname, code, head, v) in enumerate(data, start=1)
     ]
     ledger = Ledger(
-        title=f"{township}{village or ''}{year}年度帮扶走访台账",
+        title=f"{township}{data[0][0] if village else ''}{year}年度帮扶走访台账",
         columns=[
             Column("序号", "center"),
             Column("行政村", "center", min_chars=3),
             Column("户编号", "center"),
             Column("户主", "center", min_chars=3),
-            Column("走访日期", "center"),
+            Column("走访日期", "center", nowrap=True),
             Column("走访人", "center", min_chars=3),
             Column("了解情况", min_chars=12),
             Column("存在问题", min_chars=10),
@@ -298,7 +302,7 @@ def monitoring_ledger(
     if not rows:
         raise InputRejected(f"{year}年没有确定为黄卡或蓝卡的监测户")
     ledger = Ledger(
-        title=f"{township}{village or ''}{year}年度防返贫监测户台账",
+        title=f"{township}{rows[0][1] if village else ''}{year}年度防返贫监测户台账",
         columns=[
             Column("序号", "center"),
             Column("行政村", "center", min_chars=3),
