@@ -140,8 +140,27 @@ def test_init_demo_creates_households_that_export_and_reimport_unchanged(tmp_pat
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", "admin123")
     capsys.readouterr()
+    places = _places(path)
     assert main(["--db", path, "import", "roster", str(tmp_path / "d.xlsx"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["unchanged"] == 30
+    # the older layout has no 省 column: its townships are still the ones the database knows
+    assert _places(path) == places
+
+
+def _places(path: str) -> list[tuple]:
+    from desktop.db import Database
+    from desktop.models import Household, Township, Village
+
+    db = Database(path)
+    with db.read() as s:
+        rows = s.execute(
+            select(Township.province, Township.name, Village.name, Household.code)
+            .join(Village, Village.township_id == Township.id)
+            .outerjoin(Household, Household.village_id == Village.id)
+            .order_by(Village.id, Household.code)
+        ).all()
+    db.dispose()
+    return [tuple(r) for r in rows]
 
 
 def test_commands_on_a_missing_database_exit_2(tmp_path, capsys):

@@ -45,14 +45,23 @@ def place_of(values: dict[str, Any]) -> tuple[str, str, str, str, str]:
     return tuple(values.get(k) or "" for k in PLACE_KEYS)  # type: ignore[return-value]
 
 
+def _known_township(townships: dict[tuple, Township], key: tuple) -> Township | None:
+    """A roster without 省 (or 市, 县) columns — the older layout has no 省 — names a township already known
+    by the parts it does give: the one township that agrees on every part given, else none."""
+    if all(key):
+        return None
+    found = [t for known, t in townships.items() if all(a == b for a, b in zip(key, known, strict=True) if a)]
+    return found[0] if len(found) == 1 else None
+
+
 def ensure_places(session: Session, places: Iterable[tuple[str, str, str, str, str]]) -> dict[tuple, int]:
     """Village ids for (province, city, county, township, village), creating what is new."""
     townships = {(t.province, t.city, t.county, t.name): t for t in session.scalars(select(Township))}
     villages = {(v.township_id, v.name): v.id for v in session.scalars(select(Village))}
     result: dict[tuple, int] = {}
-    for place in set(places):
+    for place in dict.fromkeys(places):  # in roster order: the same ids whatever the hash seed
         tkey = place[:4]
-        township = townships.get(tkey)
+        township = townships.get(tkey) or _known_township(townships, tkey)
         if township is None:
             township = townships[tkey] = Township(
                 province=tkey[0], city=tkey[1], county=tkey[2], name=tkey[3]
