@@ -200,7 +200,15 @@ def print_fund(kind: str):  # noqa: ANN202
         if kind == "sheet":
             info = fund_reports.payout_sheet(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
         elif kind == "notice":
-            info = fund_reports.fund_notice(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
+            info = fund_reports.fund_notice(
+                db,
+                SYSTEM,
+                village,
+                _need(args.month, "需要 --month 月份"),
+                out,
+                days=args.days,
+                phone=args.phone,
+            )
         else:
             year = int(args.year or (start.year if start else clock.today().year))
             if kind == "certificates":

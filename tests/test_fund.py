@@ -10,7 +10,7 @@ from desktop import clock
 from desktop.cli import main
 from desktop.services import fund
 from desktop.services.backup import check_database
-from desktop.services.errors import Refused
+from desktop.services.errors import InputRejected, Refused
 from desktop.services.roster_import import import_roster
 from tests.conftest import ADMIN_PASSWORD
 
@@ -135,10 +135,12 @@ def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(db_url, db, admi
     n = len(months)
     fund.contribute(db, admin, supporter, months, 20000 * n, receipt_no="A001")
     fund.donate(db, admin, VILLAGE, "县慈善会", 100000)
+    with pytest.raises(InputRejected, match="还没有发放"):  # a sheet lists only money paid out
+        fund_reports.payout_sheet(db, admin, VILLAGE, month, tmp_path / "sheet.pdf")
+    fund.pay(db, admin, VILLAGE, month)
     fund_reports.payout_sheet(db, admin, VILLAGE, month, tmp_path / "sheet.pdf")
     sheet = "".join(page_text(tmp_path / "sheet.pdf")).replace(" ", "")
-    assert "签领表" in sheet and "董超玉" in sheet and "领取人签字" in sheet
-    fund.pay(db, admin, VILLAGE, month)
+    assert "签领表" in sheet and "董超玉" in sheet and "领取人签字" in sheet and "215.00" in sheet
     info = fund_reports.fund_ledger(db, admin, VILLAGE, tmp_path / "ledger.pdf")
     text = "".join(page_text(tmp_path / "ledger.pdf")).replace(" ", "").replace(",", "")
     # 收入: contributions + the donation; 补贴: 15 元 earmarked a month; 支出: this month's 200 + 15

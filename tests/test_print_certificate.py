@@ -6,7 +6,7 @@ from datetime import date
 
 import pdfplumber
 
-from desktop.reports.certificate import TEMPLATES, Certificate, cn_numeral_date, render_certificates
+from desktop.reports.certificate import TEMPLATES, Certificate, cn_numeral_date, quoted, render_certificates
 from desktop.services import printing
 from desktop.services.roster_import import import_roster
 from tests.pdfcheck import MM, embedded_fonts, page_text
@@ -14,15 +14,20 @@ from tests.pdfcheck import MM, embedded_fonts, page_text
 
 def _cert(**kw) -> Certificate:  # noqa: ANN003
     return Certificate(
-        TEMPLATES["star"], "张建国家庭", "柳河镇人民政府", date(2026, 12, 20), award="十星级文明户", **kw
+        TEMPLATES["star"],
+        "张建国家庭",
+        "柳河镇人民政府",
+        date(2026, 12, 20),
+        award=quoted("增收致富之星"),
+        **kw,
     )
 
 
 def test_blank_paper_has_frame_title_wording_and_chinese_date(tmp_path):
     out = tmp_path / "c.pdf"
     assert render_certificates([_cert(number="柳河镇〔2026〕星字第001号")], out) == 1
-    text = page_text(out)[0].replace(" ", "")
-    assert "荣誉证书" in text and "十星级文明户" in text and "二〇二六年十二月" in text
+    text = page_text(out)[0].replace(" ", "").replace("\n", "")
+    assert "荣誉证书" in text and "获评“增收致富之星”" in text and "二〇二六年十二月" in text
     assert "特发此证，以资鼓励。" in text and "星字第001号" in text
     assert all(embedded_fonts(out).values())
     with pdfplumber.open(out) as pdf:

@@ -61,7 +61,7 @@ def test_results_notice(db, admin, rnd, tmp_path):
     out = tmp_path / "stars.pdf"
     ratings.star_notice(db, admin, rnd, out)
     text = "".join(page_text(out)).replace(" ", "").replace("\n", "")
-    assert "星级文明户评定结果的公示" in text and "董超玉" in text and "100" in text
+    assert "脱贫星级评定结果的公示" in text and "董超玉" in text and "100" in text
     assert "2026年11月25日至2026年11月29日（共5天）" in text
 
 
@@ -98,8 +98,8 @@ def test_annual_commendation_ranks_certifies_and_credits_bonus_once(db, admin, t
     assert points.balance(db, admin, first) == 100 + 50
     ratings.commend(db, admin, 2026, out, top=2, bonus=50)  # run again: no second bonus for the first
     assert points.balance(db, admin, first) == 150 and points.balance(db, admin, second) == 40 + 50
-    text = page_text(out)[0].replace(" ", "")
-    assert "2026年度星级文明户" in text and "10颗星" in text
+    text = page_text(out)[0].replace(" ", "").replace("\n", "")
+    assert "2026年度脱贫星级评定中累计获得10颗星" in text and "星级文明户" not in text
     assert "柳河镇人民政府" in text, "without --issuer the certificate is signed by the winners' township"
 
 

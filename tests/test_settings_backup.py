@@ -45,7 +45,7 @@ def test_a_settings_change_is_audited_and_used_by_the_next_notice(db, admin, sam
     assert {e.summary for e in entries} == {"公示天数：7→10", "监督电话：12317→0370-8123456"}
     out = tmp_path / "n.pdf"
     printing.household_notice(db, admin, "石桥镇/周堂村", out, start=date(2026, 12, 1))
-    text = "".join(page_text(out)).replace(" ", "")
+    text = "".join(page_text(out)).replace(" ", "").replace("\n", "")
     assert "（共10天）" in text and "2026年12月10日" in text
     assert "0370-8123456" in text
 

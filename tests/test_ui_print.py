@@ -74,3 +74,19 @@ def test_the_ledger_can_be_made_as_excel(qtbot, page):
     generate(qtbot, page)
     assert page.generated.path.suffix == ".xlsx" and page.save_button.isEnabled()
     assert not page.print_button.isEnabled()
+
+
+def test_a_certificate_names_the_award_typed_in(qtbot, page):
+    from pdfplumber import open as open_pdf
+
+    from desktop.services import households
+
+    code = households.list_households(page.ctx.db, page.ctx.actor, limit=1)[0].code
+    choose(page.output_box, "certificate")
+    assert page.award_edit.isVisibleTo(page)
+    page.household_edit.setText(code)
+    page.award_edit.setText("2026年度孝老爱亲模范户")
+    generate(qtbot, page)
+    with open_pdf(page.generated.path) as pdf:
+        text = "".join(c["text"] for c in pdf.pages[0].chars)
+    assert "获评“2026年度孝老爱亲模范户”" in text

@@ -120,7 +120,7 @@ def test_a_settings_change_takes_effect_in_the_next_printed_notice(qtbot, window
     printing.village_box.setCurrentIndex(printing.village_box.findData("宁陵县石桥镇/周堂村"))
     qtbot.mouseClick(printing.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: printing.generated is not None, timeout=30000)
-    text = "".join(page_text(printing.generated.path)).replace(" ", "")
+    text = "".join(page_text(printing.generated.path)).replace(" ", "").replace("\n", "")
     assert "（共12天）" in text and "0370-8123456" in text
 
 

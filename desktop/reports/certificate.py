@@ -35,7 +35,9 @@ class CertificateTemplate:
     key: str
     name: str
     title: str = "荣誉证书"
-    body: str = "{recipient}：\n在{year}年度“星级文明户”评选活动中，被评为“{award}”。\n特发此证，以资鼓励。"
+    # The ten-star rating of seed 000 (七) is the 脱贫星级评定, not the 文明办's 星级文明户; {award} comes
+    # quoted from the service: one or more names (“增收致富之星”“政策明白之星”).
+    body: str = "{recipient}：\n在{year}年度脱贫星级评定中，获评{award}。\n特发此证，以资鼓励。"
     paper_mm: tuple[float, float] = (297.0, 210.0)  # landscape A4
     # Positions in mm from the paper's top-left corner (where pre-printed stock expects the text).
     body_box_mm: tuple[float, float, float] = (55.0, 78.0, 187.0)  # left, top, width
@@ -46,19 +48,25 @@ class CertificateTemplate:
 
 
 TEMPLATES = {
-    "star": CertificateTemplate("star", "星级文明户证书"),
+    "star": CertificateTemplate("star", "星级评定证书"),
     "exit": CertificateTemplate(
         "exit",
         "脱贫光荣证",
         title="光荣证书",
-        body="{recipient}：\n在脱贫攻坚中自强不息、勤劳致富，于{year}年光荣脱贫。\n特发此证，以资鼓励。",
+        # {exit_year} is the roster's 脱贫年度 of the household, never the year the certificate is printed
+        body="{recipient}：\n在脱贫攻坚中自强不息、勤劳致富，于{exit_year}年光荣脱贫。\n特发此证，以资鼓励。",
     ),
     "filial": CertificateTemplate(
         "filial",
         "孝善之星证书",
-        body="{recipient}：\n在{year}年度孝善敬老活动中表现突出，被评为“{award}”。\n特发此证，以资鼓励。",
+        body="{recipient}：\n在{year}年度孝善敬老活动中表现突出，被评为{award}。\n特发此证，以资鼓励。",
     ),
 }
+
+
+def quoted(*names: str) -> str:
+    """Award names as certificates print them: “增收致富之星”“政策明白之星”."""
+    return "".join(f"“{n}”" for n in names)
 
 
 @dataclass
@@ -125,7 +133,8 @@ def render_certificates(
         lead = size * 1.6
         for i, para in enumerate(lines):
             first = 0.0 if i == 0 else 2 * size  # the salutation line is flush left, the rest indented
-            for j, line in enumerate(wrap(pen, para, "kai", size, width * mm, first_indent=first)):
+            lines = wrap(pen, para, "kai", size, width * mm, first_indent=first, keep_quoted=True)
+            for j, line in enumerate(lines):
                 pen.draw(x0 + (first if j == 0 else 0), y, line, "kai", size)
                 y -= lead
         right, base = t.issuer_right_mm

@@ -27,13 +27,19 @@ class ReceiptData:
     balance_after: int
     operator: str
     width_mm: int = 58
+    reversed_at: datetime | None = None
+
+
+def _when(at: datetime) -> str:
+    local = clock.local(at)
+    return f"{clock.cn_date(local.date())} {local:%H:%M}"
 
 
 def render_receipt(data: ReceiptData, path: str | Path) -> Path:
     width = PRINTABLE.get(data.width_mm, 48.0)
     size = 9.0 if data.width_mm == 58 else 10.5
     line = size * 1.45
-    rows = 9 + 2 * len(data.lines)
+    rows = 9 + 2 * len(data.lines) + (3 if data.reversed_at else 0)
     page_w, page_h = (width + 4) * mm, rows * line + 14 * mm
     canvas = PagedCanvas(str(path), pagesize=(page_w, page_h))
     pen = Pen(canvas, load_fonts())
@@ -61,8 +67,11 @@ def render_receipt(data: ReceiptData, path: str | Path) -> Path:
 
     text(data.store_name, align="center", bold=True, scale=1.2)
     text("积分兑换小票", align="center")
+    if data.reversed_at is not None:  # a reprint of a reversed basket must not pass for a valid one
+        text("【已撤销 作废】", align="center", bold=True, scale=1.2)
+        pair("撤销时间", _when(data.reversed_at))
     pair("单号", data.number)
-    pair("时间", f"{clock.local(data.at):%Y-%m-%d %H:%M}")
+    pair("时间", _when(data.at))
     pair("户主", f"{mask('name', data.head_name)}（户号尾号{data.household[-4:]}）")
     rule()
     for goods, qty, unit, pts in data.lines:

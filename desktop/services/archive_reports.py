@@ -57,7 +57,7 @@ def completeness_ledger(
         raise InputRejected("所有农户的档案都已齐全")
     township = next((v.township for v in villages(db, actor)), "")
     ledger = Ledger(
-        title=f"{township}{village or ''}贫困户档案完整性台账",
+        title=f"{township}{rows[0][1] if village else ''}贫困户档案完整性台账",
         columns=[
             Column("序号", "center"),
             Column("行政村", "center", min_chars=3),
@@ -70,7 +70,7 @@ def completeness_ledger(
         ],
         rows=rows,
         unit=township_issuer(db, township),
-        period=f"截至{today.year}年{today.month}月{today.day}日",
+        period=f"截至{clock.cn_date(today)}",
         measure="单位：项、户",
         group_col=1,
         made=today,

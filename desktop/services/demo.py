@@ -219,13 +219,14 @@ def _month_back(today: date, months: int) -> date:
 def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
     """Three village supermarkets with goods and stock, and confirmed star-rating points for most households
     (written in bulk; every balance equals its ledger). Returns the number of households given points."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, update
 
     from desktop.models import Goods, PointsAccount, PointsEntry, StockLevel, StockMovement, Store, Village
 
     rng = random.Random(seed)
     with db.write() as s:
         villages = list(s.scalars(select(Village).order_by(Village.id)))[:3]
+        stores = []
         for n, village in enumerate(villages, start=1):
             store = Store(
                 code=f"S{n:02d}",
@@ -235,6 +236,7 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
             )
             s.add(store)
             s.flush()
+            stores.append(store)
             for code, name, unit, price in DEMO_GOODS:
                 goods = Goods(
                     store_id=store.id,
@@ -270,6 +272,17 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
                             reason="演示：爱心捐赠",
                         )
                     )
+        # the shelves were stocked before last quarter's points were credited and any basket was served
+        stocked_at = clock.day_start(_month_back(clock.today(), 3).replace(day=20)) + timedelta(hours=9)
+        s.execute(
+            update(StockMovement)
+            .where(
+                StockMovement.goods_id.in_(
+                    select(Goods.id).where(Goods.store_id.in_([st.id for st in stores]))
+                )
+            )
+            .values(at=stocked_at)
+        )
         ids = list(s.scalars(select(Household.id).order_by(Household.id)))
         given_ids = [hid for hid in ids if rng.random() < 0.85]
         amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
@@ -354,13 +367,18 @@ def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: d
                 day = _month_back(today, back).replace(day=rng.randint(1, 28))
             at = clock.day_start(day) + timedelta(hours=rng.randint(8, 17), minutes=rng.randint(0, 59))
             at = min(at, clock.now() - timedelta(minutes=rng.randint(1, 30)))  # never later than now
+            number = f"{code}-{day:%Y%m%d}-{rid:06d}"  # the number a basket served that day would have had
+            s.execute(update(Redemption).where(Redemption.id == rid).values(at=at, number=number))
             s.execute(
-                update(Redemption)
-                .where(Redemption.id == rid)
-                .values(at=at, number=f"{code}-{day:%Y%m%d}-{rid:06d}")
+                update(PointsEntry)
+                .where(PointsEntry.source == f"redemption:{rid}")
+                .values(at=at, reason=f"兑换单{number}")
             )
-            s.execute(update(PointsEntry).where(PointsEntry.source == f"redemption:{rid}").values(at=at))
-            s.execute(update(StockMovement).where(StockMovement.redemption_id == rid).values(at=at))
+            s.execute(
+                update(StockMovement)
+                .where(StockMovement.redemption_id == rid)
+                .values(at=at, reason=f"兑换单{number}")
+            )
     if made:
         with db.read() as s:
             number = s.scalar(select(Redemption.number).where(Redemption.id == made[-1][0]))

@@ -540,7 +540,9 @@ def pay(db: Database, actor: Actor, village: str, month: str, *, method: str = "
                     months=[month],
                     method=method,
                     operator=actor.username,
-                    reason=f"{month}孝善金发放：{line.elder}",
+                    reason=f"{int(month[:4])}年{int(month[5:])}月孝善金发放：{line.elder}",
+                    # the children's part and the fund's, as the 签领表 shows them
+                    extra={"contribution_fen": line.contribution_fen, "match_fen": line.match_fen},
                 )
             )
         audit.record(

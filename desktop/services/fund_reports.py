@@ -3,6 +3,7 @@ the 赡养承诺书 (no Qt; through the ledger and notice layouts)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,8 +12,8 @@ from desktop import clock
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, Pledge, Supporter, Township, Village
 from desktop.services.errors import InputRejected, NotFound
-from desktop.services.fund import arrears, fund_of, months_between, parse_month, payout_preview
-from desktop.services.users import Actor
+from desktop.services.fund import arrears, fund_of, months_between, parse_month
+from desktop.services.users import Actor, display_names
 
 KIND_NAMES = {
     "contribution": "子女缴纳",
@@ -23,11 +24,14 @@ KIND_NAMES = {
 }
 
 
-def month_span(months: list[str]) -> str:
-    """2026-01～2026-11（共11个月） for a consecutive run, else the months listed."""
+def month_span(months: list[str], *, count: bool = True) -> str:
+    """2026年1月至11月（共11个月） for a consecutive run, else the months listed."""
     if len(months) > 2 and months == months_between(months[0], months[-1]):
-        return f"{months[0]}～{months[-1]}（共{len(months)}个月）"
-    return "、".join(months)
+        first, last = cn_month(months[0]), cn_month(months[-1])
+        if months[0][:4] == months[-1][:4]:
+            last = last[5:]  # 2026年1月至11月
+        return f"{first}至{last}" + (f"（共{len(months)}个月）" if count else "")
+    return "、".join(cn_month(m) for m in months)
 
 
 def cn_month(month: str) -> str:
@@ -35,20 +39,93 @@ def cn_month(month: str) -> str:
     return f"{int(year)}年{int(mon)}月"
 
 
+def kinship(relation: str) -> str:
+    """“之子” already says whose: 任超平之子; a plain word needs 的: 任超平的儿子."""
+    relation = relation.strip()
+    return relation if relation.startswith("之") else f"的{relation}" if relation else ""
+
+
 def _places(session, fund: FilialFund) -> tuple[str, str]:  # noqa: ANN001
     village = session.get(Village, fund.village_id)
     return village.name, session.get(Township, village.township_id).name
 
 
+@dataclass
+class FundPeriod:
+    """One period of a fund's ledger, as the ledger and the 收支公示 both show it (so they always agree).
+
+    Cash moves by contributions, donations, payouts and their reversals; a reversal counts against the kind it
+    reverses (红字冲正). The fund's match is no new money: it is earmarked from the balance when a contribution
+    comes in and paid out with the elder's monthly payout, so it is shown beside the cash, not added to it."""
+
+    village: str
+    township: str
+    label: str  # 2026年12月, or 全部
+    opening_fen: int
+    entries: list[FundEntry]  # in the order they were booked (time, then number)
+    kind_of: dict[int, str]  # entry id → the kind it counts as (a reversal: its original's kind)
+    income_fen: dict[str, int] = field(default_factory=dict)  # contribution, donation
+    match_fen: int = 0
+    payout_fen: int = 0
+
+    @property
+    def income_total_fen(self) -> int:
+        return sum(self.income_fen.values())
+
+    @property
+    def closing_fen(self) -> int:
+        return self.opening_fen + self.income_total_fen - self.payout_fen
+
+
+def fund_period(session, actor: Actor, village: str, month: str | None) -> FundPeriod:  # noqa: ANN001
+    """Every entry of the fund booked in `month` (YYYY-MM, Beijing time) or ever, with the balance before."""
+    fund = fund_of(session, actor, village)
+    vname, tname = _places(session, fund)
+    every = list(
+        session.scalars(
+            select(FundEntry).where(FundEntry.fund_id == fund.id).order_by(FundEntry.at, FundEntry.id)
+        )
+    )
+    original = {e.id: e.kind for e in every}
+    kind_of = {e.id: original.get(e.reverses_id, e.kind) if e.kind == "reversal" else e.kind for e in every}
+    if month:
+        month = parse_month(month)
+        label = cn_month(month)
+        before = [e for e in every if f"{clock.local(e.at):%Y-%m}" < month]
+        entries = [e for e in every if f"{clock.local(e.at):%Y-%m}" == month]
+    else:
+        label, before, entries = "全部", [], every
+    period = FundPeriod(vname, tname, label, sum(e.amount for e in before), entries, kind_of)
+    for e in entries:
+        kind = kind_of[e.id]
+        if kind in ("contribution", "donation"):
+            period.income_fen[kind] = period.income_fen.get(kind, 0) + e.amount
+        elif kind == "match":
+            period.match_fen += (e.extra or {}).get("earmarked_fen", 0)
+        elif kind == "payout":
+            period.payout_fen -= e.amount
+    return period
+
+
 def fund_ledger(
     db: Database, actor: Actor, village: str, out: str | Path, *, month: str | None = None, xlsx: bool = False
 ):  # noqa: ANN201
-    """基金台账: every entry, 收入/支出 summed with carried-forward lines; the fund's earmarked match shown."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    """基金台账 as PDF or workbook."""
+    from desktop.reports.ledger import render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+
+    ledger = build_fund_ledger(db, actor, village, month=month)
+    return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
+
+
+def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | None = None):  # noqa: ANN201
+    """基金台账: every entry in the order booked, 收入/支出 with the running 余额 (carried forward page to page),
+    the fund's earmarked match beside them; a reversal is a red-ink line in the column of what it reverses."""
+    from desktop.reports.ledger import Column, Ledger
 
     with db.read() as s:
+        period = fund_period(s, actor, village, month)
         fund = fund_of(s, actor, village)
-        vname, tname = _places(s, fund)
         names = dict(
             s.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == fund.id)).all()
         )
@@ -57,70 +134,104 @@ def fund_ledger(
                 select(Member.id, Member.name).join(Household).where(Household.village_id == fund.village_id)
             ).all()
         )
-        entries = list(
-            s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id).order_by(FundEntry.id))
-        )
+        people = display_names(s)
+    if not period.entries:
+        raise InputRejected(f"{period.village}孝善基金{period.label if month else ''}没有流水")
+    balance = period.opening_fen
+    rows: list[list] = []
     if month:
-        month = parse_month(month)
-        entries = [e for e in entries if f"{clock.local(e.at):%Y-%m}" == month]
-    if not entries:
-        raise InputRejected("没有基金流水")
-    rows = []
-    for i, e in enumerate(entries, start=1):
+        rows.append(["", "", "上期结转", "", "", "", "", "", balance, "", ""])
+    for i, e in enumerate(period.entries, start=1):
+        kind = period.kind_of[e.id]
         earmark = (e.extra or {}).get("earmarked_fen", 0)
-        summary = KIND_NAMES.get(e.kind, e.kind) + (f"（{month_span(e.months)}）" if e.months else "")
+        summary = KIND_NAMES.get(e.kind, e.kind)
+        if e.kind == "reversal":
+            summary = f"冲正{KIND_NAMES.get(kind, kind)}（第{e.reverses_id}号）"
+        if e.months:
+            summary += f"：{month_span(e.months)}"
+        balance += e.amount
         rows.append(
             [
                 i,
-                f"{clock.local(e.at):%Y-%m-%d}",
+                clock.cn_date(clock.local_date(e.at)),
                 summary,
                 names.get(e.supporter_id, e.donor),
                 elders.get(e.elder_member_id, ""),
-                max(e.amount, 0),
-                earmark,
-                max(-e.amount, 0),
+                e.amount if kind in ("contribution", "donation") else "",
+                earmark or "",
+                -e.amount if kind == "payout" else "",
+                balance,
                 e.receipt_no or e.reason,
-                e.operator,
+                people.get(e.operator, e.operator),
             ]
         )
-    ledger = Ledger(
-        f"{vname}孝善基金台账",
+    return Ledger(
+        f"{period.township}{period.village}孝善基金{period.label if month else ''}台账",
         [
             Column("序号", "center"),
-            Column("日期", "center"),
+            Column("日期", "center", nowrap=True),
             Column("摘要", min_chars=8),
             Column("赡养人\n捐赠人", min_chars=4),
             Column("老人", "center", min_chars=3),
             Column("收入", "right", total=True, money=True),
             Column("基金补贴", "right", total=True, money=True),
             Column("支出", "right", total=True, money=True),
+            Column("余额", "right", money=True, balance=True),
             Column("收据/说明", min_chars=6),
-            Column("经办人", "center"),
+            Column("经办人", "center", min_chars=3),
         ],
         rows,
-        unit=f"{tname}{vname}孝善理事会",
-        period=month or "全部",
+        unit=f"{period.township}{period.village}孝善理事会",
+        period=period.label,
         measure="单位：元",
         carry=True,
     )
-    return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
 def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
-    """签领表: the month's payouts, one line per elder, with room for the signature."""
+    """签领表 of a month's payouts as booked (发放 first, then the sheet: it lists only money the fund has paid
+    out), one line per elder, with room to sign or press a thumb."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
 
-    lines, _balance = payout_preview(db, actor, village, month)
-    if not lines:
-        raise InputRejected(f"{month}没有应发放的孝善金")
+    month = parse_month(month)
     with db.read() as s:
-        vname, tname = _places(s, fund_of(s, actor, village))
+        fund = fund_of(s, actor, village)
+        vname, tname = _places(s, fund)
+        reversed_ids = set(
+            s.scalars(
+                select(FundEntry.reverses_id).where(
+                    FundEntry.fund_id == fund.id, FundEntry.reverses_id.is_not(None)
+                )
+            )
+        )
+        paid = [
+            (e, name, code)
+            for e, name, code in s.execute(
+                select(FundEntry, Member.name, Household.code)
+                .join(Member, Member.id == FundEntry.elder_member_id)
+                .join(Household, Household.id == Member.household_id)
+                .where(FundEntry.fund_id == fund.id, FundEntry.kind == "payout")
+                .order_by(FundEntry.id)
+            )
+            if e.months == [month] and e.id not in reversed_ids
+        ]
+    if not paid:
+        raise InputRejected(f"{vname}{cn_month(month)}的孝善金还没有发放：请先发放，再打印签领表请老人签字")
     rows = [
-        [i, x.elder, x.household, x.contribution_fen, x.match_fen, x.amount_fen, "", ""]
-        for i, x in enumerate(lines, start=1)
+        [
+            i,
+            name,
+            code,
+            (e.extra or {}).get("contribution_fen", ""),
+            (e.extra or {}).get("match_fen", ""),
+            -e.amount,
+            "",
+            "",
+        ]
+        for i, (e, name, code) in enumerate(paid, start=1)
     ]
     ledger = Ledger(
-        f"{vname}{cn_month(parse_month(month))}孝善金发放签领表",
+        f"{tname}{vname}{cn_month(month)}孝善金发放签领表",
         [
             Column("序号", "center"),
             Column("老人姓名", "center", min_chars=4),
@@ -128,64 +239,116 @@ def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str 
             Column("子女缴纳", "right", total=True, money=True),
             Column("基金补贴", "right", total=True, money=True),
             Column("合计发放", "right", total=True, money=True),
-            Column("领取人签字", min_chars=8),
-            Column("领取日期", min_chars=6),
+            # room for an elder to sign or press a thumb: wide columns, rows of at least 12 mm
+            Column("领取人签字或手印", min_chars=8, min_mm=60),
+            Column("领取日期", min_chars=6, min_mm=30),
         ],
         rows,
         unit=f"{tname}{vname}孝善理事会",
-        period=parse_month(month),
+        period=cn_month(month),
         measure="单位：元",
         signoff=("出纳：", "会计：", "会长：", "监督：", "制表日期："),
+        row_mm=12,
     )
     return render_ledger_pdf(ledger, out)
 
 
-def fund_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
-    """The month's contributions and payouts, for the village board (names only, nothing else personal)."""
-    from desktop.reports.notice import Notice, NoticeTable, render_notice
+def fund_notice(
+    db: Database,
+    actor: Actor,
+    village: str,
+    month: str,
+    out: str | Path,
+    *,
+    days: int | None = None,
+    phone: str | None = None,
+):  # noqa: ANN201
+    """The month's 收支公示 for the village board: the balance before, every income by kind, every payout with
+    the month it is for, the balance after — the same period and the same sums as the fund ledger's — with its
+    notice period and where to object. Names only, nothing else personal."""
+    from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
+    from desktop.services import settings
 
-    month = parse_month(month)
     with db.read() as s:
+        period = fund_period(s, actor, village, month)
         fund = fund_of(s, actor, village)
-        vname, tname = _places(s, fund)
-        supporters = {
-            sid: (name, elder)
-            for sid, name, elder in s.execute(
-                select(Supporter.id, Supporter.name, Member.name)
-                .join(Member, Member.id == Supporter.elder_member_id)
-                .where(Supporter.fund_id == fund.id)
-            )
-        }
-        entries = [
-            e
-            for e in s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id))
-            if f"{clock.local(e.at):%Y-%m}" == month
-        ]
-        reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
-    rows, paid_in, paid_out = [], 0, 0
-    for e in entries:
-        if e.id in reversed_ids or e.kind not in ("contribution", "payout"):
-            continue
-        if e.kind == "contribution":
-            name, elder = supporters.get(e.supporter_id, ("", ""))
-            rows.append([str(len(rows) + 1), elder, name, "缴纳", f"{e.amount / 100:.2f}"])
-            paid_in += e.amount
-        else:
-            rows.append([str(len(rows) + 1), e.reason.split("：")[-1], "", "发放", f"{-e.amount / 100:.2f}"])
-            paid_out -= e.amount
-    if not rows:
-        raise InputRejected(f"{vname}{month}没有缴纳或发放记录")
-    notice = Notice(
-        f"{vname}孝善基金{cn_month(month)}收支公示",
+        supporters = dict(
+            s.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == fund.id)).all()
+        )
+        elders = dict(
+            s.execute(
+                select(Member.id, Member.name).join(Household).where(Household.village_id == fund.village_id)
+            ).all()
+        )
+    if not period.entries:
+        raise InputRejected(f"{period.village}孝善基金{period.label}没有收支")
+    office = settings.get_all(db)
+    days = days or int(office["notice.days"])
+    phone = phone or str(office["notice.phone"])
+    sections: dict[str, list[list[str]]] = {"contribution": [], "donation": [], "match": [], "payout": []}
+    column = {"contribution": 4, "donation": 4, "match": 5, "payout": 6}  # 收入, 补贴, 支出
+    for e in period.entries:
+        kind = period.kind_of[e.id]
+        money = (e.extra or {}).get("earmarked_fen", 0) if kind == "match" else e.amount
+        if kind == "payout":
+            money = -money
+        what = KIND_NAMES[kind] if e.kind != "reversal" else f"冲正{KIND_NAMES[kind]}"
+        row = [what, elders.get(e.elder_member_id, ""), supporters.get(e.supporter_id, e.donor)]
+        row += [month_span(e.months, count=False), "", "", ""]
+        row[column[kind]] = yuan(money)
+        sections[kind].append(row)
+    rows = [[str(i), *r] for i, r in enumerate((r for part in sections.values() for r in part), start=1)]
+    rows.append(
         [
-            f"为接受群众监督，现将{vname}孝善基金{cn_month(month)}收支情况公示如下：子女缴纳"
-            f"{paid_in / 100:.2f}元，发放孝善金{paid_out / 100:.2f}元。"
+            "",
+            "合计",
+            "",
+            "",
+            "",
+            yuan(period.income_total_fen),
+            yuan(period.match_fen),
+            yuan(period.payout_fen),
+        ]
+    )
+    income = "、".join(
+        f"{KIND_NAMES[k]}{yuan(period.income_fen[k])}元"
+        for k in ("contribution", "donation")
+        if period.income_fen.get(k)
+    )
+    text = (
+        f"为接受群众监督，现将{period.village}孝善基金{period.label}收支情况公示如下："
+        f"期初余额{yuan(period.opening_fen)}元；本期收入{yuan(period.income_total_fen)}元"
+        f"{f'（{income}）' if income else ''}；本期支出{yuan(period.payout_fen)}元，为发放孝善金；"
+        f"期末余额{yuan(period.closing_fen)}元。"
+    )
+    if period.match_fen:
+        text += f"本期基金补贴{yuan(period.match_fen)}元，由基金随孝善金按月发放给老人，已含在发放金额中，不另计收支。"
+    today = clock.today()
+    first, last = notice_period(today, days)
+    notice = Notice(
+        f"{period.village}孝善基金{period.label}收支公示",
+        [text],
+        issuer=f"{period.township}{period.village}孝善理事会",
+        issued=today,
+        table=NoticeTable(
+            ["序号", "项目", "老人", "赡养人/捐赠人", "所属月份", "收入", "补贴", "支出"],
+            rows,
+            [0.7, 1.3, 1.1, 1.5, 1.8, 1.9, 1.6, 1.9],
+            ["center", "center", "center", "center", "center", "right", "right", "right"],
+            [True, False, True, False, False, True, True, True],
+        ),
+        table_caption="收支明细（单位：元）",
+        closing=[
+            f"公示时间：{cn_date(first)}至{cn_date(last)}（共{days}天）。",
+            f"公示期间，如有异议，请以书面或电话形式向{period.village}孝善理事会或村民委员会反映。",
+            f"监督电话：{phone}",
         ],
-        issuer=f"{tname}{vname}孝善理事会",
-        issued=clock.today(),
-        table=NoticeTable(["序号", "老人", "赡养人", "项目", "金额（元）"], rows, [1, 2, 2, 1.4, 1.8]),
     )
     return render_notice(notice, out)
+
+
+def yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f}"
 
 
 def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | Path):  # noqa: ANN201
@@ -220,7 +383,7 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
                 )
                 if any(m.startswith(f"{year}-") for m in e.months)
             )
-            rows.append([str(len(rows) + 1), sup.name, elder, sup.relation, f"{paid / 100:.2f}"])
+            rows.append([str(len(rows) + 1), sup.name, elder, sup.relation, yuan(paid)])
     if not rows:
         raise InputRejected(f"{year}年还没有按时足额缴纳的赡养人")
     notice = Notice(
@@ -253,7 +416,7 @@ def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Pa
     notice = Notice(
         "赡养承诺书",
         [
-            f"本人{sup.name}，是{vname}{elder.name}的{sup.relation}。为弘扬孝老爱亲传统美德，保障老人晚年生活，"
+            f"本人{sup.name}，是{vname}{elder.name}{kinship(sup.relation)}。为弘扬孝老爱亲传统美德，保障老人晚年生活，"
             f"本人自愿作出如下承诺：",
             f"一、自{start}起，每月向{vname}孝善基金缴纳赡养费{p.monthly_fen / 100:.2f}元，由孝善理事会按月发放给老人。",
             "二、经常看望、照料老人，保障老人吃穿不愁、有病就医、住房安全。",
@@ -300,7 +463,7 @@ def honour_certificates(
             issuer or f"{tname}{vname}孝善理事会",
             clock.today(),
             award=f"{year}年度孝善之星",
-            text=f"在{year}年度孝善敬老活动中，按时足额缴纳赡养费，孝敬老人{elder}，被评为“{year}年度孝善之星”。",
+            text=f"在{year}年度孝善敬老活动中，按时足额缴纳赡养费，孝敬老人{elder}，被评为“孝善之星”。",
         )
         for sup, elder in people
     ]

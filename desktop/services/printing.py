@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desktop import clock
 from desktop.db import Database
-from desktop.models import Household, Member, Township, Village
+from desktop.models import Household, Member, RatingResult, RatingRound, Township, Village
 from desktop.services import settings
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.households import age_on, resolve_village, village_scope
@@ -44,7 +44,8 @@ def render_ledger(
     ledger, out: str | Path, *, xlsx: bool = False, progress: Progress = NO_PROGRESS
 ) -> Printed:  # noqa: ANN001
     """A built Ledger as PDF, or as .xlsx for the county's spreadsheets."""
-    from desktop.reports.ledger import render_ledger_pdf, render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
 
     if xlsx:
         return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
@@ -146,7 +147,8 @@ def household_ledger(
     today: date | None = None,
 ) -> Printed:
     """农户花名册台账: one row per member, 户数/人数 summed per page, per village and in total."""
-    from desktop.reports.ledger import render_ledger_pdf, render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
 
     ledger = build_household_ledger(db, actor, village=village, today=today)
     if xlsx:
@@ -210,8 +212,9 @@ def build_household_ledger(
             ]
         )
     township = data[0][10]
+    place = data[0][0] if village else ""  # the village's own name, however the clerk typed it
     ledger = Ledger(
-        title=f"{township}{village or ''}建档立卡户家庭成员台账",
+        title=f"{township}{place}建档立卡户家庭成员台账",
         columns=[
             Column("序号", "center"),
             Column("行政村", "center"),
@@ -230,10 +233,11 @@ def build_household_ledger(
         ],
         rows=rows,
         unit=township_issuer(db, township),
-        period=f"截至{today.year}年{today.month}月{today.day}日",
+        period=f"截至{clock.cn_date(today)}",
         measure="单位：户、人",
         group_col=1,
         made=today,
+        repeat_cols=(3, 4),  # 户编号, 户主 again on a page that continues a household
     )
     return ledger
 
@@ -253,11 +257,14 @@ def household_certificate(
     preprinted: bool = False,
     offset_mm: tuple[float, float] | None = None,
 ) -> Printed:
-    """A certificate for a household (its head named as the family)."""
-    from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
+    """A certificate for a household (its head named as the family). What it says comes from the household's
+    records: the exit certificate names the roster's 脱贫年度, the star certificate the stars the household earned
+    in the year's confirmed rounds; an award the records do not hold must be named with `award` or `text`."""
+    from desktop.reports.certificate import TEMPLATES, Certificate, quoted, render_certificates
 
     if template not in TEMPLATES:
         raise InputRejected(f"证书模板“{template}”不存在，可选：{'、'.join(TEMPLATES)}")
+    issued = issued or clock.today()
     with db.read() as s:
         found = s.execute(
             select(Household, Village, Township)
@@ -265,23 +272,77 @@ def household_certificate(
             .join(Township)
             .where(Household.code == code)
         ).first()
-    if found is None:
-        raise NotFound(f"户编号“{code}”不存在")
-    household, village, township = found
-    if actor.village_ids is not None and village.id not in actor.village_ids:
-        raise PermissionDenied("无权为其他村的农户打印证书")
+        if found is None:
+            raise NotFound(f"户编号“{code}”不存在")
+        household, village, township = found
+        if actor.village_ids is not None and village.id not in actor.village_ids:
+            raise PermissionDenied("无权为其他村的农户打印证书")
+        earned = stars_earned(s, household.id, issued.year) if template == "star" else []
+    values: dict[str, str] = {}
+    if template == "exit":
+        exit_year = str((household.attrs or {}).get("exit_year") or "").strip()
+        if not exit_year.isdigit() and not text:
+            raise InputRejected(f"户{code}（{household.head_name}）花名册中没有脱贫年度，不能打印脱贫光荣证")
+        values["exit_year"] = exit_year
+    elif not award and not text:
+        if template == "filial":
+            raise InputRejected(
+                "孝善证书请用“奖项”写明所获荣誉（如 2026年度孝善之星），或从孝善基金打印光荣榜证书"
+            )
+        if not earned:
+            raise InputRejected(
+                f"户{code}（{household.head_name}）{issued.year}年没有已确认的星级评定，"
+                "请先确认评定结果，或用“奖项”写明所获荣誉"
+            )
     offset = offset_mm if offset_mm is not None else tuple(settings.get(db, "certificate.offset_mm"))
     cert = Certificate(
         TEMPLATES[template],
         f"{household.head_name}家庭",
         issuer or township_issuer(db, township.name),
-        issued or clock.today(),
-        award=award or "星级文明户",
+        issued,
+        award=quoted(award) if award else star_award(earned),
         text=text,
         number=number,
+        values=values,
     )
     pages = render_certificates([cert], out, preprinted=preprinted, offset_mm=offset)  # type: ignore[arg-type]
     return Printed(str(out), pages, [], 1)
+
+
+def star_award(earned: list[str]) -> str:
+    """The stars a household earned as a certificate names them: each by name up to three (“增收致富之星”),
+    more as their count (“八星级农户”), the way ten-star ratings are announced."""
+    from desktop.reports.certificate import quoted
+
+    if len(earned) <= 3:
+        return quoted(*(f"{star}之星" for star in earned))
+    return quoted(f"{cn_count(len(earned))}星级农户")
+
+
+def cn_count(n: int) -> str:
+    """1–99 in Chinese numerals: 八, 十, 十二."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (
+        digits[ones] if ones or not tens else ""
+    )
+
+
+def stars_earned(session, household_id: int, year: int) -> list[str]:  # noqa: ANN001
+    """The stars a household earned in the year's confirmed rating rounds, in catalogue order, each once."""
+    earned: list[str] = []
+    for stars in session.scalars(
+        select(RatingResult.stars)
+        .join(RatingRound, RatingRound.id == RatingResult.round_id)
+        .where(
+            RatingResult.household_id == household_id,
+            RatingRound.state == "confirmed",
+            RatingRound.period.like(f"{year}%"),
+        )
+        .order_by(RatingRound.id)
+    ):
+        earned += [star for star in stars if star not in earned]
+    return earned
 
 
 def calibration_page(out: str | Path, template: str = "star") -> Printed:

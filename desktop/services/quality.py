@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from desktop.db import Database
-from desktop.models import QualityRun, QualityVerified, Setting
+from desktop.models import QualityRun, QualityVerified, Setting, Township
 from desktop.models.base import utcnow
 from desktop.services import audit
 from desktop.services.errors import InputRejected
@@ -364,8 +364,13 @@ def findings_ledger(
         [i, f.village, f.household, f.name, f.rule_name, f.message, "", 1]
         for i, f in enumerate(result.findings, start=1)
     ]
+    from desktop.services.printing import township_issuer
+
+    with db.read() as s:
+        towns = list(s.scalars(select(Township.name).distinct()))
+    township = towns[0] if len(towns) == 1 else ""
     ledger = Ledger(
-        f"疑点核查台账{('（' + village + '）') if village else ''}",
+        f"{township}疑点核查台账{('（' + village + '）') if village else ''}",
         [
             Column("序号", "center"),
             Column("村", "center", min_chars=6),
@@ -377,8 +382,8 @@ def findings_ledger(
             Column("疑点数", "right", total=True),
         ],
         rows,
-        unit="",
-        period=f"截至{clock.today():%Y年%m月%d日}",
+        unit=township_issuer(db, township) if township else "",
+        period=f"截至{clock.cn_date(clock.today())}",
         measure="单位：条",
         group_col=1,
     )

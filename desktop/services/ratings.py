@@ -441,12 +441,14 @@ def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, p
         ],
         [0.9, 1.3, 1.5, 0.9, 5, 1],
         ["center", "center", "center", "center", "left", "center"],
+        [True, False, True, True, False, True],
     )
     days = (info.notice_end - info.notice_start).days + 1
     notice = Notice(
-        title=f"关于{info.village}{info.period}星级文明户评定结果的公示",
+        title=f"关于{info.village}{info.period}脱贫星级评定结果的公示",
         paragraphs=[
-            f"根据星级文明户评定办法，经农户申报、村民小组评议、村两委审核，{info.village}{info.period}"
+            # seed 000 (七): 按照民主、公开、公平、公正的原则……通过星级评定获取一定的积分
+            f"按照民主、公开、公平、公正的原则，经农户申报、村民小组评议、村两委审核，{info.village}{info.period}"
             f"共评定{len(rows)}户，合计积分{sum(r.points for r in rows)}分，现将评定结果予以公示。"
         ],
         table=table,
@@ -552,7 +554,7 @@ def commend(
                         hid,
                         "bonus",
                         bonus,
-                        f"{year}年度星级文明户表彰（第{w.rank}名，{w.stars}星）",
+                        f"{year}年度星级评定表彰（第{w.rank}名，{w.stars}星）",
                         source=source,
                     )
             audit.record(
@@ -571,8 +573,8 @@ def commend(
             f"{w.head_name}家庭",
             issuer,
             issued,
-            award=f"{year}年度星级文明户",
-            text=f"在{year}年度星级文明户评选活动中累计获得{w.stars}颗星，被评为“{year}年度星级文明户”。",
+            # seed 000 (七): 对表现突出、获得“星级”较多的农户进行年度表彰,发放奖牌
+            text=f"在{year}年度脱贫星级评定中累计获得{w.stars}颗星，排名第{w.rank}位，获年度星级评定表彰。",
         )
         for w in winners
     ]

@@ -18,7 +18,7 @@ from desktop.models.base import utcnow
 from desktop.services import audit, points
 from desktop.services.errors import InputRejected, NotFound, Refused
 from desktop.services.stores import change_stock, goods_by_code, stock_of, store_by_code
-from desktop.services.users import Actor
+from desktop.services.users import Actor, display_names
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class Receipt:
     operator: str
     at: datetime
     receipt_width_mm: int
+    operator_name: str = ""  # the person, as the slip names them (李会计, not the log-in)
+    reversed_at: datetime | None = None  # a reprint of a reversed basket says so
 
     def as_dict(self) -> dict:
         return {
@@ -171,6 +173,7 @@ def redeem(
             actor.username,
             redemption.at,
             store.receipt_width_mm,
+            actor.display_name or actor.username,
         )
 
 
@@ -185,7 +188,8 @@ def reverse_redemption(db: Database, actor: Actor, number: str, reason: str) -> 
         if redemption is None:
             raise NotFound(f"兑换单“{number}”不存在")
         if redemption.reversed_at is not None:
-            raise Refused(f"兑换单{number}已于{clock.local(redemption.reversed_at):%Y-%m-%d %H:%M}撤销过")
+            when = clock.local(redemption.reversed_at)
+            raise Refused(f"兑换单{number}已于{clock.cn_date(when.date())} {when:%H:%M}撤销过")
         original = s.scalar(
             select(PointsEntry).where(
                 PointsEntry.source == f"redemption:{redemption.id}", PointsEntry.kind == "redeem"
@@ -259,8 +263,9 @@ def receipt_pdf(receipt: Receipt, path: str | Path) -> Path:
         [(ln.goods, ln.quantity, ln.unit, ln.points) for ln in receipt.lines],
         receipt.points,
         receipt.balance_after,
-        receipt.operator,
+        receipt.operator_name or receipt.operator,
         receipt.receipt_width_mm,
+        receipt.reversed_at,
     )
     return render_receipt(data, path)
 
@@ -294,4 +299,6 @@ def find_receipt(db: Database, number: str) -> Receipt:
             r.operator,
             r.at,
             store.receipt_width_mm,
+            display_names(s).get(r.operator, r.operator),
+            r.reversed_at,
         )

@@ -26,7 +26,7 @@ from desktop.services.errors import InputRejected
 from desktop.services.households import resolve_village, village_scope
 from desktop.services.points import KIND_NAMES
 from desktop.services.stores import MOVE_NAMES, store_by_code
-from desktop.services.users import Actor
+from desktop.services.users import Actor, display_names
 
 
 def month_range(period: str) -> tuple[datetime, datetime, str]:
@@ -58,66 +58,100 @@ def points_ledger(
     month: str | None = None,
     xlsx: bool = False,
 ):  # noqa: ANN201
-    """积分台账: every entry, grouped by village, 增加/减少 summed with carried-forward lines."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    """积分台账 as PDF or workbook."""
+    from desktop.reports.ledger import render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+
+    ledger = build_points_ledger(db, actor, village=village, month=month)
+    return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
+
+
+def build_points_ledger(db: Database, actor: Actor, *, village: str | None = None, month: str | None = None):  # noqa: ANN201
+    """积分台账: every entry by village and date, 增加/减少 and the household's 结余 after it, summed per village
+    with carried-forward lines."""
+    from desktop.reports.ledger import Column, Ledger
+    from desktop.services.printing import township_issuer
 
     with db.read() as s:
+        scope = village_scope(s, actor, village, Village.id)
         q = (
-            select(PointsEntry, Household.code, Household.head_name, Village.name)
+            select(PointsEntry, Household.code, Household.head_name, Village.name, Township.name)
             .join(Household, Household.id == PointsEntry.household_id)
             .join(Village)
-            .order_by(Village.name, PointsEntry.id)
+            .join(Township)
+            .where(scope)
+            .order_by(Village.name, PointsEntry.at, PointsEntry.id)
         )
-        q = q.where(village_scope(s, actor, village, Village.id))
         label = "全部"
+        held: dict[int, int] = defaultdict(int)  # each household's balance before the period
         if month:
             start, end, label = month_range(month)
             q = q.where(PointsEntry.at >= start, PointsEntry.at < end)
-        rows = [
-            [
-                i,
-                vname,
-                f"{clock.local(e.at):%Y-%m-%d}",
-                code,
-                head,
-                KIND_NAMES.get(e.kind, e.kind),
-                e.reason,
-                max(e.amount, 0),
-                max(-e.amount, 0),
-                e.operator,
-            ]
-            for i, (e, code, head, vname) in enumerate(s.execute(q), start=1)
-        ]
+            held.update(
+                s.execute(
+                    select(PointsEntry.household_id, func.sum(PointsEntry.amount))
+                    .join(Household, Household.id == PointsEntry.household_id)
+                    .join(Village)
+                    .where(scope, PointsEntry.at < start)
+                    .group_by(PointsEntry.household_id)
+                ).all()
+            )
+        people = display_names(s)
+        rows, towns = [], set()
+        for i, (e, code, head, vname, town) in enumerate(s.execute(q), start=1):
+            towns.add(town)
+            held[e.household_id] += e.amount
+            rows.append(
+                [
+                    i,
+                    vname,
+                    clock.cn_date(clock.local_date(e.at)),
+                    code,
+                    head,
+                    KIND_NAMES.get(e.kind, e.kind),
+                    e.reason,
+                    max(e.amount, 0),
+                    max(-e.amount, 0),
+                    held[e.household_id],
+                    people.get(e.operator, e.operator),
+                ]
+            )
+        place = resolve_village(s, actor, village).name if village else ""
     if not rows:
         raise InputRejected("没有积分流水")
-    ledger = Ledger(
-        f"{village or ''}积分台账",
+    township = towns.pop() if len(towns) == 1 else ""
+    unit = f"{township}{place}村民委员会" if village else township_issuer(db, township)
+    return Ledger(
+        f"{township}{place}{label if month else ''}积分台账",
         [
             Column("序号", "center"),
-            Column("村", "center", min_chars=4),
-            Column("日期", "center"),
+            Column("村", "center", min_chars=3),
+            Column("日期", "center", nowrap=True),
             Column("户编号", "center"),
             Column("户主", "center", min_chars=3),
-            Column("类型", "center"),
+            Column("类型", "center", min_chars=4),
             Column("摘要", min_chars=10),
             Column("增加", "right", total=True),
             Column("减少", "right", total=True),
-            Column("经办人", "center"),
+            Column("结余", "right"),
+            Column("经办人", "center", min_chars=3),
         ],
         rows,
+        unit=unit,
         period=label,
         measure="单位：分",
         group_col=1,
         carry=True,
     )
-    return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
 def stock_ledger(
     db: Database, store_code: str, out: str | Path, *, month: str | None = None, xlsx: bool = False
 ):  # noqa: ANN201
-    """库存台账 of one store: every movement with 入库/出库 and value, carried forward."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf, render_ledger_xlsx
+    """库存台账 of one store: every movement in date order with 入库/出库, the goods' 结存 after it, and value,
+    carried forward."""
+    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
 
     with db.read() as s:
         store = store_by_code(s, store_code)
@@ -125,43 +159,57 @@ def stock_ledger(
             select(StockMovement, Goods.name, Goods.unit)
             .join(Goods, Goods.id == StockMovement.goods_id)
             .where(Goods.store_id == store.id)
-            .order_by(StockMovement.id)
+            .order_by(StockMovement.at, StockMovement.id)
         )
         label = "全部"
+        held: dict[int, int] = defaultdict(int)  # each goods' stock before the period
         if month:
             start, end, label = month_range(month)
             q = q.where(StockMovement.at >= start, StockMovement.at < end)
-        rows = [
-            [
-                i,
-                f"{clock.local(m.at):%Y-%m-%d}",
-                name,
-                MOVE_NAMES.get(m.kind, m.kind),
-                max(m.quantity, 0),
-                max(-m.quantity, 0),
-                unit,
-                m.value_fen,
-                m.donor or m.reason,
-                m.operator,
-            ]
-            for i, (m, name, unit) in enumerate(s.execute(q), start=1)
-        ]
+            held.update(
+                s.execute(
+                    select(StockMovement.goods_id, func.sum(StockMovement.quantity))
+                    .join(Goods, Goods.id == StockMovement.goods_id)
+                    .where(Goods.store_id == store.id, StockMovement.at < start)
+                    .group_by(StockMovement.goods_id)
+                ).all()
+            )
+        people = display_names(s)
+        rows = []
+        for i, (m, name, unit) in enumerate(s.execute(q), start=1):
+            held[m.goods_id] += m.quantity
+            rows.append(
+                [
+                    i,
+                    clock.cn_date(clock.local_date(m.at)),
+                    name,
+                    MOVE_NAMES.get(m.kind, m.kind),
+                    max(m.quantity, 0),
+                    max(-m.quantity, 0),
+                    held[m.goods_id],
+                    unit,
+                    m.value_fen,
+                    m.donor or m.reason,
+                    people.get(m.operator, m.operator),
+                ]
+            )
         name = store.name
     if not rows:
-        raise InputRejected("没有出入库记录")
+        raise InputRejected(f"{name}{label if month else ''}没有出入库记录")
     ledger = Ledger(
-        f"{name}库存台账",
+        f"{name}{label if month else ''}库存台账",
         [
             Column("序号", "center"),
-            Column("日期", "center"),
+            Column("日期", "center", nowrap=True),
             Column("商品", min_chars=4),
-            Column("类型", "center"),
+            Column("类型", "center", min_chars=4),
             Column("入库", "right", total=True),
             Column("出库", "right", total=True),
+            Column("结存", "right"),
             Column("单位", "center"),
             Column("金额（元）", "right", total=True, money=True),
             Column("捐赠人/原因", min_chars=8),
-            Column("经办人", "center"),
+            Column("经办人", "center", min_chars=3),
         ],
         rows,
         unit=name,
@@ -232,7 +280,7 @@ def settlement(db: Database, store_code: str, month: str) -> Settlement:
 
 def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
     """兑换公示 of a village for a month: who redeemed how many points (names as on the roster, nothing else)."""
-    from desktop.reports.notice import Notice, NoticeTable, cn_date, render_notice
+    from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
     from desktop.services import settings
 
     start, end, label = month_range(month)
@@ -264,6 +312,8 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
         [1, 1.5, 2, 1.5, 1.5],
     )
     today = clock.today()
+    office = settings.get_all(db)
+    first, last = notice_period(today, int(office["notice.days"]))
     notice = Notice(
         f"{v.name}爱心超市{label}积分兑换情况公示",
         [
@@ -274,8 +324,9 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
         issued=today,
         table=table,
         closing=[
-            f"如有异议，请于{cn_date(today + timedelta(days=6))}前向村民委员会反映。"
-            f"监督电话：{settings.get(db, 'notice.phone')}"
+            f"公示时间：{cn_date(first)}至{cn_date(last)}（共{office['notice.days']}天）。"
+            f"如有异议，请在公示期内向{v.name}村民委员会反映。",
+            f"监督电话：{office['notice.phone']}",
         ],
     )
     return render_notice(notice, out)
@@ -302,6 +353,7 @@ def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
             .order_by(StockMovement.id)
         ).all()
         village = s.get(Village, store.village_id) if store.village_id else None
+        township = s.get(Township, village.township_id).name if village else ""
     if not rows:
         raise InputRejected(f"{store.name}{label}没有捐赠")
     table = NoticeTable(
@@ -315,7 +367,8 @@ def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
             f"{label}，以下单位和个人向{store.name}捐赠物资，价值合计{sum(r[4] for r in rows) / 100:.2f}元。"
             "所捐物资全部用于贫困户积分兑换，特此公示并致以诚挚谢意！"
         ],
-        issuer=f"{village.name if village else ''}村民委员会",
+        # the village committee that runs the store, named as every other notice names it
+        issuer=f"{township}{village.name}村民委员会" if village else store.name,
         issued=clock.today(),
         table=table,
     )
@@ -323,8 +376,11 @@ def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
 
 
 def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
-    """Points awarded and redeemed per month (bars), per village (the top villages stacked)."""
-    from desktop.reports.charts import pyplot
+    """Points awarded and redeemed per month (bars), per village (the top villages stacked).
+
+    A .pdf is a printed page: A4 landscape with a title, the period and the 制表日期, text at print size.
+    Any other name (.png) is a picture for the screen."""
+    from desktop.reports.charts import a4_page, month_labels, pyplot
 
     with db.read() as s:
         rows = s.execute(
@@ -332,6 +388,7 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
             .join(Household, Household.id == PointsEntry.household_id)
             .join(Village)
         ).all()
+        township = s.scalar(select(Township).order_by(Township.id))
     awarded: dict[str, int] = defaultdict(int)
     redeemed: dict[str, int] = defaultdict(int)
     for at, amount, kind, _vname in rows:
@@ -342,33 +399,54 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
             redeemed[key] -= amount
         elif kind == "reversal" and amount > 0:
             redeemed[key] -= amount
-    keys = sorted(set(awarded) | set(redeemed))[-months:] or [f"{clock.today():%Y-%m}"]
+    today = clock.today()
+    keys = sorted(set(awarded) | set(redeemed))[-months:] or [f"{today:%Y-%m}"]
     by_village: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for _at, amount, kind, vname in rows:
         if kind in ("award", "bonus"):
             by_village[vname][0] += amount
         elif kind == "redeem" or (kind == "reversal" and amount > 0):
             by_village[vname][1] += -amount
-    plt = pyplot()
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
+    printed = Path(out).suffix.lower() == ".pdf"
+    if printed:
+        first, last = (month_labels([k])[0] for k in (keys[0], keys[-1]))
+        fig = a4_page(
+            f"{township.name if township else ''}扶贫超市积分发放与兑换情况",
+            today,
+            subtitle=f"统计期间：{first}" + (f"至{last}" if last != first else "") + "　　单位：分",
+        )
+        ax, bx = fig.subplots(1, 2, width_ratios=[3, 2])
+        sizes = {"title": 12, "tick": 9, "label": 10}
+        labels = month_labels(keys)
+    else:
+        plt = pyplot()
+        fig, (ax, bx) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
+        sizes = {"title": 12, "tick": 10, "label": 10}
+        labels = keys
     xs = range(len(keys))
     ax.bar([x - 0.2 for x in xs], [awarded[k] for k in keys], width=0.4, label="发放积分", color="#2e86c1")
     ax.bar([x + 0.2 for x in xs], [redeemed[k] for k in keys], width=0.4, label="兑换积分", color="#c0392b")
-    ax.set_xticks(list(xs), keys)
-    ax.set_ylabel("积分")
-    ax.set_title("每月积分发放与兑换")
-    ax.legend()
+    ax.set_xticks(list(xs), labels)
+    ax.set_ylabel("积分", fontsize=sizes["label"])
+    ax.set_title("每月积分发放与兑换", fontsize=sizes["title"])
+    ax.legend(fontsize=sizes["tick"])
     villages = sorted(by_village, key=lambda v: -by_village[v][0])[:10][::-1]
     ys = range(len(villages))
     bx.barh([y + 0.2 for y in ys], [by_village[v][0] for v in villages], height=0.4, color="#2e86c1")
     bx.barh([y - 0.2 for y in ys], [by_village[v][1] for v in villages], height=0.4, color="#c0392b")
     bx.set_yticks(list(ys), villages)
-    bx.set_title("各村积分发放与兑换")
+    bx.set_title(
+        "各村积分发放与兑换" + ("（前10个村）" if len(by_village) > 10 else ""), fontsize=sizes["title"]
+    )
     for axis in (ax, bx):
         axis.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+        axis.tick_params(labelsize=sizes["tick"])
+    if printed:
+        fig.savefig(out)
+    else:
+        fig.tight_layout()
+        fig.savefig(out, dpi=110)
+        plt.close(fig)
     return Path(out)
 
 

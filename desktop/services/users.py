@@ -309,6 +309,14 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
         )
 
 
+def display_names(session: Session) -> dict[str, str]:
+    """Who did it, as printed ledgers name them: the person's name, not the log-in (管理员, not admin)."""
+    names = {SYSTEM.username: SYSTEM.display_name}
+    for username, display in session.execute(select(User.username, User.display_name)):
+        names[username] = display or username
+    return names
+
+
 def list_users(db: Database) -> list[UserInfo]:
     now = utcnow()
     with db.read() as s:

@@ -39,7 +39,7 @@ OUTPUTS = (
     ("notice", "公示：贫困户识别/退出名单"),
     ("ledger", "台账：农户家庭成员台账"),
     ("ledger_xlsx", "台账：农户家庭成员台账（导出Excel）"),
-    ("certificate", "证书：星级文明户"),
+    ("certificate", "证书：星级评定"),
     ("calibration", "证书套打校准页"),
     ("card", "明白卡（A4）"),
     ("card_a5", "明白卡（A5）"),
@@ -104,11 +104,14 @@ class PrintPage(QWidget):
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 60)
         self.days_spin.setSuffix(" 天")
-        self.start_edit = QDateEdit(QDate.currentDate())
+        today = clock.today()  # the office's day, not the PC's
+        self.start_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.start_edit.setCalendarPopup(True)
         self.start_edit.setDisplayFormat("yyyy年M月d日")
         self.household_edit = QLineEdit()
         self.household_edit.setPlaceholderText("户编号")
+        self.award_edit = QLineEdit()
+        self.award_edit.setPlaceholderText("留空则写该户当年已确认的星级")
         self.preprinted_check = QCheckBox("套打（只印文字）")
         self.offset_x = QDoubleSpinBox()
         self.offset_y = QDoubleSpinBox()
@@ -134,6 +137,7 @@ class PrintPage(QWidget):
         form.addRow("公示天数：", self.days_spin)
         form.addRow("日期：", self.start_edit)
         form.addRow("户编号：", self.household_edit)
+        form.addRow("奖项：", self.award_edit)
         form.addRow("", self.preprinted_check)
         form.addRow("横向偏移：", self.offset_x)
         form.addRow("纵向偏移：", self.offset_y)
@@ -145,6 +149,7 @@ class PrintPage(QWidget):
                 self.title_edit,
                 self.days_spin,
                 self.household_edit,
+                self.award_edit,
                 self.preprinted_check,
                 self.offset_x,
                 self.offset_y,
@@ -201,7 +206,13 @@ class PrintPage(QWidget):
             "notice": {self.village_box, self.kind_box, self.title_edit, self.days_spin},
             "ledger": {self.village_box},
             "ledger_xlsx": {self.village_box},
-            "certificate": {self.household_edit, self.preprinted_check, self.offset_x, self.offset_y},
+            "certificate": {
+                self.household_edit,
+                self.award_edit,
+                self.preprinted_check,
+                self.offset_x,
+                self.offset_y,
+            },
             "calibration": set(),
             "card": {self.household_edit},
             "card_a5": {self.household_edit},
@@ -248,6 +259,7 @@ class PrintPage(QWidget):
             self.days_spin.value(),
         )
         code = self.household_edit.text().strip()
+        award = self.award_edit.text().strip()
         preprinted = self.preprinted_check.isChecked()
         offset = (self.offset_x.value(), self.offset_y.value())
 
@@ -262,7 +274,7 @@ class PrintPage(QWidget):
                 )
             elif key == "certificate":
                 result = printing.household_certificate(
-                    db, actor, code, out, issued=start, preprinted=preprinted, offset_mm=offset
+                    db, actor, code, out, award=award, issued=start, preprinted=preprinted, offset_mm=offset
                 )
             elif key in PLAN_OUTPUTS:
                 result = PLAN_OUTPUTS[key](db, actor, village, code, start.year, out)
