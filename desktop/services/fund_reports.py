@@ -64,6 +64,8 @@ class FundPeriod:
     opening_fen: int
     entries: list[FundEntry]  # in the order they were booked (time, then number)
     kind_of: dict[int, str]  # entry id → the kind it counts as (a reversal: its original's kind)
+    supporters: dict[int, str] = field(default_factory=dict)  # id → name
+    elders: dict[int, str] = field(default_factory=dict)  # member id → name
     income_fen: dict[str, int] = field(default_factory=dict)  # contribution, donation
     match_fen: int = 0
     payout_fen: int = 0
@@ -96,6 +98,14 @@ def fund_period(session, actor: Actor, village: str, month: str | None) -> FundP
     else:
         label, before, entries = "全部", [], every
     period = FundPeriod(vname, tname, label, sum(e.amount for e in before), entries, kind_of)
+    period.supporters = dict(
+        session.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == fund.id)).all()
+    )
+    period.elders = dict(
+        session.execute(
+            select(Member.id, Member.name).join(Household).where(Household.village_id == fund.village_id)
+        ).all()
+    )
     for e in entries:
         kind = kind_of[e.id]
         if kind in ("contribution", "donation"):
@@ -125,16 +135,8 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
 
     with db.read() as s:
         period = fund_period(s, actor, village, month)
-        fund = fund_of(s, actor, village)
-        names = dict(
-            s.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == fund.id)).all()
-        )
-        elders = dict(
-            s.execute(
-                select(Member.id, Member.name).join(Household).where(Household.village_id == fund.village_id)
-            ).all()
-        )
         people = display_names(s)
+    names, elders = period.supporters, period.elders
     if not period.entries:
         raise InputRejected(f"{period.village}孝善基金{period.label if month else ''}没有流水")
     balance = period.opening_fen
@@ -271,15 +273,7 @@ def fund_notice(
 
     with db.read() as s:
         period = fund_period(s, actor, village, month)
-        fund = fund_of(s, actor, village)
-        supporters = dict(
-            s.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == fund.id)).all()
-        )
-        elders = dict(
-            s.execute(
-                select(Member.id, Member.name).join(Household).where(Household.village_id == fund.village_id)
-            ).all()
-        )
+    supporters, elders = period.supporters, period.elders
     if not period.entries:
         raise InputRejected(f"{period.village}孝善基金{period.label}没有收支")
     office = settings.get_all(db)
