@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop.db import Database  # noqa: E402
-from desktop.services import points, redemption, stores  # noqa: E402
+from desktop.services import points, redemption, settings, stores  # noqa: E402
 from desktop.services.backup import check_database  # noqa: E402
 from desktop.services.demo import add_demo_households  # noqa: E402
 from desktop.services.households import search_ids  # noqa: E402
@@ -36,6 +36,8 @@ def prepare(db: Database, balance: int, stock: int) -> str:
     from desktop.services.households import rows
 
     code = rows(db, ids[:1])[0].code
+    # a balance far above one award's policy limit (limits.points_entry): raise the limit for the benchmark
+    settings.set_values(db, SYSTEM, {"limits.points_entry": balance})
     points.award(db, SYSTEM, code, balance, "基准测试")
     return code
 

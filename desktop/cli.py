@@ -27,6 +27,7 @@ class CliContext:
         self.args = args
         self.target = args.db or default_database()
         self._db = None
+        self._actor = None
 
     def database(self, *, create: bool = False, upgrade: bool = False):  # noqa: ANN201
         from desktop.db import Database
@@ -48,20 +49,38 @@ class CliContext:
             self._db.dispose()
             self._db = None
 
-    def actor(self):  # noqa: ANN201
-        """The user a writing command acts as: --user/DESKTOP_USER, password from DESKTOP_PASSWORD or a prompt."""
+    def actor(self, permission: str | None = None, what: str = ""):  # noqa: ANN201
+        """The user a command acts as, writing or reading: --user/DESKTOP_USER, password from DESKTOP_PASSWORD
+        or a prompt. Reads obey the role and the villages (and a store operator's stores) as writes do; with
+        `permission` the role must also have it (e.g. "backup"). Logged in once per command."""
         from desktop.services import users
 
-        db = self.database()
-        username = self.args.user or os.environ.get("DESKTOP_USER")
-        if not username:
-            raise PermissionDenied("写入数据的命令需要指定用户：--user 用户名（或环境变量 DESKTOP_USER）")
-        password = os.environ.get("DESKTOP_PASSWORD")
-        if password is None:
-            if not sys.stdin.isatty():
-                raise PermissionDenied("没有终端可输入密码：请设置环境变量 DESKTOP_PASSWORD")
-            password = getpass.getpass(f"用户 {username} 的密码：")
-        return users.authenticate(db, username, password)
+        if self._actor is None:
+            db = self.database()
+            username = self.args.user or os.environ.get("DESKTOP_USER")
+            if not username:
+                raise PermissionDenied(
+                    "这个命令要先登录：--user 用户名（或环境变量 DESKTOP_USER），"
+                    "密码用环境变量 DESKTOP_PASSWORD 或在提示时输入"
+                )
+            password = os.environ.get("DESKTOP_PASSWORD")
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise PermissionDenied("没有终端可输入密码：请设置环境变量 DESKTOP_PASSWORD")
+                password = getpass.getpass(f"用户 {username} 的密码：")
+            self._actor = users.authenticate(db, username, password)
+        if permission:
+            self._actor.require(permission, what)
+        return self._actor
+
+    def every_village(self, what: str):  # noqa: ANN201
+        """The user, who must see every village: for what reads the whole township at once."""
+        actor = self.actor()
+        if actor.village_ids is not None:
+            raise PermissionDenied(
+                f"用户“{actor.username}”只能查看自己负责的村，不能{what}（请扶贫办干部或管理员做）"
+            )
+        return actor
 
 
 # --- commands ---------------------------------------------------------------------------------------
@@ -72,25 +91,29 @@ def cmd_init(ctx: CliContext) -> int:
 
     args = ctx.args
     db = ctx.database(create=True)
+    # A database nobody uses yet is set up without a log-in; once it has users, adding an administrator or
+    # demo households is done by a logged-in user who may (else anyone could make themselves an admin).
+    if args.admin and not args.password:
+        raise InputRejected("--admin 需要同时给出 --password")
+    new_admin = bool(args.admin) and args.admin not in [u.username for u in users.list_users(db)]
+    actor = ctx.actor() if (new_admin or args.demo) and users.count_users(db) else users.SYSTEM
     created = []
-    if args.admin:
-        if not args.password:
-            raise InputRejected("--admin 需要同时给出 --password")
-        if args.admin not in [u.username for u in users.list_users(db)]:
-            users.create_user(db, users.SYSTEM, args.admin, args.password, "admin", display_name="管理员")
-            created.append(args.admin)
+    if new_admin:
+        users.create_user(db, actor, args.admin, args.password, "admin", display_name="管理员")
+        created.append(args.admin)
     demo_user = None
     if args.demo:
+        actor.require("roster.import", "添加演示数据")
         if users.count_users(db) == 0:
             users.create_user(db, users.SYSTEM, "admin", "admin123", "admin", display_name="管理员")
             demo_user = "admin"
         fresh = not demo.has_stores(db)
-        demo.add_demo_households(db, users.SYSTEM, args.demo)
+        demo.add_demo_households(db, actor, args.demo)
         if fresh:
-            demo.add_demo_stores(db, users.SYSTEM)
-            demo.add_demo_redemptions(db, users.SYSTEM)
-            demo.add_demo_fund(db, users.SYSTEM)
-            demo.add_demo_plans(db, users.SYSTEM)
+            demo.add_demo_stores(db, actor)
+            demo.add_demo_redemptions(db, actor)
+            demo.add_demo_fund(db, actor)
+            demo.add_demo_plans(db, actor)
     from desktop.services import households
 
     data = {
@@ -128,10 +151,9 @@ def cmd_import_roster(ctx: CliContext) -> int:
 
 def cmd_export_roster(ctx: CliContext) -> int:
     from desktop.services.roster_export import export_roster
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
-    people = export_roster(ctx.database(), SYSTEM, args.file, layout=args.layout, village=args.village)
+    people = export_roster(ctx.database(), ctx.actor(), args.file, layout=args.layout, village=args.village)
     _emit(args, {"file": str(args.file), "members": people}, f"已导出 {people} 人到 {args.file}")
     return 0
 
@@ -140,6 +162,7 @@ def cmd_compare_roster(ctx: CliContext) -> int:
     from desktop.services.roster_compare import compare_roster
 
     args = ctx.args
+    ctx.every_village("比对全乡镇的花名册")
     result = compare_roster(ctx.database(), args.file)
     lines = [
         f"文件 {result.households_in_file} 户，数据库 {result.households_in_database} 户，一致 {result.same} 户"
@@ -161,11 +184,10 @@ def cmd_households_list(ctx: CliContext) -> int:
     from dataclasses import asdict
 
     from desktop.services import households
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     found = households.list_households(
-        ctx.database(), SYSTEM, village=args.village, search=args.search or "", limit=args.limit
+        ctx.database(), ctx.actor(), village=args.village, search=args.search or "", limit=args.limit
     )
     lines = [f"{r.code}  {r.head_name}  {r.village}{r.group}  {r.size}人  {r.household_kind}" for r in found]
     lines.append(f"共 {len(found)} 户")
@@ -175,10 +197,9 @@ def cmd_households_list(ctx: CliContext) -> int:
 
 def cmd_households_show(ctx: CliContext) -> int:
     from desktop.services import households
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
-    d = households.detail(ctx.database(), SYSTEM, args.code)
+    d = households.detail(ctx.database(), ctx.actor(), args.code)
     r = d.row
     lines = [
         f"户编号 {r.code}  户主 {r.head_name}  {d.township}{r.village}{r.group}  {r.size}人",
@@ -197,10 +218,12 @@ def cmd_households_show(ctx: CliContext) -> int:
 
 
 def cmd_backup(ctx: CliContext) -> int:
-    from desktop.services.backup import backup_database
+    from desktop.services.backup import anchor_of, backup_database
 
+    ctx.actor("backup", "备份数据库（备份里有全部数据）")
     target = backup_database(ctx.database(), ctx.args.file)
-    _emit(ctx.args, {"file": str(target)}, f"已备份到 {target}")
+    code = anchor_of(target)
+    _emit(ctx.args, {"file": str(target), "anchor": code}, f"已备份到 {target}（审计校验码 {code}）")
     return 0
 
 
@@ -220,9 +243,15 @@ def cmd_restore(ctx: CliContext) -> int:
 def cmd_check(ctx: CliContext) -> int:
     from desktop.services.backup import check_database
 
-    report = check_database(ctx.database())
+    report = check_database(ctx.database(), anchors=ctx.args.anchor or [])
     text = (
         "检查通过：数据库完好，审计日志完整。" if report.ok else "检查未通过：\n" + "\n".join(report.problems)
+    )
+    f = report.facts
+    text += (
+        f"\n当前审计校验码 {f['anchor']}；已与备份文件夹中的{f['backups_compared']}个备份"
+        + (f"和{f['anchors_checked']}个打印的校验码" if f["anchors_checked"] else "")
+        + "核对。"
     )
     _emit(ctx.args, report.as_dict(), text)
     return 0 if report.ok else 4
@@ -236,11 +265,17 @@ def cmd_users_add(ctx: CliContext) -> int:
     if not password:
         raise InputRejected("请用 --new-password 给出新用户的密码")
     info = users.create_user(
-        ctx.database(), ctx.actor(), args.username, password, args.role, villages=args.village or []
+        ctx.database(),
+        ctx.actor(),
+        args.username,
+        password,
+        args.role,
+        villages=args.village or [],
+        stores=args.store or [],
     )
     _emit(
         args,
-        {"username": info.username, "role": info.role, "villages": info.villages},
+        {"username": info.username, "role": info.role, "villages": info.villages, "stores": info.stores},
         f"已创建用户 {info.username}（{users.ROLE_NAMES[info.role]}）",
     )
     return 0
@@ -274,23 +309,23 @@ def cmd_users_list(ctx: CliContext) -> int:
 
     from desktop.services import users
 
+    ctx.actor()
     found = users.list_users(ctx.database())
     lines = [
-        f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'已锁定' if u.locked else ''}"
-        f"{'' if u.active else '已停用'}"
+        f"{u.username}  {users.ROLE_NAMES.get(u.role, u.role)}  {'、'.join(u.villages + u.stores)}  "
+        f"{'已锁定' if u.locked else ''}{'' if u.active else '已停用'}"
         for u in found
     ]
     _emit(ctx.args, {"users": [asdict(u) for u in found]}, "\n".join(lines))
     return 0
 
 
-def _print_notice_households(db, args, out, start):  # noqa: ANN001, ANN202
+def _print_notice_households(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing
-    from desktop.services.users import SYSTEM
 
     return printing.household_notice(
         db,
-        SYSTEM,
+        actor,
         _need(args.village, "公示需要指定 --village 村名"),
         out,
         title=args.title,
@@ -302,23 +337,21 @@ def _print_notice_households(db, args, out, start):  # noqa: ANN001, ANN202
     )
 
 
-def _print_ledger_households(db, args, out, start):  # noqa: ANN001, ANN202
+def _print_ledger_households(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing
-    from desktop.services.users import SYSTEM
 
-    return printing.household_ledger(db, SYSTEM, out, village=args.village, xlsx=bool(args.xlsx))
+    return printing.household_ledger(db, actor, out, village=args.village, xlsx=bool(args.xlsx))
 
 
-def _print_certificate(db, args, out, start):  # noqa: ANN001, ANN202
+def _print_certificate(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing
-    from desktop.services.users import SYSTEM
 
     offset = None
     if args.offset_x is not None or args.offset_y is not None:
         offset = (args.offset_x or 0.0, args.offset_y or 0.0)
     return printing.household_certificate(
         db,
-        SYSTEM,
+        actor,
         _need(args.household, "证书需要指定 --household 户编号"),
         out,
         template=args.template or "star",
@@ -379,7 +412,7 @@ def cmd_print(ctx: CliContext) -> int:
         if handler is None:
             choices = "、".join(f"{w} {k or ''}".strip() for w, k in PRINTERS)
             raise InputRejected(f"不支持的打印内容：{args.what} {args.kind or ''}（可选：{choices}）")
-        result = handler(ctx.database(), args, out, start)
+        result = handler(ctx.database(), ctx.actor(), args, out, start)
     text = f"已生成 {result.path}" + (f"（{result.pages}页）" if result.pages else "")
     if result.fonts:
         text += "\n字体：" + "；".join(result.fonts)
@@ -396,7 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件路径或 postgresql+psycopg:// URL")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出一个JSON对象")
-    common.add_argument("--user", default=argparse.SUPPRESS, help="以该用户身份执行写入命令")
+    common.add_argument("--user", default=argparse.SUPPRESS, help="以该用户身份执行命令（读写都要登录）")
 
     parser = argparse.ArgumentParser(prog="python -m desktop", description="乡镇扶贫工作台", parents=[common])
     parser.add_argument(
@@ -450,6 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--new-password")
     p.add_argument("--village", action="append", help="村文书负责的村（可重复）")
+    p.add_argument("--store", action="append", help="超市操作员所在的超市编号（可重复）")
     p = add("unlock", cmd_users_unlock, parent=group)
     p.add_argument("username")
     for name, active, text in (
@@ -519,7 +553,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p = add("restore", cmd_restore, help="从备份文件恢复")
     p.add_argument("file", type=Path)
-    add("check", cmd_check, help="检查数据库、审计日志和各项余额")
+    p = add("check", cmd_check, help="检查数据库、审计日志和各项余额")
+    p.add_argument("--anchor", action="append", metavar="校验码", help="打印件上的审计校验码（可重复）")
     return parser
 
 
@@ -551,11 +586,12 @@ def main(argv: list[str] | None = None) -> int:
         _report(args, {"error": exc.message}, exc.message)
         return exc.exit_code
     except Exception as exc:  # an unexpected bug: exit 1 with a message, never a half-written database
-        from desktop.db import DatabaseError
+        from desktop.db import explain
 
-        if isinstance(exc, DatabaseError):
-            _report(args, {"error": str(exc)}, str(exc))
-            return 3
+        known = explain(exc, ctx.target)
+        if known is not None:  # a folder, a full disk, a read-only place, a lock held too long …
+            _report(args, {"error": str(known)}, str(known))
+            return known.exit_code
         _report(args, {"error": f"意外错误：{exc!r}"}, f"意外错误：{exc!r}")
         if os.environ.get("DESKTOP_DEBUG"):
             raise

@@ -23,14 +23,24 @@ def need(value, message: str):  # noqa: ANN001, ANN201
     return value
 
 
-def fen(text: str) -> int:
-    """An amount typed in 元 ("200.00") as integer fen."""
-    from decimal import Decimal, InvalidOperation
+def fen(text: str, field: str = "金额") -> int:
+    """An amount typed in 元 ("200.00") as integer fen: no nan, no third decimal, not negative (the service
+    then holds it to its own limit)."""
+    from desktop import limits
+    from desktop.services import money
 
-    try:
-        return int((Decimal(text) * 100).quantize(Decimal(1)))
-    except InvalidOperation:
-        raise InputRejected(f"金额“{text}”应为数字，如 200.00") from None
+    return money.parse_yuan(text, field, max_fen=limits.VALUE_FEN, min_fen=0)
+
+
+def count(text: str | None, field: str, *, minimum: int = 0) -> int | None:
+    """A whole number typed on the command line (points, quantities): argparse's own int() would take
+    9223372036854775807 and answer "nan" in English; this names the field in Chinese."""
+    from desktop.services import money
+
+    if text is None:
+        return None
+    # only the shape here: the service holds the number to its own limit and says which
+    return money.parse_count(text, field, maximum=10**18, minimum=minimum)
 
 
 def day(text: str | None) -> date | None:

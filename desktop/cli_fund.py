@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import clock
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import fen as _fen
 from desktop.cli_common import need as _need
-from desktop.services.errors import InputRejected
 
 if TYPE_CHECKING:
     from desktop.cli import CliContext
@@ -20,29 +18,29 @@ def cmd_fund(ctx: CliContext) -> int:
     from dataclasses import asdict
 
     from desktop.services import fund
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     db = ctx.database()
     what = args.what
     if what in ("status", "elders", "arrears", "preview"):
         village = _need(args.village, "需要 --village 村")
+        actor = ctx.actor()
         if what == "status":
-            st = fund.status(db, SYSTEM, village)
+            st = fund.status(db, actor, village)
             text = (
                 f"{st.name}：余额{st.balance_fen / 100:.2f}元，老人{st.elders}人，赡养人{st.supporters}人，"
                 f"欠缴{st.in_arrears}人；本月收入{st.month_in_fen / 100:.2f}元，支出{st.month_out_fen / 100:.2f}元"
             )
             _emit(args, asdict(st), text)
         elif what == "elders":
-            found = fund.elders(db, SYSTEM, village)
+            found = fund.elders(db, actor, village)
             _emit(
                 args,
                 {"elders": [asdict(e) for e in found]},
                 "\n".join(f"{e.name} {e.age}岁 户{e.household} 赡养人{e.supporters}" for e in found),
             )
         elif what == "arrears":
-            found = fund.arrears(db, SYSTEM, village, upto=args.month)
+            found = fund.arrears(db, actor, village, upto=args.month)
             _emit(
                 args,
                 {"arrears": [asdict(a) for a in found]},
@@ -53,7 +51,7 @@ def cmd_fund(ctx: CliContext) -> int:
                 or "无欠缴",
             )
         else:
-            lines, balance = fund.payout_preview(db, SYSTEM, village, _need(args.month, "需要 --month 月份"))
+            lines, balance = fund.payout_preview(db, actor, village, _need(args.month, "需要 --month 月份"))
             total = sum(x.amount_fen for x in lines)
             _emit(
                 args,
@@ -81,7 +79,7 @@ def _fund_write(ctx: CliContext, what: str) -> int:
             _need(args.village, "需要 --village 村"),
             elder_age=args.elder_age,
             match_percent=args.match_percent,
-            match_cap_fen=_fen(args.match_cap),
+            match_cap_fen=_fen(args.match_cap, "每月补贴上限"),
         )
         _emit(args, {"fund": fid}, f"已设立孝善基金 #{fid}")
     elif what == "supporter":
@@ -101,7 +99,7 @@ def _fund_write(ctx: CliContext, what: str) -> int:
             db,
             actor,
             _need(args.supporter, "需要 --supporter 赡养人编号"),
-            _fen(_need(args.amount, "需要 --amount 每月金额")),
+            _fen(_need(args.amount, "需要 --amount 每月金额"), "每月赡养金额"),
             _need(args.month, "需要 --month 起始月份"),
         )
         _emit(args, {"pledge": pid}, f"已登记赡养承诺 #{pid}")
@@ -112,7 +110,7 @@ def _fund_write(ctx: CliContext, what: str) -> int:
             actor,
             _need(args.supporter, "需要 --supporter 赡养人编号"),
             months,
-            _fen(_need(args.amount, "需要 --amount 金额")),
+            _fen(_need(args.amount, "需要 --amount 金额"), "缴纳金额"),
             method=args.method,
             receipt_no=args.receipt or "",
         )
@@ -128,7 +126,7 @@ def _fund_write(ctx: CliContext, what: str) -> int:
             actor,
             _need(args.village, "需要 --village 村"),
             _need(args.donor, "需要 --donor 捐赠人"),
-            _fen(_need(args.amount, "需要 --amount 金额")),
+            _fen(_need(args.amount, "需要 --amount 金额"), "捐赠金额"),
             reason=args.reason or "",
         )
         _emit(args, {"balance_fen": balance}, f"已记入捐赠，基金余额{balance / 100:.2f}元")
@@ -149,17 +147,15 @@ def _fund_write(ctx: CliContext, what: str) -> int:
             _need(args.village, "需要 --village 村"),
             elder_age=args.set_elder_age,
             match_percent=args.set_match_percent,
-            match_cap_fen=_fen(args.set_match_cap) if args.set_match_cap else None,
+            match_cap_fen=_fen(args.set_match_cap, "每月补贴上限") if args.set_match_cap else None,
             payout_day=args.set_payout_day,
         )
         _emit(args, {"village": args.village}, "已更新基金规则")
     elif what == "scan":
-        path = Path(_need(args.file, "需要 --file 扫描件"))
-        if not path.exists():
-            raise InputRejected(f"文件不存在：{path}")
-        fund.archive_pledge_scan(
-            db, actor, _need(args.supporter, "需要 --supporter 赡养人编号"), path.read_bytes()
-        )
+        from desktop.services.attachments import read_file
+
+        _name, data = read_file(_need(args.file, "需要 --file 扫描件"), "扫描件")
+        fund.archive_pledge_scan(db, actor, _need(args.supporter, "需要 --supporter 赡养人编号"), data)
         _emit(args, {"supporter": args.supporter}, "已归档赡养承诺书扫描件")
     elif what == "pay":
         lines = fund.pay(
@@ -180,29 +176,28 @@ def _fund_write(ctx: CliContext, what: str) -> int:
 
 
 def print_fund(kind: str):  # noqa: ANN202
-    def run(db, args, out, start):  # noqa: ANN001, ANN202
+    def run(db, actor, args, out, start):  # noqa: ANN001, ANN202
         from desktop.services import fund_reports, printing
-        from desktop.services.users import SYSTEM
 
         if kind == "pledge":
             info = fund_reports.pledge_document(
-                db, SYSTEM, _need(args.supporter, "需要 --supporter 赡养人编号"), out
+                db, actor, _need(args.supporter, "需要 --supporter 赡养人编号"), out
             )
             return printing.Printed(str(out), info.pages, info.fonts)
         village = _need(args.village, "需要 --village 村")
         if kind == "ledger":
-            info = fund_reports.fund_ledger(db, SYSTEM, village, out, month=args.month, xlsx=bool(args.xlsx))
+            info = fund_reports.fund_ledger(db, actor, village, out, month=args.month, xlsx=bool(args.xlsx))
             return (
                 printing.Printed(str(out), 0, [])
                 if args.xlsx
                 else printing.Printed(str(out), info.pages, info.fonts)
             )
         if kind == "sheet":
-            info = fund_reports.payout_sheet(db, SYSTEM, village, _need(args.month, "需要 --month 月份"), out)
+            info = fund_reports.payout_sheet(db, actor, village, _need(args.month, "需要 --month 月份"), out)
         elif kind == "notice":
             info = fund_reports.fund_notice(
                 db,
-                SYSTEM,
+                actor,
                 village,
                 _need(args.month, "需要 --month 月份"),
                 out,
@@ -213,10 +208,10 @@ def print_fund(kind: str):  # noqa: ANN202
             year = int(args.year or (start.year if start else clock.today().year))
             if kind == "certificates":
                 pages = fund_reports.honour_certificates(
-                    db, SYSTEM, village, year, out, issuer=args.issuer or ""
+                    db, actor, village, year, out, issuer=args.issuer or ""
                 )
                 return printing.Printed(str(out), pages, [])
-            info = fund_reports.honour_roll(db, SYSTEM, village, year, out)
+            info = fund_reports.honour_roll(db, actor, village, year, out)
         return printing.Printed(str(out), info.pages, info.fonts)
 
     return run

@@ -7,30 +7,30 @@ from dataclasses import asdict
 from pathlib import Path
 
 from desktop import clock
+from desktop.cli_common import count, fen
 from desktop.cli_common import day as _date
 from desktop.cli_common import emit as _emit
-from desktop.cli_common import fen
 from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
 
 
 def _year(args) -> int:  # noqa: ANN001
-    return int(args.year) if getattr(args, "year", None) else clock.today().year
+    from desktop.services.plans import check_year
+
+    if not getattr(args, "year", None):
+        return clock.today().year
+    return check_year(count(args.year, "年度"))
 
 
-def _fen(text: str | None) -> int:
+def _fen(text: str | None, field: str = "金额") -> int:
     """An optional amount: not given is zero."""
-    return fen(text) if text not in (None, "") else 0
+    return fen(text, field) if text not in (None, "") else 0
 
 
 def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
-    out = []
-    for p in paths or []:
-        path = Path(p)
-        if not path.is_file():
-            raise InputRejected(f"文件不存在：{p}")
-        out.append((path.name, path.read_bytes()))
-    return out
+    from desktop.services.attachments import read_file
+
+    return [read_file(p, "扫描件") for p in paths or []]
 
 
 # --- archive ------------------------------------------------------------------------------------------
@@ -39,15 +39,15 @@ def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
 def cmd_archive(ctx) -> int:  # noqa: ANN001
     """archive status|record|handover|checklist"""
     from desktop.services import archives
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     db = ctx.database()
+    reader = ctx.actor()
     if args.what == "status":
         if args.household:
-            found = [archives.status(db, SYSTEM, args.household, with_files=False)]
+            found = [archives.status(db, reader, args.household, with_files=False)]
         else:
-            found = archives.village_status(db, SYSTEM, args.village)
+            found = archives.village_status(db, reader, args.village)
         copies = found[0].copies if found else archives.copies(db)
         totals = {
             key: {"name": name, "complete_households": sum(st.complete(key) for st in found)}
@@ -111,14 +111,14 @@ def cmd_archive(ctx) -> int:  # noqa: ANN001
 def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
     """plan show|income|colour|measure|visit|check|disagree|threshold|overview"""
     from desktop.services import plans
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     db = ctx.database()
+    reader = ctx.actor()
     year = _year(args)
     what = args.what
     if what == "disagree":
-        found = plans.disagreements(db, SYSTEM, year, village=args.village)
+        found = plans.disagreements(db, reader, year, village=args.village)
         _emit(
             args,
             {"year": year, "households": [asdict(d) for d in found]},
@@ -131,7 +131,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
         )
         return 0
     if what == "overview":
-        rows = plans.overview(db, SYSTEM, year)
+        rows = plans.overview(db, reader, year)
         _emit(
             args,
             {"year": year, "villages": [asdict(r) for r in rows]},
@@ -144,7 +144,14 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
         return 0
     if what == "threshold":
         if args.line:
-            plans.set_threshold(db, ctx.actor(), year, _fen(args.line), _fen(args.low), _fen(args.high))
+            plans.set_threshold(
+                db,
+                ctx.actor(),
+                year,
+                _fen(args.line, "贫困线"),
+                _fen(args.low, "黄卡下限"),
+                _fen(args.high, "黄卡上限"),
+            )
         t = plans.threshold(db, year)
         _emit(
             args,
@@ -155,7 +162,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
         return 0
     code = _need(args.code, "需要户编号")
     if what == "show":
-        v = plans.plan(db, SYSTEM, code, year)
+        v = plans.plan(db, reader, code, year)
         data = {
             "code": v.code,
             "year": year,
@@ -192,11 +199,11 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             actor,
             code,
             year,
-            wage=_fen(args.wage),
-            production=_fen(args.production),
-            property_income=_fen(args.property),
-            transfer=_fen(args.transfer),
-            production_cost=_fen(args.cost),
+            wage=_fen(args.wage, "工资性收入"),
+            production=_fen(args.production, "生产经营性收入"),
+            property_income=_fen(args.property, "财产性收入"),
+            transfer=_fen(args.transfer, "转移性收入"),
+            production_cost=_fen(args.cost, "生产经营性支出"),
             note=args.note or "",
         )
         sug = plans.suggestion(db, actor, code, year)
@@ -216,7 +223,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             year,
             _need(args.kind, "需要 --kind 措施类别"),
             args.text or "",
-            amount=_fen(args.amount),
+            amount=_fen(args.amount, "措施金额"),
             cadre=args.cadre or "",
             cadre_phone=args.phone or "",
             planned_on=_date(args.date),
@@ -275,7 +282,6 @@ def print_archive(ctx, out: str):  # noqa: ANN001, ANN201
 
 def print_card(ctx, out: str):  # noqa: ANN001, ANN201
     from desktop.services import plan_reports
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     code = _need(
@@ -283,7 +289,7 @@ def print_card(ctx, out: str):  # noqa: ANN001, ANN201
     )
     return plan_reports.policy_card(
         ctx.database(),
-        SYSTEM,
+        ctx.actor(),
         code,
         _year(args),
         out,
@@ -294,27 +300,25 @@ def print_card(ctx, out: str):  # noqa: ANN001, ANN201
 
 def print_plan(ctx, out: str):  # noqa: ANN001, ANN201
     from desktop.services import plan_reports
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     code = _need(args.kind or args.household, "用法：print plan 户编号 --year 2026 --out 文件.pdf")
-    return plan_reports.plan_sheet(ctx.database(), SYSTEM, code, _year(args), out)
+    return plan_reports.plan_sheet(ctx.database(), ctx.actor(), code, _year(args), out)
 
 
 def ledger_printer(kind: str):  # noqa: ANN201
-    def run(db, args, out, start):  # noqa: ANN001, ANN202
+    def run(db, actor, args, out, start):  # noqa: ANN001, ANN202
         from desktop.services import archive_reports, plan_reports
-        from desktop.services.users import SYSTEM
 
         xlsx = bool(args.xlsx)
         if kind == "archive":
-            return archive_reports.completeness_ledger(db, SYSTEM, out, village=args.village, xlsx=xlsx)
+            return archive_reports.completeness_ledger(db, actor, out, village=args.village, xlsx=xlsx)
         if kind == "visits":
             return plan_reports.visit_ledger(
-                db, SYSTEM, out, village=args.village, year=_year(args), xlsx=xlsx
+                db, actor, out, village=args.village, year=_year(args), xlsx=xlsx
             )
         return plan_reports.monitoring_ledger(
-            db, SYSTEM, out, village=args.village, year=_year(args), xlsx=xlsx
+            db, actor, out, village=args.village, year=_year(args), xlsx=xlsx
         )
 
     return run

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 def cmd_audit(ctx: CliContext) -> int:
     """audit run|export|verify|rules|history|print"""
     from desktop.services import quality
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     db = ctx.database()
+    reader = ctx.actor()
     what = args.what
     if what == "rules":
         infos = quality.rules(db)
@@ -57,11 +57,11 @@ def cmd_audit(ctx: CliContext) -> int:
         quality.mark_verified(db, actor, finding, args.reason)
         _emit(args, {"verified": finding.as_dict()}, f"已标记为已核实：{finding.message}")
         return 0
-    result = quality.run_audit(db, SYSTEM, village=args.village)
+    result = quality.run_audit(db, reader, village=args.village)
     if what == "export":
         if not args.file:
             raise InputRejected("请给出导出文件：audit export 文件.xlsx")
-        quality.export_findings(db, SYSTEM, args.file, result=result)
+        quality.export_findings(db, reader, args.file, result=result)
         _emit(
             args,
             {"file": str(args.file), **result.as_dict()},
@@ -74,7 +74,7 @@ def cmd_audit(ctx: CliContext) -> int:
         if str(args.file).lower().endswith((".png", ".svg")):
             quality.findings_chart(result, args.file)
         else:
-            quality.findings_ledger(db, SYSTEM, args.file, result=result)
+            quality.findings_ledger(db, reader, args.file, result=result)
         _emit(args, {"file": str(args.file)}, f"已生成 {args.file}")
         return 0
     lines = [

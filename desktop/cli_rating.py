@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop import clock
+from desktop.cli_common import count as _count
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
@@ -18,13 +19,13 @@ def cmd_rating(ctx: CliContext) -> int:
     from datetime import date as _date
 
     from desktop.services import ratings
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     db = ctx.database()
     what = args.what
+    actor = ctx.actor()
     if what == "list":
-        rows = ratings.list_rounds(db, SYSTEM)
+        rows = ratings.list_rounds(db, actor)
         _emit(
             args,
             {"rounds": [{"id": i, "village": v, "period": p, "state": st} for i, v, p, st in rows]},
@@ -40,7 +41,7 @@ def cmd_rating(ctx: CliContext) -> int:
         )
         return 0
     if what == "show":
-        info = ratings.round_info(db, SYSTEM, int(args.target))
+        info = ratings.round_info(db, actor, int(args.target))
         lines = [f"#{info.id} {info.village} {info.period} {info.state_name} 合计{info.total_points}分"]
         lines += [
             f"  {r.code} {r.head_name} {len(r.stars)}星 {r.points}分 {'、'.join(r.stars)}" for r in info.rows
@@ -58,11 +59,12 @@ def cmd_rating(ctx: CliContext) -> int:
         }
         _emit(args, data, "\n".join(lines))
         return 0
-    actor = ctx.actor()
     if what == "new":
         if not (args.village and args.period):
             raise InputRejected("需要 --village 村 --period 期间（如 2026年11月）")
-        rid = ratings.create_round(db, actor, args.village, args.period, cap_points=args.cap)
+        rid = ratings.create_round(
+            db, actor, args.village, args.period, cap_points=_count(args.cap, "本批积分上限")
+        )
         _emit(args, {"round": rid}, f"已建立评定批次 #{rid}")
     elif what == "stars":
         earned = [x for x in (args.stars or "").replace("，", ",").split(",") if x.strip()]
@@ -100,7 +102,7 @@ def cmd_rating(ctx: CliContext) -> int:
             _need(args.out, "需要 --out 证书.pdf"),
             village=args.village,
             top=args.top,
-            bonus=args.bonus,
+            bonus=_count(args.bonus, "表彰奖励积分") or 0,
             issuer=args.issuer or "",
         )
         lines = [f"第{w.rank}名 {w.village} {w.head_name}（户{w.code}）{w.stars}星" for w in winners]
@@ -115,12 +117,11 @@ def cmd_rating(ctx: CliContext) -> int:
     return 0
 
 
-def print_notice_stars(db, args, out, start):  # noqa: ANN001, ANN202
+def print_notice_stars(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, ratings
-    from desktop.services.users import SYSTEM
 
     info = ratings.star_notice(
-        db, SYSTEM, _need(args.round, "星级公示需要 --round 评定批次号"), out, phone=args.phone
+        db, actor, _need(args.round, "星级公示需要 --round 评定批次号"), out, phone=args.phone
     )
     return printing.Printed(str(out), info.pages, info.fonts)
 
@@ -144,17 +145,17 @@ def register(sub, add, common) -> None:  # noqa: ANN001
     )
     p.add_argument("target", nargs="?", help="评定批次号（resolve 时为异议号，commend 时为年份）")
     p.add_argument("--top", type=int, default=10, help="表彰前N名（并列同名次）")
-    p.add_argument("--bonus", type=int, default=0, help="表彰奖励积分（每户每年只记一次）")
+    p.add_argument("--bonus", help="表彰奖励积分（每户每年只记一次）")
     p.add_argument("--out")
     p.add_argument("--issuer")
     p.add_argument("--set", help="catalog：新的星级标准，如 增收致富=10,政策明白=10,…")
     p.add_argument("--village")
     p.add_argument("--period")
-    p.add_argument("--cap", type=int, help="本批积分上限")
+    p.add_argument("--cap", help="本批积分上限")
     p.add_argument("--household")
     p.add_argument("--stars", help="所得星级，逗号分隔")
     p.add_argument("--start")
-    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--days", type=int, help="公示天数（默认按设置）")
     p.add_argument("--text")
     p.add_argument("--by", help="提出异议的人")
     p.add_argument("--outcome")

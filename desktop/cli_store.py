@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop import clock
+from desktop import clock, limits
+from desktop.cli_common import count as _count
 from desktop.cli_common import emit as _emit
+from desktop.cli_common import fen as _fen
 from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
 
 if TYPE_CHECKING:
     from desktop.cli import CliContext
+
+
+def own_store(db, actor, code: str) -> str:  # noqa: ANN001
+    """`code`, once it is known that `actor` may work there (a store operator only at their own stores)."""
+    from desktop.services import stores
+
+    with db.read() as s:
+        stores.store_by_code(s, code, actor)
+    return code
 
 
 def cmd_stores(ctx: CliContext) -> int:
@@ -27,7 +38,7 @@ def cmd_stores(ctx: CliContext) -> int:
 
         if not (args.code and args.month):
             raise InputRejected("用法：stores settlement 超市编号 --month 2026-11")
-        st = settlement(db, args.code, args.month)
+        st = settlement(db, own_store(db, ctx.actor(), args.code), args.month)
         lines = [
             f"{st.store} {st.period}：兑换{st.redemptions}单（撤销{st.reversed}单），{st.households}户，"
             f"消耗积分{st.points}分；库存价值{st.stock_value_fen / 100:.2f}元"
@@ -41,7 +52,7 @@ def cmd_stores(ctx: CliContext) -> int:
         )
         _emit(args, asdict(info), f"已设立超市 {info.code} {info.name}")
         return 0
-    found = stores.list_stores(db)
+    found = stores.list_stores(db, ctx.actor())
     lines = [
         f"{st.code}  {st.name}  {st.village}  商品{st.goods}种  小票{st.receipt_width_mm}毫米" for st in found
     ]
@@ -67,13 +78,13 @@ def cmd_goods(ctx: CliContext) -> int:
             args.store,
             args.code,
             args.name,
-            args.price,
+            _count(args.price, "积分价", minimum=1),
             unit=args.unit,
             barcode=args.barcode or "",
         )
         _emit(args, asdict(info), f"已登记商品 {info.code} {info.name}（{info.price_points}分/{info.unit}）")
         return 0
-    found = stores.list_goods(db, args.store)
+    found = stores.list_goods(db, args.store, ctx.actor())
     lines = [f"{g.code}  {g.name}  {g.price_points}分/{g.unit}  库存{g.stock}" for g in found]
     _emit(args, {"goods": [asdict(g) for g in found]}, "\n".join(lines) or "还没有商品")
     return 0
@@ -83,14 +94,14 @@ def cmd_stock(ctx: CliContext) -> int:
     from desktop.services import stores
 
     args = ctx.args
-    value = int(round(float(args.value) * 100)) if args.value else 0
+    value = _fen(args.value, "金额") if args.value else 0
     after = stores.move_stock(
         ctx.database(),
         ctx.actor(),
         args.store,
         args.goods,
         args.kind,
-        args.quantity,
+        _count(args.quantity, "数量", minimum=-limits.STOCK_QUANTITY),
         value_fen=value,
         donor=args.donor or "",
         reason=args.reason or "",
@@ -101,15 +112,14 @@ def cmd_stock(ctx: CliContext) -> int:
 
 def cmd_points(ctx: CliContext) -> int:
     from desktop.services import points
-    from desktop.services.users import SYSTEM
 
     args = ctx.args
     db = ctx.database()
     if args.what == "balance":
-        value = points.balance(db, SYSTEM, args.code)
+        value = points.balance(db, ctx.actor(), args.code)
         _emit(args, {"household": args.code, "balance": value}, f"户{args.code} 积分余额 {value} 分")
     elif args.what == "history":
-        entries = points.history(db, SYSTEM, args.code)
+        entries = points.history(db, ctx.actor(), args.code)
         lines = [
             f"#{e.id} {clock.local(e.at):%Y-%m-%d %H:%M} {e.kind_name} {e.amount:+d} {e.reason} "
             f"{e.operator}{'（已冲正）' if e.reversed else ''}"
@@ -137,7 +147,8 @@ def cmd_points(ctx: CliContext) -> int:
     elif args.what in ("award", "bonus", "adjust"):
         if args.amount is None:
             raise InputRejected("请用 --amount 给出积分数")
-        value = points.award(db, ctx.actor(), args.code, args.amount, args.reason or "", kind=args.what)
+        amount = _count(args.amount, "积分数", minimum=-limits.POINTS_ENTRY)
+        value = points.award(db, ctx.actor(), args.code, amount, args.reason or "", kind=args.what)
         _emit(args, {"household": args.code, "balance": value}, f"已记入，户{args.code} 余额 {value} 分")
     else:  # reverse
         value = points.reverse_entry(db, ctx.actor(), int(args.code), args.reason or "")
@@ -174,13 +185,12 @@ def cmd_redeem(ctx: CliContext) -> int:
     return 0
 
 
-def print_notice_redemptions(db, args, out, start):  # noqa: ANN001, ANN202
+def print_notice_redemptions(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
-    from desktop.services.users import SYSTEM
 
     info = store_reports.redemption_notice(
         db,
-        SYSTEM,
+        actor,
         _need(args.village, "兑换公示需要 --village 村"),
         _need(args.month, "需要 --month 月份（如 2026-11）"),
         out,
@@ -188,50 +198,54 @@ def print_notice_redemptions(db, args, out, start):  # noqa: ANN001, ANN202
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
-def print_notice_donations(db, args, out, start):  # noqa: ANN001, ANN202
+def print_notice_donations(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
 
     info = store_reports.donation_notice(
         db,
-        _need(args.store, "捐赠鸣谢需要 --store 超市"),
+        own_store(db, actor, _need(args.store, "捐赠鸣谢需要 --store 超市")),
         _need(args.month, "需要 --month 月份（如 2026-11）"),
         out,
     )
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
-def print_ledger_points(db, args, out, start):  # noqa: ANN001, ANN202
+def print_ledger_points(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
-    from desktop.services.users import SYSTEM
 
     info = store_reports.points_ledger(
-        db, SYSTEM, out, village=args.village, month=args.month, xlsx=bool(args.xlsx)
+        db, actor, out, village=args.village, month=args.month, xlsx=bool(args.xlsx)
     )
     return (
         printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
     )
 
 
-def print_ledger_stock(db, args, out, start):  # noqa: ANN001, ANN202
+def print_ledger_stock(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
 
     info = store_reports.stock_ledger(
-        db, _need(args.store, "库存台账需要 --store 超市"), out, month=args.month, xlsx=bool(args.xlsx)
+        db,
+        own_store(db, actor, _need(args.store, "库存台账需要 --store 超市")),
+        out,
+        month=args.month,
+        xlsx=bool(args.xlsx),
     )
     return (
         printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
     )
 
 
-def print_receipt(db, args, out, start):  # noqa: ANN001, ANN202
+def print_receipt(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, redemption
 
     number = _need(args.kind, "用法：print receipt 兑换单号 --out 小票.pdf")
+    own_store(db, actor, redemption.store_of(db, number))  # a reprint only at the store that served it
     redemption.receipt_pdf(redemption.find_receipt(db, number), out)
     return printing.Printed(str(out), 1, [])
 
 
-def print_chart_points(db, args, out, start):  # noqa: ANN001, ANN202
+def print_chart_points(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, store_reports
 
     store_reports.points_chart(db, out)
@@ -258,7 +272,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
         if verb == "add":
             p.add_argument("code", nargs="?")
             p.add_argument("name", nargs="?")
-            p.add_argument("--price", type=int, help="积分价")
+            p.add_argument("--price", help="积分价")
             p.add_argument("--unit", default="个")
             p.add_argument("--barcode")
 
@@ -266,7 +280,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
     p.add_argument("kind", choices=("purchase", "donation", "loss", "adjust", "stocktake"))
     p.add_argument("--store", required=True)
     p.add_argument("--goods", required=True)
-    p.add_argument("--quantity", type=int, required=True, help="数量（盘点时为实点数量）")
+    p.add_argument("--quantity", required=True, help="数量（盘点时为实点数量）")
     p.add_argument("--value", help="金额（元），采购成本或捐赠价值")
     p.add_argument("--donor")
     p.add_argument("--reason")
@@ -278,7 +292,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
         if verb in ("award", "bonus", "adjust", "reverse"):
             p.add_argument("--reason")
         if verb in ("award", "bonus", "adjust"):
-            p.add_argument("--amount", type=int)
+            p.add_argument("--amount")
 
     p = add("redeem", cmd_redeem, help="柜台兑换（或 --reverse 撤销兑换单）")
     p.add_argument("--store")

@@ -21,6 +21,7 @@ def cmd_settings(ctx) -> int:  # noqa: ANN001
     from desktop.services import settings
 
     db = ctx.database()
+    ctx.actor()  # reading the settings needs a log-in too
     if ctx.args.what == "set":
         changes = {}
         for pair in need(ctx.args.pairs, "请写出要修改的设置，如 notice.days=10"):
@@ -40,6 +41,7 @@ def cmd_settings(ctx) -> int:  # noqa: ANN001
 def cmd_backup_auto(ctx) -> int:  # noqa: ANN001
     from desktop.services.backup import auto_backup
 
+    ctx.actor("backup", "备份数据库（备份里有全部数据）")
     result = auto_backup(ctx.database(), ctx.args.reason)
     data = {"file": str(result.path), "removed": [str(p) for p in result.removed], "dump": result.dump}
     text = f"已备份到 {result.path}" + (f"；删除过期备份{len(result.removed)}个" if result.removed else "")
@@ -50,6 +52,7 @@ def cmd_backup_auto(ctx) -> int:  # noqa: ANN001
 def cmd_backup_inspect(ctx) -> int:  # noqa: ANN001
     from desktop.services.backup import describe_backup
 
+    ctx.actor("backup", "查看备份文件")
     info = describe_backup(ctx.args.file, ctx.database())
     data = {
         "file": str(info.path),
@@ -58,22 +61,30 @@ def cmd_backup_inspect(ctx) -> int:  # noqa: ANN001
         "compatible": info.compatible,
         "counts": dict(info.counts),
         "last_change": info.last_change,
+        "sound": info.sound,
+        "problems": list(info.problems),
+        "anchor": info.anchor,
     }
+    verdict = (
+        f"审计日志和流水校验通过（审计校验码 {info.anchor}）"
+        if info.sound
+        else "审计日志或流水未通过校验，不能恢复：\n" + "\n".join(info.problems)
+    )
     text = (
         f"{info.path.name}：{info.size / 1024 / 1024:.1f} MB，"
         + "，".join(f"{k}{v}" for k, v in info.counts)
         + f"\n最后一次操作：{info.last_change or '无'}"
+        + f"\n{verdict}"
         + ("" if info.compatible else f"\n版本（{info.revision}）与本程序不同，不能恢复")
     )
     emit(ctx.args, data, text)
-    return 0
+    return 0 if info.sound else 4
 
 
-def print_monthly(db, args, out, start):  # noqa: ANN001, ANN201
+def print_monthly(db, actor, args, out, start):  # noqa: ANN001, ANN201
     from desktop.services import dashboard
-    from desktop.services.users import SYSTEM
 
-    return dashboard.monthly_report(db, SYSTEM, out, today=start)
+    return dashboard.monthly_report(db, actor, out, today=start)
 
 
 def register(sub, add) -> None:  # noqa: ANN001

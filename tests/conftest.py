@@ -134,6 +134,13 @@ def admin() -> Actor:
 
 
 @pytest.fixture
+def cli_login(monkeypatch):  # noqa: ANN001, ANN201
+    """Commands run through desktop.cli.main log in as the template's administrator: reads log in too."""
+    monkeypatch.setenv("DESKTOP_USER", ADMIN.username)
+    monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
+
+
+@pytest.fixture
 def sample(tmp_path):  # noqa: ANN001, ANN201
     """Copy of a sample roster in a writable folder (errors files are written beside it)."""
 

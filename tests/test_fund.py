@@ -123,7 +123,9 @@ def test_fund_from_the_command_line(db_url, supporter, capsys, monkeypatch):
     assert json.loads(capsys.readouterr().out)["balance_fen"] == 120000 - 21500
 
 
-def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(db_url, db, admin, supporter, tmp_path):
+def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(
+    db_url, db, admin, supporter, tmp_path, cli_login
+):
     from desktop.reports.mask import leaks
     from desktop.services import fund_reports
     from tests.pdfcheck import page_text

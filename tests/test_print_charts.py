@@ -53,7 +53,7 @@ def _check_page(path) -> str:  # noqa: ANN001
     return text
 
 
-def test_the_points_chart_prints_on_a4_with_a_title_and_date(shop, tmp_path):
+def test_the_points_chart_prints_on_a4_with_a_title_and_date(shop, tmp_path, cli_login):
     out = tmp_path / "chart.pdf"
     assert _print(shop, "chart", "points", "--out", str(out)) == 0
     text = _check_page(out)
@@ -61,14 +61,14 @@ def test_the_points_chart_prints_on_a4_with_a_title_and_date(shop, tmp_path):
     assert "孙桥村" in text and "发放积分" in text  # tick labels and legend read back too
 
 
-def test_the_points_chart_for_the_screen_keeps_its_size(shop, tmp_path):
+def test_the_points_chart_for_the_screen_keeps_its_size(shop, tmp_path, cli_login):
     out = tmp_path / "chart.png"
     assert _print(shop, "chart", "points", "--out", str(out)) == 0
     with Image.open(out) as image:
         assert image.size == (1320, 495)  # 12 × 4.5 inches at 110 dpi
 
 
-def test_the_monthly_report_has_print_size_text(shop, tmp_path):
+def test_the_monthly_report_has_print_size_text(shop, tmp_path, cli_login):
     out = tmp_path / "m.pdf"
     assert _print(shop, "report", "monthly", "--out", str(out)) == 0
     with pdfplumber.open(out) as pdf:

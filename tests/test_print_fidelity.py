@@ -51,7 +51,9 @@ class Output:
     edge_mm: float = 10.0  # nothing nearer the paper edge (printers' unprintable border)
 
 
-NOTICE_BOX = (28, 37, 28 + 156, 37 + 225 + 7 + 8)  # the type area and the page-number line 7 mm below it
+# the type area, the page-number line 7 mm below it and the small 审计校验码 line under the page number
+NOTICE_BOX = (28, 37, 28 + 156, 37 + 225 + 7 + 8 + 4)
+STAMP = r"审计校验码\s*\d+-[0-9A-Z]{5}-[0-9A-Z]{5}"
 LEDGER_BOX = (15, 10, 297 - 15, 210 - 5)
 
 
@@ -483,7 +485,7 @@ def test_no_page_holds_only_the_signature(printed, name):  # noqa: ANN001
     out, code, path = printed[name]
     assert code == 0
     for number, text in enumerate(_stream_text(path), start=1):
-        body = re.sub(r"—\s*\d+\s*—", "", text)
+        body = re.sub(r"—\s*\d+\s*—", "", re.sub(STAMP, "", text))
         body = re.sub(r"\d{4}年\d{1,2}月\d{1,2}日$", "", _squeeze(body))
         if out.signed:
             body = re.sub(r"[^\d]*" + re.escape(out.signed) + "$", "", body)
@@ -510,3 +512,15 @@ def test_public_notices_show_no_full_id_or_phone(printed, name):  # noqa: ANN001
     out, code, path = printed[name]
     assert code == 0 and out.public
     assert leaks("".join(_stream_text(path))) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [k for k in KINDS if k.startswith(("notice", "ledger", "sheet", "report")) or k in ("pledge", "audit")],
+)
+def test_every_page_of_notices_ledgers_and_the_monthly_report_carries_the_audit_code(printed, name):  # noqa: ANN001
+    """The 审计校验码 in the footer anchors the audit chain outside the database (`check --anchor`)."""
+    out, code, path = printed[name]
+    assert code == 0
+    for number, text in enumerate(_stream_text(path), start=1):
+        assert re.search(STAMP, text), f"{name} page {number} carries no 审计校验码"

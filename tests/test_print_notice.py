@@ -68,9 +68,19 @@ def test_page_numbers_are_dashed_and_alternate_sides(notice_pdf):
     assert result.pages >= 2
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            words = [w for w in page.extract_words() if w["top"] / MM > 297 - 35]
+            footer = [w for w in page.extract_words(extra_attrs=["size"]) if w["top"] / MM > 297 - 35]
+            words = [w for w in footer if w["size"] > 10]
             text = "".join(w["text"] for w in words)
             assert re.fullmatch(rf"—\s*{number}\s*—", text), text
+            # under it, small and on its side: the 审计校验码 (≥ 10 mm from the paper's edge)
+            stamp = [w for w in footer if w["size"] <= 10]
+            assert re.fullmatch(r"审计校验码\d+-[0-9A-Z]{5}-[0-9A-Z]{5}", "".join(w["text"] for w in stamp))
+            assert min(w["top"] for w in stamp) > max(w["bottom"] for w in words)
+            assert 297 - max(w["bottom"] for w in stamp) / MM >= 10
+            if number % 2:
+                assert abs(max(w["x1"] for w in stamp) - max(w["x1"] for w in words)) < 1
+            else:
+                assert abs(min(w["x0"] for w in stamp) - min(w["x0"] for w in words)) < 1
             left, right = min(w["x0"] for w in words) / MM, max(w["x1"] for w in words) / MM
             if number % 2:
                 assert abs(right - (28 + 156 - 14 / MM)) <= 1.5  # odd: right-aligned, one character in

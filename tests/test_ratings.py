@@ -90,8 +90,8 @@ def test_annual_commendation_ranks_certifies_and_credits_bonus_once(db, admin, t
     first, second = info.rows[0].code, info.rows[1].code
     ratings.set_stars(db, admin, rnd, first, list(ratings.DEFAULT_STARS))
     ratings.set_stars(db, admin, rnd, second, list(ratings.DEFAULT_STARS[:4]))
-    ratings.publish(db, admin, rnd, start=date(2026, 11, 1), days=3)
-    ratings.confirm(db, admin, rnd, today=date(2026, 11, 5))
+    ratings.publish(db, admin, rnd, start=date(2026, 11, 1), days=5)
+    ratings.confirm(db, admin, rnd, today=date(2026, 11, 6))
     out = tmp_path / "certs.pdf"
     winners = ratings.commend(db, admin, 2026, out, top=1, bonus=50, issuer="逻岗镇人民政府")
     assert [(w.code, w.stars, w.rank) for w in winners] == [(first, 10, 1)]

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from desktop.models import AuditEntry, Household, Member
+from desktop.cli import main
+from desktop.models import AuditEntry, Household, IncomeYear, Member
 from desktop.services import households
-from desktop.services.errors import PermissionDenied, RowsRejected
+from desktop.services.errors import InputRejected, PermissionDenied, RowsRejected
 from desktop.services.roster_compare import compare_roster
 from desktop.services.roster_export import export_roster
 from desktop.services.roster_import import import_roster
 from desktop.services.users import Actor
-from tests.conftest import DATA
+from tests.conftest import ADMIN_PASSWORD, DATA
 from tests.rosters import edited, read_rows, write_rows
 
 
@@ -204,3 +209,157 @@ def test_compare_lists_differences_per_household_and_field(db, admin, sample, tm
 def test_an_auditor_cannot_import(db, sample):
     with pytest.raises(PermissionDenied):
         import_roster(db, Actor("reader", "auditor"), sample("roster-small.xlsx"))
+
+
+# --- Required columns and cells read as blank --------------------------------------------------------------
+
+
+def _without_member_code(how: str):  # noqa: ANN202
+    def edit(header, data):  # noqa: ANN001, ANN202
+        col = header.index("人编号")
+        if how == "renamed":
+            header[col] = "个人编码"
+        elif how == "deleted":
+            del header[col]
+            return [r[:col] + r[col + 1 :] for r in data]
+        return data
+
+    return edit
+
+
+@pytest.mark.parametrize("how", ["renamed", "deleted"])
+def test_a_roster_without_its_member_code_column_is_rejected_naming_it(db, admin, tmp_path, how):
+    before = counts(db)
+    path = edited(DATA / "roster-small.xlsx", tmp_path / f"{how}.xlsx", _without_member_code(how))
+    with pytest.raises(InputRejected) as caught:
+        import_roster(db, admin, path)
+    message = caught.value.message
+    assert "缺少必需的列：“人编号”（也可写作“人口编号”“成员编号”）" in message
+    assert "第2行的表头是：序号、市、县(市、区)、乡(镇)" in message and "户编号" in message
+    assert counts(db) == before
+
+
+def test_a_merged_header_cell_is_named_in_the_rejection(db, admin, tmp_path):
+    wb = load_workbook(DATA / "roster-small.xlsx")
+    ws = wb.active
+    header = [c.value for c in ws[2]]
+    col = header.index("人编号") + 1  # 户编号 is the column before it
+    ws.cell(row=2, column=col).value = None
+    ws.merge_cells(start_row=2, start_column=col - 1, end_row=2, end_column=col)
+    wb.save(tmp_path / "merged.xlsx")
+    with pytest.raises(InputRejected) as caught:
+        import_roster(db, admin, tmp_path / "merged.xlsx")
+    assert "“人编号”" in caught.value.message
+    assert "G2:H2 是合并单元格" in caught.value.message
+
+
+def test_the_2021_layout_names_its_own_header(db, admin, tmp_path):
+    rows = read_rows(DATA / "roster-2021-small.xlsx")
+    header = [str(c) for c in rows[1]]
+    col = header.index("人口编号")
+    cut = [[*r[:col], *r[col + 1 :]] for r in rows[1:]]
+    path = write_rows(tmp_path / "no-code.xlsx", [rows[0], *cut])
+    with pytest.raises(InputRejected, match="缺少必需的列：“人口编号”（也可写作“人编号”“成员编号”）"):
+        import_roster(db, admin, path)
+
+
+def test_missing_member_code_exits_2_from_the_command_line(db_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DESKTOP_USER", "admin")
+    monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
+    path = edited(DATA / "roster-small.xlsx", tmp_path / "renamed.xlsx", _without_member_code("renamed"))
+    assert main(["--db", db_url, "import", "roster", str(path), "--json"]) == 2
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert "人编号" in data["error"] and "意外错误" not in data["error"]
+
+
+def _sheet_edited(target: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """roster-small.xlsx with its sheet XML edited, the way a program (or a forger) writes it."""
+    with (
+        zipfile.ZipFile(DATA / "roster-small.xlsx") as zin,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info.filename, edit(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return target
+
+
+INCOME_3 = b'<c r="AH3" t="n"><v>2992</v></c>'  # row 3's 年人均纯收入(元)
+
+
+def _income_cell(cell: bytes) -> Callable[[bytes], bytes]:
+    def edit(xml: bytes) -> bytes:
+        assert xml.count(INCOME_3) == 1
+        return xml.replace(INCOME_3, cell)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="AH3"><f>2000+992</f><v /></c>',
+        b'<c r="AH3"><f>2000+992</f></c>',
+        b'<c r="AH3"><x:f>2000+992</x:f></c>',
+    ],
+)
+def test_a_formula_without_its_result_is_a_row_error(db, admin, tmp_path, cell):
+    before = counts(db)
+    path = _sheet_edited(tmp_path / "formula.xlsx", _income_cell(cell))
+    with pytest.raises(RowsRejected) as caught:
+        import_roster(db, admin, path)
+    (error,) = caught.value.errors
+    assert (error.row, error.column, error.kind, error.household) == (
+        3,
+        "年人均纯收入(元)",
+        "formula_without_value",
+        "41142410520800001",
+    )
+    assert "是公式（=2000+992），文件里没有保存它的计算结果" in str(error)
+    assert counts(db) == before
+
+
+def test_a_formula_saved_by_openpyxl_is_caught_too(db, admin, tmp_path):
+    wb = load_workbook(DATA / "roster-small.xlsx")
+    ws = wb.active
+    header = [c.value for c in ws[2]]
+    ws.cell(row=5, column=header.index("年人均纯收入(元)") + 1).value = "=2000+992"
+    wb.save(tmp_path / "openpyxl.xlsx")
+    with pytest.raises(RowsRejected) as caught:
+        import_roster(db, admin, tmp_path / "openpyxl.xlsx")
+    assert [(e.row, e.column, e.kind) for e in caught.value.errors] == [
+        (5, "年人均纯收入(元)", "formula_without_value")
+    ]
+
+
+def test_a_formula_with_its_result_imports_the_result(db, admin, tmp_path):
+    path = _sheet_edited(tmp_path / "cached.xlsx", _income_cell(b'<c r="AH3"><f>2000+992</f><v>2992</v></c>'))
+    import_roster(db, admin, path)
+    with db.read() as s:
+        income = s.scalar(
+            select(IncomeYear.net_per_capita).join(Household).where(Household.code == "41142410520800001")
+        )
+    assert income == 299200
+
+
+def test_an_error_value_is_a_row_error(db, admin, tmp_path):
+    cell = b'<c r="AH3" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    with pytest.raises(RowsRejected) as caught:
+        import_roster(db, admin, _sheet_edited(tmp_path / "error.xlsx", _income_cell(cell)))
+    (error,) = caught.value.errors
+    assert (error.row, error.column, error.kind) == (3, "年人均纯收入(元)", "error_value")
+    assert "#DIV/0!" in error.message
+
+
+def test_a_formula_in_a_sheet_read_by_the_exact_scan_is_caught_too(db, admin, tmp_path):
+    """Cells without r="…" send the sheet to the exact (expat) scan: formulas are found there as well."""
+
+    def edit(xml: bytes) -> bytes:
+        xml = _income_cell(b'<c r="AH3"><f>2000+992</f></c>')(xml)
+        return re.sub(rb'<c r="[A-Z]+[0-9]+"', b"<c", xml)
+
+    with pytest.raises(RowsRejected) as caught:
+        import_roster(db, admin, _sheet_edited(tmp_path / "no-refs.xlsx", edit))
+    assert [(e.row, e.column, e.kind) for e in caught.value.errors] == [
+        (3, "年人均纯收入(元)", "formula_without_value")
+    ]

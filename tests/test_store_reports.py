@@ -57,7 +57,7 @@ def test_public_notices_show_no_personal_numbers(shop, admin, tmp_path):
     assert "县供销社" in "".join(page_text(tmp_path / "d.pdf"))
 
 
-def test_reports_from_the_command_line(shop, db_url, tmp_path, capsys):
+def test_reports_from_the_command_line(shop, db_url, tmp_path, capsys, cli_login):
     import json
 
     assert main(["--db", db_url, "stores", "settlement", "S01", "--month", MONTH, "--json"]) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
 
 from desktop import clock
 from desktop.services import settings
@@ -132,6 +132,20 @@ def test_a_bad_setting_is_refused_with_the_field_named(qtbot, window):
     assert box is not None and "监督电话" in box.text()
     box.close()
     assert settings.get(window.ctx.db, "notice.phone") == "12317"
+
+
+def test_the_countys_limits_are_set_on_the_settings_page_within_the_hard_ceiling(qtbot, window):
+    page = window.system.settings
+    assert page.limit_spins["limits.points_entry"].value() == 1000  # the default, shown as one
+    page.limit_spins["limits.points_entry"].setValue(2000)
+    qtbot.mouseClick(page.limits_save, Qt.MouseButton.LeftButton)
+    assert settings.get(window.ctx.db, "limits.points_entry") == 2000
+    page.limit_spins["limits.fund_yuan"].setValue(1_000_000_000)  # beyond what the database can hold
+    qtbot.mouseClick(page.limits_save, Qt.MouseButton.LeftButton)
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "一笔缴纳或捐赠的上限" in box.text()
+    box.close()
+    assert settings.get(window.ctx.db, "limits.fund_yuan") == 100_000
 
 
 def test_thresholds_stars_and_users_are_edited_on_the_settings_page(qtbot, window, db):
@@ -322,3 +336,40 @@ def test_audit_rules_are_switched_and_tuned_on_the_settings_page(qtbot, window, 
     assert by_code["labour_idle_working_age"].params == {"min_age": 16, "max_age": 60}
     assert [r.enabled for r in quality.rules(db) if r.name == "户主年龄过小"] == [False]
     assert "已保存" in page.status.text()
+
+
+def test_a_store_operator_is_added_with_their_store_on_the_settings_page(qtbot, window, db, admin):
+    from desktop.services import stores, users
+
+    stores.create_store(db, admin, "S01", "孙桥村爱心超市")
+    stores.create_store(db, admin, "S02", "王楼村爱心超市")
+    page = window.system.settings
+    page.reload()
+    page.new_role_box.setCurrentIndex(page.new_role_box.findData("store_operator"))
+    assert page.new_stores_list.isEnabled() and not page.new_villages_edit.isEnabled()
+    offered = [page.new_stores_list.item(i).text() for i in range(page.new_stores_list.count())]
+    assert offered == ["孙桥村爱心超市（S01）", "王楼村爱心超市（S02）"]
+    page.new_user_edit.setText("op1")
+    page.new_password_edit.setText("secret-8")
+    assert not page.add_user()  # no store ticked: an operator who could serve nowhere is refused
+    box = page.findChild(QMessageBox, "errorBox")
+    assert box is not None and "超市" in box.text()
+    box.close()
+    page.new_stores_list.item(0).setCheckState(Qt.CheckState.Checked)
+    assert page.add_user()
+    assert {u.username: u.stores for u in users.list_users(db)}["op1"] == ["S01"]
+    row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "op1")
+    assert page.user_table.item(row, 3).text() == "S01"
+    operator = users.authenticate(db, "op1", "secret-8")
+    assert [st.code for st in stores.list_stores(db, operator)] == ["S01"]
+    page.new_role_box.setCurrentIndex(page.new_role_box.findData("village_clerk"))
+    assert page.new_villages_edit.isEnabled() and not page.new_stores_list.isEnabled()
+
+
+def test_the_wizard_says_how_several_pcs_share_one_database(qtbot, empty_db):
+    wizard = SetupWizard(empty_db)
+    qtbot.addWidget(wizard)
+    note = wizard.office.findChild(QLabel, "databaseNote")
+    assert note is not None and str(empty_db.path) in note.text()
+    text = note.text()
+    assert "PostgreSQL" in text and "postgresql+psycopg://" in text and "共享文件夹" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import CheckConstraint, DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -27,6 +27,11 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Now, from the office clock (one clock for every stamp, so a test can set the time for all of them)."""
     return clock.now().astimezone(UTC)
+
+
+def bounded(column: str, low: int, high: int) -> CheckConstraint:
+    """The database's own refusal of an absurd amount (desktop.limits): {column}_bounded."""
+    return CheckConstraint(f"{column} BETWEEN {low} AND {high}", name=f"{column}_bounded")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

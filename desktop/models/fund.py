@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -20,14 +21,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.models.base import Base, UTCDateTime, utcnow
+from desktop import limits
+from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 FUND_KINDS = ("contribution", "match", "donation", "payout", "reversal")
 
 
 class FilialFund(Base):
     __tablename__ = "filial_fund"
-    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        bounded("balance", 0, limits.FUND_BALANCE_FEN),
+        bounded("match_percent", 0, 100),
+        bounded("match_cap_fen", 0, limits.MONTHLY_FEN),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), unique=True)
@@ -74,6 +81,7 @@ class Pledge(Base):
     """赡养承诺书: the monthly amount a supporter promised, from a month on."""
 
     __tablename__ = "pledge"
+    __table_args__ = (bounded("monthly_fen", 1, limits.MONTHLY_FEN),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supporter_id: Mapped[int] = mapped_column(ForeignKey("supporter.id"), index=True)
@@ -90,6 +98,10 @@ class FundEntry(Base):
     """One line of the fund ledger, in fen (signed). A contribution and its match share a `batch`."""
 
     __tablename__ = "fund_entry"
+    __table_args__ = (
+        bounded("amount", -limits.FUND_ENTRY_FEN, limits.FUND_ENTRY_FEN),
+        Index("ix_fund_entry_chain", "fund_id", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("filial_fund.id"), index=True)
@@ -107,3 +119,6 @@ class FundEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("fund_entry.id"), unique=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The fund's own chain (desktop.services.ledger_chain), like the points ledger's per household.
+    seq: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))

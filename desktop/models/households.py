@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.models.base import Base, UTCDateTime, utcnow
+from desktop import limits
+from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 from desktop.models.geography import Village
 
 
@@ -74,7 +75,20 @@ class IncomeYear(Base):
     """Household income of one year, in fen. Components may be unknown (the roster gives only the total)."""
 
     __tablename__ = "income_year"
-    __table_args__ = (UniqueConstraint("household_id", "year", name="uq_income_year_household_year"),)
+    __table_args__ = (
+        UniqueConstraint("household_id", "year", name="uq_income_year_household_year"),
+        *(
+            bounded(column, -limits.INCOME_FEN, limits.INCOME_FEN)
+            for column in (
+                "wage",
+                "production",
+                "property_income",
+                "transfer",
+                "production_cost",
+                "net_per_capita",
+            )
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)

@@ -8,7 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.models.base import Base, UTCDateTime, utcnow
+from desktop import limits
+from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 COLOURS = ("red", "yellow", "green", "blue")
 
@@ -17,6 +18,11 @@ class IncomeThreshold(Base):
     """The poverty line and the yellow-card band of a year (per-capita net income, fen)."""
 
     __tablename__ = "income_threshold"
+    __table_args__ = (
+        bounded("poverty_line", 0, limits.INCOME_FEN),
+        bounded("yellow_low", 0, limits.INCOME_FEN),
+        bounded("yellow_high", 0, limits.INCOME_FEN),
+    )
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     poverty_line: Mapped[int] = mapped_column(BigInteger)
@@ -42,6 +48,7 @@ class CardColour(Base):
 
 class Measure(Base):
     __tablename__ = "plan_measure"
+    __table_args__ = (bounded("amount", 0, limits.MEASURE_FEN),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)

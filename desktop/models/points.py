@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -20,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.models.base import Base, UTCDateTime, utcnow
+from desktop import limits
+from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 POINT_KINDS = ("award", "bonus", "redeem", "adjust", "reversal")
 STOCK_KINDS = ("purchase", "donation", "redeem", "loss", "adjust", "stocktake", "reversal")
@@ -28,7 +30,10 @@ STOCK_KINDS = ("purchase", "donation", "redeem", "loss", "adjust", "stocktake", 
 
 class PointsAccount(Base):
     __tablename__ = "points_account"
-    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        bounded("balance", 0, limits.POINTS_BALANCE),
+    )
 
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -38,6 +43,10 @@ class PointsEntry(Base):
     """One line of the points ledger. Never edited or deleted: a mistake gets a reversal naming it."""
 
     __tablename__ = "points_entry"
+    __table_args__ = (
+        bounded("amount", -limits.POINTS_ENTRY, limits.POINTS_ENTRY),
+        Index("ix_points_entry_chain", "household_id", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
@@ -48,6 +57,10 @@ class PointsEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     source: Mapped[str] = mapped_column(String(64), default="")  # e.g. "redemption:12", "round:3"
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_entry.id"), unique=True)
+    # The household's own chain (desktop.services.ledger_chain): its n-th entry, and the hash of the entry
+    # before it and this one's content. Set when the entry is written.
+    seq: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
 
 
 class Store(Base):
@@ -66,6 +79,7 @@ class Goods(Base):
     __table_args__ = (
         UniqueConstraint("store_id", "code", name="uq_goods_store_code"),
         CheckConstraint("price_points > 0", name="price_positive"),
+        bounded("price_points", 1, limits.PRICE_POINTS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,7 +95,10 @@ class Goods(Base):
 
 class StockLevel(Base):
     __tablename__ = "stock_level"
-    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+        bounded("quantity", 0, limits.STOCK_LEVEL),
+    )
 
     goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer, default=0)
@@ -91,6 +108,11 @@ class StockMovement(Base):
     """One line of the stock ledger; like the points ledger, append-only."""
 
     __tablename__ = "stock_movement"
+    __table_args__ = (
+        bounded("quantity", -limits.STOCK_QUANTITY, limits.STOCK_QUANTITY),
+        bounded("value_fen", -limits.VALUE_FEN, limits.VALUE_FEN),
+        Index("ix_stock_movement_chain", "goods_id", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     goods_id: Mapped[int] = mapped_column(ForeignKey("goods.id"), index=True)
@@ -103,12 +125,19 @@ class StockMovement(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     redemption_id: Mapped[int | None] = mapped_column(ForeignKey("redemption.id"), index=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("stock_movement.id"), unique=True)
+    # The goods' own chain, like the points ledger's per household.
+    seq: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
 
 
 class Redemption(Base):
     """兑换: one basket at a counter. Its receipt number is built from its id, so two counters never clash."""
 
     __tablename__ = "redemption"
+    __table_args__ = (
+        bounded("points", 0, limits.POINTS_BALANCE),
+        bounded("balance_after", 0, limits.POINTS_BALANCE),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
@@ -125,6 +154,10 @@ class Redemption(Base):
 
 class RedemptionLine(Base):
     __tablename__ = "redemption_line"
+    __table_args__ = (
+        bounded("quantity", 1, limits.STOCK_QUANTITY),
+        bounded("price_points", 0, limits.PRICE_POINTS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     redemption_id: Mapped[int] = mapped_column(ForeignKey("redemption.id"), index=True)
@@ -134,7 +167,7 @@ class RedemptionLine(Base):
 
 
 class UserStore(Base):
-    """The store(s) a store operator works at; an operator with none listed may use every store."""
+    """The store(s) a store operator works at; an operator with none listed works at none."""
 
     __tablename__ = "user_store"
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from desktop.models.base import Base, UTCDateTime, utcnow
+from desktop import limits
+from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 ROUND_STATES = ("draft", "published", "confirmed")
 
@@ -47,7 +48,10 @@ class RatingRound(Base):
 
 class RatingResult(Base):
     __tablename__ = "rating_result"
-    __table_args__ = (UniqueConstraint("round_id", "household_id", name="uq_rating_result_round_household"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "household_id", name="uq_rating_result_round_household"),
+        bounded("points", 0, limits.POINTS_ENTRY),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rating_round.id"), index=True)

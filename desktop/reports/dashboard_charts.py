@@ -149,7 +149,9 @@ def _report_rows(villages: int, room: float, mm: float) -> list[tuple[tuple[str,
     return [(("colours", "archive"), village_h), (("points", "fund"), 58 * mm)]
 
 
-def render_monthly_report(d: Dashboard, path: str | Path, *, township: str, made: date | None = None) -> int:
+def render_monthly_report(
+    d: Dashboard, path: str | Path, *, township: str, made: date | None = None, stamp: str = ""
+) -> int:
     """A4 portrait: the key figures of the month of `d.today` and the four charts, as vector graphics with
     text at print size. One page for a township of up to about thirty-five villages (the village charts grow
     with them); beyond that the monthly charts continue on a second page. `made` is the 制表日期."""
@@ -168,6 +170,8 @@ def render_monthly_report(d: Dashboard, path: str | Path, *, township: str, made
     def footer(c: PagedCanvas, number: int, total: int) -> None:
         p = Pen(c, pen.fonts)
         p.draw(w - margin, 14 * mm, f"制表日期：{cn_date(made)}", "song", 10, align="right")
+        if stamp:  # 审计校验码 (desktop.services.audit.stamp)
+            p.draw(margin, 14 * mm, stamp, "song", 8)
         if total > 1:
             p.draw(w / 2, 14 * mm, f"第 {number} 页　共 {total} 页", "song", 10, align="center")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -53,6 +54,7 @@ class Ledger:
     # continues the previous page's household, where the data leaves them blank.
     repeat_cols: tuple[int, ...] = ()
     row_mm: float = 0.0  # the least row height (a 签领表 gives room to sign and press a thumb)
+    stamp: str = ""  # 审计校验码 …: in the footer, at the right margin (desktop.services.audit.stamp)
 
 
 def fmt(value: object, col: Column) -> str:
@@ -246,9 +248,11 @@ class _LedgerLayout:
         return rows * MIN_ROW
 
 
-def _footer(canvas: PagedCanvas, number: int, total: int) -> None:
+def _footer(canvas: PagedCanvas, number: int, total: int, stamp: str = "") -> None:
     pen = Pen(canvas, load_fonts())
     pen.draw(PAGE_W / 2, MARGIN_B - 12, f"第 {number} 页 共 {total} 页", "song", SIZE, align="center")
+    if stamp:
+        pen.draw(PAGE_W - MARGIN_R, MARGIN_B - 12, stamp, "song", 8, align="right")
 
 
 # Data rows that go over with the totals and the sign-off when those would otherwise start a page of their own.
@@ -257,7 +261,8 @@ SIGNOFF_ROOM = 30.0
 
 
 def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> LedgerInfo:  # noqa: ANN001, C901
-    canvas = PagedCanvas(str(path), pagesize=(PAGE_W, PAGE_H), decorate=_footer, pageCompression=1)
+    footer = partial(_footer, stamp=ledger.stamp)
+    canvas = PagedCanvas(str(path), pagesize=(PAGE_W, PAGE_H), decorate=footer, pageCompression=1)
     canvas.setTitle(ledger.title)
     canvas.setCreator("乡镇扶贫工作台")
     lay = _LedgerLayout(ledger, canvas)

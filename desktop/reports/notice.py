@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -31,6 +32,7 @@ PITCH = AREA_H / LINES  # 28.99 pt
 TITLE_SIZE = 22.0
 BODY_SIZE = 16.0
 PAGE_NO_SIZE = 14.0
+STAMP_SIZE = 8.0  # the 审计校验码 under the page number
 CHAR_SPACE = AREA_W / CHARS - BODY_SIZE  # ≈ −0.21 pt: 28 characters fill the line exactly
 TABLE_SIZE = 12.0  # 小四 in list tables
 TABLE_ROW = 22.0
@@ -57,6 +59,7 @@ class Notice:
     table_caption: str = ""
     closing: list[str] = field(default_factory=list)  # after the table: period, objections, phone
     copies_note: str = ""
+    stamp: str = ""  # 审计校验码 …: small, under the page number (desktop.services.audit.stamp)
 
 
 def _break_cost(text: str, i: int) -> float | None:
@@ -274,18 +277,20 @@ class _NoticeLayout:
         self.line(date_text, x=right, align="right")
 
 
-def _page_number(canvas: PagedCanvas, number: int, total: int) -> None:
+def _page_number(canvas: PagedCanvas, number: int, total: int, stamp: str = "") -> None:
     fonts = load_fonts()
     pen = Pen(canvas, fonts)
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    ascent = getFont(fonts.roles["song"].name).face.ascent / 1000 * PAGE_NO_SIZE
+    face = getFont(fonts.roles["song"].name).face
+    ascent = face.ascent / 1000 * PAGE_NO_SIZE
     y = AREA_BOTTOM - 7 * mm - ascent
     text = f"— {number} —"
-    if number % 2:
-        pen.draw(LEFT + AREA_W - PAGE_NO_SIZE, y, text, "song", PAGE_NO_SIZE, align="right")
-    else:
-        pen.draw(LEFT + PAGE_NO_SIZE, y, text, "song", PAGE_NO_SIZE)
+    x, align = (LEFT + AREA_W - PAGE_NO_SIZE, "right") if number % 2 else (LEFT + PAGE_NO_SIZE, "left")
+    pen.draw(x, y, text, "song", PAGE_NO_SIZE, align=align)
+    if stamp:  # below the page number, on its side: outside the type area, ≥ 15 mm from the paper's edge
+        y -= -face.descent / 1000 * PAGE_NO_SIZE + 1 * mm + face.ascent / 1000 * STAMP_SIZE
+        pen.draw(x, y, stamp, "song", STAMP_SIZE, align=align)
 
 
 # Body lines that go over to the 落款's page when it would otherwise stand alone (GB/T 9704 §7.3.5.1 wants
@@ -316,7 +321,9 @@ def _lay_out(notice: Notice, canvas: PagedCanvas, fonts: FontSet, break_before: 
 
 
 def _canvas(notice: Notice, target) -> PagedCanvas:  # noqa: ANN001
-    canvas = PagedCanvas(target, pagesize=A4, decorate=_page_number, pageCompression=1)
+    canvas = PagedCanvas(
+        target, pagesize=A4, decorate=partial(_page_number, stamp=notice.stamp), pageCompression=1
+    )
     canvas.setTitle(notice.title)
     canvas.setAuthor(notice.issuer)
     canvas.setCreator("乡镇扶贫工作台")

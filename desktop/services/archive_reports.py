@@ -7,6 +7,7 @@ from pathlib import Path
 
 from desktop import clock
 from desktop.db import Database
+from desktop.services import audit
 from desktop.services.archives import STATE_OUTDATED, village_status
 from desktop.services.errors import InputRejected
 from desktop.services.printing import Printed, render_ledger, township_issuer
@@ -74,5 +75,6 @@ def completeness_ledger(
         measure="单位：项、户",
         group_col=1,
         made=today,
+        stamp=audit.stamp(db),
     )
     return render_ledger(ledger, out, xlsx=xlsx, progress=progress)

@@ -215,6 +215,9 @@ def record_item(
 ) -> int:
     """Record (or change) an item of a household's archive, with scans. Returns the item's revision."""
     actor.require("household.edit", "登记档案材料")
+    if done_on is not None and not date(1990, 1, 1) <= done_on <= clock.today():
+        # a material is dated when it was made: not in the future, not before the roster began
+        raise InputRejected(f"材料日期{clock.cn_date(done_on)}不合理：应在1990年1月1日至今天之间")
     cap = _max_bytes(db)
     checked = [check_file(name, data, max_bytes=cap) for name, data in files]  # refuse before writing
     with db.write() as s:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop.services.errors import InputRejected
 
 MAX_BYTES = 10 * 1024 * 1024
+READ_CAP = 100 * 1024 * 1024  # the most read from a chosen file before its content is checked (and capped)
 THUMB = 160
 KIND_NAMES = {"pdf": "PDF", "jpeg": "JPG", "png": "PNG"}
 
@@ -21,6 +25,37 @@ class CheckedFile:
     sha256: str
     thumbnail: bytes
     data: bytes
+
+
+def regular_file(path: str | Path, what: str = "文件") -> Path:
+    """A path the program may open: an ordinary file, not a folder, pipe or device (opening a FIFO waits for a
+    writer forever, /dev/zero never ends)."""
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        raise InputRejected(f"{what}不存在：{path}") from None
+    if stat.S_ISDIR(mode):
+        raise InputRejected(f"“{path}”是一个文件夹，请选择{what}")
+    if not stat.S_ISREG(mode):
+        raise InputRejected(f"“{path}”不是普通文件（是管道、设备或其他特殊文件），拒绝读取")
+    return path
+
+
+def read_file(path: str | Path, what: str = "文件", *, max_bytes: int = READ_CAP) -> tuple[str, bytes]:
+    """(name, bytes) of a file a clerk chose, refused before reading when it is not an ordinary file or is
+    larger than `max_bytes`."""
+    path = regular_file(path, what)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputRejected(
+            f"{path.name}有{size / 1024 / 1024:.1f} MB，超过{max_bytes / 1024 / 1024:.0f} MB的上限"
+        )
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)  # a file that grew after the check is still cut at the cap
+    if len(data) > max_bytes:
+        raise InputRejected(f"{path.name}超过{max_bytes / 1024 / 1024:.0f} MB的上限")
+    return path.name, data
 
 
 def sniff(data: bytes) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, event, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
@@ -10,10 +10,27 @@ def add_unless_negative(
     session: Session, column: InstrumentedAttribute, where: ColumnElement[bool], amount: int
 ) -> bool:
     """`column += amount` on the row `where` selects, unless the result would be negative. One conditional
-    UPDATE, atomic on SQLite and PostgreSQL (no read-then-write race); False when refused or no such row."""
+    UPDATE, atomic on SQLite and PostgreSQL (no read-then-write race); False when refused or no such row.
+
+    The row stays locked until the transaction ends; it is noted as such (`holds_lock`), so the ledger chain
+    need not lock it again before reading the account's newest entry."""
     table = column.class_
-    return bool(
-        session.execute(
-            update(table).where(where, column + amount >= 0).values({column.key: column + amount})
-        ).rowcount
-    )
+    key = table.__table__.primary_key.columns  # type: ignore[attr-defined]
+    rows = session.execute(
+        update(table).where(where, column + amount >= 0).values({column.key: column + amount}).returning(*key)
+    ).all()
+    held = session.info.setdefault(LOCKED, set())
+    held.update((table.__tablename__, row[0]) for row in rows)  # type: ignore[attr-defined]
+    return bool(rows)
+
+
+LOCKED = "balances.locked"  # session.info: the balance rows this transaction has updated, (table, key)
+
+
+def holds_lock(session: Session, table: str, key: object) -> bool:
+    return (table, key) in session.info.get(LOCKED, ())
+
+
+@event.listens_for(Session, "after_begin")
+def _forget_locks(session: Session, _transaction, _connection) -> None:  # noqa: ANN001
+    session.info.pop(LOCKED, None)

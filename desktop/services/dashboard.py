@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry
+from desktop.services import audit
 from desktop.services.fund import month_key, previous_month
 from desktop.services.households import village_labels, village_scope
 from desktop.services.plans import COLOUR_NAMES
@@ -140,5 +141,5 @@ def monthly_report(db: Database, actor: Actor, out, *, today: date | None = None
     from desktop.services.printing import Printed
 
     d = gather(db, actor, today=today)
-    pages = render_monthly_report(d, out, township=office_name(db), made=clock.today())
+    pages = render_monthly_report(d, out, township=office_name(db), made=clock.today(), stamp=audit.stamp(db))
     return Printed(str(out), pages, [])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, Setting
-from desktop.services import audit, idnumber
+from desktop.services import audit, idnumber, ledger_chain
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.roster_fields import LEGACY_LAYOUT
 from desktop.services.roster_parse import HouseholdRecord, MemberRecord
@@ -283,6 +283,9 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
             )
             .values(at=stocked_at)
         )
+        ledger_chain.relink(  # dated back: the goods' chains are linked again
+            s, StockMovement, s.scalars(select(Goods.id).where(Goods.store_id.in_([st.id for st in stores])))
+        )
         ids = list(s.scalars(select(Household.id).order_by(Household.id)))
         given_ids = [hid for hid in ids if rng.random() < 0.85]
         amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
@@ -291,18 +294,22 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
         if given_ids:
             s.execute(
                 insert(PointsEntry),
-                [
-                    {
-                        "household_id": hid,
-                        "kind": "award",
-                        "amount": amounts[hid],
-                        "reason": "演示：星级评定积分（已公示确认）",
-                        "operator": actor.username,
-                        "source": "demo",
-                        "at": rated_at,
-                    }
-                    for hid in given_ids
-                ],
+                ledger_chain.link_rows(
+                    s,
+                    PointsEntry,
+                    [
+                        {
+                            "household_id": hid,
+                            "kind": "award",
+                            "amount": amounts[hid],
+                            "reason": "演示：星级评定积分（已公示确认）",
+                            "operator": actor.username,
+                            "source": "demo",
+                            "at": rated_at,
+                        }
+                        for hid in given_ids
+                    ],
+                ),
             )
             s.execute(
                 insert(PointsAccount), [{"household_id": hid, "balance": amounts[hid]} for hid in given_ids]
@@ -379,6 +386,15 @@ def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: d
                 .where(StockMovement.redemption_id == rid)
                 .values(at=at, reason=f"兑换单{number}")
             )
+        rids = [rid for rid, _code in made]  # dated back: their ledgers' chains are linked again
+        ledger_chain.relink(
+            s, PointsEntry, s.scalars(select(Redemption.household_id).where(Redemption.id.in_(rids)))
+        )
+        ledger_chain.relink(
+            s,
+            StockMovement,
+            s.scalars(select(StockMovement.goods_id).where(StockMovement.redemption_id.in_(rids))),
+        )
     if made:
         with db.read() as s:
             number = s.scalar(select(Redemption.number).where(Redemption.id == made[-1][0]))

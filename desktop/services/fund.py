@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop import clock, limits
 from desktop.db import Database
 from desktop.models import (
     FilialFund,
@@ -23,7 +23,7 @@ from desktop.models import (
     Township,
     Village,
 )
-from desktop.services import audit
+from desktop.services import audit, money, settings
 from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.households import age_on, resolve_village, village_scope
@@ -34,12 +34,21 @@ def month_key(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
+# The months a fund's records may name: none before the schemes began, none years ahead (a typo such as
+# 2999-01 or 1900-01 would otherwise be booked as paid and never owed again).
+FIRST_YEAR = 2010
+YEARS_AHEAD = 2
+
+
 def parse_month(text: str) -> str:
     try:
         year, mon = (int(x) for x in text.strip().split("-"))
         date(year, mon, 1)
     except ValueError:
         raise InputRejected(f"月份“{text}”应写成 2026-11") from None
+    last = clock.today().year + YEARS_AHEAD
+    if not FIRST_YEAR <= year <= last:
+        raise InputRejected(f"月份“{text}”不在{FIRST_YEAR}年至{last}年之间")
     return f"{year:04d}-{mon:02d}"
 
 
@@ -78,6 +87,12 @@ def match_for(amount: int, months: int, percent: int, cap_per_month: int) -> int
 # --- funds and people ------------------------------------------------------------------------------------
 
 
+def _check_amount(session: Session, amount_fen: int, field: str) -> None:
+    """One contribution or donation within the county's limit (setting limits.fund_yuan)."""
+    most = int(settings.get_in(session, "limits.fund_yuan")) * 100
+    money.check_fen(amount_fen, field, max_fen=min(most, limits.FUND_ENTRY_FEN))
+
+
 def fund_of(session: Session, actor: Actor, village: str) -> FilialFund:
     v = resolve_village(session, actor, village)
     fund = session.scalar(select(FilialFund).where(FilialFund.village_id == v.id))
@@ -101,7 +116,7 @@ def create_fund(
     if (
         not 50 <= elder_age <= 90
         or not 0 <= match_percent <= 100
-        or match_cap_fen < 0
+        or not 0 <= match_cap_fen <= limits.MONTHLY_FEN
         or not 1 <= payout_day <= 28
     ):
         raise InputRejected("基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日")
@@ -239,8 +254,7 @@ def pledge(
 ) -> int:
     """赡养承诺书; a new pledge replaces the supporter's earlier one from its start month on."""
     actor.require("fund.record", "登记赡养承诺")
-    if monthly_fen <= 0:
-        raise InputRejected("每月赡养金额必须大于0")
+    money.check_fen(monthly_fen, "每月赡养金额", max_fen=limits.MONTHLY_FEN)
     start = parse_month(start_month)
     with db.write() as s:
         supporter = s.get(Supporter, supporter_id)
@@ -320,9 +334,8 @@ def contribute(
     covered = sorted({parse_month(m) for m in months})
     if not covered:
         raise InputRejected("请写明缴纳的月份")
-    if amount_fen <= 0:
-        raise InputRejected("缴纳金额必须大于0")
     with db.write() as s:
+        _check_amount(s, amount_fen, "缴纳金额")
         supporter = s.get(Supporter, supporter_id)
         if supporter is None:
             raise NotFound(f"赡养人{supporter_id}不存在")
@@ -380,9 +393,10 @@ def contribute(
 
 def donate(db: Database, actor: Actor, village: str, donor: str, amount_fen: int, *, reason: str = "") -> int:
     actor.require("fund.record", "登记捐赠")
-    if amount_fen <= 0 or not donor.strip():
-        raise InputRejected("捐赠需要写明捐赠人，金额大于0")
+    if not donor.strip():
+        raise InputRejected("捐赠需要写明捐赠人")
     with db.write() as s:
+        _check_amount(s, amount_fen, "捐赠金额")
         fund = fund_of(s, actor, village)
         s.add(
             FundEntry(
@@ -755,7 +769,7 @@ def set_rules(
         if not (
             50 <= after["elder_age"] <= 90
             and 0 <= after["match_percent"] <= 100
-            and after["match_cap_fen"] >= 0
+            and 0 <= after["match_cap_fen"] <= limits.MONTHLY_FEN
             and 1 <= after["payout_day"] <= 28
         ):
             raise InputRejected(

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, Pledge, Supporter, Township, Village
-from desktop.services.errors import InputRejected, NotFound
+from desktop.services import audit
+from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.fund import arrears, fund_of, months_between, parse_month
 from desktop.services.users import Actor, display_names
 
@@ -187,6 +188,7 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
         period=period.label,
         measure="单位：元",
         carry=True,
+        stamp=audit.stamp(db),
     )
 
 
@@ -251,6 +253,7 @@ def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str 
         measure="单位：元",
         signoff=("出纳：", "会计：", "会长：", "监督：", "制表日期："),
         row_mm=12,
+        stamp=audit.stamp(db),
     )
     return render_ledger_pdf(ledger, out)
 
@@ -277,7 +280,7 @@ def fund_notice(
     if not period.entries:
         raise InputRejected(f"{period.village}孝善基金{period.label}没有收支")
     office = settings.get_all(db)
-    days = days or int(office["notice.days"])
+    days = settings.notice_days(days, office["notice.days"])
     phone = phone or str(office["notice.phone"])
     sections: dict[str, list[list[str]]] = {"contribution": [], "donation": [], "match": [], "payout": []}
     column = {"contribution": 4, "donation": 4, "match": 5, "payout": 6}  # 收入, 补贴, 支出
@@ -337,6 +340,7 @@ def fund_notice(
             f"公示期间，如有异议，请以书面或电话形式向{period.village}孝善理事会或村民委员会反映。",
             f"监督电话：{phone}",
         ],
+        stamp=audit.stamp(db),
     )
     return render_notice(notice, out)
 
@@ -388,6 +392,7 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
         issuer=f"{tname}{vname}孝善理事会",
         issued=clock.today(),
         table=NoticeTable(["序号", "赡养人", "老人", "关系", "全年缴纳（元）"], rows, [1, 2, 2, 1.4, 2]),
+        stamp=audit.stamp(db),
     )
     return render_notice(notice, out)
 
@@ -401,6 +406,8 @@ def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Pa
         if sup is None:
             raise NotFound(f"赡养人{supporter_id}不存在")
         fund = s.get(FilialFund, sup.fund_id)
+        if actor.village_ids is not None and fund.village_id not in actor.village_ids:
+            raise PermissionDenied("无权查看其他村的赡养承诺书")
         vname, tname = _places(s, fund)
         elder = s.get(Member, sup.elder_member_id)
         p = s.scalar(select(Pledge).where(Pledge.supporter_id == sup.id, Pledge.active.is_(True)))
@@ -420,6 +427,7 @@ def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Pa
         ],
         issuer=f"{tname}{vname}孝善理事会",
         issued=p.signed_on,
+        stamp=audit.stamp(db),
     )
     return render_notice(notice, out)
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
-from desktop.services import plans, settings
+from desktop.services import audit, plans, settings
 from desktop.services.errors import InputRejected
 from desktop.services.households import age_on, household_for, village_scope
 from desktop.services.printing import Printed, render_ledger, township_issuer
@@ -249,6 +249,7 @@ def visit_ledger(
         measure="单位：次",
         group_col=1,
         made=today,
+        stamp=audit.stamp(db),
     )
     return render_ledger(ledger, out, xlsx=xlsx, progress=progress)
 
@@ -321,5 +322,6 @@ def monitoring_ledger(
         measure="单位：户、人、元",
         group_col=1,
         made=today,
+        stamp=audit.stamp(db),
     )
     return render_ledger(ledger, out, xlsx=xlsx, progress=progress)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock
+from desktop import clock, limits
 from desktop.db import Database
 from desktop.models import (
     CardColour,
@@ -27,7 +27,7 @@ from desktop.models import (
     Village,
     Visit,
 )
-from desktop.services import audit
+from desktop.services import audit, money, settings
 from desktop.services.attachments import check_file
 from desktop.services.errors import InputRejected, NotFound
 from desktop.services.households import exited, household_for, village_scope
@@ -121,12 +121,21 @@ def thresholds(db: Database) -> list[Threshold]:
     return [Threshold(y, y, *table[y]) for y in sorted(table)]
 
 
+def check_year(year: int) -> int:
+    """A plan year the office can mean: from 2000 (before the roster existed nothing was planned) to next year."""
+    last = clock.today().year + 1
+    if not isinstance(year, int) or not 2000 <= year <= last:
+        raise InputRejected(f"年度“{year}”应在2000年至{last}年之间")
+    return year
+
+
 def set_threshold(
     db: Database, actor: Actor, year: int, poverty_line: int, yellow_low: int, yellow_high: int
 ) -> None:
     actor.require("settings", "设置收入标准")
-    if not 2000 <= year <= 2100:
-        raise InputRejected(f"年度“{year}”无效")
+    check_year(year)
+    for name, value in (("贫困线", poverty_line), ("黄卡下限", yellow_low), ("黄卡上限", yellow_high)):
+        money.check_fen(value, name, max_fen=limits.INCOME_FEN)
     if not 0 < poverty_line <= yellow_low <= yellow_high:
         raise InputRejected("收入标准应满足：0 < 贫困线 ≤ 黄卡下限 ≤ 黄卡上限")
     with db.write() as s:
@@ -171,10 +180,11 @@ def set_income(
         "财产性收入": property_income,
         "转移性收入": transfer,
     }
-    for name, v in {**parts, "生产经营性支出": production_cost}.items():
-        if v < 0:
-            raise InputRejected(f"{name}不能为负数")
+    check_year(year)
     with db.write() as s:
+        most = min(int(settings.get_in(s, "limits.income_yuan")) * 100, limits.INCOME_FEN)
+        for name, v in {**parts, "生产经营性支出": production_cost}.items():
+            money.check_fen(v, name, max_fen=most, min_fen=0)
         h = household_for(s, actor, code)
         people = s.scalar(
             select(func.count())
@@ -480,11 +490,16 @@ def add_measure(
         raise InputRejected(f"措施类别“{kind}”无效，可选：{'、'.join(MEASURE_KINDS)}")
     if not description.strip():
         raise InputRejected("请填写措施内容")
-    if amount < 0:
-        raise InputRejected("金额不能为负数")
     if status not in MEASURE_STATUS:
         raise InputRejected(f"状态“{status}”无效，可选：{'、'.join(MEASURE_STATUS)}")
+    check_year(year)
+    if done_on is not None and done_on > clock.today():
+        raise InputRejected(f"完成日期{clock.cn_date(done_on)}还没有到")
+    if planned_on is not None and not date(2000, 1, 1) <= planned_on <= date(clock.today().year + 5, 12, 31):
+        raise InputRejected(f"计划日期{clock.cn_date(planned_on)}不合理")
     with db.write() as s:
+        most = min(int(settings.get_in(s, "limits.measure_yuan")) * 100, limits.MEASURE_FEN)
+        money.check_fen(amount, "措施金额", max_fen=most, min_fen=0)
         h = household_for(s, actor, code)
         m = Measure(
             household_id=h.id,
@@ -520,6 +535,8 @@ def set_measure_status(
     actor.require("household.edit", "更新帮扶措施")
     if status not in MEASURE_STATUS:
         raise InputRejected(f"状态“{status}”无效，可选：{'、'.join(MEASURE_STATUS)}")
+    if done_on is not None and done_on > clock.today():
+        raise InputRejected(f"完成日期{clock.cn_date(done_on)}还没有到")
     with db.write() as s:
         m = s.get(Measure, measure_id)
         if m is None:
@@ -593,8 +610,8 @@ def add_visit(
     actor.require("household.edit", "登记走访")
     if not visitor.strip():
         raise InputRejected("请填写走访人")
-    if visited_on > clock.today():
-        raise InputRejected(f"走访日期{visited_on}晚于今天")
+    if not date(2000, 1, 1) <= visited_on <= clock.today():
+        raise InputRejected(f"走访日期{clock.cn_date(visited_on)}不合理：应在2000年至今天之间")
     checked = [check_file(n, d) for n, d in photos]
     with db.write() as s:
         h = household_for(s, actor, code)
@@ -668,6 +685,9 @@ def set_check(
         )
     if not met and not evidence.strip():
         raise InputRejected(f"“{CONDITIONS[condition]}”未达标时请写明情况")
+    check_year(year)
+    if on is not None and not date(2000, 1, 1) <= on <= clock.today():
+        raise InputRejected(f"核验日期{clock.cn_date(on)}不合理：应在2000年至今天之间")
     with db.write() as s:
         h = household_for(s, actor, code)
         row = s.scalar(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.db import Database
 from desktop.models import Household, PointsAccount, PointsEntry
-from desktop.services import audit
+from desktop.services import audit, money, settings
 from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.users import Actor
@@ -119,6 +119,8 @@ def award(
         raise InputRejected("积分数必须为正数（扣减请用“调整”）" if amount < 0 else "积分数不能为0")
     actor.require("points.adjust" if kind == "adjust" else "points.award", "发放或调整积分")
     with db.write() as s:
+        most = int(settings.get_in(s, "limits.points_entry"))
+        money.check_count(abs(amount), "积分数", maximum=most, unit="分")
         hid = household_id(s, actor, code)
         entry = post(s, actor, hid, kind, amount, reason.strip(), source=source)
         audit.record(

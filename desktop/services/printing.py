@@ -14,7 +14,7 @@ from sqlalchemy import select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, Member, RatingResult, RatingRound, Township, Village
-from desktop.services import settings
+from desktop.services import audit, settings
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
 from desktop.services.households import age_on, resolve_village, village_scope
 from desktop.services.progress import NO_PROGRESS, Progress
@@ -78,7 +78,7 @@ def household_notice(
     if kind not in NOTICE_KINDS:
         raise InputRejected(f"公示类型“{kind}”无效，可选：{'、'.join(NOTICE_KINDS)}")
     office = settings.get_all(db)  # one read for the days, phones and address
-    days = days or int(office["notice.days"])
+    days = settings.notice_days(days, office["notice.days"])
     phone = phone or str(office["notice.phone"])
     start = start or clock.today()
     with db.read() as s:
@@ -131,6 +131,7 @@ def household_notice(
         + ([f"受理地址：{address}"] if address else []),
         issuer=issuer or f"{township.name}{village}村民委员会",
         issued=start,
+        stamp=audit.stamp(db),
     )
     info = render_notice(notice, out)
     return Printed(str(out), info.pages, info.fonts, len(rows))
@@ -238,6 +239,7 @@ def build_household_ledger(
         group_col=1,
         made=today,
         repeat_cols=(3, 4),  # 户编号, 户主 again on a page that continues a household
+        stamp=audit.stamp(db),
     )
     return ledger
 

@@ -386,5 +386,6 @@ def findings_ledger(
         period=f"截至{clock.cn_date(clock.today())}",
         measure="单位：条",
         group_col=1,
+        stamp=audit.stamp(db),
     )
     return render_ledger_pdf(ledger, path)

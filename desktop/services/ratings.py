@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from desktop import clock
+from desktop import clock, limits
 from desktop.db import Database
 from desktop.models import Household, Objection, RatingResult, RatingRound, StarCatalog, Township, Village
 from desktop.models.base import utcnow
-from desktop.services import audit, points
+from desktop.services import audit, money, points, settings
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.households import resolve_village, village_scope
 from desktop.services.users import Actor
@@ -90,9 +90,10 @@ def set_catalog(db: Database, actor: Actor, stars: list[Star]) -> int:
     names = [s.name.strip() for s in stars]
     if not names or len(set(names)) != len(names) or any(not n for n in names):
         raise InputRejected("星级名称不能为空或重复")
-    if any(s.points <= 0 for s in stars):
-        raise InputRejected("每颗星的积分必须大于0")
     with db.write() as s:
+        most = int(settings.get_in(s, "limits.points_entry"))
+        for st in stars:
+            money.check_count(st.points, f"“{st.name.strip()}”的积分", maximum=most, unit="分")
         catalog = StarCatalog(
             stars=[{"name": st.name.strip(), "points": st.points} for st in stars], created_by=actor.username
         )
@@ -130,6 +131,8 @@ def create_round(
     actor.require("points.award", "开展星级评定")
     if not period.strip():
         raise InputRejected("请写明评定期间，如“2026年11月”")
+    if cap_points is not None:
+        money.check_count(cap_points, "本批积分上限", maximum=limits.POINTS_BALANCE, unit="分")
     with db.write() as s:
         v = resolve_village(s, actor, village)
         if s.scalar(
@@ -196,11 +199,12 @@ def set_stars(db: Database, actor: Actor, round_id: int, household_code: str, ea
         return result.points
 
 
-def publish(db: Database, actor: Actor, round_id: int, *, start: date | None = None, days: int = 7) -> date:
+def publish(
+    db: Database, actor: Actor, round_id: int, *, start: date | None = None, days: int | None = None
+) -> date:
     """公示: fixes the notice period; returns its last day."""
     actor.require("points.award", "公示评定结果")
-    if days < 1:
-        raise InputRejected("公示天数至少1天")
+    days = settings.notice_days(days, settings.get(db, "notice.days"))
     with db.write() as s:
         rnd = _round(s, actor, round_id)
         if rnd.state != "draft":
@@ -460,6 +464,7 @@ def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, p
         ],
         issuer=f"{info.township}{info.village}村民委员会",
         issued=info.notice_start,
+        stamp=audit.stamp(db),
     )
     return render_notice(notice, out)
 
@@ -535,8 +540,10 @@ def commend(
     winners = ranking(db, actor, year, village=village, top=top)
     if not winners:
         raise Refused(f"{year}年还没有已确认的星级评定")
-    if bonus < 0:
-        raise InputRejected("奖励积分不能为负")
+    if bonus:
+        with db.read() as s:
+            most = int(settings.get_in(s, "limits.points_entry"))
+        money.check_count(bonus, "表彰奖励积分", maximum=most, unit="分")
     source = f"commendation:{year}"
     if bonus:
         with db.write() as s:

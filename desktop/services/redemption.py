@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from desktop import clock
+from desktop import clock, limits
 from desktop.db import Database
 from desktop.models import Goods, Household, PointsEntry, Redemption, RedemptionLine, StockMovement, Store
 from desktop.models.base import utcnow
-from desktop.services import audit, points
-from desktop.services.errors import InputRejected, NotFound, Refused
+from desktop.services import audit, money, points
+from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.stores import change_stock, goods_by_code, stock_of, store_by_code
 from desktop.services.users import Actor, display_names
 
@@ -83,6 +83,8 @@ def redeem(
     bad = [code for code, qty in items.items() if qty <= 0]
     if bad:
         raise InputRejected(f"数量必须大于0：{'、'.join(bad)}")
+    for code, qty in items.items():
+        money.check_count(qty, f"商品{code}的数量", maximum=limits.STOCK_QUANTITY)
     with db.write() as s:
         store = store_by_code(s, store_code, actor)
         if not store.active:
@@ -187,6 +189,10 @@ def reverse_redemption(db: Database, actor: Actor, number: str, reason: str) -> 
         redemption = s.scalar(select(Redemption).where(Redemption.number == number))
         if redemption is None:
             raise NotFound(f"兑换单“{number}”不存在")
+        if actor.store_ids is not None and redemption.store_id not in actor.store_ids:
+            raise PermissionDenied(
+                f"用户“{actor.username}”不是{s.get(Store, redemption.store_id).name}的操作员"
+            )
         if redemption.reversed_at is not None:
             when = clock.local(redemption.reversed_at)
             raise Refused(f"兑换单{number}已于{clock.cn_date(when.date())} {when:%H:%M}撤销过")

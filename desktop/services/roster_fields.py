@@ -205,6 +205,10 @@ FIELDS: tuple[Field, ...] = (
 
 BY_KEY = {f.key: f for f in FIELDS}
 
+# Columns an import cannot do without: who each person is (household, person, name, ID number, relation) and
+# where the household lives. A file missing any of them is refused as a whole, naming what is missing.
+REQUIRED_COLUMNS = ("household_code", "member_code", "name", "id_number", "relation", "township", "village")
+
 LEGACY_LAYOUT = (
     "city",
     "county",
@@ -314,6 +318,13 @@ for _f in FIELDS:
 def label_for(key: str, layout: str) -> str:
     f = BY_KEY[key]
     return (f.label_2021 or f.label) if layout == "2021" else f.label
+
+
+def header_names(key: str) -> tuple[str, ...]:
+    """Every header text that is read as this field, the legacy label first."""
+    f = BY_KEY[key]
+    names = [f.label, f.label_2021, *f.synonyms]
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 def guess_layout(keys: set[str]) -> str:

@@ -14,7 +14,7 @@ from desktop.reports.xlsx_safe import restore
 from desktop.services import idnumber
 from desktop.services.errors import RowError
 from desktop.services.progress import NO_PROGRESS, Progress
-from desktop.services.roster_fields import BY_KEY, Field, guess_layout
+from desktop.services.roster_fields import BY_KEY, REQUIRED_COLUMNS, Field, guess_layout
 from desktop.services.roster_read import RawRoster
 
 
@@ -228,11 +228,8 @@ def parse_roster(
         (key, index, BY_KEY[key], CONVERTERS[BY_KEY[key].kind], raw.headers[key])
         for key, index in raw.columns.items()
     ]
-    missing_required = [
-        BY_KEY[k].label
-        for k in ("household_code", "name", "id_number", "relation", "township", "village")
-        if k not in keys
-    ]
+    # read_roster refuses such a file first, naming what it found; this stays as the last guard
+    missing_required = [BY_KEY[k].label for k in REQUIRED_COLUMNS if k not in keys]
     if missing_required:
         errors.append(
             RowError(raw.header_row, "表头", f"缺少必需的列：{'、'.join(missing_required)}", "missing_column")
@@ -245,7 +242,11 @@ def parse_roster(
         if n % 500 == 0:
             progress.step(n, total, "正在检查数据")
         values: dict[str, Any] = {}
+        problems = raw.problems.get(row_number)
         for key, index, f, convert, header in plan:
+            if problems and index in problems:  # read as blank, but it is not: a formula without result …
+                errors.append(RowError(row_number, header, problems[index].message, problems[index].kind))
+                continue
             cell = cells[index]
             try:
                 value = convert(cell, f)

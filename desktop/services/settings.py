@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from desktop import limits
 from desktop.db import Database
 from desktop.models import Setting
 from desktop.services import audit
@@ -95,6 +96,26 @@ SPECS: dict[str, Spec] = {
     "backup.keep_days": Spec("自动备份保留天数", 30, _int_between(1, 3650)),
     "backup.daily": Spec("每天自动备份", True, _flag),
     "backup.on_exit": Spec("退出时自动备份", True, _flag),
+    # Policy limits on one entry (defaults, not from the seeds: a county sets its own); the database's own
+    # ceilings (desktop.limits) stand above them.
+    "limits.points_entry": Spec(
+        "一次发放或调整积分的上限（分，默认1000）", 1000, _int_between(1, limits.POINTS_ENTRY)
+    ),
+    "limits.fund_yuan": Spec(
+        "一笔缴纳或捐赠的上限（元，默认100000）", 100_000, _int_between(1, limits.FUND_ENTRY_FEN // 100)
+    ),
+    "limits.stock_quantity": Spec(
+        "一次出入库的数量上限（默认100000）", 100_000, _int_between(1, limits.STOCK_QUANTITY)
+    ),
+    "limits.price_points": Spec(
+        "商品积分价格上限（分，默认10000）", 10_000, _int_between(1, limits.PRICE_POINTS)
+    ),
+    "limits.income_yuan": Spec(
+        "一项家庭年收入的上限（元，默认10000000）", 10_000_000, _int_between(1, limits.INCOME_FEN // 100)
+    ),
+    "limits.measure_yuan": Spec(
+        "一项帮扶措施金额的上限（元，默认10000000）", 10_000_000, _int_between(1, limits.MEASURE_FEN // 100)
+    ),
 }
 
 
@@ -105,6 +126,21 @@ def get(db: Database, key: str) -> Any:
         spec = SPECS.get(key)
         return spec.default if spec else None
     return value
+
+
+def get_in(session, key: str) -> Any:  # noqa: ANN001
+    """A setting read in the caller's transaction (a service checking a limit while it writes)."""
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return SPECS[key].default if value is None else value
+
+
+def notice_days(days: int | None, default: Any) -> int:
+    """A notice period asked for on one notice, held to the range the setting allows (never 共-1天)."""
+    value = default if days is None else days
+    try:
+        return SPECS["notice.days"].check(value)
+    except ValueError as exc:
+        raise InputRejected(f"公示天数“{value}”{exc}") from None
 
 
 def get_all(db: Database) -> dict[str, Any]:

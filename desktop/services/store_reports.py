@@ -22,6 +22,7 @@ from desktop.models import (
     Township,
     Village,
 )
+from desktop.services import audit
 from desktop.services.errors import InputRejected
 from desktop.services.households import resolve_village, village_scope
 from desktop.services.points import KIND_NAMES
@@ -142,6 +143,7 @@ def build_points_ledger(db: Database, actor: Actor, *, village: str | None = Non
         measure="单位：分",
         group_col=1,
         carry=True,
+        stamp=audit.stamp(db),
     )
 
 
@@ -216,6 +218,7 @@ def stock_ledger(
         period=label,
         measure="单位：件、元",
         carry=True,
+        stamp=audit.stamp(db),
     )
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
@@ -328,6 +331,7 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
             f"如有异议，请在公示期内向{v.name}村民委员会反映。",
             f"监督电话：{office['notice.phone']}",
         ],
+        stamp=audit.stamp(db),
     )
     return render_notice(notice, out)
 
@@ -371,6 +375,7 @@ def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
         issuer=f"{township}{village.name}村民委员会" if village else store.name,
         issued=clock.today(),
         table=table,
+        stamp=audit.stamp(db),
     )
     return render_notice(notice, out)
 

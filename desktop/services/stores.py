@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desktop import limits
 from desktop.db import Database
 from desktop.models import Goods, StockLevel, StockMovement, Store, Village
-from desktop.services import audit
+from desktop.services import audit, money, settings
 from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.users import Actor
@@ -100,9 +101,9 @@ def add_goods(
     barcode: str = "",
 ) -> GoodsInfo:
     actor.require("store.manage", "登记商品")
-    if price_points <= 0:
-        raise InputRejected("商品积分价必须大于0")
     with db.write() as s:
+        most = int(settings.get_in(s, "limits.price_points"))
+        money.check_count(price_points, "商品积分价", maximum=min(most, limits.PRICE_POINTS), unit="分")
         store = store_by_code(s, store_code)
         if s.scalar(select(Goods).where(Goods.store_id == store.id, Goods.code == code)):
             raise Refused(f"{store.name}已有商品编号“{code}”")
@@ -157,14 +158,19 @@ def move_stock(
         raise InputRejected("捐赠入库需要写明捐赠人")
     if kind in ("loss", "adjust", "stocktake") and not reason.strip():
         raise InputRejected("损耗、调整和盘点需要写明原因")
+    money.check_fen(value_fen, "金额", max_fen=limits.VALUE_FEN, min_fen=0)  # a value is never negative
     with db.write() as s:
+        most = min(int(settings.get_in(s, "limits.stock_quantity")), limits.STOCK_QUANTITY)
+        if kind == "stocktake":
+            money.check_count(quantity, "盘点数量", maximum=limits.STOCK_LEVEL, minimum=0)
+        else:  # an adjustment may take stock out: bounded either way
+            money.check_count(abs(quantity), "数量", maximum=most)
         store = store_by_code(s, store_code, actor)
         goods = goods_by_code(s, store, goods_code)
         delta = -quantity if kind == "loss" else quantity
         if kind == "stocktake":
-            if quantity < 0:
-                raise InputRejected("盘点数量不能为负")
             delta = quantity - stock_of(s, goods.id)
+            money.check_count(abs(delta), "盘点差额", maximum=limits.STOCK_QUANTITY, minimum=0)
         if not change_stock(s, goods.id, delta):
             raise Refused(
                 f"库存不足：{goods.name}现有{stock_of(s, goods.id)}{goods.unit}，不能减少{-delta}{goods.unit}"
@@ -191,24 +197,28 @@ def move_stock(
         return stock_of(s, goods.id)
 
 
-def list_stores(db: Database) -> list[StoreInfo]:
+def list_stores(db: Database, actor: Actor | None = None) -> list[StoreInfo]:
+    """The stores in use; with an actor, only those they may work at (a store operator's own)."""
     with db.read() as s:
         counts = dict(s.execute(select(Goods.store_id, func.count()).group_by(Goods.store_id)).all())
-        rows = s.execute(
+        query = (
             select(Store, Village.name)
             .outerjoin(Village, Store.village_id == Village.id)
             .where(Store.active.is_(True))
             .order_by(Store.code)
         )
+        if actor is not None and actor.store_ids is not None:
+            query = query.where(Store.id.in_(actor.store_ids))
+        rows = s.execute(query)
         return [
             StoreInfo(st.code, st.name, vname or "", st.receipt_width_mm, counts.get(st.id, 0))
             for st, vname in rows
         ]
 
 
-def list_goods(db: Database, store_code: str) -> list[GoodsInfo]:
+def list_goods(db: Database, store_code: str, actor: Actor | None = None) -> list[GoodsInfo]:
     with db.read() as s:
-        store = store_by_code(s, store_code)
+        store = store_by_code(s, store_code, actor)
         rows = s.execute(
             select(Goods, StockLevel.quantity)
             .join(StockLevel, StockLevel.goods_id == Goods.id)

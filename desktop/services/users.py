@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -127,6 +127,7 @@ class UserInfo:
     active: bool
     locked: bool
     villages: list[str]
+    stores: list[str] = field(default_factory=list)  # a store operator's stores, by code
 
 
 def count_users(db: Database) -> int:
@@ -149,6 +150,16 @@ def create_user(
         return add_user(s, actor, username, password, role, display_name, villages or [], stores or [])
 
 
+def _check_places(role: str, villages: Sequence[str], stores: Sequence[str]) -> None:
+    """A village clerk works in named villages and a store operator at named stores: never at none."""
+    if role == "village_clerk" and not villages:
+        raise InputRejected("村文书要填负责的村（可以几个村，用顿号分开），否则登录后什么也看不到")
+    if role == "store_operator" and not stores:
+        raise InputRejected("超市操作员要选定所在的超市（可以几个），否则在哪个超市都不能兑换和出入库")
+    if stores and role != "store_operator":
+        raise InputRejected(f"只有超市操作员按超市限定；{ROLE_NAMES.get(role, role)}不用选超市")
+
+
 def add_user(
     s: Session,
     actor: Actor,
@@ -167,8 +178,7 @@ def add_user(
         raise InputRejected("用户名不能为空")
     if len(password) < 6:
         raise InputRejected("密码至少6位")
-    if role == "village_clerk" and not villages:
-        raise InputRejected("村文书要填负责的村（可以几个村，用顿号分开），否则登录后什么也看不到")
+    _check_places(role, villages, stores)
     first_user = (s.scalar(select(func.count()).select_from(User)) or 0) == 0
     if not first_user:
         actor.require("users.manage", "管理用户")
@@ -191,49 +201,81 @@ def add_user(
         village = resolve_village(s, SYSTEM, name)  # "乡镇/村" where a village name repeats across townships
         s.add(UserVillage(user_id=user.id, village_id=village.id))
         names.append(village.name)
+    codes: list[str] = []
     for code in stores:
+        code = code.strip()
         store = s.scalar(select(Store).where(Store.code == code))
         if store is None:
             raise InputRejected(f"超市“{code}”不存在")
-        s.add(UserStore(user_id=user.id, store_id=store.id))
+        if code not in codes:
+            s.add(UserStore(user_id=user.id, store_id=store.id))
+            codes.append(code)
+    after: dict = {"role": role, "villages": names}
+    if codes:
+        after["stores"] = codes
     audit.record(
         s,
         actor.username if not first_user else username,
         "user.create",
         entity="user",
         key=username,
-        after={"role": role, "villages": names},
+        after=after,
     )
-    return UserInfo(username, user.display_name, role, True, False, names)
+    return UserInfo(username, user.display_name, role, True, False, names, codes)
+
+
+# What a failed log-in says, whether the user is unknown, stopped or the password wrong: a guesser must not
+# learn which names exist. (The count of tries left would tell them, so it is not shown.)
+LOGIN_FAILED = "用户名或密码错误。"
+_dummy_hash: str | None = None
+
+
+def _same_work_as_a_real_check(password: str) -> None:
+    """An unknown user costs the same scrypt as a known one, so the time taken does not tell them apart."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password("no such user")
+    verify_password(password, _dummy_hash)
 
 
 def authenticate(db: Database, username: str, password: str) -> Actor:
-    """Check a password. Five failures lock the account for 30 minutes; every outcome is committed."""
+    """Check a password. Five failures lock the account for 30 minutes; every outcome is committed.
+
+    An unknown user, a stopped account and a wrong password all get LOGIN_FAILED. Only a locked account says
+    so: it is checked before the password (a right guess during the lock gives nothing away), and an account
+    locks only after five wrong passwords for it, so the message tells an attacker no more than they already
+    did to it, while the clerk who mistyped learns why and what to do."""
     with db.write() as s:
         user = s.scalar(select(User).where(User.username == username.strip()))
-        if user is None or not user.active:
-            # only the account's owner (who knows its password) learns why
-            if user is not None and verify_password(password, user.password_hash):
-                raise PermissionDenied(
-                    f"账号“{user.username}”已停用，请管理员在 系统 → 设置 → 用户和角色 里启用。"
-                )
-            raise PermissionDenied("用户名或密码错误。")
+        if user is None:
+            _same_work_as_a_real_check(password)
+            raise PermissionDenied(LOGIN_FAILED)
         now = utcnow()
-        if user.locked_until and user.locked_until > now:
+        if user.active and user.locked_until and user.locked_until > now:
             minutes = int((user.locked_until - now).total_seconds() // 60) + 1
             raise PermissionDenied(
-                f"账号“{username}”因连续输错密码已锁定，请{minutes}分钟后再试或请管理员解锁。"
+                f"账号“{user.username}”因连续输错密码已锁定，请{minutes}分钟后再试，或请管理员在 "
+                "系统 → 设置 → 用户和角色 里解锁。"
             )
         if not verify_password(password, user.password_hash):
+            if not user.active:
+                raise PermissionDenied(LOGIN_FAILED)
             user.failed_logins += 1
+            message = LOGIN_FAILED
             if user.failed_logins >= MAX_FAILURES:
                 user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
-                audit.record(s, username, "user.locked", entity="user", key=username)
-                message = f"密码连续错误{MAX_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟。"
-            else:
-                message = f"用户名或密码错误（还可再试{MAX_FAILURES - user.failed_logins}次）。"
+                audit.record(s, user.username, "user.locked", entity="user", key=user.username)
+                message = (
+                    f"密码连续错误{MAX_FAILURES}次，账号已锁定{LOCK_MINUTES}分钟；"
+                    "到时自动解锁，也可请管理员解锁。"
+                )
             failure = PermissionDenied(message)
+        elif not user.active:
+            # only the account's owner (who knows its password) learns why
+            raise PermissionDenied(
+                f"账号“{user.username}”已停用，请管理员在 系统 → 设置 → 用户和角色 里启用。"
+            )
         else:
             user.failed_logins = 0
             user.locked_until = None
@@ -243,11 +285,8 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
                     s.scalars(select(UserVillage.village_id).where(UserVillage.user_id == user.id))
                 )
             if user.role == "store_operator":
-                # An operator with no store listed may serve at every store.
-                stores = (
-                    frozenset(s.scalars(select(UserStore.store_id).where(UserStore.user_id == user.id)))
-                    or None
-                )
+                # An operator with no store listed (made before stores were required) serves at none.
+                stores = frozenset(s.scalars(select(UserStore.store_id).where(UserStore.user_id == user.id)))
             return Actor(user.username, user.role, user.display_name, villages, stores)
     raise failure
 
@@ -329,6 +368,14 @@ def list_users(db: Database) -> list[UserInfo]:
                     .where(UserVillage.user_id == user.id)
                 )
             )
+            codes = list(
+                s.scalars(
+                    select(Store.code)
+                    .join(UserStore, UserStore.store_id == Store.id)
+                    .where(UserStore.user_id == user.id)
+                    .order_by(Store.code)
+                )
+            )
             out.append(
                 UserInfo(
                     user.username,
@@ -337,6 +384,7 @@ def list_users(db: Database) -> list[UserInfo]:
                     user.active,
                     bool(user.locked_until and user.locked_until > now),
                     names,
+                    codes,
                 )
             )
         return out

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.config import RESOURCES, data_dir, default_database
-from desktop.db import Database, DatabaseError
+from desktop.db import Database, explain
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXGW WenKai", "Noto Sans CJK SC"]
 
@@ -79,9 +79,12 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
     log.info("start %s", __version__)
     try:
         db = open_database(target)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, "无法打开数据库", str(exc))
-        return 3
+    except Exception as exc:  # a folder, not a database, read-only, on a network share, too new …
+        known = explain(exc, target or default_database())
+        if known is None:
+            raise
+        QMessageBox.critical(None, "无法打开数据库", str(known))
+        return known.exit_code
     if setup.needs_setup(db):
         wizard = SetupWizard(db)
         if wizard.exec() != SetupWizard.DialogCode.Accepted or wizard.actor is None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.services import archives
+from desktop.services.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 
@@ -217,7 +218,7 @@ class ArchiveTab(QWidget):
     def record(self, key: str, *, done_on=None, note: str = "", files: list[Path] = ()) -> bool:  # noqa: ANN001
         """Record an item (and its scans); shows a clear message and returns False if refused."""
         try:
-            data = [(Path(f).name, Path(f).read_bytes()) for f in files]
+            data = [read_file(f, "扫描件") for f in files]
             archives.record_item(
                 self.ctx.db, self.ctx.actor, self.code, key, done_on=done_on, note=note, files=data
             )

@@ -13,7 +13,7 @@ def fill_store_box(box: QComboBox, ctx: UiContext) -> None:
     current = box.currentData()
     box.blockSignals(True)
     box.clear()
-    for st in stores.list_stores(ctx.db):
+    for st in stores.list_stores(ctx.db, ctx.actor):  # a store operator sees only their own stores
         box.addItem(f"{st.name}（{st.code}）", st.code)
     box.setCurrentIndex(max(box.findData(current), 0))
     box.blockSignals(False)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
-from desktop.services import fund, households
+from desktop import clock, limits
+from desktop.services import fund, households, money
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -198,9 +198,9 @@ class FundPage(QWidget):
         if sid is None:
             return
         try:
-            amount = round(float(self.amount_edit.text()) * 100)
-        except ValueError:
-            show_error(self, InputRejected("金额应为数字，如 200.00"))
+            amount = money.parse_yuan(self.amount_edit.text(), "缴纳金额", max_fen=limits.FUND_ENTRY_FEN)
+        except InputRejected as exc:
+            show_error(self, exc)
             return
         months = [m.strip() for m in self.months_edit.text().replace("，", ",").split(",") if m.strip()]
         try:

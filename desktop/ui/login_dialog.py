@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.db import Database
+from desktop.db import Database, explain
 from desktop.services import users
 from desktop.services.errors import ServiceError
 from desktop.services.users import Actor
@@ -47,5 +47,11 @@ class LoginDialog(QDialog):
             self.message.setText(exc.message)
             self.password_edit.clear()
             self.password_edit.setFocus()
+            return
+        except Exception as exc:
+            known = explain(exc, self.db.display_name)  # locked by another PC, read-only, disk full …
+            if known is None:
+                raise
+            self.message.setText(str(known))
             return
         self.accept()

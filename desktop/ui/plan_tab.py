@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.services import plan_reports, plans
+from desktop.services.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 
@@ -367,7 +368,7 @@ class PlanTab(QWidget):
                 findings=self.findings_edit.text(),
                 problems=self.problems_edit.text(),
                 follow_up=self.follow_edit.text(),
-                photos=[(p.name, p.read_bytes()) for p in self.pending_photos],
+                photos=[read_file(p, "照片") for p in self.pending_photos],
             )
         )
         if ok:

@@ -102,7 +102,7 @@ class PrintPage(QWidget):
         for key, label in NOTICE_KINDS:
             self.kind_box.addItem(label, key)
         self.days_spin = QSpinBox()
-        self.days_spin.setRange(1, 60)
+        self.days_spin.setRange(5, 30)  # the range the notice.days setting allows
         self.days_spin.setSuffix(" 天")
         today = clock.today()  # the office's day, not the PC's
         self.start_edit = QDateEdit(QDate(today.year, today.month, today.day))

@@ -61,7 +61,7 @@ class RatingPage(QWidget):
         self.period_edit = QLineEdit(f"{clock.today().year}年{clock.today().month}月")
         self.new_button = QPushButton("新建评定")
         self.days_spin = QSpinBox()
-        self.days_spin.setRange(1, 30)
+        self.days_spin.setRange(5, 30)  # the range the notice.days setting allows
         self.days_spin.setValue(7)
         self.days_spin.setSuffix(" 天")
         self.publish_button = QPushButton("公示")

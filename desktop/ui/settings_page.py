@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -24,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
-from desktop.services import archives, fund, plans, quality, ratings, settings, setup, stores, users
+from desktop import clock, limits
+from desktop.services import archives, fund, money, plans, quality, ratings, settings, setup, stores, users
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.services.quality_rules import PARAM_NAMES
 from desktop.ui.context import UiContext
@@ -47,10 +49,7 @@ def _cell(table: QTableWidget, row: int, col: int) -> str:
 
 
 def _fen(text: str, what: str) -> int:
-    try:
-        return round(float(text.replace(",", "").replace("，", "")) * 100)
-    except ValueError:
-        raise InputRejected(f"{what}“{text}”不是金额（元）") from None
+    return money.parse_yuan(text, what, max_fen=limits.INCOME_FEN, min_fen=0)
 
 
 class SettingsPage(QWidget):
@@ -66,6 +65,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._office_tab(), "单位与公示")
         self.tabs.addTab(self._print_tab(), "打印")
         self.tabs.addTab(self._backup_tab(), "自动备份")
+        self.tabs.addTab(self._limits_tab(), "金额限额")
         self.tabs.addTab(self._threshold_tab(), "收入标准")
         self.tabs.addTab(self._stars_tab(), "星级标准")
         self.tabs.addTab(self._fund_tab(), "基金规则")
@@ -182,6 +182,26 @@ class SettingsPage(QWidget):
             ],
             self.backup_save,
         )
+
+    def _limits_tab(self) -> QWidget:
+        """The county's limits on one entry (points, contributions, stock, prices, incomes, measures)."""
+        self.limit_spins: dict[str, QSpinBox] = {}
+        rows = []
+        for key, spec in settings.SPECS.items():
+            if not key.startswith("limits."):
+                continue
+            spin = QSpinBox()
+            spin.setRange(1, 2_000_000_000)
+            spin.setGroupSeparatorShown(True)
+            self.limit_spins[key] = spin
+            rows.append((spec.label + "：", spin))
+        self.limits_save = self._save_button("保存", self.save_limits)
+        note = QLabel(
+            "这些是本县的政策限额（括号中为默认值，不是文件规定）：超过的积分、金额或数量会被拒绝并说明原因。"
+            "数据库另有更高的硬性上限，任何设置都不能超过。"
+        )
+        note.setWordWrap(True)
+        return self._form_tab([*rows, ("", note)], self.limits_save)
 
     def _browse_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.folder_edit.text())
@@ -317,7 +337,7 @@ class SettingsPage(QWidget):
         )
 
     def _users_tab(self) -> QWidget:
-        self.user_table = _table(["用户名", "姓名", "角色", "负责的村", "状态"])
+        self.user_table = _table(["用户名", "姓名", "角色", "负责的村或超市", "状态"])
         self.user_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.new_user_edit = QLineEdit()
         self.new_name_edit = QLineEdit()
@@ -330,6 +350,11 @@ class SettingsPage(QWidget):
         self.new_villages_edit.setPlaceholderText(
             "村文书填负责的村，用顿号分开；村名重复时写“乡镇/村”；其他角色留空"
         )
+        # a store operator works only at the stores ticked here (at least one)
+        self.new_stores_list = QListWidget()
+        self.new_stores_list.setMaximumHeight(90)
+        self.new_stores_list.setToolTip("超市操作员只能在勾选的超市兑换、出入库、补打小票")
+        self.new_role_box.currentIndexChanged.connect(lambda _i: self._role_places())
         manage = self.ctx.actor.can("users.manage")
         self.add_user_button = QPushButton("添加用户")
         self.unlock_button = QPushButton("解锁选中")
@@ -358,6 +383,7 @@ class SettingsPage(QWidget):
         form.addRow("角色：", self.new_role_box)
         form.addRow("初始密码：", self.new_password_edit)
         form.addRow("负责的村：", self.new_villages_edit)
+        form.addRow("所在的超市：", self.new_stores_list)
         layout.addLayout(form)
         add_row = QHBoxLayout()
         add_row.addStretch(1)
@@ -405,6 +431,8 @@ class SettingsPage(QWidget):
         self.dy_spin.setValue(dy)
         self.folder_edit.setText(values["backup.folder"])
         self.keep_spin.setValue(int(values["backup.keep_days"]))
+        for key, spin in self.limit_spins.items():
+            spin.setValue(int(values[key]))
         self.daily_check.setChecked(bool(values["backup.daily"]))
         self.exit_check.setChecked(bool(values["backup.on_exit"]))
         self.receipts.setRowCount(0)
@@ -468,10 +496,18 @@ class SettingsPage(QWidget):
                     u.username,
                     u.display_name,
                     users.ROLE_NAMES.get(u.role, u.role),
-                    "、".join(u.villages),
+                    "、".join(u.villages + u.stores),
                     state,
                 ],
             )
+        self.new_stores_list.clear()
+        for st in stores.list_stores(db):
+            item = QListWidgetItem(f"{st.name}（{st.code}）")
+            item.setData(Qt.ItemDataRole.UserRole, st.code)
+            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.new_stores_list.addItem(item)
+        self._role_places()
 
     # --- saving --------------------------------------------------------------------------------------
 
@@ -515,6 +551,10 @@ class SettingsPage(QWidget):
             "backup.on_exit": self.exit_check.isChecked(),
         }
         return self._run("自动备份设置", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
+
+    def save_limits(self) -> bool:
+        changes = {key: spin.value() for key, spin in self.limit_spins.items()}
+        return self._run("金额限额", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
 
     def save_thresholds(self) -> bool:
         current = {t.year: t.figures() for t in plans.thresholds(self.ctx.db) if not t.carried}
@@ -610,19 +650,35 @@ class SettingsPage(QWidget):
         row = self.user_table.currentRow()
         return _cell(self.user_table, row, 0) if row >= 0 else None
 
+    def _role_places(self) -> None:
+        """Villages are asked of a village clerk, stores of a store operator; the other roles need neither."""
+        role = self.new_role_box.currentData()
+        self.new_villages_edit.setEnabled(role == "village_clerk")
+        self.new_stores_list.setEnabled(role == "store_operator")
+
+    def _checked_stores(self) -> list[str]:
+        found = []
+        for row in range(self.new_stores_list.count()):
+            item = self.new_stores_list.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                found.append(item.data(Qt.ItemDataRole.UserRole))
+        return found
+
     def add_user(self) -> bool:
 
         def action() -> None:
             # existing villages, "乡镇/村" allowed
-            villages = setup.split_names(self.new_villages_edit.text())
+            role = self.new_role_box.currentData()
+            villages = setup.split_names(self.new_villages_edit.text()) if role == "village_clerk" else []
             users.create_user(
                 self.ctx.db,
                 self.ctx.actor,
                 self.new_user_edit.text(),
                 self.new_password_edit.text(),
-                self.new_role_box.currentData(),
+                role,
                 display_name=self.new_name_edit.text().strip(),
                 villages=villages,
+                stores=self._checked_stores() if role == "store_operator" else [],
             )
 
         if self._run(f"用户“{self.new_user_edit.text().strip()}”", action):

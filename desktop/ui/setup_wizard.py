@@ -39,6 +39,22 @@ def _error_label() -> QLabel:
     return label
 
 
+def _database_note(db: Database) -> QLabel:
+    """Where the data lives, and how several PCs share one township database (never a file on a share)."""
+    if db.is_sqlite:
+        text = (
+            f"数据库：{db.display_name}（本机文件，只供这台电脑用）。乡镇几台电脑（包括村里的超市柜台）要共用一套"
+            "数据时，不要把这个文件放到共享文件夹里：请在一台电脑或服务器上装 PostgreSQL，每台电脑用 "
+            "--db postgresql+psycopg://用户:密码@服务器/数据库 连接（见说明“几台电脑共用一个数据库”）。"
+        )
+    else:
+        text = f"数据库：{db.display_name}（乡镇共用的 PostgreSQL，其他电脑用同一个地址连接）。"
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName("databaseNote")
+    return label
+
+
 class OfficePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -280,6 +296,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成，开始使用")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
         self.office = OfficePage()
+        self.office.layout().addRow(_database_note(db))
         self.villages = VillagesPage()
         self.admin = AdminPage()
         self.check = CheckPage()

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
-from desktop.services import redemption, store_reports, stores
+from desktop import clock, limits
+from desktop.services import money, redemption, store_reports, stores
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.ui.choosers import fill_store_box
 from desktop.ui.context import UiContext
@@ -129,9 +129,10 @@ class StockPage(QWidget):
 
     def move(self) -> None:
         try:
-            value = int(round(float(self.value_edit.text() or 0) * 100))
-        except ValueError:
-            show_error(self, InputRejected("金额应为数字，如 120.50"))
+            text = self.value_edit.text().strip()
+            value = money.parse_yuan(text, "金额", max_fen=limits.VALUE_FEN, min_fen=0) if text else 0
+        except InputRejected as exc:
+            show_error(self, exc)
             return
         try:
             after = stores.move_stock(
