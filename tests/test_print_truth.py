@@ -413,3 +413,14 @@ def test_a_receipt_names_the_person_and_a_reversed_one_says_so(db, admin, tmp_pa
     redemption.receipt_pdf(redemption.find_receipt(db, receipt.number), out)
     text = _squeeze("".join(_chars_text(out)))
     assert "【已撤销作废】" in text and "经办人管理员" in text
+
+
+def test_a_long_ledger_keeps_its_numbers_on_one_line():
+    """序号 10005 at the end of a long ledger fits its column (the widths are measured on the tail too)."""
+    from desktop.reports.fonts import load_fonts
+    from desktop.reports.ledger import PAD, SIZE, column_layout
+
+    columns = [Column("序号", "center"), Column("姓名", "center"), Column("人数", "right", total=True)]
+    rows = [[i, "张建国", 1] for i in range(1, 10_051)]
+    widths, rigid = column_layout(Ledger("台账", columns, rows))
+    assert rigid[0] and load_fonts().width("10050", "song", SIZE) <= widths[0] - PAD

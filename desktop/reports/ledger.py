@@ -94,7 +94,7 @@ def column_layout(ledger: Ledger, size: float = SIZE) -> tuple[list[float], list
     """Natural widths from the header and the widest cells (sampled), and which columns are rigid. Columns of
     codes, numbers and dates keep their width (they never wrap); the text columns share what is left, and their
     text wraps."""
-    sample = ledger.rows[:3000]
+    sample = ledger.rows[:3000] + ledger.rows[3000:][-500:]  # the tail holds the longest numbers (序号)
     natural, fixed = [], []
     for i, col in enumerate(ledger.columns):
         texts = [fmt(r[i], col) for r in sample]
