@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop import cli_fund, cli_plans, cli_quality, cli_rating, cli_store, cli_system
+from desktop import cli_fund, cli_identify, cli_plans, cli_quality, cli_rating, cli_store, cli_system
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected, PermissionDenied, RowsRejected, ServiceError
@@ -114,6 +114,7 @@ def cmd_init(ctx: CliContext) -> int:
             demo.add_demo_redemptions(db, actor)
             demo.add_demo_fund(db, actor)
             demo.add_demo_plans(db, actor)
+            demo.add_demo_identification(db, actor)
     from desktop.services import households
 
     data = {
@@ -321,12 +322,23 @@ def cmd_users_list(ctx: CliContext) -> int:
 
 
 def _print_notice_households(db, actor, args, out, start):  # noqa: ANN001, ANN202
-    from desktop.services import printing
+    from desktop.services import printing, settings
 
+    if args.days is not None:  # held to the setting's range before anything else is looked at
+        settings.notice_days(args.days, None)
+    if args.notice_kind == "identification":  # the list of one identification round, not the whole village
+        village = args.village
+        if args.days is not None:
+            raise InputRejected("识别公示的公示天数按识别批次的村公示日期（identify step），不用 --days")
+        _need(
+            args.round, "识别公示需要 --round 识别批次号：公示只列出批次里提名的农户（identify list 可查看）"
+        )
+    else:
+        village = _need(args.village, "公示需要指定 --village 村名")
     return printing.household_notice(
         db,
         actor,
-        _need(args.village, "公示需要指定 --village 村名"),
+        village,
         out,
         title=args.title,
         kind=args.notice_kind,
@@ -334,6 +346,7 @@ def _print_notice_households(db, actor, args, out, start):  # noqa: ANN001, ANN2
         start=start,
         issuer=args.issuer,
         phone=args.phone,
+        round_id=args.round if args.notice_kind == "identification" else None,
     )
 
 
@@ -375,6 +388,8 @@ PRINTERS = {
     ("ledger", "stock"): cli_store.print_ledger_stock,
     ("chart", "points"): cli_store.print_chart_points,
     ("ledger", "fund"): cli_fund.print_fund("ledger"),
+    ("ledger", "elders"): cli_fund.print_fund("elders"),
+    ("sheet", "settlement"): cli_store.print_settlement_sheet,
     ("sheet", "fund"): cli_fund.print_fund("sheet"),
     ("notice", "fund"): cli_fund.print_fund("notice"),
     ("notice", "honour-roll"): cli_fund.print_fund("honour"),
@@ -527,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phone", help="监督电话（默认12317）")
     p.add_argument("--template", help="证书模板：star、exit、filial")
     p.add_argument("--household", help="户编号")
-    p.add_argument("--round", type=int, help="星级评定批次号")
+    p.add_argument("--round", type=int, help="批次号：星级评定批次，或识别公示的识别批次")
     p.add_argument("--store", help="超市编号")
     p.add_argument("--month", help="月份，如 2026-11")
     p.add_argument("--year", help="年份（光荣榜）")
@@ -547,6 +562,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_rating.register(sub, add, common)
     cli_fund.register(sub, add, common)
     cli_plans.register(sub, add, common)
+    cli_identify.register(sub, add, common)
     cli_system.register(sub, add)
 
     p = add("backup", cmd_backup, help="备份数据库到一个文件")

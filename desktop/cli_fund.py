@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def cmd_fund(ctx: CliContext) -> int:
-    """fund create|status|elders|supporter|pledge|contribute|donate|preview|pay|arrears|reverse"""
+    """fund create|status|elders|rules|supporter|pledge|contribute|donate|preview|pay|arrears|reverse|finding"""
     from dataclasses import asdict
 
     from desktop.services import fund
@@ -22,6 +22,11 @@ def cmd_fund(ctx: CliContext) -> int:
     args = ctx.args
     db = ctx.database()
     what = args.what
+    if what == "rules" and not _rule_changes(args):
+        # no change asked for: show the rules, write nothing
+        r = fund.rules(db, ctx.actor(), _need(args.village, "需要 --village 村"))
+        _emit(args, asdict(r), r.describe())
+        return 0
     if what in ("status", "elders", "arrears", "preview"):
         village = _need(args.village, "需要 --village 村")
         actor = ctx.actor()
@@ -31,13 +36,22 @@ def cmd_fund(ctx: CliContext) -> int:
                 f"{st.name}：余额{st.balance_fen / 100:.2f}元，老人{st.elders}人，赡养人{st.supporters}人，"
                 f"欠缴{st.in_arrears}人；本月收入{st.month_in_fen / 100:.2f}元，支出{st.month_out_fen / 100:.2f}元"
             )
+            if not st.match_confirmed:
+                text += (
+                    "\n补贴规则是软件默认值，待确认（fund rules --village 村 --confirm）；确认前不能登记缴纳"
+                )
             _emit(args, asdict(st), text)
         elif what == "elders":
             found = fund.elders(db, actor, village)
             _emit(
                 args,
                 {"elders": [asdict(e) for e in found]},
-                "\n".join(f"{e.name} {e.age}岁 户{e.household} 赡养人{e.supporters}" for e in found),
+                "\n".join(
+                    f"{e.name} {e.age}岁 户{e.household} 赡养人{e.supporters}"
+                    + ("" if e.registered else "（非建档立卡户，本村放宽纳入）")
+                    for e in found
+                )
+                or "没有符合条件的老人",
             )
         elif what == "arrears":
             found = fund.arrears(db, actor, village, upto=args.month)
@@ -63,6 +77,19 @@ def cmd_fund(ctx: CliContext) -> int:
     return _fund_write(ctx, what)
 
 
+def _rule_changes(args) -> bool:  # noqa: ANN001
+    return any(
+        value is not None
+        for value in (
+            args.set_elder_age,
+            args.set_match_percent,
+            args.set_match_cap,
+            args.set_payout_day,
+            args.set_scope,
+        )
+    ) or bool(args.confirm)
+
+
 def _fund_write(ctx: CliContext, what: str) -> int:
     """The fund commands that change something (they act as a user)."""
     from dataclasses import asdict
@@ -73,15 +100,17 @@ def _fund_write(ctx: CliContext, what: str) -> int:
     db = ctx.database()
     actor = ctx.actor()
     if what == "create":
+        village = _need(args.village, "需要 --village 村")
         fid = fund.create_fund(
             db,
             actor,
-            _need(args.village, "需要 --village 村"),
+            village,
             elder_age=args.elder_age,
             match_percent=args.match_percent,
-            match_cap_fen=_fen(args.match_cap, "每月补贴上限"),
+            match_cap_fen=_fen(args.match_cap, "每月补贴上限") if args.match_cap else None,
+            all_households=args.scope == "all",
         )
-        _emit(args, {"fund": fid}, f"已设立孝善基金 #{fid}")
+        _emit(args, {"fund": fid}, f"已设立孝善基金 #{fid}\n" + fund.rules(db, actor, village).describe())
     elif what == "supporter":
         sid = fund.add_supporter(
             db,
@@ -141,16 +170,39 @@ def _fund_write(ctx: CliContext, what: str) -> int:
         )
         _emit(args, {"board_member": mid}, f"已登记理事会成员 #{mid}")
     elif what == "rules":
-        fund.set_rules(
+        village = _need(args.village, "需要 --village 村")
+        changed = fund.set_rules(
             db,
             actor,
-            _need(args.village, "需要 --village 村"),
+            village,
             elder_age=args.set_elder_age,
             match_percent=args.set_match_percent,
             match_cap_fen=_fen(args.set_match_cap, "每月补贴上限") if args.set_match_cap else None,
             payout_day=args.set_payout_day,
+            all_households=None if args.set_scope is None else args.set_scope == "all",
+            confirm=bool(args.confirm),
         )
-        _emit(args, {"village": args.village}, "已更新基金规则")
+        shown = fund.rules(db, actor, village)
+        head = "已更新基金规则" if changed else "基金规则未改动"
+        _emit(
+            args,
+            {"village": village, "changed": changed, "rules": asdict(shown)},
+            f"{head}\n{shown.describe()}",
+        )
+    elif what == "finding":
+        from datetime import date as _date
+
+        fid = fund.record_finding(
+            db,
+            actor,
+            _need(args.village, "需要 --village 村"),
+            _need(args.elder, "需要 --elder 老人的人编号"),
+            _need(args.finding, "需要 --finding 认定结果"),
+            found_on=_date.fromisoformat(args.date) if args.date else None,
+            found_by=args.by or "",
+            note=args.reason or "",
+        )
+        _emit(args, {"finding": fid}, f"已登记子女赡养能力认定 #{fid}")
     elif what == "scan":
         from desktop.services.attachments import read_file
 
@@ -185,8 +237,10 @@ def print_fund(kind: str):  # noqa: ANN202
             )
             return printing.Printed(str(out), info.pages, info.fonts)
         village = _need(args.village, "需要 --village 村")
-        if kind == "ledger":
-            info = fund_reports.fund_ledger(db, actor, village, out, month=args.month, xlsx=bool(args.xlsx))
+        if kind in ("ledger", "elders"):
+            make = fund_reports.elder_ledger if kind == "elders" else fund_reports.fund_ledger
+            extra = {} if kind == "elders" else {"month": args.month}
+            info = make(db, actor, village, out, xlsx=bool(args.xlsx), **extra)
             return (
                 printing.Printed(str(out), 0, [])
                 if args.xlsx
@@ -236,6 +290,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
             "board",
             "rules",
             "scan",
+            "finding",
         ),
     )
     p.add_argument("--village")
@@ -254,11 +309,23 @@ def register(sub, add, common) -> None:  # noqa: ANN001
     p.add_argument("--reason")
     p.add_argument("--entry", type=int)
     p.add_argument("--elder-age", type=int, default=60)
-    p.add_argument("--match-percent", type=int, default=10)
-    p.add_argument("--match-cap", default="30", help="每位老人每月补贴上限（元）")
+    # no defaults here: a fund set up without them takes the office's default, to be confirmed
+    p.add_argument("--match-percent", type=int, help="基金补贴比例（%%）；不填则用默认值，须另行确认")
+    p.add_argument("--match-cap", help="每位老人每月补贴上限（元）；不填则用默认值，须另行确认")
+    p.add_argument(
+        "--scope",
+        choices=("registered", "all"),
+        default="registered",
+        help="老人范围：建档立卡户（默认）或全村",
+    )
     p.add_argument("--role", help="理事会职务：会长、副会长、会计、出纳、监督、理事")
     p.add_argument("--file", help="扫描件（PDF/JPG/PNG）")
     p.add_argument("--set-elder-age", type=int)
     p.add_argument("--set-match-percent", type=int)
     p.add_argument("--set-match-cap", help="每位老人每月补贴上限（元）")
     p.add_argument("--set-payout-day", type=int)
+    p.add_argument("--set-scope", choices=("registered", "all"), help="老人范围：建档立卡户或全村农户")
+    p.add_argument("--confirm", action="store_true", help="确认补贴规则（默认值）")
+    p.add_argument("--finding", help="子女赡养能力认定：有赡养能力、部分有赡养能力、无赡养能力、无子女")
+    p.add_argument("--date", help="认定日期，如 2026-11-02（默认今天）")
+    p.add_argument("--by", help="认定人（村级责任组）")

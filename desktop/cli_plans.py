@@ -109,7 +109,7 @@ def cmd_archive(ctx) -> int:  # noqa: ANN001
 
 
 def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
-    """plan show|income|colour|measure|visit|check|disagree|threshold|overview"""
+    """plan show|income|colour|measure|visit|check|disagree|suspects|threshold|overview"""
     from desktop.services import plans
 
     args = ctx.args
@@ -123,8 +123,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             args,
             {"year": year, "households": [asdict(d) for d in found]},
             "\n".join(
-                f"{d.code} {d.head}（{d.village}）：现为{plans.COLOUR_NAMES.get(d.colour or '', '未定')}，"
-                f"建议{plans.COLOUR_NAMES[d.suggested]}（{d.basis}）"
+                f"{d.code} {d.head}（{d.village}）：现为{plans.COLOUR_NAMES.get(d.colour or '', '未定')}；{d.basis}"
                 for d in found
             )
             or "卡色与数据一致",
@@ -142,24 +141,22 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             ),
         )
         return 0
-    if what == "threshold":
-        if args.line:
-            plans.set_threshold(
-                db,
-                ctx.actor(),
-                year,
-                _fen(args.line, "贫困线"),
-                _fen(args.low, "黄卡下限"),
-                _fen(args.high, "黄卡上限"),
-            )
-        t = plans.threshold(db, year)
+    if what == "suspects":
+        found = plans.suspects(db, reader, year, village=args.village)
         _emit(
             args,
-            asdict(t),
-            f"{year}年：贫困线{plans.yuan(t.poverty_line)}元，黄卡{plans.yuan(t.yellow_low)}～"
-            f"{plans.yuan(t.yellow_high)}元" + (f"（沿用{t.source_year}年）" if t.carried else ""),
+            {"year": year, "households": [asdict(x) for x in found]},
+            "\n".join(
+                f"{x.code} {x.head}（{x.village}）：{x.finding}——{year}年人均纯收入{plans.yuan(x.income)}元，"
+                f"低于贫困线{plans.yuan(x.poverty_line)}元（户类型：{x.household_kind or '未填'}，"
+                f"贫困户属性：{x.poverty_type or '未填'}）"
+                for x in found
+            )
+            or f"{year}年没有疑似漏评、疑似返贫的农户",
         )
         return 0
+    if what == "threshold":
+        return _threshold(ctx, year)
     code = _need(args.code, "需要户编号")
     if what == "show":
         v = plans.plan(db, reader, code, year)
@@ -168,7 +165,10 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             "year": year,
             "colour": v.colour.colour if v.colour else None,
             "suggested": v.suggestion.colour,
+            "suggestion": v.suggestion.kind,
             "basis": v.suggestion.basis,
+            "findings": list(v.findings),
+            "risks": list(v.risks),
             "net_per_capita_fen": v.income.net_per_capita if v.income else None,
             "measures": [asdict(m) for m in v.measures],
             "visits": [
@@ -181,6 +181,8 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
         }
         text = [
             f"{v.head}户（{v.code}）{year}年：卡色 {v.colour.name if v.colour else '未定'}；{v.suggestion.text}",
+            *([f"  ！{'、'.join(v.findings)}"] if v.findings else []),
+            *([f"  {v.suggestion.risk_text}（不作为卡色依据，不公示）"] if v.risks else []),
             *[
                 f"  措施 {m.kind} {m.description} {plans.yuan(m.amount)}元 {m.status_name}"
                 for m in v.measures
@@ -209,7 +211,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
         sug = plans.suggestion(db, actor, code, year)
         _emit(
             args,
-            {"net_per_capita_fen": net, "suggested": sug.colour},
+            {"net_per_capita_fen": net, "suggested": sug.colour, "findings": list(sug.findings)},
             f"人均纯收入{plans.yuan(net)}元；{sug.text}",
         )
     elif what == "colour":
@@ -265,6 +267,44 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
             on=_date(args.date),
         )
         _emit(args, {"ok": True}, "已登记核验")
+    return 0
+
+
+def _threshold(ctx, year: int) -> int:  # noqa: ANN001
+    """plan threshold [--year Y] [--line L --low B1 --high B2 | --adopt | --list]: a year's standard is set by an
+    admin, or the offered (latest earlier) one adopted; a year without one is reported, never filled in."""
+    from desktop.services import plans
+
+    args = ctx.args
+    db = ctx.database()
+    if args.list:
+        rows = plans.standards(db)
+        _emit(
+            args,
+            {"standards": [asdict(t) for t in rows]},
+            "\n".join(f"{t.text}（{t.source}）" for t in rows),
+        )
+        return 0
+    if args.line or args.low or args.high:
+        plans.set_threshold(
+            db,
+            ctx.actor(),
+            year,
+            fen(_need(args.line, "需要 --line 贫困线（元）"), "贫困线"),
+            fen(_need(args.low, "需要 --low 黄卡下限（元）"), "黄卡下限"),
+            fen(_need(args.high, "需要 --high 黄卡上限（元）"), "黄卡上限"),
+        )
+    elif args.adopt:
+        plans.adopt_threshold(db, ctx.actor(), year)
+    t, offer = plans.threshold_status(db, year)
+    if t is None:
+        _emit(
+            args,
+            {"year": year, "set": False, "offer": asdict(offer) if offer else None},
+            plans.missing_text(year, offer),
+        )
+        return 0
+    _emit(args, {"year": year, "set": True, **asdict(t)}, f"{t.text}（{t.source}）")
     return 0
 
 
@@ -351,6 +391,7 @@ def register(sub, add, common) -> None:  # noqa: ANN001
             "visit",
             "check",
             "disagree",
+            "suspects",
             "threshold",
             "overview",
         ),
@@ -375,9 +416,15 @@ def register(sub, add, common) -> None:  # noqa: ANN001
     p.add_argument("--problems")
     p.add_argument("--follow-up")
     p.add_argument("--photo", action="append", help="走访照片（可重复）")
-    p.add_argument("--condition", choices=("food_clothing", "education", "medical", "housing", "water"))
+    p.add_argument(
+        "--condition",
+        help="核验项：food_clothing 不愁吃穿、education 义务教育、medical 基本医疗、housing 住房安全、water 安全饮水、"
+        "electricity 生活用电、broadcast_tv 广播电视、employment 符合就业条件的成员已就业",
+    )
     p.add_argument("--met", choices=("yes", "no"))
     p.add_argument("--evidence")
     p.add_argument("--line", help="贫困线（元）")
     p.add_argument("--low", help="黄卡下限（元）")
     p.add_argument("--high", help="黄卡上限（元）")
+    p.add_argument("--adopt", action="store_true", help="threshold：确认沿用此前最近一年的标准（管理员）")
+    p.add_argument("--list", action="store_true", help="threshold：列出各年度标准及来源")

@@ -41,20 +41,49 @@ def cmd_stores(ctx: CliContext) -> int:
         st = settlement(db, own_store(db, ctx.actor(), args.code), args.month)
         lines = [
             f"{st.store} {st.period}：兑换{st.redemptions}单（撤销{st.reversed}单），{st.households}户，"
-            f"消耗积分{st.points}分；库存价值{st.stock_value_fen / 100:.2f}元"
+            f"消耗积分{st.points}分；期末库存按进货和捐赠价值计{st.stock_value_fen / 100:,.2f}元"
+            + (f"（另有未登记价值的：{'、'.join(st.unvalued)}）" if st.unvalued else "")
         ]
+        if st.commercial:
+            lines.append(
+                f"应付超市{st.payable_fen / 100:,.2f}元（{st.points}分 × 每分{st.point_rate_fen / 100:.2f}元），"
+                f"资金来源：{st.funding_source}"
+            )
         lines += [f"  {name} {qty}{unit} {pts}分" for name, unit, qty, pts in st.by_goods]
-        _emit(args, _asdict(st), "\n".join(lines))
+        _emit(args, {**_asdict(st), "payable_fen": st.payable_fen}, "\n".join(lines))
+        return 0
+    if args.what == "terms":
+        changed = stores.set_terms(
+            db,
+            ctx.actor(),
+            args.code,
+            commercial=args.commercial == "yes",
+            point_rate_fen=_fen(args.rate, "每分积分折合金额") if args.rate else 0,
+            funding_source=args.source or "",
+            owner=args.owner or "",
+        )
+        info = stores.store_info(db, args.code)
+        _emit(
+            args,
+            {"store": args.code, "changed": changed},
+            ("已更新：" if changed else "未改动：") + f"{info.name} {info.terms()}",
+        )
         return 0
     if args.what == "add":
         info = stores.create_store(
-            db, ctx.actor(), args.code, args.name or args.code, receipt_width_mm=args.receipt_width
+            db,
+            ctx.actor(),
+            args.code,
+            args.name or args.code,
+            village=args.village,
+            receipt_width_mm=args.receipt_width,
         )
         _emit(args, asdict(info), f"已设立超市 {info.code} {info.name}")
         return 0
     found = stores.list_stores(db, ctx.actor())
     lines = [
-        f"{st.code}  {st.name}  {st.village}  商品{st.goods}种  小票{st.receipt_width_mm}毫米" for st in found
+        f"{st.code}  {st.name}  {st.village or '全乡镇'}  商品{st.goods}种  小票{st.receipt_width_mm}毫米  {st.terms()}"
+        for st in found
     ]
     _emit(args, {"stores": [asdict(st) for st in found]}, "\n".join(lines) or "还没有超市")
     return 0
@@ -236,6 +265,21 @@ def print_ledger_stock(db, actor, args, out, start):  # noqa: ANN001, ANN202
     )
 
 
+def print_settlement_sheet(db, actor, args, out, start):  # noqa: ANN001, ANN202
+    from desktop.services import printing, store_reports
+
+    info = store_reports.settlement_sheet(
+        db,
+        own_store(db, actor, _need(args.store, "结算单需要 --store 超市")),
+        _need(args.month, "需要 --month 月份（如 2026-11）"),
+        out,
+        xlsx=bool(args.xlsx),
+    )
+    return (
+        printing.Printed(str(out), 0, []) if args.xlsx else printing.Printed(str(out), info.pages, info.fonts)
+    )
+
+
 def print_receipt(db, actor, args, out, start):  # noqa: ANN001, ANN202
     from desktop.services import printing, redemption
 
@@ -263,7 +307,14 @@ def register(sub, add, common) -> None:  # noqa: ANN001
     p = add("add", cmd_stores, parent=group)
     p.add_argument("code")
     p.add_argument("name", nargs="?")
+    p.add_argument("--village", help="所在的村（不填则为乡镇超市，各村农户都可兑换）")
     p.add_argument("--receipt-width", type=int, default=58, choices=(58, 80))
+    p = add("terms", cmd_stores, parent=group, help="结算方式：村级爱心超市，或按积分结算的商业超市")
+    p.add_argument("code")
+    p.add_argument("--commercial", choices=("yes", "no"), required=True, help="是否为按积分结算的商业超市")
+    p.add_argument("--rate", help="每分积分折合金额（元），如 1.00")
+    p.add_argument("--source", help="结算资金来源，如 县财政专项扶贫资金")
+    p.add_argument("--owner", help="超市经营者（在结算单上签字）")
 
     group = sub.add_parser("goods", help="商品", parents=[common]).add_subparsers(dest="what", required=True)
     for verb in ("list", "add"):

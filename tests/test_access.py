@@ -75,6 +75,12 @@ def office(db, admin, sample):  # noqa: ANN001, ANN201
     users.create_user(db, admin, "op2", PASSWORDS["op2"], "store_operator", stores=["S02"])
     points.award(db, admin, HH, 100, "2026年第三季度星级评定")
     fund.create_fund(db, admin, VILLAGE)
+    from desktop import clock
+    from desktop.services import identification
+
+    rid = identification.create_round(db, admin, VILLAGE, clock.today().year)
+    identification.add_households(db, admin, rid, OWN)
+    identification.step(db, admin, 1, "村公示")
     return db
 
 
@@ -103,7 +109,7 @@ READS = [
     ("backup", "{tmp}/b.sqlite3"),
     ("backup-auto",),
     ("print", "ledger", "households", "--xlsx", "{tmp}/l.xlsx"),
-    ("print", "notice", "households", "--village", VILLAGE, "--out", "{tmp}/n.pdf"),
+    ("print", "notice", "households", "--round", "1", "--out", "{tmp}/n.pdf"),  # the office's round 1
     ("print", "card", HH, "--out", "{tmp}/c.pdf"),
     ("print", "report", "monthly", "--out", "{tmp}/m.pdf"),
 ]

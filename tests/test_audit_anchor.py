@@ -101,7 +101,9 @@ def audit_count(db) -> int:  # noqa: ANN001
 
 
 def test_the_printed_code_stays_valid_while_the_chain_only_grows(office, admin, cli, tmp_path):
-    notice = printed_code(cli, tmp_path, "notice", "households", "--village", VILLAGE)
+    notice = printed_code(
+        cli, tmp_path, "notice", "households", "--village", VILLAGE, "--notice-kind", "monitoring"
+    )
     ledger = printed_code(cli, tmp_path, "ledger", "points", "--village", VILLAGE)
     report = printed_code(cli, tmp_path, "report", "monthly")
     assert notice == ledger == report  # printing itself changes nothing
@@ -119,7 +121,9 @@ def test_the_printed_code_stays_valid_while_the_chain_only_grows(office, admin, 
 
 
 def test_deleting_the_whole_log_and_resetting_the_head_is_caught(office, admin, cli, tmp_path):
-    notice = printed_code(cli, tmp_path, "notice", "households", "--village", VILLAGE)
+    notice = printed_code(
+        cli, tmp_path, "notice", "households", "--village", VILLAGE, "--notice-kind", "monitoring"
+    )
     more_work(office, admin)
     with office.write() as s:
         s.execute(text("DELETE FROM audit_log"))
@@ -159,7 +163,9 @@ def test_cutting_the_tail_back_past_a_backup_and_fixing_the_head_is_caught(offic
 
 
 def test_editing_an_entry_and_recomputing_every_digest_is_caught(office, admin, cli, tmp_path):
-    notice = printed_code(cli, tmp_path, "notice", "households", "--village", VILLAGE)
+    notice = printed_code(
+        cli, tmp_path, "notice", "households", "--village", VILLAGE, "--notice-kind", "monitoring"
+    )
     backup_now(office, "manual-2.sqlite3")
     more_work(office, admin)
     with office.write() as s:

@@ -18,20 +18,21 @@ from tests.pdfcheck import page_text
 EXITED = "41142310221200005"  # 王花国, 7 people, 脱贫户 since 2018
 OUTSIDE = "41142310420200003"  # 陈燕磊, 边缘易致贫户 (档外)
 HEALTHY = "41142510220500008"  # 魏国福, 2 people, 脱贫户 since 2020, nobody ill
-T2018 = plans.Threshold(2018, 2018, 340000, 400000, 500000)
+T = plans.Threshold(2026, 340000, 400000, 500000)  # the 2018 line with the 2020 band, set as one county's
 
 
 @pytest.fixture
 def roster(db, admin, sample):  # noqa: ANN001, ANN201
     import_roster(db, admin, sample("roster-small.xlsx"))
+    plans.set_threshold(db, admin, 2026, 400000, 400000, 500000)  # seed 001's figures, confirmed for 2026
     return db
 
 
 @pytest.mark.parametrize(
     ("income", "colour"),
     [
-        (339999, "red"),  # one fen under the 2018 line
-        (340000, "yellow"),  # the line itself is reached (seed 000: 达到)
+        (339999, "red"),  # one fen under the line
+        (340000, "yellow"),  # the line itself is reached (seed 000: 达到); below the band is not yet stable
         (399999, "yellow"),
         (400000, "yellow"),  # bottom of the yellow band
         (500000, "yellow"),  # top of the band, inclusive (4000–5000 元)
@@ -39,18 +40,18 @@ def roster(db, admin, sample):  # noqa: ANN001, ANN201
     ],
 )
 def test_the_suggested_colour_at_each_threshold_boundary(income, colour):
-    assert plans.suggest(income, T2018).colour == colour
+    assert plans.suggest(income, T).colour == colour
 
 
 def test_the_other_rules_of_the_suggestion():
-    assert plans.suggest(900000, T2018, has_exited=False).colour == "red"  # not yet out of poverty
-    assert plans.suggest(900000, T2018, unmet=("housing",)).colour == "red"
-    assert "住房安全有保障未达标" in plans.suggest(900000, T2018, unmet=("housing",)).text
-    assert plans.suggest(900000, T2018, risks=("2人患大病或残疾",)).colour == "yellow"
-    assert plans.suggest(900000, T2018, registered=False).colour == "blue"
-    assert plans.suggest(None, T2018).colour == "red"
-    carried = plans.Threshold(2026, 2018, 340000, 400000, 500000)
-    assert "沿用2018年标准" in plans.suggest(450000, carried).text
+    assert plans.suggest(900000, T, exited=False).colour == "red"  # not yet out of poverty
+    assert plans.suggest(900000, T, unmet=("housing",)).colour == "red"
+    assert "住房安全有保障未达标" in plans.suggest(900000, T, unmet=("housing",)).text
+    assert plans.suggest(900000, T, risks=("2人患大病",)).colour == "green"  # a risk note is not a colour
+    assert plans.suggest(900000, T, registered=False, exited=False).colour is None  # 一般农户: no card
+    assert plans.suggest(450000, T, registered=False, exited=False).colour == "blue"
+    assert plans.suggest(None, T).kind == plans.NO_INCOME
+    assert plans.suggest(450000, None, year=2027).text.startswith("请先设置2027年度标准")  # nothing carried
 
 
 def test_income_components_give_the_per_capita_net_income(roster, admin):
@@ -77,13 +78,17 @@ def test_a_configured_threshold_changes_the_suggestion(roster, admin):
     assert plans.suggestion(roster, admin, EXITED, 2026).colour == "yellow"
     plans.set_threshold(roster, admin, 2026, 460000, 480000, 560000)
     sug = plans.suggestion(roster, admin, EXITED, 2026)
-    assert sug.colour == "red" and "低于贫困线4,600.00元" in sug.text
+    assert (
+        sug.colour == "red" and "低于2026年贫困线4,600.00元" in sug.text and sug.findings == (plans.RELAPSED,)
+    )
     with pytest.raises(InputRejected, match="贫困线 ≤ 黄卡下限"):
         plans.set_threshold(roster, admin, 2027, 500000, 400000, 600000)
 
 
 def test_an_override_needs_a_reason_and_every_decision_is_kept(roster, admin):
     plans.set_income(roster, admin, HEALTHY, 2026, wage=2 * 800000)
+    assert plans.suggestion(roster, admin, HEALTHY, 2026).kind == plans.PENDING  # 不愁吃穿 not yet checked
+    plans.set_check(roster, admin, HEALTHY, 2026, "food_clothing", True)
     assert plans.suggestion(roster, admin, HEALTHY, 2026).colour == "green"
     first = plans.confirm_colour(roster, admin, HEALTHY, 2026)
     assert (first.colour, first.overridden) == ("green", False)
@@ -101,6 +106,9 @@ def test_an_override_needs_a_reason_and_every_decision_is_kept(roster, admin):
 
 def test_households_whose_data_disagree_with_their_colour_are_listed(roster, admin):
     plans.set_income(roster, admin, HEALTHY, 2026, wage=2 * 800000)
+    waiting = plans.disagreements(roster, admin, 2026, village="虞城县石桥镇/赵寨村")
+    assert [(d.code, d.suggested) for d in waiting] == [(HEALTHY, None)]  # 待核验: listed until it is checked
+    plans.set_check(roster, admin, HEALTHY, 2026, "food_clothing", True)
     plans.confirm_colour(roster, admin, HEALTHY, 2026)
     assert HEALTHY not in [
         d.code for d in plans.disagreements(roster, admin, 2026, village="虞城县石桥镇/赵寨村")
@@ -118,7 +126,18 @@ def test_the_exit_check_shows_each_condition_with_its_source(roster, admin):
     with pytest.raises(InputRejected, match="未达标时请写明情况"):
         plans.set_check(roster, admin, EXITED, 2026, "water", False)
     conditions = {c.key: c for c in plans.exit_check(roster, admin, EXITED, 2026)}
-    assert list(conditions) == ["income", "food_clothing", "education", "medical", "housing", "water"]
+    assert list(conditions) == [
+        "income",
+        "food_clothing",
+        "education",
+        "medical",
+        "housing",
+        "water",
+        "electricity",
+        "broadcast_tv",
+        "industry",
+        "employment",
+    ]
     assert conditions["income"].met is True and "收入核算" in conditions["income"].source
     assert conditions["food_clothing"].source.startswith("入户核验（2026-11-02")
     assert conditions["housing"].source in ("花名册", "未核验")
@@ -155,7 +174,7 @@ def test_plan_sheet_visits_and_monitoring_ledgers(roster, admin, tmp_path):
     )
     sheet = tmp_path / "plan.pdf"
     plan_reports.plan_sheet(roster, admin, EXITED, 2026, sheet)
-    text = page_text(sheet)[0]
+    text = "".join(page_text(sheet))  # 户脱贫「123」 has ten conditions: the sheet may run to a second page
     assert "2026年度贫困户帮扶计划" in text and "户主（签字）" in text and "在家养牛" in text
     visits = tmp_path / "visits.pdf"
     assert plan_reports.visit_ledger(roster, admin, visits, year=2026).rows == 1

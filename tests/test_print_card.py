@@ -35,6 +35,7 @@ FIXED_DAY = date(2027, 3, 5)  # not today: the card must take its date from the 
 @pytest.fixture
 def household(db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
     import_roster(db, admin, sample("roster-small.xlsx"))
+    plans.set_threshold(db, admin, 2026, 400000, 400000, 500000)  # no year's standard is guessed
     plans.set_income(db, admin, CODE, 2026, wage=6 * 450000, transfer=120000, production_cost=30000)
     plans.confirm_colour(db, admin, CODE, 2026)
     for kind, text, amount, status in MEASURES:

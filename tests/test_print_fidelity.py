@@ -107,13 +107,14 @@ def _demo(db: Database) -> dict:
     from sqlalchemy import select, update
 
     from desktop.models import Household, Redemption, Supporter, Village
-    from desktop.services import demo, ratings
+    from desktop.services import demo, identification, ratings
 
     demo.add_demo_households(db, ADMIN, 120)
     demo.add_demo_stores(db, ADMIN)
     demo.add_demo_redemptions(db, ADMIN)
     demo.add_demo_fund(db, ADMIN)
     demo.add_demo_plans(db, ADMIN)
+    id_round = demo.add_demo_identification(db, ADMIN)  # its 村公示 starts today
     with db.write() as s:
         # the first village has a fund (add_demo_fund) and a store (add_demo_stores)
         vid, village = s.execute(select(Village.id, Village.name).order_by(Village.id)).first()
@@ -151,6 +152,8 @@ def _demo(db: Database) -> dict:
         "receipt": receipt,
         "supporter": supporter,
         "round": rid2,
+        "id_round": id_round,
+        "id_head": identification.round_info(db, ADMIN, id_round).active[0].head_name,
     }
 
 
@@ -167,8 +170,8 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
     outs = [
         Output(
             "notice-identification",
-            ["print", "notice", "households", "--village", village, "--out", pdf("n-id")],
-            [head, "公示时间："],
+            ["print", "notice", "households", "--round", str(ctx["id_round"]), "--out", pdf("n-id")],
+            [ctx["id_head"], "公示时间："],
             NOTICE_BOX,
             public=True,
             signed="村民委员会",
@@ -311,6 +314,20 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
             dated=d,
         ),
         Output(
+            "ledger-elders",
+            ["print", "ledger", "elders", "--village", village, "--out", pdf("l-elders")],
+            ["65周岁以上建档立卡贫困老年人台账", "子女赡养能力认定"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "sheet-settlement",
+            ["print", "sheet", "settlement", "--store", "S02", "--month", MONTH, "--out", pdf("l-settle")],
+            ["积分兑换结算单", "超市经营者（签字）", "县财政专项扶贫资金"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
             "sheet-fund",
             ["print", "sheet", "fund", "--village", village, "--month", PAID_MONTH, "--out", pdf("l-sheet")],
             [],
@@ -424,7 +441,7 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
 KINDS = [
     "notice-identification", "notice-exit", "notice-monitoring", "notice-stars", "notice-redemptions",
     "notice-donations", "notice-fund", "notice-honour-roll", "pledge", "ledger-households", "ledger-points",
-    "ledger-stock", "ledger-fund", "sheet-fund", "ledger-archive", "ledger-visits", "ledger-monitoring",
+    "ledger-stock", "ledger-fund", "ledger-elders", "sheet-settlement", "sheet-fund", "ledger-archive", "ledger-visits", "ledger-monitoring",
     "certificate-star", "certificate-exit", "certificate-filial", "honour-fund", "card-a4", "card-a5", "plan",
     "archive", "receipt", "chart-points", "report-monthly", "calibration", "audit", "commend",
 ] + [f"certificate-text-{k}" for k in range(len(AWKWARD))]  # fmt: skip
@@ -437,7 +454,7 @@ def test_every_print_kind_is_registered():
         ("ledger", "households"), ("ledger", "points"), ("ledger", "stock"), ("chart", "points"),
         ("ledger", "fund"), ("sheet", "fund"), ("notice", "fund"), ("notice", "honour-roll"), ("pledge", None),
         ("honour", "fund"), ("ledger", "archive"), ("ledger", "visits"), ("ledger", "monitoring"),
-        ("report", "monthly"),
+        ("report", "monthly"), ("ledger", "elders"), ("sheet", "settlement"),
     }  # fmt: skip
     assert set(PRINTERS) == covered, "a new print kind: register it in OUTPUTS/KINDS of this module"
 

@@ -23,11 +23,23 @@ def notice_pdf(db, admin, sample, tmp_path):  # noqa: ANN001, ANN201
 
     import_roster(db, admin, sample("roster-messy.xlsx"))
     add_demo_households(db, admin, 300)  # 30 households a village: the list runs onto a second page
+    _post_round(db, admin, "柘城县柳河镇/孙桥村", date(2026, 11, 25), 7)  # the list: a round's households
     out = tmp_path / "notice.pdf"
     result = printing.household_notice(
         db, admin, "柘城县柳河镇/孙桥村", out, days=7, start=date(2026, 11, 25)
     )
     return out, result
+
+
+def _post_round(db, admin, village: str, start: date, days: int | None = None) -> int:  # noqa: ANN001
+    """An identification round proposing every household of the village, in its 村公示 from `start`."""
+    from desktop.services import households, identification
+
+    codes = [h.code for h in households.list_households(db, admin, village=village)]
+    rid = identification.create_round(db, admin, village, start.year, on=start)
+    identification.add_households(db, admin, rid, codes)
+    identification.step(db, admin, rid, "村公示", on=start, days=days)
+    return rid
 
 
 def test_page_is_a4_portrait_and_every_font_is_embedded(notice_pdf):
@@ -105,6 +117,7 @@ def test_a_rare_name_character_is_printed_from_a_font_that_has_it(db, admin, sam
     import_roster(db, admin, sample("roster-small.xlsx"))
     with db.write() as s:
         s.execute(update(Household).where(Household.code == "41142410520800001").values(head_name="张𠮷䶮"))
+    _post_round(db, admin, "柘城县逻岗镇/孙桥村", date(2026, 11, 25))
     out = tmp_path / "rare.pdf"
     printing.household_notice(db, admin, "柘城县逻岗镇/孙桥村", out)
     with pdfplumber.open(out) as pdf:

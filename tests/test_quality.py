@@ -22,6 +22,9 @@ ROSTER_10K = Path(__file__).resolve().parent / "data" / "roster-10k.xlsx"  # the
 @pytest.fixture
 def audited(db, admin, sample):  # noqa: ANN001, ANN201
     import_roster(db, admin, sample("roster-audit.xlsx"))
+    # the roster's planted data problems only: the 回头看 checks have their own tests (test_quality_rules_more)
+    for code in quality.LOOK_BACK_RULES:
+        quality.configure_rule(db, admin, code, enabled=False)
     return db
 
 
@@ -40,13 +43,15 @@ def test_every_expected_finding_is_reported_and_nothing_on_anyone_else(audited, 
 @pytest.mark.parametrize("name", ["roster-small.xlsx", "roster-messy.xlsx", "roster-2021-small.xlsx"])
 def test_clean_rosters_have_no_findings(db, admin, sample, name):
     import_roster(db, admin, sample(name))
-    assert quality.run_audit(db, admin).findings == []
+    # clean of data problems; the 回头看 checks (低保一低了之, 特困 with labour …) may still ask about a household
+    assert [f for f in quality.run_audit(db, admin).findings if f.rule not in quality.LOOK_BACK_RULES] == []
 
 
 def test_the_10k_roster_is_clean(db, admin):
     import_roster(db, admin, ROSTER_10K, write_errors_file=False)
     result = quality.run_audit(db, admin)
-    assert result.findings == [], result.findings[:3]
+    data = [f for f in result.findings if f.rule not in quality.LOOK_BACK_RULES]
+    assert data == [], data[:3]
 
 
 def test_verified_finding_stays_quiet_until_its_data_changes(audited, admin, sample, tmp_path):
@@ -127,10 +132,12 @@ def test_export_has_a_summary_and_one_sheet_per_rule(audited, admin, tmp_path):
 def test_findings_ledger_and_chart(audited, admin, tmp_path):
     import pdfplumber
 
-    info = quality.findings_ledger(audited, admin, tmp_path / "ledger.pdf")
+    result = quality.run_audit(audited, admin)
+    info = quality.findings_ledger(audited, admin, tmp_path / "ledger.pdf", result=result)
     with pdfplumber.open(tmp_path / "ledger.pdf") as pdf:
         text = "".join(p.extract_text() for p in pdf.pages)
-    assert info.rows == 12 and "合计" in text and "疑点核查台账" in text
+    # the 12 findings, and each village's 精准率 row closing its group (seed 004)
+    assert info.rows == 12 + len(result.rates) and "合计" in text and "疑点核查台账" in text
     chart = quality.findings_chart(quality.run_audit(audited, admin), tmp_path / "chart.png")
     assert chart.stat().st_size > 10_000
 

@@ -44,6 +44,12 @@ def test_a_settings_change_is_audited_and_used_by_the_next_notice(db, admin, sam
     entries = [e for e in audit.recent(db, 10) if e.action == "settings.change"]
     assert {e.summary for e in entries} == {"公示天数：7→10", "监督电话：12317→0370-8123456"}
     out = tmp_path / "n.pdf"
+    # an identification round's 村公示 takes the set days (the notice lists the round's households)
+    from desktop.services import identification
+
+    rid = identification.create_round(db, admin, "石桥镇/周堂村", 2026, on=date(2026, 12, 1))
+    identification.add_households(db, admin, rid, ["41142310221200005"])
+    identification.step(db, admin, rid, "村公示", on=date(2026, 12, 1))
     printing.household_notice(db, admin, "石桥镇/周堂村", out, start=date(2026, 12, 1))
     text = "".join(page_text(out)).replace(" ", "").replace("\n", "")
     assert "（共10天）" in text and "2026年12月10日" in text

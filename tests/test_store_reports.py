@@ -35,7 +35,9 @@ def test_settlement_counts_what_stands(shop):
     st = store_reports.settlement(db, "S01", MONTH)
     assert (st.redemptions, st.reversed, st.households, st.points) == (1, 1, 1, kept.points)
     assert [(name, qty, pts) for name, _unit, qty, pts in st.by_goods] == [("食用油", 1, 50), ("食盐", 2, 6)]
-    assert st.stock_value_fen == (3 * 50 + 28 * 3) * 100
+    # at what the shelves were bought and given for (4 bottles of oil for 240 元, 30 bags of salt worth 90 元),
+    # not points × 1 元: 3 × 60 元 + 28 × 3 元
+    assert st.stock_value_fen == 3 * 6000 + 28 * 300 and st.unvalued == []
 
 
 def test_points_and_stock_ledgers_add_up(shop, admin, tmp_path):

@@ -20,6 +20,12 @@ CODE = "41142510220500008"  # 魏国福, 2 people, 脱贫户, nobody ill
 @pytest.fixture
 def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     import_roster(db, admin, sample("roster-small.xlsx"))
+    from desktop import clock
+    from desktop.services import plans
+
+    plans.set_threshold(
+        db, admin, clock.today().year, 400000, 400000, 500000
+    )  # no year's standard is guessed
     w = MainWindow(UiContext(db, admin))
     qtbot.addWidget(w)
     w.show()
@@ -101,7 +107,12 @@ def test_the_plan_tab_suggests_then_needs_a_reason_for_another_colour(qtbot, win
     assert "未确定" in tab.colour_label.text()
     tab.income_spins["wage"].setValue(20000)  # 10,000 元 a head
     qtbot.mouseClick(tab.income_button, Qt.MouseButton.LeftButton)
-    assert "10,000.00" in tab.net_label.text() and tab.suggestion_label.text().startswith("建议绿卡")
+    assert "10,000.00" in tab.net_label.text() and tab.suggestion_label.text().startswith("待核验")
+    tab.check_condition.setCurrentIndex(
+        tab.check_condition.findData("food_clothing")
+    )  # 绿卡 once all are met
+    qtbot.mouseClick(tab.check_button, Qt.MouseButton.LeftButton)
+    assert tab.suggestion_label.text().startswith("建议绿卡")
 
     tab.colour_box.setCurrentIndex(tab.colour_box.findData("yellow"))
     qtbot.mouseClick(tab.confirm_button, Qt.MouseButton.LeftButton)

@@ -111,3 +111,19 @@ def test_stock_in_and_a_supervisor_reversal_from_the_store_area(qtbot, counter, 
     qtbot.mouseClick(settle.reverse_button, Qt.MouseButton.LeftButton)
     assert "已撤销" in settle.summary.text()
     assert points.balance(db, admin, HH) == 60
+
+
+def test_a_household_of_another_village_is_told_at_once(qtbot, counter, db, admin):
+    """The store is 孙桥村's; a 王楼村 household is refused as soon as it is found, before any scanning."""
+    from desktop.services.households import resolve_village
+
+    with db.read() as s:
+        village_id = resolve_village(s, admin, "柘城县逻岗镇/孙桥村").id
+    stores.create_store(db, admin, "S02", "孙桥村便民超市", village_id=village_id)
+    stores.add_goods(db, admin, "S02", "SALT", "食盐", 3, unit="袋")
+    counter.reload()
+    counter.store_box.setCurrentIndex(counter.store_box.findData("S02"))
+    scan(qtbot, counter.household_edit, "41142110420200002")  # 王楼村
+    assert "只为孙桥村的农户兑换积分" in counter.message.text() and not counter.goods_edit.isEnabled()
+    scan(qtbot, counter.household_edit, HH)
+    assert counter.goods_edit.isEnabled() and "请扫描商品" in counter.message.text()

@@ -60,3 +60,68 @@ def test_the_chart_tab_draws_on_demand(qtbot, page):
     assert page.chart.pixmap().isNull()
     page.tabs.setCurrentIndex(3)
     assert not page.chart.pixmap().isNull()
+
+
+OLD = "民权县逻岗镇/孙桥村"  # 徐国 and 曾霞燕, 71, of a registered household
+
+
+@pytest.fixture
+def defaulted(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+    """A fund set up without its own match (the software's default, not yet confirmed)."""
+    import_roster(db, admin, sample("roster-small.xlsx"))
+    fund.create_fund(db, admin, OLD)
+    window = MainWindow(UiContext(db, admin))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_area("fund")
+    yield window
+
+
+def test_the_default_match_is_shown_as_such_and_confirmed_with_one_click(qtbot, defaulted, db, admin):
+    page = defaulted.fund
+    assert "软件默认值" in page.rules_label.text() and not page.confirm_button.isHidden()
+    qtbot.mouseClick(page.confirm_button, Qt.MouseButton.LeftButton)
+    assert fund.rules(db, admin, OLD).match_confirmed
+    assert page.confirm_button.isHidden() and "待确认" not in page.rules_label.text()
+
+
+def test_a_finding_is_recorded_on_the_elder_ledger_tab(qtbot, defaulted, db, admin, tmp_path):
+    from desktop.services import fund_reports
+
+    page = defaulted.fund
+    page.tabs.setCurrentIndex(4)
+    assert page.ledger_table.rowCount() == 2 and "2人的子女赡养能力还未认定" in page.ledger_label.text()
+    page.finding_elder.setCurrentIndex(page.finding_elder.findData("4114211052080002802"))  # 徐国
+    page.finding_box.setCurrentText("无赡养能力")
+    page.finding_by.setText("村级责任组")
+    page.finding_note.setText("独子残疾")
+    qtbot.mouseClick(page.finding_button, Qt.MouseButton.LeftButton)
+    [xu] = [r for r in fund_reports.elder_rows(db, admin, OLD).rows if r.name == "徐国"]
+    assert xu.finding.startswith("无赡养能力") and xu.finding_note == "村级责任组；独子残疾"
+    assert "1人的子女赡养能力还未认定" in page.ledger_label.text()
+    page.save_ledger(str(tmp_path / "elders.pdf"))
+    assert (tmp_path / "elders.pdf").stat().st_size > 5000
+
+
+def test_the_settings_page_confirms_defaults_and_sets_a_funds_elder_scope(qtbot, defaulted, db, admin):
+    from desktop.services import defaults, settings
+
+    settings_page = defaulted.system.settings
+    assert "文件没有规定" in settings_page.stars_note.text() and not settings_page.stars_confirm.isHidden()
+    settings_page.stars_confirm.setChecked(True)
+    assert settings_page.save_stars()
+    assert "stars" not in {d.key for d in defaults.unconfirmed(db)} and settings_page.stars_confirm.isHidden()
+    row = [r.village for r in settings_page.fund_rules].index(OLD)
+    assert settings_page.funds.item(row, 6).checkState() == Qt.CheckState.Unchecked
+    settings_page.funds.item(row, 6).setCheckState(Qt.CheckState.Checked)
+    scope = settings_page.funds.cellWidget(row, 5)
+    scope.setCurrentIndex(scope.findData(True))
+    settings_page.other_village.setChecked(True)
+    assert settings_page.save_funds()
+    rules = fund.rules(db, admin, OLD)
+    assert rules.match_confirmed and rules.all_households and settings.get(db, "store.other_village") is True
+    assert "fund.match" in {d.key for d in defaults.unconfirmed(db)}  # the office default: not ticked
+    settings_page.defaults_confirm.setChecked(True)
+    settings_page.default_percent.setValue(15)
+    assert settings_page.save_funds()
+    assert defaults.unconfirmed(db) == [] and settings.get(db, "fund.match_percent") == 15

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from desktop.services.demo import add_demo_households
+from desktop.services.demo import add_demo_households, add_demo_identification
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 
@@ -16,6 +16,7 @@ from desktop.ui.main_window import MainWindow
 @pytest.fixture
 def page(qtbot, db, admin):  # noqa: ANN001, ANN201
     add_demo_households(db, admin, 60)
+    add_demo_identification(db, admin)  # the first village's identification round, in its 村公示
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
     window.show_area("print")

@@ -60,10 +60,20 @@ def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, 
     qtbot.waitUntil(lambda: target.exists(), timeout=30000)
     text = page_text(target)[0]
     assert "打印测试页" in text and "宁陵县石桥镇" in text
+    wizard.next()
 
+    # the software's defaults no seed sets are shown as defaults, and confirmed once before the first use
+    defaults_page = wizard.defaults
+    assert wizard.currentPage() is defaults_page and "每颗星10分" in defaults_page.stars_label.text()
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert wizard.result() != QWizard.DialogCode.Accepted and "已核对" in defaults_page.message.text()
+    defaults_page.percent_spin.setValue(20)
+    defaults_page.confirm_check.setChecked(True)
     wizard.button(QWizard.WizardButton.FinishButton).click()
     assert wizard.result() == QWizard.DialogCode.Accepted
     assert wizard.actor.username == "zhang" and wizard.actor.role == "admin"
+    assert settings.get(empty_db, "rules.confirmed") == ["fund.match", "stars"]
+    assert settings.get(empty_db, "fund.match_percent") == 20
 
     window = MainWindow(UiContext(empty_db, wizard.actor))
     qtbot.addWidget(window)
@@ -116,8 +126,11 @@ def test_a_settings_change_takes_effect_in_the_next_printed_notice(qtbot, window
     printing = window.printing
     window.show_area("print")
     printing.output_box.setCurrentIndex(printing.output_box.findData("notice"))
+    printing.kind_box.setCurrentIndex(
+        printing.kind_box.findData("monitoring")
+    )  # identification: a round's dates
     assert printing.days_spin.value() == 12
-    printing.village_box.setCurrentIndex(printing.village_box.findData("宁陵县石桥镇/周堂村"))
+    printing.village_box.setCurrentIndex(printing.village_box.findData("柘城县逻岗镇/孙桥村"))
     qtbot.mouseClick(printing.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: printing.generated is not None, timeout=30000)
     text = "".join(page_text(printing.generated.path)).replace(" ", "").replace("\n", "")

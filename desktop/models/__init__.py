@@ -2,9 +2,10 @@
 
 from desktop.models.archives import Archive, ArchiveChecklist, ArchiveCopyLog, ArchiveItem, Attachment
 from desktop.models.base import Base
-from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter
+from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter, SupportFinding
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
+from desktop.models.identification import IdentificationEntry, IdentificationRound
 from desktop.models.plans import CardColour, IncomeThreshold, Measure, NeedsCheck, Visit
 from desktop.models.points import (
     Goods,
@@ -38,12 +39,15 @@ __all__ = [
     "FundEntry",
     "Pledge",
     "Supporter",
+    "SupportFinding",
     "Township",
     "Village",
     "Household",
     "HouseholdSearch",
     "Member",
     "IncomeYear",
+    "IdentificationEntry",
+    "IdentificationRound",
     "Goods",
     "PointsAccount",
     "PointsEntry",

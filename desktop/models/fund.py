@@ -48,6 +48,12 @@ class FilialFund(Base):
     )  # … at most this much per elder-month
     payout_day: Mapped[int] = mapped_column(Integer, default=10)
     balance: Mapped[int] = mapped_column(BigInteger, default=0)  # fen; equals the sum of the ledger
+    # The match above is no rule of the seeds: a fund set up without its own figures takes the office's
+    # default (10 %, 30 元) and books no match until someone confirms or changes it (fund.confirm_rules).
+    match_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Seed 000 产业(十三): 对于建档立卡贫困户中60岁以上(含60岁)老人 — a fund's elders come from registered
+    # households; the village may decide to take in elders of every household (fund.set_rules).
+    all_households: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class FundBoardMember(Base):
@@ -122,3 +128,22 @@ class FundEntry(Base):
     # The fund's own chain (desktop.services.ledger_chain), like the points ledger's per household.
     seq: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+SUPPORT_FINDINGS = ("有赡养能力", "部分有赡养能力", "无赡养能力", "无子女")
+
+
+class SupportFinding(Base):
+    """子女赡养能力认定 for one elder, as the 村级责任组 found it on a day. Seed 000 扶志扶智 四(九): 由村级责任组
+    牵头组织,对贫困老年人子女是否有赡养能力进行认定. Kept as a history: the latest finding is the one that stands."""
+
+    __tablename__ = "support_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    finding: Mapped[str] = mapped_column(String(16))  # one of SUPPORT_FINDINGS
+    note: Mapped[str] = mapped_column(Text, default="")
+    found_on: Mapped[date] = mapped_column(Date)
+    found_by: Mapped[str] = mapped_column(String(64), default="")  # who in the 村级责任组 made it
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from desktop import limits
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
+POINT_RATE_FEN = 10_000  # a shop's rate: at most 100 元 for one point
 POINT_KINDS = ("award", "bonus", "redeem", "adjust", "reversal")
 STOCK_KINDS = ("purchase", "donation", "redeem", "loss", "adjust", "stocktake", "reversal")
 
@@ -65,6 +66,7 @@ class PointsEntry(Base):
 
 class Store(Base):
     __tablename__ = "store"
+    __table_args__ = (bounded("point_rate_fen", 0, POINT_RATE_FEN),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -72,6 +74,12 @@ class Store(Base):
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
     receipt_width_mm: Mapped[int] = mapped_column(Integer, default=58)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Seed 000 扶志扶智 四(七): a village shop 在面向市场经营的同时,为贫困群众积分兑换物品做好服务 — such a shop is
+    # paid for what it hands out: each month the points redeemed × its rate (fen per point), from a named source.
+    commercial: Mapped[bool] = mapped_column(Boolean, default=False)
+    point_rate_fen: Mapped[int] = mapped_column(Integer, default=0)
+    funding_source: Mapped[str] = mapped_column(String(64), default="")
+    owner: Mapped[str] = mapped_column(String(64), default="")  # 经营者, who signs the settlement sheet
 
 
 class Goods(Base):

@@ -35,14 +35,40 @@ def summary_chart(
     return Path(path)
 
 
+def _rates_table(ws, r: int, rates: list, title: str) -> int:  # noqa: ANN001
+    """The accuracy rates under the village counts, from row r; returns the last row written. No formulas: the
+    rates are the run's, as printed (percentages are numbers formatted 0.0%)."""
+    from openpyxl.styles import Alignment, Font
+
+    from desktop.reports import xlsx_safe
+
+    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    xlsx_safe.put(ws.cell(row=r, column=1), title or "精准率").font = bold
+    r += 1
+    for j, head in enumerate(("村", "人数", "识别精准率", "数据信息精准率", "说明"), start=1):
+        xlsx_safe.put(ws.cell(row=r, column=j), head).font = bold
+    for village, people, identification, data, note in rates:
+        r += 1
+        for j, value in enumerate((village, people, identification, data, note), start=1):
+            cell = xlsx_safe.put(
+                ws.cell(row=r, column=j), value, number_format="0.0%" if j in (3, 4) else None
+            )
+            cell.alignment = top
+    return r
+
+
 def findings_workbook(
     rows_by_rule: dict[str, dict[str, Any]],
     summary_village: list[tuple[str, int]],
     path: str | Path,
     chart_png: Path | None = None,
+    rates: list[tuple[str, int, float | None, float | None, str]] | None = None,
+    rates_title: str = "",
 ) -> Path:
     """Sheet 汇总: per rule (code, name, severity, count, why, fix) and per village, each list ending in a 合计
-    that is a SUBTOTAL formula, with the chart under them; then one sheet per rule with its findings. IDs and
+    that is a SUBTOTAL formula; then, when given, the accuracy rates per village (村, 人数, 识别精准率,
+    数据信息精准率, 说明 — percentages as numbers, the last row the whole run), with the chart under them; then
+    one sheet per rule with its findings. IDs and
     codes are text; every value goes through xlsx_safe (never a live formula). Every sheet prints on A4
     landscape, one page wide, title and header repeated, 第N页 共M页."""
     from openpyxl import Workbook
@@ -94,6 +120,8 @@ def findings_workbook(
         put_row(ws, r, [village, n])
     r += 1
     total_row(ws, r, 2, first_village)
+    if rates:
+        r = _rates_table(ws, r + 2, rates, rates_title)
     for col, width in zip("ABCDEF", (26, 24, 8, 8, 50, 40), strict=True):
         ws.column_dimensions[col].width = width
     if chart_png is not None:

@@ -150,6 +150,8 @@ def make_households(
             "helper": people.name(),
             "helper_phone": f"13{rng.randrange(10**9):09d}",
         }
+        if values["household_kind"] == "边缘易致贫户":  # 档外: seed 001 “非贫困户”, never registered nor exited
+            values["poverty_type"], values["exit_year"] = "一般农户", None
         _plant_problems(i, values, members)
         records.append(HouseholdRecord(code, values, members))
     return records
@@ -228,11 +230,18 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
         villages = list(s.scalars(select(Village).order_by(Village.id)))[:3]
         stores = []
         for n, village in enumerate(villages, start=1):
+            # the second is a village shop that serves points alongside its trade (seed 000 扶志扶智 四(七)) and is
+            # paid for them each month
+            shop = n == 2
             store = Store(
                 code=f"S{n:02d}",
-                name=f"{village.name}爱心超市",
+                name=f"{village.name}{'便民超市' if shop else '爱心超市'}",
                 village_id=village.id,
                 receipt_width_mm=58 if n % 2 else 80,
+                commercial=shop,
+                point_rate_fen=100 if shop else 0,
+                funding_source="县财政专项扶贫资金（演示）" if shop else "",
+                owner=rng.choice(SURNAMES) + rng.choice(GIVEN) if shop else "",
             )
             s.add(store)
             s.flush()
@@ -457,6 +466,20 @@ def add_demo_fund(
                 fund.pay(db, actor, village, month)
             except Exception:  # noqa: BLE001 - a month with nothing owed is fine in a demo
                 pass
+        # the 村级责任组's 子女赡养能力认定 for the oldest elders (the 65周岁以上 ledger shows the others 未认定)
+        for k, elder in enumerate(e for e in fund.elders(db, actor, village, on=today) if e.age >= 65):
+            if k >= 4:
+                break
+            fund.record_finding(
+                db,
+                actor,
+                village,
+                _member_code(db, elder.member_id),
+                ("有赡养能力", "部分有赡养能力", "无赡养能力")[k % 3] if elder.supporters else "无子女",
+                found_on=today - timedelta(days=30 + k),
+                found_by="村级责任组",
+                note="演示：入户核实",
+            )
     return count
 
 
@@ -491,20 +514,72 @@ def add_demo_plans(
 ) -> int:
     """Plans and archives for the first households: income by component, confirmed colours (a few overridden
     with a reason), measures, visits and checks; archives mostly complete in 识别, patchy later, a few scans,
-    and some copies printed and handed over (one changed since). Returns the number of households."""
+    and some copies printed and handed over (one changed since). Returns the number of households.
+
+    The demo admin confirms the year's income standard (the latest earlier one, as `plan threshold --adopt`
+    does), and the first plan households are given incomes and checks so that every branch of the card-colour
+    rule occurs: 红卡 (not yet exited; exited below the line — 疑似返贫; a need unmet), 黄卡, 绿卡 (all checked), 蓝卡,
+    疑似漏评 (not registered, below the line: no colour), no card (not registered, above the band), and a
+    household still 待核验. Illness is never why a household is yellow or blue."""
     import tempfile
     from pathlib import Path
 
-    from desktop.models import Household
+    from desktop.models import Household, Village
     from desktop.services import archives, plans
 
     rng = random.Random(seed)
     today = today or clock.today()
     year = today.year
-    with db.read() as s:
-        rows = s.execute(
-            select(Household.code, Household.size).order_by(Household.id).limit(households)
-        ).all()
+    if plans.threshold_status(db, year)[0] is None:
+        plans.adopt_threshold(db, actor, year)
+    standard = plans.threshold(db, year)
+    line, band_top = standard.poverty_line // 100, (standard.yellow_high or standard.poverty_line) // 100
+    with db.write() as s:
+        found = s.scalars(select(Household).order_by(Household.id).limit(households)).all()
+        fund_villages = set(s.scalars(select(Village.id).order_by(Village.id).limit(2)))
+        exited = [h.code for h in found if plans.registration(h) == (True, True)]
+        outside = [h.code for h in found if not plans.registration(h)[0]]
+        # One registered household not yet out of poverty (红卡 whatever its income): no 脱贫年度, no 户类型 —
+        # as the 建档立卡 export lists it. Outside the villages with a 孝善基金, whose elders were drawn already.
+        poor = next(
+            (
+                h
+                for h in found
+                if h.code in exited[6:] and h.village_id not in fund_villages and h.household_kind == "脱贫户"
+            ),
+            None,
+        )
+        featured = set()
+        if poor is not None:
+            poor.household_kind = ""
+            poor.attrs = {k: v for k, v in (poor.attrs or {}).items() if k != "exit_year"}
+            featured.add(poor.code)
+        rows = [(h.code, h.size) for h in found]
+    # code → (per-head income in 元, basic needs checked and met, a need unmet)
+    scenarios: dict[str, tuple[int, bool, bool]] = {}
+    for code, case in zip(
+        exited,
+        (
+            (line - 700, False, False),  # 红卡 + 疑似返贫
+            ((line + band_top) // 2, False, False),  # 黄卡
+            (band_top * 2, True, False),  # 绿卡: every condition checked on the spot
+            (band_top * 2, True, True),  # 红卡: 住房安全 unmet, whatever the income
+            (band_top * 2 + 500, False, False),  # 待核验: 不愁吃穿 not yet checked
+        ),
+        strict=False,
+    ):
+        scenarios[code] = case
+    for code, case in zip(
+        outside,
+        (
+            (line - 800, False, False),  # 疑似漏评，应纳尽纳: no colour
+            ((line + band_top) // 2 + 100, False, False),  # 蓝卡
+            (band_top * 3, False, False),  # 一般农户: no card
+        ),
+        strict=False,
+    ):
+        scenarios[code] = case
+    featured |= set(scenarios)
     cadres = [
         ("李明", "13903700001"),
         ("王芳", "13903700002"),
@@ -515,21 +590,34 @@ def add_demo_plans(
     tmp = Path(tempfile.mkdtemp(prefix="demo-archive-"))
     for n, (code, size) in enumerate(rows):
         size = max(size, 1)
-        per_head = rng.choice((rng.randint(3000, 3399), rng.randint(3400, 5000), rng.randint(5001, 12000)))
+        draw = rng.random()  # a few below the line, a third in the band, the rest above it
+        per_head = (
+            rng.randint(line - 600, line - 1)
+            if draw < 0.08
+            else rng.randint(line, band_top)
+            if draw < 0.4
+            else rng.randint(band_top + 1, 12000)
+        )
+        checked, unmet = rng.random() < 0.6, rng.random() < 0.1
+        per_head, checked, unmet = scenarios.get(code, (per_head, checked, unmet))
         wage = per_head * size * rng.randint(50, 80) // 100
         transfer = per_head * size - wage + rng.randint(0, 300) * size
         cost = transfer - (per_head * size - wage) if transfer > per_head * size - wage else 0
         plans.set_income(
             db, actor, code, year, wage=wage * 100, transfer=transfer * 100, production_cost=cost * 100
         )
-        if rng.random() < 0.3:
+        if unmet:
             plans.set_check(db, actor, code, year, "housing", False, evidence="危房待改造", on=today)
-        elif rng.random() < 0.6:
-            plans.set_check(
-                db, actor, code, year, "food_clothing", True, evidence="入户查看粮食衣被充足", on=today
-            )
-        if rng.random() < 0.85:
-            if rng.random() < 0.1:
+        if checked:
+            for key, evidence in (
+                ("food_clothing", "入户查看粮食衣被充足"),
+                ("electricity", "已通生活用电"),
+                ("broadcast_tv", "有电视，户户通"),
+            ):
+                plans.set_check(db, actor, code, year, key, True, evidence=evidence, on=today)
+        sug = plans.suggestion(db, actor, code, year)
+        if sug.colour is not None and (code in featured or rng.random() < 0.85):
+            if sug.colour == "green" and code not in featured and rng.random() < 0.15:
                 plans.confirm_colour(db, actor, code, year, "yellow", "家中有人长期外出务工，收入不稳定")
             else:
                 plans.confirm_colour(db, actor, code, year)
@@ -608,3 +696,32 @@ def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> 
         if n % 12 == 0:
             archives.hand_over(db, actor, code, "township", "乡镇档案室", signed_by="档案员")
             archives.record_item(db, actor, code, "visits", note="补充本年走访记录")  # now 需更新
+
+
+def add_demo_identification(db: Database, actor: Actor, *, today: date | None = None) -> int | None:
+    """An identification round in the first village of the village list (desktop.services.identification):
+    its 档外 households (边缘易致贫户, 突发严重困难户) first, five in all, proposed at 初选 three days ago, one
+    taken off again after the village representatives' review, and the list in its 村公示 from today. Returns
+    the round's number (None without households)."""
+    from desktop.services import households, identification
+
+    today = today or clock.today()
+    first = next((v for v in households.villages(db, actor) if v.households), None)
+    if first is None:
+        return None
+    with db.read() as s:
+        rows = s.execute(
+            select(Household.code, Household.household_kind)
+            .where(Household.village_id == first.id)
+            .order_by(Household.code)
+        ).all()
+    outside = [code for code, kind in rows if kind in ("边缘易致贫户", "突发严重困难户")]
+    codes = (outside + [code for code, _ in rows if code not in outside])[:5]
+    rid = identification.create_round(db, actor, first.qualified, today.year, on=today - timedelta(days=3))
+    identification.add_households(db, actor, rid, codes)
+    if len(codes) > 1:
+        identification.remove_household(
+            db, actor, rid, codes[-1], "村民代表大会民主评议未通过：家庭有经营性货车，人均纯收入高于识别标准"
+        )
+    identification.step(db, actor, rid, "村公示", on=today)
+    return rid

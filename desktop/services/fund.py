@@ -1,5 +1,6 @@
-"""孝善基金: elders (from their birth dates), supporters' pledges, contributions with the fund's match,
-monthly payouts, donations, reversals and arrears. Money is integer fen; the fund balance never goes negative."""
+"""孝善基金: elders (from their birth dates, in registered households), supporters' pledges, contributions with
+the fund's match, monthly payouts, donations, reversals, arrears, and each elder's 子女赡养能力认定. Money is
+integer fen; the fund balance never goes negative."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from desktop.models import (
     Member,
     Pledge,
     Supporter,
+    SupportFinding,
     Township,
     Village,
 )
-from desktop.services import audit, money, settings
+from desktop.models.fund import SUPPORT_FINDINGS
+from desktop.services import audit, defaults, money, settings
 from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.households import age_on, resolve_village, village_scope
@@ -84,6 +87,40 @@ def match_for(amount: int, months: int, percent: int, cap_per_month: int) -> int
     return min(amount * percent // 100, cap_per_month * months)
 
 
+# --- who is an elder of the fund ---------------------------------------------------------------------------
+
+# Seed 000 产业扶贫 五(十三): 对于建档立卡贫困户中60岁以上(含60岁)老人,鼓励做子女的每月向老人寄送“孝心养老金”.
+# “建档立卡贫困户”, read from the roster: 户类型 脱贫户 and 脱贫不稳定户 are registered households (the latter are
+# 脱贫户 under monitoring); 边缘易致贫户 and 一般农户 are by definition outside the register. For any other 户类型
+# (突发严重困难户 or 监测对象 may be either, or none given) the 贫困户属性 decides: 一般/低保/特困供养 贫困户 or
+# 脱贫户 are registered, 一般农户/低保户/特困供养户 (social assistance, not 建档立卡) are not; a roster 脱贫年度 means
+# the household was registered and has exited.
+REGISTERED_KINDS = ("脱贫户", "脱贫不稳定户")
+OUTSIDE_KINDS = ("边缘易致贫户", "一般农户")
+REGISTERED_TYPES = ("贫困户", "脱贫户")  # the endings of a registered 贫困户属性
+
+
+def registered(household_kind: str | None, poverty_type: str | None, exit_year: object = None) -> bool:
+    """Is this a 建档立卡 household (poor now or exited), as the roster's 户类型, 贫困户属性 and 脱贫年度 say?"""
+    if household_kind in REGISTERED_KINDS:
+        return True
+    if household_kind in OUTSIDE_KINDS:
+        return False
+    return bool(exit_year) or (poverty_type or "").strip().endswith(REGISTERED_TYPES)
+
+
+def is_registered(h: Household) -> bool:
+    return registered(h.household_kind, h.poverty_type, (h.attrs or {}).get("exit_year"))
+
+
+def born_by(on: date, age: int) -> date:
+    """The latest birth date of someone who is `age` on `on` (their birthday counts; 29 February → 28th)."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:
+        return on.replace(year=on.year - age, day=28)
+
+
 # --- funds and people ------------------------------------------------------------------------------------
 
 
@@ -108,19 +145,31 @@ def create_fund(
     *,
     name: str = "",
     elder_age: int = 60,
-    match_percent: int = 10,
-    match_cap_fen: int = 3000,
+    match_percent: int | None = None,
+    match_cap_fen: int | None = None,
     payout_day: int = 10,
+    all_households: bool = False,
 ) -> int:
+    """A village's fund. Seed 000 产业(十三) sets the age: 60岁以上(含60岁). The match is no rule of the seeds: a fund
+    given its own figures has them confirmed; one set up without takes the office default (settings
+    fund.match_percent, fund.match_cap_yuan) and books no match until someone confirms it (confirm_rules),
+    unless the office has already confirmed that default (desktop.services.defaults)."""
     actor.require("fund.manage", "设立孝善基金")
-    if (
-        not 50 <= elder_age <= 90
-        or not 0 <= match_percent <= 100
-        or not 0 <= match_cap_fen <= limits.MONTHLY_FEN
-        or not 1 <= payout_day <= 28
-    ):
-        raise InputRejected("基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日")
+    explicit = match_percent is not None and match_cap_fen is not None
     with db.write() as s:
+        if match_percent is None:
+            match_percent = int(settings.get_in(s, "fund.match_percent"))
+        if match_cap_fen is None:
+            match_cap_fen = int(settings.get_in(s, "fund.match_cap_yuan")) * 100
+        if (
+            not 50 <= elder_age <= 90
+            or not 0 <= match_percent <= 100
+            or not 0 <= match_cap_fen <= limits.MONTHLY_FEN
+            or not 1 <= payout_day <= 28
+        ):
+            raise InputRejected(
+                "基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日"
+            )
         v = resolve_village(s, actor, village)
         if s.scalar(select(FilialFund.id).where(FilialFund.village_id == v.id)):
             raise Refused(f"{v.name}已经设立孝善基金")
@@ -132,6 +181,8 @@ def create_fund(
             match_cap_fen=match_cap_fen,
             payout_day=payout_day,
             balance=0,
+            match_confirmed=explicit or defaults.confirmed_in(s, "fund.match"),
+            all_households=all_households,
         )
         s.add(fund)
         s.flush()
@@ -146,6 +197,8 @@ def create_fund(
                 "elder_age": elder_age,
                 "match_percent": match_percent,
                 "match_cap_fen": match_cap_fen,
+                "match_confirmed": fund.match_confirmed,
+                "all_households": all_households,
             },
         )
         return fund.id
@@ -158,17 +211,15 @@ class Elder:
     household: str
     age: int
     supporters: int
+    registered: bool = True  # of a 建档立卡 household (False only where the fund takes in every household)
 
 
 def elders(db: Database, actor: Actor, village: str, *, on: date | None = None) -> list[Elder]:
-    """Members of the village's households who have reached the fund's age on `on` (their birthday counts)."""
+    """Members of the village's registered households (every household's, where the fund has widened it) who
+    have reached the fund's age on `on` (their birthday counts: seed 000 产业(十三) 60岁以上(含60岁))."""
     on = on or clock.today()
     with db.read() as s:
         fund = fund_of(s, actor, village)
-        try:
-            born_by = on.replace(year=on.year - fund.elder_age)
-        except ValueError:  # 29 February
-            born_by = on.replace(year=on.year - fund.elder_age, day=28)
         counts = dict(
             s.execute(
                 select(Supporter.elder_member_id, func.count())
@@ -177,18 +228,21 @@ def elders(db: Database, actor: Actor, village: str, *, on: date | None = None) 
             ).all()
         )
         rows = s.execute(
-            select(Member.id, Member.name, Household.code, Member.birth_date)
+            select(Member.id, Member.name, Household, Member.birth_date)
             .join(Household, Household.id == Member.household_id)
             .where(
                 Household.village_id == fund.village_id,
                 Member.left_at.is_(None),
-                Member.birth_date <= born_by,
+                Member.birth_date <= born_by(on, fund.elder_age),
             )
             .order_by(Household.code, Member.position)
         )
-        return [
-            Elder(mid, name, code, age_on(born, on), counts.get(mid, 0)) for mid, name, code, born in rows
-        ]
+        found = []
+        for mid, name, h, born in rows:
+            inside = is_registered(h)
+            if inside or fund.all_households:
+                found.append(Elder(mid, name, h.code, age_on(born, on), counts.get(mid, 0), inside))
+        return found
 
 
 def add_supporter(
@@ -210,15 +264,22 @@ def add_supporter(
     with db.write() as s:
         fund = fund_of(s, actor, village)
         elder = s.execute(
-            select(Member, Household.village_id).join(Household).where(Member.code == elder_member_code)
+            select(Member, Household).join(Household).where(Member.code == elder_member_code)
         ).first()
-        if elder is None or elder[1] != fund.village_id:
+        if elder is None or elder[1].village_id != fund.village_id:
             raise NotFound(f"本村没有人编号为“{elder_member_code}”的成员")
-        member = elder[0]
+        member, household = elder
         age = age_on(member.birth_date, on or clock.today())
         if age is None or age < fund.elder_age:
             raise Refused(
                 f"{member.name}{'' if age is None else f'{age}岁，'}未满{fund.elder_age}岁，还不是基金的老人"
+            )
+        if not fund.all_households and not is_registered(household):
+            # seed 000 产业(十三): 对于建档立卡贫困户中60岁以上(含60岁)老人
+            raise Refused(
+                f"{member.name}家不是建档立卡贫困户（户类型：{household.household_kind or '未填'}，"
+                f"贫困户属性：{household.poverty_type or '未填'}）。孝善基金面向建档立卡贫困户中"
+                f"{fund.elder_age}岁以上的老人；村里决定纳入其他农户的老人时，请在基金规则中放宽范围。未做任何改动。"
             )
         supporter = Supporter(
             fund_id=fund.id,
@@ -342,6 +403,13 @@ def contribute(
         fund = s.get(FilialFund, supporter.fund_id)
         if actor.village_ids is not None and fund.village_id not in actor.village_ids:
             raise PermissionDenied("无权登记其他村的孝善基金")
+        if not fund.match_confirmed:
+            raise Refused(
+                f"{fund.name}的补贴规则（补贴{fund.match_percent}%，每位老人每月最多"
+                f"{fund.match_cap_fen / 100:.2f}元）是软件默认值，不是文件规定，还没有人确认。请管理员或乡镇"
+                "经办人先在“系统 → 设置 → 基金规则”中核对确认（命令：fund rules --village 村 --confirm），"
+                "再登记缴纳。未做任何改动。"
+            )
         twice = sorted(set(covered) & _paid_months(s, supporter_id))
         if twice:
             raise Refused(f"{supporter.name}已缴过{'、'.join(twice)}，未做任何改动")
@@ -625,6 +693,7 @@ class FundStatus:
     in_arrears: int
     month_in_fen: int
     month_out_fen: int
+    match_confirmed: bool = True
 
 
 def due_month(fund: FilialFund, on: date) -> str:
@@ -654,6 +723,7 @@ def status(db: Database, actor: Actor, village: str, *, on: date | None = None) 
         len(arrears(db, actor, village, upto=due_month(fund, on))),
         in_month,
         out_month,
+        fund.match_confirmed,
     )
 
 
@@ -735,6 +805,9 @@ def board(db: Database, actor: Actor, village: str) -> list[tuple[str, str, str]
         ]
 
 
+RULE_KEYS = ("elder_age", "match_percent", "match_cap_fen", "payout_day", "all_households", "match_confirmed")
+
+
 def set_rules(
     db: Database,
     actor: Actor,
@@ -744,27 +817,26 @@ def set_rules(
     match_percent: int | None = None,
     match_cap_fen: int | None = None,
     payout_day: int | None = None,
-) -> None:
-    """Change a fund's rules from now on (matches already booked keep theirs)."""
+    all_households: bool | None = None,
+    confirm: bool = False,
+) -> dict:
+    """Change a fund's rules from now on (matches already booked keep theirs). Giving the match figures, or
+    `confirm`, confirms the match (it is no longer the software's default). Returns what changed: nothing is
+    written or audited when nothing does."""
     actor.require("fund.manage", "修改基金规则")
     with db.write() as s:
         f = fund_of(s, actor, village)
-        before = {
-            "elder_age": f.elder_age,
-            "match_percent": f.match_percent,
-            "match_cap_fen": f.match_cap_fen,
-            "payout_day": f.payout_day,
+        before = {k: getattr(f, k) for k in RULE_KEYS}
+        wanted = {
+            "elder_age": elder_age,
+            "match_percent": match_percent,
+            "match_cap_fen": match_cap_fen,
+            "payout_day": payout_day,
+            "all_households": all_households,
         }
-        changes = {
-            k: v
-            for k, v in (
-                ("elder_age", elder_age),
-                ("match_percent", match_percent),
-                ("match_cap_fen", match_cap_fen),
-                ("payout_day", payout_day),
-            )
-            if v is not None
-        }
+        changes = {k: v for k, v in wanted.items() if v is not None}
+        if confirm or match_percent is not None or match_cap_fen is not None:
+            changes["match_confirmed"] = True
         after = {**before, **changes}
         if not (
             50 <= after["elder_age"] <= 90
@@ -775,11 +847,20 @@ def set_rules(
             raise InputRejected(
                 "基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日"
             )
-        for key, value in changes.items():
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        if not changed:
+            return {}
+        for key, value in changed.items():
             setattr(f, key, value)
         audit.record(
             s, actor.username, "fund.rules", entity="fund", key=str(f.id), before=before, after=after
         )
+        return changed
+
+
+def confirm_rules(db: Database, actor: Actor, village: str) -> dict:
+    """确认 the fund's match as it stands (the software's default until someone says it is the village's)."""
+    return set_rules(db, actor, village, confirm=True)
 
 
 def archive_pledge_scan(db: Database, actor: Actor, supporter_id: int, data: bytes) -> None:
@@ -839,6 +920,36 @@ class FundRules:
     match_percent: int
     match_cap_fen: int
     payout_day: int
+    match_confirmed: bool = True
+    all_households: bool = False
+
+    def describe(self) -> str:
+        """The rules in a sentence, the way a clerk reads them (fund rules, the settings page)."""
+        scope = "全村农户" if self.all_households else "建档立卡贫困户"
+        match = f"基金补贴{self.match_percent}%，每位老人每月最多{self.match_cap_fen / 100:.2f}元"
+        if not self.match_confirmed:
+            match += "（软件默认值，非文件规定，待确认：确认前不能登记缴纳）"
+        return f"{self.name}：{scope}中{self.elder_age}岁以上（含{self.elder_age}岁）的老人；{match}；每月{self.payout_day}日发放"
+
+
+def _rules_of(f: FilialFund, v: Village, t: Township) -> FundRules:
+    return FundRules(
+        f"{t.county}{t.name}/{v.name}",
+        f.name,
+        f.elder_age,
+        f.match_percent,
+        f.match_cap_fen,
+        f.payout_day,
+        f.match_confirmed,
+        f.all_households,
+    )
+
+
+def rules(db: Database, actor: Actor, village: str) -> FundRules:
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        v = s.get(Village, f.village_id)
+        return _rules_of(f, v, s.get(Township, v.township_id))
 
 
 def all_rules(db: Database, actor: Actor) -> list[FundRules]:
@@ -851,14 +962,82 @@ def all_rules(db: Database, actor: Actor) -> list[FundRules]:
             .where(village_scope(s, actor, None, FilialFund.village_id))
             .order_by(Township.name, Village.name)
         ).all()
-    return [
-        FundRules(
-            f"{t.county}{t.name}/{v.name}",
-            f.name,
-            f.elder_age,
-            f.match_percent,
-            f.match_cap_fen,
-            f.payout_day,
+        return [_rules_of(f, v, t) for f, v, t in rows]
+
+
+# --- 子女赡养能力认定 -------------------------------------------------------------------------------------------
+
+
+def record_finding(
+    db: Database,
+    actor: Actor,
+    village: str,
+    member_code: str,
+    finding: str,
+    *,
+    found_on: date | None = None,
+    found_by: str = "",
+    note: str = "",
+) -> int:
+    """子女赡养能力认定 of one elder. Seed 000 扶志扶智 四(九): 由村级责任组牵头组织,对贫困老年人子女是否有赡养能力
+    进行认定. Each finding is kept; the latest stands. The elder must be of a registered household and of the
+    ledger's age (setting fund.ledger_age, 65 from the same sentence) or the village fund's."""
+    actor.require("fund.record", "登记子女赡养能力认定")
+    if finding not in SUPPORT_FINDINGS:
+        raise InputRejected(f"认定结果“{finding}”无效，可选：{'、'.join(SUPPORT_FINDINGS)}")
+    day = found_on or clock.today()
+    if day > clock.today() or day.year < FIRST_YEAR:
+        raise InputRejected(f"认定日期{clock.cn_date(day)}不合理（不能晚于今天，也不能早于{FIRST_YEAR}年）")
+    if len(note) > 500 or len(found_by) > 64:
+        raise InputRejected("说明不能超过500字，认定人不能超过64字")
+    with db.write() as s:
+        v = resolve_village(s, actor, village)
+        row = s.execute(
+            select(Member, Household).join(Household).where(Member.code == member_code.strip())
+        ).first()
+        if row is None or row[1].village_id != v.id or row[0].left_at is not None:
+            raise NotFound(f"{v.name}没有人编号为“{member_code}”的成员")
+        member, household = row
+        fund_age = s.scalar(select(FilialFund.elder_age).where(FilialFund.village_id == v.id))
+        least = min(int(settings.get_in(s, "fund.ledger_age")), fund_age or 200)
+        age = age_on(member.birth_date, day)
+        if age is None or age < least:
+            raise Refused(f"{member.name}{'' if age is None else f'{age}岁，'}不到{least}岁，不在老人台账中")
+        if not is_registered(household):
+            raise Refused(f"{member.name}家不是建档立卡贫困户，不在贫困老年人台账中")
+        entry = SupportFinding(
+            member_id=member.id,
+            finding=finding,
+            note=note.strip(),
+            found_on=day,
+            found_by=found_by.strip(),
+            recorded_by=actor.username,
         )
-        for f, v, t in rows
-    ]
+        s.add(entry)
+        s.flush()
+        audit.record(
+            s,
+            actor.username,
+            "fund.finding",
+            entity="member",
+            key=member.code,
+            after={
+                "finding": finding,
+                "found_on": day.isoformat(),
+                "found_by": found_by.strip(),
+                "note": note,
+            },
+        )
+        return entry.id
+
+
+def latest_findings(session: Session, member_ids: list[int]) -> dict[int, SupportFinding]:
+    """Each elder's finding that stands: the latest by date, then by the order recorded."""
+    latest: dict[int, SupportFinding] = {}
+    for f in session.scalars(
+        select(SupportFinding)
+        .where(SupportFinding.member_id.in_(member_ids or [-1]))
+        .order_by(SupportFinding.found_on, SupportFinding.id)
+    ):
+        latest[f.member_id] = f
+    return latest

@@ -1,19 +1,40 @@
-"""Printed outputs of the 孝善基金: the fund ledger, the monthly 签领表, the monthly notice, the 孝善光荣榜 and
-the 赡养承诺书 (no Qt; through the ledger and notice layouts)."""
+"""Printed outputs of the 孝善基金: the fund ledger, the monthly 签领表, the monthly notice, the 孝善光荣榜, the
+赡养承诺书 and the 65周岁以上 elder ledger (no Qt; through the ledger and notice layouts)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 
 from desktop import clock
 from desktop.db import Database
-from desktop.models import FilialFund, FundEntry, Household, Member, Pledge, Supporter, Township, Village
-from desktop.services import audit
+from desktop.models import (
+    FilialFund,
+    FundEntry,
+    Household,
+    IncomeYear,
+    Member,
+    Pledge,
+    Supporter,
+    Township,
+    Village,
+)
+from desktop.services import audit, settings
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied
-from desktop.services.fund import arrears, fund_of, months_between, parse_month
+from desktop.services.fund import (
+    arrears,
+    born_by,
+    fund_of,
+    is_registered,
+    latest_findings,
+    months_between,
+    parse_month,
+    split,
+)
+from desktop.services.households import age_on, resolve_village
 from desktop.services.users import Actor, display_names
 
 KIND_NAMES = {
@@ -432,7 +453,15 @@ def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Pa
     return render_notice(notice, out)
 
 
-__all__ = ["fund_ledger", "payout_sheet", "fund_notice", "honour_roll", "pledge_document", "months_between"]
+__all__ = [
+    "fund_ledger",
+    "payout_sheet",
+    "fund_notice",
+    "honour_roll",
+    "pledge_document",
+    "elder_ledger",
+    "months_between",
+]
 
 
 def honour_certificates(
@@ -492,3 +521,190 @@ def fund_chart(db: Database, actor: Actor, village: str, out: str | Path) -> Pat
     fig.savefig(out, dpi=100)
     plt.close(fig)
     return Path(out)
+
+
+def elder_ledger(db: Database, actor: Actor, village: str, out: str | Path, *, xlsx: bool = False):  # noqa: ANN201
+    """65周岁以上建档立卡贫困老年人台账 as PDF or workbook."""
+    from desktop.reports.ledger import render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+
+    ledger = build_elder_ledger(db, actor, village)
+    return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
+
+
+@dataclass(frozen=True)
+class ElderRow:
+    """One line of the 65周岁以上 elder ledger."""
+
+    member_code: str
+    household: str
+    name: str
+    sex: str
+    age: int | None
+    kind: str  # 户类型 (or 贫困户属性 where the roster gives no 户类型)
+    income: str  # 3,882.00（2025年）, or blank: none recorded
+    labour: str
+    pension: str
+    support: str  # 子女供养: each supporter and their pledged monthly amount
+    paid_fen: int | None  # what the supporters paid for this year's months (None: no supporter)
+    finding: str  # 子女赡养能力认定 that stands, with its date, or 未认定
+    finding_note: str
+
+
+@dataclass(frozen=True)
+class ElderLedger:
+    township: str
+    village: str
+    age: int
+    day: date
+    rows: list[ElderRow]
+
+
+def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
+    """Seed 000 扶志扶智 四(九): 对全市65周岁以上建档立卡贫困老年人进行全面摸底排查,分类建立台账,全面掌握老年人信息、
+    经济收入、劳动能力、子女供养等现状,由村级责任组牵头组织,对贫困老年人子女是否有赡养能力进行认定.
+
+    Every elder of a registered household (fund.registered) aged at least the ledger age (setting
+    fund.ledger_age, 65) today: 经济收入 is the household's latest recorded 年人均纯收入 (blank when none is
+    recorded: the roster of 2021 carries none), 劳动能力 the roster's 劳动技能, 子女供养 the supporters of the village
+    fund with their pledged monthly amount and what they paid for this year's months, and the 子女赡养能力认定 as
+    last recorded (fund.record_finding)."""
+    today = clock.today()
+    with db.read() as s:
+        v = resolve_village(s, actor, village)
+        township = s.get(Township, v.township_id).name
+        age = int(settings.get_in(s, "fund.ledger_age"))
+        found = [
+            (m, h)
+            for m, h in s.execute(
+                select(Member, Household)
+                .join(Household, Household.id == Member.household_id)
+                .where(
+                    Household.village_id == v.id,
+                    Member.left_at.is_(None),
+                    Member.birth_date <= born_by(today, age),
+                )
+                .order_by(Household.code, Member.position)
+            )
+            if is_registered(h)
+        ]
+        ids = [m.id for m, _h in found]
+        homes = {h.id for _m, h in found}
+        income: dict[int, IncomeYear] = {}
+        for row in s.scalars(
+            select(IncomeYear)
+            .where(
+                IncomeYear.household_id.in_(homes or [-1]),
+                IncomeYear.year <= today.year,
+                IncomeYear.net_per_capita.is_not(None),
+            )
+            .order_by(IncomeYear.year)
+        ):
+            income[row.household_id] = row  # the latest year wins
+        fund = s.scalar(select(FilialFund).where(FilialFund.village_id == v.id))
+        support: dict[int, list[str]] = {}
+        paid: dict[int, int] = {}
+        if fund is not None:
+            pledged = {
+                p.supporter_id: p.monthly_fen
+                for p in s.scalars(select(Pledge).where(Pledge.active.is_(True)))
+            }
+            for sup in s.scalars(
+                select(Supporter)
+                .where(Supporter.fund_id == fund.id, Supporter.elder_member_id.in_(ids or [-1]))
+                .order_by(Supporter.id)
+            ):
+                monthly = pledged.get(sup.id)
+                support.setdefault(sup.elder_member_id, []).append(
+                    f"{sup.name}（{sup.relation.removeprefix('之')}）"
+                    + (f"每月{monthly / 100:.2f}元" if monthly else "未签承诺")
+                )
+            reversed_ids = set(
+                s.scalars(
+                    select(FundEntry.reverses_id).where(
+                        FundEntry.fund_id == fund.id, FundEntry.reverses_id.is_not(None)
+                    )
+                )
+            )
+            for e in s.scalars(
+                select(FundEntry).where(FundEntry.fund_id == fund.id, FundEntry.kind == "contribution")
+            ):
+                if e.id in reversed_ids or e.elder_member_id not in support:
+                    continue
+                parts = split(e.amount, len(e.months))  # the year's share of a payment across years
+                share = sum(x for x, m in zip(parts, e.months, strict=True) if m.startswith(f"{today.year}-"))
+                paid[e.elder_member_id] = paid.get(e.elder_member_id, 0) + share
+        findings = latest_findings(s, ids)
+    rows = []
+    for m, h in found:
+        inc = income.get(h.id)
+        f = findings.get(m.id)
+        rows.append(
+            ElderRow(
+                m.code,
+                h.code,
+                m.name,
+                m.sex,
+                age_on(m.birth_date, today),
+                h.household_kind or h.poverty_type,
+                f"{inc.net_per_capita / 100:,.2f}（{inc.year}年）" if inc else "",
+                (m.attrs or {}).get("labour", ""),
+                (m.attrs or {}).get("pension_insurance", ""),
+                "；".join(support.get(m.id, [])),
+                paid.get(m.id, 0) if m.id in support else None,
+                f"{f.finding}（{clock.cn_date(f.found_on)}）" if f else "未认定",
+                "；".join(x for x in (f.found_by, f.note) if x) if f else "",
+            )
+        )
+    return ElderLedger(township, v.name, age, today, rows)
+
+
+def build_elder_ledger(db: Database, actor: Actor, village: str):  # noqa: ANN201
+    """65周岁以上建档立卡贫困老年人台账 (elder_rows) on the ledger layout, signed by the 村级责任组."""
+    from desktop.reports.ledger import Column, Ledger
+
+    data = elder_rows(db, actor, village)
+    if not data.rows:
+        raise InputRejected(f"{data.village}没有{data.age}周岁以上的建档立卡贫困老年人")
+    rows = [
+        [
+            i,
+            r.household,
+            r.name,
+            r.sex,
+            r.age,
+            r.kind,
+            r.income,
+            r.labour,
+            r.pension,
+            r.support,
+            "" if r.paid_fen is None else r.paid_fen,
+            r.finding,
+            r.finding_note,
+        ]
+        for i, r in enumerate(data.rows, start=1)
+    ]
+    return Ledger(
+        f"{data.township}{data.village}{data.age}周岁以上建档立卡贫困老年人台账",
+        [
+            Column("序号", "center"),
+            Column("户编号", "center"),
+            Column("姓名", "center", min_chars=3),
+            Column("性别", "center"),
+            Column("年龄", "center"),
+            Column("户类型", "center", min_chars=4),
+            Column("经济收入（元）\n家庭人均纯收入", "right", min_chars=8),
+            Column("劳动能力", "center", min_chars=4),
+            Column("养老\n保险", "center"),
+            Column("子女供养\n赡养人、每月承诺", min_chars=9),
+            Column(f"{data.day.year}年\n子女缴纳（元）", "right", total=True, money=True),
+            Column("子女赡养能力认定", "center", min_chars=6),
+            Column("认定人、说明", min_chars=6),
+        ],
+        rows,
+        unit=f"{data.township}{data.village}村民委员会",
+        period=clock.cn_date(data.day),
+        measure="单位：元",
+        signoff=("村级责任组：", "审核人：", "负责人：", "制表日期："),
+        stamp=audit.stamp(db),
+    )

@@ -154,6 +154,8 @@ def plan_sheet(
     c = view.colour
     colour = f"{c.name}（{plans.COLOUR_MEANING[c.colour]}）" if c else "未确定"
     basis = (c.basis + (f"；调整理由：{c.reason}" if c.reason else "")) if c else view.suggestion.text
+    if view.risks:  # the household's own plan, kept in its archive: the risk notes stand beside the colour
+        basis += f"；{view.suggestion.risk_text}"
     sheet = PlanSheet(
         year=year,
         place=place,
@@ -265,26 +267,34 @@ def monitoring_ledger(
     progress: Progress = NO_PROGRESS,
     today: date | None = None,
 ) -> Printed:
-    """监测户台账: households whose confirmed colour of the year is yellow or blue, with income and risks."""
+    """监测户台账 (internal, not a public list): households whose CONFIRMED colour of the year is 黄卡 or 蓝卡, or
+    whose 户类型 is a monitoring type (plans.monitored) — nobody because of health. Each row says why it is listed;
+    the risk notes (illness, disability, disaster) are shown for the cadres, as the plan tab shows them."""
     from desktop.reports.ledger import Column, Ledger
 
     today = today or clock.today()
     year = year or today.year
     with db.read() as s:
         colours = plans.current_colours(s, year)
-        watched = [hid for hid, c in colours.items() if c in ("yellow", "blue")]
+        scope = village_scope(s, actor, village)
         q = (
             select(Village.name, Household, IncomeYear.net_per_capita)
             .join(Village, Village.id == Household.village_id)
             .outerjoin(IncomeYear, (IncomeYear.household_id == Household.id) & (IncomeYear.year == year))
-            .where(Household.id.in_(watched))
+            .where(plans.monitored(year), scope)
             .order_by(Village.name, Household.code)
         )
-        q = q.where(village_scope(s, actor, village))
+        members: dict[int, list[dict]] = {}
+        for hid, attrs in s.execute(
+            select(Member.household_id, Member.attrs)
+            .join(Household, Household.id == Member.household_id)
+            .where(plans.monitored(year), scope, Member.left_at.is_(None))
+        ):
+            members.setdefault(hid, []).append(attrs or {})
         rows = []
         for i, (vname, h, income) in enumerate(s.execute(q).all(), start=1):
-            risks = "；".join(plans.risks(h, plans.member_attrs(s, h))) or h.main_cause
             a = h.attrs or {}
+            colour = colours.get(h.id)
             rows.append(
                 [
                     i,
@@ -292,16 +302,18 @@ def monitoring_ledger(
                     h.code,
                     h.head_name,
                     h.size,
-                    plans.COLOUR_NAMES[colours[h.id]],
+                    h.household_kind or "—",
+                    plans.COLOUR_NAMES.get(colour or "", "未定"),
                     income,
-                    risks,
+                    plans.listed_because(h.household_kind, colour),
+                    "；".join(plans.risk_notes(h, members.get(h.id, []))),
                     f"{a.get('helper', '')} {a.get('helper_phone', '')}".strip(),
                     1,
                 ]
             )
         township = _township(s)
     if not rows:
-        raise InputRejected(f"{year}年没有确定为黄卡或蓝卡的监测户")
+        raise InputRejected(f"{year}年没有确定为黄卡、蓝卡或户类型为监测对象的农户")
     ledger = Ledger(
         title=f"{township}{rows[0][1] if village else ''}{year}年度防返贫监测户台账",
         columns=[
@@ -310,9 +322,11 @@ def monitoring_ledger(
             Column("户编号", "center"),
             Column("户主", "center", min_chars=3),
             Column("人口", "right", total=True),
+            Column("户类型", "center", min_chars=7, nowrap=True),
             Column("卡色", "center"),
             Column("人均纯收入\n（元）", "right", money=True),
-            Column("主要风险", min_chars=14),
+            Column("纳入依据", min_chars=7),
+            Column("风险提示", min_chars=10),
             Column("帮扶责任人", min_chars=8),
             Column("户数", "right", total=True),
         ],

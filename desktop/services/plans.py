@@ -1,9 +1,11 @@
-"""一户一策: income by component, thresholds per year, card colour (suggested, then confirmed by a clerk),
-measures, visits, the 两不愁三保障 checks and the exit check.
+"""一户一策: income by component, the income standards per year, card colour (suggested, then confirmed by a
+clerk), measures, visits, the 两不愁三保障 checks and the exit check (户脱贫「123」).
 
-Card colours (seed 001): 红卡 未脱贫户 · 黄卡 脱贫不稳定户 (per-capita net income in the yellow band, e.g.
-4000–5000 元) · 绿卡 稳定脱贫户 · 蓝卡 档外边缘户. The app suggests; a clerk confirms, and an override needs a
-reason. Every decision is kept (append-only), the newest is the household's colour for that year.
+Card colours — seed 001 (湘阴) 三(一): “按红卡（未脱贫户）、黄卡（脱贫不稳定户，家庭人均纯收入4000—5000元）、绿卡
+（稳定脱贫户）、蓝卡（档外边缘户）四种类型”, the 档外边缘户 being “非贫困户，家庭人均纯收入4000—5000元”. The app
+suggests; a clerk confirms, and an override needs a reason. Every decision is kept (append-only), the newest is the
+household's colour for that year. Illness, disability and disaster are risk notes beside the suggestion, never a
+colour by themselves.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desktop import clock, limits
@@ -30,7 +32,7 @@ from desktop.models import (
 from desktop.services import audit, money, settings
 from desktop.services.attachments import check_file
 from desktop.services.errors import InputRejected, NotFound
-from desktop.services.households import exited, household_for, village_scope
+from desktop.services.households import EXITED_KINDS, age_on, has_exited, household_for, village_scope
 from desktop.services.users import Actor
 
 COLOUR_NAMES = {"red": "红卡", "yellow": "黄卡", "green": "绿卡", "blue": "蓝卡"}
@@ -49,18 +51,76 @@ MEASURE_KINDS = (
     "其他",
 )
 MEASURE_STATUS = {"planned": "计划", "doing": "实施中", "done": "已完成", "dropped": "已取消"}
+# What a clerk records on the spot (`plan check`), in the order of seed 000's 户脱贫「123」: “年人均纯收入是否稳定超过
+# 国家扶贫标准，收入是否可持续，吃穿是否不愁，义务教育、基本医疗、住房安全是否有保障，户户是否有安全饮水、有生活用电、
+# 有广播电视，有产业增收措施等。贫困户家中符合就业条件的是否就业。”
 CONDITIONS = {
     "food_clothing": "不愁吃、不愁穿",
     "education": "义务教育有保障",
     "medical": "基本医疗有保障",
     "housing": "住房安全有保障",
-    "water": "饮水安全",
+    "water": "有安全饮水",
+    "electricity": "有生活用电",
+    "broadcast_tv": "有广播电视",
+    "employment": "符合就业条件的成员已就业",
 }
-# Seed 000: the 2018 line is 3400 元; seed 001: the yellow band 4000–5000 元. Later years carry the latest
-# configured year forward until an admin sets theirs.
-DEFAULT_THRESHOLDS = {2018: (340000, 400000, 500000)}
-OUTSIDE_KINDS = ("边缘易致贫户", "一般农户", "突发严重困难户")  # 档外: not registered as poor
-RISK_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "监测对象")
+# 两不愁三保障, the conditions a card colour reads. Water belongs to 不愁吃 — seed 000: “农户吃（饮水安全）、穿不愁、
+# 教育、医疗、住房“三保障”情况”; seed 001 checks “两不愁三保障”及饮水安全 together.
+BASIC_NEEDS = ("food_clothing", "education", "medical", "housing", "water")
+# The exit conditions that are read from other records, not checked on the spot.
+INCOME_CONDITION = "年人均纯收入稳定超过贫困线"
+INDUSTRY_CONDITION = "有产业增收措施"
+INDUSTRY_KINDS = ("产业", "就业/公益岗位")  # seed 000: 有产业增收措施 — a measure of kind 产业 or 就业
+WORKING_AGE = (16, 59)  # 符合就业条件: of working age, 普通/技能劳动力, not at school
+FULL_LABOUR = ("普通劳动力", "技能劳动力")
+
+# --- who is registered (建档立卡) and who has exited (脱贫) -----------------------------------------------------
+# 贫困户属性 of a 建档立卡 household: …贫困户 while poor, …脱贫户 after 2021 (brief §5); 一般农户, 低保户 and
+# 特困供养户 (social assistance, not 建档立卡) are not on it.
+REGISTERED_TYPES = (
+    "一般贫困户",
+    "低保贫困户",
+    "特困供养贫困户",
+    "一般脱贫户",
+    "低保脱贫户",
+    "特困供养脱贫户",
+)
+# 户类型 that by definition are outside the 建档立卡 roster: 边缘易致贫户 are the 档外边缘户 of seed 001 (“非贫困户”),
+# 一般农户 is nobody's poverty status. 突发严重困难户 and 监测对象 may be either; their 贫困户属性 decides.
+OUTSIDE_KINDS = ("边缘易致贫户", "一般农户")
+# 防返贫监测: three separate 户类型; 监测对象 is their umbrella (a household the roster marks so is one of them).
+MONITORING_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+MONITORED_KINDS = (*MONITORING_KINDS, "监测对象")
+
+
+def is_registered(household_kind: str | None, poverty_type: str | None, exit_year: object = None) -> bool:
+    """建档立卡? Read from the roster, most decisive field first:
+    1. 户类型 脱贫户/脱贫不稳定户 → yes (only a registered household leaves poverty); 边缘易致贫户/一般农户 → no.
+    2. a 脱贫年度 → yes, for the same reason.
+    3. 贫困户属性 …贫困户/…脱贫户 → yes; 一般农户/低保户/特困供养户 → no.
+    4. nothing said (no 户类型, 贫困户属性 or 脱贫年度 that tells): not registered — a 突发严重困难户 or 监测对象 is
+       found among ordinary farmers as well. The same reading as fund.registered (the 孝善基金's elders)."""
+    kind = (household_kind or "").strip()
+    ptype = (poverty_type or "").strip()
+    if kind in EXITED_KINDS:
+        return True
+    if kind in OUTSIDE_KINDS:
+        return False
+    if exit_year not in (None, "", 0):
+        return True
+    return ptype in REGISTERED_TYPES
+
+
+def is_exited(household_kind: str | None, poverty_type: str | None, exit_year: object = None) -> bool:
+    """A registered household that has left poverty: a 脱贫年度, or 户类型 脱贫户/脱贫不稳定户 (households.has_exited)."""
+    return is_registered(household_kind, poverty_type, exit_year) and has_exited(household_kind, exit_year)
+
+
+def registration(h: Household) -> tuple[bool, bool]:
+    """(registered, exited) of a household from its roster fields."""
+    exit_year = (h.attrs or {}).get("exit_year")
+    reg = is_registered(h.household_kind, h.poverty_type, exit_year)
+    return reg, reg and has_exited(h.household_kind, exit_year)
 
 
 def yuan(fen: int | None) -> str:
@@ -75,50 +135,123 @@ def parse_colour(text: str) -> str:
     raise InputRejected(f"卡色“{text}”无效，可选：红卡、黄卡、绿卡、蓝卡")
 
 
-# --- thresholds -----------------------------------------------------------------------------------------
+# --- income standards --------------------------------------------------------------------------------------
+# Per year; the county sets its own (`plan threshold`, 系统→设置→收入标准). The thresholds belong to the county
+# this database serves (income_threshold is keyed by year). A year with no setting is never guessed: the
+# suggestion asks for it and offers the latest earlier year's figures for an admin to confirm.
 
 
 @dataclass(frozen=True)
 class Threshold:
-    year: int  # the year asked for
-    source_year: int  # the year whose figures apply
-    poverty_line: int
-    yellow_low: int
-    yellow_high: int
+    year: int
+    poverty_line: int  # L: below it a registered household is 未脱贫, an unregistered one 疑似漏评
+    yellow_low: int | None  # B1 (≥ L); None: the source gives no band for the year
+    yellow_high: int | None  # B2: the top of the 黄卡/蓝卡 band, inclusive
+    source: str = "本县设置"
+    default: bool = False  # a seed's figure the county has not set itself
 
-    def figures(self) -> tuple[int, int, int]:
+    def figures(self) -> tuple[int, int | None, int | None]:
         return (self.poverty_line, self.yellow_low, self.yellow_high)
 
     @property
-    def carried(self) -> bool:
-        return self.source_year != self.year
+    def carried(self) -> bool:  # nothing is carried from another year any more (the settings page asks)
+        return False
+
+    @property
+    def has_band(self) -> bool:
+        return self.yellow_low is not None and self.yellow_high is not None
+
+    @property
+    def text(self) -> str:
+        band = (
+            f"黄卡/蓝卡区间{yuan(self.yellow_low)}～{yuan(self.yellow_high)}元"
+            if self.has_band
+            else "黄卡/蓝卡区间未定"
+        )
+        return f"{self.year}年：贫困线{yuan(self.poverty_line)}元，{band}"
 
 
-def _threshold(session: Session, year: int) -> Threshold:
-    rows = {
-        t.year: (t.poverty_line, t.yellow_low, t.yellow_high)
-        for t in session.scalars(select(IncomeThreshold))
-    }
-    table = {**DEFAULT_THRESHOLDS, **rows}
-    usable = [y for y in table if y <= year]
-    if not usable:
-        raise InputRejected(f"没有{year}年及以前的收入标准，请先在“系统”中设置")
-    src = max(usable)
-    return Threshold(year, src, *table[src])
+DEFAULT_THRESHOLDS = {
+    # Seed 000 (商丘) 回头看 四(一)1: “收入是否达到要求（2018年为3400元）”. The seed gives no 黄卡/蓝卡 band.
+    2018: Threshold(
+        2018,
+        340000,
+        None,
+        None,
+        "默认值：种子000 商丘市“回头看”实施意见“收入是否达到要求（2018年为3400元）”；该文未定黄卡/蓝卡区间",
+        True,
+    ),
+    # Seed 001 (湘阴) 三(一): 黄卡 “脱贫不稳定户，家庭人均纯收入4000—5000元”, 档外边缘户 “非贫困户，家庭人均纯收入
+    # 4000—5000元”; below the band is 未脱贫 (红卡), so the line is the band's bottom.
+    2020: Threshold(
+        2020,
+        400000,
+        400000,
+        500000,
+        "默认值：种子001 湘阴县2020年工作方案 黄卡、档外边缘户“家庭人均纯收入4000—5000元”",
+        True,
+    ),
+}
+
+
+def _table(session: Session) -> dict[int, Threshold]:
+    table = dict(DEFAULT_THRESHOLDS)
+    for t in session.scalars(select(IncomeThreshold)):
+        table[t.year] = Threshold(t.year, t.poverty_line, t.yellow_low, t.yellow_high)
+    return table
+
+
+def _threshold(session: Session, year: int, table: dict[int, Threshold] | None = None) -> Threshold | None:
+    """The year's own standard, or None: no year stands in for another."""
+    return (table if table is not None else _table(session)).get(year)
+
+
+def _proposal(session: Session, year: int, table: dict[int, Threshold] | None = None) -> Threshold | None:
+    """What an admin is offered for a year with no standard: the latest earlier year's figures."""
+    earlier = [t for y, t in (table if table is not None else _table(session)).items() if y < year]
+    return max(earlier, key=lambda t: t.year) if earlier else None
+
+
+def missing_text(year: int, proposal: Threshold | None) -> str:
+    offer = (
+        f"；可沿用{proposal.text}（须管理员确认：plan threshold --year {year} --adopt，或 系统→设置→收入标准）"
+        if proposal is not None
+        else "（系统→设置→收入标准，或 plan threshold）"
+    )
+    return f"请先设置{year}年度标准{offer}"
 
 
 def threshold(db: Database, year: int) -> Threshold:
+    """The year's standard; refused, naming what could be adopted, when the year has none."""
     with db.read() as s:
-        return _threshold(s, year)
+        t = _threshold(s, year)
+        if t is None:
+            raise InputRejected(missing_text(year, _proposal(s, year)))
+        return t
+
+
+def threshold_status(db: Database, year: int) -> tuple[Threshold | None, Threshold | None]:
+    """(the year's standard or None, the figures an admin may adopt for it)."""
+    with db.read() as s:
+        return _threshold(s, year), _proposal(s, year)
+
+
+def standards(db: Database) -> list[Threshold]:
+    """Every year with a standard, defaults (saying where they come from) and the county's own."""
+    with db.read() as s:
+        return [t for _y, t in sorted(_table(s).items())]
 
 
 def thresholds(db: Database) -> list[Threshold]:
-    with db.read() as s:
-        rows = {
-            t.year: (t.poverty_line, t.yellow_low, t.yellow_high) for t in s.scalars(select(IncomeThreshold))
-        }
-    table = {**DEFAULT_THRESHOLDS, **rows}
-    return [Threshold(y, y, *table[y]) for y in sorted(table)]
+    """The years whose three figures are all set (what the settings table edits)."""
+    return [t for t in standards(db) if t.has_band]
+
+
+def poverty_line_sql(year_column):  # noqa: ANN001, ANN201
+    """The poverty line of the row's year in SQL (the county's figure, else a seed default, else NULL)."""
+    stored = select(IncomeThreshold.poverty_line).where(IncomeThreshold.year == year_column).scalar_subquery()
+    defaults = {y: t.poverty_line for y, t in DEFAULT_THRESHOLDS.items()}
+    return func.coalesce(stored, case(defaults, value=year_column, else_=None))
 
 
 def check_year(year: int) -> int:
@@ -130,7 +263,14 @@ def check_year(year: int) -> int:
 
 
 def set_threshold(
-    db: Database, actor: Actor, year: int, poverty_line: int, yellow_low: int, yellow_high: int
+    db: Database,
+    actor: Actor,
+    year: int,
+    poverty_line: int,
+    yellow_low: int,
+    yellow_high: int,
+    *,
+    note: str = "",
 ) -> None:
     actor.require("settings", "设置收入标准")
     check_year(year)
@@ -152,8 +292,27 @@ def set_threshold(
             entity="threshold",
             key=str(year),
             before=before,
-            after=[poverty_line, yellow_low, yellow_high],
+            after=[poverty_line, yellow_low, yellow_high] + ([note] if note else []),
         )
+
+
+def adopt_threshold(db: Database, actor: Actor, year: int) -> Threshold:
+    """An admin confirms the offered figures (the latest earlier year's) as the year's own."""
+    actor.require("settings", "设置收入标准")
+    with db.read() as s:
+        have = _threshold(s, year)
+        if have is not None:
+            raise InputRejected(f"{year}年度已有标准（{have.text}），如需修改请直接填写三项数值")
+        offer = _proposal(s, year)
+    if offer is None:
+        raise InputRejected(f"{year}年以前没有可沿用的标准，请填写贫困线、黄卡下限和黄卡上限")
+    if not offer.has_band:
+        raise InputRejected(
+            f"{offer.year}年只有贫困线{yuan(offer.poverty_line)}元，没有黄卡/蓝卡区间，"
+            f"请为{year}年填写贫困线、黄卡下限和黄卡上限"
+        )
+    set_threshold(db, actor, year, *offer.figures(), note=f"沿用{offer.year}年标准")  # type: ignore[arg-type]
+    return threshold(db, year)
 
 
 # --- income ---------------------------------------------------------------------------------------------
@@ -224,76 +383,187 @@ def set_income(
 
 # --- card colour ----------------------------------------------------------------------------------------
 
+MISSED = "疑似漏评，应纳尽纳"  # seed 000 回头看 四(一)1: “对符合贫困标准的农户要做到应纳尽纳、并及时纳入。看是否有漏评”
+RELAPSED = "疑似返贫"  # seed 000: “及时发现解决返贫问题，确保做到“返贫即入””
+
+# What a suggestion is: a colour, or why there is none.
+CARD, NO_CARD, SUSPECT, NO_STANDARD, NO_INCOME, PENDING = (
+    "card",
+    "no_card",
+    "suspect",
+    "no_standard",
+    "no_income",
+    "pending",
+)
+
 
 @dataclass(frozen=True)
 class Suggestion:
-    colour: str
+    colour: str | None  # None: no colour is suggested (see `kind`)
     basis: list[str]
     income: int | None
-    threshold: Threshold
+    threshold: Threshold | None
+    year: int = 0
+    kind: str = CARD
+    findings: tuple[str, ...] = ()  # 疑似漏评 / 疑似返贫
+    risks: tuple[str, ...] = ()  # risk notes: shown beside the suggestion, never a colour, never public
+    proposal: Threshold | None = None  # kind NO_STANDARD: the figures an admin may adopt
 
     @property
     def text(self) -> str:
-        return f"建议{COLOUR_NAMES[self.colour]}：" + "；".join(self.basis)
+        why = "；".join(self.basis)
+        if self.kind == CARD:
+            return f"建议{COLOUR_NAMES[self.colour]}：{why}"
+        if self.kind == NO_CARD:
+            return f"不发卡（一般农户）：{why}"
+        if self.kind == SUSPECT:
+            return f"不定卡色：{why}"
+        if self.kind == PENDING:
+            return f"待核验：{why}"
+        if self.kind == NO_STANDARD:
+            return why
+        return f"无法建议：{why}"
+
+    @property
+    def risk_text(self) -> str:
+        return "风险提示：" + "；".join(self.risks) if self.risks else ""
 
 
 def suggest(
     income: int | None,
-    t: Threshold,
+    t: Threshold | None,
     *,
+    year: int | None = None,
     registered: bool = True,
-    has_exited: bool = True,
+    exited: bool = True,
     unmet: tuple[str, ...] = (),
+    unknown: tuple[str, ...] = (),
     risks: tuple[str, ...] = (),
+    proposal: Threshold | None = None,
 ) -> Suggestion:
-    """The rule, on its own so each boundary can be tested: below the line or a basic need unmet → red;
-    up to the top of the yellow band (inclusive) or with a risk → yellow; above it → green; not registered
-    as poor → blue. The line itself counts as reached (seed 000: 收入是否达到要求)."""
-    basis: list[str] = []
-    note = f"（沿用{t.source_year}年标准）" if t.carried else ""
-    if not registered:
-        basis.append("档外边缘户（未建档立卡）")
-        if income is not None:
-            basis.append(f"人均纯收入{yuan(income)}元")
-        return Suggestion("blue", basis + list(risks), income, t)
+    """The card-colour rule of seed 001 三(一), on its own so each boundary can be tested. With the year's line L
+    and band [B1, B2] (L ≤ B1 ≤ B2):
+    - registered, any 两不愁三保障 condition unmet → 红卡 whatever the income, naming the condition;
+    - registered, not yet exited → 红卡 (“红卡（未脱贫户）”);
+    - registered and exited, income < L → 红卡, and listed as 疑似返贫;
+    - registered and exited, L ≤ income ≤ B2 → 黄卡 (“脱贫不稳定户，家庭人均纯收入4000—5000元”; between L and B1
+      it is not yet stable either);
+    - registered and exited, income > B2, every 两不愁三保障 condition met → 绿卡 (“稳定脱贫户”); a condition not
+      yet checked → no colour until it is;
+    - not registered, income < L → no colour: 疑似漏评，应纳尽纳 (seed 000 “应纳尽纳、并及时纳入”);
+    - not registered, L ≤ income ≤ B2 → 蓝卡 (“档外边缘户（非贫困户，家庭人均纯收入4000—5000元）”);
+    - not registered, income > B2 → no card (一般农户).
+    Illness, disability and disaster (`risks`) never change the colour."""
+    year = year or (t.year if t else 0)
+
+    def out(
+        colour: str | None, basis: list[str], kind: str = CARD, found: tuple[str, ...] = ()
+    ) -> Suggestion:
+        return Suggestion(colour, basis, income, t, year, kind, found, tuple(risks), proposal)
+
+    failed = [f"{CONDITIONS[c]}未达标" for c in unmet]
+    below = income is not None and t is not None and income < t.poverty_line
+    if registered and (failed or not exited):  # red whatever the income: no standard needed to say so
+        basis = failed + ([] if exited else ["建档立卡户，尚未脱贫（花名册无脱贫年度）"])
+        if exited and below:
+            basis.append(
+                f"已脱贫户人均纯收入{yuan(income)}元，低于{year}年贫困线{yuan(t.poverty_line)}元：{RELAPSED}"
+            )
+            return out("red", basis, found=(RELAPSED,))
+        return out("red", basis)
+    if t is None:
+        return out(None, [missing_text(year, proposal)], NO_STANDARD)
     if income is None:
-        basis.append(f"缺少{t.year}年收入，按未达标处理")
-        return Suggestion("red", basis + [f"{CONDITIONS[c]}未达标" for c in unmet], income, t)
-    if income < t.poverty_line:
-        basis.append(f"人均纯收入{yuan(income)}元，低于贫困线{yuan(t.poverty_line)}元{note}")
-        return Suggestion("red", basis + [f"{CONDITIONS[c]}未达标" for c in unmet], income, t)
-    if unmet:
-        return Suggestion("red", [f"{CONDITIONS[c]}未达标" for c in unmet], income, t)
-    if not has_exited:
-        return Suggestion("red", ["尚未脱贫（未标注脱贫年度）"], income, t)
-    if income <= t.yellow_high:
-        basis.append(f"人均纯收入{yuan(income)}元，不高于黄卡上限{yuan(t.yellow_high)}元{note}")
-        return Suggestion("yellow", basis + list(risks), income, t)
-    if risks:
-        return Suggestion("yellow", list(risks), income, t)
-    return Suggestion(
-        "green", [f"人均纯收入{yuan(income)}元，高于{yuan(t.yellow_high)}元{note}，无返贫风险"], income, t
-    )
+        return out(None, [f"缺少{year}年人均纯收入，请先登记收入"], NO_INCOME)
+    got = f"人均纯收入{yuan(income)}元"
+    if below:
+        if registered:
+            return out(
+                "red",
+                [f"已脱贫户{got}，低于{year}年贫困线{yuan(t.poverty_line)}元：{RELAPSED}"],
+                found=(RELAPSED,),
+            )
+        extra = [f"另：{x}（请核实）" for x in failed]
+        return out(
+            None,
+            [f"非建档立卡户，{got}，低于{year}年贫困线{yuan(t.poverty_line)}元：{MISSED}", *extra],
+            SUSPECT,
+            (MISSED,),
+        )
+    if not t.has_band:
+        return out(None, [f"{year}年度黄卡/蓝卡区间未设置，" + missing_text(year, proposal)], NO_STANDARD)
+    if registered:
+        return _exited_colour(out, got, income, t, unknown)
+    L, _B1, B2 = t.figures()
+    extra = [f"另：{x}（请核实）" for x in failed]
+    if income <= B2:
+        return out("blue", [f"非建档立卡户（档外边缘户），{got}，在{yuan(L)}～{yuan(B2)}元之间", *extra])
+    return out(None, [f"非建档立卡户，{got}，高于{yuan(B2)}元", *extra], NO_CARD)
 
 
-def member_attrs(session: Session, h: Household) -> list[dict]:
+def _exited_colour(out, got: str, income: int, t: Threshold, unknown: tuple[str, ...]) -> Suggestion:  # noqa: ANN001
+    """A registered, exited household at or above the line: 黄卡 up to the top of the band, 绿卡 above it once
+    every 两不愁三保障 condition is met (seed 001: 绿卡 “稳定脱贫户”)."""
+    L, B1, B2 = t.figures()
+    if income <= B2:
+        where = (
+            f"不低于贫困线{yuan(L)}元、低于黄卡区间下限{yuan(B1)}元"
+            if income < B1
+            else f"在黄卡区间{yuan(B1)}～{yuan(B2)}元内"
+        )
+        return out("yellow", [f"已脱贫户{got}，{where}"])
+    if unknown:
+        names = "、".join(CONDITIONS[c] for c in unknown)
+        return out(None, [f"{names}尚未核验（{got}，高于{yuan(B2)}元；全部达标后建议绿卡）"], PENDING)
+    return out("green", [f"已脱贫户{got}，高于{yuan(B2)}元，两不愁三保障全部达标"])
+
+
+@dataclass(frozen=True)
+class _Person:
+    attrs: dict
+    born: date | None
+
+
+def _people(session: Session, h: Household) -> list[_Person]:
     return [
-        a or {}
-        for a in session.scalars(
-            select(Member.attrs).where(Member.household_id == h.id, Member.left_at.is_(None))
+        _Person(a or {}, born)
+        for a, born in session.execute(
+            select(Member.attrs, Member.birth_date).where(
+                Member.household_id == h.id, Member.left_at.is_(None)
+            )
         )
     ]
 
 
-def risks(h: Household, members: list[dict]) -> tuple[str, ...]:
-    """What makes a household above the band still unstable: its 户类型, members with 大病 or 残疾."""
+def member_attrs(session: Session, h: Household) -> list[dict]:
+    return [p.attrs for p in _people(session, h)]
+
+
+def risk_notes(h: Household, members: list[dict]) -> tuple[str, ...]:
+    """Illness, disability, disaster: why a household may slide back (seed 000 防返贫 一1: “重点关注大病重病户、
+    老人户、破旧房户”; seed 001: “对因重病重灾致贫返贫的，及时安排力量”). Shown beside the suggestion and citable
+    as a reason for an override — never a colour by themselves, never on a public list."""
     out = []
-    if h.household_kind in RISK_KINDS:
-        out.append(f"户类型为{h.household_kind}")
-    ill = sum(1 for a in members if "大病" in str(a.get("health", "")) or "残疾" in str(a.get("health", "")))
-    if ill:
-        out.append(f"{ill}人患大病或残疾")
+
+    def count(word: str) -> int:
+        return sum(1 for a in members if word in str(a.get("health", "")))
+
+    for word, text in (("大病", "患大病"), ("慢性病", "患长期慢性病"), ("残疾", "残疾")):
+        n = count(word)
+        if n:
+            out.append(f"{n}人{text}")
+    causes = {h.main_cause or ""} | {
+        c.strip() for c in str((h.attrs or {}).get("other_cause") or "").split(",")
+    }
+    for cause in ("因病", "因残", "因灾"):
+        if cause in causes:
+            out.append(f"致贫原因{cause}")
     return tuple(out)
+
+
+def risks(h: Household, members: list[dict]) -> tuple[str, ...]:
+    """Kept for callers of the old name: the risk notes."""
+    return risk_notes(h, members)
 
 
 def _income_row(session: Session, h: Household, year: int) -> IncomeYear | None:
@@ -307,25 +577,36 @@ class _Assessment:
     income: IncomeYear | None
 
 
-def _assess(session: Session, h: Household, year: int, t: Threshold | None = None) -> _Assessment:
-    """Suggestion and exit conditions from one reading of the household's income, checks and members."""
-    t = t or _threshold(session, year)
+def _assess(
+    session: Session, h: Household, year: int, table: dict[int, Threshold] | None = None
+) -> _Assessment:
+    """Suggestion and exit conditions from one reading of the household's income, checks and members
+    (`table`: the standards, read once by callers that assess many households)."""
+    table = table if table is not None else _table(session)
+    t = _threshold(session, year, table)
     income = _income_row(session, h, year)
-    members = member_attrs(session, h)
-    conditions = _conditions(session, h, year, t, income, members)
+    people = _people(session, h)
+    conditions = _conditions(session, h, year, table, income, people)
+    basic = {c.key: c.met for c in conditions if c.key in BASIC_NEEDS}
+    registered, exited = registration(h)
     sug = suggest(
         income.net_per_capita if income else None,
         t,
-        registered=h.household_kind not in OUTSIDE_KINDS,
-        has_exited=exited(h),
-        unmet=tuple(c.key for c in conditions if c.key != "income" and c.met is False),
-        risks=risks(h, members),
+        year=year,
+        registered=registered,
+        exited=exited,
+        unmet=tuple(k for k in BASIC_NEEDS if basic.get(k) is False),
+        unknown=tuple(k for k in BASIC_NEEDS if basic.get(k) is None),
+        risks=risk_notes(h, [p.attrs for p in people]),
+        proposal=_proposal(session, year, table) if t is None or not t.has_band else None,
     )
     return _Assessment(sug, conditions, income)
 
 
-def _suggest_for(session: Session, h: Household, year: int, t: Threshold | None = None) -> Suggestion:
-    return _assess(session, h, year, t).suggestion
+def _suggest_for(
+    session: Session, h: Household, year: int, table: dict[int, Threshold] | None = None
+) -> Suggestion:
+    return _assess(session, h, year, table).suggestion
 
 
 def suggestion(db: Database, actor: Actor, code: str, year: int) -> Suggestion:
@@ -337,7 +618,7 @@ def suggestion(db: Database, actor: Actor, code: str, year: int) -> Suggestion:
 class ColourDecision:
     year: int
     colour: str
-    suggested: str
+    suggested: str  # "" when nothing was suggested (the colour was then the clerk's, with a reason)
     basis: str
     reason: str
     decided_by: str
@@ -355,21 +636,27 @@ class ColourDecision:
 def confirm_colour(
     db: Database, actor: Actor, code: str, year: int, colour: str | None = None, reason: str = ""
 ) -> ColourDecision:
-    """Confirm the suggested colour, or set another one with a reason. Kept in the history either way."""
+    """Confirm the suggested colour, or set another one with a reason (a risk note may be that reason). Kept in
+    the history either way. Without the year's standard nothing is confirmed: it is not guessed."""
     actor.require("household.edit", "确定卡色")
     with db.write() as s:
         h = household_for(s, actor, code)
         sug = _suggest_for(s, h, year)
+        if sug.kind == NO_STANDARD:
+            raise InputRejected(sug.text)
         chosen = parse_colour(colour) if colour else sug.colour
+        if chosen is None:
+            raise InputRejected(f"系统不建议卡色（{sug.text}）；如确需定色，请选择卡色并填写理由")
         if chosen != sug.colour and not reason.strip():
             raise InputRejected(
-                f"所选{COLOUR_NAMES[chosen]}与系统建议的{COLOUR_NAMES[sug.colour]}不同，请填写调整理由"
+                f"所选{COLOUR_NAMES[chosen]}与系统建议的"
+                f"{COLOUR_NAMES[sug.colour] if sug.colour else '不定卡色'}不同，请填写调整理由"
             )
         row = CardColour(
             household_id=h.id,
             year=year,
             colour=chosen,
-            suggested=sug.colour,
+            suggested=sug.colour or "",
             basis="；".join(sug.basis),
             reason=reason.strip(),
             decided_by=actor.username,
@@ -382,9 +669,11 @@ def confirm_colour(
             "plan.colour",
             entity="household",
             key=h.code,
-            after={"year": year, "colour": chosen, "suggested": sug.colour, "reason": row.reason},
+            after={"year": year, "colour": chosen, "suggested": sug.colour or "", "reason": row.reason},
         )
-        return ColourDecision(year, chosen, sug.colour, row.basis, row.reason, actor.username, row.decided_at)
+        return ColourDecision(
+            year, chosen, sug.colour or "", row.basis, row.reason, actor.username, row.decided_at
+        )
 
 
 def _history(session: Session, h: Household) -> list[ColourDecision]:
@@ -415,18 +704,40 @@ def current_colours(session: Session, year: int) -> dict[int, str]:
     )
 
 
+def monitored(year: int):  # noqa: ANN201
+    """Households on the year's 防返贫监测 lists, as a condition on Household: a CONFIRMED 黄卡 or 蓝卡 of the year
+    (seed 001 三(一): “对黄卡户和蓝卡户，全面开展“回头帮”，加强贫困监测”), or a 户类型 that is a monitoring type.
+    Nobody is listed for health: illness is a risk note, never a colour."""
+    newest = select(func.max(CardColour.id)).where(CardColour.year == year).group_by(CardColour.household_id)
+    confirmed = select(CardColour.household_id).where(
+        CardColour.id.in_(newest), CardColour.colour.in_(("yellow", "blue"))
+    )
+    return Household.id.in_(confirmed) | Household.household_kind.in_(MONITORED_KINDS)
+
+
+def listed_because(kind: str, colour: str | None) -> str:
+    """Why a household is on a monitoring list, as the internal ledger says it."""
+    parts = []
+    if colour in ("yellow", "blue"):
+        parts.append(f"确定为{COLOUR_NAMES[colour]}")
+    if kind in MONITORED_KINDS:
+        parts.append(kind)
+    return "、".join(parts)
+
+
 @dataclass(frozen=True)
 class Disagreement:
     code: str
     head: str
     village: str
     colour: str | None  # None: no colour confirmed yet
-    suggested: str
+    suggested: str | None  # None: no colour suggested (no card, 疑似漏评, not yet checked)
     basis: str
 
 
 def disagreements(db: Database, actor: Actor, year: int, *, village: str | None = None) -> list[Disagreement]:
-    """Households whose confirmed colour differs from what their data now suggest (or with no colour yet)."""
+    """Households whose confirmed colour differs from what their data now suggest (or with no colour yet), and
+    registered households that cannot have one until a condition is checked or the income recorded."""
     with db.read() as s:
         q = (
             select(Household)
@@ -435,15 +746,60 @@ def disagreements(db: Database, actor: Actor, year: int, *, village: str | None 
         )
         current = current_colours(s, year)
         names = {v.id: v.name for v in s.scalars(select(Village))}
-        t = _threshold(s, year)
+        table = _table(s)
         out = []
         for h in s.scalars(q):
-            sug = _suggest_for(s, h, year, t)
+            sug = _suggest_for(s, h, year, table)
             have = current.get(h.id)
-            if have != sug.colour:
+            waiting = have is None and (sug.kind == PENDING or (sug.kind == NO_INCOME and registration(h)[0]))
+            if have != sug.colour or waiting:
+                out.append(Disagreement(h.code, h.head_name, names[h.village_id], have, sug.colour, sug.text))
+        return out
+
+
+@dataclass(frozen=True)
+class Suspect:
+    code: str
+    head: str
+    village: str
+    finding: str  # 疑似漏评，应纳尽纳 | 疑似返贫
+    income: int
+    poverty_line: int
+    household_kind: str
+    poverty_type: str
+    colour: str | None  # the confirmed colour of the year, if any
+
+
+def suspects(db: Database, actor: Actor, year: int, *, village: str | None = None) -> list[Suspect]:
+    """疑似漏评 (not registered, income below the year's line) and 疑似返贫 (exited, income below the line)."""
+    with db.read() as s:
+        t = _threshold(s, year)
+        if t is None:
+            raise InputRejected(missing_text(year, _proposal(s, year)))
+        current = current_colours(s, year)
+        names = {v.id: v.name for v in s.scalars(select(Village))}
+        q = (
+            select(Household, IncomeYear.net_per_capita)
+            .join(IncomeYear, (IncomeYear.household_id == Household.id) & (IncomeYear.year == year))
+            .where(IncomeYear.net_per_capita < t.poverty_line, village_scope(s, actor, village))
+            .order_by(Household.village_id, Household.code)
+        )
+        out = []
+        for h, income in s.execute(q).all():
+            registered, exited = registration(h)
+            finding = MISSED if not registered else RELAPSED if exited else None
+            if finding:
                 out.append(
-                    Disagreement(
-                        h.code, h.head_name, names[h.village_id], have, sug.colour, "；".join(sug.basis)
+                    Suspect(
+                        h.code,
+                        h.head_name,
+                        names[h.village_id],
+                        finding,
+                        income,
+                        t.poverty_line,
+                        h.household_kind,
+                        h.poverty_type,
+                        current.get(h.id),
                     )
                 )
         return out
@@ -677,7 +1033,8 @@ def set_check(
     evidence: str = "",
     on: date | None = None,
 ) -> None:
-    """Record one 两不愁三保障 condition as checked on the spot (replaces that year's earlier check)."""
+    """Record one condition of 两不愁三保障 / 户脱贫「123」 as checked on the spot (replaces that year's earlier
+    check of it)."""
     actor.require("household.edit", "登记两不愁三保障核验")
     if condition not in CONDITIONS:
         raise InputRejected(
@@ -716,34 +1073,113 @@ def set_check(
 class Condition:
     key: str
     name: str
-    met: bool | None  # None: nothing to judge by
+    met: bool | None  # None: unknown — nothing to judge by; unknown is not met
     source: str
     detail: str
+
+
+def _income_condition(
+    session: Session, h: Household, year: int, table: dict[int, Threshold], row: IncomeYear | None
+) -> Condition:
+    """Seed 000 户脱贫「123」: “年人均纯收入是否稳定超过国家扶贫标准” — strictly above (超过) the year's line, and
+    above the previous year's own line too where that year's income is recorded (稳定)."""
+    key, name = "income", INCOME_CONDITION
+    t = table.get(year)
+
+    def origin(r: IncomeYear) -> str:
+        return f"{r.year}年收入（{'花名册' if r.source == 'roster' else '收入核算'}）"
+
+    if row is None or row.net_per_capita is None:
+        return Condition(key, name, None, "无", f"缺少{year}年收入")
+    income = row.net_per_capita
+    if t is None:
+        return Condition(key, name, None, origin(row), f"{yuan(income)}元；{year}年度标准未设置")
+    if income <= t.poverty_line:
+        return Condition(
+            key, name, False, origin(row), f"{yuan(income)}元，未超过{year}年贫困线{yuan(t.poverty_line)}元"
+        )
+    now = f"{year}年{yuan(income)}元超过贫困线{yuan(t.poverty_line)}元"
+    before = _income_row(session, h, year - 1)
+    if before is None or before.net_per_capita is None:
+        return Condition(key, name, True, origin(row), f"{now}（{year - 1}年未登记收入）")
+    sources = f"{origin(row)}、{origin(before)}"
+    t0 = table.get(year - 1)
+    if t0 is None:
+        return Condition(
+            key,
+            name,
+            None,
+            sources,
+            f"{now}；{year - 1}年{yuan(before.net_per_capita)}元，但{year - 1}年度标准未设置，无法判断是否稳定",
+        )
+    if before.net_per_capita <= t0.poverty_line:
+        return Condition(
+            key,
+            name,
+            False,
+            sources,
+            f"{now}，但{year - 1}年{yuan(before.net_per_capita)}元未超过当年贫困线{yuan(t0.poverty_line)}元，"
+            "收入尚不稳定",
+        )
+    return Condition(
+        key, name, True, sources, f"{now}；{year - 1}年{yuan(before.net_per_capita)}元亦超过当年贫困线"
+    )
+
+
+def _industry_condition(session: Session, h: Household, year: int) -> Condition:
+    """Seed 000: “有产业增收措施” — a measure of the year of kind 产业 or 就业/公益岗位 that was not cancelled."""
+    found = list(
+        session.scalars(
+            select(Measure).where(
+                Measure.household_id == h.id,
+                Measure.year == year,
+                Measure.kind.in_(INDUSTRY_KINDS),
+                Measure.status != "dropped",
+            )
+        )
+    )
+    source = f"帮扶措施（{year}年）"
+    if not found:
+        return Condition("industry", INDUSTRY_CONDITION, False, source, "本年没有产业或就业帮扶措施")
+    return Condition(
+        "industry",
+        INDUSTRY_CONDITION,
+        True,
+        source,
+        "；".join(f"{m.kind}：{m.description}（{MEASURE_STATUS.get(m.status, m.status)}）" for m in found),
+    )
+
+
+def _employment_from_roster(people: list[_Person], on: date) -> tuple[bool | None, str]:
+    """Seed 000: “贫困户家中符合就业条件的是否就业” — members of working age with 普通/技能劳动力 who are not at
+    school; the roster's 务工状况/务工时间 says whether they work. Not recorded is unknown, never met."""
+    low, high = WORKING_AGE
+    fit = []
+    for p in people:
+        age = age_on(p.born, on)
+        if age is None or not low <= age <= high:
+            continue
+        if p.attrs.get("labour") not in FULL_LABOUR or p.attrs.get("schooling"):
+            continue
+        fit.append(p)
+    if not fit:
+        return True, "无符合就业条件的成员"
+    working = [p for p in fit if p.attrs.get("work_place") or int(p.attrs.get("work_months") or 0) > 0]
+    if len(working) == len(fit):
+        return True, f"符合就业条件的{len(fit)}人均已务工"
+    return None, f"符合就业条件的{len(fit)}人中{len(fit) - len(working)}人花名册未登记务工，需入户核验"
 
 
 def _conditions(
     session: Session,
     h: Household,
     year: int,
-    t: Threshold,
+    table: dict[int, Threshold],
     income_row: IncomeYear | None,
-    members: list[dict],
+    people: list[_Person],
 ) -> list[Condition]:
-    """The exit conditions, each from the best source there is: the on-the-spot check first, then the roster."""
-    out = []
-    income = income_row.net_per_capita if income_row else None
-    if income is None:
-        out.append(Condition("income", "人均纯收入超过贫困线", None, "无", f"缺少{year}年收入"))
-    else:
-        out.append(
-            Condition(
-                "income",
-                "人均纯收入超过贫困线",
-                income >= t.poverty_line,
-                f"{year}年收入（{'花名册' if income_row.source == 'roster' else '收入核算'}）",
-                f"{yuan(income)}元 / 贫困线{yuan(t.poverty_line)}元",
-            )
-        )
+    """户脱贫「123」 condition by condition, each from the best source there is: the on-the-spot check first, then
+    the roster and the plan's own records. Unknown (None) is not met."""
     checks = {
         c.condition: c
         for c in session.scalars(
@@ -751,6 +1187,8 @@ def _conditions(
         )
     }
     attrs = h.attrs or {}
+    members = [p.attrs for p in people]
+    out = [_income_condition(session, h, year, table, income_row)]
     for key, name in CONDITIONS.items():
         c = checks.get(key)
         if c is not None:
@@ -763,9 +1201,14 @@ def _conditions(
                     c.evidence or ("达标" if c.met else ""),
                 )
             )
-            continue
-        met, detail = _from_roster(key, attrs, members)
-        out.append(Condition(key, name, met, "花名册" if met is not None else "未核验", detail))
+        elif key == "employment":
+            met, detail = _employment_from_roster(people, date(year, 12, 31))
+            out.append(Condition(key, name, met, "花名册" if met is not None else "未核验", detail))
+        else:
+            met, detail = _from_roster(key, attrs, members)
+            out.append(Condition(key, name, met, "花名册" if met is not None else "未核验", detail))
+        if key == "broadcast_tv":
+            out.append(_industry_condition(session, h, year))  # seed 000's order: …有广播电视，有产业增收措施
     return out
 
 
@@ -796,6 +1239,7 @@ def _from_roster(key: str, attrs: dict, members: list[dict]) -> tuple[bool | Non
 
 
 def exit_check(db: Database, actor: Actor, code: str, year: int) -> list[Condition]:
+    """户脱贫「123」 in full (seed 000 回头看 四(一)2), each condition met / unmet / unknown with its source."""
     with db.read() as s:
         return _assess(s, household_for(s, actor, code), year).conditions
 
@@ -821,7 +1265,15 @@ class PlanView:
 
     @property
     def exit_ready(self) -> bool:
-        return all(c.met for c in self.conditions)
+        return all(c.met is True for c in self.conditions)
+
+    @property
+    def findings(self) -> tuple[str, ...]:
+        return self.suggestion.findings
+
+    @property
+    def risks(self) -> tuple[str, ...]:
+        return self.suggestion.risks
 
 
 def plan(db: Database, actor: Actor, code: str, year: int) -> PlanView:

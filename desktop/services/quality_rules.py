@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from desktop.models import Household, IncomeYear, Member, Township, Village
+from desktop.models import Household, IncomeYear, Measure, Member, Township, Village
 
 NO_LABOUR = ("无劳动力", "弱劳动力或半劳动力", "丧失劳动力")
 FULL_LABOUR = ("普通劳动力", "技能劳动力")
@@ -331,6 +331,232 @@ def _income_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
             )
 
 
+# --- 回头看 checks (seed 000 商丘“回头看”实施意见, seed 004 宝塔区) ------------------------------------------
+# Policy checks over the roster and the year's plan: they find households to look at again, not typing errors,
+# so a roster that is clean of the checks above may still have findings here.
+
+UNIVERSITY = ("高职高专", "本科", "硕士研究生")  # 在校生状况 values of students in higher education
+# 开发式 measures (plan_measure.kind): seed 000 防返贫(三)2 “要坚持开发式扶贫的方针”; the kinds that build income
+DEVELOPMENT_KINDS = ("产业", "就业/公益岗位", "小额信贷")
+REGISTERED_KINDS = ("脱贫户", "脱贫不稳定户")  # 户类型 of households registered (建档立卡)
+MONITORED_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "监测对象")
+
+
+def attr_of(member, key: str):  # noqa: ANN001, ANN201
+    """attr() for an aliased member."""
+    return func.coalesce(member.attrs[key].as_string(), "")
+
+
+def _labour_of_working_age(s: Scope, member) -> Any:  # noqa: ANN001
+    """A current member of working age (min_age–max_age) recorded as 普通劳动力 or 技能劳动力."""
+    p = s.params
+    return and_(
+        member.left_at.is_(None),
+        member.birth_date <= s.years_ago(p["min_age"]),
+        member.birth_date > s.years_ago(p["max_age"] + 1),
+        attr_of(member, "labour").in_(FULL_LABOUR),
+    )
+
+
+def _dibao_only(s: Scope) -> Select:
+    """Heads of 低保 households with working-age labour and no 开发式 measure this year."""
+    labour, on_dibao = aliased(Member), aliased(Member)
+    workers = (
+        select(func.count())
+        .where(labour.household_id == Household.id, _labour_of_working_age(s, labour))
+        .scalar_subquery()
+    )
+    year = s.today.year
+    live = and_(Measure.household_id == Household.id, Measure.year == year, Measure.status != "dropped")
+    measures = select(func.count()).where(live).scalar_subquery()
+    dibao = or_(
+        Household.poverty_type.contains("低保"),
+        select(on_dibao.id)
+        .where(
+            on_dibao.household_id == Household.id,
+            on_dibao.left_at.is_(None),
+            attr_of(on_dibao, "dibao") == "是",
+        )
+        .exists(),
+    )
+    developing = select(Measure.id).where(live, Measure.kind.in_(DEVELOPMENT_KINDS)).exists()
+    return _members(s, Household.poverty_type, workers, measures).where(
+        Member.relation == "户主", dibao, workers > 0, ~developing
+    )
+
+
+def _dibao_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        plan = f"登记的{r[6]}项措施都不是" if r[6] else "还没有登记"
+        yield (
+            r,
+            f"享受低保，有{r[5]}名劳动年龄内的劳动力，{s.today.year}年{plan}产业、就业/公益岗位、小额信贷等"
+            "开发式帮扶措施（低保一低了之）",
+        )
+
+
+def _university_students(s: Scope) -> Select:
+    """Students in higher education, in households with at least `min_students` of them."""
+    other = aliased(Member)
+
+    def studying(m):  # noqa: ANN001, ANN202
+        return or_(*[attr_of(m, "schooling").startswith(prefix) for prefix in UNIVERSITY])
+
+    count = (
+        select(func.count())
+        .where(other.household_id == Household.id, other.left_at.is_(None), studying(other))
+        .scalar_subquery()
+    )
+    return _members(s, attr("schooling"), count).where(studying(Member), count >= s.params["min_students"])
+
+
+def _university_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    by_household: dict[str, list] = {}
+    for r in rows:
+        by_household.setdefault(r[0], []).append(r)
+    for students in by_household.values():
+        students.sort(key=lambda r: r[1])
+        names = "、".join(f"{r[2]}（{r[4]}）" for r in students)
+        yield (
+            students[0],
+            f"本户有{len(students)}名在读大学生：{names}；核查是否因学致贫，符合条件的应纳尽纳、落实教育帮扶",
+        )
+
+
+def _tekun_with_labour(s: Scope) -> Select:
+    """Working-age members with labour in 特困供养 (五保) households."""
+    tekun = aliased(Member)
+    supported = or_(
+        Household.poverty_type.contains("特困"),
+        select(tekun.id)
+        .where(tekun.household_id == Household.id, tekun.left_at.is_(None), attr_of(tekun, "tekun") == "是")
+        .exists(),
+    )
+    return _members(s, Member.birth_date, attr("labour"), Household.poverty_type, attr("tekun")).where(
+        _labour_of_working_age(s, Member), supported
+    )
+
+
+def _tekun_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        what = "本人登记为特困供养人员" if r[7] == "是" else f"所在户为“{r[6]}”"
+        yield r, f"{age_of(r[4], s.today)}岁、{r[5]}，{what}（特困供养的对象应无劳动能力）"
+
+
+# 证件类型 a person with 户口 carries: the 公民身份号码 is given at 户口 registration (居民身份证, 户口簿).
+HUKOU_PAPERS = ("身份证", "户口")
+
+
+def _without_hukou(s: Scope) -> Select:
+    number = func.coalesce(Member.id_number, "")
+    return _members(s, number, attr("id_type")).where(
+        or_(
+            number == "",
+            and_(attr("id_type") != "", *[~attr("id_type").contains(k) for k in HUKOU_PAPERS]),
+        )
+    )
+
+
+def _hukou_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        if not r[4]:
+            yield r, "没有证件号码（公民身份号码），可能没有登记户口"
+        else:
+            yield r, f"证件类型为“{r[5]}”，不是居民身份证或户口簿，可能没有登记户口"
+
+
+def _without_helper(s: Scope) -> Select:
+    """Heads of registered or monitored households with no named 帮扶责任人: none on the roster and none
+    responsible for a live measure this year."""
+    helper = func.trim(func.coalesce(Household.attrs["helper"].as_string(), ""))
+    cadre = (
+        select(Measure.id)
+        .where(
+            Measure.household_id == Household.id,
+            Measure.year == s.today.year,
+            Measure.status != "dropped",
+            func.trim(Measure.cadre) != "",
+        )
+        .exists()
+    )
+    registered = or_(
+        Household.household_kind.in_(REGISTERED_KINDS + MONITORED_KINDS),
+        Household.poverty_type.endswith("贫困户"),
+        Household.poverty_type.endswith("脱贫户"),
+    )
+    return _members(s, Household.household_kind, Household.poverty_type).where(
+        Member.relation == "户主", registered, helper == "", ~cadre
+    )
+
+
+def _helper_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        what = r[4] or r[5]
+        yield r, f"{what}没有帮扶责任人（花名册未填写，{s.today.year}年的帮扶措施也没有责任人）"
+
+
+# --- income below the year's line (plans.suggest: 疑似漏评 / 疑似返贫) ----------------------------------------
+
+
+def _below_line(s: Scope) -> Select:
+    """Heads of households whose newest income (up to this year) is below that year's poverty line — the county's
+    figure or a seed default; a year with no standard is not judged (nothing is guessed)."""
+    from desktop.services import plans
+
+    newest = (
+        select(func.max(IncomeYear.year))
+        .where(IncomeYear.household_id == Household.id, IncomeYear.year <= s.today.year)
+        .correlate(Household)
+        .scalar_subquery()
+    )
+    line = plans.poverty_line_sql(IncomeYear.year)
+    return (
+        _members(
+            s,
+            IncomeYear.year,
+            IncomeYear.net_per_capita,
+            line,
+            Household.household_kind,
+            Household.poverty_type,
+            Household.attrs["exit_year"].as_string(),
+        )
+        .join(IncomeYear, IncomeYear.household_id == Household.id)
+        .where(
+            Member.relation == "户主",
+            IncomeYear.year == newest,
+            IncomeYear.net_per_capita.is_not(None),
+            IncomeYear.net_per_capita < line,
+        )
+    )
+
+
+def _missed_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    """Seed 000 回头看 四(一)1: “对符合贫困标准的农户要做到应纳尽纳、并及时纳入。看是否有漏评、漏登现象。”"""
+    from desktop.services import plans
+
+    for r in rows:
+        year, income, line, kind, ptype, exit_year = r[4:10]
+        if not plans.is_registered(kind, ptype, exit_year):
+            yield (
+                r,
+                f"非建档立卡户{year}年人均纯收入{income / 100:,.2f}元，低于当年贫困线{line / 100:,.2f}元，"
+                "应纳尽纳、及时纳入",
+            )
+
+
+def _relapse_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    """Seed 000 回头看 四(一)2: “要认真排查已脱贫户……及时发现解决返贫问题，确保做到“返贫即入”。”"""
+    from desktop.services import plans
+
+    for r in rows:
+        year, income, line, kind, ptype, exit_year = r[4:10]
+        if plans.is_exited(kind, ptype, exit_year):
+            yield (
+                r,
+                f"已脱贫户{year}年人均纯收入{income / 100:,.2f}元，低于当年贫困线{line / 100:,.2f}元",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "labour_idle_working_age",
@@ -467,7 +693,101 @@ RULES: tuple[Rule, ...] = (
         _income_sum,
         _income_check,
     ),
+    Rule(
+        "suspected_missed",
+        "suspected_missed",
+        "疑似漏评",
+        "疑点",
+        ("income", "household_kind", "poverty_type", "exit_year"),
+        "种子000“回头看”：对符合贫困标准的农户要做到应纳尽纳、并及时纳入，看是否有漏评、漏登现象。"
+        "未建档立卡的农户人均纯收入低于当年贫困线，应入户核实。",
+        "入户核实收入和两不愁三保障；符合条件的按程序纳入（识别），收入登记有误的改正；核实不属实的标记已核实。",
+        _below_line,
+        _missed_check,
+    ),
+    Rule(
+        "suspected_relapse",
+        "suspected_relapse",
+        "疑似返贫",
+        "疑点",
+        ("income", "household_kind", "poverty_type", "exit_year"),
+        "种子000“回头看”：要认真排查已脱贫户，及时发现解决返贫问题，确保做到“返贫即入”。"
+        "已脱贫户人均纯收入低于当年贫困线。",
+        "入户核实收入；属实的纳入监测、落实帮扶措施并确定卡色（红卡）；收入登记有误的改正。",
+        _below_line,
+        _relapse_check,
+    ),
+    # --- 回头看 (seed 000 四、核查精准识别/精准帮扶; seed 004) ---
+    Rule(
+        "dibao_only",
+        "review_dibao_only",
+        "低保户有劳动力却无开发式帮扶",
+        "疑点",
+        ("dibao", "poverty_type", "birth_date", "labour"),
+        # seed 000 四(一)1: 查看符合条件的贫困户是否仅仅给予低保一低了之
+        "商丘市“回头看”实施意见：“查看符合条件的贫困户是否仅仅给予低保一低了之”；有劳动能力的应“坚持开发式扶贫"
+        "的方针”。享受低保、家中有劳动年龄内的普通或技能劳动力，本年度却没有产业、就业/公益岗位、小额信贷措施。",
+        "为有劳动力的成员落实产业、就业或公益岗位、小额信贷等措施并登记到帮扶计划；确无条件的写明原因后标记已核实。",
+        _dibao_only,
+        _dibao_message,
+        {"min_age": 16, "max_age": 59},
+    ),
+    Rule(
+        "two_university_students",
+        "review_university_students",
+        "一户有两名以上在读大学生",
+        "提示",
+        ("schooling",),
+        # seed 000 四(一)1: 家中是否有因贫辍学学生、或有两个以上上大学的学生
+        "商丘市“回头看”实施意见核查精准识别：“家中是否有因贫辍学学生、或有两个以上上大学的学生”。"
+        "两名以上在读大学生（高职高专、本科、研究生）的家庭负担重，易因学致贫返贫。",
+        "入户核实收支：符合条件的及时纳入（应纳尽纳），已纳入的落实教育资助；核实无困难的标记已核实。",
+        _university_students,
+        _university_message,
+        {"min_students": 2},
+    ),
+    Rule(
+        "tekun_with_labour",
+        "review_tekun_with_labour",
+        "特困供养户有劳动年龄内的劳动力",
+        "疑点",
+        ("poverty_type", "tekun", "birth_date", "labour"),
+        # seed 000 四(二)2(8): 四是查符合条件贫困家庭及五保供养落实情况; 防返贫 二(一)1: 重点关注…低保户和五保户
+        "商丘市“回头看”实施意见：“查符合条件贫困家庭及五保供养落实情况”，“重点关注……低保户和五保户等特殊群体，"
+        "提高贫困人口识别、退出精准度”。特困供养（五保）的对象应无劳动能力（社会救助暂行办法，非种子文件），"
+        "户内有16～59岁的普通或技能劳动力，属性或劳动技能可能登记有误。",
+        "核实贫困户属性、是否特困供养人员和该成员的劳动技能，改正后重新导出；确属实情的写明原因后标记已核实。",
+        _tekun_with_labour,
+        _tekun_message,
+        {"min_age": 16, "max_age": 59},
+    ),
+    Rule(
+        "member_without_hukou",
+        "review_without_hukou",
+        "成员可能未登记户口",
+        "疑点",
+        ("id_number", "id_type"),
+        # seed 000 四(一)1: 查贫困户中是否存在因各种原因没有登记户口的人员
+        "商丘市“回头看”实施意见：“查贫困户中是否存在因各种原因没有登记户口的人员”。花名册没有户口一栏，"
+        "以证件判断：没有证件号码，或证件类型不是居民身份证、户口簿的成员，可能没有登记户口。",
+        "协助办理户口登记，登记后补录公民身份号码；已有户口的补正证件类型和号码。",
+        _without_hukou,
+        _hukou_message,
+    ),
+    Rule(
+        "no_helper",
+        "review_no_helper",
+        "建档立卡户或监测对象没有帮扶责任人",
+        "疑点",
+        ("helper", "household_kind", "poverty_type"),
+        # seed 000 五(一): 贫困人口退出后,帮扶责任人不撤离; 防返贫 二(一)6: 对每户“边缘户”也要选派帮扶人(联系人)
+        "商丘市“回头看”实施意见：“贫困人口退出后，帮扶责任人不撤离”；防返贫实施意见：“对每户‘边缘户’也要选派"
+        "帮扶人（联系人）”。建档立卡户和监测对象都应有具名的帮扶责任人。",
+        "在花名册（全国系统）中填写帮扶责任人，或在本年度帮扶措施中写明责任人。",
+        _without_helper,
+        _helper_message,
+    ),
 )
 BY_CODE = {r.code: r for r in RULES}
 # What a clerk sees for each rule parameter (系统 → 设置 → 核查规则).
-PARAM_NAMES = {"min_age": "最低年龄", "max_age": "最高年龄", "months": "务工月数"}
+PARAM_NAMES = {"min_age": "最低年龄", "max_age": "最高年龄", "months": "务工月数", "min_students": "最少人数"}

@@ -451,8 +451,9 @@ def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, p
     notice = Notice(
         title=f"关于{info.village}{info.period}脱贫星级评定结果的公示",
         paragraphs=[
-            # seed 000 (七): 按照民主、公开、公平、公正的原则……通过星级评定获取一定的积分
-            f"按照民主、公开、公平、公正的原则，经农户申报、村民小组评议、村两委审核，{info.village}{info.period}"
+            # seed 000 (七): 按照民主、公开、公平、公正的原则……通过星级评定获取一定的积分; (十): 利用村“两委”
+            # 班子评议会、村民代表会、民主测评等形式对贫困户进行定期综合评价,依据评价结果落实积分
+            f"按照民主、公开、公平、公正的原则，经村“两委”班子评议会、村民代表会评议和民主测评，{info.village}{info.period}"
             f"共评定{len(rows)}户，合计积分{sum(r.points for r in rows)}分，现将评定结果予以公示。"
         ],
         table=table,

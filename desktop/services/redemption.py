@@ -13,9 +13,18 @@ from sqlalchemy import select
 
 from desktop import clock, limits
 from desktop.db import Database
-from desktop.models import Goods, Household, PointsEntry, Redemption, RedemptionLine, StockMovement, Store
+from desktop.models import (
+    Goods,
+    Household,
+    PointsEntry,
+    Redemption,
+    RedemptionLine,
+    StockMovement,
+    Store,
+    Village,
+)
 from desktop.models.base import utcnow
-from desktop.services import audit, money, points
+from desktop.services import audit, money, points, settings
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.stores import change_stock, goods_by_code, stock_of, store_by_code
 from desktop.services.users import Actor, display_names
@@ -72,6 +81,34 @@ class Receipt:
         }
 
 
+def other_village(session, store: Store, household_id: int) -> str | None:  # noqa: ANN001
+    """Why this household may not redeem at this store, or None. A store of a village serves that village's
+    households; whether they may also redeem at another village's store is the office's setting
+    (store.other_village, default no — no seed says either way). A store of no village serves every village."""
+    if store.village_id is None or settings.get_in(session, "store.other_village"):
+        return None
+    home = session.scalar(select(Household.village_id).where(Household.id == household_id))
+    if home == store.village_id:
+        return None
+    names = dict(
+        session.execute(
+            select(Village.id, Village.name).where(Village.id.in_([home, store.village_id]))
+        ).all()
+    )
+    return (
+        f"这户是{names.get(home, '外村')}的，{store.name}只为{names[store.village_id]}的农户兑换积分，"
+        f"请到本村的超市兑换（是否允许到外村超市兑换，由管理员在“系统 → 设置”中决定）。未做任何改动。"
+    )
+
+
+def may_redeem_here(db: Database, actor: Actor, store_code: str, household_code: str) -> str | None:
+    """The counter asks as soon as a household is found: None, or why it cannot redeem here."""
+    with db.read() as s:
+        store = store_by_code(s, store_code, actor)
+        hid = points.household_id(s, actor, household_code)
+        return other_village(s, store, hid)
+
+
 def redeem(
     db: Database, actor: Actor, store_code: str, household_code: str, items: dict[str, int]
 ) -> Receipt:
@@ -93,6 +130,9 @@ def redeem(
             hid = points.household_id(s, actor, household_code)
         except NotFound as exc:
             raise Refused(f"{exc.message}，请核对户编号或扫描明白卡上的二维码。未做任何改动。") from exc
+        refusal = other_village(s, store, hid)
+        if refusal:
+            raise Refused(refusal)
         head = s.scalar(select(Household.head_name).where(Household.id == hid)) or ""
         wanted: Counter[int] = Counter()
         goods: dict[int, Goods] = {}

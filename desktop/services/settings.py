@@ -84,6 +84,18 @@ def _folder(value: Any) -> str:
     return text
 
 
+# Software defaults a clerk confirms once (desktop.services.defaults): none of them is in the seeds.
+DEFAULT_GROUPS = ("stars", "fund.match")
+
+
+def _groups(value: Any) -> list[str]:
+    items = [value] if isinstance(value, str) else list(value or [])
+    unknown = [str(v) for v in items if v not in DEFAULT_GROUPS]
+    if unknown:
+        raise ValueError(f"只能是{'、'.join(DEFAULT_GROUPS)}，不认识“{'、'.join(unknown)}”")
+    return sorted(set(items))
+
+
 SPECS: dict[str, Spec] = {
     "office.township_code": Spec("乡镇区划代码", "", _township_code),
     "notice.issuer": Spec("乡镇落款单位（留空则为“某某镇人民政府”）", "", _text(40)),
@@ -116,6 +128,21 @@ SPECS: dict[str, Spec] = {
     "limits.measure_yuan": Spec(
         "一项帮扶措施金额的上限（元，默认10000000）", 10_000_000, _int_between(1, limits.MEASURE_FEN // 100)
     ),
+    # 孝善基金: the match a new fund takes when it is set up without its own figures. Not in the seeds (they
+    # say only 鼓励做子女的每月向老人寄送“孝心养老金”); a default the office confirms once (rules.confirmed).
+    "fund.match_percent": Spec("孝善基金补贴比例（%，默认10，非文件规定）", 10, _int_between(0, 100)),
+    "fund.match_cap_yuan": Spec(
+        "孝善基金每位老人每月补贴上限（元，默认30，非文件规定）",
+        30,
+        _int_between(0, limits.MONTHLY_FEN // 100),
+    ),
+    # Seed 000 扶志扶智 四(九): 对全市65周岁以上建档立卡贫困老年人进行全面摸底排查,分类建立台账
+    "fund.ledger_age": Spec(
+        "老人台账年龄（周岁，默认65：商丘市扶志扶智实施意见四(九)）", 65, _int_between(50, 100)
+    ),
+    # Not in the seeds: a household redeems its points at its own village's store unless the office allows more.
+    "store.other_village": Spec("允许到外村的超市兑换积分（默认否：只在本村超市兑换）", False, _flag),
+    "rules.confirmed": Spec("已确认的软件默认值（stars 星级积分，fund.match 基金补贴）", [], _groups),
 }
 
 

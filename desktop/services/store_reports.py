@@ -26,7 +26,7 @@ from desktop.services import audit
 from desktop.services.errors import InputRejected
 from desktop.services.households import resolve_village, village_scope
 from desktop.services.points import KIND_NAMES
-from desktop.services.stores import MOVE_NAMES, store_by_code
+from desktop.services.stores import MOVE_NAMES, stock_value, store_by_code
 from desktop.services.users import Actor, display_names
 
 
@@ -232,12 +232,25 @@ class Settlement:
     households: int
     points: int
     by_goods: list[tuple[str, str, int, int]]  # name, unit, quantity, points
-    stock_value_fen: int  # what is on the shelves at purchase/donation value
+    stock_value_fen: int  # what is on the shelves at the period's end, at purchase/donation value
+    unvalued: list[str]  # goods on the shelves whose value was never recorded (not in stock_value_fen)
+    commercial: bool = False
+    point_rate_fen: int = 0  # a commercial shop's rate: fen paid for one point redeemed
+    funding_source: str = ""
+    owner: str = ""
+    code: str = ""
+
+    @property
+    def payable_fen(self) -> int:
+        """What the shop is owed for the period (a commercial shop only): points redeemed × its rate."""
+        return self.points * self.point_rate_fen if self.commercial else 0
 
 
 def settlement(db: Database, store_code: str, month: str) -> Settlement:
-    """日结/月结 (period "2026-11-25" or "2026-11"): redemptions that stand (reversed ones excluded), by goods,
-    and the stock value left."""
+    """日结/月结 (period "2026-11-25" or "2026-11"): redemptions that stand (reversed ones excluded), by goods;
+    the stock left at the period's end at the value recorded when it was bought or given (stores.stock_value),
+    never points × 1 元; and, for a commercial shop (seed 000 扶志扶智 四(七): 在面向市场经营的同时,为贫困群众积分
+    兑换物品做好服务), the payable: points redeemed × the shop's rate, from its named funding source."""
     start, end, label = month_range(month)
     with db.read() as s:
         store = store_by_code(s, store_code)
@@ -258,17 +271,7 @@ def settlement(db: Database, store_code: str, month: str) -> Settlement:
                 entry[0], entry[1] = g.name, g.unit
                 entry[2] += line.quantity
                 entry[3] += line.quantity * line.price_points
-        value = 0
-        for gid, price in s.execute(select(Goods.id, Goods.price_points).where(Goods.store_id == store.id)):
-            qty = (
-                s.scalar(
-                    select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(
-                        StockMovement.goods_id == gid
-                    )
-                )
-                or 0
-            )
-            value += qty * price * 100  # 1 point is valued at 1 元 for accounting
+        value = stock_value(s, store.id, end)
         return Settlement(
             store.name,
             label,
@@ -277,8 +280,66 @@ def settlement(db: Database, store_code: str, month: str) -> Settlement:
             len({r.household_id for r in standing}),
             sum(r.points for r in standing),
             sorted((tuple(v) for v in by_goods.values()), key=lambda x: -x[3]),
-            value,
+            value.value_fen,
+            value.unvalued,
+            store.commercial,
+            store.point_rate_fen,
+            store.funding_source,
+            store.owner,
+            store.code,
         )
+
+
+def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path, *, xlsx: bool = False):  # noqa: ANN201
+    """积分兑换结算单 of a store for a period, on the ledger layout: what was handed out for points, by goods. For a
+    commercial shop each line also carries its amount (points × the shop's rate) and the total is the payable
+    from the named funding source, signed by the shop's owner and the village and township; a village-run store's
+    sheet is signed by its keeper and the 监督员."""
+    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
+    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+
+    st = settlement(db, store_code, month)
+    if not st.by_goods:
+        raise InputRejected(f"{st.store}{st.period}没有兑换，无需结算")
+    with db.read() as s:
+        store = store_by_code(s, store_code)
+        village = s.get(Village, store.village_id) if store.village_id else None
+        township = s.get(Township, village.township_id).name if village else ""
+    rows = []
+    for i, (name, unit, quantity, points) in enumerate(st.by_goods, start=1):
+        row = [i, name, unit, quantity, points]
+        if st.commercial:
+            row.append(points * st.point_rate_fen)
+        rows.append(row)
+    columns = [
+        Column("序号", "center"),
+        Column("商品", min_chars=6),
+        Column("单位", "center"),
+        Column("兑换数量", "right", total=True),
+        Column("消耗积分（分）", "right", total=True),
+    ]
+    if st.commercial:
+        columns.append(
+            Column(f"结算金额（元）\n每分{st.point_rate_fen / 100:.2f}元", "right", total=True, money=True)
+        )
+        signoff = (f"超市经营者（签字）：{st.owner}", "村委会（盖章）：", "乡镇审核：", "结算日期：")
+        measure = f"资金来源：{st.funding_source}"
+        title = f"{st.store}{st.period}积分兑换结算单"
+    else:
+        signoff = ("超市管理员：", "监督员：", "村委会（盖章）：", "结算日期：")
+        measure = "单位：件、分"
+        title = f"{st.store}{st.period}积分兑换汇总单"
+    ledger = Ledger(
+        title,
+        columns,
+        rows,
+        unit=f"{township}{village.name}村民委员会" if village else st.store,
+        period=st.period,
+        measure=measure,
+        signoff=signoff,
+        stamp=audit.stamp(db),
+    )
+    return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
 def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
@@ -461,6 +522,7 @@ __all__ = [
     "points_ledger",
     "stock_ledger",
     "settlement",
+    "settlement_sheet",
     "redemption_notice",
     "donation_notice",
     "points_chart",

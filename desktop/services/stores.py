@@ -1,8 +1,10 @@
-"""Stores (扶贫超市/爱心超市), goods and the stock ledger: purchases, donations, losses, stock-takes."""
+"""Stores (扶贫超市/爱心超市), goods and the stock ledger: purchases, donations, losses, stock-takes; a commercial
+shop's settlement terms; the stock's value at what it was bought or given for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,9 +12,11 @@ from sqlalchemy.orm import Session
 from desktop import limits
 from desktop.db import Database
 from desktop.models import Goods, StockLevel, StockMovement, Store, Village
+from desktop.models.points import POINT_RATE_FEN
 from desktop.services import audit, money, settings
 from desktop.services.balances import add_unless_negative
 from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.services.households import resolve_village
 from desktop.services.users import Actor
 
 MOVE_NAMES = {
@@ -33,6 +37,19 @@ class StoreInfo:
     village: str
     receipt_width_mm: int
     goods: int
+    commercial: bool = False
+    point_rate_fen: int = 0
+    funding_source: str = ""
+    owner: str = ""
+
+    def terms(self) -> str:
+        """How the store is settled, in a sentence."""
+        if not self.commercial:
+            return "村级爱心超市：积分兑换不向超市付款"
+        return (
+            f"商业超市（经营者{self.owner or '未填'}）：每月按兑换积分结算，每分{self.point_rate_fen / 100:.2f}元，"
+            f"资金来源：{self.funding_source}"
+        )
 
 
 @dataclass(frozen=True)
@@ -76,17 +93,82 @@ def create_store(
     name: str,
     *,
     village_id: int | None = None,
+    village: str | None = None,
     receipt_width_mm: int = 58,
 ) -> StoreInfo:
+    """A store, of a village (by id, or by name as resolve_village takes it) or of none (a township store that
+    serves every village)."""
     actor.require("store.manage", "设立超市")
     if receipt_width_mm not in (58, 80):
         raise InputRejected("小票宽度只能是58或80毫米")
     with db.write() as s:
         if s.scalar(select(Store).where(Store.code == code)):
             raise Refused(f"超市编号“{code}”已存在")
+        vname = ""
+        if village:
+            v = resolve_village(s, actor, village)
+            village_id, vname = v.id, v.name
         s.add(Store(code=code, name=name, village_id=village_id, receipt_width_mm=receipt_width_mm))
-        audit.record(s, actor.username, "store.create", entity="store", key=code, after={"name": name})
-    return StoreInfo(code, name, "", receipt_width_mm, 0)
+        audit.record(
+            s,
+            actor.username,
+            "store.create",
+            entity="store",
+            key=code,
+            after={"name": name, "village": vname},
+        )
+    return StoreInfo(code, name, vname, receipt_width_mm, 0)
+
+
+def set_terms(
+    db: Database,
+    actor: Actor,
+    store_code: str,
+    *,
+    commercial: bool,
+    point_rate_fen: int = 0,
+    funding_source: str = "",
+    owner: str = "",
+) -> dict:
+    """How a store is settled. Seed 000 扶志扶智 四(七): 对行政村内信誉度较高、基础条件较好的超市……在面向市场经营的
+    同时,为贫困群众积分兑换物品做好服务 — a commercial shop hands out goods for points and is paid each month: the
+    points redeemed × its rate (fen a point), from a named funding source; its owner signs the settlement sheet.
+    A village-run 爱心超市 is not paid. Returns what changed (nothing written when nothing does)."""
+    actor.require("store.manage", "设置超市结算方式")
+    funding_source, owner = funding_source.strip(), owner.strip()
+    if commercial:
+        money.check_fen(point_rate_fen, "每分积分折合金额", max_fen=POINT_RATE_FEN)
+        if not funding_source:
+            raise InputRejected("商业超市需要写明结算资金来源（如“县财政专项扶贫资金”）")
+        if not owner:
+            raise InputRejected("商业超市需要写明经营者（在结算单上签字的人）")
+    else:
+        point_rate_fen, funding_source = 0, ""
+    if len(funding_source) > 64 or len(owner) > 64:
+        raise InputRejected("资金来源和经营者都不能超过64个字")
+    with db.write() as s:
+        store = store_by_code(s, store_code)
+        before = {
+            "commercial": store.commercial,
+            "point_rate_fen": store.point_rate_fen,
+            "funding_source": store.funding_source,
+            "owner": store.owner,
+        }
+        after = {
+            "commercial": commercial,
+            "point_rate_fen": point_rate_fen,
+            "funding_source": funding_source,
+            "owner": owner,
+        }
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        if not changed:
+            return {}
+        for key, value in changed.items():
+            setattr(store, key, value)
+        audit.record(
+            s, actor.username, "store.terms", entity="store", key=store_code, before=before, after=after
+        )
+        return changed
 
 
 def add_goods(
@@ -210,10 +292,67 @@ def list_stores(db: Database, actor: Actor | None = None) -> list[StoreInfo]:
         if actor is not None and actor.store_ids is not None:
             query = query.where(Store.id.in_(actor.store_ids))
         rows = s.execute(query)
-        return [
-            StoreInfo(st.code, st.name, vname or "", st.receipt_width_mm, counts.get(st.id, 0))
-            for st, vname in rows
-        ]
+        return [_info(st, vname, counts.get(st.id, 0)) for st, vname in rows]
+
+
+def _info(st: Store, vname: str | None, goods: int) -> StoreInfo:
+    return StoreInfo(
+        st.code,
+        st.name,
+        vname or "",
+        st.receipt_width_mm,
+        goods,
+        st.commercial,
+        st.point_rate_fen,
+        st.funding_source,
+        st.owner,
+    )
+
+
+def store_info(db: Database, store_code: str, actor: Actor | None = None) -> StoreInfo:
+    with db.read() as s:
+        st = store_by_code(s, store_code, actor)
+        vname = s.scalar(select(Village.name).where(Village.id == st.village_id)) if st.village_id else ""
+        goods = s.scalar(select(func.count()).select_from(Goods).where(Goods.store_id == st.id)) or 0
+        return _info(st, vname, goods)
+
+
+@dataclass(frozen=True)
+class StockValue:
+    value_fen: int  # on the shelves at purchase or donation value
+    unvalued: list[str]  # goods on the shelves with no recorded value (bought or given without one)
+
+
+def stock_value(session: Session, store_id: int, until: datetime | None = None) -> StockValue:
+    """What is on a store's shelves (before `until`), valued at what it was recorded as bought or given for
+    (`value_fen` of purchases and donations, a weighted average per goods), never at its points price: points
+    are no money. A goods whose stock came in with no value is listed as unvalued, not guessed."""
+    query = (
+        select(StockMovement.goods_id, StockMovement.kind, StockMovement.quantity, StockMovement.value_fen)
+        .join(Goods, Goods.id == StockMovement.goods_id)
+        .where(Goods.store_id == store_id)
+    )
+    if until is not None:
+        query = query.where(StockMovement.at < until)
+    held: dict[int, int] = {}
+    valued_in: dict[int, list[int]] = {}  # goods → [quantity in with a value, their value]
+    for gid, kind, quantity, value in session.execute(query):
+        held[gid] = held.get(gid, 0) + quantity
+        if kind in ("purchase", "donation") and value > 0 and quantity > 0:
+            slot = valued_in.setdefault(gid, [0, 0])
+            slot[0] += quantity
+            slot[1] += value
+    total, unvalued = 0, []
+    names = dict(session.execute(select(Goods.id, Goods.name).where(Goods.store_id == store_id)).all())
+    for gid, quantity in sorted(held.items()):
+        if quantity <= 0:
+            continue
+        if gid not in valued_in:
+            unvalued.append(names[gid])
+            continue
+        count, value = valued_in[gid]
+        total += (2 * quantity * value + count) // (2 * count)  # quantity × unit value, rounded half up
+    return StockValue(total, unvalued)
 
 
 def list_goods(db: Database, store_code: str, actor: Actor | None = None) -> list[GoodsInfo]:

@@ -182,6 +182,20 @@ class CounterPage(QWidget):
         )
         self.basket.clear()
         self._show_basket()
+        # another village's household: said now, not after the basket is scanned (redeem refuses it anyway)
+        store = self.store_box.currentData()
+        try:
+            refusal = redemption.may_redeem_here(self.ctx.db, self.ctx.actor, store, code) if store else None
+        except ServiceError as exc:
+            refusal = exc.message
+        if refusal:
+            self.household = None  # nothing can be confirmed for it here
+            self._show_basket()
+            self.goods_edit.setEnabled(False)
+            self.household_edit.selectAll()  # the next scan replaces it
+            self.household_edit.setFocus()
+            self.say(refusal, error=True)
+            return
         self.goods_edit.setEnabled(True)
         self.goods_edit.setFocus()
         self.say("请扫描商品。")

@@ -1,5 +1,7 @@
-"""帮扶 tab of a household: card colour (suggestion, confirmation or override with a reason, history), income by
-component, measures, visits, the 两不愁三保障 checks with the exit check, and the 明白卡/plan-sheet prints."""
+"""帮扶 tab of a household: card colour (suggestion with its reasons, the 疑似漏评/疑似返贫 findings and the risk
+notes beside it, confirmation or override with a reason, history), income by component, measures, visits, the
+户脱贫「123」 checks with the exit check, and the 明白卡/plan-sheet prints. A year without its income standard says so
+and, for an admin, offers the latest earlier year's figures to confirm."""
 
 from __future__ import annotations
 
@@ -82,6 +84,18 @@ class PlanTab(QWidget):
         self.colour_label.setObjectName("colourLabel")
         self.suggestion_label = QLabel()
         self.suggestion_label.setWordWrap(True)
+        self.findings_label = QLabel()  # 疑似漏评，应纳尽纳 / 疑似返贫
+        self.findings_label.setObjectName("findingsLabel")
+        self.findings_label.setStyleSheet(f"color: {plans.COLOUR_HEX['red']}; font-weight: bold;")
+        self.risk_label = QLabel()  # illness, disability, disaster: beside the suggestion, never a colour
+        self.risk_label.setWordWrap(True)
+        self.risk_label.setStyleSheet("color: #6d4c41;")
+        self.adopt_button = QPushButton("确认沿用标准…")
+        self.adopt_button.setToolTip("本年度收入标准未设置：管理员确认沿用此前最近一年的标准")
+        self.adopt_button.hide()
+        self.confirm_box = None
+        self.risk_box = QComboBox()  # a risk note a clerk may cite as the reason for an override
+        self.risk_box.setToolTip("引用风险提示作为调整理由")
         self.colour_box = QComboBox()
         self.colour_box.addItem("采用建议", None)
         for key, name in plans.COLOUR_NAMES.items():
@@ -96,10 +110,14 @@ class PlanTab(QWidget):
         g = QGridLayout(colour_box)
         g.addWidget(self.colour_label, 0, 0)
         g.addWidget(self.suggestion_label, 0, 1, 1, 3)
-        g.addWidget(self.colour_box, 1, 0)
-        g.addWidget(self.reason_edit, 1, 1, 1, 2)
-        g.addWidget(self.confirm_button, 1, 3)
-        g.addWidget(self.history_label, 2, 0, 1, 4)
+        g.addWidget(self.findings_label, 1, 1, 1, 2)
+        g.addWidget(self.adopt_button, 1, 3)
+        g.addWidget(self.risk_label, 2, 1, 1, 3)
+        g.addWidget(self.colour_box, 3, 0)
+        g.addWidget(self.reason_edit, 3, 1)
+        g.addWidget(self.risk_box, 3, 2)
+        g.addWidget(self.confirm_button, 3, 3)
+        g.addWidget(self.history_label, 4, 0, 1, 4)
 
         # income
         self.income_spins = {
@@ -192,7 +210,7 @@ class PlanTab(QWidget):
         self.check_evidence = QLineEdit()
         self.check_evidence.setPlaceholderText("核验情况（未达标时必填）")
         self.check_button = QPushButton("登记核验")
-        check_box = QGroupBox("两不愁三保障与退出条件")
+        check_box = QGroupBox("两不愁三保障与户脱贫「123」退出条件")
         cv = QVBoxLayout(check_box)
         cv.addWidget(self.exit_label)
         cv.addWidget(self.conditions)
@@ -228,6 +246,8 @@ class PlanTab(QWidget):
         ):
             b.setEnabled(editable)
         self.year_spin.valueChanged.connect(lambda _y: self.load(self.code))
+        self.adopt_button.clicked.connect(self.adopt_standard)
+        self.risk_box.activated.connect(self._cite_risk)
         self.confirm_button.clicked.connect(self.confirm_colour)
         self.income_button.clicked.connect(self.save_income)
         self.measure_button.clicked.connect(self.add_measure)
@@ -259,7 +279,20 @@ class PlanTab(QWidget):
             self.colour_label.setStyleSheet(
                 "background: #bdbdbd; color: white; font-size: 15pt; padding: 4px;"
             )
-        self.suggestion_label.setText(v.suggestion.text)
+        sug = v.suggestion
+        self.suggestion_label.setText(sug.text)
+        self.findings_label.setText("！" + "；".join(sug.findings) if sug.findings else "")
+        self.findings_label.setVisible(bool(sug.findings))
+        self.risk_label.setText(f"{sug.risk_text}（仅供研判，不作为卡色依据，不公示）" if sug.risks else "")
+        self.risk_label.setVisible(bool(sug.risks))
+        self.risk_box.clear()
+        self.risk_box.addItem("引用风险提示…", None)
+        for note in sug.risks:
+            self.risk_box.addItem(note, note)
+        self.risk_box.setVisible(bool(sug.risks))
+        self.adopt_button.setVisible(
+            sug.kind == plans.NO_STANDARD and sug.proposal is not None and self.ctx.actor.can("settings")
+        )
         self.history_label.setText(
             "历史："
             + (
@@ -306,12 +339,47 @@ class PlanTab(QWidget):
         for r, c in enumerate(v.conditions):
             if c.met is False:
                 self.conditions.item(r, 1).setForeground(QBrush(QColor(plans.COLOUR_HEX["red"])))
-        unmet = [c.name for c in v.conditions if not c.met]
+        unmet = [c.name for c in v.conditions if c.met is False]
+        unknown = [c.name for c in v.conditions if c.met is None]
+        self.exit_label.setWordWrap(True)
         self.exit_label.setText(
-            "退出条件：<b style='color:#2e7d32'>全部达标</b>"
+            "户脱贫「123」：<b style='color:#2e7d32'>全部达标</b>"
             if v.exit_ready
-            else "退出条件：尚有 <b style='color:#c62828'>" + "、".join(unmet) + "</b> 未达标或待核验"
+            else "户脱贫「123」："
+            + (f"<b style='color:#c62828'>{'、'.join(unmet)}</b> 未达标" if unmet else "")
+            + ("；" if unmet and unknown else "")
+            + (f"<b>{'、'.join(unknown)}</b> 待核验（待核验不算达标）" if unknown else "")
         )
+
+    def _cite_risk(self, index: int) -> None:
+        note = self.risk_box.itemData(index)
+        if note:
+            text = self.reason_edit.text().strip()
+            self.reason_edit.setText(f"{text}；{note}" if text else note)
+        self.risk_box.setCurrentIndex(0)
+
+    def adopt_standard(self) -> None:
+        """An admin confirms the offered figures as the year's standard: nothing is carried over silently."""
+        from PySide6.QtWidgets import QMessageBox
+
+        offer = self.view.suggestion.proposal if self.view else None
+        if offer is None:
+            return
+        year = self.year
+        self.confirm_box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "确认收入标准",
+            f"{year}年度收入标准尚未设置。\n\n是否确认{year}年沿用{offer.text}？\n来源：{offer.source}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        self.confirm_box.setObjectName("adoptStandard")
+        self.confirm_box.button(QMessageBox.StandardButton.Yes).setText("确认沿用")
+        self.confirm_box.button(QMessageBox.StandardButton.No).setText("取消")
+        self.confirm_box.accepted.connect(
+            lambda: self._run(lambda: plans.adopt_threshold(self.ctx.db, self.ctx.actor, year))
+        )
+        self.confirm_box.open()
 
     def _run(self, fn) -> bool:  # noqa: ANN001
         try:

@@ -1,5 +1,6 @@
-"""帮扶计划 area: per village the card colours of the year and the archive copies that are complete, and the
-households whose data disagree with their colour (double-click opens the household)."""
+"""帮扶计划 area: per village the card colours of the year and the archive copies that are complete, the
+households whose data disagree with their colour, and the 疑似漏评 / 疑似返贫 list (double-click opens the
+household). A year without its income standard says so instead of guessing one."""
 
 from __future__ import annotations
 
@@ -64,6 +65,11 @@ class PlansPage(QWidget):
             ]
         )
         self.disagree = _table(["户编号", "户主", "行政村", "现卡色", "建议", "依据"])
+        self.suspects = _table(
+            ["户编号", "户主", "行政村", "疑点", "人均纯收入（元）", "贫困线（元）", "户类型"]
+        )
+        self.standard = QLabel()
+        self.standard.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(QLabel("<b>各村卡色与档案</b>"))
         top.addStretch(1)
@@ -74,12 +80,16 @@ class PlansPage(QWidget):
         layout.addWidget(self.villages, 2)
         layout.addWidget(QLabel("<b>卡色与数据不一致（或尚未确定卡色）的农户</b>　双击打开该户"))
         layout.addWidget(self.disagree, 3)
+        layout.addWidget(QLabel("<b>疑似漏评（应纳尽纳）、疑似返贫的农户</b>　双击打开该户"))
+        layout.addWidget(self.suspects, 2)
+        layout.addWidget(self.standard)
         layout.addWidget(self.status)
         self.refresh_button.clicked.connect(self.reload)
         self.year_spin.valueChanged.connect(lambda _y: self.reload())
-        self.disagree.cellDoubleClicked.connect(
-            lambda r, _c: self.open_household.emit(self.disagree.item(r, 0).text())
-        )
+        for table in (self.disagree, self.suspects):
+            table.cellDoubleClicked.connect(
+                lambda r, _c, t=table: self.open_household.emit(t.item(r, 0).text())
+            )
         self._task = None
 
     def reload(self) -> None:
@@ -87,7 +97,15 @@ class PlansPage(QWidget):
         self.status.setText("正在统计……")
 
         def work(_progress):  # noqa: ANN001, ANN202
-            return plans.overview(db, actor, year), plans.disagreements(db, actor, year)
+            standard, offer = plans.threshold_status(db, year)
+            found = plans.suspects(db, actor, year) if standard is not None else []
+            return (
+                plans.overview(db, actor, year),
+                plans.disagreements(db, actor, year),
+                found,
+                standard,
+                offer,
+            )
 
         self._task = run_task(work, on_success=self._show, on_failure=self._failed, parent=self)
 
@@ -96,7 +114,13 @@ class PlansPage(QWidget):
         show_error(self, exc, "统计失败")
 
     def _show(self, result) -> None:  # noqa: ANN001
-        rows, found = result
+        rows, found, suspects, standard, offer = result
+        year = self.year_spin.value()
+        self.standard.setText(
+            f"收入标准：{standard.text}（{standard.source}）"
+            if standard is not None
+            else f"<b style='color:{plans.COLOUR_HEX['red']}'>{plans.missing_text(year, offer)}</b>"
+        )
         self.villages.setRowCount(len(rows))
         for r, v in enumerate(rows):
             values = [
@@ -120,9 +144,28 @@ class PlansPage(QWidget):
                 d.head,
                 d.village,
                 plans.COLOUR_NAMES.get(d.colour or "", "未定"),
-                plans.COLOUR_NAMES[d.suggested],
+                plans.COLOUR_NAMES.get(d.suggested or "", "不定卡色"),
                 d.basis,
             ]
             for c, text in enumerate(values):
                 self.disagree.setItem(r, c, QTableWidgetItem(text))
-        self.status.setText(f"{self.year_spin.value()}年：{len(found)}户卡色需要核实。")
+        self.suspects.setRowCount(len(suspects))
+        for r, x in enumerate(suspects):
+            values = [
+                x.code,
+                x.head,
+                x.village,
+                x.finding,
+                plans.yuan(x.income),
+                plans.yuan(x.poverty_line),
+                x.household_kind or "—",
+            ]
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setForeground(QBrush(QColor(plans.COLOUR_HEX["red"])))
+                self.suspects.setItem(r, c, item)
+        self.status.setText(
+            f"{year}年：{len(found)}户卡色需要核实；疑似漏评{sum(x.finding == plans.MISSED for x in suspects)}户，"
+            f"疑似返贫{sum(x.finding == plans.RELAPSED for x in suspects)}户。"
+        )

@@ -27,7 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, limits
-from desktop.services import archives, fund, money, plans, quality, ratings, settings, setup, stores, users
+from desktop.services import (
+    archives,
+    defaults,
+    fund,
+    money,
+    plans,
+    quality,
+    ratings,
+    settings,
+    setup,
+    stores,
+    users,
+)
 from desktop.services.errors import InputRejected, ServiceError
 from desktop.services.quality_rules import PARAM_NAMES
 from desktop.ui.context import UiContext
@@ -68,7 +80,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._limits_tab(), "金额限额")
         self.tabs.addTab(self._threshold_tab(), "收入标准")
         self.tabs.addTab(self._stars_tab(), "星级标准")
-        self.tabs.addTab(self._fund_tab(), "基金规则")
+        self.tabs.addTab(self._fund_tab(), "基金与超市规则")
         self.tabs.addTab(self._checklist_tab(), "档案清单")
         self.tabs.addTab(self._rules_tab(), "核查规则")
         self.tabs.addTab(self._users_tab(), "用户和角色")
@@ -244,12 +256,20 @@ class SettingsPage(QWidget):
         add.clicked.connect(lambda: self._append(self.stars, ["", "10"]))
         remove.clicked.connect(lambda: self.stars.removeRow(self.stars.currentRow()))
         self.stars_save = self._save_button("保存为新标准", self.save_stars)
-        return self._table_tab(
+        # the points a star are the software's default (seed 000 四(七) names the stars, not their points)
+        self.stars_confirm = QCheckBox("已核对：每颗星的积分按上表执行")
+        self.stars_confirm.setEnabled(self.editable)
+        tab = self._table_tab(
             "修改后生成新版本的星级标准；已经建立的评定轮次仍按原标准。",
             self.stars,
-            [add, remove],
+            [add, remove, self.stars_confirm],
             self.stars_save,
         )
+        self.stars_note = QLabel()
+        self.stars_note.setWordWrap(True)
+        self.stars_note.setStyleSheet("color: #b00020;")
+        tab.layout().insertWidget(1, self.stars_note)
+        return tab
 
     def _checklist_tab(self) -> QWidget:
         self.checklist = _table(["阶段", "材料名称", "编号"])
@@ -327,14 +347,54 @@ class SettingsPage(QWidget):
             self.checklist.editItem(self.checklist.item(row, 1))
 
     def _fund_tab(self) -> QWidget:
-        self.funds = _table(["孝善基金", "老人年龄（岁）", "补贴比例（%）", "每月补贴上限（元）", "发放日"])
+        self.funds = _table(
+            [
+                "孝善基金",
+                "老人年龄（岁）",
+                "补贴比例（%）",
+                "每月补贴上限（元）",
+                "发放日",
+                "老人范围",
+                "补贴规则",
+            ]
+        )
         self.fund_save = self._save_button("保存", self.save_funds)
-        return self._table_tab(
-            "修改从现在起生效；已记账的补贴不变。没有设立基金的村不在表中（在“孝善基金”里设立）。",
+        tab = self._table_tab(
+            "修改从现在起生效；已记账的补贴不变。没有设立基金的村不在表中（在“孝善基金”里设立）。老人范围：商丘市产业"
+            "扶贫实施意见五(十三)为“建档立卡贫困户中60岁以上(含60岁)老人”，村里决定时可放宽到全村农户。补贴比例和上限"
+            "不是文件规定：标“待确认”的基金核对后勾选“已确认”再保存，确认前不能登记缴纳。",
             self.funds,
             [],
             self.fund_save,
         )
+        # office defaults (not from the seeds) and the store rule, below the funds
+        self.default_percent = QSpinBox()
+        self.default_percent.setRange(0, 100)
+        self.default_percent.setSuffix(" %")
+        self.default_cap = QSpinBox()
+        self.default_cap.setRange(0, limits.MONTHLY_FEN // 100)
+        self.default_cap.setSuffix(" 元")
+        self.defaults_confirm = QCheckBox("已核对：新设的孝善基金按此补贴（软件默认值，文件没有规定）")
+        self.ledger_age = QSpinBox()
+        self.ledger_age.setRange(50, 100)
+        self.ledger_age.setSuffix(" 周岁")
+        self.other_village = QCheckBox("允许农户到外村的超市兑换积分（不勾选：只能在本村超市兑换）")
+        for w in (
+            self.default_percent,
+            self.default_cap,
+            self.defaults_confirm,
+            self.ledger_age,
+            self.other_village,
+        ):
+            w.setEnabled(self.editable)
+        form = QFormLayout()
+        form.addRow("新设基金的补贴比例：", self.default_percent)
+        form.addRow("新设基金每位老人每月补贴上限：", self.default_cap)
+        form.addRow("", self.defaults_confirm)
+        form.addRow("老人台账年龄（商丘市扶志扶智实施意见四(九)：65周岁以上）：", self.ledger_age)
+        form.addRow("超市兑换：", self.other_village)
+        tab.layout().insertLayout(2, form)
+        return tab
 
     def _users_tab(self) -> QWidget:
         self.user_table = _table(["用户名", "姓名", "角色", "负责的村或超市", "状态"])
@@ -448,6 +508,11 @@ class SettingsPage(QWidget):
         self.stars.setRowCount(0)
         for star in ratings.stars(db):
             self._append(self.stars, [star.name, str(star.points)])
+        waiting = {d.key: d for d in defaults.unconfirmed(db)}
+        self.stars_note.setText(f"{waiting['stars'].note}{defaults.NOTE}" if "stars" in waiting else "")
+        self.stars_note.setVisible("stars" in waiting)
+        self.stars_confirm.setChecked("stars" not in waiting)
+        self.stars_confirm.setVisible("stars" in waiting)
         current = archives.checklist(db)
         self.checklist_info.setText(
             f"当前为第{current.version}版" + (f"（{current.note}）" if current.note else "")
@@ -486,7 +551,22 @@ class SettingsPage(QWidget):
                     str(r.payout_day),
                 ],
             )
-            self.funds.item(self.funds.rowCount() - 1, 0).setToolTip(r.village)
+            row = self.funds.rowCount() - 1
+            self.funds.item(row, 0).setToolTip(r.village)
+            scope = QComboBox()
+            scope.addItem("建档立卡贫困户", False)
+            scope.addItem("全村农户（本村放宽）", True)
+            scope.setCurrentIndex(1 if r.all_households else 0)
+            self.funds.setCellWidget(row, 5, scope)
+            check = QTableWidgetItem("已确认" if r.match_confirmed else "待确认（软件默认值）")
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Checked if r.match_confirmed else Qt.CheckState.Unchecked)
+            self.funds.setItem(row, 6, check)
+        self.default_percent.setValue(int(values["fund.match_percent"]))
+        self.default_cap.setValue(int(values["fund.match_cap_yuan"]))
+        self.defaults_confirm.setChecked("fund.match" not in waiting)
+        self.ledger_age.setValue(int(values["fund.ledger_age"]))
+        self.other_village.setChecked(bool(values["store.other_village"]))
         self.user_table.setRowCount(0)
         for u in users.list_users(db):
             state = "已锁定" if u.locked else ("已停用" if not u.active else "正常")
@@ -582,7 +662,9 @@ class SettingsPage(QWidget):
                     raise InputRejected(f"第{row + 1}行“{name}”的积分“{points}”不是正整数")
                 catalog.append(ratings.Star(name, int(points)))
             if catalog != ratings.stars(self.ctx.db):
-                ratings.set_catalog(self.ctx.db, self.ctx.actor, catalog)
+                ratings.set_catalog(self.ctx.db, self.ctx.actor, catalog)  # a person's list: confirmed
+            elif not self.stars_confirm.isHidden() and self.stars_confirm.isChecked():
+                defaults.confirm(self.ctx.db, self.ctx.actor, ["stars"])
 
         return self._run("星级标准", action)
 
@@ -628,21 +710,36 @@ class SettingsPage(QWidget):
                     numbers.append(int(text))
                 cap = _fen(_cell(self.funds, row, 3), f"{rules.name}补贴上限")
                 age, percent, day = numbers
-                if (age, percent, cap, day) != (
-                    rules.elder_age,
-                    rules.match_percent,
-                    rules.match_cap_fen,
-                    rules.payout_day,
-                ):
-                    fund.set_rules(
-                        self.ctx.db,
-                        self.ctx.actor,
-                        rules.village,
-                        elder_age=age,
-                        match_percent=percent,
-                        match_cap_fen=cap,
-                        payout_day=day,
-                    )
+                widened = bool(self.funds.cellWidget(row, 5).currentData())
+                confirm = self.funds.item(row, 6).checkState() == Qt.CheckState.Checked
+                match_changed = (percent, cap) != (rules.match_percent, rules.match_cap_fen)
+                fund.set_rules(  # writes and audits only what changed
+                    self.ctx.db,
+                    self.ctx.actor,
+                    rules.village,
+                    elder_age=age,
+                    match_percent=percent if match_changed else None,
+                    match_cap_fen=cap if match_changed else None,
+                    payout_day=day,
+                    all_households=widened,
+                    confirm=confirm,
+                )
+            office = {
+                "fund.ledger_age": self.ledger_age.value(),
+                "store.other_village": self.other_village.isChecked(),
+            }
+            if self.defaults_confirm.isChecked():
+                defaults.confirm(
+                    self.ctx.db,
+                    self.ctx.actor,
+                    ["fund.match"],
+                    match_percent=self.default_percent.value(),
+                    match_cap_yuan=self.default_cap.value(),
+                )
+            else:
+                office["fund.match_percent"] = self.default_percent.value()
+                office["fund.match_cap_yuan"] = self.default_cap.value()
+            settings.set_values(self.ctx.db, self.ctx.actor, office)
 
         return self._run("基金规则", action)
 

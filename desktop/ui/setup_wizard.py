@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.config import data_dir
 from desktop.db import Database
-from desktop.services import settings, setup
+from desktop.services import ratings, settings, setup
 from desktop.services.errors import ServiceError
 from desktop.services.users import Actor
 from desktop.ui.messages import show_error
@@ -284,6 +285,62 @@ class CheckPage(QWizardPage):
         )
 
 
+class DefaultsPage(QWizardPage):
+    """The software's defaults that no seed sets (the points a star, the fund's match), shown as defaults for the
+    clerk to check and confirm once (desktop.services.defaults), never as rules."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("第5步：核对软件默认值")
+        self.setSubTitle(
+            "以下数值是软件的默认值，文件没有规定。请按本乡镇的做法核对或修改后确认；以后可在“系统 → 设置”中修改。"
+        )
+        self.stars_label = QLabel(
+            f"星级评定：{'、'.join(ratings.DEFAULT_STARS)}十颗星（商丘市扶志扶智实施意见四(七)），每颗星10分"
+            "（默认值：文件只说“通过星级评定获取一定的积分”；分值可在“系统 → 设置 → 星级标准”中修改）。"
+        )
+        self.stars_label.setWordWrap(True)
+        self.percent_spin = QSpinBox()
+        self.percent_spin.setRange(0, 100)
+        self.percent_spin.setValue(int(settings.SPECS["fund.match_percent"].default))
+        self.percent_spin.setSuffix(" %")
+        self.cap_spin = QSpinBox()
+        self.cap_spin.setRange(0, 1_000_000)
+        self.cap_spin.setValue(int(settings.SPECS["fund.match_cap_yuan"].default))
+        self.cap_spin.setSuffix(" 元")
+        fund_note = QLabel(
+            "孝善基金补贴：新设的孝善基金按子女缴纳额补贴（默认10%，每位老人每月最多30元）。商丘市产业扶贫实施意见"
+            "五(十三)只说“鼓励做子女的每月向老人寄送孝心养老金”，没有规定基金补贴；各村可在设立基金时另定。"
+        )
+        fund_note.setWordWrap(True)
+        self.confirm_check = QCheckBox("以上默认值已核对，按此使用")
+        self.message = _error_label()
+        form = QFormLayout(self)
+        form.addRow(self.stars_label)
+        form.addRow(fund_note)
+        form.addRow("基金补贴比例：", self.percent_spin)
+        form.addRow("每位老人每月补贴上限：", self.cap_spin)
+        form.addRow(self.confirm_check)
+        form.addRow(self.message)
+
+    def validatePage(self) -> bool:  # noqa: N802
+        if not self.confirm_check.isChecked():
+            self.message.setText("请核对以上默认值后勾选“已核对”。")
+            return False
+        self.message.clear()
+        return True
+
+    def extra(self) -> dict:
+        """The settings the confirmation writes (nothing until it is ticked)."""
+        if not self.confirm_check.isChecked():
+            return {}
+        return {
+            "fund.match_percent": self.percent_spin.value(),
+            "fund.match_cap_yuan": self.cap_spin.value(),
+            "rules.confirmed": list(settings.DEFAULT_GROUPS),
+        }
+
+
 class SetupWizard(QWizard):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -300,7 +357,8 @@ class SetupWizard(QWizard):
         self.villages = VillagesPage()
         self.admin = AdminPage()
         self.check = CheckPage()
-        for page in (self.office, self.villages, self.admin, self.check):
+        self.defaults = DefaultsPage()
+        for page in (self.office, self.villages, self.admin, self.check, self.defaults):
             self.addPage(page)
         self.resize(720, 560)
 
@@ -318,9 +376,12 @@ class SetupWizard(QWizard):
             admin_username=a.user_edit.text().strip(),
             admin_password=a.password_edit.text(),
             admin_display_name=a.name_edit.text().strip() or "管理员",
+            extra=self.defaults.extra(),
         )
 
     def accept(self) -> None:
+        if not self.validateCurrentPage():  # the last page is checked before anything is written
+            return
         try:
             self.actor = setup.first_run(self.db, self.collect())
         except ServiceError as exc:

@@ -1,5 +1,6 @@
-"""扶贫超市 area: the counter, goods and stock (purchases, donations, losses, stock-takes), settlement and the
-supervisor's reversal of a redemption."""
+"""扶贫超市 area: the counter, goods and stock (purchases, donations, losses, stock-takes), settlement (stock at
+its recorded value; a commercial shop's payable and its settlement sheet) and the supervisor's reversal of a
+redemption."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -70,6 +73,16 @@ class StockPage(QWidget):
         self.new_unit = QLineEdit("个")
         self.new_barcode = QLineEdit()
         self.add_button = QPushButton("登记新商品")
+        # how the store is settled: a village-run 爱心超市, or a shop paid each month for the points it serves
+        # (seed 000 扶志扶智 四(七): 在面向市场经营的同时,为贫困群众积分兑换物品做好服务)
+        self.commercial_check = QCheckBox("商业超市（每月按兑换积分向超市结算付款）")
+        self.rate_edit = QLineEdit()
+        self.rate_edit.setPlaceholderText("每分积分折合（元），如 1.00")
+        self.source_edit = QLineEdit()
+        self.source_edit.setPlaceholderText("如 县财政专项扶贫资金")
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setPlaceholderText("在结算单上签字的人")
+        self.terms_button = QPushButton("保存结算方式")
         self.status = QLabel()
         form = QFormLayout()
         form.addRow("商品：", self.goods_box)
@@ -86,11 +99,19 @@ class StockPage(QWidget):
         new.addRow("单位：", self.new_unit)
         new.addRow("条码：", self.new_barcode)
         new.addRow("", self.add_button)
+        terms = QFormLayout()
+        terms.addRow("", self.commercial_check)
+        terms.addRow("每分折合：", self.rate_edit)
+        terms.addRow("资金来源：", self.source_edit)
+        terms.addRow("经营者：", self.owner_edit)
+        terms.addRow("", self.terms_button)
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>出入库</b>"))
         right.addLayout(form)
         right.addWidget(QLabel("<b>新商品</b>"))
         right.addLayout(new)
+        right.addWidget(QLabel("<b>结算方式</b>"))
+        right.addLayout(terms)
         right.addStretch(1)
         row = QHBoxLayout()
         left = QVBoxLayout()
@@ -108,6 +129,8 @@ class StockPage(QWidget):
         self.add_button.clicked.connect(self.add)
         can_manage = ctx.actor.can("store.manage")
         self.add_button.setEnabled(can_manage)
+        self.terms_button.setEnabled(can_manage)
+        self.terms_button.clicked.connect(self.save_terms)
         self.move_button.setEnabled(ctx.actor.can("stock.move"))
         self.reload()
 
@@ -126,6 +149,44 @@ class StockPage(QWidget):
             ):
                 self.table.setItem(i, j, QTableWidgetItem(v))
             self.goods_box.addItem(f"{g.code} {g.name}", g.code)
+        if code:
+            self.show_terms()
+
+    def show_terms(self) -> None:
+        code = self.store_box.currentData()
+        if not code:
+            return
+        info = stores.store_info(self.ctx.db, code)
+        self.commercial_check.setChecked(info.commercial)
+        self.rate_edit.setText(f"{info.point_rate_fen / 100:.2f}" if info.commercial else "")
+        self.source_edit.setText(info.funding_source)
+        self.owner_edit.setText(info.owner)
+
+    def save_terms(self) -> None:
+        code = self.store_box.currentData()
+        if not code:
+            return
+        commercial = self.commercial_check.isChecked()
+        try:
+            rate = (
+                money.parse_yuan(self.rate_edit.text(), "每分积分折合金额", max_fen=limits.VALUE_FEN)
+                if commercial
+                else 0
+            )
+            changed = stores.set_terms(
+                self.ctx.db,
+                self.ctx.actor,
+                code,
+                commercial=commercial,
+                point_rate_fen=rate,
+                funding_source=self.source_edit.text(),
+                owner=self.owner_edit.text(),
+            )
+        except ServiceError as exc:
+            show_error(self, exc, "结算方式未保存")
+            return
+        info = stores.store_info(self.ctx.db, code)
+        self.status.setText(("已保存：" if changed else "未改动：") + info.terms())
 
     def move(self) -> None:
         try:
@@ -184,6 +245,7 @@ class SettlementPage(QWidget):
         self.store_box = QComboBox()
         self.month_edit = QLineEdit(f"{clock.today():%Y-%m}")
         self.show_button = QPushButton("月结")
+        self.sheet_button = QPushButton("结算单另存为PDF…")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.chart = QLabel()
@@ -194,7 +256,14 @@ class SettlementPage(QWidget):
         self.reverse_button = QPushButton("撤销兑换（主管）")
         self.reverse_button.setEnabled(ctx.actor.can("redemption.reverse"))
         top = QHBoxLayout()
-        for w in (QLabel("超市："), self.store_box, QLabel("月份："), self.month_edit, self.show_button):
+        for w in (
+            QLabel("超市："),
+            self.store_box,
+            QLabel("月份："),
+            self.month_edit,
+            self.show_button,
+            self.sheet_button,
+        ):
             top.addWidget(w)
         top.addStretch(1)
         undo = QHBoxLayout()
@@ -208,10 +277,35 @@ class SettlementPage(QWidget):
         layout.addLayout(undo)
         self.show_button.clicked.connect(self.settle)
         self.reverse_button.clicked.connect(self.reverse)
+        self.sheet_button.clicked.connect(self.ask_save_sheet)
         self.reload()
 
     def reload(self) -> None:
         fill_store_box(self.store_box, self.ctx)
+
+    def save_sheet(self, path: str) -> None:
+        store_reports.settlement_sheet(
+            self.ctx.db,
+            self.store_box.currentData(),
+            self.month_edit.text().strip(),
+            path,
+            xlsx=path.lower().endswith(".xlsx"),
+        )
+
+    def ask_save_sheet(self) -> None:
+        if not self.store_box.currentData():
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "保存结算单", "积分兑换结算单.pdf", "PDF 文件 (*.pdf);;Excel 文件 (*.xlsx)"
+        )
+        if not path:
+            return
+        try:
+            self.save_sheet(path)
+        except ServiceError as exc:
+            show_error(self, exc, "无法生成结算单")
+            return
+        self.summary.setText(f"结算单已保存：{path}")
 
     def settle(self) -> None:
         code = self.store_box.currentData()
@@ -223,9 +317,17 @@ class SettlementPage(QWidget):
             show_error(self, exc)
             return
         goods = "；".join(f"{name}{qty}{unit}（{pts}分）" for name, unit, qty, pts in st.by_goods) or "无"
+        unvalued = f"（未登记价值的：{'、'.join(st.unvalued)}）" if st.unvalued else ""
+        payable = (
+            f"<br><b>应付超市 {st.payable_fen / 100:,.2f} 元</b>（{st.points} 分 × 每分 "
+            f"{st.point_rate_fen / 100:.2f} 元），资金来源：{st.funding_source}"
+            if st.commercial
+            else ""
+        )
         self.summary.setText(
             f"<b>{st.store} {st.period}</b>：兑换 {st.redemptions} 单（另有撤销 {st.reversed} 单），"
-            f"{st.households} 户，消耗积分 {st.points} 分；现有库存价值 {st.stock_value_fen / 100:,.2f} 元。"
+            f"{st.households} 户，消耗积分 {st.points} 分；期末库存按进货和捐赠价值计 "
+            f"{st.stock_value_fen / 100:,.2f} 元{unvalued}。{payable}"
             f"<br>按商品：{goods}"
         )
         chart = store_reports.points_chart(self.ctx.db, self._tmp / "points.png")
