@@ -575,6 +575,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from desktop.console import tolerate_unencodable
+
+    tolerate_unencodable()  # a GBK console prints ✓ or 𠮷 as "?" rather than failing the command
     parser = build_parser()
     args = parser.parse_args(argv)
     for name, default in (("db", None), ("json", False), ("user", None)):

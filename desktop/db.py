@@ -7,10 +7,12 @@ BEGIN, so read-then-write cannot race), `with db.read() as s:` for a look.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import shutil
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
@@ -48,6 +50,10 @@ class NotADatabase(DatabaseError):
 
 class OnNetworkShare(DatabaseError):
     pass
+
+
+class FileInUse(DatabaseError):
+    """Windows would not replace or delete a file another program holds open."""
 
 
 # --- where the file is: SQLite's WAL mode needs shared memory that network file systems do not give ---------
@@ -422,7 +428,40 @@ def default_backup_dir(db: Database) -> Path:
     return data_dir() / "backups"
 
 
+def file_in_use_message(path: Path | str, action: str = "替换") -> str:
+    return (
+        f"无法{action}文件“{path}”：它正被另一个程序打开（Windows 不允许{action}正在使用的文件），或者没有写入权限。"
+        "请关闭打开它的程序（另一个工作台窗口、WPS/Excel、看图或PDF软件；杀毒软件扫描时请稍等）后再试；"
+        "若没有程序打开它，请检查这个文件夹是否允许写入。"
+    )
+
+
+# Windows refuses to replace a file that is open (an antivirus or the search indexer may hold a new file for a
+# moment): a few short retries, then a message naming the file.
+REPLACE_ATTEMPTS = 5
+REPLACE_WAIT_SECONDS = 0.2
+
+
+def replace_file(src: Path, dst: Path) -> None:
+    """os.replace(src, dst) for a finished temporary file. Close every handle on both before calling: Windows
+    refuses to replace (or delete) an open file. When it still refuses, src is removed and FileInUse says which
+    file and what to do; dst is left as it was."""
+    for attempt in range(REPLACE_ATTEMPTS):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError as exc:
+            if attempt + 1 < REPLACE_ATTEMPTS:
+                time.sleep(REPLACE_WAIT_SECONDS)
+                continue
+            try:
+                Path(src).unlink(missing_ok=True)
+            except OSError:
+                pass
+            raise FileInUse(file_in_use_message(dst)) from exc
+
+
 def copy_file_atomically(src: Path, dst: Path) -> None:
     tmp = dst.with_name(dst.name + ".part")
     shutil.copyfile(src, tmp)
-    tmp.replace(dst)
+    replace_file(tmp, dst)

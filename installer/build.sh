@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the one-dir app with PyInstaller into installer/dist/workbench (Linux; for the smoke test and as a check
-# that the spec is complete). On Windows use build.bat, then Inno Setup (see README.md).
+# that the spec is complete). On Windows use build.bat, which also compiles the NSIS installer (see README.md).
 # Usage: installer/build.sh [DIST_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from desktop import clock
-from desktop.db import Database
+from desktop.db import Database, replace_file
 from desktop.models import Base
 from desktop.services import audit, ledger_chain
 from desktop.services.attachments import regular_file
@@ -65,7 +65,8 @@ def backup_database(db: Database, target: str | Path) -> Path:
         con.close()
     _label(part, db)
     _verify_backup_file(part)
-    part.replace(target)
+    # every connection to `part` is closed by now (Windows would refuse to replace an open file)
+    replace_file(part, target)
     return target
 
 
@@ -207,7 +208,12 @@ def restore_database(
             src.close()
         db.engine.dispose()
     else:
-        _copy_all(create_engine(f"sqlite:///{source}"), db.engine, create_schema=False)
+        # closed afterwards: Windows would keep the backup file locked (not movable, not deletable) otherwise
+        source_engine = create_engine(f"sqlite:///{source}", poolclass=NullPool)
+        try:
+            _copy_all(source_engine, db.engine, create_schema=False)
+        finally:
+            source_engine.dispose()
     with db.write() as s:
         if db.is_sqlite:
             s.execute(text(f"DROP TABLE IF EXISTS {INFO_TABLE}"))
@@ -501,6 +507,9 @@ class AutoBackup:
     removed: list[Path]
     dump: Path | None  # pg_dump's own file, for PostgreSQL when pg_dump is present
     dump_note: str = ""
+    kept_in_use: tuple[
+        Path, ...
+    ] = ()  # expired, but Windows would not delete them (open elsewhere): next time
 
 
 def _stamp_of(path: Path) -> datetime | None:
@@ -532,14 +541,19 @@ def auto_backup(db: Database, reason: str, *, now: datetime | None = None) -> Au
     backup_database(db, target)
     keep = timedelta(days=int(settings.get(db, "backup.keep_days")))
     removed = []
+    in_use = []
     for stamp, path in auto_backups(folder):
         if now - stamp > keep and path != target:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except PermissionError:  # open in another program (Windows): the new backup is there all the same
+                in_use.append(path)
+                continue
             removed.append(path)
     dump, note = (None, "")
     if not db.is_sqlite:
         dump, note = pg_dump(db, target.with_suffix(".dump"))
-    return AutoBackup(target, removed, dump, note)
+    return AutoBackup(target, removed, dump, note, tuple(in_use))
 
 
 def daily_due(db: Database, *, now: datetime | None = None) -> bool:
