@@ -25,6 +25,7 @@ from desktop.services.errors import InputRejected, PermissionDenied
 from desktop.services.roster_import import import_roster
 from desktop.services.users import Actor
 from tests.conftest import ADMIN_PASSWORD
+from tests.uiwait import settle
 
 HH = "41142410520800001"  # 董超玉, 柘城县逻岗镇/孙桥村
 OWN = ["41142110420200002", "41142110420200034"]  # the two households of 民权县柳河镇/王楼村
@@ -340,6 +341,7 @@ def test_the_window_offers_an_operator_only_their_store(qtbot, office):
     operator = users.authenticate(office, "op1", PASSWORDS["op1"])
     page = CounterPage(UiContext(office, operator))
     qtbot.addWidget(page)
+    settle(qtbot, page)  # the stores are read in the background
     assert [page.store_box.itemData(i) for i in range(page.store_box.count())] == ["S01"]
 
 
@@ -434,8 +436,9 @@ def test_the_log_in_window_explains_a_locked_database(qtbot, db, monkeypatch):
         dialog = LoginDialog(db, username="admin")
         qtbot.addWidget(dialog)
         dialog.password_edit.setText(ADMIN_PASSWORD)
-        dialog.try_login()
-        assert "占用" in dialog.message.text() and dialog.actor is None
+        dialog.try_login()  # checked in the background: the dialog answers when the worker does
+        qtbot.waitUntil(lambda: "占用" in dialog.message.text(), timeout=30000)
+        assert dialog.actor is None
     finally:
         other.execute("ROLLBACK")
         other.close()

@@ -458,6 +458,8 @@ def test_the_demo_monitoring_notice_lists_nobody_for_health(demo, admin, tmp_pat
 
 # --- on the screen -----------------------------------------------------------------------------------------------
 
+from tests.uiwait import settle  # noqa: E402
+
 
 @pytest.fixture
 def window(qtbot, roster, admin):  # noqa: ANN001, ANN201
@@ -467,6 +469,7 @@ def window(qtbot, roster, admin):  # noqa: ANN001, ANN201
     w = MainWindow(UiContext(roster, admin))
     qtbot.addWidget(w)
     w.show()
+    settle(qtbot, w)
     return w
 
 
@@ -475,9 +478,11 @@ def test_the_plan_tab_asks_for_the_standard_then_shows_findings_and_risk_notes(q
     from PySide6.QtWidgets import QMessageBox
 
     year = clock.today().year
+    window.show_area("households")
     window.households.show_household(ILL_GREEN)
     hp = window.households
     hp.tabs.setCurrentWidget(hp.plan_tab)
+    settle(qtbot, window)
     tab = hp.plan_tab
     assert (
         tab.suggestion_label.text().startswith(f"请先设置{year}年度标准") and not tab.adopt_button.isHidden()
@@ -485,6 +490,7 @@ def test_the_plan_tab_asks_for_the_standard_then_shows_findings_and_risk_notes(q
     qtbot.mouseClick(tab.adopt_button, Qt.MouseButton.LeftButton)
     assert "沿用2020年" in tab.confirm_box.text() and "种子001" in tab.confirm_box.text()
     tab.confirm_box.button(QMessageBox.StandardButton.Yes).click()
+    settle(qtbot, window)
     assert plans.threshold(roster, year).figures() == SEED.figures()
     assert tab.adopt_button.isHidden()
     assert tab.suggestion_label.text().startswith("待核验")  # 11,534 元, 不愁吃穿 not yet checked
@@ -494,6 +500,7 @@ def test_the_plan_tab_asks_for_the_standard_then_shows_findings_and_risk_notes(q
     assert "患大病" in tab.reason_edit.text()
 
     window.households.show_household(EDGE_BELOW)
+    settle(qtbot, window)
     assert not tab.findings_label.isHidden() and "疑似漏评，应纳尽纳" in tab.findings_label.text()
     assert tab.suggestion_label.text().startswith("不定卡色")
 
@@ -510,4 +517,24 @@ def test_the_plans_page_lists_the_suspects(qtbot, window, roster, admin):
     assert rows[EDGE_BELOW] == plans.MISSED and "收入标准：" in page.standard.text()
     r = next(r for r in range(page.suspects.rowCount()) if page.suspects.item(r, 0).text() == EDGE_BELOW)
     page.suspects.cellDoubleClicked.emit(r, 0)
+    settle(qtbot, window)
     assert window.households.current_code == EDGE_BELOW
+
+
+def test_a_county_s_worth_of_households_is_counted_but_not_all_listed(
+    qtbot, window, roster, admin, monkeypatch
+):
+    """Tens of thousands of table rows froze the window for seconds: the tables list the first rows, the status
+    line gives every count."""
+    from desktop.ui import plans_page
+
+    monkeypatch.setattr(plans_page, "SHOWN_ROWS", 2)
+    plans.set_threshold(roster, admin, clock.today().year, L, L, B2)
+    window.show_area("plans")
+    page = window.plans
+    page.reload()
+    qtbot.waitUntil(lambda: "需要核实" in page.status.text(), timeout=30000)
+    settle(qtbot, window)
+    found = len(plans.disagreements(roster, admin, clock.today().year))
+    assert found > 2 and page.disagree.rowCount() == 2
+    assert f"{found}户卡色需要核实" in page.status.text() and "表中列出前2户" in page.status.text()

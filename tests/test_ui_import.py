@@ -10,12 +10,16 @@ from desktop.services import households
 from desktop.ui.context import UiContext
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.main_window import MainWindow
-from desktop.ui.tasks import run_task
+from desktop.ui.tasks import LANE_THREADS, run_task
+from tests.uiwait import settle
 
 
 def open_dialog(qtbot, db, admin):  # noqa: ANN001, ANN201
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
+    window.show()
+    window.show_area("households")
+    settle(qtbot, window)
     window.households.open_import()
     return window, window.households._import_dialog
 
@@ -31,6 +35,7 @@ def test_a_good_file_is_checked_previewed_then_imported(qtbot, db, admin, sample
         qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == ImportDialog.DONE
     assert households.count(db) == 40
+    settle(qtbot, window)
     assert window.households.model.rowCount() == 40  # the list refreshed itself
 
 
@@ -49,12 +54,48 @@ def test_a_bad_file_shows_every_error_and_writes_nothing(qtbot, db, admin, sampl
 def test_cancel_stops_the_work_and_writes_nothing(qtbot, db, admin, sample):
     _window, dialog = open_dialog(qtbot, db, admin)
     gate = threading.Event()
-    # Hold the single worker, so the import is still queued when 取消 is pressed.
-    blocker = run_task(lambda _p: gate.wait(10), on_success=lambda _r: None, on_failure=lambda _e: None)
+    # Hold both workers of the read lane, so the check is still queued when 取消 is pressed.
+    blockers = [
+        run_task(
+            lambda _p: gate.wait(10), on_success=lambda _r: None, on_failure=lambda _e: None, lane="read"
+        )
+        for _ in range(LANE_THREADS["read"])
+    ]
     dialog.start_check(str(sample("roster-small.xlsx")))
     assert dialog.pages.currentIndex() == ImportDialog.WORKING
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     gate.set()
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == ImportDialog.CHOOSE, timeout=20000)
     assert households.count(db) == 0
-    assert blocker is not None
+    assert blockers
+
+
+def test_a_junk_file_is_named_in_chinese_with_what_to_do(qtbot, db, admin, tmp_path, sample):
+    """Not an English library message ("invalid Zip archive: Could not find EOCD"): what the file is, what to do."""
+    import re
+
+    from PySide6.QtWidgets import QMessageBox
+
+    _window, dialog = open_dialog(qtbot, db, admin)
+    roster = sample("roster-small.xlsx").read_bytes()
+    cases = {
+        "乱码.xlsx": b"PK\x03\x04" + bytes(range(256)) * 40,  # starts like a zip, is none
+        "网页.xlsx": "<html><body><table><tr><td>张三</td></tr></table></body></html>".encode(),
+        "半截.xlsx": roster[: len(roster) // 2],  # a copy that stopped halfway
+    }
+    for name, data in cases.items():
+        junk = tmp_path / name
+        junk.write_bytes(data)
+        dialog.start_check(str(junk))
+        qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "errorBox") is not None, timeout=20000)
+        box = dialog.findChild(QMessageBox, "errorBox")
+        text = box.text()
+        box.close()
+        box.deleteLater()
+        qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "errorBox") is None)
+        assert name in text and "不是有效的Excel文件" in text and "另存为" in text, text
+        assert not re.search(r"[A-Za-z]{4,}", re.sub(r"Excel|WPS|xlsx|HTML", "", text.replace(name, ""))), (
+            text
+        )
+        assert dialog.pages.currentIndex() == ImportDialog.CHOOSE
+    assert households.count(db) == 0

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from desktop.services.demo import add_demo_households, add_demo_identification
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
+from tests.uiwait import settle
 
 
 @pytest.fixture
@@ -20,6 +21,7 @@ def page(qtbot, db, admin):  # noqa: ANN001, ANN201
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
     window.show_area("print")
+    settle(qtbot, window)
     yield window.printing  # the fixture holds the window; its pages die with it
 
 
@@ -30,6 +32,7 @@ def choose(box, data) -> None:  # noqa: ANN001
 def generate(qtbot, page) -> None:  # noqa: ANN001
     qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.generate_button.isEnabled(), timeout=30000)
+    settle(qtbot, page)
 
 
 def test_a_notice_is_generated_previewed_and_printed(qtbot, page, tmp_path):
@@ -77,12 +80,12 @@ def test_the_ledger_can_be_made_as_excel(qtbot, page):
     assert not page.print_button.isEnabled()
 
 
-def test_a_certificate_names_the_award_typed_in(qtbot, page):
+def test_a_certificate_names_the_award_typed_in(qtbot, page, db, admin):
     from pdfplumber import open as open_pdf
 
     from desktop.services import households
 
-    code = households.list_households(page.ctx.db, page.ctx.actor, limit=1)[0].code
+    code = households.list_households(db, admin, limit=1)[0].code
     choose(page.output_box, "certificate")
     assert page.award_edit.isVisibleTo(page)
     page.household_edit.setText(code)
@@ -91,3 +94,26 @@ def test_a_certificate_names_the_award_typed_in(qtbot, page):
     with open_pdf(page.generated.path) as pdf:
         text = "".join(c["text"] for c in pdf.pages[0].chars)
     assert "获评“2026年度孝老爱亲模范户”" in text
+
+
+def test_the_date_defaults_to_the_office_day_not_the_pcs(qtbot, db, admin, monkeypatch):
+    """Beijing's day (desktop.clock), whatever the PC's clock says; an open window moves on to a new day."""
+    from datetime import date
+
+    from desktop import clock
+    from desktop.ui.print_page import PrintPage
+
+    monkeypatch.setattr(clock, "today", lambda: date(2031, 1, 1))
+    page = PrintPage(UiContext(db, admin))
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, page)
+    assert page.start_edit.date().toPython() == date(2031, 1, 1)
+    page.hide()
+    monkeypatch.setattr(clock, "today", lambda: date(2031, 1, 2))  # left open overnight
+    page.show()
+    assert page.start_edit.date().toPython() == date(2031, 1, 2)
+    page.start_edit.setDate(page.start_edit.date().addDays(5))  # a date the clerk chose stays
+    page.hide()
+    page.show()
+    assert page.start_edit.date().toPython() == date(2031, 1, 7)

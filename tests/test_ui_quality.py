@@ -10,6 +10,7 @@ from desktop.services.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.households_page import HIGHLIGHT_CELL
 from desktop.ui.main_window import MainWindow
+from tests.uiwait import settle
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     w = MainWindow(UiContext(db, admin))
     qtbot.addWidget(w)
     w.show_area("quality")
+    settle(qtbot, w)
     page = w.quality
     qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.result is not None and page.run_button.isEnabled(), timeout=30000)
@@ -46,7 +48,8 @@ def test_a_finding_opens_its_household_with_the_field_highlighted(window, qtbot)
     qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
     households = window.households
     assert window.pages.currentWidget() is households
-    assert households.detail.title.text().endswith(f"（{finding.household}）")
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: households.detail.title.text().endswith(f"（{finding.household}）"))
     assert (
         households.detail.banner.isVisibleTo(households)
         and finding.message in households.detail.banner.text()
@@ -60,11 +63,13 @@ def test_marking_verified_needs_a_reason_then_hides_the_finding(window, qtbot):
     finding = next(f for f in page.findings_shown() if f.rule == "phone_not_11_digits")
     page.select(finding)
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     box = window.findChild(QMessageBox, "errorBox")
     assert box is not None and "原因不能为空" in box.text()
     box.close()
     qtbot.keyClicks(page.reason_edit, "zuoji")
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert finding not in page.findings_shown() and len(page.findings_shown()) == 11
     qtbot.mouseClick(page.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.run_button.isEnabled() and "不再显示" in page.summary.text(), timeout=30000)

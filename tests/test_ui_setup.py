@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWizard
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QWizard
 
 from desktop import clock
 from desktop.services import settings
@@ -16,6 +16,25 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.setup_wizard import SetupWizard
 from tests.pdfcheck import page_text
 from tests.test_safety import dump
+from tests.uiwait import settle
+
+
+def _settings(qtbot, window):  # noqa: ANN001, ANN202
+    """The settings page shown (pages read what they show when shown) and read."""
+    window.show_area("system")
+    window.system.tabs.setCurrentWidget(window.system.settings)
+    settle(qtbot, window)
+    return window.system.settings
+
+
+def _error(qtbot, page) -> str:  # noqa: ANN001
+    qtbot.waitUntil(lambda: page.findChild(QMessageBox, "errorBox") is not None, timeout=30000)
+    box = page.findChild(QMessageBox, "errorBox")
+    text = box.text()
+    box.close()
+    box.deleteLater()
+    qtbot.waitUntil(lambda: page.findChild(QMessageBox, "errorBox") is None)
+    return text
 
 
 def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, tmp_path):
@@ -39,6 +58,18 @@ def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, 
     assert wizard.currentPage() is villages
     villages.villages_edit.setPlainText("周堂村\n赵寨村、李庄村，周堂村")  # pasted, with a repeat
     assert villages.preview.text() == "共3个村：周堂村、赵寨村、李庄村"
+    wizard.next()
+
+    # a store and a fund offered for each new village: 周堂村 gets both, 赵寨村 a store only
+    places = wizard.places
+    assert wizard.currentPage() is places
+    assert [places.table.item(r, 0).text() for r in range(places.table.rowCount())] == [
+        "周堂村",
+        "赵寨村",
+        "李庄村",
+    ]
+    places.tick("周堂村", store=True, fund=True)
+    places.tick("赵寨村", store=True)
     wizard.next()
 
     admin = wizard.admin
@@ -70,10 +101,18 @@ def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, 
     defaults_page.percent_spin.setValue(20)
     defaults_page.confirm_check.setChecked(True)
     wizard.button(QWizard.WizardButton.FinishButton).click()
-    assert wizard.result() == QWizard.DialogCode.Accepted
+    qtbot.waitUntil(lambda: wizard.result() == QWizard.DialogCode.Accepted, timeout=30000)
     assert wizard.actor.username == "zhang" and wizard.actor.role == "admin"
     assert settings.get(empty_db, "rules.confirmed") == ["fund.match", "stars"]
     assert settings.get(empty_db, "fund.match_percent") == 20
+    from desktop.services import fund, stores
+
+    assert [(st.code, st.name) for st in stores.list_stores(empty_db)] == [
+        ("S01", "周堂村扶贫超市"),
+        ("S02", "赵寨村扶贫超市"),
+    ]
+    [only] = fund.all_rules(empty_db, wizard.actor)
+    assert only.village.endswith("周堂村") and only.match_percent == 20 and only.match_confirmed
 
     window = MainWindow(UiContext(empty_db, wizard.actor))
     qtbot.addWidget(window)
@@ -110,21 +149,25 @@ def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     w = MainWindow(UiContext(db, admin))
     qtbot.addWidget(w)
     w.show()
-    return w
+    yield w
+    settle(qtbot, w)  # nothing still running when the window is deleted
 
 
 def test_a_settings_change_takes_effect_in_the_next_printed_notice(qtbot, window, tmp_path):
-    page = window.system.settings
-    window.show_area("system")
-    window.system.tabs.setCurrentWidget(page)
+    page = _settings(qtbot, window)
     page.days_spin.setValue(12)
     page.phone_edit.setText("0370-8123456")
     qtbot.mouseClick(page.office_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert page.status.text() == "单位与公示设置已保存。"
+    window.system.tabs.setCurrentIndex(2)  # 操作记录: the person's name, not the log-in
+    settle(qtbot, window)
     assert window.system.audit_table.item(0, 2).text() == "修改设置"
+    assert window.system.audit_table.item(0, 1).text() == "管理员"
 
     printing = window.printing
     window.show_area("print")
+    settle(qtbot, window)
     printing.output_box.setCurrentIndex(printing.output_box.findData("notice"))
     printing.kind_box.setCurrentIndex(
         printing.kind_box.findData("monitoring")
@@ -137,69 +180,94 @@ def test_a_settings_change_takes_effect_in_the_next_printed_notice(qtbot, window
     assert "（共12天）" in text and "0370-8123456" in text
 
 
-def test_a_bad_setting_is_refused_with_the_field_named(qtbot, window):
-    page = window.system.settings
+def test_a_bad_setting_is_refused_with_the_field_named(qtbot, window, db):
+    page = _settings(qtbot, window)
     page.phone_edit.setText("请打电话")
     qtbot.mouseClick(page.office_save, Qt.MouseButton.LeftButton)
-    box = page.findChild(QMessageBox, "errorBox")
-    assert box is not None and "监督电话" in box.text()
-    box.close()
-    assert settings.get(window.ctx.db, "notice.phone") == "12317"
+    assert "监督电话" in _error(qtbot, page)
+    assert settings.get(db, "notice.phone") == "12317"
 
 
-def test_the_countys_limits_are_set_on_the_settings_page_within_the_hard_ceiling(qtbot, window):
-    page = window.system.settings
+def test_the_countys_limits_are_set_on_the_settings_page_within_the_hard_ceiling(qtbot, window, db):
+    page = _settings(qtbot, window)
     assert page.limit_spins["limits.points_entry"].value() == 1000  # the default, shown as one
     page.limit_spins["limits.points_entry"].setValue(2000)
     qtbot.mouseClick(page.limits_save, Qt.MouseButton.LeftButton)
-    assert settings.get(window.ctx.db, "limits.points_entry") == 2000
+    settle(qtbot, window)
+    assert settings.get(db, "limits.points_entry") == 2000
     page.limit_spins["limits.fund_yuan"].setValue(1_000_000_000)  # beyond what the database can hold
     qtbot.mouseClick(page.limits_save, Qt.MouseButton.LeftButton)
-    box = page.findChild(QMessageBox, "errorBox")
-    assert box is not None and "一笔缴纳或捐赠的上限" in box.text()
-    box.close()
-    assert settings.get(window.ctx.db, "limits.fund_yuan") == 100_000
+    assert "一笔缴纳或捐赠的上限" in _error(qtbot, page)
+    assert settings.get(db, "limits.fund_yuan") == 100_000
 
 
-def test_thresholds_stars_and_users_are_edited_on_the_settings_page(qtbot, window, db):
-    from desktop.services import plans, ratings, users
-
-    page = window.system.settings
+def _threshold_row(page, year: str, figures: tuple[str, str, str]) -> None:  # noqa: ANN001
     page._add_threshold_row()
     row = page.thresholds.rowCount() - 1
-    page.thresholds.item(row, 0).setText("2026")
-    page.thresholds.item(row, 1).setText("4500")
-    page.thresholds.item(row, 2).setText("5000")
-    page.thresholds.item(row, 3).setText("6000")
-    assert page.save_thresholds()
-    assert plans.threshold(db, 2026).figures() == (450000, 500000, 600000)
+    for col, text in enumerate((year, *figures)):
+        page.thresholds.item(row, col).setText(text)
 
+
+def test_thresholds_of_several_years_are_saved_all_or_nothing(qtbot, window, db):
+    """The reported case: 2024 valid, 2025 not — nothing is saved, and the message names 2025."""
+    from desktop.services import plans
+
+    page = _settings(qtbot, window)
+    _threshold_row(page, "2024", ("4300", "4800", "5800"))
+    _threshold_row(page, "2025", ("4500", "4000", "6000"))  # 贫困线 above 黄卡下限
+    qtbot.mouseClick(page.threshold_save, Qt.MouseButton.LeftButton)
+    text = _error(qtbot, page)
+    assert "2025年" in text and "贫困线 ≤ 黄卡下限" in text
+    assert page.status.text().startswith("收入标准未保存")
+    assert plans.threshold_status(db, 2024)[0] is None and plans.threshold_status(db, 2025)[0] is None
+    row = page.thresholds.rowCount() - 1
+    page.thresholds.item(row, 2).setText("5000")
+    qtbot.mouseClick(page.threshold_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert page.status.text() == "收入标准已保存。"
+    assert plans.threshold(db, 2024).figures() == (430000, 480000, 580000)
+    assert plans.threshold(db, 2025).figures() == (450000, 500000, 600000)
+    assert plans.threshold(db, 2020).default  # the seed's 2020, shown and saved unchanged, stays a default
+
+
+def test_stars_and_users_are_edited_on_the_settings_page(qtbot, window, db):
+    from desktop.services import ratings, users
+
+    page = _settings(qtbot, window)
     page.stars.item(0, 1).setText("20")
-    assert page.save_stars()
+    qtbot.mouseClick(page.stars_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert ratings.stars(db)[0].points == 20
 
+    # a new account starts with the least it may do
+    assert page.new_role_box.currentData() == "auditor"
+    assert not page.new_villages_list.isEnabled() and not page.new_stores_list.isEnabled()
     page.new_user_edit.setText("li")
     page.new_name_edit.setText("李文书")
     page.new_role_box.setCurrentIndex(page.new_role_box.findData("village_clerk"))
     page.new_password_edit.setText("secret-9")
-    page.new_villages_edit.setText("赵寨村")
-    assert not page.add_user()  # 赵寨村 is in two townships: refused, naming them
-    box = page.findChild(QMessageBox, "errorBox")
-    assert box is not None and "不唯一" in box.text() and "石桥镇/赵寨村" in box.text()
-    box.close()
-    page.new_villages_edit.setText("虞城县石桥镇/赵寨村")
-    assert page.add_user()
+    offered = [page.new_villages_list.item(i).text() for i in range(page.new_villages_list.count())]
+    # a repeated name says its township, and its county where that repeats too
+    assert "虞城县石桥镇赵寨村" in offered and "赵寨村" not in offered and "石桥镇赵寨村" not in offered
+    page.new_villages_list.item(offered.index("虞城县石桥镇赵寨村")).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(page.add_user_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert {u.username: u.villages for u in users.list_users(db)}["li"] == ["赵寨村"]
+    assert page.new_role_box.currentData() == "auditor" and page.new_user_edit.text() == ""
 
     # 李文书 leaves the office: stopped, she can no longer log in; started again, she can
     row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "li")
+    assert page.user_table.item(row, 1).text() == "李文书"
     page.user_table.selectRow(row)
     assert page.active_button.text() == "停用选中"
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
-    assert page.user_table.item(row, 4).text() == "已停用" and page.active_button.text() == "启用选中"
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: page.user_table.item(row, 4).text() == "已停用")
+    assert page.active_button.text() == "启用选中"
     with pytest.raises(PermissionDenied):
         users.authenticate(db, "li", "secret-9")
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert users.authenticate(db, "li", "secret-9").username == "li"
 
 
@@ -208,13 +276,17 @@ def test_the_backup_taken_on_exit_restores_identically_and_a_corrupt_one_is_refu
 ):
     saved = dump(db)
     window.start_duties()
-    window.close()
+    settle(qtbot, window)
+    window.close()  # the exit backup runs on the write lane, then the window closes
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)
+    settle(qtbot, window)
     taken = [p for _, p in auto_backups(backup_folder(db)) if p.name.startswith("auto-exit-")]
     assert len(taken) == 1
 
     import_roster(db, admin, sample("roster-messy.xlsx"))
     system = window.system
     system.reload()
+    settle(qtbot, window)
     assert system.auto_table.rowCount() >= 1
     system.preview_restore(str(taken[0]))
     qtbot.waitUntil(lambda: system.findChild(QMessageBox, "restorePreview") is not None, timeout=30000)
@@ -242,8 +314,10 @@ def test_the_home_page_counts_charts_exports_and_makes_the_monthly_report(qtbot,
     home = window.home
     qtbot.waitUntil(lambda: home.data is not None, timeout=30000)
     assert home.numbers["households"].text().startswith("40 /")
-    assert all(c.figure.axes for c in home.canvases.values())
-    saved = home.export_png(tmp_path / "png")
+    qtbot.waitUntil(lambda: all(c.png for c in home.charts.values()), timeout=30000)
+    saved = []
+    home.export_png(tmp_path / "png", saved.extend)
+    settle(qtbot, window)
     assert len(saved) == 4 and all(p.read_bytes()[:4] == b"\x89PNG" for p in saved)
     home.print_report()
     printing = window.printing
@@ -259,12 +333,16 @@ def test_the_window_remembers_its_area_and_village(qtbot, db, admin, sample):
     qtbot.addWidget(first)
     first.show()
     first.show_area("print")
+    settle(qtbot, first)  # the villages are listed by a background read
     box = first.printing.village_box
     box.setCurrentIndex(box.findData("虞城县石桥镇/赵寨村"))
+    assert box.currentData() == "虞城县石桥镇/赵寨村"
+    settle(qtbot, first)
     first.close()
     second = MainWindow(UiContext(db, admin))
     qtbot.addWidget(second)
     second.show()
+    settle(qtbot, second)
     assert second.pages.currentWidget() is second.printing
     assert second.printing.village_box.currentData() == "虞城县石桥镇/赵寨村"
 
@@ -303,8 +381,12 @@ def test_the_home_page_recounts_when_shown_again_after_work_elsewhere(qtbot, win
 def test_the_archive_checklist_is_edited_into_a_new_version_on_the_settings_page(qtbot, window, db):
     from desktop.services import archives
 
-    page = window.system.settings
+    page = _settings(qtbot, window)
     assert page.checklist.rowCount() == 18 and "第1版" in page.checklist_info.text()
+    # the clerk reads the materials' names, never the keys that tie records to them
+    assert page.checklist.columnCount() == 2
+    shown = [page.checklist.item(r, 1).text() for r in range(page.checklist.rowCount())]
+    assert not any(t.isascii() for t in shown) and "application" not in shown
     qtbot.mouseClick(page.checklist_add, Qt.MouseButton.LeftButton)
     row = page.checklist.rowCount() - 1
     stage = page.checklist.cellWidget(row, 0)
@@ -312,39 +394,41 @@ def test_the_archive_checklist_is_edited_into_a_new_version_on_the_settings_page
     page.checklist.item(row, 1).setText("脱贫光荣证复印件")
     qtbot.mouseClick(page.checklist_add, Qt.MouseButton.LeftButton)  # a second row left without a name
     qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)
-    box = page.findChild(QMessageBox, "errorBox")
-    assert box is not None and "第20项：材料名称不能为空" in box.text()
-    box.close()
+    assert "第20项：材料名称不能为空" in _error(qtbot, page)
     assert archives.checklist(db).version == 1  # nothing saved
     page.checklist.selectRow(page.checklist.rowCount() - 1)
     qtbot.mouseClick(page.checklist_remove, Qt.MouseButton.LeftButton)
     page.checklist_note.setText("县里要求加光荣证")
     qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     current = archives.checklist(db)
     added = [i for i in current.items if i.title == "脱贫光荣证复印件"]
     assert current.version == 2 and len(current.items) == 19 and current.note == "县里要求加光荣证"
     assert added[0].stage == "exit" and added[0].key == "item1"
     assert page.checklist_info.text() == "当前为第2版（县里要求加光荣证）"
     qtbot.mouseClick(page.checklist_save, Qt.MouseButton.LeftButton)  # saved again unchanged: no version 3
+    settle(qtbot, window)
     assert archives.checklist(db).version == 2
 
 
 def test_audit_rules_are_switched_and_tuned_on_the_settings_page(qtbot, window, db):
     from desktop.services import quality
 
-    page = window.system.settings
+    page = _settings(qtbot, window)
     names = [page.rules.item(r, 1).text() for r in range(page.rules.rowCount())]
     idle = names.index("劳动年龄内健康却无劳动能力")
     young = names.index("户主年龄过小")
     assert page.rules.item(idle, 3).text() == "最低年龄=16，最高年龄=59"
+    # a good change above a bad one: neither is saved
+    page.rules.item(young, 0).setCheckState(Qt.CheckState.Unchecked)
     page.rules.item(idle, 3).setText("最低年龄=16，最高年龄=六十")
     qtbot.mouseClick(page.rules_save, Qt.MouseButton.LeftButton)
-    box = page.findChild(QMessageBox, "errorBox")
-    assert box is not None and "劳动年龄内健康却无劳动能力" in box.text() and "最高年龄=六十" in box.text()
-    box.close()
+    text = _error(qtbot, page)
+    assert "劳动年龄内健康却无劳动能力" in text and "最高年龄=六十" in text
+    assert [r.enabled for r in quality.rules(db) if r.name == "户主年龄过小"] == [True]
     page.rules.item(idle, 3).setText("最低年龄=16，最高年龄=60")
-    page.rules.item(young, 0).setCheckState(Qt.CheckState.Unchecked)
     qtbot.mouseClick(page.rules_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     by_code = {r.code: r for r in quality.rules(db)}
     assert by_code["labour_idle_working_age"].params == {"min_age": 16, "max_age": 60}
     assert [r.enabled for r in quality.rules(db) if r.name == "户主年龄过小"] == [False]
@@ -356,27 +440,47 @@ def test_a_store_operator_is_added_with_their_store_on_the_settings_page(qtbot, 
 
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
     stores.create_store(db, admin, "S02", "王楼村爱心超市")
-    page = window.system.settings
-    page.reload()
+    page = _settings(qtbot, window)
+    page.reload()  # the stores were made behind the window's back
+    settle(qtbot, window)
     page.new_role_box.setCurrentIndex(page.new_role_box.findData("store_operator"))
-    assert page.new_stores_list.isEnabled() and not page.new_villages_edit.isEnabled()
+    assert page.new_stores_list.isEnabled() and not page.new_villages_list.isEnabled()
     offered = [page.new_stores_list.item(i).text() for i in range(page.new_stores_list.count())]
     assert offered == ["孙桥村爱心超市（S01）", "王楼村爱心超市（S02）"]
     page.new_user_edit.setText("op1")
     page.new_password_edit.setText("secret-8")
-    assert not page.add_user()  # no store ticked: an operator who could serve nowhere is refused
-    box = page.findChild(QMessageBox, "errorBox")
-    assert box is not None and "超市" in box.text()
-    box.close()
+    qtbot.mouseClick(page.add_user_button, Qt.MouseButton.LeftButton)
+    assert "超市" in _error(qtbot, page)  # no store ticked: an operator who could serve nowhere is refused
     page.new_stores_list.item(0).setCheckState(Qt.CheckState.Checked)
-    assert page.add_user()
+    qtbot.mouseClick(page.add_user_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert {u.username: u.stores for u in users.list_users(db)}["op1"] == ["S01"]
     row = next(r for r in range(page.user_table.rowCount()) if page.user_table.item(r, 0).text() == "op1")
-    assert page.user_table.item(row, 3).text() == "S01"
+    assert page.user_table.item(row, 3).text() == "孙桥村爱心超市"
     operator = users.authenticate(db, "op1", "secret-8")
     assert [st.code for st in stores.list_stores(db, operator)] == ["S01"]
+
+    # later she moves to 王楼村: her stores are changed by ticking, not by retyping
+    page.user_table.selectRow(row)
+    qtbot.mouseClick(page.places_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.findChild(QDialog, "placesDialog") is not None, timeout=30000)
+    dialog = page.findChild(QDialog, "placesDialog")
+    chooser = dialog.chooser
+    assert [chooser.item(i).checkState() for i in range(chooser.count())] == [
+        Qt.CheckState.Checked,
+        Qt.CheckState.Unchecked,
+    ]
+    chooser.item(0).setCheckState(Qt.CheckState.Unchecked)
+    chooser.item(1).setCheckState(Qt.CheckState.Checked)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    settle(qtbot, window)
+    assert not dialog.isVisible()
+    assert {u.username: u.stores for u in users.list_users(db)}["op1"] == ["S02"]
+    qtbot.waitUntil(lambda: page.user_table.item(row, 3).text() == "王楼村爱心超市")
+    operator = users.authenticate(db, "op1", "secret-8")
+    assert [st.code for st in stores.list_stores(db, operator)] == ["S02"]
     page.new_role_box.setCurrentIndex(page.new_role_box.findData("village_clerk"))
-    assert page.new_villages_edit.isEnabled() and not page.new_stores_list.isEnabled()
+    assert page.new_villages_list.isEnabled() and not page.new_stores_list.isEnabled()
 
 
 def test_the_wizard_says_how_several_pcs_share_one_database(qtbot, empty_db):

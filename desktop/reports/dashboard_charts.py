@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -80,10 +81,13 @@ def draw_archive(fig: Figure, d: Dashboard) -> None:
 
 
 def _monthly(
-    fig: Figure, title: str, series: list[tuple[str, int, int]], labels, colours, scale: float
+    fig: Figure, title: str, series: list[tuple[str, int, int]], labels, colours, scale: float, empty: str
 ) -> None:  # noqa: ANN001
     ax = fig.add_subplot()
     ax.set_title(title)
+    if not any(a or b for _, a, b in series):  # all zero: axes from -0.04 to 0.04 would mean nothing
+        _empty(ax, empty)
+        return
     months = [_short(m) for m, _, _ in series]
     xs = range(len(months))
     ax.bar(
@@ -99,11 +103,21 @@ def _monthly(
 
 
 def draw_points(fig: Figure, d: Dashboard) -> None:
-    _monthly(fig, CHARTS["points"], d.points, ("发放", "兑换"), ("#2e7d32", "#ef6c00"), 1)
+    _monthly(
+        fig,
+        CHARTS["points"],
+        d.points,
+        ("发放", "兑换"),
+        ("#2e7d32", "#ef6c00"),
+        1,
+        "近12个月还没有积分发放或兑换",
+    )
 
 
 def draw_fund(fig: Figure, d: Dashboard) -> None:
-    _monthly(fig, CHARTS["fund"], d.fund, ("收入", "支出"), ("#1565c0", "#c62828"), 100)
+    _monthly(
+        fig, CHARTS["fund"], d.fund, ("收入", "支出"), ("#1565c0", "#c62828"), 100, "近12个月还没有基金收支"
+    )
 
 
 DRAW = {"colours": draw_colours, "archive": draw_archive, "points": draw_points, "fund": draw_fund}
@@ -116,8 +130,26 @@ def figure(name: str, d: Dashboard, width: float = 6.4, height: float = 3.6) -> 
 
 
 def save_png(name: str, d: Dashboard, path: str | Path, *, dpi: int = 150) -> Path:
-    figure(name, d).savefig(path, dpi=dpi)
+    with _drawing:
+        figure(name, d).savefig(path, dpi=dpi)
     return Path(path)
+
+
+# Charts are drawn off the GUI thread (on the read lane, two workers): matplotlib's font cache and the first
+# set-up of its fonts are shared, so one chart is drawn at a time.
+_drawing = threading.Lock()
+SCREEN_DPI = 100
+
+
+def png_bytes(name: str, d: Dashboard, width_px: int, height_px: int, ratio: float = 1.0) -> bytes:
+    """One chart as PNG, `width_px` × `height_px` logical pixels (× `ratio` for a high-DPI screen): drawn at
+    the size it is shown, so text keeps its size whatever the window's size."""
+    width_px, height_px = max(width_px, 160), max(height_px, 120)
+    with _drawing:
+        fig = figure(name, d, width_px / SCREEN_DPI, height_px / SCREEN_DPI)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=SCREEN_DPI * ratio)
+    return buf.getvalue()
 
 
 def _chart_pdf(name: str, d: Dashboard, width: float, height: float) -> bytes:

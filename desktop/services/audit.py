@@ -275,6 +275,18 @@ ACTION_NAMES = {
     "fund.donate": "社会捐赠",
     "fund.pay": "发放孝善金",
     "fund.reverse": "冲正基金流水",
+    "fund.finding": "赡养能力认定",
+    "goods.edit": "修改商品",
+    "store.edit": "修改超市",
+    "store.terms": "修改超市结算方式",
+    "user.places": "修改负责的村或超市",
+    "audit.configure": "修改核查规则",
+    "audit.rate_targets": "修改精准率目标",
+    "audit.verify": "核查处理",
+    "identify.create": "新建识别批次",
+    "identify.add": "识别批次提名",
+    "identify.remove": "识别批次移除",
+    "identify.step": "识别批次进入下一环节",
 }
 
 

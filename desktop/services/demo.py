@@ -150,7 +150,9 @@ def make_households(
             "helper": people.name(),
             "helper_phone": f"13{rng.randrange(10**9):09d}",
         }
-        if values["household_kind"] == "边缘易致贫户":  # 档外: seed 001 “非贫困户”, never registered nor exited
+        if (
+            values["household_kind"] == "边缘易致贫户"
+        ):  # 档外: seed 001 “非贫困户”, never registered nor exited
             values["poverty_type"], values["exit_year"] = "一般农户", None
         _plant_problems(i, values, members)
         records.append(HouseholdRecord(code, values, members))

@@ -262,45 +262,63 @@ def add_supporter(
     if not name.strip():
         raise InputRejected("赡养人姓名不能为空")
     with db.write() as s:
-        fund = fund_of(s, actor, village)
-        elder = s.execute(
-            select(Member, Household).join(Household).where(Member.code == elder_member_code)
-        ).first()
-        if elder is None or elder[1].village_id != fund.village_id:
-            raise NotFound(f"本村没有人编号为“{elder_member_code}”的成员")
-        member, household = elder
-        age = age_on(member.birth_date, on or clock.today())
-        if age is None or age < fund.elder_age:
-            raise Refused(
-                f"{member.name}{'' if age is None else f'{age}岁，'}未满{fund.elder_age}岁，还不是基金的老人"
-            )
-        if not fund.all_households and not is_registered(household):
-            # seed 000 产业(十三): 对于建档立卡贫困户中60岁以上(含60岁)老人
-            raise Refused(
-                f"{member.name}家不是建档立卡贫困户（户类型：{household.household_kind or '未填'}，"
-                f"贫困户属性：{household.poverty_type or '未填'}）。孝善基金面向建档立卡贫困户中"
-                f"{fund.elder_age}岁以上的老人；村里决定纳入其他农户的老人时，请在基金规则中放宽范围。未做任何改动。"
-            )
-        supporter = Supporter(
-            fund_id=fund.id,
-            elder_member_id=member.id,
-            name=name.strip(),
-            id_number=id_number,
-            phone=phone,
-            relation=relation,
-            workplace=workplace,
+        return _add_supporter_in(
+            s, actor, village, elder_member_code, name, id_number, phone, relation, workplace, on
         )
-        s.add(supporter)
-        s.flush()
-        audit.record(
-            s,
-            actor.username,
-            "fund.supporter",
-            entity="supporter",
-            key=str(supporter.id),
-            after={"elder": member.name, "name": name.strip(), "relation": relation},
+
+
+def _add_supporter_in(  # noqa: PLR0913
+    s: Session,
+    actor: Actor,
+    village: str,
+    elder_member_code: str,
+    name: str,
+    id_number: str,
+    phone: str,
+    relation: str,
+    workplace: str,
+    on: date | None,
+) -> int:
+    """add_supporter inside the caller's transaction (enrol_supporter adds the pledge in the same one)."""
+    fund = fund_of(s, actor, village)
+    elder = s.execute(
+        select(Member, Household).join(Household).where(Member.code == elder_member_code)
+    ).first()
+    if elder is None or elder[1].village_id != fund.village_id:
+        raise NotFound(f"本村没有人编号为“{elder_member_code}”的成员")
+    member, household = elder
+    age = age_on(member.birth_date, on or clock.today())
+    if age is None or age < fund.elder_age:
+        raise Refused(
+            f"{member.name}{'' if age is None else f'{age}岁，'}未满{fund.elder_age}岁，还不是基金的老人"
         )
-        return supporter.id
+    if not fund.all_households and not is_registered(household):
+        # seed 000 产业(十三): 对于建档立卡贫困户中60岁以上(含60岁)老人
+        raise Refused(
+            f"{member.name}家不是建档立卡贫困户（户类型：{household.household_kind or '未填'}，"
+            f"贫困户属性：{household.poverty_type or '未填'}）。孝善基金面向建档立卡贫困户中"
+            f"{fund.elder_age}岁以上的老人；村里决定纳入其他农户的老人时，请在基金规则中放宽范围。未做任何改动。"
+        )
+    supporter = Supporter(
+        fund_id=fund.id,
+        elder_member_id=member.id,
+        name=name.strip(),
+        id_number=id_number,
+        phone=phone,
+        relation=relation,
+        workplace=workplace,
+    )
+    s.add(supporter)
+    s.flush()
+    audit.record(
+        s,
+        actor.username,
+        "fund.supporter",
+        entity="supporter",
+        key=str(supporter.id),
+        after={"elder": member.name, "name": name.strip(), "relation": relation},
+    )
+    return supporter.id
 
 
 def pledge(
@@ -318,32 +336,45 @@ def pledge(
     money.check_fen(monthly_fen, "每月赡养金额", max_fen=limits.MONTHLY_FEN)
     start = parse_month(start_month)
     with db.write() as s:
-        supporter = s.get(Supporter, supporter_id)
-        if supporter is None:
-            raise NotFound(f"赡养人{supporter_id}不存在")
-        for old in s.scalars(
-            select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True))
-        ):
-            old.active = False
-            old.end_month = max(previous_month(start), old.start_month)
-        p = Pledge(
-            supporter_id=supporter_id,
-            monthly_fen=monthly_fen,
-            start_month=start,
-            signed_on=signed_on or clock.today(),
-            witness=witness,
-        )
-        s.add(p)
-        s.flush()
-        audit.record(
-            s,
-            actor.username,
-            "fund.pledge",
-            entity="supporter",
-            key=str(supporter_id),
-            after={"monthly_fen": monthly_fen, "start": start},
-        )
-        return p.id
+        return _pledge_in(s, actor, supporter_id, monthly_fen, start, signed_on, witness)
+
+
+def _pledge_in(
+    s: Session,
+    actor: Actor,
+    supporter_id: int,
+    monthly_fen: int,
+    start: str,
+    signed_on: date | None,
+    witness: str,
+) -> int:
+    supporter = s.get(Supporter, supporter_id)
+    if supporter is None:
+        raise NotFound(f"赡养人{supporter_id}不存在")
+    village_id = s.scalar(select(FilialFund.village_id).where(FilialFund.id == supporter.fund_id))
+    if actor.village_ids is not None and village_id not in actor.village_ids:
+        raise PermissionDenied("无权登记其他村的赡养承诺")
+    for old in s.scalars(select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True))):
+        old.active = False
+        old.end_month = max(previous_month(start), old.start_month)
+    p = Pledge(
+        supporter_id=supporter_id,
+        monthly_fen=monthly_fen,
+        start_month=start,
+        signed_on=signed_on or clock.today(),
+        witness=witness,
+    )
+    s.add(p)
+    s.flush()
+    audit.record(
+        s,
+        actor.username,
+        "fund.pledge",
+        entity="supporter",
+        key=str(supporter_id),
+        after={"monthly_fen": monthly_fen, "start": start},
+    )
+    return p.id
 
 
 # --- money -------------------------------------------------------------------------------------------------
@@ -825,37 +856,86 @@ def set_rules(
     written or audited when nothing does."""
     actor.require("fund.manage", "修改基金规则")
     with db.write() as s:
-        f = fund_of(s, actor, village)
-        before = {k: getattr(f, k) for k in RULE_KEYS}
-        wanted = {
-            "elder_age": elder_age,
-            "match_percent": match_percent,
-            "match_cap_fen": match_cap_fen,
-            "payout_day": payout_day,
-            "all_households": all_households,
-        }
-        changes = {k: v for k, v in wanted.items() if v is not None}
-        if confirm or match_percent is not None or match_cap_fen is not None:
-            changes["match_confirmed"] = True
-        after = {**before, **changes}
-        if not (
-            50 <= after["elder_age"] <= 90
-            and 0 <= after["match_percent"] <= 100
-            and 0 <= after["match_cap_fen"] <= limits.MONTHLY_FEN
-            and 1 <= after["payout_day"] <= 28
-        ):
-            raise InputRejected(
-                "基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日"
-            )
-        changed = {k: v for k, v in after.items() if before[k] != v}
-        if not changed:
-            return {}
-        for key, value in changed.items():
-            setattr(f, key, value)
-        audit.record(
-            s, actor.username, "fund.rules", entity="fund", key=str(f.id), before=before, after=after
+        return _set_rules_in(
+            s,
+            actor,
+            village,
+            elder_age=elder_age,
+            match_percent=match_percent,
+            match_cap_fen=match_cap_fen,
+            payout_day=payout_day,
+            all_households=all_households,
+            confirm=confirm,
         )
-        return changed
+
+
+def save_rules(db: Database, actor: Actor, rows: list[dict], office: dict | None = None) -> dict[str, dict]:
+    """The settings page's 基金规则 save: every village's rules (keyword arguments of set_rules plus "village")
+    and the office's fund settings, checked row by row and written in ONE transaction — all or nothing, a
+    refusal naming the village. Returns what changed per village (and "office")."""
+    actor.require("fund.manage", "修改基金规则")
+    checked = {}
+    if office:
+        actor.require("settings", "修改系统设置")
+        checked = settings.validate(office)
+    changed: dict[str, dict] = {}
+    with db.write() as s:
+        for row in rows:
+            kwargs = dict(row)
+            village = kwargs.pop("village")
+            try:
+                done = _set_rules_in(s, actor, village, **kwargs)
+            except InputRejected as exc:
+                raise InputRejected(f"{village}：{exc.message}（基金规则都未保存）") from None
+            if done:
+                changed[village] = done
+        if checked:
+            office_changed = settings.save(s, actor.username, checked)
+            if office_changed:
+                changed["office"] = office_changed
+    return changed
+
+
+def _set_rules_in(
+    s: Session,
+    actor: Actor,
+    village: str,
+    *,
+    elder_age: int | None = None,
+    match_percent: int | None = None,
+    match_cap_fen: int | None = None,
+    payout_day: int | None = None,
+    all_households: bool | None = None,
+    confirm: bool = False,
+) -> dict:
+    """set_rules in the caller's transaction."""
+    f = fund_of(s, actor, village)
+    before = {k: getattr(f, k) for k in RULE_KEYS}
+    wanted = {
+        "elder_age": elder_age,
+        "match_percent": match_percent,
+        "match_cap_fen": match_cap_fen,
+        "payout_day": payout_day,
+        "all_households": all_households,
+    }
+    changes = {k: v for k, v in wanted.items() if v is not None}
+    if confirm or match_percent is not None or match_cap_fen is not None:
+        changes["match_confirmed"] = True
+    after = {**before, **changes}
+    if not (
+        50 <= after["elder_age"] <= 90
+        and 0 <= after["match_percent"] <= 100
+        and 0 <= after["match_cap_fen"] <= limits.MONTHLY_FEN
+        and 1 <= after["payout_day"] <= 28
+    ):
+        raise InputRejected("基金规则不合理：老人年龄50～90岁，补贴比例0～100%，上限不为负，发放日1～28日")
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    if not changed:
+        return {}
+    for key, value in changed.items():
+        setattr(f, key, value)
+    audit.record(s, actor.username, "fund.rules", entity="fund", key=str(f.id), before=before, after=after)
+    return changed
 
 
 def confirm_rules(db: Database, actor: Actor, village: str) -> dict:
@@ -1041,3 +1121,192 @@ def latest_findings(session: Session, member_ids: list[int]) -> dict[int, Suppor
     ):
         latest[f.member_id] = f
     return latest
+
+
+# --- what the fund page shows and saves in one go -------------------------------------------------------------
+
+
+def enrol_supporter(
+    db: Database,
+    actor: Actor,
+    village: str,
+    elder_member_code: str,
+    name: str,
+    *,
+    relation: str = "子女",
+    id_number: str = "",
+    phone: str = "",
+    monthly_fen: int | None = None,
+    start_month: str | None = None,
+) -> int:
+    """A supporter and, when a monthly amount is given, their 赡养承诺 — one transaction: both or neither."""
+    actor.require("fund.record", "登记赡养人")
+    if not name.strip():
+        raise InputRejected("赡养人姓名不能为空")
+    start = None
+    if monthly_fen is not None:
+        money.check_fen(monthly_fen, "每月赡养金额", max_fen=limits.MONTHLY_FEN)
+        start = parse_month(start_month or month_key(clock.today()))
+    with db.write() as s:
+        sid = _add_supporter_in(
+            s,
+            actor,
+            village,
+            elder_member_code,
+            name,
+            id_number.strip(),
+            phone.strip(),
+            relation.strip(),
+            "",
+            None,
+        )
+        if start is not None:
+            _pledge_in(s, actor, sid, monthly_fen, start, None, "")
+        return sid
+
+
+@dataclass(frozen=True)
+class SupporterRow:
+    id: int
+    name: str
+    relation: str
+    phone: str
+    elder: str
+    elder_code: str
+    monthly_fen: int  # the pledge in force, 0: none signed
+    start_month: str
+    scanned: bool  # the signed 承诺书 is archived
+
+
+def supporter_rows(db: Database, actor: Actor, village: str) -> list[SupporterRow]:
+    """Every supporter of the village's fund with their elder and the pledge in force."""
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        pledges = {
+            p.supporter_id: p
+            for p in s.scalars(
+                select(Pledge)
+                .join(Supporter, Supporter.id == Pledge.supporter_id)
+                .where(Supporter.fund_id == f.id, Pledge.active.is_(True))
+            )
+        }
+        rows = s.execute(
+            select(Supporter, Member.name, Member.code)
+            .join(Member, Member.id == Supporter.elder_member_id)
+            .where(Supporter.fund_id == f.id)
+            .order_by(Member.name, Supporter.id)
+        ).all()
+        out = []
+        for sup, elder, code in rows:
+            p = pledges.get(sup.id)
+            out.append(
+                SupporterRow(
+                    sup.id,
+                    sup.name,
+                    sup.relation,
+                    sup.phone,
+                    elder,
+                    code,
+                    p.monthly_fen if p else 0,
+                    p.start_month if p else "",
+                    bool(p is not None and p.scan),
+                )
+            )
+        return out
+
+
+def elder_codes(db: Database, actor: Actor, village: str) -> dict[int, str]:
+    """member id → 人编号 of the fund's elders (a supporter is registered against the code)."""
+    ids = [e.member_id for e in elders(db, actor, village)]
+    with db.read() as s:
+        return dict(s.execute(select(Member.id, Member.code).where(Member.id.in_(ids or [-1]))).all())
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    at: str  # local time, 2026-11-02 09:30
+    kind: str  # contribution, match, donation, payout, reversal
+    amount_fen: int  # cash in (+) or out (-); a match is an earmark (0 cash)
+    earmarked_fen: int
+    who: str  # supporter, donor or elder
+    months: list[str]
+    receipt_no: str
+    reason: str
+    operator: str
+    reversed: bool  # a later reversal undoes it
+    reversible: bool  # a contribution or donation not yet reversed
+
+
+def entries(db: Database, actor: Actor, village: str, *, limit: int = 500) -> list[EntryRow]:
+    """The fund ledger, newest first (append-only: a mistake is fixed by a reversal, never by editing)."""
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        undone = set(
+            s.scalars(
+                select(FundEntry.reverses_id).where(
+                    FundEntry.fund_id == f.id, FundEntry.reverses_id.is_not(None)
+                )
+            )
+        )
+        found = list(
+            s.scalars(
+                select(FundEntry).where(FundEntry.fund_id == f.id).order_by(FundEntry.id.desc()).limit(limit)
+            )
+        )
+        sup_names = dict(
+            s.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == f.id)).all()
+        )
+        elder_ids = {e.elder_member_id for e in found if e.elder_member_id}
+        elder_names = dict(
+            s.execute(select(Member.id, Member.name).where(Member.id.in_(elder_ids or {-1}))).all()
+        )
+    rows = []
+    for e in found:
+        who = e.donor or sup_names.get(e.supporter_id) or elder_names.get(e.elder_member_id, "")
+        rows.append(
+            EntryRow(
+                e.id,
+                f"{clock.local(e.at):%Y-%m-%d %H:%M}",
+                e.kind,
+                e.amount,
+                int((e.extra or {}).get("earmarked_fen", 0)),
+                who,
+                list(e.months or []),
+                e.receipt_no,
+                e.reason,
+                e.operator,
+                e.id in undone,
+                e.kind in ("contribution", "donation") and e.id not in undone,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class FundVillage:
+    village: str  # qualified, as resolve_village takes it
+    label: str  # 逻岗镇孙桥村
+    has_fund: bool
+
+
+def fund_villages(db: Database, actor: Actor) -> list[FundVillage]:
+    """The villages the actor may see, and whether each has its fund yet (the page's chooser and 设立)."""
+    with db.read() as s:
+        funded = set(s.scalars(select(FilialFund.village_id)))
+        rows = s.execute(
+            select(Village, Township)
+            .join(Township, Township.id == Village.township_id)
+            .where(village_scope(s, actor, None, Village.id))
+            .order_by(Township.name, Village.name)
+        ).all()
+        labels = [f"{t.name}{v.name}" for v, t in rows]
+        return [
+            # the county only where two villages of the same name in same-named townships would look alike
+            FundVillage(
+                f"{t.county}{t.name}/{v.name}",
+                f"{t.county}{label}" if labels.count(label) > 1 else label,
+                v.id in funded,
+            )
+            for (v, t), label in zip(rows, labels, strict=True)
+        ]

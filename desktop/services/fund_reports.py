@@ -501,14 +501,17 @@ def honour_certificates(
     return render_certificates(certs, out)
 
 
-def fund_chart(db: Database, actor: Actor, village: str, out: str | Path) -> Path:
-    """Money in and out per month (bars), for the overview."""
+def _chart_figure(db: Database, actor: Actor, village: str, size: tuple[float, float]):  # noqa: ANN202
+    """Money in and out per month (bars). A Figure of its own, not pyplot's: it may be drawn on a worker."""
+    from matplotlib.figure import Figure
+
     from desktop.reports.charts import pyplot
     from desktop.services.fund import monthly_totals
 
+    pyplot()  # the Chinese fonts and the Agg backend, registered once
     totals = monthly_totals(db, actor, village) or [(f"{clock.today():%Y-%m}", 0, 0)]
-    plt = pyplot()
-    fig, ax = plt.subplots(figsize=(10, 3.6))
+    fig = Figure(figsize=size)
+    ax = fig.add_subplot()
     xs = range(len(totals))
     ax.bar([x - 0.2 for x in xs], [t[1] / 100 for t in totals], width=0.4, label="收入", color="#2e86c1")
     ax.bar([x + 0.2 for x in xs], [t[2] / 100 for t in totals], width=0.4, label="支出", color="#c0392b")
@@ -518,9 +521,27 @@ def fund_chart(db: Database, actor: Actor, village: str, out: str | Path) -> Pat
     ax.legend()
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
+    return fig
+
+
+def fund_chart(db: Database, actor: Actor, village: str, out: str | Path) -> Path:
+    """Money in and out per month (bars), for the overview."""
+    fig = _chart_figure(db, actor, village, (10, 3.6))
     fig.savefig(out, dpi=100)
-    plt.close(fig)
     return Path(out)
+
+
+def fund_chart_png(
+    db: Database, actor: Actor, village: str, *, width_px: int = 1000, height_px: int = 360
+) -> bytes:
+    """The same chart as PNG bytes at about the size it is shown (the window scales it to its label)."""
+    from io import BytesIO
+
+    dpi = 100
+    fig = _chart_figure(db, actor, village, (max(width_px, 400) / dpi, max(height_px, 200) / dpi))
+    buf = BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
 
 
 def elder_ledger(db: Database, actor: Actor, village: str, out: str | Path, *, xlsx: bool = False):  # noqa: ANN201

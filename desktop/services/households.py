@@ -367,3 +367,33 @@ def exited(h: Household) -> bool:
 def has_exited(household_kind: str | None, exit_year) -> bool:  # noqa: ANN001
     """exited() from the two values it reads, for queries that select columns rather than households."""
     return bool(exit_year) or household_kind in EXITED_KINDS
+
+
+def matched_members(db: Database, ids: Sequence[int], text: str) -> dict[int, str]:
+    """For households found by `text`, the other members whose name, pinyin or ID number matched a word the
+    household's code and head do not hold (a list that shows 张三 when "wh" was typed says why: 王华)."""
+    words = text.lower().split()
+    if not words or not ids:
+        return {}
+    with db.read() as s:
+        found = s.execute(
+            select(HouseholdSearch.household_id, HouseholdSearch.text, Household.head_name)
+            .join(Household, Household.id == HouseholdSearch.household_id)
+            .where(HouseholdSearch.household_id.in_(list(ids)))
+        ).all()
+    out: dict[int, str] = {}
+    for hid, haystack, head in found:
+        code, *people = haystack.split("|")
+        # each person's part is "name initials full id_number" (the id may be empty)
+        named = [(p.rsplit(" ", 3)[0], p) for p in people]
+        head_parts = [p for name, p in named if name == (head or "").lower()][:1]
+        names: list[str] = []
+        for w in words:
+            if w in code or any(w in p for p in head_parts):
+                continue
+            for name, p in named:
+                if p not in head_parts and w in p and name not in names:
+                    names.append(name)
+        if names:
+            out[hid] = "、".join(names)
+    return out

@@ -296,6 +296,54 @@ def set_threshold(
         )
 
 
+def _check_threshold(year: int, figures: tuple[int, int, int]) -> None:
+    """One year's figures, refused naming the year (a table of years is saved whole or not at all)."""
+    try:
+        check_year(year)
+        for name, value in zip(("贫困线", "黄卡下限", "黄卡上限"), figures, strict=True):
+            money.check_fen(value, name, max_fen=limits.INCOME_FEN)
+    except InputRejected as exc:
+        raise InputRejected(f"{year}年：{exc.message}") from None
+    poverty_line, yellow_low, yellow_high = figures
+    if not 0 < poverty_line <= yellow_low <= yellow_high:
+        raise InputRejected(f"{year}年：收入标准应满足：0 < 贫困线 ≤ 黄卡下限 ≤ 黄卡上限")
+
+
+def set_thresholds(db: Database, actor: Actor, rows: list[tuple[int, int, int, int]]) -> list[int]:
+    """The settings table of years at once: every row checked first, then the changed years written in one
+    transaction (all or nothing). Returns the years written."""
+    actor.require("settings", "设置收入标准")
+    seen: set[int] = set()
+    for year, *figures in rows:
+        if year in seen:
+            raise InputRejected(f"{year}年填了两行，请删去一行")
+        seen.add(year)
+        _check_threshold(year, tuple(figures))  # type: ignore[arg-type]
+    written = []
+    with db.write() as s:
+        shown = _table(s)  # a seed's default shown unchanged stays a default, not the county's own
+        for year, poverty_line, yellow_low, yellow_high in rows:
+            row = s.get(IncomeThreshold, year)
+            before = None if row is None else [row.poverty_line, row.yellow_low, row.yellow_high]
+            if year in shown and shown[year].figures() == (poverty_line, yellow_low, yellow_high):
+                continue
+            if row is None:
+                row = IncomeThreshold(year=year)
+                s.add(row)
+            row.poverty_line, row.yellow_low, row.yellow_high = poverty_line, yellow_low, yellow_high
+            audit.record(
+                s,
+                actor.username,
+                "plan.threshold",
+                entity="threshold",
+                key=str(year),
+                before=before,
+                after=[poverty_line, yellow_low, yellow_high],
+            )
+            written.append(year)
+    return written
+
+
 def adopt_threshold(db: Database, actor: Actor, year: int) -> Threshold:
     """An admin confirms the offered figures (the latest earlier year's) as the year's own."""
     actor.require("settings", "设置收入标准")

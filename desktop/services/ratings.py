@@ -111,8 +111,12 @@ def set_catalog(db: Database, actor: Actor, stars: list[Star]) -> int:
 
 
 def stars(db: Database) -> list[Star]:
-    with db.write() as s:
-        return [Star(x["name"], int(x["points"])) for x in current_catalog(s).stars]
+    """The current star list; before anyone saved one, the default (made when a round first needs it, so that
+    reading the list stays a read)."""
+    with db.read() as s:
+        catalog = s.scalar(select(StarCatalog).order_by(StarCatalog.id.desc()))
+        listed = catalog.stars if catalog is not None else [{"name": n, "points": 10} for n in DEFAULT_STARS]
+        return [Star(x["name"], int(x["points"])) for x in listed]
 
 
 def _round(session, actor: Actor, round_id: int) -> RatingRound:  # noqa: ANN001

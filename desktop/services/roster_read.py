@@ -147,9 +147,40 @@ def _open_regular(path: Path, limits: ReadLimits) -> BinaryIO:
         raise
 
 
-def _not_excel(name: str, why: str = "") -> InputRejected:
-    detail = f"（{why}）" if why else ""
-    return InputRejected(f"无法读取文件 {name}：不是有效的Excel文件（.xlsx）{detail}。")
+_WHAT_TO_DO = (
+    "请确认选的是从全国系统导出的花名册；如果文件是用Excel或WPS打开过的，请另存为“Excel工作簿（*.xlsx）”后再导入。"
+    "未导入任何数据。"
+)
+# What a file that is not a workbook usually turns out to be, told by its first bytes (in Chinese for the clerk).
+_LOOKS_LIKE = (
+    (b"%PDF", "PDF文件"),
+    (b"\x89PNG", "PNG图片"),
+    (b"\xff\xd8\xff", "JPG图片"),
+    (b"Rar!", "RAR压缩包"),
+    (b"7z\xbc\xaf", "7z压缩包"),
+    (b"{\\rtf", "RTF文档"),
+)
+
+
+def _looks_like(head: bytes) -> str:
+    for magic, what in _LOOKS_LIKE:
+        if head.startswith(magic):
+            return what
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return "网页（HTML）文件，只是扩展名改成了Excel的"
+    if text.startswith(b"<?xml"):
+        return "XML文件（可能是Excel 2003 XML格式）"
+    if head and b"\x00" not in head:
+        return "文本文件（可能是CSV或从网页复制的内容）"
+    return ""
+
+
+def _not_excel(name: str, why: str = "", head: bytes = b"") -> InputRejected:
+    """A clear Chinese message: what the file seems to be and what to do (never a library's English)."""
+    what = _looks_like(head)
+    seems = f"看起来是{what}" if what else (why or "内容无法识别")
+    return InputRejected(f"无法读取文件 {name}：不是有效的Excel文件（.xlsx），{seems}。{_WHAT_TO_DO}")
 
 
 def _damaged(name: str, why: str) -> InputRejected:
@@ -168,7 +199,9 @@ def _sniff(f: BinaryIO, name: str) -> None:
             f"文件 {name} 是旧版Excel（.xls）格式，或设置了打开密码，无法安全读取。请用Excel或WPS打开，"
             "另存为“Excel工作簿（*.xlsx）”（不要设置密码）后再导入。"
         )
-    raise _not_excel(name)
+    head = f.read(512)
+    f.seek(0)
+    raise _not_excel(name, head=head)
 
 
 def _zip_entries(f: BinaryIO) -> tuple[int, int] | None:
@@ -632,21 +665,21 @@ def _zip_parts(f: BinaryIO, name: str, limits: ReadLimits) -> list[zipfile.ZipIn
     _sniff(f, name)
     counted = _zip_entries(f)
     if counted is None:
-        raise _not_excel(name, "压缩包结构损坏")
+        raise _not_excel(name, "压缩包结构损坏或不完整，可能没有下载或复制完整")
     if counted[0] > MAX_PARTS or counted[1] > MAX_PARTS * 1024:
         raise _damaged(name, f"压缩包里有 {counted[0]} 个文件，正常的Excel文件只有几十个")
     try:
         with zipfile.ZipFile(f) as archive:  # a file object passed in stays open
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
-        raise _not_excel(name, f"压缩包结构损坏：{exc}") from None
-    except (NotImplementedError, OverflowError, IndexError, KeyError, UnicodeDecodeError) as exc:
-        raise _not_excel(name, f"压缩包结构损坏：{exc!r}") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error):
+        raise _not_excel(name, "压缩包结构损坏或不完整，可能没有下载或复制完整") from None
+    except (NotImplementedError, OverflowError, IndexError, KeyError, UnicodeDecodeError):
+        raise _not_excel(name, "压缩包结构损坏或不完整，可能没有下载或复制完整") from None
     lower = [i.filename.lower() for i in infos]
     if "xl/workbook.xml" not in lower:
-        raise _not_excel(name, "里面没有 xl/workbook.xml，可能是其他格式的压缩包")
+        raise _not_excel(name, "是一个压缩包，但里面没有Excel工作簿（可能是Word文档或其他压缩包）")
     if "content.xml" in lower or "xl/workbook.bin" in lower:
-        raise _not_excel(name, "这是 .ods 或 .xlsb 格式，请另存为 .xlsx")
+        raise _not_excel(name, "是 .ods 或 .xlsb 格式")
     declared = sum(i.file_size for i in infos)
     if declared > limits.xml_bytes:
         raise InputRejected(
@@ -825,7 +858,7 @@ def _read_checked(f: BinaryIO, path: Path, checked: CheckedWorkbook) -> RawRoste
     try:
         workbook = CalamineWorkbook.from_filelike(f)
     except (CalamineError, OSError, ValueError) as exc:
-        raise _not_excel(path.name, str(exc)) from exc
+        raise _not_excel(path.name, "工作簿内容损坏，无法打开") from exc
     with workbook:
         candidate: _Candidate | None = None
         for sheet_name in workbook.sheet_names:
@@ -833,7 +866,7 @@ def _read_checked(f: BinaryIO, path: Path, checked: CheckedWorkbook) -> RawRoste
                 sheet = workbook.get_sheet_by_name(sheet_name)
                 rows = sheet.to_python(skip_empty_area=False)
             except (CalamineError, ValueError) as exc:
-                raise _not_excel(path.name, f"工作表“{sheet_name}”：{exc}") from exc
+                raise _not_excel(path.name, f"工作表“{sheet_name}”的内容损坏，无法读取") from exc
             located = _locate_header(rows)
             if located is None:
                 continue

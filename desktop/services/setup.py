@@ -100,3 +100,46 @@ def first_run(db: Database, data: SetupData) -> Actor:
             after={"county": data.county.strip(), "villages": data.villages},
         )
     return authenticate(db, admin.username, data.admin_password)
+
+
+@dataclass(frozen=True)
+class Opened:
+    stores: list[str]  # "周堂村扶贫超市（S01）"
+    funds: list[str]  # "周堂村孝善基金"
+
+
+def open_places(
+    db: Database, actor: Actor, township: str, *, stores_for: list[str], funds_for: list[str]
+) -> Opened:
+    """The first run's optional 扶贫超市 and 孝善基金 for the villages it just made, through the stores and fund
+    services (each of those writes its own transaction, so this runs right after first_run, not inside it).
+
+    Stores get codes S01, S02 … not yet used; the funds take the match the wizard's defaults page set."""
+    from desktop.services import fund, stores
+
+    wanted = [*stores_for, *funds_for]
+    with db.read() as s:
+        place = s.scalar(select(Township).where(Township.name == township.strip()))
+        known = (
+            set()
+            if place is None
+            else set(s.scalars(select(Village.name).where(Village.township_id == place.id)))
+        )
+    missing = [v for v in dict.fromkeys(wanted) if v not in known]
+    if missing:
+        raise InputRejected(f"{township}没有这些村：{'、'.join(missing)}")
+    used = {st.code for st in stores.list_stores(db)}
+    opened = Opened([], [])
+    number = 1
+    for village in stores_for:
+        while f"S{number:02d}" in used:
+            number += 1
+        code = f"S{number:02d}"
+        used.add(code)
+        name = f"{village}扶贫超市"
+        stores.create_store(db, actor, code, name, village=f"{township}/{village}")
+        opened.stores.append(f"{name}（{code}）")
+    for village in funds_for:
+        fund.create_fund(db, actor, f"{township}/{village}")
+        opened.funds.append(f"{village}孝善基金")
+    return opened

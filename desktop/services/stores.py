@@ -135,6 +135,23 @@ def set_terms(
     points redeemed × its rate (fen a point), from a named funding source; its owner signs the settlement sheet.
     A village-run 爱心超市 is not paid. Returns what changed (nothing written when nothing does)."""
     actor.require("store.manage", "设置超市结算方式")
+    after = _checked_terms(commercial, point_rate_fen, funding_source, owner)
+    with db.write() as s:
+        store = store_by_code(s, store_code)
+        before = {key: getattr(store, key) for key in after}
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        if not changed:
+            return {}
+        for key, value in changed.items():
+            setattr(store, key, value)
+        audit.record(
+            s, actor.username, "store.terms", entity="store", key=store_code, before=before, after=after
+        )
+        return changed
+
+
+def _checked_terms(commercial: bool, point_rate_fen: int, funding_source: str, owner: str) -> dict:
+    """A store's settlement terms, checked (see set_terms), as the Store columns they are written to."""
     funding_source, owner = funding_source.strip(), owner.strip()
     if commercial:
         money.check_fen(point_rate_fen, "每分积分折合金额", max_fen=POINT_RATE_FEN)
@@ -146,29 +163,127 @@ def set_terms(
         point_rate_fen, funding_source = 0, ""
     if len(funding_source) > 64 or len(owner) > 64:
         raise InputRejected("资金来源和经营者都不能超过64个字")
+    return {
+        "commercial": commercial,
+        "point_rate_fen": point_rate_fen,
+        "funding_source": funding_source,
+        "owner": owner,
+    }
+
+
+def save_store(
+    db: Database,
+    actor: Actor,
+    code: str,
+    name: str,
+    *,
+    new: bool,
+    village_id: int | None = None,
+    receipt_width_mm: int = 58,
+    commercial: bool = False,
+    point_rate_fen: int = 0,
+    funding_source: str = "",
+    owner: str = "",
+) -> StoreInfo:
+    """The window's store form in one transaction: a new store (new=True) or an existing one's name, village,
+    receipt roll and settlement terms, every field checked before anything is written."""
+    actor.require("store.manage", "设立或修改超市")
+    code, name = code.strip(), name.strip()
+    if not code or len(code) > 16:
+        raise InputRejected("超市编号必填，不超过16个字符")
+    if not name or len(name) > 64:
+        raise InputRejected("超市名称必填，不超过64个字")
+    if receipt_width_mm not in (58, 80):
+        raise InputRejected("小票宽度只能是58或80毫米")
+    terms = _checked_terms(commercial, point_rate_fen, funding_source, owner)
     with db.write() as s:
-        store = store_by_code(s, store_code)
-        before = {
-            "commercial": store.commercial,
-            "point_rate_fen": store.point_rate_fen,
-            "funding_source": store.funding_source,
-            "owner": store.owner,
+        if village_id is not None:
+            village = s.get(Village, village_id)
+            if village is None or (actor.village_ids is not None and village_id not in actor.village_ids):
+                raise NotFound("所选的村不存在或无权查看")
+        fields = {"name": name, "village_id": village_id, "receipt_width_mm": receipt_width_mm, **terms}
+        if new:
+            if s.scalar(select(Store).where(Store.code == code)):
+                raise Refused(f"超市编号“{code}”已存在")
+            store = Store(code=code, **fields)
+            s.add(store)
+            audit.record(s, actor.username, "store.create", entity="store", key=code, after=fields)
+        else:
+            store = store_by_code(s, code)
+            before = {key: getattr(store, key) for key in fields}
+            if before["receipt_width_mm"] != receipt_width_mm:
+                actor.require("settings", "修改小票宽度")
+            if before != fields:
+                for key, value in fields.items():
+                    setattr(store, key, value)
+                audit.record(
+                    s, actor.username, "store.edit", entity="store", key=code, before=before, after=fields
+                )
+        s.flush()
+        vname = s.scalar(select(Village.name).where(Village.id == village_id)) if village_id else ""
+        goods = s.scalar(select(func.count()).select_from(Goods).where(Goods.store_id == store.id)) or 0
+        return _info(store, vname, goods)
+
+
+def store_village_id(db: Database, store_code: str, actor: Actor | None = None) -> int | None:
+    """The village a store serves (None: a township store), for the store form."""
+    with db.read() as s:
+        return store_by_code(s, store_code, actor).village_id
+
+
+def edit_goods(
+    db: Database,
+    actor: Actor,
+    store_code: str,
+    goods_code: str,
+    *,
+    name: str,
+    price_points: int,
+    unit: str = "个",
+    barcode: str = "",
+    active: bool = True,
+) -> GoodsInfo:
+    """A goods' name, price, unit, barcode and 上架/下架 in one transaction (its code and history stay)."""
+    actor.require("store.manage", "修改商品")
+    name, unit, barcode = name.strip(), unit.strip() or "个", barcode.strip()
+    if not name or len(name) > 64:
+        raise InputRejected("商品名称必填，不超过64个字")
+    if len(unit) > 8 or len(barcode) > 32:
+        raise InputRejected("单位不超过8个字，条码不超过32位")
+    with db.write() as s:
+        most = int(settings.get_in(s, "limits.price_points"))
+        money.check_count(price_points, "商品积分价", maximum=min(most, limits.PRICE_POINTS), unit="分")
+        store = store_by_code(s, store_code, actor)
+        goods = s.scalar(select(Goods).where(Goods.store_id == store.id, Goods.code == goods_code))
+        if goods is None:
+            raise NotFound(f"{store.name}没有商品“{goods_code}”")
+        if barcode and s.scalar(
+            select(Goods.id).where(Goods.store_id == store.id, Goods.barcode == barcode, Goods.id != goods.id)
+        ):
+            raise Refused(f"{store.name}已有商品使用条码“{barcode}”")
+        fields = {
+            "name": name,
+            "unit": unit,
+            "price_points": price_points,
+            "barcode": barcode,
+            "active": active,
         }
-        after = {
-            "commercial": commercial,
-            "point_rate_fen": point_rate_fen,
-            "funding_source": funding_source,
-            "owner": owner,
-        }
-        changed = {k: v for k, v in after.items() if before[k] != v}
-        if not changed:
-            return {}
-        for key, value in changed.items():
-            setattr(store, key, value)
-        audit.record(
-            s, actor.username, "store.terms", entity="store", key=store_code, before=before, after=after
+        before = {key: getattr(goods, key) for key in fields}
+        if before != fields:
+            for key, value in fields.items():
+                setattr(goods, key, value)
+            audit.record(
+                s,
+                actor.username,
+                "goods.edit",
+                entity="goods",
+                key=f"{store_code}/{goods_code}",
+                before=before,
+                after=fields,
+            )
+        return GoodsInfo(
+            goods.id, store_code, goods_code, name, unit, price_points, barcode, stock_of(s, goods.id), active
         )
-        return changed
 
 
 def add_goods(
@@ -430,20 +545,37 @@ def set_active(db: Database, actor: Actor, store_code: str, goods_code: str, act
 
 def set_receipt_width(db: Database, actor: Actor, store_code: str, width_mm: int) -> None:
     """The counter's receipt roll: 58 or 80 mm."""
+    save_print_settings(db, actor, [(store_code, width_mm)])
+
+
+def save_print_settings(
+    db: Database, actor: Actor, widths: list[tuple[str, int]], office: dict | None = None
+) -> None:
+    """The settings page's 打印 save: every store's receipt width and the office's print settings, all checked
+    first and written in ONE transaction."""
     actor.require("settings", "修改小票宽度")
-    if width_mm not in (58, 80):
-        raise InputRejected("小票宽度只能是58或80毫米")
+    for code, width_mm in widths:
+        if width_mm not in (58, 80):
+            raise InputRejected(f"超市{code}：小票宽度只能是58或80毫米（打印设置都未保存）")
+    checked = settings.validate(office) if office else {}
     with db.write() as s:
-        store = store_by_code(s, store_code)
-        if store.receipt_width_mm == width_mm:
-            return
-        audit.record(
-            s,
-            actor.username,
-            "store.receipt_width",
-            entity="store",
-            key=store_code,
-            before=store.receipt_width_mm,
-            after=width_mm,
-        )
-        store.receipt_width_mm = width_mm
+        for code, width_mm in widths:
+            _set_width_in(s, actor, code, width_mm)
+        if checked:
+            settings.save(s, actor.username, checked)
+
+
+def _set_width_in(s: Session, actor: Actor, store_code: str, width_mm: int) -> None:
+    store = store_by_code(s, store_code)
+    if store.receipt_width_mm == width_mm:
+        return
+    audit.record(
+        s,
+        actor.username,
+        "store.receipt_width",
+        entity="store",
+        key=store_code,
+        before=store.receipt_width_mm,
+        after=width_mm,
+    )
+    store.receipt_width_mm = width_mm

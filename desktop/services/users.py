@@ -348,6 +348,99 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
         )
 
 
+def set_places(
+    db: Database, actor: Actor, username: str, villages: Sequence[str], stores: Sequence[str]
+) -> UserInfo:
+    """Change where a user works after they were made: a village clerk's villages, a store operator's stores
+    (the whole list at once, checked first; written in one transaction). Takes effect at their next log-in."""
+    actor.require("users.manage", "修改用户负责的村或超市")
+    from desktop.services.households import resolve_village
+
+    with db.write() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputRejected(f"用户“{username}”不存在")
+        _check_places(user.role, villages, stores)
+        if villages and user.role != "village_clerk":
+            raise InputRejected(f"只有村文书按村限定；{ROLE_NAMES.get(user.role, user.role)}不用选村")
+        village_rows = []
+        for name in villages:
+            village = resolve_village(s, SYSTEM, name)
+            if village not in village_rows:
+                village_rows.append(village)
+        store_rows = []
+        for code in stores:
+            store = s.scalar(select(Store).where(Store.code == code.strip()))
+            if store is None:
+                raise InputRejected(f"超市“{code}”不存在")
+            if store not in store_rows:
+                store_rows.append(store)
+        old_villages = sorted(
+            s.scalars(
+                select(Village.name)
+                .join(UserVillage, UserVillage.village_id == Village.id)
+                .where(UserVillage.user_id == user.id)
+            )
+        )
+        old_stores = sorted(
+            s.scalars(
+                select(Store.code)
+                .join(UserStore, UserStore.store_id == Store.id)
+                .where(UserStore.user_id == user.id)
+            )
+        )
+        before = {"villages": old_villages, "stores": old_stores}
+        after = {
+            "villages": sorted(v.name for v in village_rows),
+            "stores": sorted(st.code for st in store_rows),
+        }
+        if before != after:
+            for link in s.scalars(select(UserVillage).where(UserVillage.user_id == user.id)):
+                s.delete(link)
+            for link in s.scalars(select(UserStore).where(UserStore.user_id == user.id)):
+                s.delete(link)
+            s.flush()
+            for v in village_rows:
+                s.add(UserVillage(user_id=user.id, village_id=v.id))
+            for st in store_rows:
+                s.add(UserStore(user_id=user.id, store_id=st.id))
+            audit.record(
+                s, actor.username, "user.places", entity="user", key=username, before=before, after=after
+            )
+        return UserInfo(
+            user.username,
+            user.display_name,
+            user.role,
+            user.active,
+            bool(user.locked_until and user.locked_until > utcnow()),
+            [v.name for v in village_rows],
+            [st.code for st in store_rows],
+        )
+
+
+def places(db: Database, username: str) -> tuple[set[int], set[str]]:
+    """The village ids and store codes a user is tied to (what the edit list ticks)."""
+    with db.read() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise InputRejected(f"用户“{username}”不存在")
+        village_ids = set(s.scalars(select(UserVillage.village_id).where(UserVillage.user_id == user.id)))
+        codes = set(
+            s.scalars(
+                select(Store.code)
+                .join(UserStore, UserStore.store_id == Store.id)
+                .where(UserStore.user_id == user.id)
+            )
+        )
+        return village_ids, codes
+
+
+def names(db: Database) -> dict[str, str]:
+    """display_names for a window's labels (the audit log shows 张会计, not zhang or system)."""
+    with db.read() as s:
+        return display_names(s)
+
+
 def display_names(session: Session) -> dict[str, str]:
     """Who did it, as printed ledgers name them: the person's name, not the log-in (管理员, not admin)."""
     names = {SYSTEM.username: SYSTEM.display_name}

@@ -55,7 +55,7 @@ class AboutDialog(QDialog):
         head = QLabel(
             f"<h2>乡镇扶贫工作台 {__version__}</h2>"
             "<p>一户一档、一户一策、星级积分、扶贫超市、孝善基金和公示打印。</p>"
-            f"<p>数据库：{ctx.db.display_name}<br>数据和日志文件夹：{data_dir()}</p>"
+            f"<p>数据库：{ctx.ops.display_name}<br>数据和日志文件夹：{data_dir()}</p>"
         )
         head.setWordWrap(True)
         self.text = QTextBrowser()

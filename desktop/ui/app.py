@@ -112,7 +112,7 @@ def smoke_test() -> int:
     from desktop.services import dashboard, setup
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.tasks import pool
+    from desktop.ui.tasks import wait_all
 
     app = make_app()
     with tempfile.TemporaryDirectory(prefix="workbench-smoke-") as tmp:
@@ -135,7 +135,7 @@ def smoke_test() -> int:
                 dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
             except Exception as exc:  # reported, exit code 1
                 failures.append(repr(exc))
-            pool().waitForDone()
+            wait_all()
             window.close()
             app.quit()
 

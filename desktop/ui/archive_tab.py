@@ -3,6 +3,7 @@ printing a copy and logging its hand-over."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from desktop.services import archives
 from desktop.services.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
+from desktop.ui.ops import subscribe
 
 STATE_COLOURS = {"齐全": "#2e7d32", "缺失": "#c62828", "需更新": "#ef6c00", "未到": "#9e9e9e"}
 
@@ -41,7 +43,8 @@ class RecordDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None = None, *, note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"登记：{title}")
-        self.date_edit = QDateEdit(QDate.currentDate())
+        today = clock.today()
+        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.note_edit = QLineEdit(note)
@@ -57,12 +60,18 @@ class RecordDialog(QDialog):
 
 
 class ArchiveTab(QWidget):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, present_print: Callable | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.code: str | None = None
         self.current: archives.ArchiveStatus | None = None
-        self.present_print: Callable | None = None  # set by the main window: shows a print in 公示打印
+        # shows a finished print in 公示打印: present_print(filename, make, label, after=None)
+        self.present_print = present_print
+        self._generation = 0
+        self._tmp: tempfile.TemporaryDirectory | None = None  # the prints this tab made, removed with it
+        self._select_after: str | None = None  # the item a write was about, selected once reloaded
         self.setAcceptDrops(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -119,19 +128,42 @@ class ArchiveTab(QWidget):
         self.detach_button.clicked.connect(self.detach_selected)
         self.print_button.clicked.connect(self.print_copy)
         self.handover_button.clicked.connect(self.ask_handover)
+        subscribe(ctx.ops, self, ("archives", "households", "settings"), lambda: self.load(self.code))
 
     # --- loading -------------------------------------------------------------------------------------------
 
+    def _print_dir(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="archive-print-")
+        return Path(self._tmp.name)
+
     def load(self, code: str | None) -> None:
+        self._generation += 1
+        generation = self._generation
+        if code != self.code or code is None:  # another household: nothing of the last one stays
+            self.tree.clear()
+            self.files.clear()
+            self.summary.setText("")
+            self.log.setText("")
+            self.current = None
         self.code = code
+        if code is None:
+            return
+
+        def shown(st: archives.ArchiveStatus) -> None:
+            if generation == self._generation:
+                self._fill(st)
+
+        self.ctx.ops.read(
+            self, lambda db, actor: archives.status(db, actor, code), shown, title="无法显示档案"
+        )
+
+    def _fill(self, st: archives.ArchiveStatus) -> None:
+        keep = self._select_after or self.selected_key()
+        self._select_after = None
         self.tree.clear()
         self.files.clear()
-        if code is None:
-            self.current = None
-            self.summary.setText("")
-            return
-        keep = self.selected_key()
-        st = self.current = archives.status(self.ctx.db, self.ctx.actor, code)
+        self.current = st
         if self.copy_box.count() != len(st.copies):
             self.copy_box.clear()
             for key, name in st.copies:
@@ -215,19 +247,16 @@ class ArchiveTab(QWidget):
 
     # --- actions -------------------------------------------------------------------------------------------
 
-    def record(self, key: str, *, done_on=None, note: str = "", files: list[Path] = ()) -> bool:  # noqa: ANN001
-        """Record an item (and its scans); shows a clear message and returns False if refused."""
-        try:
+    def record(self, key: str, *, done_on=None, note: str = "", files: list[Path] = ()) -> None:  # noqa: ANN001
+        """Record an item (and its scans) in one write; a refusal (a file that is not a scan) says why."""
+        code, files = self.code, list(files)
+
+        def write(db, actor):  # noqa: ANN001, ANN202
             data = [read_file(f, "扫描件") for f in files]
-            archives.record_item(
-                self.ctx.db, self.ctx.actor, self.code, key, done_on=done_on, note=note, files=data
-            )
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk in Chinese
-            show_error(self, exc, "未能登记")
-            return False
-        self.load(self.code)
-        self.select_item(key)
-        return True
+            return archives.record_item(db, actor, code, key, done_on=done_on, note=note, files=data)
+
+        self._select_after = key
+        self.ctx.ops.write(self, write, ("archives",), title="未能登记")
 
     def ask_record(self) -> None:
         key = self.selected_key()
@@ -272,25 +301,36 @@ class ArchiveTab(QWidget):
         item = self.files.currentItem()
         if item is None:
             return
-        key = self.selected_key()
-        try:
-            archives.remove_attachment(self.ctx.db, self.ctx.actor, item.data(Qt.ItemDataRole.UserRole))
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, "未能删除")
-            return
-        self.load(self.code)
-        if key:
-            self.select_item(key)
+        attachment = item.data(Qt.ItemDataRole.UserRole)
+        self._select_after = self.selected_key()
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: archives.remove_attachment(db, actor, attachment),
+            ("archives",),
+            title="未能删除",
+        )
 
     def print_copy(self) -> None:
+        """Draw the copy (and log the print) in the background, then show it in 公示打印."""
         if self.code is None or self.present_print is None:
             return
-        db, actor, code, copy = self.ctx.db, self.ctx.actor, self.code, self.copy_box.currentData()
-        self.present_print(
-            f"档案-{code}-{copy}.pdf",
-            lambda out: archives.print_copy(db, actor, code, copy, out),
-            f"正在生成{self.copy_box.currentText()}……",
-            after=lambda: self.load(self.code),
+        code, copy, name = self.code, self.copy_box.currentData(), self.copy_box.currentText()
+        filename = f"档案-{code}-{copy}.pdf"
+        out = self._print_dir() / filename
+        present = self.present_print
+
+        def show(printed) -> None:  # noqa: ANN001
+            # the PDF is made: the print page only shows it, whatever it hands the maker
+            present(filename, lambda *_args: printed, f"正在显示{name}……")
+
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: archives.print_copy(db, actor, code, copy, out),
+            ("archives",),
+            show,
+            title="未能打印",
+            label=f"正在生成{name}……",
+            dialog=True,
         )
 
     def ask_handover(self) -> None:
@@ -300,13 +340,11 @@ class ArchiveTab(QWidget):
         if ok:
             self.hand_over(who)
 
-    def hand_over(self, who: str, signed_by: str = "") -> bool:
-        try:
-            archives.hand_over(
-                self.ctx.db, self.ctx.actor, self.code, self.copy_box.currentData(), who, signed_by=signed_by
-            )
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, "未能登记交接")
-            return False
-        self.load(self.code)
-        return True
+    def hand_over(self, who: str, signed_by: str = "") -> None:
+        code, copy = self.code, self.copy_box.currentData()
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: archives.hand_over(db, actor, code, copy, who, signed_by=signed_by),
+            ("archives",),
+            title="未能登记交接",
+        )

@@ -1,14 +1,15 @@
-"""What every page needs: the database to pass to services and who is logged in."""
+"""What every page needs: who is logged in, and the operations that reach the database (desktop.ui.ops).
+
+Pages never hold the Database (tests/test_ui_guard.py): the context keeps it inside its Ops."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from desktop.db import Database
 from desktop.services.users import Actor
+from desktop.ui.ops import Ops
 
 
-@dataclass(frozen=True)
 class UiContext:
-    db: Database
-    actor: Actor
+    def __init__(self, db: Database, actor: Actor) -> None:
+        self.actor = actor
+        self.ops = Ops(db, actor)

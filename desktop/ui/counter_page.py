@@ -1,13 +1,17 @@
 """扶贫超市 counter: for operators who are not computer people. Keyboard and scanner only (a scanner types the
 code and Enter): find the household (scan the QR on its 明白卡, type its code, or name/pinyin), scan goods,
-F12 to confirm, a receipt comes out, Esc for the next customer."""
+F12 to confirm — the sale is written and the next customer can be scanned at once while the receipt prints in
+the background (F9 reprints it), Esc clears the counter for the next customer.
+
+Every database step goes through ctx.ops: the till never waits on the database on the GUI thread."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,12 +31,16 @@ from PySide6.QtWidgets import (
 
 from desktop.services import households, points, ratings, redemption, stores
 from desktop.services.errors import ServiceError
-from desktop.services.stores import GoodsInfo
-from desktop.ui.choosers import fill_store_box
+from desktop.services.redemption import Receipt
+from desktop.services.stores import GoodsInfo, StoreInfo
 from desktop.ui.context import UiContext
+from desktop.ui.messages import show_error
+from desktop.ui.ops import subscribe
 from desktop.ui.pdf_print import default_printer, print_pdf
 
 BIG = 16
+FOUND_LIMIT = 20  # households listed for a name search; more means "keep typing"
+SALE_CHANGES = ("redemptions", "points", "stock")
 
 
 def _scan_field(placeholder: str) -> QLineEdit:
@@ -46,6 +54,59 @@ def _scan_field(placeholder: str) -> QLineEdit:
     return field
 
 
+def fill_stores(box: QComboBox, found: list[StoreInfo]) -> None:
+    """The stores, labelled 名称（编号）, the code as data; keeps the current store and emits no change signals."""
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    for st in found:
+        box.addItem(f"{st.name}（{st.code}）", st.code)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    box.blockSignals(False)
+
+
+def list_stores(db, actor) -> list[StoreInfo]:  # noqa: ANN001
+    return stores.list_stores(db, actor)  # a store operator sees only their own stores
+
+
+@dataclass(frozen=True)
+class Customer:
+    code: str
+    who: str
+    balance: int
+    pending: int
+    refusal: str | None  # why this store may not serve the household, or None
+
+
+def _customer(db, actor, store: str | None, code: str) -> Customer:  # noqa: ANN001
+    detail = households.detail(db, actor, code)
+    try:
+        refusal = redemption.may_redeem_here(db, actor, store, code) if store else None
+    except ServiceError as exc:
+        refusal = exc.message
+    return Customer(
+        code,
+        f"{detail.row.head_name}　{detail.row.village}{detail.row.group}",
+        points.balance(db, actor, code),
+        ratings.pending_points(db, code),
+        refusal,
+    )
+
+
+def print_receipt(receipt: Receipt, path: Path) -> tuple[Path, str]:
+    """Draw the slip and send it to the default (roll) printer; returns the PDF and, if it was not printed, why.
+    Runs on the read lane: a slow printer never holds up the next customer."""
+    pdf = redemption.receipt_pdf(receipt, path)
+    printer = default_printer()
+    if printer is None:
+        return pdf, "未连接小票打印机"
+    try:
+        sent = print_pdf(pdf, printer)
+    except RuntimeError as exc:
+        return pdf, str(exc)
+    return pdf, "" if sent > 0 else "打印机没有接收小票"
+
+
 class CounterPage(QWidget):
     redeemed = Signal(object)  # Receipt
 
@@ -56,12 +117,15 @@ class CounterPage(QWidget):
         self.balance = 0
         self.goods: dict[str, GoodsInfo] = {}
         self.basket: dict[str, int] = {}  # goods code → quantity, in scan order
+        self.last_receipt: Receipt | None = None
         self.last_receipt_pdf: Path | None = None
+        self.selling = False  # a confirmed basket is being written: a second F12 must not sell it twice
         self._tmp = Path(tempfile.mkdtemp(prefix="workbench-receipts-"))
 
         self.store_box = QComboBox()
         self.household_edit = _scan_field("扫明白卡二维码，或输入户编号、姓名、拼音首字母，按回车")
         self.choices = QListWidget()
+        self.choices.setMaximumHeight(180)
         self.choices.hide()
         self.who = QLabel("请先找到农户")
         self.who.setStyleSheet(f"font-size: {BIG + 4}pt; font-weight: bold;")
@@ -81,11 +145,21 @@ class CounterPage(QWidget):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"font-size: {BIG - 2}pt;")
+        self.slip = QLabel("")  # the last receipt's printing, apart from the sale's message
+        self.slip.setWordWrap(True)
+        self.slip.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.confirm_button = QPushButton("确认兑换（F12）")
         self.clear_button = QPushButton("下一位（Esc）")
-        for b in (self.confirm_button, self.clear_button):
+        self.reprint_button = QPushButton("补打小票（F9）")
+        for b in (self.confirm_button, self.clear_button, self.reprint_button):
             b.setMinimumHeight(44)
             b.setStyleSheet(f"font-size: {BIG - 2}pt;")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan fields keep the keyboard
+        keys = QLabel(
+            "回车：查找/加入商品（空行回车即确认）　−/+/Delete：改选中商品的数量　F12：确认　F9：补打　Esc：下一位"
+        )
+        keys.setWordWrap(True)
+        keys.setStyleSheet("color: #555;")
 
         top = QHBoxLayout()
         top.addWidget(QLabel("超市："))
@@ -101,42 +175,84 @@ class CounterPage(QWidget):
         layout.addWidget(self.total_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.reprint_button)
+        buttons.addWidget(self.confirm_button, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        layout.addWidget(self.slip)
+        layout.addWidget(keys)
 
         self.household_edit.returnPressed.connect(self.find_household)
         self.choices.itemActivated.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.goods_edit.returnPressed.connect(self.scan_goods)
-        self.store_box.currentIndexChanged.connect(lambda _i: self._load_goods())
+        self.store_box.currentIndexChanged.connect(lambda _i: self._store_changed())
         self.confirm_button.clicked.connect(self.confirm)
         self.clear_button.clicked.connect(self.next_customer)
+        self.reprint_button.clicked.connect(self.reprint)
+        # One shortcut per key: a key registered twice is ambiguous to Qt and then does nothing.
         QShortcut(QKeySequence(Qt.Key.Key_F12), self, activated=self.confirm)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.next_customer)
         QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.reprint)
-        QShortcut(QKeySequence(Qt.Key.Key_F9), self, activated=self.reprint)
-        QShortcut(QKeySequence(Qt.Key.Key_Plus), self.basket_table, activated=lambda: self._bump(1))
-        QShortcut(QKeySequence(Qt.Key.Key_Minus), self.basket_table, activated=lambda: self._bump(-1))
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.basket_table, activated=lambda: self._bump(-(10**6)))
-        self.reload()
+        for key, delta in ((Qt.Key.Key_Plus, 1), (Qt.Key.Key_Minus, -1), (Qt.Key.Key_Delete, -(10**6))):
+            shortcut = QShortcut(
+                QKeySequence(key), self.basket_table, activated=lambda d=delta: self._bump(d)
+            )
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        subscribe(ctx.ops, self, ("stock", "redemptions", "points", "households"), self.refresh)
         self.next_customer()
+        self.reload()
 
     # --- data ------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        fill_store_box(self.store_box, self.ctx)
-        self._load_goods()
+        """The stores and the current store's goods; a basket being scanned is kept."""
+        self.ctx.ops.read(self, list_stores, self._stores_loaded, title="无法读取超市")
 
-    def _load_goods(self) -> None:
+    def refresh(self) -> None:
+        """After a write elsewhere (stock, points, another sale): current goods and the customer's balance."""
+        self.reload()
+        if self.household and not self.selling:
+            self._read_customer(self.household, focus=False)
+
+    def _stores_loaded(self, found: list[StoreInfo]) -> None:
+        before = self.store_box.currentData()
+        fill_stores(self.store_box, found)
+        if not found:
+            self.say("还没有超市：请先在“超市设置”中新建超市。", error=True)
+        self._load_goods(keep_basket=self.store_box.currentData() == before)
+
+    def _store_changed(self) -> None:
+        self._load_goods(keep_basket=False)
+        if self.household:  # another store may not serve this household: ask again
+            self._read_customer(self.household, focus=True)
+
+    def _load_goods(self, *, keep_basket: bool) -> None:
         code = self.store_box.currentData()
+        if not keep_basket:
+            self.basket.clear()
+        if not code:
+            self.goods = {}
+            self.basket.clear()
+            self._show_basket()
+            return
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: stores.list_goods(db, code, actor),
+            lambda found: self._goods_loaded(code, found),
+            title="无法读取商品",
+        )
+
+    def _goods_loaded(self, code: str, found: list[GoodsInfo]) -> None:
+        if code != self.store_box.currentData():
+            return  # the clerk chose another store meanwhile
         self.goods = {}
-        if code:
-            for g in stores.list_goods(self.ctx.db, code):
-                if g.active:
-                    self.goods[g.code] = g
-                    if g.barcode:
-                        self.goods[g.barcode] = g
-        self.basket.clear()
+        for g in found:
+            if g.active:
+                self.goods[g.code] = g
+                if g.barcode:
+                    self.goods[g.barcode] = g
+        # goods taken off the shelf meanwhile leave the basket
+        self.basket = {c: q for c, q in self.basket.items() if c in self.goods}
         self._show_basket()
 
     # --- flow ------------------------------------------------------------------------------------------
@@ -146,14 +262,31 @@ class CounterPage(QWidget):
         self.message.setStyleSheet(f"font-size: {BIG - 2}pt; color: {color};")
         self.message.setText(text)
 
+    def _failed(self, exc: Exception) -> None:
+        """A refusal is said on the counter; anything unexpected also gets the error box (never swallowed)."""
+        if isinstance(exc, ServiceError):
+            self.say(exc.message, error=True)
+        else:
+            self.say("操作未完成，请重试。", error=True)
+            show_error(self.window(), exc)
+
     def find_household(self) -> None:
         text = self.household_edit.text().strip()
         if not text:
             return
-        ids = households.search_ids(self.ctx.db, self.ctx.actor, text)
-        found = households.rows(self.ctx.db, ids[:20])
+
+        def search(db, actor):  # noqa: ANN001, ANN202
+            ids = households.search_ids(db, actor, text)
+            return len(ids), households.rows(db, ids[:FOUND_LIMIT])
+
+        self.say("正在查找……")
+        self.ctx.ops.read(self, search, lambda result: self._found(text, *result), on_failure=self._failed)
+
+    def _found(self, text: str, total: int, found: list) -> None:
+        if self.household_edit.text().strip() != text:
+            return  # the clerk has typed on
         exact = [r for r in found if r.code == text]
-        if exact or len(found) == 1:
+        if exact or total == 1:
             self.choose((exact or found)[0].code)
         elif not found:
             self.say(f"找不到“{text}”，请核对户编号或重新扫码。", error=True)
@@ -166,39 +299,50 @@ class CounterPage(QWidget):
                 self.choices.addItem(item)
             self.choices.show()
             self.choices.setCurrentRow(0)
-            self.choices.setFocus()
-            self.say(f"找到{len(found)}户，用↑↓选择后按回车。")
+            if total > FOUND_LIMIT:  # the one wanted may not be listed: narrow the search first
+                self.say(
+                    f"找到{FOUND_LIMIT}户以上，请继续输入（如加上村名或户号），或用↑↓在前{FOUND_LIMIT}户中选择。"
+                )
+            else:
+                self.choices.setFocus()
+                self.say(f"找到{total}户，用↑↓选择后按回车。")
 
     def choose(self, code: str) -> None:
         self.choices.hide()
-        detail = households.detail(self.ctx.db, self.ctx.actor, code)
-        self.household = code
-        self.balance = points.balance(self.ctx.db, self.ctx.actor, code)
-        pending = ratings.pending_points(self.ctx.db, code)
-        self.household_edit.setText(code)
-        self.who.setText(f"{detail.row.head_name}　{detail.row.village}{detail.row.group}")
-        self.balance_label.setText(
-            f"可用积分：{self.balance} 分" + (f"　（公示中待确认：{pending} 分）" if pending else "")
-        )
         self.basket.clear()
-        self._show_basket()
-        # another village's household: said now, not after the basket is scanned (redeem refuses it anyway)
+        self._read_customer(code, focus=True)
+
+    def _read_customer(self, code: str, *, focus: bool) -> None:
         store = self.store_box.currentData()
-        try:
-            refusal = redemption.may_redeem_here(self.ctx.db, self.ctx.actor, store, code) if store else None
-        except ServiceError as exc:
-            refusal = exc.message
-        if refusal:
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: _customer(db, actor, store, code),
+            lambda c: self._show_customer(c, focus=focus),
+            on_failure=self._failed,
+        )
+
+    def _show_customer(self, c: Customer, *, focus: bool) -> None:
+        self.household_edit.setText(c.code)
+        self.who.setText(c.who)
+        self.balance = c.balance
+        self.balance_label.setText(
+            f"可用积分：{c.balance} 分" + (f"　（公示中待确认：{c.pending} 分）" if c.pending else "")
+        )
+        if c.refusal:  # another village's household: said now, not after the basket is scanned
             self.household = None  # nothing can be confirmed for it here
+            self.basket.clear()
             self._show_basket()
             self.goods_edit.setEnabled(False)
             self.household_edit.selectAll()  # the next scan replaces it
             self.household_edit.setFocus()
-            self.say(refusal, error=True)
+            self.say(c.refusal, error=True)
             return
+        self.household = c.code
+        self._show_basket()
         self.goods_edit.setEnabled(True)
-        self.goods_edit.setFocus()
-        self.say("请扫描商品。")
+        if focus:
+            self.goods_edit.setFocus()
+            self.say("请扫描商品。")
 
     def scan_goods(self) -> None:
         code = self.goods_edit.text().strip()
@@ -213,11 +357,12 @@ class CounterPage(QWidget):
             return
         self.basket[g.code] = self.basket.get(g.code, 0) + 1
         self._show_basket()
+        self.basket_table.setCurrentCell(list(self.basket).index(g.code), 0)
         self.say(f"{g.name} ×{self.basket[g.code]}")
 
     def _bump(self, delta: int) -> None:
         row = self.basket_table.currentRow()
-        if row < 0:
+        if row < 0 or row >= len(self.basket):
             return
         code = list(self.basket)[row]
         self.basket[code] = max(0, self.basket[code] + delta)
@@ -241,46 +386,73 @@ class CounterPage(QWidget):
         after = self.balance - total
         warn = "　积分不够！" if after < 0 and self.household else ""
         self.total_label.setText(f"合计：{total} 分　兑换后剩余：{after} 分{warn}" if self.household else "")
-        self.confirm_button.setEnabled(bool(self.household and self.basket))
+        self.confirm_button.setEnabled(bool(self.household and self.basket) and not self.selling)
 
     def confirm(self) -> None:
-        if not (self.household and self.basket):
+        if not (self.household and self.basket) or self.selling:
             return
-        try:
-            receipt = redemption.redeem(
-                self.ctx.db, self.ctx.actor, self.store_box.currentData(), self.household, dict(self.basket)
-            )
-        except ServiceError as exc:
-            self.say(exc.message, error=True)
-            return
-        self.last_receipt_pdf = redemption.receipt_pdf(receipt, self._tmp / f"{receipt.number}.pdf")
-        printed = self.print_receipt()
-        self.redeemed.emit(receipt)
-        self.balance = receipt.balance_after
-        self.basket.clear()
-        self._load_goods()
-        self.balance_label.setText(f"可用积分：{self.balance} 分")
-        slip = "小票已打印。" if printed else "未连接小票打印机，小票已保存，可按 F9 补打。"
-        self.say(
-            f"兑换成功，单号 {receipt.number}，消耗 {receipt.points} 分，剩余 {receipt.balance_after} 分。"
-            f"{slip}按 Esc 接待下一位。"
+        store, household, items = self.store_box.currentData(), self.household, dict(self.basket)
+        self.selling = True
+        self.confirm_button.setEnabled(False)
+        self.say("正在兑换……")
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: redemption.redeem(db, actor, store, household, items),
+            SALE_CHANGES,
+            self._sold,
+            on_failure=self._not_sold,
+            title="兑换未完成",
         )
 
-    def print_receipt(self) -> bool:
-        """Send the last receipt to the default (roll) printer; False when there is none."""
-        printer = default_printer()
-        if printer is None or self.last_receipt_pdf is None:
-            return False
-        try:
-            return print_pdf(self.last_receipt_pdf, printer) > 0
-        except RuntimeError:
-            return False
+    def _not_sold(self, exc: Exception) -> None:
+        self.selling = False
+        self._show_basket()
+        self._failed(exc)
+
+    def _sold(self, receipt: Receipt) -> None:
+        self.selling = False
+        self.redeemed.emit(receipt)
+        self.next_customer()  # the next customer can be scanned at once; the slip prints meanwhile
+        self.say(
+            f"兑换成功：{receipt.head_name} 单号 {receipt.number}，消耗 {receipt.points} 分，"
+            f"剩余 {receipt.balance_after} 分。请扫描下一位农户。"
+        )
+        self.last_receipt = receipt
+        self._print(receipt)
+
+    def _print(self, receipt: Receipt) -> None:
+        self.slip.setStyleSheet("color: #555;")
+        self.slip.setText(f"小票 {receipt.number} 正在打印……")
+        path = self._tmp / f"{receipt.number}.pdf"
+        self.ctx.ops.read(
+            self,
+            lambda _db, _actor: print_receipt(receipt, path),
+            lambda result: self._printed(receipt, *result),
+            on_failure=lambda exc: self._print_failed(receipt, exc),
+            title="小票未打印",
+        )
+
+    def _printed(self, receipt: Receipt, pdf: Path, problem: str) -> None:
+        self.last_receipt_pdf = pdf
+        if problem:
+            self.slip.setStyleSheet("color: #b00020;")
+            self.slip.setText(
+                f"小票 {receipt.number} 未打印（{problem}），已保存在 {pdf}，接好打印机后按 F9 补打。"
+            )
+        else:
+            self.slip.setStyleSheet("color: #1b5e20;")
+            self.slip.setText(f"小票 {receipt.number} 已打印。")
+
+    def _print_failed(self, receipt: Receipt, exc: Exception) -> None:
+        self.slip.setStyleSheet("color: #b00020;")
+        self.slip.setText(f"小票 {receipt.number} 未能生成（兑换已记录），请按 F9 重试。")
+        show_error(self.window(), exc, "小票未打印")
 
     def reprint(self) -> None:
-        if self.last_receipt_pdf is None:
+        if self.last_receipt is None:
             self.say("还没有可补打的小票。", error=True)
-        elif not self.print_receipt():
-            self.say(f"没有可用的打印机。小票文件：{self.last_receipt_pdf}", error=True)
+            return
+        self._print(self.last_receipt)
 
     def next_customer(self) -> None:
         self.household = None
@@ -290,6 +462,18 @@ class CounterPage(QWidget):
         self.choices.hide()
         self.who.setText("请先找到农户")
         self.balance_label.setText("")
+        self.say("")
         self._show_basket()
         self.goods_edit.setEnabled(False)
         self.household_edit.setFocus()
+
+    def focus_scan(self) -> None:
+        """Ready for the scanner: the household field, or the goods field in the middle of a sale."""
+        field = self.goods_edit if self.household else self.household_edit
+        field.setFocus()
+        if field is self.household_edit:
+            field.selectAll()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self.focus_scan)  # once shown: focus cannot land on a hidden field

@@ -1,10 +1,15 @@
-"""首页: key figures and four charts (matplotlib in Qt), redrawn after changes; PNG export and the monthly report."""
+"""首页: key figures and four charts, redrawn after changes; PNG export and the monthly report.
+
+The charts are drawn off the GUI thread (matplotlib's Agg on the read lane) to PNG at the size their place has,
+and shown as pixmaps that never ask for more room than the window gives them: the window keeps its size."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -12,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -20,14 +26,30 @@ from desktop import clock
 from desktop.services import dashboard
 from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
 from desktop.ui.context import UiContext
-from desktop.ui.messages import show_error
-from desktop.ui.tasks import run_task
+from desktop.ui.ops import subscribe
+
+CHART_NAMES = (
+    "colours",
+    "archive",
+    "points",
+    "fund",
+)  # = dashboard_charts.DRAW, without importing matplotlib
+CHART_TITLES = {
+    "colours": "各村农户卡色",
+    "archive": "档案齐全率（分份）",
+    "points": "积分发放与兑换（近12个月）",
+    "fund": "孝善基金收支（近12个月，元）",
+}
+MIN_CHART = (280, 170)  # below this a chart is not readable; the page scrolls no further, the window decides
+REDRAW_MS = 250  # after the window stops being resized, the charts are drawn again at the new size
 
 
 def _figure_card(title: str, value: str) -> tuple[QFrame, QLabel]:
     frame = QFrame()
     frame.setFrameShape(QFrame.Shape.StyledPanel)
     frame.setStyleSheet("QFrame { background: #ffffff; border-radius: 4px; }")
+    # as tall as its two lines, never stretched by the room the charts have not taken yet
+    frame.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     box = QVBoxLayout(frame)
     caption = QLabel(title)
     caption.setStyleSheet("color: #666666;")
@@ -38,15 +60,66 @@ def _figure_card(title: str, value: str) -> tuple[QFrame, QLabel]:
     return frame, number
 
 
+class ChartLabel(QLabel):
+    """A chart as a picture: it takes the room it is given and asks for none (a QLabel with a pixmap would
+    otherwise ask for the pixmap's size and push the window wider)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__("正在绘制……")
+        self.name = name
+        self.png: bytes = b""
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(*MIN_CHART)
+        self.setStyleSheet("QLabel { background: #ffffff; color: #777777; }")
+        self.setToolTip(CHART_TITLES[name])
+        self.setObjectName(f"chart-{name}")
+
+    def show_png(self, png: bytes) -> None:
+        self.png = png
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        self._pixmap = pixmap
+        self._fit()
+
+    def _fit(self) -> None:
+        pixmap = getattr(self, "_pixmap", None)
+        if pixmap is None or pixmap.isNull():
+            return
+        ratio = self.devicePixelRatioF()
+        if pixmap.width() == round(self.width() * ratio) and pixmap.height() == round(self.height() * ratio):
+            self.setPixmap(pixmap)
+        else:  # until it is drawn again at the new size
+            scaled = pixmap.scaled(
+                self.size() * ratio,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            scaled.setDevicePixelRatio(ratio)
+            self.setPixmap(scaled)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._fit()
+
+
 class DashboardPage(QWidget):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        *,
+        present_print: Callable | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.data: Dashboard | None = None
-        self.present_print = None  # set by the main window: present_print(filename, make, label)
+        self.present_print = present_print  # present_print(filename, make(db, actor, out), label)
         self.loading = False
         self._again = False
-        self.title = QLabel(f"{dashboard.office_name(ctx.db) or '乡镇'}扶贫工作概况")
+        self._drawn_at: tuple[int, int] | None = None
+        self.title = QLabel("扶贫工作概况")
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.refresh_button = QPushButton("刷新")
         self.export_button = QPushButton("导出图片…")
@@ -71,10 +144,11 @@ class DashboardPage(QWidget):
             frame, number = _figure_card(caption, "…")
             self.numbers[key] = number
             cards.addWidget(frame)
-        # The charts are made when the first figures arrive: matplotlib is imported by the background task,
-        # so the window opens without waiting for it.
-        self.canvases: dict = {}
+        self.charts: dict[str, ChartLabel] = {}
         self.grid = grid = QGridLayout()
+        for i, name in enumerate(CHART_NAMES):
+            label = self.charts[name] = ChartLabel(name)
+            grid.addWidget(label, i // 2, i % 2)
         self.status = QLabel()
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
@@ -82,29 +156,39 @@ class DashboardPage(QWidget):
         layout.addLayout(cards)
         layout.addLayout(grid, 1)
         layout.addWidget(self.status)
-        # Counted once the event loop runs, i.e. after the window is up: a worker started now would share the
-        # interpreter with the building of the other pages and slow the window's first appearance.
+        self.redraw_timer = QTimer(self)
+        self.redraw_timer.setSingleShot(True)
+        self.redraw_timer.setInterval(REDRAW_MS)
+        self.redraw_timer.timeout.connect(self._redraw)
+        subscribe(
+            ctx.ops,
+            self,
+            ("households", "points", "redemptions", "fund", "archives", "plans", "settings"),
+            self.reload,
+        )
+        # Counted once the event loop runs, i.e. after the window is up (and the charts have their size).
         QTimer.singleShot(0, self, self.reload)
 
+    # --- figures and charts, off the GUI thread ------------------------------------------------------
+
+    def _chart_size(self) -> tuple[int, int, float]:
+        label = self.charts["colours"]
+        return max(label.width(), MIN_CHART[0]), max(label.height(), MIN_CHART[1]), label.devicePixelRatioF()
+
     def reload(self) -> None:
-        """Gather off the GUI thread; a change arriving while one runs asks for one more round after it."""
+        """Gather and draw on the read lane; a change arriving while one runs asks for one more round after it."""
         if self.loading:
             self._again = True
             return
         self.loading = True
         self.status.setText("正在统计……")
-        run_task(
-            self._gather,
-            on_success=self._show,
-            on_failure=self._failed,
-        )
+        width, height, ratio = self._chart_size()
 
-    def _gather(self, _progress) -> Dashboard:  # noqa: ANN001
-        # matplotlib's imports (about 2 s on an old PC) happen here, off the GUI thread, the first time; _show
-        # then finds the module loaded and the window never stalls on them.
-        import desktop.reports.dashboard_charts  # noqa: F401
+        def work(db, actor):  # noqa: ANN001, ANN202
+            d = dashboard.gather(db, actor)
+            return d, dashboard.office_name(db), _draw_all(d, width, height, ratio)
 
-        return dashboard.gather(self.ctx.db, self.ctx.actor)
+        self.ctx.ops.read(self, work, self._show, on_failure=self._failed, title="首页统计失败")
 
     def _done(self) -> None:
         self.loading = False
@@ -113,12 +197,16 @@ class DashboardPage(QWidget):
             self.reload()
 
     def _failed(self, exc: Exception) -> None:
+        from desktop.ui.messages import show_error
+
         self._done()
         self.status.setText("统计失败")
         show_error(self, exc, "首页统计失败")
 
-    def _show(self, d: Dashboard) -> None:
+    def _show(self, result) -> None:  # noqa: ANN001
+        d, office, pngs = result
         self.data = d
+        self.title.setText(f"{office or '乡镇'}扶贫工作概况")
         colours = d.colour_totals()
         awarded, redeemed = d.this_month(d.points)
         self.numbers["households"].setText(f"{d.households} / {d.members}")
@@ -130,45 +218,62 @@ class DashboardPage(QWidget):
         self.numbers["archive"].setText(f"{100 * d.archive_rate(first_copy):.1f}%")
         self.numbers["points"].setText(f"{awarded} / {redeemed}")
         self.numbers["fund"].setText(f"{d.fund_balance / 100:,.2f}")
-        from desktop.reports.dashboard_charts import DRAW
-
-        if not self.canvases:
-            self._make_canvases()
-        for name, canvas in self.canvases.items():
-            canvas.figure.clear()
-            DRAW[name](canvas.figure, d)
-            canvas.draw_idle()
+        self._show_charts(pngs)
         self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
         self._done()
 
-    def _make_canvases(self) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    def _show_charts(self, drawn) -> None:  # noqa: ANN001
+        size, pngs = drawn
+        self._drawn_at = size
+        for name, png in pngs.items():
+            self.charts[name].show_png(png)
+        if self._chart_size()[:2] != size:  # the window changed while they were drawn
+            self.redraw_timer.start()
 
-        from desktop.reports.dashboard_charts import CHARTS, DRAW, new_figure
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        if self.data is not None and self._chart_size()[:2] != self._drawn_at:
+            self.redraw_timer.start()
 
-        for i, name in enumerate(DRAW):
-            canvas = FigureCanvasQTAgg(new_figure())
-            canvas.setMinimumSize(320, 220)
-            canvas.setToolTip(CHARTS[name])
-            self.canvases[name] = canvas
-            self.grid.addWidget(canvas, i // 2, i % 2)
+    def _redraw(self) -> None:
+        """The same figures drawn again at the charts' new size (no database read)."""
+        if self.data is None or self.loading:
+            return
+        d = self.data
+        width, height, ratio = self._chart_size()
+        self.ctx.ops.read(
+            self,
+            lambda _db, _actor: _draw_all(d, width, height, ratio),
+            self._show_charts,
+            title="首页图表绘制失败",
+        )
 
-    def export_png(self, folder: str | Path) -> list[Path]:
-        """The four charts as PNG files in a folder (for slides and reports)."""
+    # --- outputs -------------------------------------------------------------------------------------
+
+    def export_png(self, folder: str | Path, on_done: Callable[[list[Path]], None] | None = None) -> None:
+        """The four charts as PNG files in a folder (for slides and reports), written on the read lane."""
         if self.data is None:
-            return []
-        from desktop.reports.dashboard_charts import CHARTS, DRAW, save_png
+            return
+        d, folder = self.data, Path(folder)
 
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = f"{self.data.today:%Y%m%d}"
-        return [save_png(name, self.data, folder / f"{CHARTS[name]}-{stamp}.png") for name in DRAW]
+        def work(_db, _actor) -> list[Path]:  # noqa: ANN001
+            from desktop.reports.dashboard_charts import CHARTS, DRAW, save_png
+
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = f"{d.today:%Y%m%d}"
+            return [save_png(name, d, folder / f"{CHARTS[name]}-{stamp}.png") for name in DRAW]
+
+        def done(saved: list[Path]) -> None:
+            self.status.setText(f"已保存{len(saved)}张图片到 {folder}")
+            if on_done is not None:
+                on_done(saved)
+
+        self.ctx.ops.read(self, work, done, title="无法保存图片")
 
     def ask_export(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "把图表保存到文件夹")
         if folder:
-            saved = self.export_png(folder)
-            self.status.setText(f"已保存{len(saved)}张图片到 {folder}")
+            self.export_png(folder)
 
     def print_report(self) -> None:
         if self.present_print is None:
@@ -176,6 +281,16 @@ class DashboardPage(QWidget):
         today = clock.today()
         self.present_print(
             f"月报-{today:%Y%m}.pdf",
-            lambda out: dashboard.monthly_report(self.ctx.db, self.ctx.actor, out, today=today),
+            lambda db, actor, out: dashboard.monthly_report(db, actor, out, today=today),
             f"{today.year}年{today.month}月扶贫工作月报",
         )
+
+
+def _draw_all(
+    d: Dashboard, width: int, height: int, ratio: float
+) -> tuple[tuple[int, int], dict[str, bytes]]:
+    """On the read lane: matplotlib is imported here the first time (about 2 s on an old PC), never on the GUI
+    thread."""
+    from desktop.reports.dashboard_charts import png_bytes
+
+    return (width, height), {name: png_bytes(name, d, width, height, ratio) for name in CHART_NAMES}

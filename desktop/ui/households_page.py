@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -26,9 +29,8 @@ from desktop import clock
 from desktop.services import households
 from desktop.services.households import HouseholdDetail
 from desktop.ui.context import UiContext
-from desktop.ui.household_model import HouseholdTableModel
-from desktop.ui.messages import show_error
-from desktop.ui.tasks import run_task
+from desktop.ui.household_model import MATCHED_COLUMN, HouseholdTableModel
+from desktop.ui.ops import subscribe
 
 MEMBER_COLUMNS = ("与户主关系", "姓名", "性别", "年龄", "证件号码", "健康状况", "劳动技能", "文化程度/在校")
 # Roster fields → the member-table column showing them (to highlight what a finding read).
@@ -55,6 +57,7 @@ class HouseholdDetailPane(QWidget):
         self.title = QLabel("请选择一户")
         self.title.setObjectName("detailTitle")
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.title.setWordWrap(True)
         self.facts = QLabel("")
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -103,12 +106,16 @@ class HouseholdDetailPane(QWidget):
         self.members.clearSelection()  # a selected row would paint over the highlight
         self.members.scrollToItem(self.members.item(row, 0))
 
-    def show_detail(self, d: HouseholdDetail | None) -> None:
+    def show_detail(self, d: HouseholdDetail | None, points: str = "", matched: str = "") -> None:
+        """One household, or (None) nothing at all: no line of the last household may stay behind."""
         self.banner.hide()
+        self.points_label.setText(points)
         if d is None:
             self.title.setText("请选择一户")
+            self.title.setToolTip("")
             self.facts.setText("")
             self.members.setRowCount(0)
+            self.member_codes = []
             self.income.setText("")
             return
         r = d.row
@@ -135,8 +142,13 @@ class HouseholdDetailPane(QWidget):
                 m.labour,
                 m.education or m.schooling,
             )
+            found = m.name in matched.split("、") if matched else False
             for j, v in enumerate(values):
-                self.members.setItem(i, j, QTableWidgetItem(v))
+                item = QTableWidgetItem(v)
+                if found:  # the member the search text found, though the head did not match
+                    item.setBackground(HIGHLIGHT_ROW)
+                    item.setToolTip("查找内容匹配了这位成员")
+                self.members.setItem(i, j, item)
         lines = [
             f"{i.year}年 人均纯收入 {i.net_per_capita / 100:,.2f} 元"
             for i in d.incomes
@@ -145,16 +157,39 @@ class HouseholdDetailPane(QWidget):
         self.income.setText("\n".join(lines) or "暂无收入记录")
 
 
-class HouseholdsPage(QWidget):
-    data_changed = Signal()
+def _points_text(db, actor, code: str) -> str:  # noqa: ANN001
+    from desktop.services import points, ratings
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    entries = points.history(db, actor, code)
+    balance = sum(e.amount for e in entries)
+    pending = ratings.pending_points(db, code)
+    lines = [f"余额 {balance} 分" + (f"（公示中待确认 {pending} 分）" if pending else "")]
+    for e in entries[-6:][::-1]:
+        mark = "（已冲正）" if e.reversed else ""
+        lines.append(f"{clock.local(e.at):%Y-%m-%d} {e.kind_name} {e.amount:+d} {e.reason}{mark}")
+    return "\n".join(lines)
+
+
+class HouseholdsPage(QWidget):
+    data_changed = Signal()  # transitional: the main window still wires this to other pages
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        *,
+        present_print: Callable | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("输入姓名、身份证号片段、户编号或拼音首字母（如 zjg）")
+        self.filter_edit.setPlaceholderText("姓名、身份证号片段、户编号或拼音首字母（如 zjg）")
+        self.filter_edit.setToolTip(
+            "输入姓名、身份证号片段、户编号或拼音首字母（如 zjg）；查到的若是户主以外的成员，列表中显示其姓名"
+        )
         self.filter_edit.setClearButtonEnabled(True)
         self.village_box = QComboBox()
+        self.village_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.count_label = QLabel()
         self.import_button = QPushButton("导入花名册…")
         self.export_button = QPushButton("导出花名册…")
@@ -170,19 +205,28 @@ class HouseholdsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)  # fixed height: no per-row size queries
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((160, 80, 80, 50, 50, 110, 110)):
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # narrow enough that 户类型 shows beside the detail at 1366×768; the rest scrolls
+        for col, width in enumerate((150, 62, 90, 72, 44, 44, 76, 84, 100)):
             self.table.setColumnWidth(col, width)
+        self.table.setColumnHidden(MATCHED_COLUMN, True)
         self.detail = HouseholdDetailPane()
         from desktop.ui.archive_tab import ArchiveTab
         from desktop.ui.plan_tab import PlanTab
 
-        self.archive_tab = ArchiveTab(ctx)
-        self.plan_tab = PlanTab(ctx)
+        self.archive_tab = ArchiveTab(ctx, present_print=present_print)
+        self.plan_tab = PlanTab(ctx, present_print=present_print)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.detail, "概况")
+        detail_scroll = QScrollArea()  # a large household's facts never push the members off a short screen
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
+        self.tabs.addTab(detail_scroll, "概况")
         self.tabs.addTab(self.archive_tab, "档案")
         self.tabs.addTab(self.plan_tab, "帮扶")
         self.current_code: str | None = None
+        self._wanted: int | None = None  # the household whose detail is being read
+        self._focus: tuple | None = None  # show_household's request, until its household is shown
 
         top = QHBoxLayout()
         top.addWidget(QLabel("查找："))
@@ -192,14 +236,18 @@ class HouseholdsPage(QWidget):
         top.addWidget(self.count_label)
         top.addWidget(self.import_button)
         top.addWidget(self.export_button)
-        split = QSplitter()
-        split.addWidget(self.table)
-        split.addWidget(self.tabs)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        self.split = QSplitter()
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.tabs)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.table.setMinimumWidth(320)
+        self.tabs.setMinimumWidth(420)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -208,78 +256,122 @@ class HouseholdsPage(QWidget):
         self.filter_edit.textChanged.connect(lambda _t: self._debounce.start())
         self.filter_edit.returnPressed.connect(self.apply_filter)
         self.village_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.model.refreshed.connect(self._listed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
         self.tabs.currentChanged.connect(lambda _i: self._load_tab())
         self.import_button.clicked.connect(self.open_import)
         self.export_button.clicked.connect(self.export_roster)
+        subscribe(ctx.ops, self, ("households", "points", "ratings"), self.reload)
         self.reload()
 
+    @property
+    def present_print(self) -> Callable | None:
+        return self.archive_tab.present_print
+
+    @present_print.setter
+    def present_print(self, value: Callable | None) -> None:
+        self.archive_tab.present_print = self.plan_tab.present_print = value
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        if not getattr(self, "_split_set", False):  # once: half and half of what the window gives
+            self._split_set = True
+            width = max(self.split.width(), 800)
+            self.split.setSizes([width * 9 // 20, width * 11 // 20])
+
+    # --- reading -------------------------------------------------------------------------------------------
+
     def reload(self) -> None:
-        current = self.village_box.currentData()
-        self.village_box.blockSignals(True)
-        self.village_box.clear()
-        self.village_box.addItem("全部", None)
-        for v in households.villages(self.ctx.db, self.ctx.actor):
-            self.village_box.addItem(f"{v.name}（{v.households}户）", v.id)
-        index = self.village_box.findData(current)
-        self.village_box.setCurrentIndex(max(index, 0))
-        self.village_box.blockSignals(False)
-        self.apply_filter()
+        """Villages and the list again; the household on screen stays selected if it is still listed."""
+
+        def fill(found) -> None:  # noqa: ANN001
+            current = self.village_box.currentData()
+            self.village_box.blockSignals(True)
+            self.village_box.clear()
+            self.village_box.addItem("全部", None)
+            for v in found:
+                self.village_box.addItem(f"{v.name}（{v.households}户）", v.id)
+            self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
+            self.village_box.blockSignals(False)
+            self.apply_filter()
+
+        self.ctx.ops.read(self, households.villages, fill, title="无法读取村列表")
 
     def apply_filter(self) -> None:
         self._debounce.stop()
         self.model.set_filter(self.filter_edit.text(), self.village_box.currentData())
+
+    def _listed(self) -> None:
+        """A search's result is in: keep the household on screen if listed, else the first, else nothing."""
+        searching = bool(self.model.text.strip())
+        self.table.setColumnHidden(MATCHED_COLUMN, not (searching and self.model.matched))
         self.count_label.setText(f"共 {len(self.model.ids)} 户")
-        if self.model.ids:
-            self.table.selectRow(0)
+        if self._focus is not None:
+            code = self._focus[0]
+            row = next(
+                (r for r in range(min(len(self.model.ids), 200)) if self.model.row_code(r) == code), -1
+            )
         else:
-            self.detail.show_detail(None)
-            self.current_code = None
-            self._load_tab()
+            row = self.model.row_of(self._wanted)
+        if self.model.ids:
+            self.table.selectRow(max(row, 0))
+        else:
+            self._focus = None
+            self._clear()
+
+    def _clear(self) -> None:
+        self._wanted = None
+        self.current_code = None
+        self.detail.show_detail(None)
+        self._load_tab()
 
     def _show(self, row: int) -> None:
         hid = self.model.household_id(row)
-        detail = households.detail(self.ctx.db, self.ctx.actor, hid) if hid is not None else None
-        self.detail.show_detail(detail)
-        self.detail.points_label.setText(self._points_text(detail.row.code) if detail else "")
-        self.current_code = detail.row.code if detail else None
-        self._load_tab()
+        if hid is None:
+            self._clear()
+            return
+        self._wanted = hid
+        matched = self.model.matched.get(hid, "")
+
+        def read(db, actor):  # noqa: ANN001, ANN202
+            d = households.detail(db, actor, hid)
+            return d, _points_text(db, actor, d.row.code)
+
+        def shown(result) -> None:  # noqa: ANN001
+            if self._wanted != hid:  # the clerk has moved on
+                return
+            d, points = result
+            self.detail.show_detail(d, points, matched)
+            self.current_code = d.row.code
+            if self._focus is not None and self._focus[0] == d.row.code:
+                _code, person, fields, message = self._focus
+                self._focus = None
+                if message:
+                    self.detail.highlight(person, fields, message)
+            self._load_tab()
+
+        self.ctx.ops.read(self, read, shown, title="无法显示该户")
 
     def _load_tab(self) -> None:
         """Only the visible tab is loaded: moving through the list stays quick."""
         tab = self.tabs.currentWidget()
         if tab in (self.archive_tab, self.plan_tab):
-            try:
-                tab.load(self.current_code)
-            except Exception as exc:  # noqa: BLE001 - e.g. no income standard for the year
-                show_error(self, exc, "无法显示")
-
-    def _points_text(self, code: str) -> str:
-        from desktop.services import points, ratings
-
-        entries = points.history(self.ctx.db, self.ctx.actor, code)
-        balance = sum(e.amount for e in entries)
-        pending = ratings.pending_points(self.ctx.db, code)
-        lines = [f"余额 {balance} 分" + (f"（公示中待确认 {pending} 分）" if pending else "")]
-        for e in entries[-6:][::-1]:
-            mark = "（已冲正）" if e.reversed else ""
-            lines.append(f"{clock.local(e.at):%Y-%m-%d} {e.kind_name} {e.amount:+d} {e.reason}{mark}")
-        return "\n".join(lines)
+            tab.load(self.current_code)
+        else:  # the hidden tabs must not keep another household's data
+            for other in (self.archive_tab, self.plan_tab):
+                if other.code != self.current_code:
+                    other.load(None)
 
     def show_household(self, code: str, person: str = "", fields: tuple = (), message: str = "") -> None:
-        """Show one household (from the audit), its person and fields highlighted."""
+        """Show one household (from the audit or 帮扶计划), its person and fields highlighted."""
+        self._focus = (code, person, fields, message)
+        self.village_box.blockSignals(True)
         self.village_box.setCurrentIndex(0)
+        self.village_box.blockSignals(False)
         self.filter_edit.setText(code)
         self.apply_filter()
-        row = (
-            self.model.ids.index(households.detail(self.ctx.db, self.ctx.actor, code).row.id)
-            if self.model.ids
-            else -1
-        )
-        if row >= 0:
-            self.table.selectRow(row)
-            if message:
-                self.detail.highlight(person, fields, message)
+
+    # --- actions -------------------------------------------------------------------------------------------
 
     def open_import(self) -> None:
         from desktop.ui.import_dialog import ImportDialog
@@ -299,11 +391,11 @@ class HouseholdsPage(QWidget):
         def done(people: int) -> None:
             self.window().statusBar().showMessage(f"已导出 {people} 人到 {path}", 10000)
 
-        run_task(
-            lambda _p: export_roster(self.ctx.db, self.ctx.actor, path),
-            on_success=done,
-            on_failure=lambda e: show_error(self, e),
-            parent=self,
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: export_roster(db, actor, path),
+            done,
+            title="导出失败",
             label="正在导出花名册…",
-            show_dialog=True,
+            dialog=True,
         )

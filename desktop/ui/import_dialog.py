@@ -30,7 +30,7 @@ from desktop.services.errors import Cancelled, RowsRejected
 from desktop.services.roster_import import ImportResult, import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
-from desktop.ui.tasks import Task, run_task
+from desktop.ui.tasks import Task
 
 ERROR_COLUMNS = ("行号", "列名", "错误说明", "户编号", "人编号")
 
@@ -162,12 +162,17 @@ class ImportDialog(QDialog):
         if path:
             self.path_edit.setText(path)
 
-    def _run(self, label: str, fn, on_success) -> None:  # noqa: ANN001
+    def _run(self, label: str, fn, on_success, changes: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+        """fn(db, actor, progress): a check on the read lane, the import (with `changes`) on the write lane."""
         self.work_label.setText(label)
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
         self.pages.setCurrentIndex(self.WORKING)
-        self.task = run_task(fn, on_success=on_success, on_failure=self._failed, parent=self)
+        ops = self.ctx.ops
+        if changes:
+            self.task = ops.write(self, fn, changes, on_success, on_failure=self._failed, progress=True)
+        else:
+            self.task = ops.read(self, fn, on_success, on_failure=self._failed, progress=True)
         self.task.progressed.connect(self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
@@ -182,10 +187,10 @@ class ImportDialog(QDialog):
             self.path_edit.setFocus()
             return
         self.path_edit.setText(path)
-        self.path = Path(path)
+        self.path = chosen = Path(path)
         self._run(
             "正在检查文件……",
-            lambda p: import_roster(self.ctx.db, self.ctx.actor, self.path, dry_run=True, progress=p),
+            lambda db, actor, p: import_roster(db, actor, chosen, dry_run=True, progress=p),
             self._checked,
         )
 
@@ -203,10 +208,13 @@ class ImportDialog(QDialog):
         self.confirm_button.setFocus()
 
     def start_import(self) -> None:
+        chosen = self.path
         self._run(
             "正在导入……",
-            lambda p: import_roster(self.ctx.db, self.ctx.actor, self.path, progress=p),
+            lambda db, actor, p: import_roster(db, actor, chosen, progress=p),
             self._imported,
+            # the roster, and what hangs on it: villages everywhere, colours and findings to look at again
+            ("households", "plans", "quality"),
         )
 
     def _imported(self, result: ImportResult) -> None:

@@ -3,6 +3,7 @@ the duties of a running app (daily backup, backup on exit, remembered layout).""
 
 from __future__ import annotations
 
+import inspect
 import logging
 
 from PySide6.QtCore import QSettings, QSize, QTimer
@@ -58,8 +59,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(130)
         self.sidebar.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 10px; }")
         self.pages = QStackedWidget()
-        self.home = DashboardPage(ctx)
-        self.households = HouseholdsPage(ctx)
+        # Pages keep themselves current through ctx.ops (each subscribes to the areas it shows); the window
+        # only hands them the collaborators they call: 公示打印 for what they print, navigation below.
+        self.home = DashboardPage(ctx, present_print=self.present_print)
+        self.households = HouseholdsPage(ctx, present_print=self.present_print)
         self.system = SystemPage(ctx)
         self.printing = PrintPage(ctx)
         self.quality = QualityPage(ctx)
@@ -93,19 +96,11 @@ class MainWindow(QMainWindow):
         row.addWidget(self.sidebar)
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.households.data_changed.connect(self.system.reload)
-        self.households.data_changed.connect(self.printing.reload)
-        self.households.data_changed.connect(self.quality.reload)
-        self.households.data_changed.connect(self.home.reload)
-        self.system.settings.saved.connect(lambda _what: self.printing.reload())
-        self.home.present_print = self.present_print
         self.quality.open_household.connect(self.open_finding)
         self.plans.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
-        self.households.archive_tab.present_print = self.present_print
-        self.households.plan_tab.present_print = self.present_print
         self.sidebar.currentRowChanged.connect(self._area_shown)
         actor = ctx.actor
-        self.status_user = QLabel(f"数据库：{ctx.db.display_name}　　用户：{actor.label}")
+        self.status_user = QLabel(f"数据库：{ctx.ops.display_name}　　用户：{actor.label}")
         self.status_backup = QLabel()
         self.statusBar().addWidget(self.status_user, 1)
         self.statusBar().addPermanentWidget(self.status_backup)
@@ -113,6 +108,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+I"), self, activated=self.households.open_import)
         self._build_menu()
         self.backup_on_exit = False  # set by start_duties(): a window made by a test does not back up
+        self._exit_backup = "none"  # none → running → done: the window closes once the backup has finished
         self.daily_timer = QTimer(self)
         self.daily_timer.setInterval(DAILY_CHECK_MS)
         self.daily_timer.timeout.connect(self.daily_backup)
@@ -183,9 +179,8 @@ class MainWindow(QMainWindow):
             self.show_area(area)
         for key, box in self._village_boxes().items():
             wanted = prefs.value(f"village/{key}")
-            found = [i for i in range(box.count()) if str(box.itemData(i)) == wanted]
-            if wanted is not None and found:
-                box.setCurrentIndex(found[0])
+            if wanted is not None:
+                _choose_when_listed(box, str(wanted))
 
     def save_layout(self) -> None:
         prefs = self.prefs()
@@ -206,54 +201,77 @@ class MainWindow(QMainWindow):
         self.first_check.start()
 
     def daily_backup(self) -> None:
+        """On the write lane (nothing is written meanwhile, so the copy is whole); 系统 lists it when done."""
         from desktop.services.backup import auto_backup, daily_due
-        from desktop.ui.messages import show_error
-        from desktop.ui.tasks import run_task
 
-        db = self.ctx.db
-
-        def work(_p):  # noqa: ANN001, ANN202
+        def work(db, _actor):  # noqa: ANN001, ANN202
             return auto_backup(db, "daily") if daily_due(db) else None
 
         def done(result) -> None:  # noqa: ANN001
             if result is not None:
                 self.status_backup.setText(f"今日已自动备份（{result.path.name}）")
-                self.system.show_auto_backups()
 
-        run_task(work, on_success=done, on_failure=lambda e: show_error(self, e, "自动备份失败"))
+        from desktop.ui.messages import show_error
+
+        # no parent: a busy cursor over the whole window for a background backup would only alarm the clerk
+        self.ctx.ops.write(
+            None, work, ("backups",), done, on_failure=lambda exc: show_error(self, exc, "自动备份失败")
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.backup_on_exit and self._exit_backup == "none":
+            # the backup runs on the write lane after whatever is still being saved; the window closes after it
+            self._exit_backup = "running"
+            event.ignore()
+            self.setEnabled(False)
+            self.statusBar().showMessage("正在备份……")
+            self._backup_on_exit()
+            return
+        if self._exit_backup == "running":
+            event.ignore()
+            return
         self.save_layout()
-        if self.backup_on_exit:
-            from desktop.services import settings
-            from desktop.services.backup import auto_backup
-
-            try:
-                if settings.get(self.ctx.db, "backup.on_exit"):
-                    self.statusBar().showMessage("正在备份……")
-                    auto_backup(self.ctx.db, "exit")
-            except (
-                Exception
-            ):  # the window still closes; the log says why (shown as the next day's first backup)
-                log.exception("backup on exit failed")
         self.daily_timer.stop()
         self.first_check.stop()
         super().closeEvent(event)
+
+    def _backup_on_exit(self) -> None:
+        from desktop.services import settings
+        from desktop.services.backup import auto_backup
+
+        def work(db, _actor):  # noqa: ANN001, ANN202
+            return auto_backup(db, "exit") if settings.get(db, "backup.on_exit") else None
+
+        def finished(_result=None) -> None:  # noqa: ANN001
+            self._exit_backup = "done"
+            self.close()
+
+        def failed(exc: Exception) -> None:
+            # the window still closes; the log says why (the next day's first backup is taken at start)
+            log.error("backup on exit failed", exc_info=exc)
+            finished()
+
+        self.ctx.ops.write(None, work, ("backups",), finished, on_failure=failed)
 
     def show_area(self, key: str) -> None:
         self.sidebar.setCurrentRow([k for k, _ in AREAS].index(key))
 
     def _area_shown(self, row: int) -> None:
-        # Counts change with work done in any area; recounted (in the background) on entry.
+        # The 首页 and 帮扶计划 counts also change with work this window never saw (another PC on the township
+        # network, the command line): recounted, in the background, each time their area is entered.
         if AREAS[row][0] == "plans":
             self.plans.reload()
-        elif AREAS[row][0] == "home" and self.home.data is not None:
+        elif AREAS[row][0] == "home":
             self.home.reload()
 
     def present_print(self, filename: str, make, label: str, after=None) -> None:  # noqa: ANN001
-        """Make a print (make(out_path) → Printed) off the GUI thread and show it in 公示打印 to print or save."""
+        """Make a print — make(db, actor, out_path) → Printed — on the read lane and show it in 公示打印 to
+        print or save. (A maker taking only the path, make(out_path), is still accepted.)"""
         out = self.printing.temp_path(filename)
-        self.printing.present(lambda _p: make(out), label, after=after)
+        if _takes_db(make):
+            self.printing.present(lambda db, actor, _p: make(db, actor, out), label, after=after)
+        else:
+            self.printing.present(lambda _db, _actor, _p: make(out), label, after=after)
         self.show_area("print")
 
     def focus_search(self) -> None:
@@ -275,3 +293,35 @@ class MainWindow(QMainWindow):
         self.rating.reload()
         self.fund.reload()
         self.system.reload()
+
+
+def _takes_db(make) -> bool:  # noqa: ANN001
+    """Whether a print maker is make(db, actor, out) rather than make(out)."""
+    try:
+        params = inspect.signature(make).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    if any(p.kind == p.VAR_POSITIONAL for p in params):
+        return True
+    return len([p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]) >= 3
+
+
+def _choose_when_listed(box, wanted: str) -> None:  # noqa: ANN001
+    """Select the remembered village once the page's background read has listed it (the page fills its box
+    and sets its own choice synchronously: ours is applied just after, on the next turn of the event loop)."""
+    state = {"done": False}
+
+    def apply() -> None:
+        found = [i for i in range(box.count()) if str(box.itemData(i)) == wanted]
+        if found and not state["done"]:
+            state["done"] = True
+            box.setCurrentIndex(found[0])
+            box.model().rowsInserted.disconnect(later)
+
+    def later(*_args) -> None:  # noqa: ANN002
+        if not state["done"]:
+            QTimer.singleShot(0, box, apply)
+
+    box.model().rowsInserted.connect(later)
+    if box.count():
+        apply()

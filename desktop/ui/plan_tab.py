@@ -5,15 +5,16 @@ and, for an admin, offers the latest earlier year's figures to confirm."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,22 +30,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock
-from desktop.services import plan_reports, plans
+from desktop import clock, limits
+from desktop.services import plan_reports, plans, users
 from desktop.services.attachments import read_file
+from desktop.services.money import parse_yuan
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
+from desktop.ui.ops import subscribe
 
 RESULT = {True: "达标", False: "未达标", None: "待核验"}
 
 
-def _money_spin() -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(0, 10_000_000)
-    spin.setDecimals(2)
-    spin.setSuffix(" 元")
-    spin.setGroupSeparatorShown(True)
-    return spin
+def _money_edit(placeholder: str = "0.00") -> QLineEdit:
+    """Typed in 元 and read by money.parse_yuan when saved: 10.005 is refused, never rounded."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    edit.setMinimumWidth(90)
+    return edit
+
+
+def _fen(edit: QLineEdit, field: str, max_fen: int) -> int:
+    """A blank amount is 0 (nothing of that kind); anything typed must be a proper amount."""
+    text = edit.text().strip()
+    return parse_yuan(text, field, max_fen=max_fen, min_fen=0) if text else 0
+
+
+def _yuan_text(fen: int | None) -> str:
+    return f"{fen / 100:,.2f}" if fen else ""  # parse_yuan reads 1,200.00 back
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -66,12 +79,18 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 
 
 class PlanTab(QWidget):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, present_print: Callable | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.code: str | None = None
         self.view: plans.PlanView | None = None
-        self.present_print: Callable | None = None
+        self.names: dict[str, str] = {}  # username → display name, for the colour history
+        # shows a finished print in 公示打印: present_print(filename, make, label, after=None)
+        self.present_print = present_print
+        self._generation = 0
+        self._tmp: tempfile.TemporaryDirectory | None = None  # the prints this tab made, removed with it
         self.year_spin = QSpinBox()
         self.year_spin.setRange(2014, 2100)
         self.year_spin.setValue(clock.today().year)
@@ -118,28 +137,34 @@ class PlanTab(QWidget):
         g.addWidget(self.risk_box, 3, 2)
         g.addWidget(self.confirm_button, 3, 3)
         g.addWidget(self.history_label, 4, 0, 1, 4)
+        g.setColumnStretch(1, 1)
+        self.colour_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.colour_box.setMinimumContentsLength(8)
+        self.risk_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.risk_box.setMinimumContentsLength(8)
 
         # income
-        self.income_spins = {
-            "wage": _money_spin(),
-            "production": _money_spin(),
-            "property_income": _money_spin(),
-            "transfer": _money_spin(),
-            "production_cost": _money_spin(),
+        self.income_names = {
+            "wage": "工资性收入",
+            "production": "生产经营性收入",
+            "property_income": "财产性收入",
+            "transfer": "转移性收入",
+            "production_cost": "生产经营性支出",
         }
+        self.income_edits = {key: _money_edit() for key in self.income_names}
         self.net_label = QLabel()
+        self.net_label.setWordWrap(True)
         self.income_button = QPushButton("保存收入")
-        income_box = QGroupBox("家庭收入（全年合计）")
+        income_box = QGroupBox("家庭收入（全年合计，元）")
         f = QGridLayout(income_box)
-        for i, (key, label) in enumerate(
-            zip(
-                self.income_spins, ("工资性", "生产经营性", "财产性", "转移性", "生产经营性支出"), strict=True
-            )
-        ):
-            f.addWidget(QLabel(label + "："), i // 3, (i % 3) * 2)
-            f.addWidget(self.income_spins[key], i // 3, (i % 3) * 2 + 1)
-        f.addWidget(self.income_button, 1, 4)
-        f.addWidget(self.net_label, 1, 5)
+        # two pairs a row: fits the tab beside the list at 1366×768
+        for i, key in enumerate(self.income_names):
+            f.addWidget(QLabel(self.income_names[key] + "："), i // 2, (i % 2) * 2)
+            f.addWidget(self.income_edits[key], i // 2, (i % 2) * 2 + 1)
+        f.addWidget(self.income_button, 2, 2)
+        f.addWidget(self.net_label, 3, 0, 1, 4)
+        f.setColumnStretch(1, 1)
+        f.setColumnStretch(3, 1)
 
         # measures
         self.measures = _table(["类别", "内容", "金额（元）", "责任人", "状态"])
@@ -147,7 +172,7 @@ class PlanTab(QWidget):
         self.measure_kind.addItems(plans.MEASURE_KINDS)
         self.measure_text = QLineEdit()
         self.measure_text.setPlaceholderText("措施内容")
-        self.measure_amount = _money_spin()
+        self.measure_amount = _money_edit("金额（元）")
         self.measure_cadre = QLineEdit()
         self.measure_cadre.setPlaceholderText("责任人")
         self.measure_status = QComboBox()
@@ -159,16 +184,22 @@ class PlanTab(QWidget):
         mv = QVBoxLayout(measure_box)
         mv.addWidget(self.measures)
         mr = QHBoxLayout()
-        for w in (self.measure_kind, self.measure_text, self.measure_amount, self.measure_cadre):
-            mr.addWidget(w)
-        mr.addWidget(self.measure_status)
-        mr.addWidget(self.measure_button)
-        mr.addWidget(self.measure_done_button)
+        mr.addWidget(self.measure_kind)
+        mr.addWidget(self.measure_text, 2)
+        mr.addWidget(self.measure_amount, 1)
         mv.addLayout(mr)
+        mr2 = QHBoxLayout()
+        mr2.addWidget(self.measure_cadre, 1)
+        mr2.addWidget(self.measure_status)
+        mr2.addWidget(self.measure_button)
+        mr2.addStretch(1)
+        mr2.addWidget(self.measure_done_button)
+        mv.addLayout(mr2)
 
         # visits
         self.visits = _table(["日期", "走访人", "了解情况", "存在问题", "后续措施", "照片"])
-        self.visit_date = QDateEdit(QDate.currentDate())
+        today = clock.today()
+        self.visit_date = QDateEdit(QDate(today.year, today.month, today.day))
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
         self.visitor_edit = QLineEdit()
@@ -186,17 +217,16 @@ class PlanTab(QWidget):
         vv = QVBoxLayout(visit_box)
         vv.addWidget(self.visits)
         vr = QHBoxLayout()
-        for w in (
-            self.visit_date,
-            self.visitor_edit,
-            self.findings_edit,
-            self.problems_edit,
-            self.follow_edit,
-        ):
-            vr.addWidget(w)
-        vr.addWidget(self.photo_button)
-        vr.addWidget(self.visit_button)
+        vr.addWidget(self.visit_date)
+        vr.addWidget(self.visitor_edit, 1)
+        vr.addWidget(self.findings_edit, 2)
         vv.addLayout(vr)
+        vr2 = QHBoxLayout()
+        vr2.addWidget(self.problems_edit, 1)
+        vr2.addWidget(self.follow_edit, 1)
+        vr2.addWidget(self.photo_button)
+        vr2.addWidget(self.visit_button)
+        vv.addLayout(vr2)
 
         # checks
         self.conditions = _table(["核验内容", "结果", "依据", "情况说明"])
@@ -214,9 +244,14 @@ class PlanTab(QWidget):
         cv = QVBoxLayout(check_box)
         cv.addWidget(self.exit_label)
         cv.addWidget(self.conditions)
+        self.check_condition.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.check_condition.setMinimumContentsLength(10)
         cr = QHBoxLayout()
         for w in (self.check_condition, self.check_met, self.check_evidence, self.check_button):
             cr.addWidget(w)
+        cr.setStretch(2, 1)
         cv.addLayout(cr)
 
         top = QHBoxLayout()
@@ -231,6 +266,8 @@ class PlanTab(QWidget):
             body.addWidget(box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # never wider than the tab: rows wrap instead of running off the right edge
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -257,17 +294,59 @@ class PlanTab(QWidget):
         self.check_button.clicked.connect(self.add_check)
         self.card_button.clicked.connect(lambda: self._print("card"))
         self.sheet_button.clicked.connect(lambda: self._print("plan"))
+        subscribe(ctx.ops, self, ("plans", "households", "settings"), lambda: self.load(self.code))
 
     @property
     def year(self) -> int:
         return self.year_spin.value()
 
+    def _print_dir(self) -> Path:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="plan-print-")
+        return Path(self._tmp.name)
+
     def load(self, code: str | None) -> None:
+        self._generation += 1
+        generation = self._generation
+        if code != self.code or code is None:
+            self._blank()
         self.code = code
         if code is None:
-            self.view = None
             return
-        v = self.view = plans.plan(self.ctx.db, self.ctx.actor, code, self.year)
+        year = self.year
+
+        def read(db, actor):  # noqa: ANN001, ANN202
+            return plans.plan(db, actor, code, year), users.names(db)
+
+        def shown(result) -> None:  # noqa: ANN001
+            if generation == self._generation:
+                self.view, self.names = result
+                self._fill(self.view)
+
+        self.ctx.ops.read(self, read, shown, title="无法显示帮扶")
+
+    def _blank(self) -> None:
+        """No household (or another one coming): nothing of the last household stays on screen."""
+        self.view = None
+        self.colour_label.setText(" 未选择 ")
+        self.colour_label.setStyleSheet("background: #bdbdbd; color: white; font-size: 15pt; padding: 4px;")
+        for label in (self.suggestion_label, self.findings_label, self.risk_label, self.net_label):
+            label.setText("")
+        self.findings_label.hide()
+        self.risk_label.hide()
+        self.risk_box.hide()
+        self.adopt_button.hide()
+        self.history_label.setText("")
+        self.exit_label.setText("")
+        for edit in self.income_edits.values():
+            edit.clear()
+        for table in (self.measures, self.visits, self.conditions):
+            table.setRowCount(0)
+
+    def _who(self, username: str) -> str:
+        return self.names.get(username, username)
+
+    def _fill(self, v: plans.PlanView) -> None:
         if v.colour:
             c = v.colour.colour
             self.colour_label.setText(f" {v.colour.name} ")
@@ -297,7 +376,7 @@ class PlanTab(QWidget):
             "历史："
             + (
                 "；".join(
-                    f"{h.year}年 {h.name}（{h.decided_by} {clock.local(h.decided_at):%Y-%m-%d}"
+                    f"{h.year}年 {h.name}（{self._who(h.decided_by)} {clock.local(h.decided_at):%Y-%m-%d}"
                     + (f"，调整理由：{h.reason}" if h.reason else "")
                     + "）"
                     for h in v.history[-5:]
@@ -306,9 +385,8 @@ class PlanTab(QWidget):
             )
         )
         inc = v.income
-        for key, spin in self.income_spins.items():
-            value = getattr(inc, key) if inc is not None else None
-            spin.setValue((value or 0) / 100)
+        for key, edit in self.income_edits.items():
+            edit.setText(_yuan_text(getattr(inc, key) if inc is not None else None))
         self.net_label.setText(
             f"人均纯收入：<b>{plans.yuan(inc.net_per_capita)}</b> 元"
             if inc is not None
@@ -377,74 +455,88 @@ class PlanTab(QWidget):
         self.confirm_box.button(QMessageBox.StandardButton.Yes).setText("确认沿用")
         self.confirm_box.button(QMessageBox.StandardButton.No).setText("取消")
         self.confirm_box.accepted.connect(
-            lambda: self._run(lambda: plans.adopt_threshold(self.ctx.db, self.ctx.actor, year))
+            lambda: self._write(
+                lambda db, actor: plans.adopt_threshold(db, actor, year), changes=("settings", "plans")
+            )
         )
         self.confirm_box.open()
 
-    def _run(self, fn) -> bool:  # noqa: ANN001
-        try:
-            fn()
-        except Exception as exc:  # noqa: BLE001 - a clear Chinese message naming the field
-            show_error(self, exc, "未能保存")
-            return False
-        self.load(self.code)
-        return True
+    def _write(self, fn, on_done=None, changes=("plans",)) -> None:  # noqa: ANN001
+        """One write; the tab reloads through its subscription, a refusal names the field."""
+        self.ctx.ops.write(self, fn, changes, on_done, title="未能保存")
 
-    def confirm_colour(self) -> bool:
+    def confirm_colour(self) -> None:
+        code, year = self.code, self.year
         colour, reason = self.colour_box.currentData(), self.reason_edit.text()
-        ok = self._run(
-            lambda: plans.confirm_colour(self.ctx.db, self.ctx.actor, self.code, self.year, colour, reason)
-        )
-        if ok:
+
+        def done(_result) -> None:  # noqa: ANN001
             self.reason_edit.clear()
             self.colour_box.setCurrentIndex(0)
-        return ok
 
-    def save_income(self) -> bool:
-        values = {k: round(s.value() * 100) for k, s in self.income_spins.items()}
-        return self._run(
-            lambda: plans.set_income(self.ctx.db, self.ctx.actor, self.code, self.year, **values)
-        )
+        self._write(lambda db, actor: plans.confirm_colour(db, actor, code, year, colour, reason), done)
 
-    def add_measure(self) -> bool:
-        ok = self._run(
-            lambda: plans.add_measure(
-                self.ctx.db,
-                self.ctx.actor,
-                self.code,
-                self.year,
-                self.measure_kind.currentText(),
-                self.measure_text.text(),
-                amount=round(self.measure_amount.value() * 100),
-                cadre=self.measure_cadre.text(),
-                status=self.measure_status.currentData(),
-            )
-        )
-        if ok:
+    def save_income(self) -> None:
+        try:
+            values = {
+                key: _fen(edit, self.income_names[key], limits.INCOME_FEN)
+                for key, edit in self.income_edits.items()
+            }
+        except Exception as exc:  # noqa: BLE001 - the field and what is allowed, in Chinese
+            show_error(self, exc, "未能保存")
+            return
+        code, year = self.code, self.year
+        self._write(lambda db, actor: plans.set_income(db, actor, code, year, **values))
+
+    def add_measure(self) -> None:
+        try:
+            amount = _fen(self.measure_amount, "措施金额", limits.MEASURE_FEN)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc, "未能保存")
+            return
+        code, year = self.code, self.year
+        kind, text = self.measure_kind.currentText(), self.measure_text.text()
+        cadre, status = self.measure_cadre.text(), self.measure_status.currentData()
+
+        def done(_result) -> None:  # noqa: ANN001
             self.measure_text.clear()
-            self.measure_amount.setValue(0)
-        return ok
+            self.measure_amount.clear()
 
-    def add_visit(self) -> bool:
-        ok = self._run(
-            lambda: plans.add_visit(
-                self.ctx.db,
-                self.ctx.actor,
-                self.code,
-                self.visit_date.date().toPython(),
-                self.visitor_edit.text(),
-                findings=self.findings_edit.text(),
-                problems=self.problems_edit.text(),
-                follow_up=self.follow_edit.text(),
-                photos=[read_file(p, "照片") for p in self.pending_photos],
-            )
+        self._write(
+            lambda db, actor: plans.add_measure(
+                db, actor, code, year, kind, text, amount=amount, cadre=cadre, status=status
+            ),
+            done,
         )
-        if ok:
+
+    def add_visit(self) -> None:
+        code, on = self.code, self.visit_date.date().toPython()
+        visitor, findings = self.visitor_edit.text(), self.findings_edit.text()
+        problems, follow_up, photos = (
+            self.problems_edit.text(),
+            self.follow_edit.text(),
+            list(self.pending_photos),
+        )
+
+        def write(db, actor):  # noqa: ANN001, ANN202
+            return plans.add_visit(
+                db,
+                actor,
+                code,
+                on,
+                visitor,
+                findings=findings,
+                problems=problems,
+                follow_up=follow_up,
+                photos=[read_file(p, "照片") for p in photos],
+            )
+
+        def done(_result) -> None:  # noqa: ANN001
             for w in (self.findings_edit, self.problems_edit, self.follow_edit):
                 w.clear()
             self.pending_photos = []
             self.photo_button.setText("附照片…")
-        return ok
+
+        self._write(write, done)
 
     def ask_photos(self) -> None:
         from pathlib import Path
@@ -455,43 +547,43 @@ class PlanTab(QWidget):
         self.pending_photos = [Path(p) for p in paths]
         self.photo_button.setText(f"附照片（{len(paths)}）…" if paths else "附照片…")
 
-    def mark_measure_done(self) -> bool:
+    def mark_measure_done(self) -> None:
         row = self.measures.currentRow()
         if self.view is None or not 0 <= row < len(self.view.measures):
             show_error(self, ValueError("请先在表中选中一项措施"), "未选中措施")
-            return False
+            return
         mid = self.view.measures[row].id
-        return self._run(lambda: plans.set_measure_status(self.ctx.db, self.ctx.actor, mid, "done"))
+        self._write(lambda db, actor: plans.set_measure_status(db, actor, mid, "done"))
 
-    def add_check(self) -> bool:
-        ok = self._run(
-            lambda: plans.set_check(
-                self.ctx.db,
-                self.ctx.actor,
-                self.code,
-                self.year,
-                self.check_condition.currentData(),
-                self.check_met.currentData(),
-                evidence=self.check_evidence.text(),
-            )
+    def add_check(self) -> None:
+        code, year = self.code, self.year
+        condition, met, evidence = (
+            self.check_condition.currentData(),
+            self.check_met.currentData(),
+            self.check_evidence.text(),
         )
-        if ok:
-            self.check_evidence.clear()
-        return ok
+        self._write(
+            lambda db, actor: plans.set_check(db, actor, code, year, condition, met, evidence=evidence),
+            lambda _r: self.check_evidence.clear(),
+        )
 
     def _print(self, kind: str) -> None:
+        """Draw the 明白卡 or the plan sheet in the background, then show it in 公示打印."""
         if self.code is None or self.present_print is None:
             return
-        db, actor, code, year = self.ctx.db, self.ctx.actor, self.code, self.year
+        code, year, present = self.code, self.year, self.present_print
         if kind == "card":
-            self.present_print(
-                f"明白卡-{code}.pdf",
-                lambda out: plan_reports.policy_card(db, actor, code, year, out),
-                "正在生成明白卡……",
-            )
+            filename, label = f"明白卡-{code}.pdf", "正在生成明白卡……"
+            draw = plan_reports.policy_card
         else:
-            self.present_print(
-                f"帮扶计划-{code}-{year}.pdf",
-                lambda out: plan_reports.plan_sheet(db, actor, code, year, out),
-                "正在生成帮扶计划表……",
-            )
+            filename, label = f"帮扶计划-{code}-{year}.pdf", "正在生成帮扶计划表……"
+            draw = plan_reports.plan_sheet
+        out = self._print_dir() / filename
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: draw(db, actor, code, year, out),
+            lambda printed: present(filename, lambda *_args: printed, label),
+            title="未能生成",
+            label=label,
+            dialog=True,
+        )

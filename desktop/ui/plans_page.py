@@ -23,7 +23,12 @@ from desktop import clock
 from desktop.services import archives, plans
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
-from desktop.ui.tasks import run_task
+from desktop.ui.ops import subscribe
+
+VILLAGE_HEADERS = ["行政村", "户数", "红卡", "黄卡", "绿卡", "蓝卡", "未定"]
+
+
+SHOWN_ROWS = 500  # rows a table lists; the status line gives the whole count
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -49,21 +54,8 @@ class PlansPage(QWidget):
         self.year_spin.setSuffix(" 年度")
         self.refresh_button = QPushButton("刷新")
         self.status = QLabel()
-        copies = archives.copies(ctx.db)
-        self.copy_names = [name for _, name in copies]
-        self.villages = _table(
-            [
-                "行政村",
-                "户数",
-                "红卡",
-                "黄卡",
-                "绿卡",
-                "蓝卡",
-                "未定",
-                *[f"{n}齐全" for n in self.copy_names],
-                "本年走访",
-            ]
-        )
+        self.copy_names: list[str] = []  # the archive copies, read with the counts
+        self.villages = _table([*VILLAGE_HEADERS, "本年走访"])
         self.disagree = _table(["户编号", "户主", "行政村", "现卡色", "建议", "依据"])
         self.suspects = _table(
             ["户编号", "户主", "行政村", "疑点", "人均纯收入（元）", "贫困线（元）", "户类型"]
@@ -90,16 +82,20 @@ class PlansPage(QWidget):
             table.cellDoubleClicked.connect(
                 lambda r, _c, t=table: self.open_household.emit(t.item(r, 0).text())
             )
-        self._task = None
+        self._generation = 0
+        subscribe(ctx.ops, self, ("plans", "archives", "households", "settings"), self.reload)
 
     def reload(self) -> None:
-        db, actor, year = self.ctx.db, self.ctx.actor, self.year_spin.value()
+        year = self.year_spin.value()
+        self._generation += 1
+        generation = self._generation
         self.status.setText("正在统计……")
 
-        def work(_progress):  # noqa: ANN001, ANN202
+        def work(db, actor):  # noqa: ANN001, ANN202
             standard, offer = plans.threshold_status(db, year)
             found = plans.suspects(db, actor, year) if standard is not None else []
             return (
+                archives.copies(db),
                 plans.overview(db, actor, year),
                 plans.disagreements(db, actor, year),
                 found,
@@ -107,15 +103,23 @@ class PlansPage(QWidget):
                 offer,
             )
 
-        self._task = run_task(work, on_success=self._show, on_failure=self._failed, parent=self)
+        def shown(result) -> None:  # noqa: ANN001
+            if generation == self._generation:  # a later year or refresh is on its way
+                self._show(year, result)
 
-    def _failed(self, exc: Exception) -> None:
-        self.status.setText("统计失败。")
-        show_error(self, exc, "统计失败")
+        def failed(exc: Exception) -> None:
+            if generation == self._generation:
+                self.status.setText("统计失败。")
+            show_error(self, exc, "统计失败")  # on_failure replaces the ops' own message
 
-    def _show(self, result) -> None:  # noqa: ANN001
-        rows, found, suspects, standard, offer = result
-        year = self.year_spin.value()
+        self.ctx.ops.read(self, work, shown, on_failure=failed, title="统计失败")
+
+    def _show(self, year: int, result) -> None:  # noqa: ANN001
+        copies, rows, found, suspects, standard, offer = result
+        self.copy_names = [name for _, name in copies]
+        headers = [*VILLAGE_HEADERS, *[f"{n}齐全" for n in self.copy_names], "本年走访"]
+        self.villages.setColumnCount(len(headers))
+        self.villages.setHorizontalHeaderLabels(headers)
         self.standard.setText(
             f"收入标准：{standard.text}（{standard.source}）"
             if standard is not None
@@ -137,6 +141,10 @@ class PlansPage(QWidget):
                         QBrush(QColor(plans.COLOUR_HEX[("red", "yellow", "green", "blue")[c - 2]]))
                     )
                 self.villages.setItem(r, c, item)
+        # A county has tens of thousands of households to confirm: a table item per cell for all of them froze the
+        # window for seconds (bench/ui_stall.py). The table lists the first SHOWN_ROWS, the status says how many.
+        total_found, total_suspects, all_suspects = len(found), len(suspects), suspects
+        found, suspects = found[:SHOWN_ROWS], suspects[:SHOWN_ROWS]
         self.disagree.setRowCount(len(found))
         for r, d in enumerate(found):
             values = [
@@ -165,7 +173,13 @@ class PlansPage(QWidget):
                 if c == 3:
                     item.setForeground(QBrush(QColor(plans.COLOUR_HEX["red"])))
                 self.suspects.setItem(r, c, item)
+        missed = sum(x.finding == plans.MISSED for x in all_suspects)
+        relapsed = sum(x.finding == plans.RELAPSED for x in all_suspects)
+        cut = (
+            f"（表中列出前{SHOWN_ROWS}户，可按村在户档案中逐户核实）"
+            if max(total_found, total_suspects) > SHOWN_ROWS
+            else ""
+        )
         self.status.setText(
-            f"{year}年：{len(found)}户卡色需要核实；疑似漏评{sum(x.finding == plans.MISSED for x in suspects)}户，"
-            f"疑似返贫{sum(x.finding == plans.RELAPSED for x in suspects)}户。"
+            f"{year}年：{total_found}户卡色需要核实；疑似漏评{missed}户，疑似返贫{relapsed}户。{cut}"
         )

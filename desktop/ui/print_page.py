@@ -32,8 +32,8 @@ from desktop.reports.preview import PageImage, render_pages
 from desktop.services import households, printing, settings
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
+from desktop.ui.ops import subscribe
 from desktop.ui.pdf_print import page_image, print_pdf
-from desktop.ui.tasks import run_task
 
 OUTPUTS = (
     ("notice", "公示：贫困户识别/退出名单"),
@@ -104,9 +104,10 @@ class PrintPage(QWidget):
         self.days_spin = QSpinBox()
         self.days_spin.setRange(5, 30)  # the range the notice.days setting allows
         self.days_spin.setSuffix(" 天")
-        today = clock.today()  # the office's day, not the PC's
-        self.start_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.start_edit = QDateEdit()
         self.start_edit.setCalendarPopup(True)
+        self._date_shown = None  # the office's day last put in the form; a date the clerk chose stays
+        self._today_default()
         self.start_edit.setDisplayFormat("yyyy年M月d日")
         self.household_edit = QLineEdit()
         self.household_edit.setPlaceholderText("户编号")
@@ -185,20 +186,45 @@ class PrintPage(QWidget):
         self.generate_button.clicked.connect(self.generate)
         self.print_button.clicked.connect(self.ask_print)
         self.save_button.clicked.connect(self.ask_save)
+        subscribe(ctx.ops, self, ("households", "settings"), self.reload)
         self.reload()
         self._update_fields()
 
+    def _today_default(self) -> None:
+        """Every date defaults to the office's today (Beijing time, desktop.clock), not the PC's; a window
+        left open overnight moves on to the new day unless the clerk picked a date."""
+        today = clock.today()
+        if self._date_shown is None or self.start_edit.date().toPython() == self._date_shown:
+            self.start_edit.setDate(QDate(today.year, today.month, today.day))
+        self._date_shown = today
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        self._today_default()
+        super().showEvent(event)
+
     def reload(self) -> None:
         """Villages, and the defaults that come from 设置 (notice days, certificate offsets)."""
+
+        def read(db, actor):  # noqa: ANN001, ANN202
+            return (
+                households.villages(db, actor),
+                int(settings.get(db, "notice.days")),
+                settings.get(db, "certificate.offset_mm"),
+            )
+
+        self.ctx.ops.read(self, read, self._reloaded, title="无法读取打印设置")
+
+    def _reloaded(self, result) -> None:  # noqa: ANN001
+        villages, days, (dx, dy) = result
         current = self.village_box.currentData()
         self.village_box.clear()
-        for v in households.villages(self.ctx.db, self.ctx.actor):
+        for v in villages:
             self.village_box.addItem(f"{v.township} {v.name}（{v.households}户）", v.qualified)
         self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
-        self.days_spin.setValue(int(settings.get(self.ctx.db, "notice.days")))
-        dx, dy = settings.get(self.ctx.db, "certificate.offset_mm")
+        self.days_spin.setValue(days)
         self.offset_x.setValue(dx)
         self.offset_y.setValue(dy)
+        self._today_default()
 
     def _update_fields(self) -> None:
         key = self.output_box.currentData()
@@ -248,7 +274,6 @@ class PrintPage(QWidget):
     def _job(self):  # noqa: ANN202
         """What to make, captured on the GUI thread; the returned function runs on the worker."""
         key = self.output_box.currentData()
-        db, actor = self.ctx.db, self.ctx.actor
         village = self.village_box.currentData()
         start = self.start_edit.date().toPython()
         suffix = ".xlsx" if key == "ledger_xlsx" else ".pdf"
@@ -263,7 +288,7 @@ class PrintPage(QWidget):
         preprinted = self.preprinted_check.isChecked()
         offset = (self.offset_x.value(), self.offset_y.value())
 
-        def make(progress) -> Generated:  # noqa: ANN001
+        def make(db, actor, progress) -> Generated:  # noqa: ANN001
             if key == "notice":
                 result = printing.household_notice(
                     db, actor, village, out, title=title, kind=kind, days=days, start=start
@@ -286,10 +311,11 @@ class PrintPage(QWidget):
         return make
 
     def present(self, make, label: str = "正在生成……", after=None) -> None:  # noqa: ANN001
-        """Show a print made elsewhere (an archive copy, a 明白卡): make(progress) returns a Printed."""
+        """Show a print made elsewhere (an archive copy, a 明白卡): make(db, actor, progress) returns a
+        Printed; it runs on the read lane."""
 
-        def job(progress) -> Generated:  # noqa: ANN001
-            result = make(progress)
+        def job(db, actor, progress) -> Generated:  # noqa: ANN001
+            result = make(db, actor, progress)
             path = Path(result.path)
             return Generated(
                 path, result.pages, result.fonts, list(render_pages(path, PREVIEW_DPI, 1, PREVIEW_PAGES))
@@ -304,7 +330,16 @@ class PrintPage(QWidget):
             if after is not None:
                 after()
 
-        run_task(job, on_success=shown, on_failure=self._failed, parent=self, label=label, show_dialog=True)
+        self.ctx.ops.read(
+            self,
+            job,
+            shown,
+            on_failure=self._failed,
+            label=label,
+            progress=True,
+            dialog=True,
+            title="生成失败",
+        )
 
     def temp_path(self, name: str) -> Path:
         return self._tmp / name
@@ -313,13 +348,15 @@ class PrintPage(QWidget):
         self.generate_button.setEnabled(False)
         self._set_ready(False)
         self.status.setText("正在生成……")
-        run_task(
+        self.ctx.ops.read(
+            self,
             self._job(),
-            on_success=self._show,
+            self._show,
             on_failure=self._failed,
-            parent=self,
             label="正在生成……",
-            show_dialog=True,
+            progress=True,
+            dialog=True,
+            title="生成失败",
         )
 
     def _failed(self, exc: Exception) -> None:

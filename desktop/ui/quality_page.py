@@ -23,7 +23,7 @@ from desktop.services.quality import Finding, RunResult
 from desktop.services.roster_fields import BY_KEY
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
-from desktop.ui.tasks import run_task
+from desktop.ui.ops import subscribe
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -38,8 +38,6 @@ class QualityPage(QWidget):
         self.village_box = QComboBox()
         self.rule_box = QComboBox()
         self.rule_box.addItem("全部规则", None)
-        for info in quality.rules(ctx.db):
-            self.rule_box.addItem(info.name, info.code)
         self.run_button = QPushButton("开始核查")
         self.run_button.setDefault(True)
         self.export_button = QPushButton("导出Excel…")
@@ -92,16 +90,33 @@ class QualityPage(QWidget):
         self.export_button.clicked.connect(self.ask_export)
         self.ledger_button.clicked.connect(self.ask_ledger)
         self.chart_button.clicked.connect(self.ask_chart)
+        # villages come and go with imports; rules are switched on and off in 设置
+        subscribe(ctx.ops, self, ("households", "settings"), self.reload)
         self.reload()
         self._show(None)
 
     def reload(self) -> None:
+        def read(db, actor):  # noqa: ANN001, ANN202
+            return households.villages(db, actor), quality.rules(db)
+
+        self.ctx.ops.read(self, read, self._reloaded, title="无法读取核查规则")
+
+    def _reloaded(self, result) -> None:  # noqa: ANN001
+        villages, rules = result
         current = self.village_box.currentData()
         self.village_box.clear()
         self.village_box.addItem("全部", None)
-        for v in households.villages(self.ctx.db, self.ctx.actor):
+        for v in villages:
             self.village_box.addItem(f"{v.township}{v.name}", v.qualified)
         self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
+        rule = self.rule_box.currentData()
+        self.rule_box.blockSignals(True)
+        self.rule_box.clear()
+        self.rule_box.addItem("全部规则", None)
+        for info in rules:
+            self.rule_box.addItem(info.name, info.code)
+        self.rule_box.setCurrentIndex(max(self.rule_box.findData(rule), 0))
+        self.rule_box.blockSignals(False)
 
     # --- running ---------------------------------------------------------------------------------------
 
@@ -109,13 +124,16 @@ class QualityPage(QWidget):
         village = self.village_box.currentData()
         self.run_button.setEnabled(False)
         self.summary.setText("正在核查……")
-        run_task(
-            lambda p: quality.run_audit(self.ctx.db, self.ctx.actor, village=village, progress=p),
-            on_success=self._done,
+        # a write: the run is recorded (核查记录)
+        self.ctx.ops.write(
+            self,
+            lambda db, actor, p: quality.run_audit(db, actor, village=village, progress=p),
+            ("quality",),
+            self._done,
             on_failure=self._failed,
-            parent=self,
             label="正在核查……",
-            show_dialog=True,
+            progress=True,
+            dialog=True,
         )
 
     def _failed(self, exc: Exception) -> None:
@@ -211,16 +229,26 @@ class QualityPage(QWidget):
         finding = self.current()
         if finding is None or self.result is None:
             return
-        try:
-            quality.mark_verified(self.ctx.db, self.ctx.actor, finding, self.reason_edit.text())
-        except Exception as exc:  # a clear message for a missing reason or a missing permission
-            show_error(self, exc, "无法标记")
-            return
-        self.reason_edit.clear()
-        self.result.findings.remove(finding)
-        self.result.quiet.append(finding)
-        self._fill()
-        self.summary.setText(self.summary.text() + f" 已核实：{finding.name} {finding.rule_name}。")
+        result, reason = self.result, self.reason_edit.text()
+
+        def done(_r) -> None:  # noqa: ANN001
+            self.reason_edit.clear()
+            if finding in result.findings:
+                result.findings.remove(finding)
+                result.quiet.append(finding)
+            if result is self.result:
+                self._fill()
+                self.summary.setText(self.summary.text() + f" 已核实：{finding.name} {finding.rule_name}。")
+
+        # a missing reason or permission comes back as a clear message
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: quality.mark_verified(db, actor, finding, reason),
+            ("quality",),
+            done,
+            title="无法标记",
+            busy=self.verify_button,
+        )
 
     # --- outputs ---------------------------------------------------------------------------------------
 
@@ -230,24 +258,28 @@ class QualityPage(QWidget):
             self.save_to(path, fn)
 
     def save_to(self, path: str, fn) -> None:  # noqa: ANN001
+        """fn(db, actor, path, result) on the read lane (with no run yet, the outputs audit afresh)."""
         result = self.result
-        run_task(
-            lambda _p: fn(path, result),
-            on_success=lambda _r: self.summary.setText(f"已保存到 {path}"),
-            on_failure=lambda e: show_error(self, e, "保存失败"),
-            parent=self,
-            show_dialog=True,
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: fn(db, actor, path, result),
+            lambda _r: self.summary.setText(f"已保存到 {path}"),
+            title="保存失败",
+            dialog=True,
             label="正在生成……",
         )
 
-    def export_to(self, path: str, result: RunResult | None) -> None:
-        quality.export_findings(self.ctx.db, self.ctx.actor, path, result=result)
+    @staticmethod
+    def export_to(db, actor, path: str, result: RunResult | None) -> None:  # noqa: ANN001
+        quality.export_findings(db, actor, path, result=result)
 
-    def ledger_to(self, path: str, result: RunResult | None) -> None:
-        quality.findings_ledger(self.ctx.db, self.ctx.actor, path, result=result)
+    @staticmethod
+    def ledger_to(db, actor, path: str, result: RunResult | None) -> None:  # noqa: ANN001
+        quality.findings_ledger(db, actor, path, result=result)
 
-    def chart_to(self, path: str, result: RunResult | None) -> None:
-        quality.findings_chart(result or quality.run_audit(self.ctx.db, self.ctx.actor), path)
+    @staticmethod
+    def chart_to(db, actor, path: str, result: RunResult | None) -> None:  # noqa: ANN001
+        quality.findings_chart(result or quality.run_audit(db, actor, record=False), path)
 
     def ask_export(self) -> None:
         self._save("导出疑点清单", "疑点核查.xlsx", "Excel 文件 (*.xlsx)", self.export_to)

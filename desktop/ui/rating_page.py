@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.services import households, ratings
-from desktop.services.errors import ServiceError
+from desktop.services.errors import Refused
 from desktop.services.ratings import RoundInfo
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
+from desktop.ui.ops import subscribe
 
 STAR = "★"
 EARNED = QColor("#fde8a6")
@@ -116,69 +117,133 @@ class RatingPage(QWidget):
         self.notice_button.clicked.connect(self.ask_notice)
         self.object_button.clicked.connect(self.raise_objection)
         self.resolve_button.clicked.connect(self.resolve_objection)
+        self._villages: dict[str, tuple[str, str]] = {}  # qualified name → (township, village)
+        self._own_toggle = False  # a star saved here needs no reload of the whole grid
+        self._note: tuple[int, str] | None = None  # (round, a word about it shown before its status)
+        subscribe(ctx.ops, self, ("households", "ratings", "settings"), self._changed)
+        self.reload()
+
+    def _changed(self) -> None:
+        if self._own_toggle:
+            self._own_toggle = False
+            return
         self.reload()
 
     def reload(self) -> None:
-        self.village_box.clear()
-        for v in households.villages(self.ctx.db, self.ctx.actor):
-            self.village_box.addItem(f"{v.township}{v.name}", v.qualified)
-        self._rounds()
+        """Villages and rounds in one read; the round shown stays shown."""
 
-    def _rounds(self, select: int | None = None) -> None:
+        def read(db, actor):  # noqa: ANN001, ANN202
+            return households.villages(db, actor), ratings.list_rounds(db, actor)
+
+        self.ctx.ops.read(self, read, self._reloaded, title="无法读取评定")
+
+    def _reloaded(self, result) -> None:  # noqa: ANN001
+        villages, rounds = result
+        current = self.village_box.currentData()
+        self.village_box.blockSignals(True)
+        self.village_box.clear()
+        self._villages = {}
+        for v in villages:
+            self.village_box.addItem(f"{v.township}{v.name}", v.qualified)
+            self._villages[v.qualified] = (v.township, v.name)
+        self.village_box.setCurrentIndex(max(self.village_box.findData(current), 0))
+        self.village_box.blockSignals(False)
+        self._fill_rounds(rounds, self.round_box.currentData())
+
+    def _fill_rounds(self, rounds, select: int | None, then=None) -> None:  # noqa: ANN001
         self.round_box.blockSignals(True)
         self.round_box.clear()
-        for rid, village, period, state in ratings.list_rounds(self.ctx.db, self.ctx.actor):
+        for rid, village, period, state in rounds:
             self.round_box.addItem(f"#{rid} {village} {period}（{state}）", rid)
-        if select is not None:
+        if select is not None and self.round_box.findData(select) >= 0:
             self.round_box.setCurrentIndex(self.round_box.findData(select))
         self.round_box.blockSignals(False)
-        self.load()
+        self.load(then)
 
-    def _try(self, fn) -> bool:  # noqa: ANN001
-        try:
-            fn()
-        except ServiceError as exc:
-            show_error(self, exc)
-            return False
-        return True
+    def _rounds(self, select: int | None = None, then=None) -> None:  # noqa: ANN001
+        def shown(rounds) -> None:  # noqa: ANN001
+            self._fill_rounds(rounds, select, then)
+
+        self.ctx.ops.read(self, ratings.list_rounds, shown, title="无法读取评定")
 
     def new_round(self) -> None:
-        created: list[int] = []
-        if self._try(
-            lambda: created.append(
-                ratings.create_round(
-                    self.ctx.db, self.ctx.actor, self.village_box.currentData(), self.period_edit.text()
-                )
-            )
-        ):
-            self._rounds(select=created[0])
-            self.grid.setFocus()
-            self.grid.setCurrentCell(0, self.FIRST_STAR_COLUMN)
+        """A new round — or, when the village already has one for that period, that round opened."""
+        village, period = self.village_box.currentData(), self.period_edit.text().strip()
+        if village is None:
+            return
+        where = self._villages.get(village)
 
-    def load(self) -> None:
+        def work(db, actor):  # noqa: ANN001, ANN202
+            try:
+                return ratings.create_round(db, actor, village, period), False
+            except Refused:
+                for rid, name, p, _state in ratings.list_rounds(db, actor):
+                    if p == period and where is not None and name == where[1]:
+                        info = ratings.round_info(db, actor, rid)
+                        if info.township == where[0]:
+                            return rid, True
+                raise
+
+        def done(result) -> None:  # noqa: ANN001
+            rid, existed = result
+
+            if existed:  # said until another round is shown: reloads after the write must not wipe it
+                self._note = (rid, "这个村这一期的评定已经建立，已为您打开。")
+
+            def focus() -> None:
+                self.grid.setFocus()
+                self.grid.setCurrentCell(0, self.FIRST_STAR_COLUMN)
+
+            self._rounds(select=rid, then=focus)
+
+        self.ctx.ops.write(self, work, ("ratings",), done, title="无法新建评定", busy=self.new_button)
+
+    def load(self, then=None) -> None:  # noqa: ANN001
+        """The chosen round and its open objections, read together."""
         rid = self.round_box.currentData()
-        self.info = ratings.round_info(self.ctx.db, self.ctx.actor, rid) if rid else None
-        info = self.info
+
+        def read(db, actor):  # noqa: ANN001, ANN202
+            if not rid:
+                return None, []
+            return ratings.round_info(db, actor, rid), ratings.objections(db, actor, rid)
+
+        def shown(result) -> None:  # noqa: ANN001
+            if rid != self.round_box.currentData():
+                return  # another round was chosen meanwhile; its own read fills the grid
+            self._show_round(*result)
+            if then is not None:
+                then()
+
+        self.ctx.ops.read(self, read, shown, title="无法读取评定")
+
+    def _show_round(self, info: RoundInfo | None, objections) -> None:  # noqa: ANN001
+        self.info = info
+        row, column = self.grid.currentRow(), self.grid.currentColumn()
         self.grid.clear()
         if info is None:
             self.grid.setRowCount(0)
             self.status.setText("请新建一次评定。")
+            for w in (self.publish_button, self.confirm_button, self.notice_button):
+                w.setEnabled(False)
+            self._objections(None, [])
             return
         headers = ["户主", "组"] + [f"{s.name}\n{s.points}分" for s in info.stars] + ["星数", "积分"]
         self.grid.setColumnCount(len(headers))
         self.grid.setHorizontalHeaderLabels(headers)
         self.grid.setRowCount(len(info.rows))
-        for i, row in enumerate(info.rows):
-            self._fill_row(i, row.stars, row.points, row.head_name, row.group)
+        for i, r in enumerate(info.rows):
+            self._fill_row(i, r.stars, r.points, r.head_name, r.group)
         self.grid.resizeColumnsToContents()
+        if 0 <= row < len(info.rows) and column >= 0:
+            self.grid.setCurrentCell(row, column)
         self._status()
         self.publish_button.setEnabled(info.state == "draft")
         self.confirm_button.setEnabled(info.state == "published")
         self.notice_button.setEnabled(info.state != "draft")
-        self._objections()
+        self._objections(info, objections)
 
     def _fill_row(
-        self, i: int, earned: list[str], pts: int, head: str | None = None, group: str | None = None
+        self, i: int, earned: list[str], pts: int | None, head: str | None = None, group: str | None = None
     ) -> None:
         info = self.info
         if head is not None:
@@ -192,7 +257,9 @@ class RatingPage(QWidget):
             self.grid.setItem(i, self.FIRST_STAR_COLUMN + j, item)
         n = len(info.stars)
         self.grid.setItem(i, self.FIRST_STAR_COLUMN + n, QTableWidgetItem(str(len(earned))))
-        self.grid.setItem(i, self.FIRST_STAR_COLUMN + n + 1, QTableWidgetItem(str(pts)))
+        self.grid.setItem(
+            i, self.FIRST_STAR_COLUMN + n + 1, QTableWidgetItem("…" if pts is None else str(pts))
+        )
 
     def _status(self) -> None:
         info = self.info
@@ -203,66 +270,83 @@ class RatingPage(QWidget):
             else ""
         )
         objections = f"，未处理异议 {info.open_objections} 条" if info.open_objections else ""
+        total = sum(r.points for r in info.rows)
+        note = self._note[1] if self._note and self._note[0] == info.id else ""
         self.status.setText(
-            f"{info.village} {info.period}：{info.state_name}{period}；已评 {rated}/{len(info.rows)} 户，"
-            f"合计 {info.total_points} 分{objections}。"
+            note
+            + f"{info.village} {info.period}：{info.state_name}{period}；已评 {rated}/{len(info.rows)} 户，"
+            f"合计 {total} 分{objections}。"
             + ("积分在确认后才记入农户账户。" if info.state != "confirmed" else "积分已记入农户账户。")
         )
 
+    def _replace_row(self, row: int, stars: list[str], pts: int) -> None:
+        current = self.info.rows[row]
+        self.info.rows[row] = type(current)(
+            current.household_id, current.code, current.head_name, current.group, stars, pts
+        )
+
     def toggle(self, row: int, column: int) -> None:
+        """Shown at once, saved in order on the write lane: fast typing never reads a stale row."""
         info = self.info
         star_index = column - self.FIRST_STAR_COLUMN
         if info is None or not 0 <= star_index < len(info.stars) or not 0 <= row < len(info.rows):
             return
         current = info.rows[row]
         name = info.stars[star_index].name
-        earned = [s for s in current.stars if s != name] if name in current.stars else current.stars + [name]
-        result: list[int] = []
-        if not self._try(
-            lambda: result.append(
-                ratings.set_stars(self.ctx.db, self.ctx.actor, info.id, current.code, earned)
-            )
-        ):
-            return
-        ordered = [s.name for s in info.stars if s.name in earned]
-        info.rows[row] = type(current)(
-            current.household_id, current.code, current.head_name, current.group, ordered, result[0]
+        wanted = [s for s in current.stars if s != name] if name in current.stars else current.stars + [name]
+        ordered = [s.name for s in info.stars if s.name in wanted]
+        self._replace_row(row, ordered, current.points)
+        self._fill_row(row, ordered, None)
+        round_id, code = info.id, current.code
+
+        def saved(points: int) -> None:
+            if self.info is info and info.rows[row].stars == ordered:
+                self._replace_row(row, ordered, points)
+                self._fill_row(row, ordered, points)
+                self._status()
+            self._own_toggle = True  # the change signal follows at once
+
+        def refused(exc: Exception) -> None:
+            show_error(self, exc, "未保存")
+            self.load()  # back to what is stored
+
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: ratings.set_stars(db, actor, round_id, code, ordered),
+            ("ratings",),
+            saved,
+            on_failure=refused,
         )
-        self._fill_row(row, ordered, result[0])
-        self.info = RoundInfo(
-            info.id,
-            info.village,
-            info.township,
-            info.period,
-            info.state,
-            info.stars,
-            info.rows,
-            info.notice_start,
-            info.notice_end,
-            info.open_objections,
-            info.cap_points,
-        )
-        self._status()
 
     def publish(self) -> None:
-        if self.info and self._try(
-            lambda: ratings.publish(self.ctx.db, self.ctx.actor, self.info.id, days=self.days_spin.value())
-        ):
-            self._rounds(select=self.info.id)
+        if self.info is None:
+            return
+        rid, days = self.info.id, self.days_spin.value()
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: ratings.publish(db, actor, rid, days=days),
+            ("ratings", "points"),
+            title="无法公示",
+            busy=self.publish_button,
+        )
 
     def confirm(self) -> None:
-        if self.info and self._try(lambda: ratings.confirm(self.ctx.db, self.ctx.actor, self.info.id)):
-            self._rounds(select=self.info.id)
+        if self.info is None:
+            return
+        rid = self.info.id
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: ratings.confirm(db, actor, rid),
+            ("ratings", "points"),
+            title="无法确认",
+        )
 
-    def _objections(self) -> None:
-        info = self.info
+    def _objections(self, info: RoundInfo | None, objections) -> None:  # noqa: ANN001
         self.objection_box.clear()
         published = info is not None and info.state == "published"
         for w in (self.objection_text, self.objection_by, self.object_button):
             w.setEnabled(published)
-        if info is None:
-            return
-        for o in ratings.objections(self.ctx.db, self.ctx.actor, info.id):
+        for o in objections:
             if o.open:
                 self.objection_box.addItem(f"#{o.id} {o.head_name}：{o.text}", o.id)
         self.resolve_button.setEnabled(self.objection_box.count() > 0)
@@ -271,30 +355,35 @@ class RatingPage(QWidget):
         info, row = self.info, self.grid.currentRow()
         if info is None or row < 0:
             return
-        household = info.rows[row].code
-        if self._try(
-            lambda: ratings.object_to(
-                self.ctx.db,
-                self.ctx.actor,
-                info.id,
-                household,
-                self.objection_text.text(),
-                raised_by=self.objection_by.text(),
-            )
-        ):
+        rid, household = info.id, info.rows[row].code
+        text, by = self.objection_text.text(), self.objection_by.text()
+
+        def done(_r) -> None:  # noqa: ANN001
             self.objection_text.clear()
             self.objection_by.clear()
-            self.load()
+
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: ratings.object_to(db, actor, rid, household, text, raised_by=by),
+            ("ratings",),
+            done,
+            title="无法登记异议",
+            busy=self.object_button,
+        )
 
     def resolve_objection(self) -> None:
         objection = self.objection_box.currentData()
-        if objection is not None and self._try(
-            lambda: ratings.resolve_objection(
-                self.ctx.db, self.ctx.actor, objection, self.outcome_edit.text()
-            )
-        ):
-            self.outcome_edit.clear()
-            self.load()
+        if objection is None:
+            return
+        outcome = self.outcome_edit.text()
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: ratings.resolve_objection(db, actor, objection, outcome),
+            ("ratings",),
+            lambda _r: self.outcome_edit.clear(),
+            title="无法记录处理结果",
+            busy=self.resolve_button,
+        )
 
     def ask_notice(self) -> None:
         if self.info is None:
@@ -303,4 +392,13 @@ class RatingPage(QWidget):
             self, "星级评定公示", f"{self.info.village}{self.info.period}星级评定公示.pdf", "PDF 文件 (*.pdf)"
         )
         if path:
-            self._try(lambda: ratings.star_notice(self.ctx.db, self.ctx.actor, self.info.id, path))
+            self.save_notice(path)
+
+    def save_notice(self, path: str) -> None:
+        rid = self.info.id
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: ratings.star_notice(db, actor, rid, path),
+            lambda _r: self.status.setText(f"公示已保存到 {path}"),
+            title="无法生成公示",
+        )

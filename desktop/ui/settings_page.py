@@ -1,5 +1,8 @@
 """系统 → 设置: every office setting in one place, each tab saved by its own button through the owning service
-(which checks and audits it). Users without the 设置 permission see the values but cannot save."""
+(which checks and audits it). Users without the 设置 permission see the values but cannot save.
+
+Everything is read and saved through ctx.ops: a tab's 保存 is one write operation, and a table of rows (years,
+stars, checklist items, rules) is one service call that checks every row before it writes any."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -31,6 +36,7 @@ from desktop.services import (
     archives,
     defaults,
     fund,
+    households,
     money,
     plans,
     quality,
@@ -40,10 +46,16 @@ from desktop.services import (
     stores,
     users,
 )
-from desktop.services.errors import InputRejected, ServiceError
+from desktop.services.errors import InputRejected
 from desktop.services.quality_rules import PARAM_NAMES
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
+from desktop.ui.ops import subscribe
+
+# What this page shows, so it is read again after a write elsewhere touches it.
+SHOWN = ("settings", "users", "stock", "fund", "plans", "ratings", "archives", "quality")
+# The least a new account can do: an administrator raises it on purpose.
+LEAST_ROLE = "auditor"
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -90,6 +102,9 @@ class SettingsPage(QWidget):
         layout.addWidget(self.status)
         if not self.editable:
             self.status.setText("只有管理员可以修改设置。")
+        self.loaded = False  # tests and saves wait for the first read
+        self._keep_user: str | None = None
+        subscribe(ctx.ops, self, SHOWN, self.reload)
         self.reload()
 
     # --- building ------------------------------------------------------------------------------------
@@ -272,12 +287,9 @@ class SettingsPage(QWidget):
         return tab
 
     def _checklist_tab(self) -> QWidget:
-        self.checklist = _table(["阶段", "材料名称", "编号"])
+        self.checklist = _table(["阶段", "材料名称"])
         self.checklist.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col in (0, 2):
-            self.checklist.horizontalHeader().setSectionResizeMode(
-                col, QHeaderView.ResizeMode.ResizeToContents
-            )
+        self.checklist.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.checklist_note = QLineEdit()
         self.checklist_note.setPlaceholderText("这次修改的说明，如：按县里新要求增加脱贫证明")
         self.checklist_note.setMinimumWidth(360)
@@ -290,8 +302,7 @@ class SettingsPage(QWidget):
         self.checklist_save = self._save_button("保存为新版本", self.save_checklist)
         self.checklist_info = QLabel()
         tab = self._table_tab(
-            "一户一档要收的材料。修改后生成新版本：已经建档的农户仍按建档时的版本，新建的档案用新版本。"
-            "新加的项目编号自动生成。",
+            "一户一档要收的材料。修改后生成新版本：已经建档的农户仍按建档时的版本，新建的档案用新版本。",
             self.checklist,
             [add, remove, QLabel("说明："), self.checklist_note],
             self.checklist_save,
@@ -338,10 +349,10 @@ class SettingsPage(QWidget):
         box.setCurrentIndex(box.findData(stage))
         box.setEnabled(self.editable)
         self.checklist.setCellWidget(row, 0, box)
-        self.checklist.setItem(row, 1, QTableWidgetItem(title))
-        fixed = QTableWidgetItem(key)  # the key ties recorded items to the list: never edited by hand
-        fixed.setFlags(fixed.flags() & ~Qt.ItemFlag.ItemIsEditable)
-        self.checklist.setItem(row, 2, fixed)
+        named = QTableWidgetItem(title)
+        # the key ties recorded items to the list: kept out of sight, never edited by hand
+        named.setData(Qt.ItemDataRole.UserRole, key)
+        self.checklist.setItem(row, 1, named)
         if not title:
             self.checklist.setCurrentCell(row, 1)
             self.checklist.editItem(self.checklist.item(row, 1))
@@ -404,13 +415,13 @@ class SettingsPage(QWidget):
         self.new_role_box = QComboBox()
         for role in users.ROLES:
             self.new_role_box.addItem(users.ROLE_NAMES[role], role)
+        self.new_role_box.setCurrentIndex(self.new_role_box.findData(LEAST_ROLE))
         self.new_password_edit = QLineEdit()
         self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.new_villages_edit = QLineEdit()
-        self.new_villages_edit.setPlaceholderText(
-            "村文书填负责的村，用顿号分开；村名重复时写“乡镇/村”；其他角色留空"
-        )
-        # a store operator works only at the stores ticked here (at least one)
+        # a village clerk works only in the villages ticked here, a store operator at the stores
+        self.new_villages_list = QListWidget()
+        self.new_villages_list.setMaximumHeight(90)
+        self.new_villages_list.setToolTip("村文书只能看到和登记勾选的村")
         self.new_stores_list = QListWidget()
         self.new_stores_list.setMaximumHeight(90)
         self.new_stores_list.setToolTip("超市操作员只能在勾选的超市兑换、出入库、补打小票")
@@ -421,9 +432,18 @@ class SettingsPage(QWidget):
         self.reset_button = QPushButton("重设选中用户的密码")
         self.active_button = QPushButton("停用选中")
         self.active_button.setToolTip("停用后不能再登录，做过的记录都保留；可以再启用")
-        for b in (self.add_user_button, self.unlock_button, self.reset_button, self.active_button):
+        self.places_button = QPushButton("修改负责的村或超市…")
+        self.places_button.setToolTip("村文书负责的村、超市操作员所在的超市；下次登录时生效")
+        for b in (
+            self.add_user_button,
+            self.unlock_button,
+            self.reset_button,
+            self.active_button,
+            self.places_button,
+        ):
             b.setEnabled(manage)
         self.add_user_button.clicked.connect(self.add_user)
+        self.places_button.clicked.connect(self.edit_places)
         self.unlock_button.clicked.connect(self.unlock_user)
         self.reset_button.clicked.connect(self.reset_password)
         self.active_button.clicked.connect(self.toggle_user_active)
@@ -435,6 +455,7 @@ class SettingsPage(QWidget):
         row.addWidget(self.unlock_button)
         row.addWidget(self.reset_button)
         row.addWidget(self.active_button)
+        row.addWidget(self.places_button)
         row.addStretch(1)
         layout.addLayout(row)
         form = QFormLayout()
@@ -442,7 +463,7 @@ class SettingsPage(QWidget):
         form.addRow("姓名：", self.new_name_edit)
         form.addRow("角色：", self.new_role_box)
         form.addRow("初始密码：", self.new_password_edit)
-        form.addRow("负责的村：", self.new_villages_edit)
+        form.addRow("负责的村：", self.new_villages_list)
         form.addRow("所在的超市：", self.new_stores_list)
         layout.addLayout(form)
         add_row = QHBoxLayout()
@@ -478,8 +499,10 @@ class SettingsPage(QWidget):
     # --- showing -------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        db, actor = self.ctx.db, self.ctx.actor
-        values = settings.get_all(db)
+        self.ctx.ops.read(self, _load, self._show, title="无法读取设置")
+
+    def _show(self, data: dict) -> None:  # noqa: PLR0915
+        values = data["values"]
         self.code_edit.setText(values["office.township_code"])
         self.issuer_edit.setText(values["notice.issuer"])
         self.days_spin.setValue(int(values["notice.days"]))
@@ -496,31 +519,32 @@ class SettingsPage(QWidget):
         self.daily_check.setChecked(bool(values["backup.daily"]))
         self.exit_check.setChecked(bool(values["backup.on_exit"]))
         self.receipts.setRowCount(0)
-        for st in stores.list_stores(db):
+        for st in data["stores"]:
             self._append(self.receipts, [st.name, st.code, ""])
             box = QComboBox()
             box.addItems(["58", "80"])
             box.setCurrentText(str(st.receipt_width_mm))
             self.receipts.setCellWidget(self.receipts.rowCount() - 1, 2, box)
         self.thresholds.setRowCount(0)
-        for t in plans.thresholds(db):
+        for t in data["thresholds"]:
             self._append(self.thresholds, [str(t.year), *(f"{v / 100:g}" for v in t.figures())])
         self.stars.setRowCount(0)
-        for star in ratings.stars(db):
+        self.star_catalog = data["stars"]
+        for star in self.star_catalog:
             self._append(self.stars, [star.name, str(star.points)])
-        waiting = {d.key: d for d in defaults.unconfirmed(db)}
+        waiting = data["waiting"]
         self.stars_note.setText(f"{waiting['stars'].note}{defaults.NOTE}" if "stars" in waiting else "")
         self.stars_note.setVisible("stars" in waiting)
         self.stars_confirm.setChecked("stars" not in waiting)
         self.stars_confirm.setVisible("stars" in waiting)
-        current = archives.checklist(db)
+        current = data["checklist"]
         self.checklist_info.setText(
             f"当前为第{current.version}版" + (f"（{current.note}）" if current.note else "")
         )
         self.checklist.setRowCount(0)
         for item in current.items:
             self._add_checklist_row(item.stage, item.title, item.key)
-        self.rule_infos = quality.rules(db)
+        self.rule_infos = data["rules"]
         self.rules.setRowCount(0)
         for r in self.rule_infos:
             row = self.rules.rowCount()
@@ -539,7 +563,7 @@ class SettingsPage(QWidget):
                 params.setFlags(params.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.rules.setItem(row, 3, params)
         self.funds.setRowCount(0)
-        self.fund_rules = fund.all_rules(db, actor)
+        self.fund_rules = data["funds"]
         for r in self.fund_rules:
             self._append(
                 self.funds,
@@ -567,8 +591,12 @@ class SettingsPage(QWidget):
         self.defaults_confirm.setChecked("fund.match" not in waiting)
         self.ledger_age.setValue(int(values["fund.ledger_age"]))
         self.other_village.setChecked(bool(values["store.other_village"]))
+        self.villages = data["villages"]
+        self.store_infos = data["stores"]
+        store_names = {st.code: st.name for st in self.store_infos}
+        self.user_infos = {u.username: u for u in data["users"]}
         self.user_table.setRowCount(0)
-        for u in users.list_users(db):
+        for u in data["users"]:
             state = "已锁定" if u.locked else ("已停用" if not u.active else "正常")
             self._append(
                 self.user_table,
@@ -576,33 +604,61 @@ class SettingsPage(QWidget):
                     u.username,
                     u.display_name,
                     users.ROLE_NAMES.get(u.role, u.role),
-                    "、".join(u.villages + u.stores),
+                    "、".join(u.villages + [store_names.get(c, c) for c in u.stores]),
                     state,
                 ],
             )
-        self.new_stores_list.clear()
-        for st in stores.list_stores(db):
-            item = QListWidgetItem(f"{st.name}（{st.code}）")
-            item.setData(Qt.ItemDataRole.UserRole, st.code)
-            item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.new_stores_list.addItem(item)
+            self.user_table.item(self.user_table.rowCount() - 1, 3).setToolTip(
+                self.user_table.item(self.user_table.rowCount() - 1, 3).text()
+            )
+        _fill_checklist(self.new_villages_list, self._village_choices(), set())
+        _fill_checklist(self.new_stores_list, self._store_choices(), set())
         self._role_places()
+        if self._keep_user:  # a reload after acting on a user keeps them picked
+            for row in range(self.user_table.rowCount()):
+                if _cell(self.user_table, row, 0) == self._keep_user:
+                    self.user_table.selectRow(row)
+            self._keep_user = None
+        self._label_active_button()
+        self.loaded = True
+
+    def _village_choices(self) -> list[tuple[str, object]]:
+        """Every village, named as the clerk knows it (with its township where names repeat)."""
+        names = [v.name for v in self.villages]
+        places = [f"{v.township}{v.name}" for v in self.villages]
+        return [
+            (
+                v.name
+                if names.count(v.name) == 1
+                else place
+                if places.count(place) == 1
+                else f"{v.county}{place}",
+                v,
+            )
+            for v, place in zip(self.villages, places, strict=True)
+        ]
+
+    def _store_choices(self) -> list[tuple[str, object]]:
+        return [(f"{st.name}（{st.code}）", st.code) for st in self.store_infos]
 
     # --- saving --------------------------------------------------------------------------------------
 
-    def _run(self, what: str, action) -> bool:  # noqa: ANN001
-        try:
-            action()
-        except ServiceError as exc:
-            show_error(self, exc, f"{what}未保存")
-            return False
-        self.status.setText(f"{what}已保存。")
-        self.saved.emit(what)
-        self.reload()
-        return True
+    def _save(self, what: str, fn, changes: tuple[str, ...], after=None) -> None:  # noqa: ANN001
+        """One write: fn(db, actor) runs on the write lane; the page is busy until it is done."""
 
-    def save_office(self) -> bool:
+        def done(_result: object) -> None:
+            if after is not None:
+                after()
+            self.status.setText(f"{what}已保存。")
+            self.saved.emit(what)
+
+        def failed(exc: Exception) -> None:
+            self.status.setText(f"{what}未保存：{getattr(exc, 'message', exc)}")
+            show_error(self, exc, f"{what}未保存")
+
+        self.ctx.ops.write(self, fn, changes, done, on_failure=failed, title=f"{what}未保存", busy=self.tabs)
+
+    def save_office(self) -> None:
         changes = {
             "office.township_code": self.code_edit.text(),
             "notice.issuer": self.issuer_edit.text(),
@@ -611,137 +667,164 @@ class SettingsPage(QWidget):
             "notice.local_phone": self.local_phone_edit.text(),
             "notice.address": self.address_edit.text(),
         }
-        return self._run("单位与公示设置", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
+        self._save("单位与公示设置", lambda db, actor: settings.set_values(db, actor, changes), ("settings",))
 
-    def save_print(self) -> bool:
-        def action() -> None:
-            offset = [self.dx_spin.value(), self.dy_spin.value()]
-            settings.set_values(self.ctx.db, self.ctx.actor, {"certificate.offset_mm": offset})
-            for row in range(self.receipts.rowCount()):
-                width = int(self.receipts.cellWidget(row, 2).currentText())
-                stores.set_receipt_width(self.ctx.db, self.ctx.actor, _cell(self.receipts, row, 1), width)
+    def save_print(self) -> None:
+        offset = [self.dx_spin.value(), self.dy_spin.value()]
+        widths = [
+            (_cell(self.receipts, row, 1), int(self.receipts.cellWidget(row, 2).currentText()))
+            for row in range(self.receipts.rowCount())
+        ]
 
-        return self._run("打印设置", action)
+        def work(db, actor) -> None:  # noqa: ANN001
+            # one transaction: every width checked, then the widths and the offset written together
+            stores.save_print_settings(db, actor, widths, {"certificate.offset_mm": offset})
 
-    def save_backup(self) -> bool:
+        self._save("打印设置", work, ("settings", "stock"))
+
+    def save_backup(self) -> None:
         changes = {
             "backup.folder": self.folder_edit.text(),
             "backup.keep_days": self.keep_spin.value(),
             "backup.daily": self.daily_check.isChecked(),
             "backup.on_exit": self.exit_check.isChecked(),
         }
-        return self._run("自动备份设置", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
+        self._save("自动备份设置", lambda db, actor: settings.set_values(db, actor, changes), ("settings",))
 
-    def save_limits(self) -> bool:
+    def save_limits(self) -> None:
         changes = {key: spin.value() for key, spin in self.limit_spins.items()}
-        return self._run("金额限额", lambda: settings.set_values(self.ctx.db, self.ctx.actor, changes))
+        self._save("金额限额", lambda db, actor: settings.set_values(db, actor, changes), ("settings",))
 
-    def save_thresholds(self) -> bool:
-        current = {t.year: t.figures() for t in plans.thresholds(self.ctx.db) if not t.carried}
+    def save_thresholds(self) -> None:
+        table = [
+            [_cell(self.thresholds, row, c) for c in range(4)] for row in range(self.thresholds.rowCount())
+        ]
 
-        def action() -> None:
-            for row in range(self.thresholds.rowCount()):
-                year_text = _cell(self.thresholds, row, 0)
+        def work(db, actor) -> list[int]:  # noqa: ANN001
+            rows = []  # every row read and checked before the service writes any
+            for n, (year_text, *figures) in enumerate(table, start=1):
                 if not year_text.isdigit():
-                    raise InputRejected(f"第{row + 1}行的年度“{year_text}”无效")
-                figures = tuple(
-                    _fen(_cell(self.thresholds, row, c), f"{year_text}年{name}")
-                    for c, name in ((1, "贫困线"), (2, "黄卡下限"), (3, "黄卡上限"))
+                    raise InputRejected(f"第{n}行的年度“{year_text}”无效")
+                rows.append(
+                    (
+                        int(year_text),
+                        *(
+                            _fen(text, f"{year_text}年{name}")
+                            for text, name in zip(figures, ("贫困线", "黄卡下限", "黄卡上限"), strict=True)
+                        ),
+                    )
                 )
-                if current.get(int(year_text)) != figures:
-                    plans.set_threshold(self.ctx.db, self.ctx.actor, int(year_text), *figures)
+            return plans.set_thresholds(db, actor, rows)
 
-        return self._run("收入标准", action)
+        self._save("收入标准", work, ("plans", "settings"))
 
-    def save_stars(self) -> bool:
-        def action() -> None:
+    def save_stars(self) -> None:
+        table = [
+            (_cell(self.stars, row, 0), _cell(self.stars, row, 1)) for row in range(self.stars.rowCount())
+        ]
+        confirm = not self.stars_confirm.isHidden() and self.stars_confirm.isChecked()
+
+        def work(db, actor) -> None:  # noqa: ANN001
             catalog = []
-            for row in range(self.stars.rowCount()):
-                name, points = _cell(self.stars, row, 0), _cell(self.stars, row, 1)
+            for n, (name, points) in enumerate(table, start=1):
                 if not points.isdigit():
-                    raise InputRejected(f"第{row + 1}行“{name}”的积分“{points}”不是正整数")
+                    raise InputRejected(f"第{n}行“{name}”的积分“{points}”不是正整数")
                 catalog.append(ratings.Star(name, int(points)))
-            if catalog != ratings.stars(self.ctx.db):
-                ratings.set_catalog(self.ctx.db, self.ctx.actor, catalog)  # a person's list: confirmed
-            elif not self.stars_confirm.isHidden() and self.stars_confirm.isChecked():
-                defaults.confirm(self.ctx.db, self.ctx.actor, ["stars"])
+            if catalog != ratings.stars(db):
+                ratings.set_catalog(db, actor, catalog)  # a person's list: confirmed
+            elif confirm:
+                defaults.confirm(db, actor, ["stars"])
 
-        return self._run("星级标准", action)
+        self._save("星级标准", work, ("ratings", "settings"))
 
-    def save_checklist(self) -> bool:
-        def action() -> None:
-            items = [
-                {
-                    "stage": self.checklist.cellWidget(row, 0).currentData(),
-                    "title": _cell(self.checklist, row, 1),
-                    "key": _cell(self.checklist, row, 2),
-                }
-                for row in range(self.checklist.rowCount())
-            ]
-            archives.set_checklist(
-                self.ctx.db, self.ctx.actor, items, note=self.checklist_note.text().strip()
-            )
-            self.checklist_note.clear()
+    def save_checklist(self) -> None:
+        items = [
+            {
+                "stage": self.checklist.cellWidget(row, 0).currentData(),
+                "title": _cell(self.checklist, row, 1),
+                "key": (self.checklist.item(row, 1).data(Qt.ItemDataRole.UserRole) or "")
+                if self.checklist.item(row, 1)
+                else "",
+            }
+            for row in range(self.checklist.rowCount())
+        ]
+        note = self.checklist_note.text().strip()
+        self._save(
+            "档案清单",
+            lambda db, actor: archives.set_checklist(db, actor, items, note=note),
+            ("archives", "settings"),
+            after=self.checklist_note.clear,
+        )
 
-        return self._run("档案清单", action)
+    def save_rules(self) -> None:
+        table = [
+            (self.rules.item(row, 0).checkState() == Qt.CheckState.Checked, _cell(self.rules, row, 3))
+            for row in range(len(self.rule_infos))
+        ]
+        infos = list(self.rule_infos)
 
-    def save_rules(self) -> bool:
-        def action() -> None:
+        def work(db, actor) -> list[str]:  # noqa: ANN001
             changes = []
-            for row, r in enumerate(self.rule_infos):  # every row checked before anything is saved
-                enabled = self.rules.item(row, 0).checkState() == Qt.CheckState.Checked
-                params = self._parse_params(_cell(self.rules, row, 3), r.name) if r.params else {}
+            for r, (enabled, text) in zip(infos, table, strict=True):  # every row checked first
+                params = self._parse_params(text, r.name) if r.params else {}
                 changed = {k: v for k, v in params.items() if r.params.get(k) != v}
                 if enabled != r.enabled or changed:
                     changes.append((r.code, enabled if enabled != r.enabled else None, changed))
-            for code, enabled, params in changes:
-                quality.configure_rule(self.ctx.db, self.ctx.actor, code, enabled=enabled, params=params)
+            return quality.configure_rules(db, actor, changes)
 
-        return self._run("核查规则", action)
+        self._save("核查规则", work, ("quality", "settings"))
 
-    def save_funds(self) -> bool:
-        def action() -> None:
-            for row, rules in enumerate(self.fund_rules):
+    def save_funds(self) -> None:
+        table = []
+        for row, rules in enumerate(self.fund_rules):
+            table.append(
+                (
+                    rules,
+                    [_cell(self.funds, row, c) for c in (1, 2, 3, 4)],
+                    bool(self.funds.cellWidget(row, 5).currentData()),
+                    self.funds.item(row, 6).checkState() == Qt.CheckState.Checked,
+                )
+            )
+        office = {
+            "fund.ledger_age": self.ledger_age.value(),
+            "store.other_village": self.other_village.isChecked(),
+        }
+        confirm_defaults = self.defaults_confirm.isChecked()
+        percent, cap_yuan = self.default_percent.value(), self.default_cap.value()
+
+        def work(db, actor) -> None:  # noqa: ANN001
+            wanted = []
+            for rules, (age, pct, cap, day), widened, confirm in table:  # every row checked first
                 numbers = []
-                for c in (1, 2, 4):
-                    text = _cell(self.funds, row, c)
+                for text in (age, pct, day):
                     if not text.isdigit():
                         raise InputRejected(f"{rules.name}：“{text}”应为整数")
                     numbers.append(int(text))
-                cap = _fen(_cell(self.funds, row, 3), f"{rules.name}补贴上限")
-                age, percent, day = numbers
-                widened = bool(self.funds.cellWidget(row, 5).currentData())
-                confirm = self.funds.item(row, 6).checkState() == Qt.CheckState.Checked
-                match_changed = (percent, cap) != (rules.match_percent, rules.match_cap_fen)
-                fund.set_rules(  # writes and audits only what changed
-                    self.ctx.db,
-                    self.ctx.actor,
-                    rules.village,
-                    elder_age=age,
-                    match_percent=percent if match_changed else None,
-                    match_cap_fen=cap if match_changed else None,
-                    payout_day=day,
-                    all_households=widened,
-                    confirm=confirm,
+                wanted.append((rules, numbers, _fen(cap, f"{rules.name}补贴上限"), widened, confirm))
+            rows = []
+            for rules, (age, pct, day), cap, widened, confirm in wanted:
+                match_changed = (pct, cap) != (rules.match_percent, rules.match_cap_fen)
+                rows.append(  # only what changed is written and audited
+                    {
+                        "village": rules.village,
+                        "elder_age": age,
+                        "match_percent": pct if match_changed else None,
+                        "match_cap_fen": cap if match_changed else None,
+                        "payout_day": day,
+                        "all_households": widened,
+                        "confirm": confirm,
+                    }
                 )
-            office = {
-                "fund.ledger_age": self.ledger_age.value(),
-                "store.other_village": self.other_village.isChecked(),
-            }
-            if self.defaults_confirm.isChecked():
-                defaults.confirm(
-                    self.ctx.db,
-                    self.ctx.actor,
-                    ["fund.match"],
-                    match_percent=self.default_percent.value(),
-                    match_cap_yuan=self.default_cap.value(),
-                )
-            else:
-                office["fund.match_percent"] = self.default_percent.value()
-                office["fund.match_cap_yuan"] = self.default_cap.value()
-            settings.set_values(self.ctx.db, self.ctx.actor, office)
+            values = {**office, "fund.match_percent": percent, "fund.match_cap_yuan": cap_yuan}
+            if confirm_defaults:  # the office's default match confirmed with the same save (defaults.confirm)
+                values["rules.confirmed"] = sorted(defaults.confirmed(db) | {"fund.match"})
+            fund.save_rules(
+                db, actor, rows, values
+            )  # one transaction: all villages and the office, or nothing
 
-        return self._run("基金规则", action)
+        self._save("基金规则", work, ("fund", "settings"))
+
+    # --- users ---------------------------------------------------------------------------------------
 
     def _selected_user(self) -> str | None:
         row = self.user_table.currentRow()
@@ -750,49 +833,101 @@ class SettingsPage(QWidget):
     def _role_places(self) -> None:
         """Villages are asked of a village clerk, stores of a store operator; the other roles need neither."""
         role = self.new_role_box.currentData()
-        self.new_villages_edit.setEnabled(role == "village_clerk")
+        self.new_villages_list.setEnabled(role == "village_clerk")
         self.new_stores_list.setEnabled(role == "store_operator")
 
     def _checked_stores(self) -> list[str]:
-        found = []
-        for row in range(self.new_stores_list.count()):
-            item = self.new_stores_list.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                found.append(item.data(Qt.ItemDataRole.UserRole))
-        return found
+        return _checked(self.new_stores_list)
 
-    def add_user(self) -> bool:
+    def add_user(self) -> None:
+        role = self.new_role_box.currentData()
+        username = self.new_user_edit.text().strip()
+        password = self.new_password_edit.text()
+        display = self.new_name_edit.text().strip()
+        villages = [v.qualified for v in _checked(self.new_villages_list)] if role == "village_clerk" else []
+        codes = self._checked_stores() if role == "store_operator" else []
 
-        def action() -> None:
-            # existing villages, "乡镇/村" allowed
-            role = self.new_role_box.currentData()
-            villages = setup.split_names(self.new_villages_edit.text()) if role == "village_clerk" else []
-            users.create_user(
-                self.ctx.db,
-                self.ctx.actor,
-                self.new_user_edit.text(),
-                self.new_password_edit.text(),
-                role,
-                display_name=self.new_name_edit.text().strip(),
-                villages=villages,
-                stores=self._checked_stores() if role == "store_operator" else [],
+        def clear() -> None:
+            for edit in (self.new_user_edit, self.new_name_edit, self.new_password_edit):
+                edit.clear()
+            self.new_role_box.setCurrentIndex(self.new_role_box.findData(LEAST_ROLE))
+
+        self._save(
+            f"用户“{username}”",
+            lambda db, actor: users.create_user(
+                db, actor, username, password, role, display_name=display, villages=villages, stores=codes
+            ),
+            ("users",),
+            after=clear,
+        )
+
+    def edit_places(self) -> None:
+        """Change a village clerk's villages or a store operator's stores: ticked in a list, saved at once."""
+        name = self._selected_user()
+        info = self.user_infos.get(name or "")
+        if info is None:
+            self.status.setText("请先在上表中选中一个用户。")
+            return
+        if info.role not in ("village_clerk", "store_operator"):
+            self.status.setText(
+                f"“{info.display_name}”是{users.ROLE_NAMES.get(info.role, info.role)}，不按村或超市限定。"
+            )
+            return
+        self.ctx.ops.read(
+            self,
+            lambda db, _actor: users.places(db, info.username),
+            lambda found: self._open_places(info, found),
+        )
+
+    def _open_places(self, info: users.UserInfo, found: tuple[set[int], set[str]]) -> None:
+        village_ids, codes = found
+        clerk = info.role == "village_clerk"
+        self.places_dialog = dialog = QDialog(self)
+        dialog.setObjectName("placesDialog")
+        dialog.setWindowTitle(f"{info.display_name}{'负责的村' if clerk else '所在的超市'}")
+        chooser = QListWidget()
+        if clerk:
+            _fill_checklist(
+                chooser, self._village_choices(), {v for v in self.villages if v.id in village_ids}
+            )
+        else:
+            _fill_checklist(chooser, self._store_choices(), codes)
+        dialog.chooser = chooser
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.rejected.connect(dialog.reject)
+        dialog.buttons = buttons
+        note = QLabel("勾选后保存；下次登录时生效。")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(note)
+        layout.addWidget(chooser, 1)
+        layout.addWidget(buttons)
+
+        def save() -> None:
+            picked = _checked(chooser)
+            villages = [v.qualified for v in picked] if clerk else []
+            stores_ = [] if clerk else picked
+            self._keep_user = info.username
+            self._save(
+                f"“{info.display_name}”的{'村' if clerk else '超市'}",
+                lambda db, actor: users.set_places(db, actor, info.username, villages, stores_),
+                ("users",),
+                after=dialog.accept,
             )
 
-        if self._run(f"用户“{self.new_user_edit.text().strip()}”", action):
-            for edit in (
-                self.new_user_edit,
-                self.new_name_edit,
-                self.new_password_edit,
-                self.new_villages_edit,
-            ):
-                edit.clear()
-            return True
-        return False
+        buttons.accepted.connect(save)
+        dialog.resize(360, 420)
+        dialog.open()
 
     def unlock_user(self) -> None:
         name = self._selected_user()
         if name:
-            self._run(f"解锁“{name}”", lambda: users.unlock(self.ctx.db, self.ctx.actor, name))
+            self._keep_user = name
+            self._save(f"解锁“{name}”", lambda db, actor: users.unlock(db, actor, name), ("users",))
 
     def _selected_disabled(self) -> bool:
         row = self.user_table.currentRow()
@@ -806,15 +941,12 @@ class SettingsPage(QWidget):
         if not name:
             return
         enable = self._selected_disabled()
-        self._run(
+        self._keep_user = name  # the reload keeps the user picked
+        self._save(
             f"{'启用' if enable else '停用'}“{name}”",
-            lambda: users.set_active(self.ctx.db, self.ctx.actor, name, enable),
+            lambda db, actor: users.set_active(db, actor, name, enable),
+            ("users",),
         )
-        # the reload cleared the selection: keep the user picked
-        for row in range(self.user_table.rowCount()):
-            if _cell(self.user_table, row, 0) == name:
-                self.user_table.selectRow(row)
-        self._label_active_button()
 
     def reset_password(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -826,6 +958,42 @@ class SettingsPage(QWidget):
             self, "重设密码", f"给“{name}”设一个新密码（至少6位）：", QLineEdit.EchoMode.Password
         )
         if ok:
-            self._run(
-                f"“{name}”的新密码", lambda: users.reset_password(self.ctx.db, self.ctx.actor, name, password)
+            self._save(
+                f"“{name}”的新密码",
+                lambda db, actor: users.reset_password(db, actor, name, password),
+                ("users",),
             )
+
+
+def _load(db, actor) -> dict:  # noqa: ANN001
+    """Everything the page shows, read in one go on the read lane."""
+    return {
+        "values": settings.get_all(db),
+        "stores": stores.list_stores(db),
+        "thresholds": plans.thresholds(db),
+        "stars": ratings.stars(db),
+        "waiting": {d.key: d for d in defaults.unconfirmed(db)},
+        "checklist": archives.checklist(db),
+        "rules": quality.rules(db),
+        "funds": fund.all_rules(db, actor),
+        "users": users.list_users(db),
+        "villages": households.villages(db, users.SYSTEM),
+    }
+
+
+def _fill_checklist(box: QListWidget, choices: list[tuple[str, object]], ticked: set) -> None:
+    box.clear()
+    for text, value in choices:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+        item.setCheckState(Qt.CheckState.Checked if value in ticked else Qt.CheckState.Unchecked)
+        box.addItem(item)
+
+
+def _checked(box: QListWidget) -> list:
+    return [
+        box.item(row).data(Qt.ItemDataRole.UserRole)
+        for row in range(box.count())
+        if box.item(row).checkState() == Qt.CheckState.Checked
+    ]

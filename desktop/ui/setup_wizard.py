@@ -1,21 +1,31 @@
 """首次设置: the wizard shown on a database nobody can log in to yet. Everything it collects is written at once
-by setup.first_run when 完成 is pressed; cancelling leaves the database as it was."""
+by setup.first_run when 完成 is pressed; cancelling leaves the database as it was.
+
+It runs before any window exists, so it has operations of its own (desktop.ui.ops.Ops). The 扶贫超市 and 孝善基金
+it offers for the new villages are made by the stores and fund services, which each write their own transaction:
+they run in the same operation right after first_run (setup.open_places), not inside its transaction."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -23,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import data_dir
-from desktop.db import Database
 from desktop.services import ratings, settings, setup
 from desktop.services.errors import ServiceError
-from desktop.services.users import Actor
+from desktop.services.users import SYSTEM, Actor
 from desktop.ui.messages import show_error
+from desktop.ui.ops import Ops
 from desktop.ui.tasks import run_task
 
 ERROR_STYLE = "color: #b00020;"
@@ -40,16 +50,16 @@ def _error_label() -> QLabel:
     return label
 
 
-def _database_note(db: Database) -> QLabel:
+def _database_note(display_name: str, is_sqlite: bool) -> QLabel:
     """Where the data lives, and how several PCs share one township database (never a file on a share)."""
-    if db.is_sqlite:
+    if is_sqlite:
         text = (
-            f"数据库：{db.display_name}（本机文件，只供这台电脑用）。乡镇几台电脑（包括村里的超市柜台）要共用一套"
+            f"数据库：{display_name}（本机文件，只供这台电脑用）。乡镇几台电脑（包括村里的超市柜台）要共用一套"
             "数据时，不要把这个文件放到共享文件夹里：请在一台电脑或服务器上装 PostgreSQL，每台电脑用 "
             "--db postgresql+psycopg://用户:密码@服务器/数据库 连接（见说明“几台电脑共用一个数据库”）。"
         )
     else:
-        text = f"数据库：{db.display_name}（乡镇共用的 PostgreSQL，其他电脑用同一个地址连接）。"
+        text = f"数据库：{display_name}（乡镇共用的 PostgreSQL，其他电脑用同一个地址连接）。"
     label = QLabel(text)
     label.setWordWrap(True)
     label.setObjectName("databaseNote")
@@ -149,10 +159,86 @@ class VillagesPage(QWizardPage):
         return True
 
 
+class PlacesPage(QWizardPage):
+    """Optional: a 扶贫超市 and a 孝善基金 for each new village, ticked here and set up when 完成 is pressed."""
+
+    STORE, FUND = 1, 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("第3步：扶贫超市和孝善基金（可选）")
+        self.setSubTitle(
+            "勾选要设立扶贫超市（积分兑换）或孝善基金的村，完成设置时一并设立；不勾选的以后也可以在"
+            "“扶贫超市”“孝善基金”里设立。"
+        )
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["村", "设立扶贫超市", "设立孝善基金"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.all_stores = QPushButton("全部设立超市")
+        self.all_funds = QPushButton("全部设立基金")
+        self.all_stores.clicked.connect(lambda: self._tick_all(self.STORE))
+        self.all_funds.clicked.connect(lambda: self._tick_all(self.FUND))
+        self.note = QLabel(
+            "超市编号自动编为S01、S02……，名称为“某某村扶贫超市”；基金按第6步核对的补贴比例和上限设立。"
+        )
+        self.note.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.all_stores)
+        buttons.addWidget(self.all_funds)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.note)
+
+    def initializePage(self) -> None:  # noqa: N802
+        """The villages just typed; ticks kept for a village still in the list (after 上一步)."""
+        kept = {
+            self.table.item(r, 0).text(): (self._ticked(r, self.STORE), self._ticked(r, self.FUND))
+            for r in range(self.table.rowCount())
+        }
+        self.table.setRowCount(0)
+        for name in self.wizard().villages.villages:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            for col, on in zip((self.STORE, self.FUND), kept.get(name, (False, False)), strict=True):
+                item = QTableWidgetItem()
+                item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                self.table.setItem(row, col, item)
+
+    def _ticked(self, row: int, col: int) -> bool:
+        item = self.table.item(row, col)
+        return item is not None and item.checkState() == Qt.CheckState.Checked
+
+    def _tick_all(self, col: int) -> None:
+        on = not all(self._ticked(r, col) for r in range(self.table.rowCount()))
+        for r in range(self.table.rowCount()):
+            self.table.item(r, col).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def tick(self, village: str, *, store: bool = False, fund: bool = False) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).text() == village:
+                for col, on in ((self.STORE, store), (self.FUND, fund)):
+                    self.table.item(r, col).setCheckState(
+                        Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+                    )
+
+    def chosen(self, col: int) -> list[str]:
+        return [self.table.item(r, 0).text() for r in range(self.table.rowCount()) if self._ticked(r, col)]
+
+
 class AdminPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("第3步：管理员账号")
+        self.setTitle("第4步：管理员账号")
         self.setSubTitle("管理员可以修改设置、管理用户和从备份恢复。请记住密码。")
         self.user_edit = QLineEdit("admin")
         self.name_edit = QLineEdit()
@@ -187,7 +273,7 @@ class CheckPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("第4步：字体和打印机检查")
+        self.setTitle("第5步：字体和打印机检查")
         self.setSubTitle("缺少的字体由程序内置字体代替，打印不会出现方框。建议打一张测试页，用尺量一量。")
         self.fonts_label = QLabel("正在检查字体……")
         self.fonts_label.setWordWrap(True)
@@ -291,7 +377,7 @@ class DefaultsPage(QWizardPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("第5步：核对软件默认值")
+        self.setTitle("第6步：核对软件默认值")
         self.setSubTitle(
             "以下数值是软件的默认值，文件没有规定。请按本乡镇的做法核对或修改后确认；以后可在“系统 → 设置”中修改。"
         )
@@ -342,10 +428,12 @@ class DefaultsPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, source, parent: QWidget | None = None) -> None:  # noqa: ANN001
+        """source: the opened database (app start-up) or an Ops already made for it."""
         super().__init__(parent)
-        self.db = db
+        self.ops = source if isinstance(source, Ops) else Ops(source, SYSTEM)
         self.actor: Actor | None = None
+        self.opened: setup.Opened | None = None  # the stores and funds set up with it
         self.setWindowTitle("首次设置 — 乡镇扶贫工作台")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步 >")
@@ -353,12 +441,14 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "完成，开始使用")
         self.setButtonText(QWizard.WizardButton.CancelButton, "取消")
         self.office = OfficePage()
-        self.office.layout().addRow(_database_note(db))
+        # the kind of database is in its address: no query needed
+        self.office.layout().addRow(_database_note(self.ops.display_name, getattr(source, "is_sqlite", True)))
         self.villages = VillagesPage()
+        self.places = PlacesPage()
         self.admin = AdminPage()
         self.check = CheckPage()
         self.defaults = DefaultsPage()
-        for page in (self.office, self.villages, self.admin, self.check, self.defaults):
+        for page in (self.office, self.villages, self.places, self.admin, self.check, self.defaults):
             self.addPage(page)
         self.resize(720, 560)
 
@@ -382,9 +472,48 @@ class SetupWizard(QWizard):
     def accept(self) -> None:
         if not self.validateCurrentPage():  # the last page is checked before anything is written
             return
-        try:
-            self.actor = setup.first_run(self.db, self.collect())
-        except ServiceError as exc:
-            show_error(self, exc, "无法完成设置")
+        if not self.ops.idle:  # 完成 pressed twice
             return
-        super().accept()
+        data = self.collect()
+        stores_for = self.places.chosen(PlacesPage.STORE)
+        funds_for = self.places.chosen(PlacesPage.FUND)
+
+        def work(db, _actor):  # noqa: ANN001, ANN202
+            actor = setup.first_run(db, data)  # one transaction: all of it or nothing
+            if not (stores_for or funds_for):
+                return actor, None, None
+            try:  # the office is set up by now: a store or fund that fails is reported, not fatal
+                return (
+                    actor,
+                    setup.open_places(db, actor, data.township, stores_for=stores_for, funds_for=funds_for),
+                    None,
+                )
+            except ServiceError as exc:
+                return actor, None, exc
+
+        self.ops.write(
+            self,
+            work,
+            (),
+            self._finished,
+            on_failure=lambda exc: show_error(self, exc, "无法完成设置"),
+            busy=self,
+        )
+
+    def _finished(self, result) -> None:  # noqa: ANN001
+        self.actor, self.opened, problem = result
+        if problem is None:
+            super().accept()
+            return
+        # the office, villages and administrator are saved; say what is left to do, then go on
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "超市或基金未全部设立",
+            f"设置已完成，但扶贫超市或孝善基金没有全部设立：{problem.message}\n"
+            "请进入程序后在“扶贫超市”“孝善基金”里设立。",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("placesProblem")
+        box.finished.connect(lambda _r: QWizard.accept(self))
+        box.open()

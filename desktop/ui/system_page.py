@@ -1,5 +1,5 @@
 """系统: backups (manual and automatic, restore with a preview), the integrity check, the settings and the audit
-log."""
+log. Everything reaches the database through ctx.ops; the audit log names people, not their log-ins."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import audit
+from desktop.services import audit, users
 from desktop.services.backup import (
     auto_backups,
     backup_database,
@@ -33,14 +33,27 @@ from desktop.services.backup import (
 )
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
-from desktop.ui.tasks import run_task
+from desktop.ui.ops import AREAS, subscribe
+
+
+def _load(db, _actor) -> dict:  # noqa: ANN001
+    """The audit log with people's names, and the automatic backups, read on the read lane."""
+    folder = backup_folder(db)
+    return {
+        "entries": audit.recent(db, 200),
+        "names": users.names(db),
+        "folder": folder,
+        "auto": auto_backups(folder) if folder.is_dir() else [],
+    }
 
 
 class SystemPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.info = QLabel(f"数据库：{ctx.db.display_name}　当前用户：{ctx.actor.label}")
+        self.info = QLabel(f"数据库：{ctx.ops.display_name}　当前用户：{ctx.actor.label}")
+        self.info.setWordWrap(True)
+        self.folder = None  # the backup folder, known after the first read
         self.backup_button = QPushButton("立即备份…")
         self.restore_button = QPushButton("从备份恢复…")
         self.check_button = QPushButton("检查数据库")
@@ -79,7 +92,6 @@ class SystemPage(QWidget):
         from desktop.ui.settings_page import SettingsPage
 
         self.settings = SettingsPage(ctx)
-        self.settings.saved.connect(lambda _what: self.reload())
         safety_tab = QWidget()
         column = QVBoxLayout(safety_tab)
         column.addWidget(self.info)
@@ -101,31 +113,48 @@ class SystemPage(QWidget):
         self.tabs.addTab(audit_tab, "操作记录")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+        self.loaded = False
+        subscribe(ctx.ops, self, AREAS, self.reload)  # every write adds to the audit log
         self.reload()
 
     def reload(self) -> None:
-        entries = audit.recent(self.ctx.db, 200)
+        self.ctx.ops.read(self, _load, self._show, title="无法读取操作记录")
+
+    def show_auto_backups(self) -> None:
+        self.reload()
+
+    def _show(self, data: dict) -> None:
+        names = data["names"]
+        entries = data["entries"]
         self.audit_table.setRowCount(len(entries))
         for i, e in enumerate(entries):
             for j, v in enumerate(
                 (
                     clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                    e.username,
+                    names.get(e.username, e.username),
                     e.action_name,
                     e.entity_key,
                     e.summary,
                 )
             ):
-                self.audit_table.setItem(i, j, QTableWidgetItem(v))
-        self.audit_table.resizeColumnsToContents()
-        self.audit_table.horizontalHeader().setStretchLastSection(True)
-        self.show_auto_backups()
+                item = QTableWidgetItem(v)
+                if j == 1:
+                    item.setToolTip(f"登录名：{e.username}")
+                elif j == 4:
+                    item.setToolTip(v)
+                self.audit_table.setItem(i, j, item)
+        header = self.audit_table.horizontalHeader()
+        for col in range(4):
+            self.audit_table.resizeColumnToContents(col)
+        # the content fills what is left, elided, in full in its tooltip (no sideways scrolling at 1366)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self._show_auto(data["folder"], data["auto"])
+        self.loaded = True
 
-    def show_auto_backups(self) -> None:
+    def _show_auto(self, folder, found) -> None:  # noqa: ANN001
         from desktop.services.backup import AUTO_REASONS
 
-        folder = backup_folder(self.ctx.db)
-        found = auto_backups(folder) if folder.is_dir() else []
+        self.folder = folder
         newest = f"最近一次：{found[0][0]:%Y-%m-%d %H:%M}" if found else "还没有自动备份"
         self.auto_label.setText(f"自动备份文件夹：{folder}（{newest}）。可在“设置 → 自动备份”中修改。")
         self.auto_table.setRowCount(len(found))
@@ -145,16 +174,18 @@ class SystemPage(QWidget):
             self.backup_to(path)
 
     def backup_to(self, path: str) -> None:
-        run_task(
-            lambda _p: backup_database(self.ctx.db, path),
-            on_success=lambda target: self.status.setText(f"已备份到 {target}"),
-            on_failure=lambda e: show_error(self, e, "备份失败"),
-            parent=self,
+        # on the write lane: nothing is written while the copy is taken
+        self.ctx.ops.write(
+            self,
+            lambda db, _actor: backup_database(db, path),
+            ("backups",),
+            lambda target: self.status.setText(f"已备份到 {target}"),
+            title="备份失败",
         )
 
     def ask_restore(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "选择备份文件", str(backup_folder(self.ctx.db)), "备份文件 (*.sqlite3)"
+            self, "选择备份文件", str(self.folder or ""), "备份文件 (*.sqlite3)"
         )
         if path:
             self.preview_restore(path)
@@ -167,13 +198,15 @@ class SystemPage(QWidget):
     def preview_restore(self, path: str) -> None:
         """Read what the backup holds (off the GUI thread), show it beside what is here now, then ask."""
 
-        def read(_p):  # noqa: ANN001, ANN202
-            info = describe_backup(path, self.ctx.db)
+        def read(db, _actor):  # noqa: ANN001, ANN202
+            info = describe_backup(path, db)
             if not info.compatible:  # refused here as restore_database would, before asking
-                raise version_mismatch(info.revision, self.ctx.db.head_revision())
-            return info, current_counts(self.ctx.db)
+                raise version_mismatch(info.revision, db.head_revision())
+            return info, current_counts(db)
 
-        run_task(read, on_success=self._confirm_restore, on_failure=lambda e: show_error(self, e, "无法恢复"))
+        self.ctx.ops.read(
+            self, read, self._confirm_restore, on_failure=lambda e: show_error(self, e, "无法恢复")
+        )
 
     def _confirm_restore(self, result) -> None:  # noqa: ANN001
         info, now = result
@@ -198,14 +231,18 @@ class SystemPage(QWidget):
     def restore_from(self, path: str) -> None:
         def done(safety) -> None:  # noqa: ANN001
             self.status.setText(f"已恢复。恢复前的数据已备份到 {safety}")
-            self.reload()
-            self.window().reload_all()
+            window = self.window()
+            if hasattr(window, "reload_all"):  # pages not yet subscribed to the ops
+                window.reload_all()
 
-        run_task(
-            lambda _p: restore_database(self.ctx.db, self.ctx.actor, path),
-            on_success=done,
+        # every area changed: each page reads again when it is next shown
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: restore_database(db, actor, path),
+            AREAS,
+            done,
             on_failure=lambda e: show_error(self, e, "恢复失败"),
-            parent=self,
+            busy=self.tabs,
         )
 
     def run_check(self) -> None:
@@ -217,9 +254,9 @@ class SystemPage(QWidget):
             else:
                 self.status.setText("检查未通过：\n" + "\n".join(report.problems))
 
-        run_task(
-            lambda _p: check_database(self.ctx.db),
-            on_success=done,
-            on_failure=lambda e: show_error(self, e),
-            parent=self,
+        self.ctx.ops.read(
+            self,
+            lambda db, _actor: check_database(db),
+            done,
+            on_failure=lambda e: show_error(self, e, "无法检查"),
         )

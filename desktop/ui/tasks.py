@@ -1,7 +1,9 @@
 """The one way long work leaves the GUI thread: run_task(), with progress, cancel and a result.
 
-Database work goes through a single worker (SQLite has one writer), like Anki's collection executor.
-Results and errors come back to the GUI thread through queued signals. No processEvents loops.
+Two lanes: writes (and anything that writes) go through a single worker (SQLite has one writer), like Anki's
+collection executor; reads and drawing (PDFs, charts) through a second pool of two, so a long print never holds up
+a sale (SQLite runs in WAL mode: readers do not wait for the writer). Results and errors come back to the GUI
+thread through queued signals. No processEvents loops. Widgets reach this through desktop.ui.ops.
 """
 
 from __future__ import annotations
@@ -14,16 +16,22 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.services.progress import Progress
 
-_pool: QThreadPool | None = None
+_pools: dict[str, QThreadPool] = {}
 _running: set[Task] = set()
+LANE_THREADS = {"write": 1, "read": 2}
 
 
-def pool() -> QThreadPool:
-    global _pool
-    if _pool is None:
-        _pool = QThreadPool()
-        _pool.setMaxThreadCount(1)
-    return _pool
+def pool(lane: str = "write") -> QThreadPool:
+    found = _pools.get(lane)
+    if found is None:
+        found = _pools[lane] = QThreadPool()
+        found.setMaxThreadCount(LANE_THREADS[lane])
+    return found
+
+
+def wait_all(msecs: int = 30000) -> bool:
+    """Wait for every lane to drain (the window closing, tests' teardown)."""
+    return all(p.waitForDone(msecs) for p in _pools.values())
 
 
 class Task(QObject):
@@ -67,8 +75,9 @@ def run_task(
     parent: QWidget | None = None,
     label: str = "",
     show_dialog: bool = False,
+    lane: str = "write",
 ) -> Task:
-    """Run fn(progress) on the worker. With show_dialog, a modal progress dialog with 取消 follows it."""
+    """Run fn(progress) on a lane's worker. With show_dialog, a modal progress dialog with 取消 follows it."""
     task = Task(fn)
     task.succeeded.connect(on_success, Qt.ConnectionType.QueuedConnection)
     task.failed.connect(on_failure, Qt.ConnectionType.QueuedConnection)
@@ -90,5 +99,5 @@ def run_task(
             )
         )
         task.finished.connect(dialog.close, Qt.ConnectionType.QueuedConnection)
-    pool().start(_Runner(task))
+    pool(lane).start(_Runner(task))
     return task

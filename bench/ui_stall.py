@@ -1,0 +1,238 @@
+"""How long the window freezes: a 16 ms QTimer on the GUI thread records the largest gap between its ticks while
+each action runs on a large demo database (redemption, import, printing, 月结, area switches, 首页 load).
+
+A gap far above 16 ms is a stall the clerk sees (the window does not repaint, clicks wait). The actions are
+started as the widgets start them (through ctx.ops); an action is over when the ops are idle again and the
+events they posted have been handled.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui_stall.py --households 50000
+     (the demo database is kept in /tmp/workbench-stall-<N>.sqlite3 and reused; --fresh makes it again)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.common import ROOT, timed  # noqa: E402
+
+TICK_MS = 16
+
+
+def make_database(path: Path, households: int) -> None:
+    """The demo office of `households` households (with stores, redemptions, fund, plans), made by the CLI."""
+    env = dict(os.environ, DESKTOP_PASSWORD="admin123")
+    subprocess.run(
+        [sys.executable, "-m", "desktop", "--db", str(path), "init", "--demo", str(households)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class StallProbe:
+    """Largest gap between ticks of a 16 ms timer on the GUI thread."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.worst = 0.0
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.worst = max(self.worst, now - self.last)
+        self.last = now
+
+    def start(self) -> None:
+        self.worst, self.last = 0.0, time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self._tick()
+        self.timer.stop()
+        return self.worst * 1000
+
+
+def run(
+    app, ops, start: Callable[[], None], done: Callable[[], bool] | None = None, limit: float = 600
+) -> float:  # noqa: ANN001
+    """Start an action, spin the event loop until it is over; the wall time in ms."""
+    began = time.perf_counter()
+    start()
+    deadline = began + limit
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        if ops.idle and (done is None or done()):
+            # events posted by the last on_done (a refresh it started) are handled too
+            for _ in range(3):
+                app.processEvents()
+            if ops.idle:
+                break
+        time.sleep(0.001)
+    return (time.perf_counter() - began) * 1000
+
+
+def main() -> None:  # noqa: PLR0915
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--households", type=int, default=50000, help="demo households (50,000 is the target)"
+    )
+    parser.add_argument("--fresh", action="store_true", help="make the demo database again")
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="AREA", help="an area not to switch to"
+    )
+    args = parser.parse_args()
+
+    path = Path(tempfile.gettempdir()) / f"workbench-stall-{args.households}.sqlite3"
+    if args.fresh and path.exists():
+        path.unlink()
+    if not path.exists():
+        seconds, _ = timed(lambda: make_database(path, args.households))
+        print(f"demo database of {args.households} households made in {seconds:.0f} s: {path}")
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.db import Database
+    from desktop.services import households, redemption, stores, users
+    from desktop.ui.context import UiContext
+    from desktop.ui.main_window import AREAS, MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    db = Database(path)
+    actor = users.authenticate(db, "admin", "admin123")
+    probe = StallProbe()
+    rows: list[tuple[str, float, float]] = []
+
+    def measure(name: str, start: Callable[[], None], done: Callable[[], bool] | None = None) -> None:
+        probe.start()
+        wall = run(app, window.ctx.ops, start, done)
+        rows.append((name, probe.stop(), wall))
+        print(f"  {name}: max gap {rows[-1][1]:.0f} ms ({wall:.0f} ms)", flush=True)
+
+    window: MainWindow | None = None
+
+    def build() -> None:
+        nonlocal window
+        window = MainWindow(UiContext(db, actor))
+        window.resize(1366, 768)
+        window.show()
+
+    # building the window is itself on the GUI thread: timed from the probe's point of view
+    probe.start()
+    began = time.perf_counter()
+    build()
+    home = window.home
+    run(app, window.ctx.ops, lambda: None, lambda: home.data is not None)
+    rows.append(("窗口打开＋首页加载", probe.stop(), (time.perf_counter() - began) * 1000))
+    print(f"  窗口打开＋首页加载: max gap {rows[-1][1]:.0f} ms", flush=True)
+    measure("首页刷新", home.reload)
+
+    for key, title in AREAS:
+        if key in args.skip:
+            continue
+        measure(f"切换到{title}", lambda k=key: window.show_area(k))
+    window.show_area("home")
+    run(app, window.ctx.ops, lambda: None)
+
+    # a redemption at the counter: the write, then every visible subscriber refreshing
+    store = stores.list_stores(db, actor)[0]
+    goods = stores.list_goods(db, store.code, actor)
+    code = next(r.code for r in households.rows(db, households.search_ids(db, actor, "")[:200]) if r.code)
+    window.show_area("store")
+    run(app, window.ctx.ops, lambda: None)
+
+    def redeem() -> None:
+        window.ctx.ops.write(
+            window,
+            lambda d, a: redemption.redeem(d, a, store.code, code, {goods[0].code: 1}),
+            ("redemptions", "points", "stock"),
+            on_failure=lambda exc: print("   (兑换未成功：", exc, ")"),
+        )
+
+    measure("兑换一件", redeem)
+
+    # printing: the family ledger of the largest village, generated and previewed in 公示打印
+    printing = window.printing
+    window.show_area("print")
+    run(app, window.ctx.ops, lambda: None)
+    printing.output_box.setCurrentIndex(printing.output_box.findData("ledger"))
+    measure("打印台账（生成＋预览）", printing.generate)
+    printing.output_box.setCurrentIndex(printing.output_box.findData("notice"))
+    measure("打印公示（生成＋预览）", printing.generate)
+
+    # 月结: the store's monthly settlement sheet, made and shown in 公示打印
+    from desktop import clock
+    from desktop.services import store_reports
+
+    month = f"{clock.today():%Y-%m}"
+
+    def settlement(d, out):  # noqa: ANN001, ANN202
+        from desktop.services.printing import Printed
+
+        info = store_reports.settlement_sheet(d, store.code, month, out)
+        return Printed(str(out), info.pages, info.fonts)
+
+    measure(
+        "超市月结单",
+        lambda: window.present_print(
+            f"月结-{month}.pdf",
+            lambda d, _a, out: settlement(d, out),
+            "正在生成月结单……",
+        ),
+    )
+    print(f"   {printing.status.text()}")
+    window.show_area("home")
+    run(app, window.ctx.ops, lambda: None)
+    measure("月结后回到首页", home.reload)
+
+    # import: the 10,000-household sample roster checked, then imported (adds to the demo office)
+    source = ROOT / "tests" / "data" / "roster-10k.xlsx"
+    if source.exists():
+        import shutil
+
+        roster = Path(tempfile.mkdtemp()) / source.name  # the errors workbook is written beside the roster
+        shutil.copyfile(source, roster)
+        from desktop.ui.import_dialog import ImportDialog
+
+        window.show_area("households")
+        run(app, window.ctx.ops, lambda: None)
+        dialog = ImportDialog(window.ctx, window)
+        dialog.show()
+        measure("导入检查（1万户）", lambda: dialog.start_check(str(roster)))
+        shown = {ImportDialog.ERRORS: dialog.errors_label.text(), ImportDialog.PREVIEW: "检查通过"}
+        print(f"   {shown.get(dialog.pages.currentIndex(), dialog.pages.currentIndex())}")
+        if dialog.pages.currentIndex() == ImportDialog.PREVIEW:
+            measure("导入（1万户）", dialog.start_import)
+        dialog.close()
+
+    window.backup_on_exit = False
+    window.close()
+    print()
+    print(
+        f"GUI-thread stalls, {args.households} households (timer every {TICK_MS} ms; largest gap per action)"
+    )
+    print(f"{'action':<24} {'max gap ms':>10} {'wall ms':>9}")
+    for name, gap, wall in rows:
+        print(f"{name:<24} {gap:>10.0f} {wall:>9.0f}")
+    from desktop.ui.tasks import wait_all
+
+    wait_all()
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
