@@ -55,8 +55,12 @@ def test_the_charts_fit_a_1366_window_and_never_widen_it(qtbot, window):
 def test_the_charts_are_drawn_again_at_the_new_size(qtbot, window):
     home = window.home
     before = home.charts["points"].pixmap().width()
+    old_size = home._chart_size()[:2]
     window.resize(1000, 700)
-    qtbot.waitUntil(lambda: home._drawn_at == home._chart_size()[:2], timeout=30000)
+    qtbot.waitUntil(lambda: home._chart_size()[:2] != old_size)  # the layout has given the charts less room
+    qtbot.waitUntil(  # and they were drawn again at it (after the resize settles: a timer, then a read)
+        lambda: home._drawn_at == home._chart_size()[:2] and not home.redraw_timer.isActive(), timeout=30000
+    )
     settle(qtbot, window)
     assert home.charts["points"].pixmap().width() < before
     assert window.width() == 1000

@@ -33,6 +33,10 @@ def generate(qtbot, page) -> None:  # noqa: ANN001
     qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.generate_button.isEnabled(), timeout=30000)
     settle(qtbot, page)
+    if page.generated is not None:  # the preview pages arrive a few at a time
+        qtbot.waitUntil(
+            lambda: len(page.pages_box.findChildren(QLabel, "previewPage")) == len(page.generated.images)
+        )
 
 
 def test_a_notice_is_generated_previewed_and_printed(qtbot, page, tmp_path):
@@ -117,3 +121,11 @@ def test_the_date_defaults_to_the_office_day_not_the_pcs(qtbot, db, admin, monke
     page.hide()
     page.show()
     assert page.start_edit.date().toPython() == date(2031, 1, 7)
+
+
+def test_an_identification_notice_takes_its_round_s_dates_not_the_form_s(page):  # noqa: ANN001
+    choose(page.output_box, "notice")
+    choose(page.kind_box, "identification")
+    assert not page.days_spin.isEnabled() and "识别批次" in page.days_spin.toolTip()
+    choose(page.kind_box, "exit")
+    assert page.days_spin.isEnabled() and page.start_edit.isEnabled()

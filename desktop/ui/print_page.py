@@ -7,8 +7,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.reports.preview import PageImage, render_pages
+from desktop.reports.preview import render_pages
 from desktop.services import households, printing, settings
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -76,6 +76,11 @@ PLAN_OUTPUTS = {
 NOTICE_KINDS = (("identification", "识别"), ("exit", "退出"), ("monitoring", "防返贫监测对象"))
 PREVIEW_DPI = 60
 PREVIEW_PAGES = 30  # a long ledger previews its first pages; printing renders every page
+PREVIEW_CHUNK = 4  # preview pages added to the window per turn of the event loop
+
+
+def _preview_images(path: Path) -> list[QImage]:
+    return [page_image(page) for page in render_pages(path, PREVIEW_DPI, 1, PREVIEW_PAGES)]
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ class Generated:
     path: Path
     pages: int
     fonts: list[str]
-    images: list[PageImage]
+    images: list[QImage]  # made on the worker (a QImage may be; a QPixmap may not)
 
 
 class PrintPage(QWidget):
@@ -183,6 +188,7 @@ class PrintPage(QWidget):
         row.addWidget(self.scroll, 1)
 
         self.output_box.currentIndexChanged.connect(self._update_fields)
+        self.kind_box.currentIndexChanged.connect(self._update_fields)
         self.generate_button.clicked.connect(self.generate)
         self.print_button.clicked.connect(self.ask_print)
         self.save_button.clicked.connect(self.ask_save)
@@ -263,6 +269,13 @@ class PrintPage(QWidget):
         )
         self.start_edit.setVisible(dated)  # for plans and their ledgers, the date's year is the plan year
         self.form.labelForField(self.start_edit).setVisible(dated)
+        # an identification notice prints its round's list with the round's own 村公示 dates
+        by_round = key == "notice" and self.kind_box.currentData() == "identification"
+        for widget in (self.days_spin, self.start_edit):
+            widget.setEnabled(not by_round)
+            widget.setToolTip(
+                "识别公示按识别批次的村公示日期和天数（该村最新已公示的批次）" if by_round else ""
+            )
         self._set_ready(False)
 
     def _set_ready(self, ready: bool) -> None:
@@ -305,7 +318,7 @@ class PrintPage(QWidget):
                 result = PLAN_OUTPUTS[key](db, actor, village, code, start.year, out)
             else:
                 result = printing.calibration_page(out)
-            images = [] if suffix == ".xlsx" else list(render_pages(out, PREVIEW_DPI, 1, PREVIEW_PAGES))
+            images = [] if suffix == ".xlsx" else _preview_images(out)
             return Generated(out, result.pages, result.fonts, images)
 
         return make
@@ -317,9 +330,7 @@ class PrintPage(QWidget):
         def job(db, actor, progress) -> Generated:  # noqa: ANN001
             result = make(db, actor, progress)
             path = Path(result.path)
-            return Generated(
-                path, result.pages, result.fonts, list(render_pages(path, PREVIEW_DPI, 1, PREVIEW_PAGES))
-            )
+            return Generated(path, result.pages, result.fonts, _preview_images(path))
 
         self.generate_button.setEnabled(False)
         self._set_ready(False)
@@ -371,11 +382,7 @@ class PrintPage(QWidget):
             item = self.pages_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        for page in generated.images:
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(page_image(page)))
-            label.setObjectName("previewPage")
-            self.pages_layout.addWidget(label)
+        self._add_previews(generated, 0)
         if generated.path.suffix == ".xlsx":
             self.status.setText("已生成Excel台账，请“另存为”保存。")
         else:
@@ -383,6 +390,19 @@ class PrintPage(QWidget):
             self.status.setText(f"已生成，共 {generated.pages} 页{more}。打印时请选择“实际大小（100%）”。")
         self.fonts_label.setText("所用字体：\n" + "\n".join(generated.fonts) if generated.fonts else "")
         self._set_ready(True)
+
+    def _add_previews(self, generated: Generated, start: int) -> None:
+        """A few pages per turn of the event loop: thirty at once held the window still for a third of a second
+        on a busy PC (bench/ui_stall.py)."""
+        if generated is not self.generated:  # a newer print replaced this one
+            return
+        for image in generated.images[start : start + PREVIEW_CHUNK]:
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setObjectName("previewPage")
+            self.pages_layout.addWidget(label)
+        if start + PREVIEW_CHUNK < len(generated.images):
+            QTimer.singleShot(0, self, lambda: self._add_previews(generated, start + PREVIEW_CHUNK))
 
     # --- output ----------------------------------------------------------------------------------------
 
