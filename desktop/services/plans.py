@@ -279,21 +279,28 @@ def set_threshold(
     if not 0 < poverty_line <= yellow_low <= yellow_high:
         raise InputRejected("收入标准应满足：0 < 贫困线 ≤ 黄卡下限 ≤ 黄卡上限")
     with db.write() as s:
-        row = s.get(IncomeThreshold, year)
-        before = None if row is None else [row.poverty_line, row.yellow_low, row.yellow_high]
-        if row is None:
-            row = IncomeThreshold(year=year)
-            s.add(row)
-        row.poverty_line, row.yellow_low, row.yellow_high = poverty_line, yellow_low, yellow_high
-        audit.record(
-            s,
-            actor.username,
-            "plan.threshold",
-            entity="threshold",
-            key=str(year),
-            before=before,
-            after=[poverty_line, yellow_low, yellow_high] + ([note] if note else []),
-        )
+        _write_threshold(s, actor, year, (poverty_line, yellow_low, yellow_high), note)
+
+
+def _write_threshold(
+    s: Session, actor: Actor, year: int, figures: tuple[int, int, int], note: str = ""
+) -> None:
+    """One year's checked figures, written and audited in the caller's transaction."""
+    row = s.get(IncomeThreshold, year)
+    before = None if row is None else [row.poverty_line, row.yellow_low, row.yellow_high]
+    if row is None:
+        row = IncomeThreshold(year=year)
+        s.add(row)
+    row.poverty_line, row.yellow_low, row.yellow_high = figures
+    audit.record(
+        s,
+        actor.username,
+        "plan.threshold",
+        entity="threshold",
+        key=str(year),
+        before=before,
+        after=list(figures) + ([note] if note else []),
+    )
 
 
 def _check_threshold(year: int, figures: tuple[int, int, int]) -> None:
@@ -322,24 +329,10 @@ def set_thresholds(db: Database, actor: Actor, rows: list[tuple[int, int, int, i
     written = []
     with db.write() as s:
         shown = _table(s)  # a seed's default shown unchanged stays a default, not the county's own
-        for year, poverty_line, yellow_low, yellow_high in rows:
-            row = s.get(IncomeThreshold, year)
-            before = None if row is None else [row.poverty_line, row.yellow_low, row.yellow_high]
-            if year in shown and shown[year].figures() == (poverty_line, yellow_low, yellow_high):
+        for year, *figures in rows:
+            if year in shown and list(shown[year].figures()) == figures:
                 continue
-            if row is None:
-                row = IncomeThreshold(year=year)
-                s.add(row)
-            row.poverty_line, row.yellow_low, row.yellow_high = poverty_line, yellow_low, yellow_high
-            audit.record(
-                s,
-                actor.username,
-                "plan.threshold",
-                entity="threshold",
-                key=str(year),
-                before=before,
-                after=[poverty_line, yellow_low, yellow_high],
-            )
+            _write_threshold(s, actor, year, tuple(figures))  # type: ignore[arg-type]
             written.append(year)
     return written
 
