@@ -12,14 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from bench.common import median_ms, timed  # noqa: E402
-from desktop.db import Database  # noqa: E402
-from desktop.models import ArchiveItem, FundEntry, Household, Member, PointsEntry  # noqa: E402
-from desktop.services import dashboard  # noqa: E402
-from desktop.services.demo import add_demo_households  # noqa: E402
-from desktop.services.users import SYSTEM  # noqa: E402
+from bench.common import median_ms, timed
+from desktop.db import Database
+from desktop.models import ArchiveItem, FundEntry, Household, Member, PointsEntry
+from desktop.services import dashboard
+from desktop.services.demo import add_demo_households
+from desktop.services.users import SYSTEM
 
 
 def counts(db: Database) -> list[int]:

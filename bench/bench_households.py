@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median_ms, timed  # noqa: E402
-from desktop.db import Database  # noqa: E402
-from desktop.services import households  # noqa: E402
-from desktop.services.demo import add_demo_households  # noqa: E402
-from desktop.services.users import SYSTEM  # noqa: E402
+from bench.common import median_ms, timed
+from desktop.db import Database
+from desktop.services import households
+from desktop.services.demo import add_demo_households
+from desktop.services.users import SYSTEM
 
 WINDOW_PROBE = r"""
 import json, os, sys, time

@@ -11,11 +11,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SAMPLES, timed  # noqa: E402
-from desktop.db import Database  # noqa: E402
-from desktop.models import Household, Member, Township, Village  # noqa: E402
-from desktop.services.roster_import import import_roster  # noqa: E402
-from desktop.services.users import SYSTEM  # noqa: E402
+from bench.common import SAMPLES, timed
+from desktop.db import Database
+from desktop.models import Household, Member, Township, Village
+from desktop.services.roster_import import import_roster
+from desktop.services.users import SYSTEM
 
 ROSTER = SAMPLES / "roster-10k.xlsx"
 

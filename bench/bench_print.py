@@ -13,14 +13,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SAMPLES, median_ms, timed  # noqa: E402
-from desktop.db import Database  # noqa: E402
-from desktop.reports.fonts import load_fonts  # noqa: E402
-from desktop.reports.ledger import PAGE_H, PAGE_W  # noqa: E402
-from desktop.reports.notice import Notice, render_notice  # noqa: E402
-from desktop.services import printing  # noqa: E402
-from desktop.services.roster_import import import_roster  # noqa: E402
-from desktop.services.users import SYSTEM  # noqa: E402
+from bench.common import SAMPLES, median_ms, timed
+from desktop.db import Database
+from desktop.reports.fonts import load_fonts
+from desktop.reports.ledger import PAGE_H, PAGE_W
+from desktop.reports.notice import Notice, render_notice
+from desktop.services import printing
+from desktop.services.roster_import import import_roster
+from desktop.services.users import SYSTEM
 
 
 def raw_canvas(path: Path, rows: list[list[str]], per_page: int) -> int:

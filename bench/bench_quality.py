@@ -12,14 +12,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from bench.common import timed  # noqa: E402
-from desktop.db import Database  # noqa: E402
-from desktop.models import Member  # noqa: E402
-from desktop.services import quality  # noqa: E402
-from desktop.services.demo import add_demo_households  # noqa: E402
-from desktop.services.users import SYSTEM  # noqa: E402
+from bench.common import timed
+from desktop.db import Database
+from desktop.models import Member
+from desktop.services import quality
+from desktop.services.demo import add_demo_households
+from desktop.services.users import SYSTEM
 
 
 def main() -> None:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from desktop.db import Database  # noqa: E402
-from desktop.services import points, redemption, settings, stores  # noqa: E402
-from desktop.services.backup import check_database  # noqa: E402
-from desktop.services.demo import add_demo_households  # noqa: E402
-from desktop.services.households import search_ids  # noqa: E402
-from desktop.services.users import SYSTEM  # noqa: E402
+from desktop.db import Database
+from desktop.services import points, redemption, settings, stores
+from desktop.services.backup import check_database
+from desktop.services.demo import add_demo_households
+from desktop.services.households import search_ids
+from desktop.services.users import SYSTEM
 
 SECONDS = 10.0
 

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.common import ROOT, timed  # noqa: E402
+from bench.common import ROOT, timed
 
 TICK_MS = 16
 
@@ -69,7 +69,7 @@ class StallProbe:
 
 def run(
     app, ops, start: Callable[[], None], done: Callable[[], bool] | None = None, limit: float = 600
-) -> float:  # noqa: ANN001
+) -> float:
     """Start an action, spin the event loop until it is over; the wall time in ms."""
     began = time.perf_counter()
     start()
@@ -86,7 +86,7 @@ def run(
     return (time.perf_counter() - began) * 1000
 
 
-def main() -> None:  # noqa: PLR0915
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--households", type=int, default=50000, help="demo households (50,000 is the target)"
@@ -180,7 +180,7 @@ def main() -> None:  # noqa: PLR0915
 
     month = f"{clock.today():%Y-%m}"
 
-    def settlement(d, out):  # noqa: ANN001, ANN202
+    def settlement(d, out):
         from desktop.services.printing import Printed
 
         info = store_reports.settlement_sheet(d, store.code, month, out)

@@ -29,7 +29,7 @@ class CliContext:
         self._db = None
         self._actor = None
 
-    def database(self, *, create: bool = False, upgrade: bool = False):  # noqa: ANN201
+    def database(self, *, create: bool = False, upgrade: bool = False):
         from desktop.db import Database
 
         if self._db is None:
@@ -49,7 +49,7 @@ class CliContext:
             self._db.dispose()
             self._db = None
 
-    def actor(self, permission: str | None = None, what: str = ""):  # noqa: ANN201
+    def actor(self, permission: str | None = None, what: str = ""):
         """The user a command acts as, writing or reading: --user/DESKTOP_USER, password from DESKTOP_PASSWORD
         or a prompt. Reads obey the role and the villages (and a store operator's stores) as writes do; with
         `permission` the role must also have it (e.g. "backup"). Logged in once per command."""
@@ -73,7 +73,7 @@ class CliContext:
             self._actor.require(permission, what)
         return self._actor
 
-    def every_village(self, what: str):  # noqa: ANN201
+    def every_village(self, what: str):
         """The user, who must see every village: for what reads the whole township at once."""
         actor = self.actor()
         if actor.village_ids is not None:
@@ -290,7 +290,7 @@ def cmd_users_unlock(ctx: CliContext) -> int:
     return 0
 
 
-def cmd_users_active(active: bool):  # noqa: ANN201
+def cmd_users_active(active: bool):
     def run(ctx: CliContext) -> int:
         from desktop.services import users
 
@@ -321,7 +321,7 @@ def cmd_users_list(ctx: CliContext) -> int:
     return 0
 
 
-def _print_notice_households(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def _print_notice_households(db, actor, args, out, start):
     from desktop.services import printing, settings
 
     if args.days is not None:  # held to the setting's range before anything else is looked at
@@ -350,13 +350,13 @@ def _print_notice_households(db, actor, args, out, start):  # noqa: ANN001, ANN2
     )
 
 
-def _print_ledger_households(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def _print_ledger_households(db, actor, args, out, start):
     from desktop.services import printing
 
     return printing.household_ledger(db, actor, out, village=args.village, xlsx=bool(args.xlsx))
 
 
-def _print_certificate(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def _print_certificate(db, actor, args, out, start):
     from desktop.services import printing
 
     offset = None
@@ -452,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
 
-    def add(name: str, func: Callable[[CliContext], int], parent=sub, **kw) -> argparse.ArgumentParser:  # noqa: ANN001
+    def add(name: str, func: Callable[[CliContext], int], parent=sub, **kw) -> argparse.ArgumentParser:
         p = parent.add_parser(name, parents=[common], **kw)
         p.set_defaults(func=func)
         return p

@@ -17,7 +17,7 @@ def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
         print(text)
 
 
-def need(value, message: str):  # noqa: ANN001, ANN201
+def need(value, message: str):
     if not value:
         raise InputRejected(message)
     return value

@@ -77,7 +77,7 @@ def cmd_fund(ctx: CliContext) -> int:
     return _fund_write(ctx, what)
 
 
-def _rule_changes(args) -> bool:  # noqa: ANN001
+def _rule_changes(args) -> bool:
     return any(
         value is not None
         for value in (
@@ -227,8 +227,8 @@ def _fund_write(ctx: CliContext, what: str) -> int:
     return 0
 
 
-def print_fund(kind: str):  # noqa: ANN202
-    def run(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_fund(kind: str):
+    def run(db, actor, args, out, start):
         from desktop.services import fund_reports, printing
 
         if kind == "pledge":
@@ -271,7 +271,7 @@ def print_fund(kind: str):  # noqa: ANN202
     return run
 
 
-def register(sub, add, common) -> None:  # noqa: ANN001
+def register(sub, add, common) -> None:
     p = add("fund", cmd_fund, help="孝善基金")
     p.add_argument(
         "what",

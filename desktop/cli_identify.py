@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from desktop.cli import CliContext
 
 
-def _target(args) -> int:  # noqa: ANN001
+def _target(args) -> int:
     text = _need(args.target, f"identify {args.what} 需要识别批次号（identify list 可查看）")
     if not str(text).isdigit():
         raise InputRejected(f"识别批次号“{text}”应为数字")
     return int(text)
 
 
-def _show_lines(info) -> list[str]:  # noqa: ANN001
+def _show_lines(info) -> list[str]:
     lines = [f"识别批次 #{info.id} {info.village} {info.year}年度 现在：{info.state}"]
     for st in info.steps:
         if st.on is None:
@@ -108,7 +108,7 @@ def cmd_identify(ctx: CliContext) -> int:
     return 0
 
 
-def register(sub, add, common) -> None:  # noqa: ANN001
+def register(sub, add, common) -> None:
     p = add("identify", cmd_identify, help="识别批次：初选→村公示→乡审核→县审定")
     p.add_argument("what", choices=("new", "add", "remove", "step", "show", "list"))
     p.add_argument("target", nargs="?", help="识别批次号")

@@ -14,7 +14,7 @@ from desktop.cli_common import need as _need
 from desktop.services.errors import InputRejected
 
 
-def _year(args) -> int:  # noqa: ANN001
+def _year(args) -> int:
     from desktop.services.plans import check_year
 
     if not getattr(args, "year", None):
@@ -36,7 +36,7 @@ def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
 # --- archive ------------------------------------------------------------------------------------------
 
 
-def cmd_archive(ctx) -> int:  # noqa: ANN001
+def cmd_archive(ctx) -> int:
     """archive status|record|handover|checklist"""
     from desktop.services import archives
 
@@ -108,7 +108,7 @@ def cmd_archive(ctx) -> int:  # noqa: ANN001
 # --- plan ---------------------------------------------------------------------------------------------
 
 
-def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
+def cmd_plan(ctx) -> int:
     """plan show|income|colour|measure|visit|check|disagree|suspects|threshold|overview"""
     from desktop.services import plans
 
@@ -270,7 +270,7 @@ def cmd_plan(ctx) -> int:  # noqa: ANN001, C901
     return 0
 
 
-def _threshold(ctx, year: int) -> int:  # noqa: ANN001
+def _threshold(ctx, year: int) -> int:
     """plan threshold [--year Y] [--line L --low B1 --high B2 | --adopt | --list]: a year's standard is set by an
     admin, or the offered (latest earlier) one adopted; a year without one is reported, never filled in."""
     from desktop.services import plans
@@ -311,7 +311,7 @@ def _threshold(ctx, year: int) -> int:  # noqa: ANN001
 # --- prints -------------------------------------------------------------------------------------------
 
 
-def print_archive(ctx, out: str):  # noqa: ANN001, ANN201
+def print_archive(ctx, out: str):
     from desktop.services import archives, printing
 
     args = ctx.args
@@ -320,7 +320,7 @@ def print_archive(ctx, out: str):  # noqa: ANN001, ANN201
     return printing.Printed(r.path, r.pages, r.fonts, r.items)
 
 
-def print_card(ctx, out: str):  # noqa: ANN001, ANN201
+def print_card(ctx, out: str):
     from desktop.services import plan_reports
 
     args = ctx.args
@@ -338,7 +338,7 @@ def print_card(ctx, out: str):  # noqa: ANN001, ANN201
     )
 
 
-def print_plan(ctx, out: str):  # noqa: ANN001, ANN201
+def print_plan(ctx, out: str):
     from desktop.services import plan_reports
 
     args = ctx.args
@@ -346,8 +346,8 @@ def print_plan(ctx, out: str):  # noqa: ANN001, ANN201
     return plan_reports.plan_sheet(ctx.database(), ctx.actor(), code, _year(args), out)
 
 
-def ledger_printer(kind: str):  # noqa: ANN201
-    def run(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def ledger_printer(kind: str):
+    def run(db, actor, args, out, start):
         from desktop.services import archive_reports, plan_reports
 
         xlsx = bool(args.xlsx)
@@ -364,7 +364,7 @@ def ledger_printer(kind: str):  # noqa: ANN201
     return run
 
 
-def register(sub, add, common) -> None:  # noqa: ANN001
+def register(sub, add, common) -> None:
     p = add("archive", cmd_archive, help="一户一档：档案状态、登记材料、交接、清单")
     p.add_argument("what", choices=("status", "record", "handover", "checklist"))
     p.add_argument("code", nargs="?", help="户编号")

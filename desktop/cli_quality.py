@@ -114,7 +114,7 @@ def _targets(ctx: CliContext) -> int:
     return 0
 
 
-def register(sub, add, common) -> None:  # noqa: ANN001
+def register(sub, add, common) -> None:
     p = add("audit", cmd_audit, help="疑点核查")
     p.add_argument(
         "what", choices=("run", "export", "print", "verify", "rules", "configure", "history", "targets")

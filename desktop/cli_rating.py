@@ -117,7 +117,7 @@ def cmd_rating(ctx: CliContext) -> int:
     return 0
 
 
-def print_notice_stars(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_notice_stars(db, actor, args, out, start):
     from desktop.services import printing, ratings
 
     info = ratings.star_notice(
@@ -126,7 +126,7 @@ def print_notice_stars(db, actor, args, out, start):  # noqa: ANN001, ANN202
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
-def register(sub, add, common) -> None:  # noqa: ANN001
+def register(sub, add, common) -> None:
     p = add("rating", cmd_rating, help="星级评定")
     p.add_argument(
         "what",

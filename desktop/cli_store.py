@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from desktop.cli import CliContext
 
 
-def own_store(db, actor, code: str) -> str:  # noqa: ANN001
+def own_store(db, actor, code: str) -> str:
     """`code`, once it is known that `actor` may work there (a store operator only at their own stores)."""
     from desktop.services import stores
 
@@ -214,7 +214,7 @@ def cmd_redeem(ctx: CliContext) -> int:
     return 0
 
 
-def print_notice_redemptions(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_notice_redemptions(db, actor, args, out, start):
     from desktop.services import printing, store_reports
 
     info = store_reports.redemption_notice(
@@ -227,7 +227,7 @@ def print_notice_redemptions(db, actor, args, out, start):  # noqa: ANN001, ANN2
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
-def print_notice_donations(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_notice_donations(db, actor, args, out, start):
     from desktop.services import printing, store_reports
 
     info = store_reports.donation_notice(
@@ -239,7 +239,7 @@ def print_notice_donations(db, actor, args, out, start):  # noqa: ANN001, ANN202
     return printing.Printed(str(out), info.pages, info.fonts)
 
 
-def print_ledger_points(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_ledger_points(db, actor, args, out, start):
     from desktop.services import printing, store_reports
 
     info = store_reports.points_ledger(
@@ -250,7 +250,7 @@ def print_ledger_points(db, actor, args, out, start):  # noqa: ANN001, ANN202
     )
 
 
-def print_ledger_stock(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_ledger_stock(db, actor, args, out, start):
     from desktop.services import printing, store_reports
 
     info = store_reports.stock_ledger(
@@ -265,7 +265,7 @@ def print_ledger_stock(db, actor, args, out, start):  # noqa: ANN001, ANN202
     )
 
 
-def print_settlement_sheet(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_settlement_sheet(db, actor, args, out, start):
     from desktop.services import printing, store_reports
 
     info = store_reports.settlement_sheet(
@@ -280,7 +280,7 @@ def print_settlement_sheet(db, actor, args, out, start):  # noqa: ANN001, ANN202
     )
 
 
-def print_receipt(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_receipt(db, actor, args, out, start):
     from desktop.services import printing, redemption
 
     number = _need(args.kind, "用法：print receipt 兑换单号 --out 小票.pdf")
@@ -289,14 +289,14 @@ def print_receipt(db, actor, args, out, start):  # noqa: ANN001, ANN202
     return printing.Printed(str(out), 1, [])
 
 
-def print_chart_points(db, actor, args, out, start):  # noqa: ANN001, ANN202
+def print_chart_points(db, actor, args, out, start):
     from desktop.services import printing, store_reports
 
     store_reports.points_chart(db, out)
     return printing.Printed(str(out), 1, [])
 
 
-def register(sub, add, common) -> None:  # noqa: ANN001
+def register(sub, add, common) -> None:
     group = sub.add_parser("stores", help="扶贫超市", parents=[common]).add_subparsers(
         dest="what", required=True
     )

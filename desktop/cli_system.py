@@ -17,7 +17,7 @@ def _value(text: str) -> Any:
         return text
 
 
-def cmd_settings(ctx) -> int:  # noqa: ANN001
+def cmd_settings(ctx) -> int:
     from desktop.services import settings
 
     db = ctx.database()
@@ -38,7 +38,7 @@ def cmd_settings(ctx) -> int:  # noqa: ANN001
     return 0
 
 
-def cmd_backup_auto(ctx) -> int:  # noqa: ANN001
+def cmd_backup_auto(ctx) -> int:
     from desktop.services.backup import auto_backup
 
     ctx.actor("backup", "备份数据库（备份里有全部数据）")
@@ -49,7 +49,7 @@ def cmd_backup_auto(ctx) -> int:  # noqa: ANN001
     return 0
 
 
-def cmd_backup_inspect(ctx) -> int:  # noqa: ANN001
+def cmd_backup_inspect(ctx) -> int:
     from desktop.services.backup import describe_backup
 
     ctx.actor("backup", "查看备份文件")
@@ -81,13 +81,13 @@ def cmd_backup_inspect(ctx) -> int:  # noqa: ANN001
     return 0 if info.sound else 4
 
 
-def print_monthly(db, actor, args, out, start):  # noqa: ANN001, ANN201
+def print_monthly(db, actor, args, out, start):
     from desktop.services import dashboard
 
     return dashboard.monthly_report(db, actor, out, today=start)
 
 
-def register(sub, add) -> None:  # noqa: ANN001
+def register(sub, add) -> None:
     p = add("settings", cmd_settings, help="查看或修改系统设置（公示天数、电话、备份等）")
     p.add_argument("what", choices=("show", "set"))
     p.add_argument("pairs", nargs="*", metavar="KEY=VALUE", help="如 notice.days=10 backup.keep_days=60")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+import pytest
+from sqlalchemy import create_engine, text
 
-from desktop.db import Database  # noqa: E402
-from desktop.services.users import SYSTEM, Actor, create_user  # noqa: E402
+from desktop.db import Database
+from desktop.services.users import SYSTEM, Actor, create_user
 
 DATA = Path(__file__).parent / "data"
 ADMIN = Actor("admin", "admin", "管理员")
@@ -26,19 +26,19 @@ def _backend() -> str:
     return os.environ.get("DESKTOP_TEST_DATABASE", "sqlite")
 
 
-def pytest_report_header(config):  # noqa: ANN001, ANN201
+def pytest_report_header(config):
     return f"database: {_backend()}"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path, monkeypatch):  # noqa: ANN001
+def _isolated_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("DESKTOP_DATA_DIR", str(tmp_path / "appdata"))
     for name in ("DESKTOP_DB", "DESKTOP_USER", "DESKTOP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)
-def _background_work_done(request):  # noqa: ANN001, ANN202
+def _background_work_done(request):
     """Widget tests end only when the background work they started has finished (the 首页 counts in the
     background as soon as a window opens), before their database is dropped."""
     if "qtbot" not in request.fixturenames:
@@ -51,7 +51,7 @@ def _background_work_done(request):  # noqa: ANN001, ANN202
     yield
     from desktop.ui import tasks
 
-    qtbot.waitUntil(lambda: not tasks._running, timeout=60000)
+    qtbot.waitUntil(lambda: not tasks.busy(), timeout=60000)
 
 
 def _prepare(db: Database) -> None:
@@ -60,7 +60,7 @@ def _prepare(db: Database) -> None:
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory):  # noqa: ANN001, ANN202
+def _template(tmp_path_factory):
     backend = _backend()
     if backend == "sqlite":
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
@@ -88,7 +88,7 @@ def _pg_url(base: str, name: str) -> str:
 
 
 @contextlib.contextmanager
-def fresh_database(template, folder: Path):  # noqa: ANN001, ANN201
+def fresh_database(template, folder: Path):
     """URL (or path) of a new database copied from the template: the schema and one admin user."""
     kind, source = template
     if kind == "sqlite":
@@ -106,21 +106,21 @@ def fresh_database(template, folder: Path):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def db_url(_template, tmp_path) -> str:  # noqa: ANN001
+def db_url(_template, tmp_path) -> str:
     """URL (or path) of a fresh database holding the schema and one admin user."""
     with fresh_database(_template, tmp_path) as url:
         yield url
 
 
 @pytest.fixture
-def db(db_url) -> Database:  # noqa: ANN001
+def db(db_url) -> Database:
     database = Database(db_url)
     yield database
     database.dispose()
 
 
 @pytest.fixture
-def empty_db(tmp_path) -> Database:  # noqa: ANN001
+def empty_db(tmp_path) -> Database:
     """A migrated SQLite database with nobody in it: where the first-run wizard starts."""
     database = Database(tmp_path / "new.sqlite3")
     database.upgrade()
@@ -134,14 +134,14 @@ def admin() -> Actor:
 
 
 @pytest.fixture
-def cli_login(monkeypatch):  # noqa: ANN001, ANN201
+def cli_login(monkeypatch):
     """Commands run through desktop.cli.main log in as the template's administrator: reads log in too."""
     monkeypatch.setenv("DESKTOP_USER", ADMIN.username)
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
 
 
 @pytest.fixture
-def sample(tmp_path):  # noqa: ANN001, ANN201
+def sample(tmp_path):
     """Copy of a sample roster in a writable folder (errors files are written beside it)."""
 
     def copy(name: str) -> Path:

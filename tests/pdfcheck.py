@@ -31,7 +31,7 @@ def page_text(path: Path) -> list[str]:
         return [p.extract_text() or "" for p in pdf.pages]
 
 
-def rows_of_words(page) -> list[list[dict]]:  # noqa: ANN001
+def rows_of_words(page) -> list[list[dict]]:
     """Words grouped into visual lines (by their top, within 2 pt)."""
     lines: list[list[dict]] = []
     for w in sorted(

@@ -33,10 +33,10 @@ VILLAGE = "民权县柳河镇/王楼村"
 
 
 @pytest.fixture
-def run(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
+def run(db_url, capsys, monkeypatch):
     """The command line as `user` (None: nobody logged in): (exit code, the JSON it printed)."""
 
-    def call(user: str | None, *args: str, password: str | None = None):  # noqa: ANN202
+    def call(user: str | None, *args: str, password: str | None = None):
         if user is None:
             monkeypatch.delenv("DESKTOP_USER", raising=False)
             monkeypatch.delenv("DESKTOP_PASSWORD", raising=False)
@@ -61,7 +61,7 @@ PASSWORDS = {
 
 
 @pytest.fixture
-def office(db, admin, sample):  # noqa: ANN001, ANN201
+def office(db, admin, sample):
     """The small roster, a village clerk for 民权县柳河镇/王楼村, an auditor, a township clerk; two stores with
     goods and points to spend, an operator for each."""
     import_roster(db, admin, sample("roster-small.xlsx"))
@@ -315,7 +315,7 @@ def test_a_store_operator_is_held_to_their_store_at_the_counter_in_stock_and_for
         assert run("op1", *command)[0] == 3, command
 
 
-def _store_id(db, code):  # noqa: ANN001, ANN202
+def _store_id(db, code):
     from desktop.models import Store
 
     with db.read() as s:
@@ -348,7 +348,7 @@ def test_the_window_offers_an_operator_only_their_store(qtbot, office):
 # --- databases the app cannot use -----------------------------------------------------------------------------
 
 
-def _cli(target, *args):  # noqa: ANN001, ANN202
+def _cli(target, *args):
     return main(["--db", str(target), *args, "--json"])
 
 
@@ -375,7 +375,7 @@ def test_a_read_only_database_says_so(db_url, db, monkeypatch, capsys):
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
     real_engine = dbmod.create_engine
 
-    def read_only_engine(url, **kw):  # noqa: ANN001, ANN003, ANN202
+    def read_only_engine(url, **kw):
         # as from a CD or a write-protected share: SQLite itself refuses every write (root ignores file modes)
         kw["creator"] = lambda: sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, check_same_thread=False)
         return real_engine(url, **kw)
@@ -449,7 +449,7 @@ def test_a_full_disk_says_so(db_url, monkeypatch, capsys):
 
     from desktop.services import households
 
-    def full(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+    def full(*_a, **_k):
         raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))
 
     monkeypatch.setattr(households, "list_households", full)
@@ -545,7 +545,7 @@ def test_sqlite_on_a_network_share_is_refused_pointing_to_postgresql(tmp_path, m
     fake.write_text(f"/dev/sda2 / ext4 rw 0 0\nserver:/export {share} nfs4 rw 0 0\n", encoding="utf-8")
     real_read = Path.read_text
 
-    def read_text(self, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def read_text(self, *a, **k):
         return real_read(fake, *a, **k) if str(self) == "/proc/mounts" else real_read(self, *a, **k)
 
     monkeypatch.setattr(Path, "read_text", read_text)

@@ -38,12 +38,12 @@ def scanned_pdf(*texts: str) -> bytes:
 
 
 @pytest.fixture
-def roster(db, admin, sample):  # noqa: ANN001, ANN201
+def roster(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
 
 
-def state(db, admin, code: str, key: str) -> dict[str, str]:  # noqa: ANN001
+def state(db, admin, code: str, key: str) -> dict[str, str]:
     st = archives.status(db, admin, code)
     return next(i for i in st.items if i.key == key).copies
 

@@ -32,11 +32,11 @@ CODE = re.compile(r"审计校验码\s*(\d+-[0-9A-Z]{5}-[0-9A-Z]{5})")
 
 
 @pytest.fixture
-def cli(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
+def cli(db_url, capsys, monkeypatch):
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
 
-    def run(*args: str):  # noqa: ANN202
+    def run(*args: str):
         code = main(["--db", db_url, *args, "--json"])
         out = capsys.readouterr().out.strip().splitlines()
         return code, json.loads(out[-1]) if out else None
@@ -45,7 +45,7 @@ def cli(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def office(db, admin, sample):  # noqa: ANN001, ANN201
+def office(db, admin, sample):
     """A roster, a store with stock and a basket served, a fund with a contribution: every ledger in use."""
     import_roster(db, admin, sample("roster-small.xlsx"))
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
@@ -59,12 +59,12 @@ def office(db, admin, sample):  # noqa: ANN001, ANN201
     return db
 
 
-def more_work(db, admin, n: int = 3) -> None:  # noqa: ANN001
+def more_work(db, admin, n: int = 3) -> None:
     for k in range(n):
         points.award(db, admin, HH, 10, f"追加积分{k}")
 
 
-def printed_code(cli, tmp_path: Path, *what: str) -> str:  # noqa: ANN001
+def printed_code(cli, tmp_path: Path, *what: str) -> str:
     out = tmp_path / f"{what[0]}-{what[1]}.pdf"
     code, data = cli("print", *what, "--out", str(out))
     assert code == 0, data
@@ -74,11 +74,11 @@ def printed_code(cli, tmp_path: Path, *what: str) -> str:  # noqa: ANN001
     return found.pop()
 
 
-def backup_now(db, name: str) -> Path:  # noqa: ANN001
+def backup_now(db, name: str) -> Path:
     return backup_database(db, backup_folder(db) / name)
 
 
-def rewrite_audit_chain(db) -> None:  # noqa: ANN001
+def rewrite_audit_chain(db) -> None:
     """What someone editing the database can always do: recompute every digest and the head."""
     with db.write() as s:
         entries = list(s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
@@ -92,7 +92,7 @@ def rewrite_audit_chain(db) -> None:  # noqa: ANN001
         head.count, head.digest = len(entries), prev
 
 
-def audit_count(db) -> int:  # noqa: ANN001
+def audit_count(db) -> int:
     with db.read() as s:
         return s.get(AuditHead, 1).count
 
@@ -332,7 +332,7 @@ def test_migration_0011_links_existing_entries_exactly_as_new_ones_are_linked(of
     def chains() -> dict:
         with office.read() as s:
             return {
-                t: s.execute(text(f"SELECT id, seq, digest FROM {t} ORDER BY id")).all()  # noqa: S608
+                t: s.execute(text(f"SELECT id, seq, digest FROM {t} ORDER BY id")).all()
                 for t in ("points_entry", "stock_movement", "fund_entry")
             }
 

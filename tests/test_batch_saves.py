@@ -12,7 +12,7 @@ V1, V2 = "柘城县逻岗镇/孙桥村", "宁陵县石桥镇/周堂村"
 
 
 @pytest.fixture
-def office(db, admin, sample):  # noqa: ANN001, ANN201
+def office(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     for v in (V1, V2):
         fund.create_fund(db, admin, v, match_percent=10, match_cap_fen=3000)
@@ -21,11 +21,11 @@ def office(db, admin, sample):  # noqa: ANN001, ANN201
     return db
 
 
-def _rules(db, admin):  # noqa: ANN001, ANN202
+def _rules(db, admin):
     return {r.village: (r.elder_age, r.payout_day) for r in fund.all_rules(db, admin)}
 
 
-def test_a_bad_village_row_saves_no_village_and_no_office_setting(office, admin):  # noqa: ANN001
+def test_a_bad_village_row_saves_no_village_and_no_office_setting(office, admin):
     before = _rules(office, admin)
     rows = [
         {"village": V1, "elder_age": 65, "payout_day": 10},  # valid
@@ -41,7 +41,7 @@ def test_a_bad_village_row_saves_no_village_and_no_office_setting(office, admin)
     assert settings.get(office, "fund.ledger_age") == 70
 
 
-def test_receipt_widths_and_the_offset_are_saved_together(office, admin):  # noqa: ANN001
+def test_receipt_widths_and_the_offset_are_saved_together(office, admin):
     with pytest.raises(InputRejected, match="S02.*58或80"):
         stores.save_print_settings(
             office, admin, [("S01", 80), ("S02", 70)], {"certificate.offset_mm": [1, 2]}

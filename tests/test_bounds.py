@@ -24,7 +24,7 @@ ELDER = "4114241052080000101"
 
 
 @pytest.fixture
-def world(db, admin, sample):  # noqa: ANN001, ANN201
+def world(db, admin, sample):
     """A village with a fund, a pledging supporter, a store with goods, and a household with points."""
     from desktop.services import stores
 
@@ -43,11 +43,11 @@ def world(db, admin, sample):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def cli(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
+def cli(db_url, capsys, monkeypatch):
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
 
-    def run(*args: str):  # noqa: ANN202
+    def run(*args: str):
         code = main(["--db", db_url, *args, "--json"])
         out = capsys.readouterr().out.strip().splitlines()
         return code, json.loads(out[-1]) if out else {}
@@ -124,7 +124,7 @@ def _ledgers(db: Database) -> tuple:
 )
 def test_absurd_numbers_are_refused_naming_the_field_and_nothing_changes(
     db, world, cli, tmp_path, args, field
-):  # noqa: ANN001
+):
     args = [str(tmp_path / a) if a == "x.pdf" else a for a in args]
     before = _ledgers(db)
     code, data = cli(*args)
@@ -134,7 +134,7 @@ def test_absurd_numbers_are_refused_naming_the_field_and_nothing_changes(
     assert cli("check")[0] == 0
 
 
-def test_a_county_may_raise_its_own_limit(db, admin, world, cli):  # noqa: ANN001
+def test_a_county_may_raise_its_own_limit(db, admin, world, cli):
     assert cli("points", "award", HH, "--amount", "1500", "--reason", "x")[0] == 2
     assert cli("settings", "set", "limits.points_entry=2000")[0] == 0
     assert cli("points", "award", HH, "--amount", "1500", "--reason", "年度表彰")[0] == 0
@@ -156,7 +156,7 @@ def test_the_one_parser_reads_what_clerks_type():
             money.parse_count(bad, "数量", maximum=100)
 
 
-def test_the_database_refuses_an_absurd_balance_however_it_is_written(db, admin, world):  # noqa: ANN001
+def test_the_database_refuses_an_absurd_balance_however_it_is_written(db, admin, world):
     from desktop.services import stores
 
     fund.donate(db, admin, VILLAGE, "县慈善总会", 100000)
@@ -206,7 +206,7 @@ def test_an_upgrade_stops_before_it_changes_a_database_that_already_holds_absurd
         ["archive", "record", HH, "--item", "application", "--attach", "{dir}"],
     ],
 )
-def test_a_pipe_device_or_folder_given_as_a_file_is_refused_not_waited_on(db, world, cli, tmp_path, args):  # noqa: ANN001
+def test_a_pipe_device_or_folder_given_as_a_file_is_refused_not_waited_on(db, world, cli, tmp_path, args):
     import os
 
     fifo = tmp_path / "pipe"

@@ -34,7 +34,7 @@ EDGE_BELOW = "41142110220500026"  # 程秀翠, 边缘易致贫户, 3,141 元
 HEALTH_WORDS = ("大病", "残疾", "慢性病", "因病", "因残", "因灾", "健康")
 
 
-def colour(income: int, t: plans.Threshold = BAND, **kw) -> tuple[str | None, str, tuple[str, ...]]:  # noqa: ANN003
+def colour(income: int, t: plans.Threshold = BAND, **kw) -> tuple[str | None, str, tuple[str, ...]]:
     s = plans.suggest(income, t, **kw)
     return s.colour, s.kind, s.findings
 
@@ -145,13 +145,13 @@ def test_registration_and_exit_as_the_roster_says(kind, ptype, exit_year, regist
 
 
 @pytest.fixture
-def roster(db, admin, sample):  # noqa: ANN001, ANN201
+def roster(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
 
 
 @pytest.fixture
-def clerk(db) -> Actor:  # noqa: ANN001
+def clerk(db) -> Actor:
     from desktop.services.users import SYSTEM, create_user
 
     create_user(db, SYSTEM, "clerk1", "clerk-pass-1", "clerk", display_name="文书")
@@ -317,7 +317,7 @@ def test_members_fit_for_work_are_employed(people, met):
 # --- the monitoring notice and ledger: confirmed 黄/蓝 or a monitoring type, never health ----------------------
 
 
-def _confirm(db, admin, *codes: str) -> None:  # noqa: ANN001
+def _confirm(db, admin, *codes: str) -> None:
     """The households checked on the spot and their suggested colour confirmed, as a clerk would."""
     for code in codes:
         plans.set_check(db, admin, code, 2026, "food_clothing", True, evidence="粮食衣被充足")
@@ -383,7 +383,7 @@ FROZEN = datetime(2031, 3, 25, 10, 0, tzinfo=clock.OFFICE_TZ)
 
 
 @pytest.fixture
-def demo(db, admin, monkeypatch):  # noqa: ANN001, ANN201
+def demo(db, admin, monkeypatch):
     from desktop.services import demo
 
     monkeypatch.setattr(clock, "now", lambda: FROZEN)
@@ -462,7 +462,7 @@ from tests.uiwait import settle  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, roster, admin):  # noqa: ANN001, ANN201
+def window(qtbot, roster, admin):
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
 

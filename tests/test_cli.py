@@ -14,11 +14,11 @@ from tests.conftest import ADMIN_PASSWORD
 
 
 @pytest.fixture
-def cli(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
+def cli(db_url, capsys, monkeypatch):
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
 
-    def run(*args: str):  # noqa: ANN202
+    def run(*args: str):
         code = main(["--db", db_url, *args, "--json"])
         out = capsys.readouterr().out.strip().splitlines()
         return code, json.loads(out[-1]) if out else None

@@ -19,7 +19,7 @@ ELDER = "4114241052080000101"  # 董超玉, born 1966-10-20: sixty on 2026-10-20
 
 
 @pytest.fixture
-def supporter(db, admin, sample):  # noqa: ANN001, ANN201
+def supporter(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, VILLAGE, match_percent=10, match_cap_fen=1500)
     sid = fund.add_supporter(db, admin, VILLAGE, ELDER, "董平花", relation="之女")

@@ -18,7 +18,7 @@ from desktop.services.errors import InputRejected, NotFound, Refused
 from desktop.services.roster_import import import_roster
 
 
-def drawn(path) -> str:  # noqa: ANN001
+def drawn(path) -> str:
     """The characters in the order they were drawn: a wrapped cell's lines follow each other."""
     import pdfplumber
 
@@ -36,12 +36,12 @@ YAN = "4114261012080000401"
 
 
 @pytest.fixture
-def roster(db, admin, sample):  # noqa: ANN001, ANN201
+def roster(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
 
 
-def at(day: date):  # noqa: ANN201
+def at(day: date):
     return lambda: datetime(day.year, day.month, day.day, 10, 0, tzinfo=clock.OFFICE_TZ)
 
 
@@ -91,7 +91,7 @@ def test_the_age_counts_from_the_birthday_inclusive(roster, admin):
     assert (elder.name, elder.age, elder.registered) == ("董超玉", 60, True)
 
 
-def roster_counts(db):  # noqa: ANN001, ANN201
+def roster_counts(db):
     from desktop.models import Supporter
 
     with db.read() as s:

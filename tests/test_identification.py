@@ -22,14 +22,14 @@ NOW = datetime(2026, 11, 20, 9, 0, tzinfo=clock.OFFICE_TZ)
 
 
 @pytest.fixture
-def roster(db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
+def roster(db, admin, sample, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
 
 
 @pytest.fixture
-def posted(roster, admin):  # noqa: ANN001, ANN201
+def posted(roster, admin):
     """A round of 赵寨村 with both households, in its 村公示 from 2026-11-20 for 7 days."""
     rid = identification.create_round(roster, admin, VILLAGE, 2026, on=date(2026, 11, 18))
     assert identification.add_households(roster, admin, rid, HOUSEHOLDS) == 2
@@ -37,7 +37,7 @@ def posted(roster, admin):  # noqa: ANN001, ANN201
     return rid
 
 
-def _text(path) -> str:  # noqa: ANN001
+def _text(path) -> str:
     return "".join(page_text(path)).replace(" ", "").replace("\n", "")
 
 
@@ -104,7 +104,7 @@ def test_one_open_round_per_village_and_a_household_in_one_round_a_year(roster, 
     assert identification.add_households(roster, admin, nextyear, [OTHER]) == 1
 
 
-def _finish(db, actor, rid: int) -> None:  # noqa: ANN001
+def _finish(db, actor, rid: int) -> None:
     """Take a posted round through 乡审核 and 县审定 on the earliest days allowed."""
     identification.step(db, actor, rid, "乡审核", on=date(2026, 11, 27), days=5)
     identification.step(db, actor, rid, "县审定", on=date(2026, 12, 2))
@@ -181,7 +181,7 @@ def test_no_notice_before_the_village_notice_step(roster, admin, tmp_path):
 
 
 @pytest.fixture
-def cli(db_url, roster, capsys, cli_login):  # noqa: ANN001, ANN201
+def cli(db_url, roster, capsys, cli_login):
     def run(*args: str) -> tuple[int, dict]:
         code = main(["--db", db_url, *args, "--json"])
         out = capsys.readouterr()

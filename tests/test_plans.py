@@ -22,7 +22,7 @@ T = plans.Threshold(2026, 340000, 400000, 500000)  # the 2018 line with the 2020
 
 
 @pytest.fixture
-def roster(db, admin, sample):  # noqa: ANN001, ANN201
+def roster(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     plans.set_threshold(db, admin, 2026, 400000, 400000, 500000)  # seed 001's figures, confirmed for 2026
     return db

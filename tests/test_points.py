@@ -19,7 +19,7 @@ OTHER = "41142110420200002"
 
 
 @pytest.fixture
-def shop(db, admin, sample):  # noqa: ANN001, ANN201
+def shop(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
     stores.add_goods(db, admin, "S01", "OIL", "食用油", 50, unit="桶", barcode="6901234567890")
@@ -30,7 +30,7 @@ def shop(db, admin, sample):  # noqa: ANN001, ANN201
     return db
 
 
-def counts(db):  # noqa: ANN001, ANN201
+def counts(db):
     with db.read() as s:
         return (
             s.scalar(select(func.count()).select_from(PointsEntry)),

@@ -53,7 +53,7 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture
-def roster(db, admin, sample):  # noqa: ANN001, ANN201
+def roster(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     create_user(db, ADMIN, CLERK.username, "secret-1", "clerk", display_name=CLERK.display_name)
     return db
@@ -81,7 +81,7 @@ SCANNED = {
 }
 
 
-def record_ten(db) -> None:  # noqa: ANN001
+def record_ten(db) -> None:
     for key, (day, note, who) in PLAIN.items():
         archives.record_item(db, who, EXITED, key, done_on=day, note=note)
     for key, (day, note, who, files) in SCANNED.items():
@@ -101,7 +101,7 @@ def contents_pages(texts: list[str]) -> dict[str, int | None]:
     return out
 
 
-def column_text(path, header: str, *, pages: list[int] | None = None) -> str:  # noqa: ANN001
+def column_text(path, header: str, *, pages: list[int] | None = None) -> str:
     """Everything printed in a column of the list (between the rules either side of its head), page after
     page, whitespace removed: a cell that wraps over lines (or continues on the next page) reads back whole."""
     parts: list[str] = []
@@ -127,7 +127,7 @@ def column_text(path, header: str, *, pages: list[int] | None = None) -> str:  #
     return flat("".join(parts))
 
 
-def row_text(path, number: int, title: str) -> str:  # noqa: ANN001
+def row_text(path, number: int, title: str) -> str:
     """The line of page `number` on which the list row of `title` starts (its name may wrap below it)."""
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[number - 1]

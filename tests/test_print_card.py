@@ -33,7 +33,7 @@ FIXED_DAY = date(2027, 3, 5)  # not today: the card must take its date from the 
 
 
 @pytest.fixture
-def household(db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
+def household(db, admin, sample, monkeypatch):
     import_roster(db, admin, sample("roster-small.xlsx"))
     plans.set_threshold(db, admin, 2026, 400000, 400000, 500000)  # no year's standard is guessed
     plans.set_income(db, admin, CODE, 2026, wage=6 * 450000, transfer=120000, production_cost=30000)
@@ -47,16 +47,16 @@ def household(db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
     return db
 
 
-def _objects(page) -> list[tuple[str, dict]]:  # noqa: ANN001
+def _objects(page) -> list[tuple[str, dict]]:
     kinds = ("chars", "rects", "lines", "curves", "images")
     return [(kind, obj) for kind in kinds for obj in getattr(page, kind)]
 
 
-def _nearest_edge(page, obj: dict) -> float:  # noqa: ANN001
+def _nearest_edge(page, obj: dict) -> float:
     return min(obj["x0"], obj["top"], page.width - obj["x1"], page.height - obj["bottom"])
 
 
-def _too_near(path) -> list[str]:  # noqa: ANN001
+def _too_near(path) -> list[str]:
     """Everything drawn nearer than 10 mm to a paper edge, described for the failure message."""
     found = []
     with pdfplumber.open(path) as pdf:
@@ -69,17 +69,17 @@ def _too_near(path) -> list[str]:  # noqa: ANN001
     return found
 
 
-def _pages(path) -> list[tuple[int, int]]:  # noqa: ANN001
+def _pages(path) -> list[tuple[int, int]]:
     with pdfplumber.open(path) as pdf:
         return [(round(p.width), round(p.height)) for p in pdf.pages]
 
 
-def _text(path) -> str:  # noqa: ANN001
+def _text(path) -> str:
     with pdfplumber.open(path) as pdf:
         return "".join("".join((p.extract_text() or "").split()) for p in pdf.pages)
 
 
-def _qr_codes(path, page: int = 0) -> list[str]:  # noqa: ANN001
+def _qr_codes(path, page: int = 0) -> list[str]:
     import pypdfium2
     import zxingcpp
 
@@ -87,7 +87,7 @@ def _qr_codes(path, page: int = 0) -> list[str]:  # noqa: ANN001
     return [b.text for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
 
 
-def _card(db, admin, tmp_path, paper: str, **kw) -> object:  # noqa: ANN001
+def _card(db, admin, tmp_path, paper: str, **kw) -> object:
     out = tmp_path / f"card-{paper}-{len(kw)}.pdf"
     plan_reports.policy_card(db, admin, CODE, 2026, out, paper=paper, **kw)
     return out

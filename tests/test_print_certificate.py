@@ -12,7 +12,7 @@ from desktop.services.roster_import import import_roster
 from tests.pdfcheck import MM, embedded_fonts, page_text
 
 
-def _cert(**kw) -> Certificate:  # noqa: ANN003
+def _cert(**kw) -> Certificate:
     return Certificate(
         TEMPLATES["star"],
         "张建国家庭",

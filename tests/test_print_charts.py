@@ -21,7 +21,7 @@ MADE = date(2027, 3, 5)  # the office clock, not the wall clock
 
 
 @pytest.fixture
-def shop(db, admin, sample, db_url, monkeypatch):  # noqa: ANN001, ANN201
+def shop(db, admin, sample, db_url, monkeypatch):
     import_roster(db, admin, sample("roster-small.xlsx"))
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
     stores.add_goods(db, admin, "S01", "OIL", "食用油", 50, unit="桶")
@@ -36,7 +36,7 @@ def _print(db_url: str, *args: str) -> int:
     return main(["--db", db_url, "print", *args])
 
 
-def _check_page(path) -> str:  # noqa: ANN001
+def _check_page(path) -> str:
     """The page is A4, every character is 8 pt or more and inside the printable area; the text back."""
     with pdfplumber.open(path) as pdf:
         assert len(pdf.pages) >= 1

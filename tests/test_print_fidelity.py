@@ -77,7 +77,7 @@ def _squeeze(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def printed(_template, tmp_path_factory):  # noqa: ANN001, ANN201
+def printed(_template, tmp_path_factory):
     """A demo database on the frozen day, and every output printed from it through the command line."""
     folder = tmp_path_factory.mktemp("fidelity")
     with pytest.MonkeyPatch.context() as mp, fresh_database(_template, folder) as url:
@@ -460,7 +460,7 @@ def test_every_print_kind_is_registered():
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_printed_and_every_field_whole(printed, name):  # noqa: ANN001
+def test_printed_and_every_field_whole(printed, name):
     out, code, path = printed[name]
     assert code == 0, f"{name} failed to print"
     text = _squeeze("".join(_stream_text(path)))
@@ -469,7 +469,7 @@ def test_printed_and_every_field_whole(printed, name):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_nothing_outside_the_type_area_or_near_the_edge(printed, name):  # noqa: ANN001
+def test_nothing_outside_the_type_area_or_near_the_edge(printed, name):
     out, code, path = printed[name]
     assert code == 0
     with pdfplumber.open(path) as pdf:
@@ -498,7 +498,7 @@ def test_nothing_outside_the_type_area_or_near_the_edge(printed, name):  # noqa:
 
 
 @pytest.mark.parametrize("name", [k for k in KINDS if k.startswith("notice") or k == "pledge"])
-def test_no_page_holds_only_the_signature(printed, name):  # noqa: ANN001
+def test_no_page_holds_only_the_signature(printed, name):
     out, code, path = printed[name]
     assert code == 0
     for number, text in enumerate(_stream_text(path), start=1):
@@ -510,12 +510,12 @@ def test_no_page_holds_only_the_signature(printed, name):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", KINDS)
-def test_dates_are_the_office_today_without_leading_zeros(printed, name):  # noqa: ANN001
+def test_dates_are_the_office_today_without_leading_zeros(printed, name):
     out, code, path = printed[name]
     assert code == 0
     text = _squeeze("".join(_stream_text(path)))
     assert not re.search(r"\d{4}年0\d月|月0\d日", text), f"{name}: a date with a leading zero"
-    for wrong in {datetime.now(UTC).date(), datetime.now().date(), date.today()} - {TODAY}:  # noqa: DTZ005
+    for wrong in {datetime.now(UTC).date(), datetime.now().date(), date.today()} - {TODAY}:
         for form in (clock.cn_date(wrong), f"{wrong:%Y-%m-%d}"):
             assert form not in text, (
                 f"{name}: prints the PC's date {form}, not the office's {clock.cn_date(TODAY)}"
@@ -525,7 +525,7 @@ def test_dates_are_the_office_today_without_leading_zeros(printed, name):  # noq
 
 
 @pytest.mark.parametrize("name", [k for k in KINDS if k.startswith("notice")])
-def test_public_notices_show_no_full_id_or_phone(printed, name):  # noqa: ANN001
+def test_public_notices_show_no_full_id_or_phone(printed, name):
     out, code, path = printed[name]
     assert code == 0 and out.public
     assert leaks("".join(_stream_text(path))) == []
@@ -535,7 +535,7 @@ def test_public_notices_show_no_full_id_or_phone(printed, name):  # noqa: ANN001
     "name",
     [k for k in KINDS if k.startswith(("notice", "ledger", "sheet", "report")) or k in ("pledge", "audit")],
 )
-def test_every_page_of_notices_ledgers_and_the_monthly_report_carries_the_audit_code(printed, name):  # noqa: ANN001
+def test_every_page_of_notices_ledgers_and_the_monthly_report_carries_the_audit_code(printed, name):
     """The 审计校验码 in the footer anchors the audit chain outside the database (`check --anchor`)."""
     out, code, path = printed[name]
     assert code == 0

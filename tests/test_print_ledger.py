@@ -15,7 +15,7 @@ from desktop.services.roster_import import import_roster
 from tests.pdfcheck import MM, embedded_fonts, rows_of_words
 
 
-def read_ledger(path, column: str):  # noqa: ANN001, ANN201
+def read_ledger(path, column: str):
     """Per page: the values of `column` in data rows, and what the 本页小计/合计/…小计 lines say."""
     pages = []
     with pdfplumber.open(path) as pdf:
@@ -49,7 +49,7 @@ def read_ledger(path, column: str):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def ledger_pdf(db, admin, sample, tmp_path):  # noqa: ANN001, ANN201
+def ledger_pdf(db, admin, sample, tmp_path):
     import_roster(db, admin, sample("roster-messy.xlsx"))
     out = tmp_path / "ledger.pdf"
     return out, printing.household_ledger(db, admin, out)

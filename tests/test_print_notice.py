@@ -18,7 +18,7 @@ from tests.pdfcheck import MM, embedded_fonts, page_text
 
 
 @pytest.fixture
-def notice_pdf(db, admin, sample, tmp_path):  # noqa: ANN001, ANN201
+def notice_pdf(db, admin, sample, tmp_path):
     from desktop.services.demo import add_demo_households
 
     import_roster(db, admin, sample("roster-messy.xlsx"))
@@ -31,7 +31,7 @@ def notice_pdf(db, admin, sample, tmp_path):  # noqa: ANN001, ANN201
     return out, result
 
 
-def _post_round(db, admin, village: str, start: date, days: int | None = None) -> int:  # noqa: ANN001
+def _post_round(db, admin, village: str, start: date, days: int | None = None) -> int:
     """An identification round proposing every household of the village, in its 村公示 from `start`."""
     from desktop.services import households, identification
 

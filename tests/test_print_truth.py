@@ -25,7 +25,7 @@ ELDER = "4114241052080000101"  # 董超玉, 60 in October 2026
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=clock.OFFICE_TZ)
 
 
-def _chars_text(path) -> list[str]:  # noqa: ANN001
+def _chars_text(path) -> list[str]:
     with pdfplumber.open(path) as pdf:
         return ["".join(c["text"] for c in page.chars) for page in pdf.pages]
 
@@ -35,13 +35,13 @@ def _squeeze(text: str) -> str:
 
 
 @pytest.fixture
-def office_day(monkeypatch):  # noqa: ANN001, ANN201
+def office_day(monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     return NOW.date()
 
 
 @pytest.fixture
-def roster(db, admin, sample, office_day):  # noqa: ANN001, ANN201
+def roster(db, admin, sample, office_day):
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
 
@@ -165,7 +165,7 @@ def test_the_pledge_names_the_relation_once(roster, admin, tmp_path):
 
 
 @pytest.fixture
-def fund_month(roster, admin, monkeypatch):  # noqa: ANN001, ANN201
+def fund_month(roster, admin, monkeypatch):
     """A fund with October booked, then November: a donation, contributions with their match, a payout, and a
     donation entered twice and reversed."""
     fund.create_fund(roster, admin, VILLAGE, match_percent=10, match_cap_fen=3000)
@@ -237,7 +237,7 @@ def test_the_redemption_notice_totals_equal_the_points_ledger(db, admin, sample,
     assert notice_total == redeemed - returned
 
 
-def _store_village(db) -> str:  # noqa: ANN001
+def _store_village(db) -> str:
     from sqlalchemy import select
 
     from desktop.models import Store, Village

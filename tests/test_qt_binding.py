@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12: nothing to count")
-def test_calls_returning_nothing_leave_none_s_count_alone(qtbot):  # noqa: ANN001
+def test_calls_returning_nothing_leave_none_s_count_alone(qtbot):
     label = QLabel()
     qtbot.addWidget(label)
     thing = QObject()

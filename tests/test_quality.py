@@ -20,7 +20,7 @@ ROSTER_10K = Path(__file__).resolve().parent / "data" / "roster-10k.xlsx"  # the
 
 
 @pytest.fixture
-def audited(db, admin, sample):  # noqa: ANN001, ANN201
+def audited(db, admin, sample):
     import_roster(db, admin, sample("roster-audit.xlsx"))
     # the roster's planted data problems only: the 回头看 checks have their own tests (test_quality_rules_more)
     for code in quality.LOOK_BACK_RULES:

@@ -32,18 +32,18 @@ REVIEW = ("dibao_only", "two_university_students", "tekun_with_labour", "member_
 
 
 @pytest.fixture
-def roster(db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
+def roster(db, admin, sample, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
 
 
-def _run(db, admin, rule: str, household: str | None = None, **kw):  # noqa: ANN001, ANN003, ANN202
+def _run(db, admin, rule: str, household: str | None = None, **kw):
     found = [f for f in quality.run_audit(db, admin, record=False, **kw).findings if f.rule == rule]
     return [f for f in found if household is None or f.household == household]
 
 
-def _member(db, code: str, **attrs) -> None:  # noqa: ANN001, ANN003
+def _member(db, code: str, **attrs) -> None:
     """Change one member: its roster attrs, or (birth_date, id_number) columns."""
     with db.write() as s:
         m = s.scalar(select(Member).where(Member.code == code))
@@ -53,7 +53,7 @@ def _member(db, code: str, **attrs) -> None:  # noqa: ANN001, ANN003
         m.attrs = {**(m.attrs or {}), **attrs}
 
 
-def _household(db, code: str, attrs: dict | None = None, **columns) -> None:  # noqa: ANN001, ANN003
+def _household(db, code: str, attrs: dict | None = None, **columns) -> None:
     with db.write() as s:
         h = s.scalar(select(Household).where(Household.code == code))
         for key, value in columns.items():
@@ -62,7 +62,7 @@ def _household(db, code: str, attrs: dict | None = None, **columns) -> None:  # 
             h.attrs = {**(h.attrs or {}), **attrs}
 
 
-def _measure(db, code: str, kind: str, *, year: int = 2026, status: str = "planned", cadre: str = "") -> None:  # noqa: ANN001
+def _measure(db, code: str, kind: str, *, year: int = 2026, status: str = "planned", cadre: str = "") -> None:
     with db.write() as s:
         hid = s.scalar(select(Household.id).where(Household.code == code))
         s.add(

@@ -18,7 +18,7 @@ HH = "41142410520800001"
 
 
 @pytest.fixture
-def rnd(db, admin, sample):  # noqa: ANN001, ANN201
+def rnd(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     return ratings.create_round(db, admin, VILLAGE, "2026年11月")
 

@@ -32,11 +32,11 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 
 @pytest.fixture
-def cli(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
+def cli(db_url, capsys, monkeypatch):
     monkeypatch.setenv("DESKTOP_USER", "admin")
     monkeypatch.setenv("DESKTOP_PASSWORD", ADMIN_PASSWORD)
 
-    def run(*args: str):  # noqa: ANN202
+    def run(*args: str):
         code = main(["--db", db_url, *args, "--json"])
         out = capsys.readouterr().out.strip().splitlines()
         return code, json.loads(out[-1]) if out else None
@@ -44,7 +44,7 @@ def cli(db_url, capsys, monkeypatch):  # noqa: ANN001, ANN201
     return run
 
 
-def written(db) -> tuple[int, int]:  # noqa: ANN001
+def written(db) -> tuple[int, int]:
     with db.read() as s:
         return (
             s.scalar(select(func.count()).select_from(Household)),
@@ -82,7 +82,7 @@ def with_rows(rows: str) -> Callable[[bytes], bytes]:
     return edit
 
 
-def refused(cli, db, path: Path, *words: str) -> str:  # noqa: ANN001
+def refused(cli, db, path: Path, *words: str) -> str:
     code, data = cli("import", "roster", str(path))
     assert code == 2, data
     for word in words:

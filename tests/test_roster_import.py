@@ -214,8 +214,8 @@ def test_an_auditor_cannot_import(db, sample):
 # --- Required columns and cells read as blank --------------------------------------------------------------
 
 
-def _without_member_code(how: str):  # noqa: ANN202
-    def edit(header, data):  # noqa: ANN001, ANN202
+def _without_member_code(how: str):
+    def edit(header, data):
         col = header.index("人编号")
         if how == "renamed":
             header[col] = "个人编码"

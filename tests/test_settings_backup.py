@@ -77,7 +77,7 @@ def test_parse_villages_takes_pasted_lists_and_refuses_junk():
         setup.parse_villages("周堂村 123")
 
 
-def _setup_data(**kw) -> setup.SetupData:  # noqa: ANN003
+def _setup_data(**kw) -> setup.SetupData:
     values = dict(
         township="石桥镇",
         county="宁陵县",
@@ -113,7 +113,7 @@ def test_first_run_writes_everything_at_once_or_nothing(empty_db):
         setup.first_run(empty_db, _setup_data(admin_username="li"))
 
 
-def _write_stamp(folder, reason: str, when: datetime) -> None:  # noqa: ANN001
+def _write_stamp(folder, reason: str, when: datetime) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"auto-{reason}-{when:%Y%m%d-%H%M%S}.sqlite3").write_bytes(b"old")
 

@@ -23,7 +23,7 @@ OTHER = "41142110420200002"  # 王楼村 of another township
 VILLAGE = "柘城县逻岗镇/孙桥村"
 
 
-def drawn(path) -> str:  # noqa: ANN001
+def drawn(path) -> str:
     """The characters in the order they were drawn: a wrapped cell's lines follow each other."""
     import pdfplumber
 
@@ -31,12 +31,12 @@ def drawn(path) -> str:  # noqa: ANN001
         return "".join(c["text"] for page in pdf.pages for c in page.chars).replace(" ", "")
 
 
-def at(day: date, hour: int = 10):  # noqa: ANN201
+def at(day: date, hour: int = 10):
     return lambda: datetime(day.year, day.month, day.day, hour, 0, tzinfo=clock.OFFICE_TZ)
 
 
 @pytest.fixture
-def shop(db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
+def shop(db, admin, sample, monkeypatch):
     """A village shop with oil bought twice at two prices, salt given, soap bought with no value recorded."""
     import_roster(db, admin, sample("roster-small.xlsx"))
     monkeypatch.setattr(clock, "now", at(date(2026, 10, 20)))
@@ -163,7 +163,7 @@ def test_the_settlement_sheet_is_signed_by_the_shop_owner(shop, admin, db_url, t
 # --- where a household may redeem -------------------------------------------------------------------------------
 
 
-def _counts(db):  # noqa: ANN001, ANN201
+def _counts(db):
     with db.read() as s:
         return tuple(
             s.scalar(select(func.count()).select_from(t)) for t in (PointsEntry, StockMovement, Redemption)
@@ -171,7 +171,7 @@ def _counts(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def two_villages(db, admin, sample):  # noqa: ANN001, ANN201
+def two_villages(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     with db.read() as s:
         other_village = s.scalar(select(Household.village_id).where(Household.code == OTHER))

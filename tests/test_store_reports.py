@@ -16,7 +16,7 @@ MONTH = f"{clock.today():%Y-%m}"
 
 
 @pytest.fixture
-def shop(db, admin, sample):  # noqa: ANN001, ANN201
+def shop(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
     stores.add_goods(db, admin, "S01", "OIL", "食用油", 50, unit="桶")

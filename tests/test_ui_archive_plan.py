@@ -19,7 +19,7 @@ CODE = "41142510220500008"  # 魏国福, 2 people, 脱贫户, nobody ill
 
 
 @pytest.fixture
-def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     from desktop import clock
     from desktop.services import plans
@@ -37,7 +37,7 @@ def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     return w
 
 
-def states(tab, title: str) -> list[str]:  # noqa: ANN001
+def states(tab, title: str) -> list[str]:
     for t in range(tab.tree.topLevelItemCount()):
         top = tab.tree.topLevelItem(t)
         for c in range(top.childCount()):
@@ -46,7 +46,7 @@ def states(tab, title: str) -> list[str]:  # noqa: ANN001
     raise AssertionError(title)
 
 
-def error_text(qtbot, window) -> str:  # noqa: ANN001
+def error_text(qtbot, window) -> str:
     settle(qtbot, window)
     box = window.findChild(QMessageBox, "errorBox")
     assert box is not None
@@ -56,7 +56,7 @@ def error_text(qtbot, window) -> str:  # noqa: ANN001
     return text
 
 
-def drop(tab, paths) -> None:  # noqa: ANN001
+def drop(tab, paths) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     event = QDropEvent(
@@ -115,7 +115,7 @@ def test_the_plan_tab_suggests_then_needs_a_reason_for_another_colour(qtbot, win
     settle(qtbot, window)
     tab = hp.plan_tab
 
-    def click(button) -> None:  # noqa: ANN001
+    def click(button) -> None:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         settle(qtbot, window)
 

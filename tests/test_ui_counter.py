@@ -21,7 +21,7 @@ HH = "41142410520800001"
 
 
 @pytest.fixture
-def window(qtbot, db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin, sample, monkeypatch):
     monkeypatch.setattr(counter_page, "default_printer", lambda: None)  # a counter without a roll printer
     import_roster(db, admin, sample("roster-small.xlsx"))
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
@@ -40,22 +40,22 @@ def window(qtbot, db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def counter(window):  # noqa: ANN001, ANN201
+def counter(window):
     return window.counter
 
 
-def scan(qtbot, field, code: str) -> None:  # noqa: ANN001
+def scan(qtbot, field, code: str) -> None:
     qtbot.keyClicks(field, code)
     qtbot.keyClick(field, Qt.Key.Key_Return)
     settle(qtbot, field.window())
 
 
-def find(qtbot, counter, code: str = HH) -> None:  # noqa: ANN001
+def find(qtbot, counter, code: str = HH) -> None:
     counter.household_edit.clear()
     scan(qtbot, counter.household_edit, code)
 
 
-def sell(qtbot, counter, *goods: str) -> str:  # noqa: ANN001
+def sell(qtbot, counter, *goods: str) -> str:
     """Scan the goods, F12; the receipt number."""
     for code in goods:
         scan(qtbot, counter.goods_edit, code)
@@ -93,7 +93,7 @@ def test_the_sale_does_not_wait_for_the_printer(qtbot, counter, db, admin, monke
     """A slow printer holds only the read lane: the next household is found while the slip is still printing."""
     release, printing = threading.Event(), threading.Event()
 
-    def slow(receipt, path):  # noqa: ANN001, ANN202
+    def slow(receipt, path):
         printing.set()
         assert release.wait(20)
         return path, ""

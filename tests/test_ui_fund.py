@@ -17,7 +17,7 @@ ELDER = "4114241052080000101"
 
 
 @pytest.fixture
-def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def page(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, VILLAGE, match_percent=10, match_cap_fen=1500)
     sid = fund.add_supporter(db, admin, VILLAGE, ELDER, "董平花", relation="之女")
@@ -75,7 +75,7 @@ OLD = "民权县逻岗镇/孙桥村"  # 徐国 and 曾霞燕, 71, of a registere
 
 
 @pytest.fixture
-def defaulted(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def defaulted(qtbot, db, admin, sample):
     """A fund set up without its own match (the software's default, not yet confirmed)."""
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, OLD)

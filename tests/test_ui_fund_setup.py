@@ -22,13 +22,13 @@ OLD = "民权县逻岗镇/孙桥村"
 THIS_MONTH = f"{clock.today():%Y-%m}"
 
 
-def click(qtbot, button) -> None:  # noqa: ANN001
+def click(qtbot, button) -> None:
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     settle(qtbot, button.window())
 
 
-def error_text(window) -> str:  # noqa: ANN001
+def error_text(window) -> str:
     box = window.findChild(QMessageBox, "errorBox")
     text = box.text() if box else ""
     if box:
@@ -36,7 +36,7 @@ def error_text(window) -> str:  # noqa: ANN001
     return text
 
 
-def open_window(qtbot, db, admin):  # noqa: ANN001, ANN201
+def open_window(qtbot, db, admin):
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -47,14 +47,14 @@ def open_window(qtbot, db, admin):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def fresh(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def fresh(qtbot, db, admin, sample):
     """A freshly set-up office: a roster, no fund yet."""
     import_roster(db, admin, sample("roster-small.xlsx"))
     return open_window(qtbot, db, admin)
 
 
 @pytest.fixture
-def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def page(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, VILLAGE, match_percent=10, match_cap_fen=1500)
     window = open_window(qtbot, db, admin)
@@ -63,7 +63,7 @@ def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     return window.fund
 
 
-def choose(combo, data) -> None:  # noqa: ANN001
+def choose(combo, data) -> None:
     index = combo.findData(data)
     assert index >= 0, data
     combo.setCurrentIndex(index)

@@ -11,7 +11,7 @@ from desktop.ui.main_window import MainWindow
 from tests.uiwait import settle
 
 
-def open_window(qtbot, db, admin):  # noqa: ANN001, ANN201
+def open_window(qtbot, db, admin):
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
     window.resize(1366, 768)
@@ -21,12 +21,12 @@ def open_window(qtbot, db, admin):  # noqa: ANN001, ANN201
     return window
 
 
-def charts_drawn(home) -> bool:  # noqa: ANN001
+def charts_drawn(home) -> bool:
     return all(label.pixmap() is not None and not label.pixmap().isNull() for label in home.charts.values())
 
 
 @pytest.fixture
-def window(qtbot, db, admin):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin):
     add_demo_households(db, admin, 60)
     w = open_window(qtbot, db, admin)
     settle(qtbot, w)

@@ -23,14 +23,14 @@ CODE = "41142510220500008"  # 魏国福, 2 people
 
 
 @pytest.fixture
-def roster(db, admin, sample):  # noqa: ANN001, ANN201
+def roster(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     plans.set_threshold(db, admin, clock.today().year, 400000, 400000, 500000)
     return db
 
 
 @pytest.fixture
-def window(qtbot, roster, admin):  # noqa: ANN001, ANN201
+def window(qtbot, roster, admin):
     w = MainWindow(UiContext(roster, admin))
     qtbot.addWidget(w)
     w.resize(1366, 768)  # the clerks' laptops
@@ -41,7 +41,7 @@ def window(qtbot, roster, admin):  # noqa: ANN001, ANN201
     return w
 
 
-def error_text(qtbot, window) -> str:  # noqa: ANN001
+def error_text(qtbot, window) -> str:
     settle(qtbot, window)
     box = window.findChild(QMessageBox, "errorBox")
     assert box is not None
@@ -51,7 +51,7 @@ def error_text(qtbot, window) -> str:  # noqa: ANN001
     return text
 
 
-def search(qtbot, page, text: str) -> None:  # noqa: ANN001
+def search(qtbot, page, text: str) -> None:
     page.filter_edit.setText(text)
     page.apply_filter()
     settle(qtbot, page)

@@ -15,7 +15,7 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.uiwait import settle
 
 
-def type_text(qtbot, widget, text: str) -> None:  # noqa: ANN001
+def type_text(qtbot, widget, text: str) -> None:
     """Keys for ASCII; Chinese arrives as an input-method commit, as it does from a real IME."""
     if text.isascii():
         qtbot.keyClicks(widget, text)
@@ -26,7 +26,7 @@ def type_text(qtbot, widget, text: str) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     w = MainWindow(UiContext(db, admin))
     qtbot.addWidget(w)

@@ -14,7 +14,7 @@ from desktop.ui.tasks import LANE_THREADS, run_task
 from tests.uiwait import settle
 
 
-def open_dialog(qtbot, db, admin):  # noqa: ANN001, ANN201
+def open_dialog(qtbot, db, admin):
     window = MainWindow(UiContext(db, admin))
     qtbot.addWidget(window)
     window.show()

@@ -18,17 +18,17 @@ HH = "41142410520800001"
 
 
 @pytest.fixture
-def ctx(db, admin, sample):  # noqa: ANN001, ANN201
+def ctx(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     return UiContext(db, admin)
 
 
-def test_a_read_runs_off_the_gui_thread_and_answers_on_it(qtbot, ctx):  # noqa: ANN001
+def test_a_read_runs_off_the_gui_thread_and_answers_on_it(qtbot, ctx):
     page = QWidget()
     qtbot.addWidget(page)
     seen = {}
 
-    def count(db, actor):  # noqa: ANN001, ANN202
+    def count(db, actor):
         seen["worker"] = threading.current_thread() is not threading.main_thread()
         return points.balance(db, actor, HH)
 
@@ -38,7 +38,7 @@ def test_a_read_runs_off_the_gui_thread_and_answers_on_it(qtbot, ctx):  # noqa: 
     assert seen["worker"] and seen["gui"] is threading.main_thread() and seen["value"] == 0
 
 
-def test_a_write_says_once_what_it_changed_and_a_visible_page_refreshes(qtbot, ctx):  # noqa: ANN001
+def test_a_write_says_once_what_it_changed_and_a_visible_page_refreshes(qtbot, ctx):
     page, hidden = QLabel(), QLabel()
     for w in (page, hidden):
         qtbot.addWidget(w)
@@ -65,14 +65,14 @@ def test_a_write_says_once_what_it_changed_and_a_visible_page_refreshes(qtbot, c
     assert refreshed["hidden"] == 1
 
 
-def test_a_refused_write_shows_the_message_and_signals_nothing(qtbot, ctx):  # noqa: ANN001
+def test_a_refused_write_shows_the_message_and_signals_nothing(qtbot, ctx):
     page = QWidget()
     qtbot.addWidget(page)
     page.show()
     changed = []
     ctx.ops.changed.connect(changed.append)
 
-    def refuse(db, actor):  # noqa: ANN001, ANN202
+    def refuse(db, actor):
         raise InputRejected("积分：“-5”应为正整数")
 
     ctx.ops.write(page, refuse, {"points"}, title="积分未发放")
@@ -83,6 +83,6 @@ def test_a_refused_write_shows_the_message_and_signals_nothing(qtbot, ctx):  # n
     box.close()
 
 
-def test_unknown_areas_are_a_programming_error(ctx):  # noqa: ANN001
+def test_unknown_areas_are_a_programming_error(ctx):
     with pytest.raises(ValueError, match="unknown change areas"):
         ctx.ops.write(None, lambda db, actor: None, {"everything"})

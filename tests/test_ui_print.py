@@ -15,7 +15,7 @@ from tests.uiwait import settle
 
 
 @pytest.fixture
-def page(qtbot, db, admin):  # noqa: ANN001, ANN201
+def page(qtbot, db, admin):
     add_demo_households(db, admin, 60)
     add_demo_identification(db, admin)  # the first village's identification round, in its 村公示
     window = MainWindow(UiContext(db, admin))
@@ -25,11 +25,11 @@ def page(qtbot, db, admin):  # noqa: ANN001, ANN201
     yield window.printing  # the fixture holds the window; its pages die with it
 
 
-def choose(box, data) -> None:  # noqa: ANN001
+def choose(box, data) -> None:
     box.setCurrentIndex(box.findData(data))
 
 
-def generate(qtbot, page) -> None:  # noqa: ANN001
+def generate(qtbot, page) -> None:
     qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.generate_button.isEnabled(), timeout=30000)
     settle(qtbot, page)
@@ -123,7 +123,7 @@ def test_the_date_defaults_to_the_office_day_not_the_pcs(qtbot, db, admin, monke
     assert page.start_edit.date().toPython() == date(2031, 1, 7)
 
 
-def test_an_identification_notice_takes_its_round_s_dates_not_the_form_s(page):  # noqa: ANN001
+def test_an_identification_notice_takes_its_round_s_dates_not_the_form_s(page):
     choose(page.output_box, "notice")
     choose(page.kind_box, "identification")
     assert not page.days_spin.isEnabled() and "识别批次" in page.days_spin.toolTip()

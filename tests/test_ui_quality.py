@@ -14,7 +14,7 @@ from tests.uiwait import settle
 
 
 @pytest.fixture
-def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin, sample):
     from desktop.services import quality
 
     import_roster(db, admin, sample("roster-audit.xlsx"))

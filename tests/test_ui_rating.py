@@ -19,7 +19,7 @@ from tests.uiwait import settle
 
 
 @pytest.fixture
-def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def page(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     # the page on its own: the window's other pages are not what is tested here
     page = RatingPage(UiContext(db, admin))
@@ -30,7 +30,7 @@ def page(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
     yield page
 
 
-def click(qtbot, button) -> None:  # noqa: ANN001
+def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     settle(qtbot, button.window())
 

@@ -19,7 +19,7 @@ from tests.test_safety import dump
 from tests.uiwait import settle
 
 
-def _settings(qtbot, window):  # noqa: ANN001, ANN202
+def _settings(qtbot, window):
     """The settings page shown (pages read what they show when shown) and read."""
     window.show_area("system")
     window.system.tabs.setCurrentWidget(window.system.settings)
@@ -27,7 +27,7 @@ def _settings(qtbot, window):  # noqa: ANN001, ANN202
     return window.system.settings
 
 
-def _error(qtbot, page) -> str:  # noqa: ANN001
+def _error(qtbot, page) -> str:
     qtbot.waitUntil(lambda: page.findChild(QMessageBox, "errorBox") is not None, timeout=30000)
     box = page.findChild(QMessageBox, "errorBox")
     text = box.text()
@@ -144,7 +144,7 @@ def test_cancelling_the_wizard_writes_nothing(qtbot, empty_db):
 
 
 @pytest.fixture
-def window(qtbot, db, admin, sample):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     w = MainWindow(UiContext(db, admin))
     qtbot.addWidget(w)
@@ -201,7 +201,7 @@ def test_the_countys_limits_are_set_on_the_settings_page_within_the_hard_ceiling
     assert settings.get(db, "limits.fund_yuan") == 100_000
 
 
-def _threshold_row(page, year: str, figures: tuple[str, str, str]) -> None:  # noqa: ANN001
+def _threshold_row(page, year: str, figures: tuple[str, str, str]) -> None:
     page._add_threshold_row()
     row = page.thresholds.rowCount() - 1
     for col, text in enumerate((year, *figures)):

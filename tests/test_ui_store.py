@@ -20,7 +20,7 @@ HH = "41142410520800001"
 
 
 @pytest.fixture
-def window(qtbot, db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
+def window(qtbot, db, admin, sample, monkeypatch):
     monkeypatch.setattr(counter_page, "default_printer", lambda: None)
     monkeypatch.setattr(store_page, "default_printer", lambda: None)
     import_roster(db, admin, sample("roster-small.xlsx"))
@@ -34,12 +34,12 @@ def window(qtbot, db, admin, sample, monkeypatch):  # noqa: ANN001, ANN201
     yield window
 
 
-def click(qtbot, button) -> None:  # noqa: ANN001
+def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     settle(qtbot, button.window())
 
 
-def type_into(qtbot, field, text: str) -> None:  # noqa: ANN001
+def type_into(qtbot, field, text: str) -> None:
     field.clear()
     if text.isascii():
         qtbot.keyClicks(field, text)
@@ -47,7 +47,7 @@ def type_into(qtbot, field, text: str) -> None:  # noqa: ANN001
         field.insert(text)
 
 
-def error_text(window) -> str:  # noqa: ANN001
+def error_text(window) -> str:
     box = window.findChild(QMessageBox, "errorBox")
     assert box is not None, "an error box was expected"
     text = box.text()
@@ -56,7 +56,7 @@ def error_text(window) -> str:  # noqa: ANN001
     return text
 
 
-def new_store(qtbot, window, code: str = "S01", name: str = "孙桥村爱心超市") -> None:  # noqa: ANN001
+def new_store(qtbot, window, code: str = "S01", name: str = "孙桥村爱心超市") -> None:
     page = window.store.setup
     window.store.setCurrentWidget(page)
     click(qtbot, page.new_button)

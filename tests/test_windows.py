@@ -34,7 +34,7 @@ FONTS = RESOURCES / "fonts"
 
 
 @pytest.fixture
-def fresh_fonts():  # noqa: ANN201
+def fresh_fonts():
     """load_fonts resolves once per process: clear it around a test that changes where fonts are."""
     from desktop.reports.fonts import load_fonts
 
@@ -58,7 +58,7 @@ def _postscript_name(path: Path, index: int = 0) -> str:
 
 
 @pytest.fixture
-def chinese_windows_fonts(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def chinese_windows_fonts(tmp_path, monkeypatch):
     """A fake C:\\Windows\\Fonts with the files of a Chinese Windows (the bundled fonts under those names)."""
     windir = tmp_path / "Windows"
     fonts = windir / "Fonts"
@@ -78,7 +78,7 @@ def chinese_windows_fonts(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
 
 def test_the_font_finder_takes_fangsong_and_xiaobiaosong_from_the_windows_fonts_folder(
     chinese_windows_fonts, fresh_fonts
-):  # noqa: ANN001
+):
     fonts = fresh_fonts()
     title, body = fonts.roles["title"], fonts.roles["body"]
     assert (title.path, title.display, title.bundled) == (
@@ -95,7 +95,7 @@ def test_the_font_finder_takes_fangsong_and_xiaobiaosong_from_the_windows_fonts_
     assert not any("内置字体" in line for line in described)
 
 
-def test_a_ttc_collection_is_read_at_its_first_member(chinese_windows_fonts, fresh_fonts, tmp_path):  # noqa: ANN001
+def test_a_ttc_collection_is_read_at_its_first_member(chinese_windows_fonts, fresh_fonts, tmp_path):
     from reportlab.pdfbase.ttfonts import TTFontFile
     from reportlab.pdfgen.canvas import Canvas
 
@@ -123,7 +123,7 @@ def test_a_ttc_collection_is_read_at_its_first_member(chinese_windows_fonts, fre
     assert used == {expected}
 
 
-def test_fonts_installed_for_one_user_are_found_too(tmp_path, monkeypatch, fresh_fonts):  # noqa: ANN001
+def test_fonts_installed_for_one_user_are_found_too(tmp_path, monkeypatch, fresh_fonts):
     """Windows 10/11 installs a font "for me" into %LOCALAPPDATA%\\Microsoft\\Windows\\Fonts, often 小标宋."""
     user_fonts = tmp_path / "用户 张三" / "AppData" / "Local" / "Microsoft" / "Windows" / "Fonts"
     user_fonts.mkdir(parents=True)
@@ -142,7 +142,7 @@ def test_fonts_installed_for_one_user_are_found_too(tmp_path, monkeypatch, fresh
 
 
 @pytest.fixture
-def as_windows(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def as_windows(tmp_path, monkeypatch):
     """sys.platform is win32 and %LOCALAPPDATA% is a profile whose name has Chinese characters and a space.
     platformdirs asks Windows itself (ctypes) for the folder; here it reads the environment variable."""
     import platformdirs.windows as pd_windows
@@ -158,7 +158,7 @@ def as_windows(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     return local
 
 
-def test_data_backups_and_log_live_in_localappdata_on_windows(as_windows):  # noqa: ANN001
+def test_data_backups_and_log_live_in_localappdata_on_windows(as_windows):
     folder = as_windows / "TownshipWorkbench"  # the folder installer/workbench.nsi promises never to touch
     assert config.data_dir() == folder and folder.is_dir()
     assert config.default_database() == str(folder / "workbench.sqlite3")
@@ -188,7 +188,7 @@ def test_the_data_folder_name_matches_the_installer():
 
 def test_a_database_backup_and_restore_work_in_a_folder_with_chinese_characters_and_spaces(
     tmp_path, monkeypatch, admin
-):  # noqa: ANN001
+):
     folder = tmp_path / "张三 的 文档" / "扶贫 数据 (2026)"
     monkeypatch.setenv("DESKTOP_DATA_DIR", str(folder))
     from desktop.services.users import SYSTEM, create_user
@@ -216,7 +216,7 @@ def test_a_database_backup_and_restore_work_in_a_folder_with_chinese_characters_
         "//server/share/workbench.sqlite3",
     ],
 )
-def test_unc_paths_are_network_shares(path):  # noqa: ANN001
+def test_unc_paths_are_network_shares(path):
     assert network_location(path, platform="win32") == "网络共享路径"
 
 
@@ -230,7 +230,7 @@ def test_mapped_and_local_drives():
     assert network_location(local, platform="win32", drive_type=remote.get) is None
 
 
-def test_a_database_on_a_unc_path_is_refused_in_chinese(monkeypatch):  # noqa: ANN001
+def test_a_database_on_a_unc_path_is_refused_in_chinese(monkeypatch):
     monkeypatch.setattr(sys, "platform", "win32")
     path = Path(r"\\server\share\扶贫\workbench.sqlite3")
     with pytest.raises(OnNetworkShare) as refused:
@@ -253,14 +253,14 @@ def _open_paths() -> set[str]:
 
 
 @pytest.fixture
-def replace_checks_handles(monkeypatch):  # noqa: ANN001, ANN201
+def replace_checks_handles(monkeypatch):
     """os.replace as Windows sees it: it fails if this process still holds either file open."""
     if not Path("/proc/self/fd").is_dir():
         pytest.skip("needs /proc to see open files")
     real = os.replace
     calls = []
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *args, **kwargs):
         held = _open_paths() & {str(Path(src).resolve()), str(Path(dst).resolve())}
         calls.append((Path(src), Path(dst), held))
         if held:
@@ -273,7 +273,7 @@ def replace_checks_handles(monkeypatch):  # noqa: ANN001, ANN201
 
 def test_backup_restore_and_rotation_close_their_files_before_replacing(
     db, admin, tmp_path, replace_checks_handles
-):  # noqa: ANN001
+):
     target = tmp_path / "备份 文件夹" / "手动备份.sqlite3"
     backup_database(db, target)
     backup_database(db, target)  # over an existing backup, as a clerk saving to the same name does
@@ -288,14 +288,14 @@ def test_backup_restore_and_rotation_close_their_files_before_replacing(
 
 
 @pytest.fixture
-def windows_refuses_replace(monkeypatch):  # noqa: ANN001, ANN201
+def windows_refuses_replace(monkeypatch):
     """Another program holds the target open: Windows answers os.replace with WinError 5/32."""
     from desktop import db as db_module
 
     monkeypatch.setattr(db_module, "REPLACE_WAIT_SECONDS", 0)
     tries = []
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *args, **kwargs):
         tries.append(Path(dst))
         raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(src), None, str(dst))
 
@@ -305,7 +305,7 @@ def windows_refuses_replace(monkeypatch):  # noqa: ANN001, ANN201
 
 def test_a_backup_over_a_file_open_elsewhere_names_it_and_changes_nothing(
     db, tmp_path, windows_refuses_replace
-):  # noqa: ANN001
+):
     target = tmp_path / "U盘 备份" / "扶贫台账备份.sqlite3"
     target.parent.mkdir()
     target.write_bytes(b"the backup someone has open in another program")
@@ -321,7 +321,7 @@ def test_a_backup_over_a_file_open_elsewhere_names_it_and_changes_nothing(
 
 def test_the_cli_says_which_file_is_open_and_exits_3(
     db_url, tmp_path, cli_login, capsys, windows_refuses_replace
-):  # noqa: ANN001
+):
     from desktop.cli import main
 
     target = tmp_path / "备份.sqlite3"
@@ -332,7 +332,7 @@ def test_the_cli_says_which_file_is_open_and_exits_3(
     assert "意外错误" not in err and "Traceback" not in err
 
 
-def test_a_restore_whose_safety_backup_is_refused_leaves_the_database_alone(db, admin, tmp_path, monkeypatch):  # noqa: ANN001
+def test_a_restore_whose_safety_backup_is_refused_leaves_the_database_alone(db, admin, tmp_path, monkeypatch):
     good = tmp_path / "good.sqlite3"
     backup_database(db, good)
     settings.set_values(db, admin, {"notice.days": 9})
@@ -340,7 +340,7 @@ def test_a_restore_whose_safety_backup_is_refused_leaves_the_database_alone(db, 
 
     monkeypatch.setattr(db_module, "REPLACE_WAIT_SECONDS", 0)
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *args, **kwargs):
         raise PermissionError(13, "拒绝访问。", str(src), None, str(dst))
 
     monkeypatch.setattr(os, "replace", replace)
@@ -349,7 +349,7 @@ def test_a_restore_whose_safety_backup_is_refused_leaves_the_database_alone(db, 
     assert settings.get(db, "notice.days") == 9  # not restored, not half restored
 
 
-def test_rotation_skips_an_old_backup_that_is_open_elsewhere(db, admin, tmp_path, monkeypatch):  # noqa: ANN001
+def test_rotation_skips_an_old_backup_that_is_open_elsewhere(db, admin, tmp_path, monkeypatch):
     folder = tmp_path / "自动备份"
     folder.mkdir()
     settings.set_values(db, admin, {"backup.folder": str(folder), "backup.keep_days": 7})
@@ -360,7 +360,7 @@ def test_rotation_skips_an_old_backup_that_is_open_elsewhere(db, admin, tmp_path
     gone.write_bytes(b"old")
     real_unlink = Path.unlink
 
-    def unlink(self, missing_ok=False):  # noqa: ANN001, ANN202
+    def unlink(self, missing_ok=False):
         if self == held:
             raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(self))
         return real_unlink(self, missing_ok=missing_ok)
@@ -375,7 +375,7 @@ def test_rotation_skips_an_old_backup_that_is_open_elsewhere(db, admin, tmp_path
 # --- a GBK console ------------------------------------------------------------------------------------------
 
 
-def test_the_cli_survives_a_gbk_console(tmp_path):  # noqa: ANN001
+def test_the_cli_survives_a_gbk_console(tmp_path):
     folder = tmp_path / "台账 ✓★—𠮷"
     folder.mkdir()
     env = {
@@ -407,7 +407,7 @@ def test_the_cli_survives_a_gbk_console(tmp_path):  # noqa: ANN001
     assert "数据库不存在" in text
 
 
-def test_tolerate_unencodable_leaves_no_stream_strict(tmp_path):  # noqa: ANN001
+def test_tolerate_unencodable_leaves_no_stream_strict(tmp_path):
     import io
 
     from desktop.console import tolerate_unencodable

@@ -62,7 +62,7 @@ def hostile_copy(source: Path, target: Path, column: str = "姓名") -> Path:
 
 
 @pytest.fixture
-def hostile(db, admin, tmp_path):  # noqa: ANN001, ANN201
+def hostile(db, admin, tmp_path):
     path = hostile_copy(DATA / "roster-small.xlsx", tmp_path / "hostile.xlsx")
     result = import_roster(db, admin, path)
     assert result.errors == [] and result.members == 163
@@ -72,7 +72,7 @@ def hostile(db, admin, tmp_path):  # noqa: ANN001, ANN201
 # --- checks ------------------------------------------------------------------------------------------------
 
 
-def width_of(ws, index: int) -> float:  # noqa: ANN001
+def width_of(ws, index: int) -> float:
     """A column's width as saved (openpyxl groups equal neighbours into one <col min max> entry)."""
     for dim in ws.column_dimensions.values():
         if dim.min and dim.max and dim.min <= index <= dim.max and dim.width:
@@ -80,7 +80,7 @@ def width_of(ws, index: int) -> float:  # noqa: ANN001
     return 8.43  # Excel's default
 
 
-def assert_prints_well(ws, *, landscape: bool = True) -> None:  # noqa: ANN001
+def assert_prints_well(ws, *, landscape: bool = True) -> None:
     assert ws.page_setup.paperSize == 9, ws.title
     if landscape:
         assert ws.page_setup.orientation == "landscape", ws.title
@@ -91,7 +91,7 @@ def assert_prints_well(ws, *, landscape: bool = True) -> None:  # noqa: ANN001
     assert "&P" in footer and "&N" in footer, ws.title
 
 
-def assert_codes_fit(ws, header_row: int) -> None:  # noqa: ANN001
+def assert_codes_fit(ws, header_row: int) -> None:
     """A column of long digit strings is wide enough for all of them (Excel width ≈ digits of the default
     font); an ID-number column at least 20."""
     longest: dict[int, int] = {}
@@ -109,7 +109,7 @@ def assert_codes_fit(ws, header_row: int) -> None:  # noqa: ANN001
         assert width_of(ws, col) >= digits + 2, (ws.title, get_column_letter(col), digits, width_of(ws, col))
 
 
-def assert_no_live_user_data(wb) -> list:  # noqa: ANN001
+def assert_no_live_user_data(wb) -> list:
     """No cell is a formula unless it is one of our SUBTOTALs; no text starts like a formula. Returns every
     text value seen."""
     texts = []
@@ -132,7 +132,7 @@ def assert_hostile_neutralised(texts: list, expect: tuple[str, ...] = tuple(HOST
         assert "'" + value in joined, value
 
 
-def subtotal(ws, formula: str) -> float:  # noqa: ANN001
+def subtotal(ws, formula: str) -> float:
     """What Excel computes for =SUBTOTAL(9,X5:X40): the numbers in the range, other SUBTOTALs left out."""
     m = TOTAL.match(formula)
     assert m, formula
@@ -146,7 +146,7 @@ def subtotal(ws, formula: str) -> float:  # noqa: ANN001
     return total
 
 
-def ledger_totals(ws, summed: list[str]) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def ledger_totals(ws, summed: list[str]) -> dict[str, dict[str, float]]:
     """Checks every subtotal and the grand total against the data rows above them, and returns them by label:
     {"孙桥村小计": {"人数": 107, …}, "合计": {…}}."""
     header = [c.value for c in ws[3]]

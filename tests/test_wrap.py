@@ -49,7 +49,7 @@ def pen() -> Pen:
 
 
 @pytest.mark.parametrize("text", TEXTS + _random_texts(7, 60) + _random_texts(17, 30, soup=True))
-def test_every_character_survives_at_every_width(pen, text):  # noqa: ANN001
+def test_every_character_survives_at_every_width(pen, text):
     for size, role in ((16, "body"), (24, "kai"), (10, "song")):
         for width in range(int(size * 1.2), int(size * 30), max(3, int(size / 2))):
             for soft in ("", SOFT_BREAKS):
@@ -58,7 +58,7 @@ def test_every_character_survives_at_every_width(pen, text):  # noqa: ANN001
 
 
 @pytest.mark.parametrize("text", TEXTS + _random_texts(11, 60))
-def test_no_line_starts_with_closing_or_ends_with_opening(pen, text):  # noqa: ANN001
+def test_no_line_starts_with_closing_or_ends_with_opening(pen, text):
     size = 16
     for width in range(size * 4, size * 30, 5):
         lines = wrap(pen, text, "body", size, width)
@@ -70,7 +70,7 @@ def test_no_line_starts_with_closing_or_ends_with_opening(pen, text):  # noqa: A
 
 
 @pytest.mark.parametrize("text", TEXTS + _random_texts(11, 60) + _random_texts(13, 30, soup=True))
-def test_nothing_runs_past_the_edge(pen, text):  # noqa: ANN001
+def test_nothing_runs_past_the_edge(pen, text):
     size = 16
     for width in range(size * 2, size * 30, 5):
         for line in wrap(pen, text, "body", size, width):
@@ -78,19 +78,19 @@ def test_nothing_runs_past_the_edge(pen, text):  # noqa: ANN001
                 assert pen.width(line, "body", size) <= width + 0.01, (width, line)
 
 
-def test_the_reported_cases_keep_their_characters(pen):  # noqa: ANN001
+def test_the_reported_cases_keep_their_characters(pen):
     lines = wrap(pen, "家庭和睦，获评“孝善之星”。", "kai", 24, 24 * 8.5)
     assert "孝善之星" in "".join(lines)
     lines = wrap(pen, "已完成（2026.07）", "song", 10.5, 10.5 * 4)
     assert "".join(lines) == "已完成（2026.07）"
 
 
-def test_a_cell_listing_stars_breaks_after_a_separator(pen):  # noqa: ANN001
+def test_a_cell_listing_stars_breaks_after_a_separator(pen):
     lines = wrap(pen, "增收致富、政策明白、户容整洁、良好家风", "song", 12, 12 * 12.5, soft=SOFT_BREAKS)
     assert lines[0].endswith("、") and all(not ln.startswith(("容", "家风")) for ln in lines), lines
 
 
-def test_first_indent_and_paragraphs(pen):  # noqa: ANN001
+def test_first_indent_and_paragraphs(pen):
     text = "第一段文字比较长，需要换行才能放下。\n第二段。"
     lines = wrap(pen, text, "body", 16, 16 * 8, first_indent=32)
     assert "".join(lines) == text.replace("\n", "")

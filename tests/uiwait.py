@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def settle(qtbot, owner, timeout: int = 30000) -> None:  # noqa: ANN001
+def settle(qtbot, owner, timeout: int = 30000) -> None:
     """Wait until every operation started through owner's ops (a window, a page or a UiContext) has finished,
     its on_done has run and the change signal has been delivered."""
     ctx = getattr(owner, "ctx", owner)

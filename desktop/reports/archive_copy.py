@@ -516,7 +516,7 @@ def _placed(
     return x + (w - sw * scale) / 2, y + h - sh * scale, sw * scale, sh * scale
 
 
-def _decorate(doc: ArchiveDocument):  # noqa: ANN202
+def _decorate(doc: ArchiveDocument):
     def draw(canvas: PagedCanvas, number: int, total: int) -> None:
         if number == 1:
             return  # the cover carries its own date

@@ -20,7 +20,7 @@ INCH = 25.4  # mm
 
 
 @lru_cache(maxsize=1)
-def pyplot():  # noqa: ANN201
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg", force=False)

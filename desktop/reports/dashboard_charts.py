@@ -28,7 +28,7 @@ def new_figure(width: float = 6.4, height: float = 3.6) -> Figure:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _empty(ax, text: str) -> None:  # noqa: ANN001
+def _empty(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, color="#777777", fontsize=12)
     ax.set_axis_off()
 
@@ -82,7 +82,7 @@ def draw_archive(fig: Figure, d: Dashboard) -> None:
 
 def _monthly(
     fig: Figure, title: str, series: list[tuple[str, int, int]], labels, colours, scale: float, empty: str
-) -> None:  # noqa: ANN001
+) -> None:
     ax = fig.add_subplot()
     ax.set_title(title)
     if not any(a or b for _, a, b in series):  # all zero: axes from -0.04 to 0.04 would mean nothing

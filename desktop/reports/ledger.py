@@ -260,7 +260,7 @@ KEEP_WITH_TOTALS = 2
 SIGNOFF_ROOM = 30.0
 
 
-def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> LedgerInfo:  # noqa: ANN001, C901
+def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> LedgerInfo:  # noqa: C901
     footer = partial(_footer, stamp=ledger.stamp)
     canvas = PagedCanvas(str(path), pagesize=(PAGE_W, PAGE_H), decorate=footer, pageCompression=1)
     canvas.setTitle(ledger.title)

@@ -48,7 +48,7 @@ class _Sheet:
     """Writes one ledger onto a worksheet, row by row (openpyxl's max_row scans every cell, so the next row
     is counted here: O(n²) otherwise)."""
 
-    def __init__(self, ws, ledger: Ledger) -> None:  # noqa: ANN001
+    def __init__(self, ws, ledger: Ledger) -> None:
         from openpyxl.styles import Alignment, Border, Font, Side
         from openpyxl.utils import get_column_letter
 

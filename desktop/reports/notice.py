@@ -320,7 +320,7 @@ def _lay_out(notice: Notice, canvas: PagedCanvas, fonts: FontSet, break_before: 
     return layout
 
 
-def _canvas(notice: Notice, target) -> PagedCanvas:  # noqa: ANN001
+def _canvas(notice: Notice, target) -> PagedCanvas:
     canvas = PagedCanvas(
         target, pagesize=A4, decorate=partial(_page_number, stamp=notice.stamp), pageCompression=1
     )

@@ -199,7 +199,7 @@ class PagedCanvas(Canvas):
         self._pages: list[dict] = []
         self._decorate = decorate
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 

@@ -69,7 +69,7 @@ class PlanSheet:
     issued: date = field(default_factory=lambda: clock.today())
 
 
-def _qr(canvas, text: str, x: float, y: float, size: float) -> None:  # noqa: ANN001
+def _qr(canvas, text: str, x: float, y: float, size: float) -> None:
     """A QR code `size` wide with its lower left corner at (x, y); the quiet zone is inside `size`."""
     widget = QrCodeWidget(text, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()

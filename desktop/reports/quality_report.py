@@ -35,7 +35,7 @@ def summary_chart(
     return Path(path)
 
 
-def _rates_table(ws, r: int, rates: list, title: str) -> int:  # noqa: ANN001
+def _rates_table(ws, r: int, rates: list, title: str) -> int:
     """The accuracy rates under the village counts, from row r; returns the last row written. No formulas: the
     rates are the run's, as printed (percentages are numbers formatted 0.0%)."""
     from openpyxl.styles import Alignment, Font
@@ -79,7 +79,7 @@ def findings_workbook(
     bold = Font(bold=True)
     top = Alignment(wrap_text=True, vertical="top")
 
-    def put_row(ws, r: int, values: list, *, text_cols: tuple[int, ...] = (), font=None) -> None:  # noqa: ANN001
+    def put_row(ws, r: int, values: list, *, text_cols: tuple[int, ...] = (), font=None) -> None:
         for j, value in enumerate(values, start=1):
             cell = xlsx_safe.put(
                 ws.cell(row=r, column=j), value, text=j in text_cols and value not in (None, "")
@@ -88,7 +88,7 @@ def findings_workbook(
             if font is not None:
                 cell.font = font
 
-    def total_row(ws, r: int, column: int, first: int) -> None:  # noqa: ANN001
+    def total_row(ws, r: int, column: int, first: int) -> None:
         """合计 under a list of counts: a SUBTOTAL over the list (0 when the list is empty)."""
         put_row(ws, r, ["合计"], font=bold)
         cell = ws.cell(row=r, column=column)

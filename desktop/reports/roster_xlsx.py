@@ -14,7 +14,7 @@ from desktop.services.errors import RowError
 # are text in the "@" format (Excel keeps only 15 digits of a number).
 
 
-def _writer():  # noqa: ANN202
+def _writer():
     from openpyxl import Workbook
 
     return Workbook(write_only=True)

@@ -48,7 +48,7 @@ def restore(text: str) -> str:
     return text
 
 
-def put(cell, value: Any, *, text: bool = False, number_format: str | None = None):  # noqa: ANN001, ANN201
+def put(cell, value: Any, *, text: bool = False, number_format: str | None = None):
     """Write one value from our data into a cell. Strings (and anything when `text`) become text cells, never
     formulas; numbers and dates stay what they are. Returns the cell."""
     if text and value is not None and not isinstance(value, str):
@@ -69,7 +69,7 @@ def put(cell, value: Any, *, text: bool = False, number_format: str | None = Non
 _CAREFUL = frozenset(TRIGGERS) | {QUOTE, "#"}
 
 
-def for_append(ws, value: Any, *, text: bool = False):  # noqa: ANN001, ANN201
+def for_append(ws, value: Any, *, text: bool = False):
     """What to hand to a write-only sheet's append() for one value: the plain value where openpyxl's own
     inference is right (numbers, ordinary text, text after `neutralise`), a WriteOnlyCell where it is not (text
     columns that need the "@" format, strings openpyxl would read as an error code). Plain values keep a
@@ -86,7 +86,7 @@ def for_append(ws, value: Any, *, text: bool = False):  # noqa: ANN001, ANN201
     return put(WriteOnlyCell(ws), "" if value is None else value, text=text)
 
 
-def formula(cell, text: str, *, number_format: str | None = None):  # noqa: ANN001, ANN201
+def formula(cell, text: str, *, number_format: str | None = None):
     """One of the app's own formulas (a SUBTOTAL): the only way a formula gets into our workbooks."""
     if not text.startswith("="):
         raise ValueError(f"not a formula: {text!r}")
@@ -124,7 +124,7 @@ def row_height(lines: int) -> float:
     return lines * LINE_PT + 3
 
 
-def fit_rows(ws, first_row: int, columns: list[int]) -> None:  # noqa: ANN001
+def fit_rows(ws, first_row: int, columns: list[int]) -> None:
     """Taller rows where the text of a wrapping column needs more than one line (a normal sheet whose column
     widths are set)."""
     from openpyxl.utils import get_column_letter
@@ -144,7 +144,7 @@ def is_code(text: str) -> bool:
     return len(text) >= 11 and text[:-1].isdigit() and (text[-1].isdigit() or text[-1] in "Xx")
 
 
-def print_setup(ws, title_rows: str, *, landscape: bool = True) -> None:  # noqa: ANN001
+def print_setup(ws, title_rows: str, *, landscape: bool = True) -> None:
     """A4, one page wide (as many pages down as needed), the title/header rows on every page, 第N页 共M页 in
     the footer, margins of about 15–20 mm (PRINT-STANDARDS §4)."""
     ws.page_setup.paperSize = A4
@@ -161,7 +161,7 @@ def print_setup(ws, title_rows: str, *, landscape: bool = True) -> None:  # noqa
     ws.print_options.horizontalCentered = True
 
 
-def fit_columns(ws, first_row: int, *, cap: float = 40.0, floor: float = 4.0) -> None:  # noqa: ANN001
+def fit_columns(ws, first_row: int, *, cap: float = 40.0, floor: float = 4.0) -> None:
     """Column widths from what a (normal, not write-only) sheet holds from `first_row` on: codes in full,
     other text up to `cap` (longer text wraps where the cell says so)."""
     from openpyxl.utils import get_column_letter

@@ -258,7 +258,7 @@ def record_item(
         return row.revision
 
 
-def _add(session: Session, item: ArchiveItem | None, f, actor: Actor, visit_id: int | None = None) -> int:  # noqa: ANN001
+def _add(session: Session, item: ArchiveItem | None, f, actor: Actor, visit_id: int | None = None) -> int:
     att = Attachment(
         item_id=item.id if item else None,
         visit_id=visit_id,
@@ -678,7 +678,7 @@ class PrintedCopy:
 
 def print_copy(
     db: Database, actor: Actor, code: str, copy: str, out, *, today: date | None = None
-) -> PrintedCopy:  # noqa: ANN001
+) -> PrintedCopy:
     """Print one copy (cover, contents, a list of the items without scans and of the missing ones, then every
     item with scans on pages of its own) and log it: that copy is now up to date."""
     from desktop.reports.archive_copy import ArchiveDocument, ItemSection, ScanFile, render_archive

@@ -68,7 +68,7 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def _png(image) -> bytes:  # noqa: ANN001
+def _png(image) -> bytes:
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

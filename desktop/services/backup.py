@@ -81,16 +81,16 @@ def _label(path: Path, db: Database) -> None:
             con.execute(
                 f"CREATE TABLE IF NOT EXISTS {INFO_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
-            con.execute(f"DELETE FROM {INFO_TABLE}")  # noqa: S608 (fixed name)
+            con.execute(f"DELETE FROM {INFO_TABLE}")
             con.executemany(
-                f"INSERT INTO {INFO_TABLE} (key, value) VALUES (?, ?)",  # noqa: S608 (fixed name)
+                f"INSERT INTO {INFO_TABLE} (key, value) VALUES (?, ?)",
                 [("source", db.display_name), ("taken", f"{clock.wall():%Y-%m-%d %H:%M:%S}")],
             )
     finally:
         con.close()
 
 
-def _columns(engine) -> dict[str, set[str]]:  # noqa: ANN001
+def _columns(engine) -> dict[str, set[str]]:
     inspector = inspect(engine)
     return {name: {c["name"] for c in inspector.get_columns(name)} for name in inspector.get_table_names()}
 
@@ -109,7 +109,7 @@ def _as_found(table: Table, present: set[str]) -> Table:
     )
 
 
-def _copy_all(source, target, *, create_schema: bool) -> None:  # noqa: ANN001
+def _copy_all(source, target, *, create_schema: bool) -> None:
     """Every table from `source` to `target` (which has the same schema revision, or gets the models' schema),
     read in one snapshot on PostgreSQL so the copy's ledgers, balances and audit log agree."""
     if create_schema:
@@ -330,7 +330,7 @@ def _backup_head(path: Path, source: str) -> BackupHead | None:
     except sqlite3.DatabaseError:
         return None
     try:
-        info = dict(con.execute(f"SELECT key, value FROM {INFO_TABLE}").fetchall())  # noqa: S608
+        info = dict(con.execute(f"SELECT key, value FROM {INFO_TABLE}").fetchall())
         if info.get("source") != source:
             return None
         row = con.execute("SELECT count, digest FROM audit_head WHERE id = 1").fetchone()
@@ -341,7 +341,7 @@ def _backup_head(path: Path, source: str) -> BackupHead | None:
             if not {"seq", "digest"} <= columns:
                 continue  # taken before the ledgers were chained
             for account, seq, entry_digest in con.execute(
-                f"SELECT {chain.account}, MAX(seq), digest FROM {chain.table} GROUP BY {chain.account}"  # noqa: S608
+                f"SELECT {chain.account}, MAX(seq), digest FROM {chain.table} GROUP BY {chain.account}"
             ):
                 ledgers[(chain.table, account, seq)] = entry_digest
         return BackupHead(path, info.get("taken", ""), count, digest, ledgers)
@@ -474,7 +474,7 @@ def verify_backup(path: str | Path, *, balances: bool = False) -> list[str]:
 
                 for mismatches in (ledger_mismatches, stock_mismatches, fund_mismatches):
                     problems.extend(mismatches(s))
-    except Exception as exc:  # noqa: BLE001 - a backup too broken to read is a failed check, not a crash
+    except Exception as exc:
         problems.append(f"无法读取备份中的审计日志或流水：{exc}")
     return problems
 
@@ -644,7 +644,7 @@ def describe_backup(path: str | Path, db: Database | None = None) -> BackupInfo:
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         counts = [
-            (label, con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 (fixed names)
+            (label, con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
             for table, label in PREVIEW_COUNTS
             if table in tables
         ]

@@ -32,5 +32,5 @@ def holds_lock(session: Session, table: str, key: object) -> bool:
 
 
 @event.listens_for(Session, "after_begin")
-def _forget_locks(session: Session, _transaction, _connection) -> None:  # noqa: ANN001
+def _forget_locks(session: Session, _transaction, _connection) -> None:
     session.info.pop(LOCKED, None)

@@ -63,7 +63,7 @@ class Dashboard:
         return next(((a, b) for m, a, b in series if m == key), (0, 0))
 
 
-def _local_month(at) -> str:  # noqa: ANN001
+def _local_month(at) -> str:
     return month_key(clock.local(at))  # stored in UTC; the office counts months in Beijing time
 
 
@@ -135,7 +135,7 @@ def office_name(db: Database) -> str:
     return f"{t.county}{t.name}" if t else ""
 
 
-def monthly_report(db: Database, actor: Actor, out, *, today: date | None = None):  # noqa: ANN001, ANN201
+def monthly_report(db: Database, actor: Actor, out, *, today: date | None = None):
     """The one-page monthly report (key figures and the four charts) as PDF."""
     from desktop.reports.dashboard_charts import render_monthly_report
     from desktop.services.printing import Printed

@@ -53,7 +53,7 @@ def confirmed(db: Database) -> set[str]:
     return set(settings.get(db, "rules.confirmed") or [])
 
 
-def confirmed_in(session, key: str) -> bool:  # noqa: ANN001
+def confirmed_in(session, key: str) -> bool:
     """In the caller's transaction (a fund set up while it writes)."""
     return key in (settings.get_in(session, "rules.confirmed") or [])
 

@@ -466,7 +466,7 @@ def add_demo_fund(
         for month in fund.months_between(year_start, last_month) if last_month >= year_start else []:
             try:
                 fund.pay(db, actor, village, month)
-            except Exception:  # noqa: BLE001 - a month with nothing owed is fine in a demo
+            except Exception:
                 pass
         # the 村级责任组's 子女赡养能力认定 for the oldest elders (the 65周岁以上 ledger shows the others 未认定)
         for k, elder in enumerate(e for e in fund.elders(db, actor, village, on=today) if e.age >= 65):
@@ -671,7 +671,7 @@ def add_demo_plans(
     return len(rows)
 
 
-def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> None:  # noqa: ANN001
+def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> None:
     from desktop.services import archives
 
     year = today.year

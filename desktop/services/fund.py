@@ -267,7 +267,7 @@ def add_supporter(
         )
 
 
-def _add_supporter_in(  # noqa: PLR0913
+def _add_supporter_in(
     s: Session,
     actor: Actor,
     village: str,

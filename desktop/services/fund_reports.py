@@ -67,7 +67,7 @@ def kinship(relation: str) -> str:
     return relation if relation.startswith("之") else f"的{relation}" if relation else ""
 
 
-def _places(session, fund: FilialFund) -> tuple[str, str]:  # noqa: ANN001
+def _places(session, fund: FilialFund) -> tuple[str, str]:
     village = session.get(Village, fund.village_id)
     return village.name, session.get(Township, village.township_id).name
 
@@ -101,7 +101,7 @@ class FundPeriod:
         return self.opening_fen + self.income_total_fen - self.payout_fen
 
 
-def fund_period(session, actor: Actor, village: str, month: str | None) -> FundPeriod:  # noqa: ANN001
+def fund_period(session, actor: Actor, village: str, month: str | None) -> FundPeriod:
     """Every entry of the fund booked in `month` (YYYY-MM, Beijing time) or ever, with the balance before."""
     fund = fund_of(session, actor, village)
     vname, tname = _places(session, fund)
@@ -141,7 +141,7 @@ def fund_period(session, actor: Actor, village: str, month: str | None) -> FundP
 
 def fund_ledger(
     db: Database, actor: Actor, village: str, out: str | Path, *, month: str | None = None, xlsx: bool = False
-):  # noqa: ANN201
+):
     """基金台账 as PDF or workbook."""
     from desktop.reports.ledger import render_ledger_pdf
     from desktop.reports.ledger_xlsx import render_ledger_xlsx
@@ -150,7 +150,7 @@ def fund_ledger(
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
-def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | None = None):  # noqa: ANN201
+def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | None = None):
     """基金台账: every entry in the order booked, 收入/支出 with the running 余额 (carried forward page to page),
     the fund's earmarked match beside them; a reversal is a red-ink line in the column of what it reverses."""
     from desktop.reports.ledger import Column, Ledger
@@ -213,7 +213,7 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
     )
 
 
-def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
+def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str | Path):
     """签领表 of a month's payouts as booked (发放 first, then the sheet: it lists only money the fund has paid
     out), one line per elder, with room to sign or press a thumb."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
@@ -288,7 +288,7 @@ def fund_notice(
     *,
     days: int | None = None,
     phone: str | None = None,
-):  # noqa: ANN201
+):
     """The month's 收支公示 for the village board: the balance before, every income by kind, every payout with
     the month it is for, the balance after — the same period and the same sums as the fund ledger's — with its
     notice period and where to object. Names only, nothing else personal."""
@@ -370,7 +370,7 @@ def yuan(fen: int) -> str:
     return f"{fen / 100:,.2f}"
 
 
-def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | Path):  # noqa: ANN201
+def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | Path):
     """孝善光荣榜: supporters who paid every pledged month of the year (through December, or through now)."""
     from desktop.reports.notice import Notice, NoticeTable, render_notice
 
@@ -418,7 +418,7 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
     return render_notice(notice, out)
 
 
-def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Path):  # noqa: ANN201
+def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Path):
     """赡养承诺书, printed for signing (the signed paper is then scanned and archived)."""
     from desktop.reports.notice import Notice, cn_date, render_notice
 
@@ -501,7 +501,7 @@ def honour_certificates(
     return render_certificates(certs, out)
 
 
-def _chart_figure(db: Database, actor: Actor, village: str, size: tuple[float, float]):  # noqa: ANN202
+def _chart_figure(db: Database, actor: Actor, village: str, size: tuple[float, float]):
     """Money in and out per month (bars). A Figure of its own, not pyplot's: it may be drawn on a worker."""
     from matplotlib.figure import Figure
 
@@ -544,7 +544,7 @@ def fund_chart_png(
     return buf.getvalue()
 
 
-def elder_ledger(db: Database, actor: Actor, village: str, out: str | Path, *, xlsx: bool = False):  # noqa: ANN201
+def elder_ledger(db: Database, actor: Actor, village: str, out: str | Path, *, xlsx: bool = False):
     """65周岁以上建档立卡贫困老年人台账 as PDF or workbook."""
     from desktop.reports.ledger import render_ledger_pdf
     from desktop.reports.ledger_xlsx import render_ledger_xlsx
@@ -680,7 +680,7 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
     return ElderLedger(township, v.name, age, today, rows)
 
 
-def build_elder_ledger(db: Database, actor: Actor, village: str):  # noqa: ANN201
+def build_elder_ledger(db: Database, actor: Actor, village: str):
     """65周岁以上建档立卡贫困老年人台账 (elder_rows) on the ledger layout, signed by the 村级责任组."""
     from desktop.reports.ledger import Column, Ledger
 

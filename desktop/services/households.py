@@ -134,7 +134,7 @@ def age_on(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def resolve_village(session, actor: Actor, name: str) -> Village:  # noqa: ANN001
+def resolve_village(session, actor: Actor, name: str) -> Village:
     """A village by name. Names repeat across townships (and township names across counties):
     "柳河镇/孙桥村" or "柘城县柳河镇/孙桥村" picks one; an ambiguous name is refused with the choices."""
     name = name.strip()
@@ -155,7 +155,7 @@ def resolve_village(session, actor: Actor, name: str) -> Village:  # noqa: ANN00
     return candidates[0][0]
 
 
-def village_scope(session, actor: Actor, village: str | None, column=Household.village_id):  # noqa: ANN001, ANN201
+def village_scope(session, actor: Actor, village: str | None, column=Household.village_id):
     """The filter for "this village" (resolved as resolve_village does) or, with none named, every village the
     actor may see; `column` is the village id column of the query it goes in."""
     if village:
@@ -331,7 +331,7 @@ def count(db: Database) -> int:
         return s.scalar(select(func.count()).select_from(Household)) or 0
 
 
-def household_for(session, actor: Actor, code: str) -> Household:  # noqa: ANN001
+def household_for(session, actor: Actor, code: str) -> Household:
     """The household with this code, if the actor may see it."""
     h = session.scalar(select(Household).where(Household.code == code.strip()))
     if h is None:
@@ -341,7 +341,7 @@ def household_for(session, actor: Actor, code: str) -> Household:  # noqa: ANN00
     return h
 
 
-def village_labels(session) -> dict[int, str]:  # noqa: ANN001
+def village_labels(session) -> dict[int, str]:
     """Village id → its name, made longer (township, then county in front) only where a name repeats."""
     rows = session.execute(
         select(Village.id, Village.name, Township.name, Township.county).join(Township)
@@ -364,7 +364,7 @@ def exited(h: Household) -> bool:
     return has_exited(h.household_kind, (h.attrs or {}).get("exit_year"))
 
 
-def has_exited(household_kind: str | None, exit_year) -> bool:  # noqa: ANN001
+def has_exited(household_kind: str | None, exit_year) -> bool:
     """exited() from the two values it reads, for queries that select columns rather than households."""
     return bool(exit_year) or household_kind in EXITED_KINDS
 

@@ -143,7 +143,7 @@ class RoundSummary:
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-def _round(session, actor: Actor, round_id: int) -> IdentificationRound:  # noqa: ANN001
+def _round(session, actor: Actor, round_id: int) -> IdentificationRound:
     rnd = session.get(IdentificationRound, round_id)
     if rnd is None:
         raise NotFound(f"识别批次{round_id}不存在（identify list 可查看已有批次）")
@@ -161,7 +161,7 @@ def _steps(rnd: IdentificationRound) -> list[StepRow]:
     ]
 
 
-def _info(session, rnd: IdentificationRound) -> RoundInfo:  # noqa: ANN001
+def _info(session, rnd: IdentificationRound) -> RoundInfo:
     village = session.get(Village, rnd.village_id)
     township = session.get(Township, village.township_id)
     rows = session.execute(
@@ -224,7 +224,7 @@ def list_rounds(
         return out
 
 
-def posted_round(session, actor: Actor, village: str) -> int:  # noqa: ANN001
+def posted_round(session, actor: Actor, village: str) -> int:
     """The village's newest round whose list has been posted (村公示 or later): what a notice of “this village”
     prints when no round is named (the print page)."""
     v = resolve_village(session, actor, village)
@@ -469,7 +469,7 @@ def round_notice(
     title: str | None = None,
     issuer: str | None = None,
     phone: str | None = None,
-):  # noqa: ANN201
+):
     """The round's list as posted at its current step, with the round's own dates: the village's 公示 (村公示),
     the second 公示 after the township's review (乡审核), the 公告 of the county's decision (县审定). IDs masked;
     no cause or health is printed. Returns a printing.Printed."""

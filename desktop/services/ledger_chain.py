@@ -175,7 +175,7 @@ def _values(obj: object, chain: Chain) -> list[Any]:
 
 
 @event.listens_for(Session, "before_flush")
-def _link_new_entries(session: Session, _context, _instances) -> None:  # noqa: ANN001
+def _link_new_entries(session: Session, _context, _instances) -> None:
     new = [obj for obj in session.new if type(obj) in BY_MODEL]
     if not new:
         return

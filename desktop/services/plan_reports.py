@@ -28,7 +28,7 @@ POLICY_FLAGS = {
 }
 
 
-def _place(session, h: Household) -> tuple[str, Township]:  # noqa: ANN001
+def _place(session, h: Household) -> tuple[str, Township]:
     v = session.get(Village, h.village_id)
     t = session.get(Township, v.township_id)
     return f"{t.county}{t.name}{v.name}{h.group_name}", t
@@ -193,7 +193,7 @@ def plan_sheet(
     return Printed(str(out), render_plan_sheet(sheet, out), [])
 
 
-def _township(session) -> str:  # noqa: ANN001
+def _township(session) -> str:
     return session.scalar(select(Township.name).limit(1)) or ""
 
 

@@ -247,7 +247,7 @@ def thresholds(db: Database) -> list[Threshold]:
     return [t for t in standards(db) if t.has_band]
 
 
-def poverty_line_sql(year_column):  # noqa: ANN001, ANN201
+def poverty_line_sql(year_column):
     """The poverty line of the row's year in SQL (the county's figure, else a seed default, else NULL)."""
     stored = select(IncomeThreshold.poverty_line).where(IncomeThreshold.year == year_column).scalar_subquery()
     defaults = {y: t.poverty_line for y, t in DEFAULT_THRESHOLDS.items()}
@@ -542,7 +542,7 @@ def suggest(
     return out(None, [f"非建档立卡户，{got}，高于{yuan(B2)}元", *extra], NO_CARD)
 
 
-def _exited_colour(out, got: str, income: int, t: Threshold, unknown: tuple[str, ...]) -> Suggestion:  # noqa: ANN001
+def _exited_colour(out, got: str, income: int, t: Threshold, unknown: tuple[str, ...]) -> Suggestion:
     """A registered, exited household at or above the line: 黄卡 up to the top of the band, 绿卡 above it once
     every 两不愁三保障 condition is met (seed 001: 绿卡 “稳定脱贫户”)."""
     L, B1, B2 = t.figures()
@@ -745,7 +745,7 @@ def current_colours(session: Session, year: int) -> dict[int, str]:
     )
 
 
-def monitored(year: int):  # noqa: ANN201
+def monitored(year: int):
     """Households on the year's 防返贫监测 lists, as a condition on Household: a CONFIRMED 黄卡 or 蓝卡 of the year
     (seed 001 三(一): “对黄卡户和蓝卡户，全面开展“回头帮”，加强贫困监测”), or a 户类型 that is a monitoring type.
     Nobody is listed for health: illness is a risk note, never a colour."""

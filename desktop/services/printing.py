@@ -42,7 +42,7 @@ def township_issuer(db: Database, township: str) -> str:
 
 def render_ledger(
     ledger, out: str | Path, *, xlsx: bool = False, progress: Progress = NO_PROGRESS
-) -> Printed:  # noqa: ANN001
+) -> Printed:
     """A built Ledger as PDF, or as .xlsx for the county's spreadsheets."""
     from desktop.reports.ledger import render_ledger_pdf
     from desktop.reports.ledger_xlsx import render_ledger_xlsx
@@ -53,7 +53,7 @@ def render_ledger(
     return Printed(str(out), info.pages, info.fonts, info.rows)
 
 
-def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:  # noqa: ANN001
+def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:
     village = resolve_village(session, actor, name)
     return village, session.get(Township, village.township_id)
 
@@ -176,7 +176,7 @@ def household_ledger(
 
 def build_household_ledger(
     db: Database, actor: Actor, *, village: str | None = None, today: date | None = None
-):  # noqa: ANN201
+):
     from desktop.reports.ledger import Column, Ledger
 
     today = today or clock.today()
@@ -345,7 +345,7 @@ def cn_count(n: int) -> str:
     )
 
 
-def stars_earned(session, household_id: int, year: int) -> list[str]:  # noqa: ANN001
+def stars_earned(session, household_id: int, year: int) -> list[str]:
     """The stars a household earned in the year's confirmed rating rounds, in catalogue order, each once."""
     earned: list[str] = []
     for stars in session.scalars(

@@ -218,7 +218,7 @@ def set_rate_targets(db: Database, actor: Actor, **targets: float) -> dict[str, 
     return after
 
 
-def _rates(session, village_ids: frozenset[int] | None, result: RunResult, targets: dict[str, float]) -> None:  # noqa: ANN001
+def _rates(session, village_ids: frozenset[int] | None, result: RunResult, targets: dict[str, float]) -> None:
     """result.rates per village and result.total, from the findings kept (verified ones lower no rate)."""
     query = (
         select(Township.name + Village.name, Household.code, Member.code, Member.relation)
@@ -586,7 +586,7 @@ def findings_ledger(
     *,
     village: str | None = None,
     result: RunResult | None = None,
-):  # noqa: ANN201
+):
     """疑点核查台账 on the ledger layout: one row per finding, a count per village and in total; each village's
     识别精准率 and 数据信息精准率 (seed 004) on a row closing its group."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf

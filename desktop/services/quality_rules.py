@@ -48,11 +48,11 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def attr(key: str):  # noqa: ANN201
+def attr(key: str):
     return func.coalesce(Member.attrs[key].as_string(), "")
 
 
-def _members(scope: Scope, *columns) -> Select:  # noqa: ANN002
+def _members(scope: Scope, *columns) -> Select:
     """Active members with their household and village; the first four columns are always the same."""
     query = (
         select(Household.code, Member.code, Member.name, Township.name + Village.name, *columns)
@@ -342,12 +342,12 @@ REGISTERED_KINDS = ("脱贫户", "脱贫不稳定户")  # 户类型 of household
 MONITORED_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "监测对象")
 
 
-def attr_of(member, key: str):  # noqa: ANN001, ANN201
+def attr_of(member, key: str):
     """attr() for an aliased member."""
     return func.coalesce(member.attrs[key].as_string(), "")
 
 
-def _labour_of_working_age(s: Scope, member) -> Any:  # noqa: ANN001
+def _labour_of_working_age(s: Scope, member) -> Any:
     """A current member of working age (min_age–max_age) recorded as 普通劳动力 or 技能劳动力."""
     p = s.params
     return and_(
@@ -399,7 +399,7 @@ def _university_students(s: Scope) -> Select:
     """Students in higher education, in households with at least `min_students` of them."""
     other = aliased(Member)
 
-    def studying(m):  # noqa: ANN001, ANN202
+    def studying(m):
         return or_(*[attr_of(m, "schooling").startswith(prefix) for prefix in UNIVERSITY])
 
     count = (

@@ -72,7 +72,7 @@ class RoundInfo:
         return sum(r.points for r in self.rows)
 
 
-def current_catalog(session, actor: Actor | None = None) -> StarCatalog:  # noqa: ANN001
+def current_catalog(session, actor: Actor | None = None) -> StarCatalog:
     catalog = session.scalar(select(StarCatalog).order_by(StarCatalog.id.desc()))
     if catalog is None:
         catalog = StarCatalog(
@@ -119,7 +119,7 @@ def stars(db: Database) -> list[Star]:
         return [Star(x["name"], int(x["points"])) for x in listed]
 
 
-def _round(session, actor: Actor, round_id: int) -> RatingRound:  # noqa: ANN001
+def _round(session, actor: Actor, round_id: int) -> RatingRound:
     rnd = session.get(RatingRound, round_id)
     if rnd is None:
         raise NotFound(f"评定批次{round_id}不存在")
@@ -431,7 +431,7 @@ def pending_points(db: Database, household_code: str) -> int:
         )
 
 
-def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, phone: str | None = None):  # noqa: ANN201
+def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, phone: str | None = None):
     """The results notice (公示) of a round: households, stars and points, on the notice layout."""
     from desktop.reports.notice import Notice, NoticeTable, cn_date, render_notice
     from desktop.services import settings

@@ -81,7 +81,7 @@ class Receipt:
         }
 
 
-def other_village(session, store: Store, household_id: int) -> str | None:  # noqa: ANN001
+def other_village(session, store: Store, household_id: int) -> str | None:
     """Why this household may not redeem at this store, or None. A store of a village serves that village's
     households; whether they may also redeem at another village's store is the office's setting
     (store.other_village, default no — no seed says either way). A store of no village serves every village."""

@@ -16,7 +16,7 @@ from desktop.services.roster_store import load_snapshots
 from desktop.services.users import Actor
 
 
-def _cell(key: str, value):  # noqa: ANN001, ANN202
+def _cell(key: str, value):
     if value is None:
         return None
     kind = BY_KEY[key].kind
@@ -80,7 +80,7 @@ def export_roster(
     offset = 0 if layout == "2021" else 1
     text_columns = {i + offset for i, k in enumerate(keys) if BY_KEY[k].kind in ("code", "id", "phone")}
 
-    def rows():  # noqa: ANN202
+    def rows():
         n = 0
         for snap in snaps.values():
             for mcode in snap.member_order:

@@ -265,7 +265,7 @@ def _update(
     changed: list[tuple[HouseholdRecord, Snapshot]],
     village_ids: dict[tuple, int],
     advance,
-) -> None:  # noqa: ANN001
+) -> None:
     """Update changed households through the ORM; a member missing from the file is marked as left."""
     ids = [snap.id for _, snap in changed]
     households: dict[int, Household] = {}
@@ -303,7 +303,7 @@ def _apply_household(
     village_ids: dict[tuple, int],
     keys: frozenset[str],
     now,
-) -> None:  # noqa: ANN001
+) -> None:
     row = household_row(record, village_ids[place_of(record.values)])
     h.village_id = row["village_id"]
     for key, column in HOUSEHOLD_COLUMNS.items():
@@ -319,7 +319,7 @@ def _apply_household(
 
 def _apply_members(
     session: Session, h: Household, record: HouseholdRecord, index: _MemberIndex, keys: frozenset[str], now
-) -> None:  # noqa: ANN001
+) -> None:
     seen: set[int] = set()
     for pos, mr in enumerate(record.members):
         values = member_row(mr, pos)

@@ -803,11 +803,11 @@ class _Candidate:
     merged: list[str]
 
 
-def _merged_in_row(sheet, row0: int) -> list[str]:  # noqa: ANN001
+def _merged_in_row(sheet, row0: int) -> list[str]:
     """Merged ranges crossing the header row and spanning columns, as G2:H2."""
     try:
         ranges = sheet.merged_cell_ranges or []
-    except Exception:  # noqa: BLE001 (a hint only; calamine may not know merges for this sheet)
+    except Exception:
         return []
     found = []
     for (r0, c0), (r1, c1) in ranges:

@@ -134,7 +134,7 @@ def insert_households(
     year: int,
     keys: frozenset[str],
     on_chunk=None,
-) -> None:  # noqa: ANN001
+) -> None:
     """Bulk insert new households with their members and income (one statement per chunk)."""
     now = utcnow()
     for part in chunks(records):

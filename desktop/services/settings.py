@@ -155,7 +155,7 @@ def get(db: Database, key: str) -> Any:
     return value
 
 
-def get_in(session, key: str) -> Any:  # noqa: ANN001
+def get_in(session, key: str) -> Any:
     """A setting read in the caller's transaction (a service checking a limit while it writes)."""
     value = session.scalar(select(Setting.value).where(Setting.key == key))
     return SPECS[key].default if value is None else value
@@ -198,7 +198,7 @@ def set_values(db: Database, actor: Actor, changes: dict[str, Any]) -> dict[str,
         return save(s, actor.username, checked)
 
 
-def save(session, username: str, checked: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+def save(session, username: str, checked: dict[str, Any]) -> dict[str, Any]:
     """Write already-checked values in the caller's transaction (the first-run setup uses it too)."""
     changed = {}
     for key, value in checked.items():

@@ -58,7 +58,7 @@ def points_ledger(
     village: str | None = None,
     month: str | None = None,
     xlsx: bool = False,
-):  # noqa: ANN201
+):
     """积分台账 as PDF or workbook."""
     from desktop.reports.ledger import render_ledger_pdf
     from desktop.reports.ledger_xlsx import render_ledger_xlsx
@@ -67,7 +67,7 @@ def points_ledger(
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
-def build_points_ledger(db: Database, actor: Actor, *, village: str | None = None, month: str | None = None):  # noqa: ANN201
+def build_points_ledger(db: Database, actor: Actor, *, village: str | None = None, month: str | None = None):
     """积分台账: every entry by village and date, 增加/减少 and the household's 结余 after it, summed per village
     with carried-forward lines."""
     from desktop.reports.ledger import Column, Ledger
@@ -149,7 +149,7 @@ def build_points_ledger(db: Database, actor: Actor, *, village: str | None = Non
 
 def stock_ledger(
     db: Database, store_code: str, out: str | Path, *, month: str | None = None, xlsx: bool = False
-):  # noqa: ANN201
+):
     """库存台账 of one store: every movement in date order with 入库/出库, the goods' 结存 after it, and value,
     carried forward."""
     from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
@@ -290,7 +290,7 @@ def settlement(db: Database, store_code: str, month: str) -> Settlement:
         )
 
 
-def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path, *, xlsx: bool = False):  # noqa: ANN201
+def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path, *, xlsx: bool = False):
     """积分兑换结算单 of a store for a period, on the ledger layout: what was handed out for points, by goods. For a
     commercial shop each line also carries its amount (points × the shop's rate) and the total is the payable
     from the named funding source, signed by the shop's owner and the village and township; a village-run store's
@@ -342,7 +342,7 @@ def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path,
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
 
 
-def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):  # noqa: ANN201
+def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):
     """兑换公示 of a village for a month: who redeemed how many points (names as on the roster, nothing else)."""
     from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
     from desktop.services import settings
@@ -397,7 +397,7 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
     return render_notice(notice, out)
 
 
-def donation_notice(db: Database, store_code: str, month: str, out: str | Path):  # noqa: ANN201
+def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
     """捐赠鸣谢: donors to a store in a month, with what they gave."""
     from desktop.reports.notice import Notice, NoticeTable, render_notice
 

@@ -35,7 +35,7 @@ def install_excepthook() -> None:
     raw traceback or a silent crash."""
     from desktop.ui.messages import show_error
 
-    def hook(kind, value, tb) -> None:  # noqa: ANN001
+    def hook(kind, value, tb) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return

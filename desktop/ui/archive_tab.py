@@ -247,11 +247,11 @@ class ArchiveTab(QWidget):
 
     # --- actions -------------------------------------------------------------------------------------------
 
-    def record(self, key: str, *, done_on=None, note: str = "", files: list[Path] = ()) -> None:  # noqa: ANN001
+    def record(self, key: str, *, done_on=None, note: str = "", files: list[Path] = ()) -> None:
         """Record an item (and its scans) in one write; a refusal (a file that is not a scan) says why."""
         code, files = self.code, list(files)
 
-        def write(db, actor):  # noqa: ANN001, ANN202
+        def write(db, actor):
             data = [read_file(f, "扫描件") for f in files]
             return archives.record_item(db, actor, code, key, done_on=done_on, note=note, files=data)
 
@@ -279,14 +279,14 @@ class ArchiveTab(QWidget):
         if paths:
             self.record(key, files=[Path(p) for p in paths])
 
-    def dragEnterEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and self.ctx.actor.can("household.edit"):
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dragMoveEvent(self, event) -> None:
         event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: ANN001, N802
+    def dropEvent(self, event) -> None:
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         target = self.tree.itemAt(self.tree.viewport().mapFrom(self, event.position().toPoint()))
         key = target.data(0, Qt.ItemDataRole.UserRole) if target is not None else None
@@ -319,7 +319,7 @@ class ArchiveTab(QWidget):
         out = self._print_dir() / filename
         present = self.present_print
 
-        def show(printed) -> None:  # noqa: ANN001
+        def show(printed) -> None:
             # the PDF is made: the print page only shows it, whatever it hands the maker
             present(filename, lambda *_args: printed, f"正在显示{name}……")
 

@@ -14,7 +14,7 @@ def fill_store_box(box: QComboBox, ctx: UiContext, then: Callable[[], None] | No
     """The stores, labelled 名称（编号）, the code as data, read in the background; keeps the current store,
     emits no change signals, then calls then()."""
 
-    def fill(found) -> None:  # noqa: ANN001
+    def fill(found) -> None:
         current = box.currentData()
         box.blockSignals(True)
         box.clear()

@@ -65,7 +65,7 @@ def fill_stores(box: QComboBox, found: list[StoreInfo]) -> None:
     box.blockSignals(False)
 
 
-def list_stores(db, actor) -> list[StoreInfo]:  # noqa: ANN001
+def list_stores(db, actor) -> list[StoreInfo]:
     return stores.list_stores(db, actor)  # a store operator sees only their own stores
 
 
@@ -78,7 +78,7 @@ class Customer:
     refusal: str | None  # why this store may not serve the household, or None
 
 
-def _customer(db, actor, store: str | None, code: str) -> Customer:  # noqa: ANN001
+def _customer(db, actor, store: str | None, code: str) -> Customer:
     detail = households.detail(db, actor, code)
     try:
         refusal = redemption.may_redeem_here(db, actor, store, code) if store else None
@@ -275,7 +275,7 @@ class CounterPage(QWidget):
         if not text:
             return
 
-        def search(db, actor):  # noqa: ANN001, ANN202
+        def search(db, actor):
             ids = households.search_ids(db, actor, text)
             return len(ids), households.rows(db, ids[:FOUND_LIMIT])
 
@@ -474,6 +474,6 @@ class CounterPage(QWidget):
         if field is self.household_edit:
             field.selectAll()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self, self.focus_scan)  # once shown: focus cannot land on a hidden field

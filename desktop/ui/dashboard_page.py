@@ -99,7 +99,7 @@ class ChartLabel(QLabel):
             scaled.setDevicePixelRatio(ratio)
             self.setPixmap(scaled)
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 
@@ -184,7 +184,7 @@ class DashboardPage(QWidget):
         self.status.setText("正在统计……")
         width, height, ratio = self._chart_size()
 
-        def work(db, actor):  # noqa: ANN001, ANN202
+        def work(db, actor):
             d = dashboard.gather(db, actor)
             return d, dashboard.office_name(db), _draw_all(d, width, height, ratio)
 
@@ -203,7 +203,7 @@ class DashboardPage(QWidget):
         self.status.setText("统计失败")
         show_error(self, exc, "首页统计失败")
 
-    def _show(self, result) -> None:  # noqa: ANN001
+    def _show(self, result) -> None:
         d, office, pngs = result
         self.data = d
         self.title.setText(f"{office or '乡镇'}扶贫工作概况")
@@ -222,7 +222,7 @@ class DashboardPage(QWidget):
         self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
         self._done()
 
-    def _show_charts(self, drawn) -> None:  # noqa: ANN001
+    def _show_charts(self, drawn) -> None:
         size, pngs = drawn
         self._drawn_at = size
         for name, png in pngs.items():
@@ -230,7 +230,7 @@ class DashboardPage(QWidget):
         if self._chart_size()[:2] != size:  # the window changed while they were drawn
             self.redraw_timer.start()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.data is not None and self._chart_size()[:2] != self._drawn_at:
             self.redraw_timer.start()
@@ -256,7 +256,7 @@ class DashboardPage(QWidget):
             return
         d, folder = self.data, Path(folder)
 
-        def work(_db, _actor) -> list[Path]:  # noqa: ANN001
+        def work(_db, _actor) -> list[Path]:
             from desktop.reports.dashboard_charts import CHARTS, DRAW, save_png
 
             folder.mkdir(parents=True, exist_ok=True)

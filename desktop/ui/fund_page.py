@@ -112,7 +112,7 @@ class ChartLabel(QLabel):
         self.source.loadFromData(png, "PNG")
         self._rescale()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._rescale()
 
@@ -144,8 +144,8 @@ class Snapshot:
     entries: list[fund.EntryRow]
 
 
-def _read_snapshot(village: str):  # noqa: ANN202
-    def read(db, actor) -> Snapshot:  # noqa: ANN001
+def _read_snapshot(village: str):
+    def read(db, actor) -> Snapshot:
         sups = fund.supporter_rows(db, actor, village)
         return Snapshot(
             village,
@@ -164,7 +164,7 @@ def _read_snapshot(village: str):  # noqa: ANN202
     return read
 
 
-def _read_villages(db, actor) -> tuple[list[fund.FundVillage], int, int, bool]:  # noqa: ANN001
+def _read_villages(db, actor) -> tuple[list[fund.FundVillage], int, int, bool]:
     return (
         fund.fund_villages(db, actor),
         int(settings.get(db, "fund.match_percent")),
@@ -851,7 +851,7 @@ class FundPage(QWidget):
         age, day, widened = self.new_age.value(), self.new_day.value(), bool(self.new_scope.currentData())
         name = self.new_name.text().strip()
 
-        def write(db, actor) -> int:  # noqa: ANN001
+        def write(db, actor) -> int:
             return fund.create_fund(
                 db,
                 actor,
@@ -956,7 +956,7 @@ class FundPage(QWidget):
         name, relation = self.enrol_name.text(), self.enrol_relation.currentText()
         id_number, phone, start = self.enrol_id.text(), self.enrol_phone.text(), self.enrol_start.text()
 
-        def write(db, actor) -> int:  # noqa: ANN001
+        def write(db, actor) -> int:
             return fund.enrol_supporter(
                 db,
                 actor,
@@ -1019,7 +1019,7 @@ class FundPage(QWidget):
         if r is None:
             return
 
-        def write(db, actor) -> None:  # noqa: ANN001
+        def write(db, actor) -> None:
             from desktop.services.attachments import read_file
 
             _name, data = read_file(path, "扫描件")
@@ -1080,7 +1080,7 @@ class FundPage(QWidget):
         method = self.method_box.currentText()
         who = self.supporter_box.currentText().split("（")[0]
 
-        def write(db, actor) -> fund.Contribution:  # noqa: ANN001
+        def write(db, actor) -> fund.Contribution:
             return fund.contribute(db, actor, sid, months, amount, method=method, receipt_no=receipt)
 
         def done(result: fund.Contribution) -> None:
@@ -1224,7 +1224,7 @@ class FundPage(QWidget):
             self.finding_note.text(),
         )
 
-        def write(db, actor) -> int:  # noqa: ANN001
+        def write(db, actor) -> int:
             return fund.record_finding(
                 db, actor, village, code, finding, found_on=found_on, found_by=by, note=note.strip()
             )
@@ -1266,7 +1266,7 @@ class FundPage(QWidget):
             return
         width, height = max(self.chart.width(), 600), max(self.chart.height(), 240)
 
-        def draw(db, actor) -> bytes:  # noqa: ANN001
+        def draw(db, actor) -> bytes:
             return fund_reports.fund_chart_png(db, actor, village, width_px=width, height_px=height)
 
         def done(png: bytes) -> None:

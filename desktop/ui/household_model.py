@@ -29,14 +29,14 @@ PAGE = 200
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _read_page(db, ids: list[int], text: str) -> tuple[list[HouseholdRow], dict[int, str]]:  # noqa: ANN001
+def _read_page(db, ids: list[int], text: str) -> tuple[list[HouseholdRow], dict[int, str]]:
     return households.rows(db, ids), households.matched_members(db, ids, text)
 
 
 class HouseholdTableModel(QAbstractTableModel):
     refreshed = Signal()  # a search's result is in (after the reset)
 
-    def __init__(self, ctx: UiContext, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, ctx: UiContext, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.ids: list[int] = []
@@ -57,13 +57,13 @@ class HouseholdTableModel(QAbstractTableModel):
         generation = self._generation
         text, village_id, sort, descending = self.text, self.village_id, self.sort_key, self.descending
 
-        def search(db, actor):  # noqa: ANN001, ANN202
+        def search(db, actor):
             ids = households.search_ids(
                 db, actor, text, village_id=village_id, sort=sort, descending=descending
             )
             return ids, *_read_page(db, ids[:PAGE], text)
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             if generation != self._generation:
                 return
             ids, first, matched = result
@@ -113,7 +113,7 @@ class HouseholdTableModel(QAbstractTableModel):
         generation, text = self._generation, self.text
         ids = self.ids[page * PAGE : (page + 1) * PAGE]
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             if generation != self._generation:
                 return
             rows, matched = result
@@ -128,18 +128,18 @@ class HouseholdTableModel(QAbstractTableModel):
 
     # --- Qt model --------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.ids)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802, ANN201
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.TextAlignmentRole,

@@ -157,7 +157,7 @@ class HouseholdDetailPane(QWidget):
         self.income.setText("\n".join(lines) or "暂无收入记录")
 
 
-def _points_text(db, actor, code: str) -> str:  # noqa: ANN001
+def _points_text(db, actor, code: str) -> str:
     from desktop.services import points, ratings
 
     entries = points.history(db, actor, code)
@@ -272,7 +272,7 @@ class HouseholdsPage(QWidget):
     def present_print(self, value: Callable | None) -> None:
         self.archive_tab.present_print = self.plan_tab.present_print = value
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not getattr(self, "_split_set", False):  # once: half and half of what the window gives
             self._split_set = True
@@ -284,7 +284,7 @@ class HouseholdsPage(QWidget):
     def reload(self) -> None:
         """Villages and the list again; the household on screen stays selected if it is still listed."""
 
-        def fill(found) -> None:  # noqa: ANN001
+        def fill(found) -> None:
             current = self.village_box.currentData()
             self.village_box.blockSignals(True)
             self.village_box.clear()
@@ -333,11 +333,11 @@ class HouseholdsPage(QWidget):
         self._wanted = hid
         matched = self.model.matched.get(hid, "")
 
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             d = households.detail(db, actor, hid)
             return d, _points_text(db, actor, d.row.code)
 
-        def shown(result) -> None:  # noqa: ANN001
+        def shown(result) -> None:
             if self._wanted != hid:  # the clerk has moved on
                 return
             d, points = result

@@ -162,7 +162,7 @@ class ImportDialog(QDialog):
         if path:
             self.path_edit.setText(path)
 
-    def _run(self, label: str, fn, on_success, changes: tuple[str, ...] = ()) -> None:  # noqa: ANN001
+    def _run(self, label: str, fn, on_success, changes: tuple[str, ...] = ()) -> None:
         """fn(db, actor, progress): a check on the read lane, the import (with `changes`) on the write lane."""
         self.work_label.setText(label)
         self.bar.setRange(0, 0)

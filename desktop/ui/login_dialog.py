@@ -15,7 +15,7 @@ from desktop.ui.ops import Ops
 
 
 class LoginDialog(QDialog):
-    def __init__(self, source, parent: QWidget | None = None, *, username: str = "") -> None:  # noqa: ANN001
+    def __init__(self, source, parent: QWidget | None = None, *, username: str = "") -> None:
         """source: the opened database (app start-up) or an Ops already made for it."""
         super().__init__(parent)
         self.ops = source if isinstance(source, Ops) else Ops(source, SYSTEM)

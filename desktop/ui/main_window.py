@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
 
     # --- menu and shortcuts ----------------------------------------------------------------------------
 
-    def _action(self, menu, text: str, slot, shortcut: str = "") -> QAction:  # noqa: ANN001
+    def _action(self, menu, text: str, slot, shortcut: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -204,10 +204,10 @@ class MainWindow(QMainWindow):
         """On the write lane (nothing is written meanwhile, so the copy is whole); 系统 lists it when done."""
         from desktop.services.backup import auto_backup, daily_due
 
-        def work(db, _actor):  # noqa: ANN001, ANN202
+        def work(db, _actor):
             return auto_backup(db, "daily") if daily_due(db) else None
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             if result is not None:
                 self.status_backup.setText(f"今日已自动备份（{result.path.name}）")
 
@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
             None, work, ("backups",), done, on_failure=lambda exc: show_error(self, exc, "自动备份失败")
         )
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.backup_on_exit and self._exit_backup == "none":
             # the backup runs on the write lane after whatever is still being saved; the window closes after it
             self._exit_backup = "running"
@@ -239,10 +239,10 @@ class MainWindow(QMainWindow):
         from desktop.services import settings
         from desktop.services.backup import auto_backup
 
-        def work(db, _actor):  # noqa: ANN001, ANN202
+        def work(db, _actor):
             return auto_backup(db, "exit") if settings.get(db, "backup.on_exit") else None
 
-        def finished(_result=None) -> None:  # noqa: ANN001
+        def finished(_result=None) -> None:
             self._exit_backup = "done"
             self.close()
 
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         elif AREAS[row][0] == "home":
             self.home.reload()
 
-    def present_print(self, filename: str, make, label: str, after=None) -> None:  # noqa: ANN001
+    def present_print(self, filename: str, make, label: str, after=None) -> None:
         """Make a print — make(db, actor, out_path) → Printed — on the read lane and show it in 公示打印 to
         print or save. (A maker taking only the path, make(out_path), is still accepted.)"""
         out = self.printing.temp_path(filename)
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         self.system.reload()
 
 
-def _takes_db(make) -> bool:  # noqa: ANN001
+def _takes_db(make) -> bool:
     """Whether a print maker is make(db, actor, out) rather than make(out)."""
     try:
         params = inspect.signature(make).parameters.values()
@@ -306,7 +306,7 @@ def _takes_db(make) -> bool:  # noqa: ANN001
     return len([p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]) >= 3
 
 
-def _choose_when_listed(box, wanted: str) -> None:  # noqa: ANN001
+def _choose_when_listed(box, wanted: str) -> None:
     """Select the remembered village once the page's background read has listed it (the page fills its box
     and sets its own choice synchronously: ours is applied just after, on the next turn of the event loop)."""
     state = {"done": False}
@@ -318,7 +318,7 @@ def _choose_when_listed(box, wanted: str) -> None:  # noqa: ANN001
             box.setCurrentIndex(found[0])
             box.model().rowsInserted.disconnect(later)
 
-    def later(*_args) -> None:  # noqa: ANN002
+    def later(*_args) -> None:
         if not state["done"]:
             QTimer.singleShot(0, box, apply)
 

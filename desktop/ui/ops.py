@@ -113,7 +113,7 @@ class Ops(QObject):
 
     # --- plumbing ------------------------------------------------------------------------------------------
 
-    def _start(  # noqa: PLR0913
+    def _start(
         self,
         parent: QWidget | None,
         fn: Callable[..., Any],
@@ -129,7 +129,7 @@ class Ops(QObject):
     ) -> Task:
         db, actor = self._db, self.actor
 
-        def work(p):  # noqa: ANN001, ANN202
+        def work(p):
             return fn(db, actor, p) if progress else fn(db, actor)
 
         self._begin(parent, busy)
@@ -199,7 +199,7 @@ def subscribe(ops: Ops, page: QWidget, areas: Iterable[str], refresh: Callable[[
             state["stale"] = True
 
     class _ShowFilter(QObject):
-        def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+        def eventFilter(self, obj, event) -> bool:
             from PySide6.QtCore import QEvent
 
             if event.type() == QEvent.Type.Show and state["stale"]:

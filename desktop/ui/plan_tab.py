@@ -315,10 +315,10 @@ class PlanTab(QWidget):
             return
         year = self.year
 
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             return plans.plan(db, actor, code, year), users.names(db)
 
-        def shown(result) -> None:  # noqa: ANN001
+        def shown(result) -> None:
             if generation == self._generation:
                 self.view, self.names = result
                 self._fill(self.view)
@@ -461,7 +461,7 @@ class PlanTab(QWidget):
         )
         self.confirm_box.open()
 
-    def _write(self, fn, on_done=None, changes=("plans",)) -> None:  # noqa: ANN001
+    def _write(self, fn, on_done=None, changes=("plans",)) -> None:
         """One write; the tab reloads through its subscription, a refusal names the field."""
         self.ctx.ops.write(self, fn, changes, on_done, title="未能保存")
 
@@ -469,7 +469,7 @@ class PlanTab(QWidget):
         code, year = self.code, self.year
         colour, reason = self.colour_box.currentData(), self.reason_edit.text()
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.reason_edit.clear()
             self.colour_box.setCurrentIndex(0)
 
@@ -481,7 +481,7 @@ class PlanTab(QWidget):
                 key: _fen(edit, self.income_names[key], limits.INCOME_FEN)
                 for key, edit in self.income_edits.items()
             }
-        except Exception as exc:  # noqa: BLE001 - the field and what is allowed, in Chinese
+        except Exception as exc:
             show_error(self, exc, "未能保存")
             return
         code, year = self.code, self.year
@@ -490,14 +490,14 @@ class PlanTab(QWidget):
     def add_measure(self) -> None:
         try:
             amount = _fen(self.measure_amount, "措施金额", limits.MEASURE_FEN)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             show_error(self, exc, "未能保存")
             return
         code, year = self.code, self.year
         kind, text = self.measure_kind.currentText(), self.measure_text.text()
         cadre, status = self.measure_cadre.text(), self.measure_status.currentData()
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             self.measure_text.clear()
             self.measure_amount.clear()
 
@@ -517,7 +517,7 @@ class PlanTab(QWidget):
             list(self.pending_photos),
         )
 
-        def write(db, actor):  # noqa: ANN001, ANN202
+        def write(db, actor):
             return plans.add_visit(
                 db,
                 actor,
@@ -530,7 +530,7 @@ class PlanTab(QWidget):
                 photos=[read_file(p, "照片") for p in photos],
             )
 
-        def done(_result) -> None:  # noqa: ANN001
+        def done(_result) -> None:
             for w in (self.findings_edit, self.problems_edit, self.follow_edit):
                 w.clear()
             self.pending_photos = []

@@ -91,7 +91,7 @@ class PlansPage(QWidget):
         generation = self._generation
         self.status.setText("正在统计……")
 
-        def work(db, actor):  # noqa: ANN001, ANN202
+        def work(db, actor):
             standard, offer = plans.threshold_status(db, year)
             found = plans.suspects(db, actor, year) if standard is not None else []
             return (
@@ -103,7 +103,7 @@ class PlansPage(QWidget):
                 offer,
             )
 
-        def shown(result) -> None:  # noqa: ANN001
+        def shown(result) -> None:
             if generation == self._generation:  # a later year or refresh is on its way
                 self._show(year, result)
 
@@ -114,7 +114,7 @@ class PlansPage(QWidget):
 
         self.ctx.ops.read(self, work, shown, on_failure=failed, title="统计失败")
 
-    def _show(self, year: int, result) -> None:  # noqa: ANN001
+    def _show(self, year: int, result) -> None:
         copies, rows, found, suspects, standard, offer = result
         self.copy_names = [name for _, name in copies]
         headers = [*VILLAGE_HEADERS, *[f"{n}齐全" for n in self.copy_names], "本年走访"]

@@ -50,8 +50,8 @@ OUTPUTS = (
 )
 
 
-def _plan_output(kind: str):  # noqa: ANN202
-    def make(db, actor, village, code, year, out):  # noqa: ANN001, ANN202
+def _plan_output(kind: str):
+    def make(db, actor, village, code, year, out):
         from desktop.services import archive_reports, plan_reports
 
         if kind in ("card", "card_a5"):
@@ -204,14 +204,14 @@ class PrintPage(QWidget):
             self.start_edit.setDate(QDate(today.year, today.month, today.day))
         self._date_shown = today
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         self._today_default()
         super().showEvent(event)
 
     def reload(self) -> None:
         """Villages, and the defaults that come from 设置 (notice days, certificate offsets)."""
 
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             return (
                 households.villages(db, actor),
                 int(settings.get(db, "notice.days")),
@@ -220,7 +220,7 @@ class PrintPage(QWidget):
 
         self.ctx.ops.read(self, read, self._reloaded, title="无法读取打印设置")
 
-    def _reloaded(self, result) -> None:  # noqa: ANN001
+    def _reloaded(self, result) -> None:
         villages, days, (dx, dy) = result
         current = self.village_box.currentData()
         self.village_box.clear()
@@ -284,7 +284,7 @@ class PrintPage(QWidget):
 
     # --- generating ------------------------------------------------------------------------------------
 
-    def _job(self):  # noqa: ANN202
+    def _job(self):
         """What to make, captured on the GUI thread; the returned function runs on the worker."""
         key = self.output_box.currentData()
         village = self.village_box.currentData()
@@ -301,7 +301,7 @@ class PrintPage(QWidget):
         preprinted = self.preprinted_check.isChecked()
         offset = (self.offset_x.value(), self.offset_y.value())
 
-        def make(db, actor, progress) -> Generated:  # noqa: ANN001
+        def make(db, actor, progress) -> Generated:
             if key == "notice":
                 result = printing.household_notice(
                     db, actor, village, out, title=title, kind=kind, days=days, start=start
@@ -323,11 +323,11 @@ class PrintPage(QWidget):
 
         return make
 
-    def present(self, make, label: str = "正在生成……", after=None) -> None:  # noqa: ANN001
+    def present(self, make, label: str = "正在生成……", after=None) -> None:
         """Show a print made elsewhere (an archive copy, a 明白卡): make(db, actor, progress) returns a
         Printed; it runs on the read lane."""
 
-        def job(db, actor, progress) -> Generated:  # noqa: ANN001
+        def job(db, actor, progress) -> Generated:
             result = make(db, actor, progress)
             path = Path(result.path)
             return Generated(path, result.pages, result.fonts, _preview_images(path))

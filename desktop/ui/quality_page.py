@@ -96,12 +96,12 @@ class QualityPage(QWidget):
         self._show(None)
 
     def reload(self) -> None:
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             return households.villages(db, actor), quality.rules(db)
 
         self.ctx.ops.read(self, read, self._reloaded, title="无法读取核查规则")
 
-    def _reloaded(self, result) -> None:  # noqa: ANN001
+    def _reloaded(self, result) -> None:
         villages, rules = result
         current = self.village_box.currentData()
         self.village_box.clear()
@@ -231,7 +231,7 @@ class QualityPage(QWidget):
             return
         result, reason = self.result, self.reason_edit.text()
 
-        def done(_r) -> None:  # noqa: ANN001
+        def done(_r) -> None:
             self.reason_edit.clear()
             if finding in result.findings:
                 result.findings.remove(finding)
@@ -252,12 +252,12 @@ class QualityPage(QWidget):
 
     # --- outputs ---------------------------------------------------------------------------------------
 
-    def _save(self, title: str, default: str, pattern: str, fn) -> None:  # noqa: ANN001
+    def _save(self, title: str, default: str, pattern: str, fn) -> None:
         path, _ = QFileDialog.getSaveFileName(self, title, default, pattern)
         if path:
             self.save_to(path, fn)
 
-    def save_to(self, path: str, fn) -> None:  # noqa: ANN001
+    def save_to(self, path: str, fn) -> None:
         """fn(db, actor, path, result) on the read lane (with no run yet, the outputs audit afresh)."""
         result = self.result
         self.ctx.ops.read(
@@ -270,15 +270,15 @@ class QualityPage(QWidget):
         )
 
     @staticmethod
-    def export_to(db, actor, path: str, result: RunResult | None) -> None:  # noqa: ANN001
+    def export_to(db, actor, path: str, result: RunResult | None) -> None:
         quality.export_findings(db, actor, path, result=result)
 
     @staticmethod
-    def ledger_to(db, actor, path: str, result: RunResult | None) -> None:  # noqa: ANN001
+    def ledger_to(db, actor, path: str, result: RunResult | None) -> None:
         quality.findings_ledger(db, actor, path, result=result)
 
     @staticmethod
-    def chart_to(db, actor, path: str, result: RunResult | None) -> None:  # noqa: ANN001
+    def chart_to(db, actor, path: str, result: RunResult | None) -> None:
         quality.findings_chart(result or quality.run_audit(db, actor, record=False), path)
 
     def ask_export(self) -> None:

@@ -41,7 +41,7 @@ class StarGrid(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Asterisk):
             self.page.toggle(self.currentRow(), self.currentColumn())
             return
@@ -132,12 +132,12 @@ class RatingPage(QWidget):
     def reload(self) -> None:
         """Villages and rounds in one read; the round shown stays shown."""
 
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             return households.villages(db, actor), ratings.list_rounds(db, actor)
 
         self.ctx.ops.read(self, read, self._reloaded, title="无法读取评定")
 
-    def _reloaded(self, result) -> None:  # noqa: ANN001
+    def _reloaded(self, result) -> None:
         villages, rounds = result
         current = self.village_box.currentData()
         self.village_box.blockSignals(True)
@@ -150,7 +150,7 @@ class RatingPage(QWidget):
         self.village_box.blockSignals(False)
         self._fill_rounds(rounds, self.round_box.currentData())
 
-    def _fill_rounds(self, rounds, select: int | None, then=None) -> None:  # noqa: ANN001
+    def _fill_rounds(self, rounds, select: int | None, then=None) -> None:
         self.round_box.blockSignals(True)
         self.round_box.clear()
         for rid, village, period, state in rounds:
@@ -160,8 +160,8 @@ class RatingPage(QWidget):
         self.round_box.blockSignals(False)
         self.load(then)
 
-    def _rounds(self, select: int | None = None, then=None) -> None:  # noqa: ANN001
-        def shown(rounds) -> None:  # noqa: ANN001
+    def _rounds(self, select: int | None = None, then=None) -> None:
+        def shown(rounds) -> None:
             self._fill_rounds(rounds, select, then)
 
         self.ctx.ops.read(self, ratings.list_rounds, shown, title="无法读取评定")
@@ -173,7 +173,7 @@ class RatingPage(QWidget):
             return
         where = self._villages.get(village)
 
-        def work(db, actor):  # noqa: ANN001, ANN202
+        def work(db, actor):
             try:
                 return ratings.create_round(db, actor, village, period), False
             except Refused:
@@ -184,7 +184,7 @@ class RatingPage(QWidget):
                             return rid, True
                 raise
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             rid, existed = result
 
             if existed:  # said until another round is shown: reloads after the write must not wipe it
@@ -198,16 +198,16 @@ class RatingPage(QWidget):
 
         self.ctx.ops.write(self, work, ("ratings",), done, title="无法新建评定", busy=self.new_button)
 
-    def load(self, then=None) -> None:  # noqa: ANN001
+    def load(self, then=None) -> None:
         """The chosen round and its open objections, read together."""
         rid = self.round_box.currentData()
 
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             if not rid:
                 return None, []
             return ratings.round_info(db, actor, rid), ratings.objections(db, actor, rid)
 
-        def shown(result) -> None:  # noqa: ANN001
+        def shown(result) -> None:
             if rid != self.round_box.currentData():
                 return  # another round was chosen meanwhile; its own read fills the grid
             self._show_round(*result)
@@ -216,7 +216,7 @@ class RatingPage(QWidget):
 
         self.ctx.ops.read(self, read, shown, title="无法读取评定")
 
-    def _show_round(self, info: RoundInfo | None, objections) -> None:  # noqa: ANN001
+    def _show_round(self, info: RoundInfo | None, objections) -> None:
         self.info = info
         row, column = self.grid.currentRow(), self.grid.currentColumn()
         self.grid.clear()
@@ -341,7 +341,7 @@ class RatingPage(QWidget):
             title="无法确认",
         )
 
-    def _objections(self, info: RoundInfo | None, objections) -> None:  # noqa: ANN001
+    def _objections(self, info: RoundInfo | None, objections) -> None:
         self.objection_box.clear()
         published = info is not None and info.state == "published"
         for w in (self.objection_text, self.objection_by, self.object_button):
@@ -358,7 +358,7 @@ class RatingPage(QWidget):
         rid, household = info.id, info.rows[row].code
         text, by = self.objection_text.text(), self.objection_by.text()
 
-        def done(_r) -> None:  # noqa: ANN001
+        def done(_r) -> None:
             self.objection_text.clear()
             self.objection_by.clear()
 

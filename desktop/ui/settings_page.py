@@ -109,7 +109,7 @@ class SettingsPage(QWidget):
 
     # --- building ------------------------------------------------------------------------------------
 
-    def _save_button(self, text: str, slot) -> QPushButton:  # noqa: ANN001
+    def _save_button(self, text: str, slot) -> QPushButton:
         button = QPushButton(text)
         button.setEnabled(self.editable)
         button.clicked.connect(slot)
@@ -501,7 +501,7 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         self.ctx.ops.read(self, _load, self._show, title="无法读取设置")
 
-    def _show(self, data: dict) -> None:  # noqa: PLR0915
+    def _show(self, data: dict) -> None:
         values = data["values"]
         self.code_edit.setText(values["office.township_code"])
         self.issuer_edit.setText(values["notice.issuer"])
@@ -643,7 +643,7 @@ class SettingsPage(QWidget):
 
     # --- saving --------------------------------------------------------------------------------------
 
-    def _save(self, what: str, fn, changes: tuple[str, ...], after=None) -> None:  # noqa: ANN001
+    def _save(self, what: str, fn, changes: tuple[str, ...], after=None) -> None:
         """One write: fn(db, actor) runs on the write lane; the page is busy until it is done."""
 
         def done(_result: object) -> None:
@@ -676,7 +676,7 @@ class SettingsPage(QWidget):
             for row in range(self.receipts.rowCount())
         ]
 
-        def work(db, actor) -> None:  # noqa: ANN001
+        def work(db, actor) -> None:
             # one transaction: every width checked, then the widths and the offset written together
             stores.save_print_settings(db, actor, widths, {"certificate.offset_mm": offset})
 
@@ -700,7 +700,7 @@ class SettingsPage(QWidget):
             [_cell(self.thresholds, row, c) for c in range(4)] for row in range(self.thresholds.rowCount())
         ]
 
-        def work(db, actor) -> list[int]:  # noqa: ANN001
+        def work(db, actor) -> list[int]:
             rows = []  # every row read and checked before the service writes any
             for n, (year_text, *figures) in enumerate(table, start=1):
                 if not year_text.isdigit():
@@ -724,7 +724,7 @@ class SettingsPage(QWidget):
         ]
         confirm = not self.stars_confirm.isHidden() and self.stars_confirm.isChecked()
 
-        def work(db, actor) -> None:  # noqa: ANN001
+        def work(db, actor) -> None:
             catalog = []
             for n, (name, points) in enumerate(table, start=1):
                 if not points.isdigit():
@@ -763,7 +763,7 @@ class SettingsPage(QWidget):
         ]
         infos = list(self.rule_infos)
 
-        def work(db, actor) -> list[str]:  # noqa: ANN001
+        def work(db, actor) -> list[str]:
             changes = []
             for r, (enabled, text) in zip(infos, table, strict=True):  # every row checked first
                 params = self._parse_params(text, r.name) if r.params else {}
@@ -792,7 +792,7 @@ class SettingsPage(QWidget):
         confirm_defaults = self.defaults_confirm.isChecked()
         percent, cap_yuan = self.default_percent.value(), self.default_cap.value()
 
-        def work(db, actor) -> None:  # noqa: ANN001
+        def work(db, actor) -> None:
             wanted = []
             for rules, (age, pct, cap, day), widened, confirm in table:  # every row checked first
                 numbers = []
@@ -965,7 +965,7 @@ class SettingsPage(QWidget):
             )
 
 
-def _load(db, actor) -> dict:  # noqa: ANN001
+def _load(db, actor) -> dict:
     """Everything the page shows, read in one go on the read lane."""
     return {
         "values": settings.get_all(db),

@@ -97,7 +97,7 @@ class OfficePage(QWizardPage):
         form.addRow("公示天数：", self.days_spin)
         form.addRow(self.message)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if len(self.township_edit.text().strip()) < 2:
             self.message.setText("请填写乡镇名称（如“石桥镇”）。")
             self.township_edit.setFocus()
@@ -150,7 +150,7 @@ class VillagesPage(QWizardPage):
             f"共{len(self.villages)}个村：{'、'.join(self.villages)}" if self.villages else ""
         )
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         self._parse()
         if not self.villages:
             if not self.message.text():
@@ -197,7 +197,7 @@ class PlacesPage(QWizardPage):
         layout.addLayout(buttons)
         layout.addWidget(self.note)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         """The villages just typed; ticks kept for a village still in the list (after 上一步)."""
         kept = {
             self.table.item(r, 0).text(): (self._ticked(r, self.STORE), self._ticked(r, self.FUND))
@@ -255,7 +255,7 @@ class AdminPage(QWizardPage):
         form.addRow("再次输入密码：", self.confirm_edit)
         form.addRow(self.message)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if not self.user_edit.text().strip():
             self.message.setText("请填写用户名。")
         elif len(self.password_edit.text()) < 6:
@@ -302,11 +302,11 @@ class CheckPage(QWizardPage):
         self.folder.mkdir(parents=True, exist_ok=True)
         self.checked = False
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         if not self.checked:
             run_task(self._check_fonts, on_success=self._show_fonts, on_failure=self._failed, parent=self)
 
-    def _check_fonts(self, _progress):  # noqa: ANN001, ANN202
+    def _check_fonts(self, _progress):
         from desktop.reports.preview import render_pages
         from desktop.reports.testpage import font_report, render_font_sample
 
@@ -314,7 +314,7 @@ class CheckPage(QWizardPage):
         render_font_sample(strip)
         return font_report(), next(render_pages(strip, 110))
 
-    def _show_fonts(self, result) -> None:  # noqa: ANN001
+    def _show_fonts(self, result) -> None:
         from desktop.ui.pdf_print import page_image
 
         report, page = result
@@ -409,7 +409,7 @@ class DefaultsPage(QWizardPage):
         form.addRow(self.confirm_check)
         form.addRow(self.message)
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if not self.confirm_check.isChecked():
             self.message.setText("请核对以上默认值后勾选“已核对”。")
             return False
@@ -428,7 +428,7 @@ class DefaultsPage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    def __init__(self, source, parent: QWidget | None = None) -> None:  # noqa: ANN001
+    def __init__(self, source, parent: QWidget | None = None) -> None:
         """source: the opened database (app start-up) or an Ops already made for it."""
         super().__init__(parent)
         self.ops = source if isinstance(source, Ops) else Ops(source, SYSTEM)
@@ -478,7 +478,7 @@ class SetupWizard(QWizard):
         stores_for = self.places.chosen(PlacesPage.STORE)
         funds_for = self.places.chosen(PlacesPage.FUND)
 
-        def work(db, _actor):  # noqa: ANN001, ANN202
+        def work(db, _actor):
             actor = setup.first_run(db, data)  # one transaction: all of it or nothing
             if not (stores_for or funds_for):
                 return actor, None, None
@@ -500,7 +500,7 @@ class SetupWizard(QWizard):
             busy=self,
         )
 
-    def _finished(self, result) -> None:  # noqa: ANN001
+    def _finished(self, result) -> None:
         self.actor, self.opened, problem = result
         if problem is None:
             super().accept()

@@ -240,7 +240,7 @@ class StockPage(QWidget):
         kind, quantity = self.kind_box.currentData(), self.quantity.value()
         text, donor, reason = self.value_edit.text().strip(), self.donor_edit.text(), self.reason_edit.text()
 
-        def write(db, actor):  # noqa: ANN001, ANN202
+        def write(db, actor):
             value = money.parse_yuan(text, "金额", max_fen=limits.VALUE_FEN, min_fen=0) if text else 0
             return stores.move_stock(
                 db, actor, store, goods, kind, quantity, value_fen=value, donor=donor, reason=reason
@@ -270,7 +270,7 @@ class StockPage(QWidget):
             _status(self.status, "请先新建超市。", error=True)
             return
 
-        def write(db, actor):  # noqa: ANN001, ANN202
+        def write(db, actor):
             if not (code and fields["name"]):
                 raise InputRejected("新商品需要编号和名称")
             return stores.add_goods(db, actor, store, code, **fields)
@@ -376,7 +376,7 @@ class StoreSetupPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             return stores.list_stores(db, actor), households.villages(db, actor)
 
         self.ctx.ops.read(self, read, lambda result: self._show(*result), title="无法读取超市")
@@ -452,7 +452,7 @@ class StoreSetupPage(QWidget):
             "owner": self.owner_edit.text(),
         }
 
-        def write(db, actor):  # noqa: ANN001, ANN202
+        def write(db, actor):
             rate = (
                 money.parse_yuan(rate_text, "每分积分折合金额", max_fen=POINT_RATE_FEN) if commercial else 0
             )
@@ -575,7 +575,7 @@ class SettlementPage(QWidget):
             return
         out = self._tmp / f"结算单-{store}-{month}.pdf"
 
-        def job(db, _actor):  # noqa: ANN001, ANN202
+        def job(db, _actor):
             store_reports.settlement_sheet(db, store, month, out)
             printer = default_printer()
             if printer is None:
@@ -602,14 +602,14 @@ class SettlementPage(QWidget):
             return
         chart_path = self._tmp / "points.png"
 
-        def read(db, _actor):  # noqa: ANN001, ANN202
+        def read(db, _actor):
             st = store_reports.settlement(db, store, month)
             return st, store_reports.points_chart(db, chart_path)
 
         self.shown = True
         self.ctx.ops.read(self, read, lambda result: self._show(*result), title="无法月结")
 
-    def _show(self, st, chart: Path) -> None:  # noqa: ANN001
+    def _show(self, st, chart: Path) -> None:
         goods = "；".join(f"{name}{qty}{unit}（{pts}分）" for name, unit, qty, pts in st.by_goods) or "无"
         unvalued = f"（未登记价值的：{'、'.join(st.unvalued)}）" if st.unvalued else ""
         payable = (
@@ -718,7 +718,7 @@ class PointsPage(QWidget):
             self._read(code)
 
     def _read(self, code: str) -> None:
-        def read(db, actor):  # noqa: ANN001, ANN202
+        def read(db, actor):
             return points.history(db, actor, code), points.balance(db, actor, code)
 
         self.ctx.ops.read(self, read, lambda result: self._show(code, *result), title="无法查询积分")
@@ -808,11 +808,11 @@ class StoreArea(QTabWidget):
         self.counter.household_edit.setFocus()
         self.counter.household_edit.selectAll()
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._install_shortcut()
 
-    def event(self, event) -> bool:  # noqa: ANN001
+    def event(self, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if event.type() == QEvent.Type.ParentChange:

@@ -36,7 +36,7 @@ from desktop.ui.messages import show_error
 from desktop.ui.ops import AREAS, subscribe
 
 
-def _load(db, _actor) -> dict:  # noqa: ANN001
+def _load(db, _actor) -> dict:
     """The audit log with people's names, and the automatic backups, read on the read lane."""
     folder = backup_folder(db)
     return {
@@ -151,7 +151,7 @@ class SystemPage(QWidget):
         self._show_auto(data["folder"], data["auto"])
         self.loaded = True
 
-    def _show_auto(self, folder, found) -> None:  # noqa: ANN001
+    def _show_auto(self, folder, found) -> None:
         from desktop.services.backup import AUTO_REASONS
 
         self.folder = folder
@@ -198,7 +198,7 @@ class SystemPage(QWidget):
     def preview_restore(self, path: str) -> None:
         """Read what the backup holds (off the GUI thread), show it beside what is here now, then ask."""
 
-        def read(db, _actor):  # noqa: ANN001, ANN202
+        def read(db, _actor):
             info = describe_backup(path, db)
             if not info.compatible:  # refused here as restore_database would, before asking
                 raise version_mismatch(info.revision, db.head_revision())
@@ -208,7 +208,7 @@ class SystemPage(QWidget):
             self, read, self._confirm_restore, on_failure=lambda e: show_error(self, e, "无法恢复")
         )
 
-    def _confirm_restore(self, result) -> None:  # noqa: ANN001
+    def _confirm_restore(self, result) -> None:
         info, now = result
         held = "，".join(f"{label}{n}" for label, n in info.counts)
         self.confirm_box = QMessageBox(
@@ -229,7 +229,7 @@ class SystemPage(QWidget):
         self.confirm_box.open()
 
     def restore_from(self, path: str) -> None:
-        def done(safety) -> None:  # noqa: ANN001
+        def done(safety) -> None:
             self.status.setText(f"已恢复。恢复前的数据已备份到 {safety}")
             window = self.window()
             if hasattr(window, "reload_all"):  # pages not yet subscribed to the ops
@@ -246,7 +246,7 @@ class SystemPage(QWidget):
         )
 
     def run_check(self) -> None:
-        def done(report) -> None:  # noqa: ANN001
+        def done(report) -> None:
             if report.ok:
                 self.status.setText(
                     f"检查通过：数据库完好，审计日志完整（{report.facts['audit_entries']}条）。"

@@ -29,6 +29,11 @@ def pool(lane: str = "write") -> QThreadPool:
     return found
 
 
+def busy() -> bool:
+    """Whether any background task started here is still running (tests wait on this before teardown)."""
+    return bool(_running)
+
+
 def wait_all(msecs: int = 30000) -> bool:
     """Wait for every lane to drain (the window closing, tests' teardown)."""
     return all(p.waitForDone(msecs) for p in _pools.values())

@@ -77,7 +77,7 @@ def _column(name: str) -> sa.Column:
     return sa.column(name, sa.Text() if name in TEXT else sa.BigInteger())
 
 
-def _plain(value):  # noqa: ANN001, ANN202
+def _plain(value):
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
@@ -109,7 +109,7 @@ def _link(bind: sa.Connection, name: str, account: str, fields: tuple[str, ...])
         changes.append({"entry": row[0], "seq": seq, "digest": prev})
     if changes:
         bind.execute(
-            sa.text(f"UPDATE {name} SET seq = :seq, digest = :digest WHERE id = :entry"),  # noqa: S608
+            sa.text(f"UPDATE {name} SET seq = :seq, digest = :digest WHERE id = :entry"),
             changes,
         )
 
