@@ -19,7 +19,7 @@ from desktop.db import Database
 from desktop.models import ArchiveItem, FundEntry, Household, Member, PointsEntry
 from desktop.services import dashboard
 from desktop.services.demo import add_demo_households
-from desktop.services.users import SYSTEM
+from desktop.services.system.users import SYSTEM
 
 
 def counts(db: Database) -> list[int]:
@@ -36,7 +36,7 @@ def fill_archives(db: Database) -> int:
 
     from desktop.models import Archive, ArchiveCopyLog
     from desktop.models.base import utcnow
-    from desktop.services import archives
+    from desktop.services.archives import archives
 
     items = archives.checklist(db).items
     now = utcnow()
@@ -112,7 +112,7 @@ def main() -> None:
         print(f"baseline (a count of each table read): {baseline:7.1f} ms")
         ms = median_ms(lambda: dashboard.gather(db, SYSTEM), repeat=3)
         print(f"gather, every household archived      : {ms:7.1f} ms ({ms / baseline:.1f}x baseline)")
-        from desktop.services import archives
+        from desktop.services.archives import archives
 
         full, _ = timed(lambda: archives.village_status(db, SYSTEM))
         print(f"for comparison, the full per-item status (village_status): {full * 1000:7.1f} ms")

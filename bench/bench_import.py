@@ -14,8 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import SAMPLES, timed
 from desktop.db import Database
 from desktop.models import Household, Member, Township, Village
-from desktop.services.roster_import import import_roster
-from desktop.services.users import SYSTEM
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import SYSTEM
 
 ROSTER = SAMPLES / "roster-10k.xlsx"
 

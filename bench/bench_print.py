@@ -18,9 +18,9 @@ from desktop.db import Database
 from desktop.reports.fonts import load_fonts
 from desktop.reports.ledger import PAGE_H, PAGE_W
 from desktop.reports.notice import Notice, render_notice
-from desktop.services import printing
-from desktop.services.roster_import import import_roster
-from desktop.services.users import SYSTEM
+from desktop.services.households import printing
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import SYSTEM
 
 
 def raw_canvas(path: Path, rows: list[list[str]], per_page: int) -> int:

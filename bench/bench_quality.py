@@ -17,9 +17,9 @@ from sqlalchemy import select
 from bench.common import timed
 from desktop.db import Database
 from desktop.models import Member
-from desktop.services import quality
 from desktop.services.demo import add_demo_households
-from desktop.services.users import SYSTEM
+from desktop.services.quality import quality
+from desktop.services.system.users import SYSTEM
 
 
 def main() -> None:

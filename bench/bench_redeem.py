@@ -17,11 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop.db import Database
-from desktop.services import points, redemption, settings, stores
-from desktop.services.backup import check_database
 from desktop.services.demo import add_demo_households
-from desktop.services.households import search_ids
-from desktop.services.users import SYSTEM
+from desktop.services.households.households import search_ids
+from desktop.services.points import points, redemption, stores
+from desktop.services.system import settings
+from desktop.services.system.backup import check_database
+from desktop.services.system.users import SYSTEM
 
 SECONDS = 10.0
 
@@ -33,7 +34,7 @@ def prepare(db: Database, balance: int, stock: int) -> str:
     stores.add_goods(db, SYSTEM, "S01", "SALT", "食盐", 3, unit="袋")
     stores.move_stock(db, SYSTEM, "S01", "SALT", "purchase", stock)
     ids = search_ids(db, SYSTEM, "")
-    from desktop.services.households import rows
+    from desktop.services.households.households import rows
 
     code = rows(db, ids[:1])[0].code
     # a balance far above one award's policy limit (limits.points_entry): raise the limit for the benchmark
@@ -43,8 +44,8 @@ def prepare(db: Database, balance: int, stock: int) -> str:
 
 
 def counter(url: str, household: str, deadline: float) -> tuple[int, int]:
-    from desktop.services.errors import Refused
-    from desktop.services.users import Actor
+    from desktop.errors import Refused
+    from desktop.services.system.users import Actor
 
     db = Database(url)
     actor = Actor("counter", "store_operator")

@@ -107,7 +107,9 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop.db import Database
-    from desktop.services import households, redemption, stores, users
+    from desktop.services.households import households
+    from desktop.services.points import redemption, stores
+    from desktop.services.system import users
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import AREAS, MainWindow
 
@@ -176,12 +178,12 @@ def main() -> None:
 
     # 月结: the store's monthly settlement sheet, made and shown in 公示打印
     from desktop import clock
-    from desktop.services import store_reports
+    from desktop.services.points import store_reports
 
     month = f"{clock.today():%Y-%m}"
 
     def settlement(d, out):
-        from desktop.services.printing import Printed
+        from desktop.services.households.printing import Printed
 
         info = store_reports.settlement_sheet(d, store.code, month, out)
         return Printed(str(out), info.pages, info.fonts)

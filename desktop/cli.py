@@ -17,7 +17,7 @@ from pathlib import Path
 from desktop import cli_fund, cli_identify, cli_plans, cli_quality, cli_rating, cli_store, cli_system
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
-from desktop.services.errors import InputRejected, PermissionDenied, RowsRejected, ServiceError
+from desktop.errors import InputRejected, PermissionDenied, RowsRejected, ServiceError
 
 
 class CliContext:
@@ -53,7 +53,7 @@ class CliContext:
         """The user a command acts as, writing or reading: --user/DESKTOP_USER, password from DESKTOP_PASSWORD
         or a prompt. Reads obey the role and the villages (and a store operator's stores) as writes do; with
         `permission` the role must also have it (e.g. "backup"). Logged in once per command."""
-        from desktop.services import users
+        from desktop.services.system import users
 
         if self._actor is None:
             db = self.database()
@@ -87,7 +87,8 @@ class CliContext:
 
 
 def cmd_init(ctx: CliContext) -> int:
-    from desktop.services import demo, users
+    from desktop.services import demo
+    from desktop.services.system import users
 
     args = ctx.args
     db = ctx.database(create=True)
@@ -115,7 +116,7 @@ def cmd_init(ctx: CliContext) -> int:
             demo.add_demo_fund(db, actor)
             demo.add_demo_plans(db, actor)
             demo.add_demo_identification(db, actor)
-    from desktop.services import households
+    from desktop.services.households import households
 
     data = {
         "database": db.display_name,
@@ -133,7 +134,7 @@ def _print_rows(errors: list) -> str:
 
 
 def cmd_import_roster(ctx: CliContext) -> int:
-    from desktop.services.roster_import import import_roster
+    from desktop.services.roster.roster_import import import_roster
 
     args = ctx.args
     db = ctx.database()
@@ -151,7 +152,7 @@ def cmd_import_roster(ctx: CliContext) -> int:
 
 
 def cmd_export_roster(ctx: CliContext) -> int:
-    from desktop.services.roster_export import export_roster
+    from desktop.services.roster.roster_export import export_roster
 
     args = ctx.args
     people = export_roster(ctx.database(), ctx.actor(), args.file, layout=args.layout, village=args.village)
@@ -160,7 +161,7 @@ def cmd_export_roster(ctx: CliContext) -> int:
 
 
 def cmd_compare_roster(ctx: CliContext) -> int:
-    from desktop.services.roster_compare import compare_roster
+    from desktop.services.roster.roster_compare import compare_roster
 
     args = ctx.args
     ctx.every_village("比对全乡镇的花名册")
@@ -184,7 +185,7 @@ def cmd_compare_roster(ctx: CliContext) -> int:
 def cmd_households_list(ctx: CliContext) -> int:
     from dataclasses import asdict
 
-    from desktop.services import households
+    from desktop.services.households import households
 
     args = ctx.args
     found = households.list_households(
@@ -197,7 +198,7 @@ def cmd_households_list(ctx: CliContext) -> int:
 
 
 def cmd_households_show(ctx: CliContext) -> int:
-    from desktop.services import households
+    from desktop.services.households import households
 
     args = ctx.args
     d = households.detail(ctx.database(), ctx.actor(), args.code)
@@ -219,7 +220,7 @@ def cmd_households_show(ctx: CliContext) -> int:
 
 
 def cmd_backup(ctx: CliContext) -> int:
-    from desktop.services.backup import anchor_of, backup_database
+    from desktop.services.system.backup import anchor_of, backup_database
 
     ctx.actor("backup", "备份数据库（备份里有全部数据）")
     target = backup_database(ctx.database(), ctx.args.file)
@@ -229,7 +230,7 @@ def cmd_backup(ctx: CliContext) -> int:
 
 
 def cmd_restore(ctx: CliContext) -> int:
-    from desktop.services.backup import restore_database
+    from desktop.services.system.backup import restore_database
 
     db = ctx.database()
     safety = restore_database(db, ctx.actor(), ctx.args.file)
@@ -242,7 +243,7 @@ def cmd_restore(ctx: CliContext) -> int:
 
 
 def cmd_check(ctx: CliContext) -> int:
-    from desktop.services.backup import check_database
+    from desktop.services.system.backup import check_database
 
     report = check_database(ctx.database(), anchors=ctx.args.anchor or [])
     text = (
@@ -259,7 +260,7 @@ def cmd_check(ctx: CliContext) -> int:
 
 
 def cmd_users_add(ctx: CliContext) -> int:
-    from desktop.services import users
+    from desktop.services.system import users
 
     args = ctx.args
     password = args.new_password or os.environ.get("DESKTOP_NEW_PASSWORD")
@@ -283,7 +284,7 @@ def cmd_users_add(ctx: CliContext) -> int:
 
 
 def cmd_users_unlock(ctx: CliContext) -> int:
-    from desktop.services import users
+    from desktop.services.system import users
 
     users.unlock(ctx.database(), ctx.actor(), ctx.args.username)
     _emit(ctx.args, {"username": ctx.args.username}, f"已解锁 {ctx.args.username}")
@@ -292,7 +293,7 @@ def cmd_users_unlock(ctx: CliContext) -> int:
 
 def cmd_users_active(active: bool):
     def run(ctx: CliContext) -> int:
-        from desktop.services import users
+        from desktop.services.system import users
 
         users.set_active(ctx.database(), ctx.actor(), ctx.args.username, active)
         _emit(
@@ -308,7 +309,7 @@ def cmd_users_active(active: bool):
 def cmd_users_list(ctx: CliContext) -> int:
     from dataclasses import asdict
 
-    from desktop.services import users
+    from desktop.services.system import users
 
     ctx.actor()
     found = users.list_users(ctx.database())
@@ -322,7 +323,8 @@ def cmd_users_list(ctx: CliContext) -> int:
 
 
 def _print_notice_households(db, actor, args, out, start):
-    from desktop.services import printing, settings
+    from desktop.services.households import printing
+    from desktop.services.system import settings
 
     if args.days is not None:  # held to the setting's range before anything else is looked at
         settings.notice_days(args.days, None)
@@ -351,13 +353,13 @@ def _print_notice_households(db, actor, args, out, start):
 
 
 def _print_ledger_households(db, actor, args, out, start):
-    from desktop.services import printing
+    from desktop.services.households import printing
 
     return printing.household_ledger(db, actor, out, village=args.village, xlsx=bool(args.xlsx))
 
 
 def _print_certificate(db, actor, args, out, start):
-    from desktop.services import printing
+    from desktop.services.households import printing
 
     offset = None
     if args.offset_x is not None or args.offset_y is not None:
@@ -406,7 +408,7 @@ def cmd_print(ctx: CliContext) -> int:
     """print notice|ledger|certificate|calibration|receipt|chart …"""
     from datetime import date as _date
 
-    from desktop.services import printing
+    from desktop.services.households import printing
 
     args = ctx.args
     out = _need(args.xlsx or args.out, "请用 --out 文件.pdf（台账也可用 --xlsx 文件.xlsx）指定输出文件")

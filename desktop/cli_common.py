@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -26,8 +26,7 @@ def need(value, message: str):
 def fen(text: str, field: str = "金额") -> int:
     """An amount typed in 元 ("200.00") as integer fen: no nan, no third decimal, not negative (the service
     then holds it to its own limit)."""
-    from desktop import limits
-    from desktop.services import money
+    from desktop import limits, money
 
     return money.parse_yuan(text, field, max_fen=limits.VALUE_FEN, min_fen=0)
 
@@ -35,7 +34,7 @@ def fen(text: str, field: str = "金额") -> int:
 def count(text: str | None, field: str, *, minimum: int = 0) -> int | None:
     """A whole number typed on the command line (points, quantities): argparse's own int() would take
     9223372036854775807 and answer "nan" in English; this names the field in Chinese."""
-    from desktop.services import money
+    from desktop import money
 
     if text is None:
         return None

@@ -17,7 +17,7 @@ def cmd_fund(ctx: CliContext) -> int:
     """fund create|status|elders|rules|supporter|pledge|contribute|donate|preview|pay|arrears|reverse|finding"""
     from dataclasses import asdict
 
-    from desktop.services import fund
+    from desktop.services.fund import fund
 
     args = ctx.args
     db = ctx.database()
@@ -94,7 +94,7 @@ def _fund_write(ctx: CliContext, what: str) -> int:
     """The fund commands that change something (they act as a user)."""
     from dataclasses import asdict
 
-    from desktop.services import fund
+    from desktop.services.fund import fund
 
     args = ctx.args
     db = ctx.database()
@@ -204,7 +204,7 @@ def _fund_write(ctx: CliContext, what: str) -> int:
         )
         _emit(args, {"finding": fid}, f"已登记子女赡养能力认定 #{fid}")
     elif what == "scan":
-        from desktop.services.attachments import read_file
+        from desktop.services.system.attachments import read_file
 
         _name, data = read_file(_need(args.file, "需要 --file 扫描件"), "扫描件")
         fund.archive_pledge_scan(db, actor, _need(args.supporter, "需要 --supporter 赡养人编号"), data)
@@ -229,7 +229,8 @@ def _fund_write(ctx: CliContext, what: str) -> int:
 
 def print_fund(kind: str):
     def run(db, actor, args, out, start):
-        from desktop.services import fund_reports, printing
+        from desktop.services.fund import fund_reports
+        from desktop.services.households import printing
 
         if kind == "pledge":
             info = fund_reports.pledge_document(

@@ -10,7 +10,7 @@ from desktop import clock
 from desktop.cli_common import day as _day
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 if TYPE_CHECKING:
     from desktop.cli import CliContext
@@ -42,7 +42,7 @@ def _show_lines(info) -> list[str]:
 
 def cmd_identify(ctx: CliContext) -> int:
     """identify new|add|remove|step|show|list"""
-    from desktop.services import identification
+    from desktop.services.plans import identification
 
     args = ctx.args
     db = ctx.database()

@@ -11,11 +11,11 @@ from desktop.cli_common import count, fen
 from desktop.cli_common import day as _date
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 
 def _year(args) -> int:
-    from desktop.services.plans import check_year
+    from desktop.services.plans.plans import check_year
 
     if not getattr(args, "year", None):
         return clock.today().year
@@ -28,7 +28,7 @@ def _fen(text: str | None, field: str = "金额") -> int:
 
 
 def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
-    from desktop.services.attachments import read_file
+    from desktop.services.system.attachments import read_file
 
     return [read_file(p, "扫描件") for p in paths or []]
 
@@ -38,7 +38,7 @@ def _files(paths: list[str] | None) -> list[tuple[str, bytes]]:
 
 def cmd_archive(ctx) -> int:
     """archive status|record|handover|checklist"""
-    from desktop.services import archives
+    from desktop.services.archives import archives
 
     args = ctx.args
     db = ctx.database()
@@ -110,7 +110,7 @@ def cmd_archive(ctx) -> int:
 
 def cmd_plan(ctx) -> int:
     """plan show|income|colour|measure|visit|check|disagree|suspects|threshold|overview"""
-    from desktop.services import plans
+    from desktop.services.plans import plans
 
     args = ctx.args
     db = ctx.database()
@@ -273,7 +273,7 @@ def cmd_plan(ctx) -> int:
 def _threshold(ctx, year: int) -> int:
     """plan threshold [--year Y] [--line L --low B1 --high B2 | --adopt | --list]: a year's standard is set by an
     admin, or the offered (latest earlier) one adopted; a year without one is reported, never filled in."""
-    from desktop.services import plans
+    from desktop.services.plans import plans
 
     args = ctx.args
     db = ctx.database()
@@ -312,7 +312,8 @@ def _threshold(ctx, year: int) -> int:
 
 
 def print_archive(ctx, out: str):
-    from desktop.services import archives, printing
+    from desktop.services.archives import archives
+    from desktop.services.households import printing
 
     args = ctx.args
     code = _need(args.kind, "用法：print archive 户编号 --copy township|village|household --out 文件.pdf")
@@ -321,7 +322,7 @@ def print_archive(ctx, out: str):
 
 
 def print_card(ctx, out: str):
-    from desktop.services import plan_reports
+    from desktop.services.plans import plan_reports
 
     args = ctx.args
     code = _need(
@@ -339,7 +340,7 @@ def print_card(ctx, out: str):
 
 
 def print_plan(ctx, out: str):
-    from desktop.services import plan_reports
+    from desktop.services.plans import plan_reports
 
     args = ctx.args
     code = _need(args.kind or args.household, "用法：print plan 户编号 --year 2026 --out 文件.pdf")
@@ -348,7 +349,8 @@ def print_plan(ctx, out: str):
 
 def ledger_printer(kind: str):
     def run(db, actor, args, out, start):
-        from desktop.services import archive_reports, plan_reports
+        from desktop.services.archives import archive_reports
+        from desktop.services.plans import plan_reports
 
         xlsx = bool(args.xlsx)
         if kind == "archive":

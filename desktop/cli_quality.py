@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from desktop import clock
 from desktop.cli_common import emit as _emit
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 if TYPE_CHECKING:
     from desktop.cli import CliContext
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def cmd_audit(ctx: CliContext) -> int:
     """audit run|export|verify|rules|history|print"""
-    from desktop.services import quality
+    from desktop.services.quality import quality
 
     args = ctx.args
     db = ctx.database()
@@ -87,7 +87,7 @@ def cmd_audit(ctx: CliContext) -> int:
     lines.append(
         f"共 {len(result.findings)} 条疑点（{counts or '无'}），已核实未变的 {len(result.quiet)} 条不再显示"
     )
-    # seed 004: 识别精准率 and 数据信息精准率 per village, from this run (desktop.services.quality.Rates)
+    # seed 004: 识别精准率 and 数据信息精准率 per village, from this run (desktop.services.quality.quality.Rates)
     lines += [f"{r.village}（{r.people}人）：{r.text()}" for r in result.rates.values()]
     if result.total is not None and len(result.rates) > 1:
         lines.append(f"合计（{result.total.people}人）：{result.total.text()}")
@@ -98,7 +98,7 @@ def cmd_audit(ctx: CliContext) -> int:
 def _targets(ctx: CliContext) -> int:
     """audit targets [--param identification=98 --param data=95]: seed 004's 识别精准率 98 % and 数据信息精准率
     95 % until a county sets its own."""
-    from desktop.services import quality
+    from desktop.services.quality import quality
 
     args, db = ctx.args, ctx.database()
     wanted = {}

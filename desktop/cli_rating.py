@@ -8,7 +8,7 @@ from desktop import clock
 from desktop.cli_common import count as _count
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import need as _need
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 if TYPE_CHECKING:
     from desktop.cli import CliContext
@@ -18,7 +18,7 @@ def cmd_rating(ctx: CliContext) -> int:
     """rating new|stars|publish|object|resolve|confirm|show|list"""
     from datetime import date as _date
 
-    from desktop.services import ratings
+    from desktop.services.ratings import ratings
 
     args = ctx.args
     db = ctx.database()
@@ -118,7 +118,8 @@ def cmd_rating(ctx: CliContext) -> int:
 
 
 def print_notice_stars(db, actor, args, out, start):
-    from desktop.services import printing, ratings
+    from desktop.services.households import printing
+    from desktop.services.ratings import ratings
 
     info = ratings.star_notice(
         db, actor, _need(args.round, "星级公示需要 --round 评定批次号"), out, phone=args.phone

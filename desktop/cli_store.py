@@ -9,7 +9,7 @@ from desktop.cli_common import count as _count
 from desktop.cli_common import emit as _emit
 from desktop.cli_common import fen as _fen
 from desktop.cli_common import need as _need
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 if TYPE_CHECKING:
     from desktop.cli import CliContext
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def own_store(db, actor, code: str) -> str:
     """`code`, once it is known that `actor` may work there (a store operator only at their own stores)."""
-    from desktop.services import stores
+    from desktop.services.points import stores
 
     with db.read() as s:
         stores.store_by_code(s, code, actor)
@@ -27,14 +27,14 @@ def own_store(db, actor, code: str) -> str:
 def cmd_stores(ctx: CliContext) -> int:
     from dataclasses import asdict
 
-    from desktop.services import stores
+    from desktop.services.points import stores
 
     args = ctx.args
     db = ctx.database()
     if args.what == "settlement":
         from dataclasses import asdict as _asdict
 
-        from desktop.services.store_reports import settlement
+        from desktop.services.points.store_reports import settlement
 
         if not (args.code and args.month):
             raise InputRejected("用法：stores settlement 超市编号 --month 2026-11")
@@ -92,7 +92,7 @@ def cmd_stores(ctx: CliContext) -> int:
 def cmd_goods(ctx: CliContext) -> int:
     from dataclasses import asdict
 
-    from desktop.services import stores
+    from desktop.services.points import stores
 
     args = ctx.args
     db = ctx.database()
@@ -120,7 +120,7 @@ def cmd_goods(ctx: CliContext) -> int:
 
 
 def cmd_stock(ctx: CliContext) -> int:
-    from desktop.services import stores
+    from desktop.services.points import stores
 
     args = ctx.args
     value = _fen(args.value, "金额") if args.value else 0
@@ -140,7 +140,7 @@ def cmd_stock(ctx: CliContext) -> int:
 
 
 def cmd_points(ctx: CliContext) -> int:
-    from desktop.services import points
+    from desktop.services.points import points
 
     args = ctx.args
     db = ctx.database()
@@ -186,7 +186,7 @@ def cmd_points(ctx: CliContext) -> int:
 
 
 def cmd_redeem(ctx: CliContext) -> int:
-    from desktop.services import redemption
+    from desktop.services.points import redemption
 
     args = ctx.args
     db = ctx.database()
@@ -215,7 +215,8 @@ def cmd_redeem(ctx: CliContext) -> int:
 
 
 def print_notice_redemptions(db, actor, args, out, start):
-    from desktop.services import printing, store_reports
+    from desktop.services.households import printing
+    from desktop.services.points import store_reports
 
     info = store_reports.redemption_notice(
         db,
@@ -228,7 +229,8 @@ def print_notice_redemptions(db, actor, args, out, start):
 
 
 def print_notice_donations(db, actor, args, out, start):
-    from desktop.services import printing, store_reports
+    from desktop.services.households import printing
+    from desktop.services.points import store_reports
 
     info = store_reports.donation_notice(
         db,
@@ -240,7 +242,8 @@ def print_notice_donations(db, actor, args, out, start):
 
 
 def print_ledger_points(db, actor, args, out, start):
-    from desktop.services import printing, store_reports
+    from desktop.services.households import printing
+    from desktop.services.points import store_reports
 
     info = store_reports.points_ledger(
         db, actor, out, village=args.village, month=args.month, xlsx=bool(args.xlsx)
@@ -251,7 +254,8 @@ def print_ledger_points(db, actor, args, out, start):
 
 
 def print_ledger_stock(db, actor, args, out, start):
-    from desktop.services import printing, store_reports
+    from desktop.services.households import printing
+    from desktop.services.points import store_reports
 
     info = store_reports.stock_ledger(
         db,
@@ -266,7 +270,8 @@ def print_ledger_stock(db, actor, args, out, start):
 
 
 def print_settlement_sheet(db, actor, args, out, start):
-    from desktop.services import printing, store_reports
+    from desktop.services.households import printing
+    from desktop.services.points import store_reports
 
     info = store_reports.settlement_sheet(
         db,
@@ -281,7 +286,8 @@ def print_settlement_sheet(db, actor, args, out, start):
 
 
 def print_receipt(db, actor, args, out, start):
-    from desktop.services import printing, redemption
+    from desktop.services.households import printing
+    from desktop.services.points import redemption
 
     number = _need(args.kind, "用法：print receipt 兑换单号 --out 小票.pdf")
     own_store(db, actor, redemption.store_of(db, number))  # a reprint only at the store that served it
@@ -290,7 +296,8 @@ def print_receipt(db, actor, args, out, start):
 
 
 def print_chart_points(db, actor, args, out, start):
-    from desktop.services import printing, store_reports
+    from desktop.services.households import printing
+    from desktop.services.points import store_reports
 
     store_reports.points_chart(db, out)
     return printing.Printed(str(out), 1, [])

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from desktop.cli_common import emit, need
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
 
 
 def _value(text: str) -> Any:
@@ -18,7 +18,7 @@ def _value(text: str) -> Any:
 
 
 def cmd_settings(ctx) -> int:
-    from desktop.services import settings
+    from desktop.services.system import settings
 
     db = ctx.database()
     ctx.actor()  # reading the settings needs a log-in too
@@ -39,7 +39,7 @@ def cmd_settings(ctx) -> int:
 
 
 def cmd_backup_auto(ctx) -> int:
-    from desktop.services.backup import auto_backup
+    from desktop.services.system.backup import auto_backup
 
     ctx.actor("backup", "备份数据库（备份里有全部数据）")
     result = auto_backup(ctx.database(), ctx.args.reason)
@@ -50,7 +50,7 @@ def cmd_backup_auto(ctx) -> int:
 
 
 def cmd_backup_inspect(ctx) -> int:
-    from desktop.services.backup import describe_backup
+    from desktop.services.system.backup import describe_backup
 
     ctx.actor("backup", "查看备份文件")
     info = describe_backup(ctx.args.file, ctx.database())

@@ -390,7 +390,7 @@ class Database:
             return None
         backup = None
         if current is not None or not self.is_empty():
-            from desktop.services.backup import backup_database
+            from desktop.services.system.backup import backup_database
 
             backup_dir = backup_dir or default_backup_dir(self)
             stamp = clock.wall().strftime("%Y%m%d-%H%M%S")

@@ -4,7 +4,7 @@ The database refuses a row beyond them (CHECK constraints, migration 0010), so a
 reach a balance, however it was written; a value typed beyond them is refused with the field named before
 anything is written. They sit far above any real figure and far below where integers overflow (SQLite turns a
 sum past 2⁶³ into a float). The limits a county may tighten as policy — one award, one contribution, one stock
-movement — are settings (`limits.*` in desktop.services.settings) checked against these.
+movement — are settings (`limits.*` in desktop.services.system.settings) checked against these.
 """
 
 from __future__ import annotations

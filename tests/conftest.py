@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from desktop.db import Database
-from desktop.services.users import SYSTEM, Actor, create_user
+from desktop.services.system.users import SYSTEM, Actor, create_user
 
 DATA = Path(__file__).parent / "data"
 ADMIN = Actor("admin", "admin", "管理员")

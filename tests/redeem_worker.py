@@ -6,9 +6,9 @@ from __future__ import annotations
 def hammer(url: str, household: str, goods: str, attempts: int) -> tuple[int, int]:
     """Try `attempts` redemptions of one unit; return (done, refused). Any other error propagates."""
     from desktop.db import Database
-    from desktop.services.errors import Refused
-    from desktop.services.redemption import redeem
-    from desktop.services.users import Actor
+    from desktop.errors import Refused
+    from desktop.services.points.redemption import redeem
+    from desktop.services.system.users import Actor
 
     db = Database(url)
     actor = Actor("counter", "store_operator")

@@ -19,11 +19,13 @@ from desktop import db as dbmod
 from desktop.cli import main
 from desktop.db import Database, DatabaseError, NotADatabase, OnNetworkShare, explain, mount_type
 from desktop.db import network_location as where_on_network
+from desktop.errors import InputRejected, PermissionDenied
 from desktop.models import User, UserStore
-from desktop.services import fund, points, redemption, stores, users
-from desktop.services.errors import InputRejected, PermissionDenied
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor
+from desktop.services.fund import fund
+from desktop.services.points import points, redemption, stores
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import users
+from desktop.services.system.users import Actor
 from tests.conftest import ADMIN_PASSWORD
 from tests.uiwait import settle
 
@@ -77,7 +79,7 @@ def office(db, admin, sample):
     points.award(db, admin, HH, 100, "2026年第三季度星级评定")
     fund.create_fund(db, admin, VILLAGE)
     from desktop import clock
-    from desktop.services import identification
+    from desktop.services.plans import identification
 
     rid = identification.create_round(db, admin, VILLAGE, clock.today().year)
     identification.add_households(db, admin, rid, OWN)
@@ -447,7 +449,7 @@ def test_the_log_in_window_explains_a_locked_database(qtbot, db, monkeypatch):
 def test_a_full_disk_says_so(db_url, monkeypatch, capsys):
     import errno
 
-    from desktop.services import households
+    from desktop.services.households import households
 
     def full(*_a, **_k):
         raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database or disk is full"))

@@ -11,9 +11,10 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.cli import main
-from desktop.services import archive_reports, archives, households
-from desktop.services.errors import InputRejected, Refused
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected, Refused
+from desktop.services.archives import archive_reports, archives
+from desktop.services.households import households
+from desktop.services.roster.roster_import import import_roster
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 

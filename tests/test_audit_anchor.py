@@ -20,9 +20,12 @@ from sqlalchemy import select, text
 from desktop.cli import main
 from desktop.db import Database
 from desktop.models import AuditEntry, AuditHead, FundEntry, PointsEntry, StockMovement
-from desktop.services import audit, fund, ledger_chain, points, redemption, stores, users
-from desktop.services.backup import backup_database, backup_folder, check_database
-from desktop.services.roster_import import import_roster
+from desktop.services.fund import fund
+from desktop.services.ledgers import ledger_chain
+from desktop.services.points import points, redemption, stores
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import audit, users
+from desktop.services.system.backup import backup_database, backup_folder, check_database
 from tests.conftest import ADMIN_PASSWORD
 
 HH = "41142410520800001"

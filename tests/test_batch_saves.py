@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.services import fund, settings, stores
-from desktop.services.errors import InputRejected
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected
+from desktop.services.fund import fund
+from desktop.services.points import stores
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import settings
 
 V1, V2 = "柘城县逻岗镇/孙桥村", "宁陵县石桥镇/周堂村"
 

@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from desktop import money
 from desktop.cli import main
 from desktop.db import Database
+from desktop.errors import InputRejected
 from desktop.models import FundEntry, PointsAccount, PointsEntry, StockMovement
-from desktop.services import fund, money, points
-from desktop.services.errors import InputRejected
-from desktop.services.roster_import import import_roster
+from desktop.services.fund import fund
+from desktop.services.points import points
+from desktop.services.roster.roster_import import import_roster
 from tests.conftest import ADMIN_PASSWORD
 
 VILLAGE = "柘城县逻岗镇/孙桥村"
@@ -26,14 +28,14 @@ ELDER = "4114241052080000101"
 @pytest.fixture
 def world(db, admin, sample):
     """A village with a fund, a pledging supporter, a store with goods, and a household with points."""
-    from desktop.services import stores
+    from desktop.services.points import stores
 
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, VILLAGE)
     sid = fund.add_supporter(db, admin, VILLAGE, ELDER, "董平花", relation="之女")
     fund.pledge(db, admin, sid, 20000, "2026-10", signed_on=date(2026, 9, 30))
     with db.read() as s:
-        from desktop.services.households import resolve_village
+        from desktop.services.households.households import resolve_village
 
         village_id = resolve_village(s, admin, VILLAGE).id
     stores.create_store(db, admin, "S01", "孙桥村爱心超市", village_id=village_id)
@@ -157,7 +159,7 @@ def test_the_one_parser_reads_what_clerks_type():
 
 
 def test_the_database_refuses_an_absurd_balance_however_it_is_written(db, admin, world):
-    from desktop.services import stores
+    from desktop.services.points import stores
 
     fund.donate(db, admin, VILLAGE, "县慈善总会", 100000)
     stores.move_stock(db, admin, "S01", "6901", "purchase", 10, value_fen=20000)

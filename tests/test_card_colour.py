@@ -11,10 +11,12 @@ import pytest
 
 from desktop import clock
 from desktop.cli import main
-from desktop.services import plan_reports, plans, printing, quality
-from desktop.services.errors import InputRejected, PermissionDenied
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor
+from desktop.errors import InputRejected, PermissionDenied
+from desktop.services.households import printing
+from desktop.services.plans import plan_reports, plans
+from desktop.services.quality import quality
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import Actor
 from tests.pdfcheck import page_text
 
 L, B1, B2 = 400000, 450000, 500000  # a band whose bottom is above the line: L ≤ income < B1 is yellow too
@@ -152,7 +154,7 @@ def roster(db, admin, sample):
 
 @pytest.fixture
 def clerk(db) -> Actor:
-    from desktop.services.users import SYSTEM, create_user
+    from desktop.services.system.users import SYSTEM, create_user
 
     create_user(db, SYSTEM, "clerk1", "clerk-pass-1", "clerk", display_name="文书")
     return Actor("clerk1", "clerk", "文书")

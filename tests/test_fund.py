@@ -8,10 +8,10 @@ import pytest
 
 from desktop import clock
 from desktop.cli import main
-from desktop.services import fund
-from desktop.services.backup import check_database
-from desktop.services.errors import InputRejected, Refused
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected, Refused
+from desktop.services.fund import fund
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.backup import check_database
 from tests.conftest import ADMIN_PASSWORD
 
 VILLAGE = "柘城县逻岗镇/孙桥村"
@@ -127,7 +127,7 @@ def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(
     db_url, db, admin, supporter, tmp_path, cli_login
 ):
     from desktop.reports.mask import leaks
-    from desktop.services import fund_reports
+    from desktop.services.fund import fund_reports
     from tests.pdfcheck import page_text
 
     month = f"{clock.today():%Y-%m}"
@@ -192,8 +192,8 @@ def test_fund_prints_ledger_sheet_notice_honour_roll_and_pledge(
 def test_board_rules_scans_and_honour_certificates(
     db_url, db, admin, supporter, tmp_path, capsys, monkeypatch
 ):
-    from desktop.services import fund_reports
-    from desktop.services.errors import InputRejected
+    from desktop.errors import InputRejected
+    from desktop.services.fund import fund_reports
     from tests.pdfcheck import page_text
 
     fund.add_board_member(db, admin, VILLAGE, "李德福", "会长", phone="13800000000")

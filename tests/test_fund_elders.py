@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from desktop import clock
 from desktop.cli import main
+from desktop.errors import InputRejected, NotFound, Refused
 from desktop.models import AuditEntry, FundEntry, SupportFinding
-from desktop.services import defaults, fund, fund_reports, settings
-from desktop.services.errors import InputRejected, NotFound, Refused
-from desktop.services.roster_import import import_roster
+from desktop.services.fund import fund, fund_reports
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import defaults, settings
 
 
 def drawn(path) -> str:
@@ -141,7 +142,7 @@ def test_giving_the_match_confirms_it_and_the_office_may_confirm_its_default_onc
 
 
 def test_the_star_points_are_a_default_until_confirmed_or_saved_by_a_person(roster, admin):
-    from desktop.services import ratings
+    from desktop.services.ratings import ratings
 
     assert "stars" in {d.key for d in defaults.unconfirmed(roster)}
     assert ratings.stars(roster)[0].points == 10  # the software made its default list
@@ -154,7 +155,7 @@ def test_the_star_points_are_a_default_until_confirmed_or_saved_by_a_person(rost
 
 
 def test_a_changed_star_list_is_confirmed_by_being_saved(roster, admin):
-    from desktop.services import ratings
+    from desktop.services.ratings import ratings
 
     ratings.set_catalog(roster, admin, [ratings.Star(s.name, 5) for s in ratings.stars(roster)])
     assert "stars" not in {d.key for d in defaults.unconfirmed(roster)}

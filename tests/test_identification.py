@@ -10,9 +10,11 @@ import pytest
 
 from desktop import clock
 from desktop.cli import main
-from desktop.services import audit, identification, printing, users
-from desktop.services.errors import InputRejected, NotFound, PermissionDenied, Refused
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.services.households import printing
+from desktop.services.plans import identification
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import audit, users
 from tests.pdfcheck import page_text
 
 VILLAGE = "民权县石桥镇/赵寨村"

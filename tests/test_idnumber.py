@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from desktop.services import idnumber
+from desktop.services.households import idnumber
 
 
 def test_reference_vectors():

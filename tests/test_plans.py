@@ -9,9 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.cli import main
-from desktop.services import audit, plan_reports, plans
-from desktop.services.errors import InputRejected
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected
+from desktop.services.plans import plan_reports, plans
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import audit
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 
@@ -219,7 +220,7 @@ def test_plan_commands(roster, capsys, monkeypatch, db_url, tmp_path):
 
 
 def test_exit_and_monitoring_notices_list_only_their_households(roster, admin, tmp_path):
-    from desktop.services import printing
+    from desktop.services.households import printing
 
     out = tmp_path / "exit.pdf"
     # 魏国福 left poverty in 2020 (花名册 脱贫年度); the notice of 2020 names him, that of 2026 has nobody.

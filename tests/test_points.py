@@ -7,12 +7,12 @@ import multiprocessing
 import pytest
 from sqlalchemy import func, select, text
 
+from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import PointsEntry, StockMovement
-from desktop.services import points, redemption, stores
-from desktop.services.backup import check_database
-from desktop.services.errors import InputRejected, PermissionDenied, Refused
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor
+from desktop.services.points import points, redemption, stores
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.backup import check_database
+from desktop.services.system.users import Actor
 
 HH = "41142410520800001"
 OTHER = "41142110420200002"
@@ -143,7 +143,7 @@ def test_eight_counters_never_oversell_the_last_units(shop, admin, db_url):
 
 
 def test_a_store_operator_works_only_at_their_store(shop, admin):
-    from desktop.services import users
+    from desktop.services.system import users
 
     stores.create_store(shop, admin, "S02", "王楼村爱心超市")
     users.create_user(shop, admin, "op1", "pw123456", "store_operator", stores=["S02"])

@@ -15,9 +15,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.clock import cn_date
-from desktop.services import archives
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor, create_user
+from desktop.services.archives import archives
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import Actor, create_user
 from tests.conftest import ADMIN
 from tests.pdfcheck import MM, page_text
 

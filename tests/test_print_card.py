@@ -11,8 +11,8 @@ import pytest
 
 from desktop import clock
 from desktop.cli import main
-from desktop.services import plan_reports, plans
-from desktop.services.roster_import import import_roster
+from desktop.services.plans import plan_reports, plans
+from desktop.services.roster.roster_import import import_roster
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import MM
 

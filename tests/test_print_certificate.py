@@ -7,8 +7,8 @@ from datetime import date
 import pdfplumber
 
 from desktop.reports.certificate import TEMPLATES, Certificate, cn_numeral_date, quoted, render_certificates
-from desktop.services import printing
-from desktop.services.roster_import import import_roster
+from desktop.services.households import printing
+from desktop.services.roster.roster_import import import_roster
 from tests.pdfcheck import MM, embedded_fonts, page_text
 
 

@@ -11,8 +11,8 @@ from PIL import Image
 
 from desktop import clock
 from desktop.cli import main
-from desktop.services import points, redemption, stores
-from desktop.services.roster_import import import_roster
+from desktop.services.points import points, redemption, stores
+from desktop.services.roster.roster_import import import_roster
 from tests.pdfcheck import MM
 
 HH = "41142410520800001"

@@ -107,7 +107,9 @@ def _demo(db: Database) -> dict:
     from sqlalchemy import select, update
 
     from desktop.models import Household, Redemption, Supporter, Village
-    from desktop.services import demo, identification, ratings
+    from desktop.services import demo
+    from desktop.services.plans import identification
+    from desktop.services.ratings import ratings
 
     demo.add_demo_households(db, ADMIN, 120)
     demo.add_demo_stores(db, ADMIN)

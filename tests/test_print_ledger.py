@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
 from desktop.reports.ledger_xlsx import render_ledger_xlsx
-from desktop.services import printing
-from desktop.services.roster_import import import_roster
+from desktop.services.households import printing
+from desktop.services.roster.roster_import import import_roster
 from tests.pdfcheck import MM, embedded_fonts, rows_of_words
 
 

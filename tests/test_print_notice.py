@@ -12,8 +12,8 @@ from sqlalchemy import update
 from desktop.models import Household
 from desktop.reports.mask import leaks, mask
 from desktop.reports.notice import Notice, NoticeTable, render_notice
-from desktop.services import printing
-from desktop.services.roster_import import import_roster
+from desktop.services.households import printing
+from desktop.services.roster.roster_import import import_roster
 from tests.pdfcheck import MM, embedded_fonts, page_text
 
 
@@ -33,7 +33,8 @@ def notice_pdf(db, admin, sample, tmp_path):
 
 def _post_round(db, admin, village: str, start: date, days: int | None = None) -> int:
     """An identification round proposing every household of the village, in its 村公示 from `start`."""
-    from desktop.services import households, identification
+    from desktop.services.households import households
+    from desktop.services.plans import identification
 
     codes = [h.code for h in households.list_households(db, admin, village=village)]
     rid = identification.create_round(db, admin, village, start.year, on=start)
@@ -132,8 +133,8 @@ def test_a_rare_name_character_is_printed_from_a_font_that_has_it(db, admin, sam
 
 
 def test_a_village_name_shared_by_two_townships_must_be_qualified(db, admin, sample, tmp_path):
+    from desktop.errors import InputRejected
     from desktop.services.demo import add_demo_households
-    from desktop.services.errors import InputRejected
 
     import_roster(db, admin, sample("roster-small.xlsx"))
     add_demo_households(db, admin, 20)

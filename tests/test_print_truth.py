@@ -11,12 +11,15 @@ import pdfplumber
 import pytest
 
 from desktop import clock
+from desktop.errors import InputRejected
 from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
 from desktop.reports.notice import AREA_W, TITLE_SIZE, Notice, NoticeTable, render_notice, title_lines
 from desktop.reports.pdfdraw import Pen
-from desktop.services import fund, fund_reports, printing, ratings, store_reports
-from desktop.services.errors import InputRejected
-from desktop.services.roster_import import import_roster
+from desktop.services.fund import fund, fund_reports
+from desktop.services.households import printing
+from desktop.services.points import store_reports
+from desktop.services.ratings import ratings
+from desktop.services.roster.roster_import import import_roster
 from tests.pdfcheck import MM
 
 VILLAGE = "柘城县逻岗镇/孙桥村"
@@ -391,7 +394,8 @@ def test_a_receipt_names_the_person_and_a_reversed_one_says_so(db, admin, tmp_pa
     from sqlalchemy import select
 
     from desktop.models import Household, PointsAccount, Store
-    from desktop.services import demo, redemption
+    from desktop.services import demo
+    from desktop.services.points import redemption
 
     demo.add_demo_households(db, admin, 60)
     demo.add_demo_stores(db, admin)

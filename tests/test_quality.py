@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from desktop.cli import main
-from desktop.services import quality
-from desktop.services.errors import InputRejected, PermissionDenied
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor
+from desktop.errors import InputRejected, PermissionDenied
+from desktop.services.quality import quality
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import Actor
 from tests.conftest import ADMIN_PASSWORD, DATA
 from tests.rosters import edited
 

@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from desktop.cli import main
-from desktop.services import points, ratings
-from desktop.services.errors import InputRejected, Refused
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected, Refused
+from desktop.services.points import points
+from desktop.services.ratings import ratings
+from desktop.services.roster.roster_import import import_roster
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from desktop.cli import main
+from desktop.errors import InputRejected
 from desktop.models import AuditEntry, Household
-from desktop.services import roster_read
-from desktop.services.errors import InputRejected
-from desktop.services.roster_import import import_roster
+from desktop.services.roster import roster_read
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.main_window import MainWindow

@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from desktop.cli import main
+from desktop.errors import InputRejected, PermissionDenied, RowsRejected
 from desktop.models import AuditEntry, Household, IncomeYear, Member
-from desktop.services import households
-from desktop.services.errors import InputRejected, PermissionDenied, RowsRejected
-from desktop.services.roster_compare import compare_roster
-from desktop.services.roster_export import export_roster
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor
+from desktop.services.households import households
+from desktop.services.roster.roster_compare import compare_roster
+from desktop.services.roster.roster_export import export_roster
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import Actor
 from tests.conftest import ADMIN_PASSWORD, DATA
 from tests.rosters import edited, read_rows, write_rows
 

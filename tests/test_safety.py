@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select, text
 
 from desktop.db import Database, DatabaseTooNew
+from desktop.errors import InputRejected, PermissionDenied
 from desktop.models import Household
-from desktop.services import users
-from desktop.services.backup import backup_database, check_database, restore_database
-from desktop.services.errors import InputRejected, PermissionDenied
-from desktop.services.roster_import import import_roster
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import users
+from desktop.services.system.backup import backup_database, check_database, restore_database
 from tests.conftest import ADMIN_PASSWORD, DATA
 
 
@@ -103,7 +103,7 @@ def test_migration_0003_moves_the_search_haystack_into_its_own_table(tmp_path):
         assert s.execute(text("SELECT household_id, text FROM household_search")).all() == [
             (7, "1|张建国 zjg zhangjianguo")
         ]
-    from desktop.services import households
+    from desktop.services.households import households
 
     assert households.search_ids(db, users.SYSTEM, "zjg") == [7]
     db.dispose()
@@ -131,7 +131,7 @@ def test_village_clerk_sees_only_their_village(db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     users.create_user(db, admin, "wang", "pw123456", "village_clerk", villages=["夏邑县城关镇/孙桥村"])
     clerk = users.authenticate(db, "wang", "pw123456")
-    from desktop.services import households
+    from desktop.services.households import households
 
     assert {v.name for v in households.villages(db, clerk)} == {"孙桥村"}
     found = households.list_households(db, clerk)

@@ -7,9 +7,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import Township, User, Village
-from desktop.services import audit, printing, settings, setup
-from desktop.services.backup import (
+from desktop.services.households import printing
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import audit, settings, setup
+from desktop.services.system.backup import (
     auto_backup,
     auto_backups,
     backup_database,
@@ -18,9 +21,7 @@ from desktop.services.backup import (
     describe_backup,
     restore_database,
 )
-from desktop.services.errors import InputRejected, PermissionDenied, Refused
-from desktop.services.roster_import import import_roster
-from desktop.services.users import Actor
+from desktop.services.system.users import Actor
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 from tests.test_safety import dump
@@ -45,7 +46,7 @@ def test_a_settings_change_is_audited_and_used_by_the_next_notice(db, admin, sam
     assert {e.summary for e in entries} == {"公示天数：7→10", "监督电话：12317→0370-8123456"}
     out = tmp_path / "n.pdf"
     # an identification round's 村公示 takes the set days (the notice lists the round's households)
-    from desktop.services import identification
+    from desktop.services.plans import identification
 
     rid = identification.create_round(db, admin, "石桥镇/周堂村", 2026, on=date(2026, 12, 1))
     identification.add_households(db, admin, rid, ["41142310221200005"])
@@ -190,7 +191,7 @@ def test_postgresql_backups_also_get_pg_dumps_file_when_pg_dump_is_there(db, adm
 
 def test_a_user_who_left_is_stopped_but_never_the_last_admin_or_oneself(db, admin, db_url, monkeypatch):
     from desktop.cli import main
-    from desktop.services import users
+    from desktop.services.system import users
 
     users.create_user(db, admin, "wang", "secret-1", "clerk")
     users.set_active(db, admin, "wang", False)

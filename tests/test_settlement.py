@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from desktop import clock
 from desktop.cli import main
+from desktop.errors import InputRejected, Refused
 from desktop.models import Household, PointsEntry, Redemption, StockMovement
-from desktop.services import points, redemption, settings, store_reports, stores
-from desktop.services.errors import InputRejected, Refused
-from desktop.services.roster_import import import_roster
+from desktop.services.points import points, redemption, store_reports, stores
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import settings
 
 HH = "41142410520800001"  # 柘城县逻岗镇/孙桥村
 OTHER = "41142110420200002"  # 王楼村 of another township

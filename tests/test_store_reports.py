@@ -7,8 +7,8 @@ import pytest
 from desktop import clock
 from desktop.cli import main
 from desktop.reports.mask import leaks
-from desktop.services import points, redemption, store_reports, stores
-from desktop.services.roster_import import import_roster
+from desktop.services.points import points, redemption, store_reports, stores
+from desktop.services.roster.roster_import import import_roster
 from tests.pdfcheck import page_text
 
 HH = "41142410520800001"
@@ -79,7 +79,7 @@ def test_daily_settlement(shop):
     db, kept = shop
     day = store_reports.settlement(db, "S01", f"{clock.today():%Y-%m-%d}")
     assert day.period.endswith("日") and day.redemptions == 1 and day.points == kept.points
-    from desktop.services.errors import InputRejected
+    from desktop.errors import InputRejected
 
     with pytest.raises(InputRejected):
         store_reports.settlement(db, "S01", "十一月")
@@ -105,7 +105,7 @@ def test_half_past_midnight_in_beijing_counts_in_the_new_day_and_month(shop):
     assert store_reports.settlement(db, "S01", "2026-11-30").redemptions == 0
     assert store_reports.settlement(db, "S01", "2026-12").redemptions == 1
     assert store_reports.settlement(db, "S01", "2026-11").redemptions == 0
-    from desktop.services.users import SYSTEM
+    from desktop.services.system.users import SYSTEM
 
     board = dashboard.gather(db, SYSTEM, today=clock.local_date(late))
     assert board.this_month(board.points)[1] == kept.points

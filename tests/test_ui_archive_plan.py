@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.services.roster_import import import_roster
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 from tests.uiwait import settle
@@ -22,7 +22,7 @@ CODE = "41142510220500008"  # 魏国福, 2 people, 脱贫户, nobody ill
 def window(qtbot, db, admin, sample):
     import_roster(db, admin, sample("roster-small.xlsx"))
     from desktop import clock
-    from desktop.services import plans
+    from desktop.services.plans import plans
 
     plans.set_threshold(
         db, admin, clock.today().year, 400000, 400000, 500000

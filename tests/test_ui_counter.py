@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 
-from desktop.services import points, stores
-from desktop.services.roster_import import import_roster
+from desktop.services.points import points, stores
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui import counter_page
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
@@ -243,7 +243,7 @@ def test_stock_in_and_a_supervisor_reversal_from_the_store_area(qtbot, window, c
 
 def test_a_household_of_another_village_is_told_at_once(qtbot, counter, db, admin):
     """The store is 孙桥村's; a 王楼村 household is refused as soon as it is found, before any scanning."""
-    from desktop.services.households import resolve_village
+    from desktop.services.households.households import resolve_village
 
     with db.read() as s:
         village_id = resolve_village(s, admin, "柘城县逻岗镇/孙桥村").id

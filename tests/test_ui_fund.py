@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop import clock
-from desktop.services import fund
-from desktop.services.roster_import import import_roster
+from desktop.services.fund import fund
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 from tests.uiwait import settle
@@ -97,7 +97,7 @@ def test_the_default_match_is_shown_as_such_and_confirmed_with_one_click(qtbot, 
 
 
 def test_a_finding_is_recorded_on_the_elder_ledger_tab(qtbot, defaulted, db, admin, tmp_path):
-    from desktop.services import fund_reports
+    from desktop.services.fund import fund_reports
 
     page = defaulted.fund
     page.tabs.setCurrentIndex(4)
@@ -118,7 +118,7 @@ def test_a_finding_is_recorded_on_the_elder_ledger_tab(qtbot, defaulted, db, adm
 
 
 def test_the_settings_page_confirms_defaults_and_sets_a_funds_elder_scope(qtbot, defaulted, db, admin):
-    from desktop.services import defaults, settings
+    from desktop.services.system import defaults, settings
 
     settings_page = defaulted.system.settings
     assert "文件没有规定" in settings_page.stars_note.text() and not settings_page.stars_confirm.isHidden()

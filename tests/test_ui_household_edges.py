@@ -10,10 +10,12 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QScrollArea
 
 from desktop import clock
-from desktop.services import households, plans, points
-from desktop.services.roster_import import import_roster
-from desktop.services.search_keys import pinyin_keys
-from desktop.services.users import SYSTEM
+from desktop.services.households import households
+from desktop.services.households.search_keys import pinyin_keys
+from desktop.services.plans import plans
+from desktop.services.points import points
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.users import SYSTEM
 from desktop.ui.context import UiContext
 from desktop.ui.households_page import HouseholdsPage
 from desktop.ui.main_window import MainWindow

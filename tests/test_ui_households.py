@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from desktop.services.roster_import import import_roster
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
@@ -164,7 +164,7 @@ def test_system_page_restores_a_backup_and_the_list_follows(qtbot, window, db, a
 
 
 def test_the_detail_pane_shows_points_and_their_history(qtbot, window, db, admin):
-    from desktop.services import points
+    from desktop.services.points import points
 
     points.award(db, admin, "41142410520800001", 30, "星级评定")
     page = window.households

@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtCore import Qt
 
-from desktop.services import households
+from desktop.services.households import households
 from desktop.ui.context import UiContext
 from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.main_window import MainWindow

@@ -7,9 +7,9 @@ import threading
 import pytest
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
-from desktop.services import points
-from desktop.services.errors import InputRejected
-from desktop.services.roster_import import import_roster
+from desktop.errors import InputRejected
+from desktop.services.points import points
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.ops import subscribe
 from tests.uiwait import settle

@@ -87,7 +87,7 @@ def test_the_ledger_can_be_made_as_excel(qtbot, page):
 def test_a_certificate_names_the_award_typed_in(qtbot, page, db, admin):
     from pdfplumber import open as open_pdf
 
-    from desktop.services import households
+    from desktop.services.households import households
 
     code = households.list_households(db, admin, limit=1)[0].code
     choose(page.output_box, "certificate")

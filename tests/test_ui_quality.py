@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.services.roster_import import import_roster
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.households_page import HIGHLIGHT_CELL
 from desktop.ui.main_window import MainWindow
@@ -15,7 +15,7 @@ from tests.uiwait import settle
 
 @pytest.fixture
 def window(qtbot, db, admin, sample):
-    from desktop.services import quality
+    from desktop.services.quality import quality
 
     import_roster(db, admin, sample("roster-audit.xlsx"))
     for code in quality.LOOK_BACK_RULES:  # the roster's planted data problems only (see test_quality)

@@ -11,8 +11,9 @@ from sqlalchemy import update
 
 from desktop import clock
 from desktop.models import RatingRound
-from desktop.services import points, ratings
-from desktop.services.roster_import import import_roster
+from desktop.services.points import points
+from desktop.services.ratings import ratings
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.rating_page import RatingPage
 from tests.uiwait import settle

@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QWizard
 
 from desktop import clock
-from desktop.services import settings
-from desktop.services.backup import auto_backups, backup_folder
-from desktop.services.errors import PermissionDenied
-from desktop.services.roster_import import import_roster
+from desktop.errors import PermissionDenied
+from desktop.services.roster.roster_import import import_roster
+from desktop.services.system import settings
+from desktop.services.system.backup import auto_backups, backup_folder
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 from desktop.ui.setup_wizard import SetupWizard
@@ -105,7 +105,8 @@ def test_the_wizard_takes_an_empty_database_to_a_usable_window(qtbot, empty_db, 
     assert wizard.actor.username == "zhang" and wizard.actor.role == "admin"
     assert settings.get(empty_db, "rules.confirmed") == ["fund.match", "stars"]
     assert settings.get(empty_db, "fund.match_percent") == 20
-    from desktop.services import fund, stores
+    from desktop.services.fund import fund
+    from desktop.services.points import stores
 
     assert [(st.code, st.name) for st in stores.list_stores(empty_db)] == [
         ("S01", "周堂村扶贫超市"),
@@ -138,7 +139,7 @@ def test_cancelling_the_wizard_writes_nothing(qtbot, empty_db):
     wizard.next()
     wizard.reject()
     assert wizard.actor is None
-    from desktop.services import setup
+    from desktop.services.system import setup
 
     assert setup.needs_setup(empty_db)
 
@@ -210,7 +211,7 @@ def _threshold_row(page, year: str, figures: tuple[str, str, str]) -> None:
 
 def test_thresholds_of_several_years_are_saved_all_or_nothing(qtbot, window, db):
     """The reported case: 2024 valid, 2025 not — nothing is saved, and the message names 2025."""
-    from desktop.services import plans
+    from desktop.services.plans import plans
 
     page = _settings(qtbot, window)
     _threshold_row(page, "2024", ("4300", "4800", "5800"))
@@ -231,7 +232,8 @@ def test_thresholds_of_several_years_are_saved_all_or_nothing(qtbot, window, db)
 
 
 def test_stars_and_users_are_edited_on_the_settings_page(qtbot, window, db):
-    from desktop.services import ratings, users
+    from desktop.services.ratings import ratings
+    from desktop.services.system import users
 
     page = _settings(qtbot, window)
     page.stars.item(0, 1).setText("20")
@@ -367,7 +369,7 @@ def test_the_app_and_its_windows_carry_the_workbench_icon(qtbot, window):
 
 
 def test_the_home_page_recounts_when_shown_again_after_work_elsewhere(qtbot, window, db, admin):
-    from desktop.services import points
+    from desktop.services.points import points
 
     home = window.home
     qtbot.waitUntil(lambda: home.data is not None, timeout=30000)
@@ -379,7 +381,7 @@ def test_the_home_page_recounts_when_shown_again_after_work_elsewhere(qtbot, win
 
 
 def test_the_archive_checklist_is_edited_into_a_new_version_on_the_settings_page(qtbot, window, db):
-    from desktop.services import archives
+    from desktop.services.archives import archives
 
     page = _settings(qtbot, window)
     assert page.checklist.rowCount() == 18 and "第1版" in page.checklist_info.text()
@@ -412,7 +414,7 @@ def test_the_archive_checklist_is_edited_into_a_new_version_on_the_settings_page
 
 
 def test_audit_rules_are_switched_and_tuned_on_the_settings_page(qtbot, window, db):
-    from desktop.services import quality
+    from desktop.services.quality import quality
 
     page = _settings(qtbot, window)
     names = [page.rules.item(r, 1).text() for r in range(page.rules.rowCount())]
@@ -436,7 +438,8 @@ def test_audit_rules_are_switched_and_tuned_on_the_settings_page(qtbot, window, 
 
 
 def test_a_store_operator_is_added_with_their_store_on_the_settings_page(qtbot, window, db, admin):
-    from desktop.services import stores, users
+    from desktop.services.points import stores
+    from desktop.services.system import users
 
     stores.create_store(db, admin, "S01", "孙桥村爱心超市")
     stores.create_store(db, admin, "S02", "王楼村爱心超市")

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.services import points, redemption, stores
-from desktop.services.households import resolve_village
-from desktop.services.roster_import import import_roster
+from desktop.services.households.households import resolve_village
+from desktop.services.points import points, redemption, stores
+from desktop.services.roster.roster_import import import_roster
 from desktop.ui import counter_page, store_page
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.services import plans, quality
-from desktop.services.errors import InputRejected
+from desktop.errors import InputRejected
+from desktop.services.plans import plans
+from desktop.services.quality import quality
 from desktop.ui.login_dialog import LoginDialog
 from tests.conftest import ADMIN_PASSWORD
 

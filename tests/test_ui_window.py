@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.services.backup import auto_backups, backup_folder
+from desktop.services.system.backup import auto_backups, backup_folder
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 from tests.uiwait import settle

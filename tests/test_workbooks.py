@@ -13,24 +13,19 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from sqlalchemy import select
 
 from desktop import clock
+from desktop.errors import RowsRejected
 from desktop.models import Member
 from desktop.reports import xlsx_safe
 from desktop.reports.ledger import Column, Ledger
 from desktop.reports.ledger_xlsx import render_ledger_xlsx
-from desktop.services import (
-    archive_reports,
-    fund,
-    fund_reports,
-    plan_reports,
-    points,
-    printing,
-    quality,
-    store_reports,
-    stores,
-)
-from desktop.services.errors import RowsRejected
-from desktop.services.roster_export import export_roster
-from desktop.services.roster_import import import_roster
+from desktop.services.archives import archive_reports
+from desktop.services.fund import fund, fund_reports
+from desktop.services.households import printing
+from desktop.services.plans import plan_reports
+from desktop.services.points import points, store_reports, stores
+from desktop.services.quality import quality
+from desktop.services.roster.roster_export import export_roster
+from desktop.services.roster.roster_import import import_roster
 from tests.conftest import DATA
 
 # Names a hostile (or careless) roster may carry: each is a live formula if written as typed.
@@ -344,7 +339,7 @@ def test_fund_points_stock_archive_and_visit_ledgers(hostile, admin, tmp_path):
     assert_prints_well(wb.active)
     assert_codes_fit(wb.active, 3)
 
-    from desktop.services import plans
+    from desktop.services.plans import plans
 
     plans.add_visit(db, admin, HH, date(2026, 1, 5), "-2+3", findings=HOSTILE[0], problems="@SUM(A1)")
     plan_reports.visit_ledger(

@@ -125,7 +125,7 @@ class FundEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("fund_entry.id"), unique=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The fund's own chain (desktop.services.ledger_chain), like the points ledger's per household.
+    # The fund's own chain (desktop.services.ledgers.ledger_chain), like the points ledger's per household.
     seq: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(64))
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, UTCDateTime, utcnow
 
-# The steps in their only order (desktop.services.identification holds the rules and the seed sentences).
+# The steps in their only order (desktop.services.plans.identification holds the rules and the seed sentences).
 STEPS = ("初选", "村公示", "乡审核", "县审定")
 
 

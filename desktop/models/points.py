@@ -58,7 +58,7 @@ class PointsEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     source: Mapped[str] = mapped_column(String(64), default="")  # e.g. "redemption:12", "round:3"
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("points_entry.id"), unique=True)
-    # The household's own chain (desktop.services.ledger_chain): its n-th entry, and the hash of the entry
+    # The household's own chain (desktop.services.ledgers.ledger_chain): its n-th entry, and the hash of the entry
     # before it and this one's content. Set when the entry is written.
     seq: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(64))

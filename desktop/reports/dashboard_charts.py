@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from desktop.reports.charts import pyplot
 from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
-from desktop.services.plans import COLOUR_HEX
+from desktop.services.plans.plans import COLOUR_HEX
 
 COLOURS = {**COLOUR_HEX, "none": "#9e9e9e"}
 COPY_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00")
@@ -202,7 +202,7 @@ def render_monthly_report(
     def footer(c: PagedCanvas, number: int, total: int) -> None:
         p = Pen(c, pen.fonts)
         p.draw(w - margin, 14 * mm, f"制表日期：{cn_date(made)}", "song", 10, align="right")
-        if stamp:  # 审计校验码 (desktop.services.audit.stamp)
+        if stamp:  # 审计校验码 (desktop.services.system.audit.stamp)
             p.draw(margin, 14 * mm, stamp, "song", 8)
         if total > 1:
             p.draw(w / 2, 14 * mm, f"第 {number} 页　共 {total} 页", "song", 10, align="center")

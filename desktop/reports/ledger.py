@@ -54,7 +54,7 @@ class Ledger:
     # continues the previous page's household, where the data leaves them blank.
     repeat_cols: tuple[int, ...] = ()
     row_mm: float = 0.0  # the least row height (a 签领表 gives room to sign and press a thumb)
-    stamp: str = ""  # 审计校验码 …: in the footer, at the right margin (desktop.services.audit.stamp)
+    stamp: str = ""  # 审计校验码 …: in the footer, at the right margin (desktop.services.system.audit.stamp)
 
 
 def fmt(value: object, col: Column) -> str:

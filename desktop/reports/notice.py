@@ -59,7 +59,7 @@ class Notice:
     table_caption: str = ""
     closing: list[str] = field(default_factory=list)  # after the table: period, objections, phone
     copies_note: str = ""
-    stamp: str = ""  # 审计校验码 …: small, under the page number (desktop.services.audit.stamp)
+    stamp: str = ""  # 审计校验码 …: small, under the page number (desktop.services.system.audit.stamp)
 
 
 def _break_cost(text: str, i: int) -> float | None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop import clock
+from desktop.errors import RowError
 from desktop.reports import xlsx_safe
-from desktop.services.errors import RowError
 
 # Every cell goes through xlsx_safe: text from the roster is text, never a live formula; IDs, codes and accounts
 # are text in the "@" format (Excel keeps only 15 digits of a number).
@@ -80,7 +80,7 @@ def write_errors_workbook(source: Path, errors: list[RowError]) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from desktop.services.roster_read import read_roster
+    from desktop.services.roster.roster_read import read_roster
 
     try:
         raw = read_roster(source)

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry
-from desktop.services import audit
-from desktop.services.fund import month_key, previous_month
-from desktop.services.households import village_labels, village_scope
-from desktop.services.plans import COLOUR_NAMES
-from desktop.services.users import Actor
+from desktop.services.fund.fund import month_key, previous_month
+from desktop.services.households.households import village_labels, village_scope
+from desktop.services.plans.plans import COLOUR_NAMES
+from desktop.services.system import audit
+from desktop.services.system.users import Actor
 
 COLOUR_ORDER = (*COLOUR_NAMES, "none")
 COLOUR_LABELS = {**COLOUR_NAMES, "none": "未定卡"}
@@ -68,8 +68,8 @@ def _local_month(at) -> str:
 
 
 def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboard:
-    from desktop.services import archives
-    from desktop.services.plans import current_colours
+    from desktop.services.archives import archives
+    from desktop.services.plans.plans import current_colours
 
     today = today or clock.today()
     months = last_months(today)
@@ -138,7 +138,7 @@ def office_name(db: Database) -> str:
 def monthly_report(db: Database, actor: Actor, out, *, today: date | None = None):
     """The one-page monthly report (key figures and the four charts) as PDF."""
     from desktop.reports.dashboard_charts import render_monthly_report
-    from desktop.services.printing import Printed
+    from desktop.services.households.printing import Printed
 
     d = gather(db, actor, today=today)
     pages = render_monthly_report(d, out, township=office_name(db), made=clock.today(), stamp=audit.stamp(db))

@@ -10,12 +10,14 @@ from sqlalchemy import func, select
 from desktop import clock
 from desktop.db import Database
 from desktop.models import Household, Setting
-from desktop.services import audit, idnumber, ledger_chain
+from desktop.services.households import idnumber
+from desktop.services.ledgers import ledger_chain
 from desktop.services.progress import NO_PROGRESS, Progress
-from desktop.services.roster_fields import LEGACY_LAYOUT
-from desktop.services.roster_parse import HouseholdRecord, MemberRecord
-from desktop.services.roster_store import ensure_places, insert_households, place_of
-from desktop.services.users import Actor
+from desktop.services.roster.roster_fields import LEGACY_LAYOUT
+from desktop.services.roster.roster_parse import HouseholdRecord, MemberRecord
+from desktop.services.roster.roster_store import ensure_places, insert_households, place_of
+from desktop.services.system import audit
+from desktop.services.system.users import Actor
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
@@ -341,9 +343,9 @@ def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: d
     Returns how many baskets stand."""
     from sqlalchemy import update
 
+    from desktop.errors import ServiceError
     from desktop.models import Goods, PointsAccount, PointsEntry, Redemption, StockMovement, Store
-    from desktop.services import redemption
-    from desktop.services.errors import ServiceError
+    from desktop.services.points import redemption
 
     rng = random.Random(seed)
     today = today or clock.today()
@@ -419,7 +421,7 @@ def add_demo_fund(
     """Filial-piety funds for the first villages: elders with one or two supporters, pledges from January, most
     paid up, a few in arrears, a donation, and the payouts of past months. Returns the number of supporters."""
     from desktop.models import Township, Village
-    from desktop.services import fund
+    from desktop.services.fund import fund
 
     rng = random.Random(seed)
     today = today or clock.today()
@@ -527,7 +529,8 @@ def add_demo_plans(
     from pathlib import Path
 
     from desktop.models import Household, Village
-    from desktop.services import archives, plans
+    from desktop.services.archives import archives
+    from desktop.services.plans import plans
 
     rng = random.Random(seed)
     today = today or clock.today()
@@ -672,7 +675,7 @@ def add_demo_plans(
 
 
 def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> None:
-    from desktop.services import archives
+    from desktop.services.archives import archives
 
     year = today.year
     # Archives: 识别 mostly complete, 帮扶 partly, later stages patchy.
@@ -701,11 +704,12 @@ def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> 
 
 
 def add_demo_identification(db: Database, actor: Actor, *, today: date | None = None) -> int | None:
-    """An identification round in the first village of the village list (desktop.services.identification):
+    """An identification round in the first village of the village list (desktop.services.plans.identification):
     its 档外 households (边缘易致贫户, 突发严重困难户) first, five in all, proposed at 初选 three days ago, one
     taken off again after the village representatives' review, and the list in its 村公示 from today. Returns
     the round's number (None without households)."""
-    from desktop.services import households, identification
+    from desktop.services.households import households
+    from desktop.services.plans import identification
 
     today = today or clock.today()
     first = next((v for v in households.villages(db, actor) if v.households), None)

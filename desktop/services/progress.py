@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from desktop.services.errors import Cancelled
+from desktop.errors import Cancelled
 
 
 class Progress:

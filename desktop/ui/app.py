@@ -65,7 +65,7 @@ def open_database(target: str | None) -> Database:
 
 
 def run_app(target: str | None = None, *, smoke: bool = False) -> int:
-    from desktop.services import setup
+    from desktop.services.system import setup
     from desktop.ui.context import UiContext
     from desktop.ui.login_dialog import LoginDialog
     from desktop.ui.main_window import MainWindow
@@ -109,7 +109,8 @@ def smoke_test() -> int:
 
     from PySide6.QtCore import QTimer
 
-    from desktop.services import dashboard, setup
+    from desktop.services import dashboard
+    from desktop.services.system import setup
     from desktop.ui.context import UiContext
     from desktop.ui.main_window import MainWindow
     from desktop.ui.tasks import wait_all

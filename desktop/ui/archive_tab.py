@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import archives
-from desktop.services.attachments import read_file
+from desktop.services.archives import archives
+from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

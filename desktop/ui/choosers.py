@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox
 
-from desktop.services import stores
+from desktop.services.points import stores
 from desktop.ui.context import UiContext
 
 

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import households, points, ratings, redemption, stores
-from desktop.services.errors import ServiceError
-from desktop.services.redemption import Receipt
-from desktop.services.stores import GoodsInfo, StoreInfo
+from desktop.errors import ServiceError
+from desktop.services.households import households
+from desktop.services.points import points, redemption, stores
+from desktop.services.points.redemption import Receipt
+from desktop.services.points.stores import GoodsInfo, StoreInfo
+from desktop.services.ratings import ratings
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, limits
+from desktop import clock, limits, money
+from desktop.errors import InputRejected
 from desktop.models.fund import SUPPORT_FINDINGS
-from desktop.services import defaults, fund, fund_reports, money, settings
-from desktop.services.errors import InputRejected
+from desktop.services.fund import fund, fund_reports
+from desktop.services.system import defaults, settings
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
@@ -1020,7 +1021,7 @@ class FundPage(QWidget):
             return
 
         def write(db, actor) -> None:
-            from desktop.services.attachments import read_file
+            from desktop.services.system.attachments import read_file
 
             _name, data = read_file(path, "扫描件")
             fund.archive_pledge_scan(db, actor, r.id, data)

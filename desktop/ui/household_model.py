@@ -8,8 +8,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from desktop.services import households
-from desktop.services.households import HouseholdRow
+from desktop.services.households import households
+from desktop.services.households.households import HouseholdRow
 from desktop.ui.context import UiContext
 
 COLUMNS = (

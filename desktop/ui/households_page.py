@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import households
-from desktop.services.households import HouseholdDetail
+from desktop.services.households import households
+from desktop.services.households.households import HouseholdDetail
 from desktop.ui.context import UiContext
 from desktop.ui.household_model import MATCHED_COLUMN, HouseholdTableModel
 from desktop.ui.ops import subscribe
@@ -158,7 +158,8 @@ class HouseholdDetailPane(QWidget):
 
 
 def _points_text(db, actor, code: str) -> str:
-    from desktop.services import points, ratings
+    from desktop.services.points import points
+    from desktop.services.ratings import ratings
 
     entries = points.history(db, actor, code)
     balance = sum(e.amount for e in entries)
@@ -386,7 +387,7 @@ class HouseholdsPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "导出花名册", "花名册.xlsx", "Excel 文件 (*.xlsx)")
         if not path:
             return
-        from desktop.services.roster_export import export_roster
+        from desktop.services.roster.roster_export import export_roster
 
         def done(people: int) -> None:
             self.window().statusBar().showMessage(f"已导出 {people} 人到 {path}", 10000)

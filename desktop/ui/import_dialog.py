@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.errors import Cancelled, RowsRejected
-from desktop.services.roster_import import ImportResult, import_roster
+from desktop.errors import Cancelled, RowsRejected
+from desktop.services.roster.roster_import import ImportResult, import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.tasks import Task

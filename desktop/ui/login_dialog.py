@@ -8,9 +8,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.db import explain
-from desktop.services import users
-from desktop.services.errors import ServiceError
-from desktop.services.users import SYSTEM, Actor
+from desktop.errors import ServiceError
+from desktop.services.system import users
+from desktop.services.system.users import SYSTEM, Actor
 from desktop.ui.ops import Ops
 
 

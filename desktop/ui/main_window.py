@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
 
     def daily_backup(self) -> None:
         """On the write lane (nothing is written meanwhile, so the copy is whole); 系统 lists it when done."""
-        from desktop.services.backup import auto_backup, daily_due
+        from desktop.services.system.backup import auto_backup, daily_due
 
         def work(db, _actor):
             return auto_backup(db, "daily") if daily_due(db) else None
@@ -236,8 +236,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _backup_on_exit(self) -> None:
-        from desktop.services import settings
-        from desktop.services.backup import auto_backup
+        from desktop.services.system import settings
+        from desktop.services.system.backup import auto_backup
 
         def work(db, _actor):
             return auto_backup(db, "exit") if settings.get(db, "backup.on_exit") else None

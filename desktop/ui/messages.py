@@ -11,7 +11,7 @@ import traceback
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.services.errors import ServiceError
+from desktop.errors import ServiceError
 
 log = logging.getLogger("desktop")
 

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock, limits
-from desktop.services import plan_reports, plans, users
-from desktop.services.attachments import read_file
-from desktop.services.money import parse_yuan
+from desktop.money import parse_yuan
+from desktop.services.plans import plan_reports, plans
+from desktop.services.system import users
+from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

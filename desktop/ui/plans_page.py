@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import archives, plans
+from desktop.services.archives import archives
+from desktop.services.plans import plans
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

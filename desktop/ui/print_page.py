@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.reports.preview import render_pages
-from desktop.services import households, printing, settings
+from desktop.services.households import households, printing
+from desktop.services.system import settings
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
@@ -52,7 +53,8 @@ OUTPUTS = (
 
 def _plan_output(kind: str):
     def make(db, actor, village, code, year, out):
-        from desktop.services import archive_reports, plan_reports
+        from desktop.services.archives import archive_reports
+        from desktop.services.plans import plan_reports
 
         if kind in ("card", "card_a5"):
             return plan_reports.policy_card(

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import households, quality
-from desktop.services.quality import Finding, RunResult
-from desktop.services.roster_fields import BY_KEY
+from desktop.services.households import households
+from desktop.services.quality import quality
+from desktop.services.quality.quality import Finding, RunResult
+from desktop.services.roster.roster_fields import BY_KEY
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

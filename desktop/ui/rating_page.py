@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import households, ratings
-from desktop.services.errors import Refused
-from desktop.services.ratings import RoundInfo
+from desktop.errors import Refused
+from desktop.services.households import households
+from desktop.services.ratings import ratings
+from desktop.services.ratings.ratings import RoundInfo
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

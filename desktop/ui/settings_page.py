@@ -31,23 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, limits
-from desktop.services import (
-    archives,
-    defaults,
-    fund,
-    households,
-    money,
-    plans,
-    quality,
-    ratings,
-    settings,
-    setup,
-    stores,
-    users,
-)
-from desktop.services.errors import InputRejected
-from desktop.services.quality_rules import PARAM_NAMES
+from desktop import clock, limits, money
+from desktop.errors import InputRejected
+from desktop.services.archives import archives
+from desktop.services.fund import fund
+from desktop.services.households import households
+from desktop.services.plans import plans
+from desktop.services.points import stores
+from desktop.services.quality import quality
+from desktop.services.quality.quality_rules import PARAM_NAMES
+from desktop.services.ratings import ratings
+from desktop.services.system import defaults, settings, setup, users
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.config import data_dir
-from desktop.services import ratings, settings, setup
-from desktop.services.errors import ServiceError
-from desktop.services.users import SYSTEM, Actor
+from desktop.errors import ServiceError
+from desktop.services.ratings import ratings
+from desktop.services.system import settings, setup
+from desktop.services.system.users import SYSTEM, Actor
 from desktop.ui.messages import show_error
 from desktop.ui.ops import Ops
 from desktop.ui.tasks import run_task
@@ -373,7 +374,7 @@ class CheckPage(QWizardPage):
 
 class DefaultsPage(QWizardPage):
     """The software's defaults that no seed sets (the points a star, the fund's match), shown as defaults for the
-    clerk to check and confirm once (desktop.services.defaults), never as rules."""
+    clerk to check and confirm once (desktop.services.system.defaults), never as rules."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -32,11 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import clock, limits
+from desktop import clock, limits, money
+from desktop.errors import InputRejected
 from desktop.models.points import POINT_RATE_FEN
-from desktop.services import households, money, points, redemption, store_reports, stores
-from desktop.services.errors import InputRejected
-from desktop.services.stores import GoodsInfo, StoreInfo
+from desktop.services.households import households
+from desktop.services.points import points, redemption, store_reports, stores
+from desktop.services.points.stores import GoodsInfo, StoreInfo
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import CounterPage, fill_stores, list_stores
 from desktop.ui.ops import subscribe

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services import audit, users
-from desktop.services.backup import (
+from desktop.services.system import audit, users
+from desktop.services.system.backup import (
     auto_backups,
     backup_database,
     backup_folder,
@@ -152,7 +152,7 @@ class SystemPage(QWidget):
         self.loaded = True
 
     def _show_auto(self, folder, found) -> None:
-        from desktop.services.backup import AUTO_REASONS
+        from desktop.services.system.backup import AUTO_REASONS
 
         self.folder = folder
         newest = f"最近一次：{found[0][0]:%Y-%m-%d %H:%M}" if found else "还没有自动备份"

@@ -1,0 +1,1 @@
+"""Points, the poverty-relief supermarket (stores, goods, stock), redemption at the counter and settlement."""

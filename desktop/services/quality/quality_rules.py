@@ -1,0 +1,793 @@
+"""The audit's rule registry: each rule has a stable code, a Chinese name, a severity, the fields it reads, why
+it matters and how to fix it, and one query over all households (filtered further by one vectorised pass where
+SQL cannot say it portably). A county switches rules off or changes their thresholds in settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from desktop.models import Household, IncomeYear, Measure, Member, Township, Village
+
+NO_LABOUR = ("无劳动力", "弱劳动力或半劳动力", "丧失劳动力")
+FULL_LABOUR = ("普通劳动力", "技能劳动力")
+
+
+@dataclass(frozen=True)
+class Scope:
+    today: date
+    village_ids: frozenset[int] | None  # None: every village
+    params: dict[str, Any]
+    layout: str
+
+    def years_ago(self, years: int) -> date:
+        try:
+            return self.today.replace(year=self.today.year - years)
+        except ValueError:  # 29 February
+            return self.today.replace(year=self.today.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    kind: str  # the category a county's checklist uses
+    name: str
+    severity: str  # 疑点 (probably wrong) | 提示 (worth a look)
+    fields: tuple[str, ...]  # roster field keys it reads
+    why: str
+    fix: str
+    query: Callable[[Scope], Select]
+    # rows → (row, message) for the rows that really are findings; None means every row is one.
+    check: Callable[[Scope, list], Iterable[tuple[Any, str]]] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def attr(key: str):
+    return func.coalesce(Member.attrs[key].as_string(), "")
+
+
+def _members(scope: Scope, *columns) -> Select:
+    """Active members with their household and village; the first four columns are always the same."""
+    query = (
+        select(Household.code, Member.code, Member.name, Township.name + Village.name, *columns)
+        .join(Household, Member.household_id == Household.id)
+        .join(Village, Household.village_id == Village.id)
+        .join(Township)
+        .where(Member.left_at.is_(None))
+    )
+    if scope.village_ids is not None:
+        query = query.where(Household.village_id.in_(scope.village_ids))
+    return query
+
+
+def age_of(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+# --- the rules -----------------------------------------------------------------------------------------
+
+
+def _idle_working_age(s: Scope) -> Select:
+    p = s.params
+    return _members(s, Member.birth_date, attr("health"), attr("schooling"), attr("labour")).where(
+        Member.birth_date <= s.years_ago(p["min_age"]),
+        Member.birth_date > s.years_ago(p["max_age"] + 1),
+        attr("health") == "健康",
+        attr("schooling") == "",
+        attr("labour").in_(NO_LABOUR),
+    )
+
+
+def _idle_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"{age_of(r[4], s.today)}岁、健康、不在校，却登记为“{r[7]}”"
+
+
+def _elderly_full_time(s: Scope) -> Select:
+    p = s.params
+    months = func.coalesce(Member.attrs["work_months"].as_integer(), 0)
+    return _members(s, Member.birth_date, attr("labour"), months).where(
+        Member.birth_date <= s.years_ago(p["min_age"]), attr("labour").in_(FULL_LABOUR), months >= p["months"]
+    )
+
+
+def _elderly_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"{age_of(r[4], s.today)}岁，却登记为“{r[5]}”且务工{r[6]}个月"
+
+
+def _education_and_schooling(s: Scope) -> Select:
+    return _members(s, Member.birth_date, attr("education"), attr("schooling")).where(
+        or_(
+            and_(attr("education") != "", attr("schooling") != ""),
+            and_(attr("education") == "", attr("schooling") == ""),
+        )
+    )
+
+
+def _education_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        if r[5] and r[6]:
+            yield r, f"文化程度“{r[5]}”与在校生状况“{r[6]}”同时填写（在校生只填在校生状况）"
+        else:
+            yield r, "文化程度和在校生状况都没有填写（二者必填其一）"
+
+
+def _work_place_months(s: Scope) -> Select:
+    months = func.coalesce(Member.attrs["work_months"].as_integer(), 0)
+    return _members(s, attr("work_place"), months).where(
+        or_(and_(attr("work_place") != "", months == 0), and_(attr("work_place") == "", months > 0))
+    )
+
+
+def _work_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        if r[4]:
+            yield r, f"务工地点为“{r[4]}”，务工时间却为0个月"
+        else:
+            yield r, f"务工时间{r[5]}个月，却没有填写务工地点"
+
+
+def _phones(s: Scope) -> Select:
+    """Household phones (reported on the head) and, in the 2021 layout, each member's own phone."""
+    return _members(s, Household.phone, attr("member_phone"), Member.relation).where(
+        or_(and_(Member.relation == "户主", Household.phone != ""), attr("member_phone") != "")
+    )
+
+
+PHONE = re.compile(r"1\d{10}")
+
+
+def _phone_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        for label, value in (("联系电话", r[4] if r[6] == "户主" else ""), ("成员联系电话", r[5])):
+            if value and not PHONE.fullmatch(value):
+                digits = len(re.sub(r"\D", "", value))
+                yield r, f"{label}“{value}”不是11位手机号（{digits}位）"
+                break
+
+
+def _spouse_same_sex(s: Scope) -> Select:
+    spouse = aliased(Member)
+    return (
+        _members(s, Member.sex, spouse.name, spouse.sex)
+        .join(
+            spouse,
+            and_(
+                spouse.household_id == Member.household_id,
+                spouse.relation == "配偶",
+                spouse.left_at.is_(None),
+            ),
+        )
+        .where(Member.relation == "户主", Member.sex == spouse.sex)
+    )
+
+
+def _spouse_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"户主与配偶（{r[5]}）性别相同（均为{r[4]}）"
+
+
+def _several_spouses(s: Scope) -> Select:
+    counts = (
+        select(Member.household_id, func.count().label("n"))
+        .where(Member.relation == "配偶", Member.left_at.is_(None))
+        .group_by(Member.household_id)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    return (
+        _members(s, counts.c.n)
+        .join(counts, counts.c.household_id == Member.household_id)
+        .where(Member.relation == "户主")
+    )
+
+
+def _several_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"本户登记了{r[4]}个配偶"
+
+
+SCHOOL_AGES = (
+    ("学龄前儿童", 0, 7),
+    ("学前教育", 2, 7),
+    ("小学", 5, 15),
+    ("七年级", 10, 17),
+    ("八年级", 11, 18),
+    ("九年级", 12, 19),
+    ("普通高中", 14, 21),
+    ("中职", 14, 22),
+    ("高职高专", 16, 25),
+    ("技师学院", 15, 25),
+    ("本科", 16, 30),
+    ("硕士研究生", 20, 45),
+)
+
+
+def _schooling_age(s: Scope) -> Select:
+    return _members(s, Member.birth_date, attr("schooling")).where(
+        attr("schooling") != "", Member.birth_date.is_not(None)
+    )
+
+
+def _schooling_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        age = age_of(r[4], s.today)
+        for prefix, low, high in SCHOOL_AGES:
+            if r[5].startswith(prefix):
+                if age is not None and not low <= age <= high:
+                    yield r, f"{age}岁，在校生状况却为“{r[5]}”（通常{low}～{high}岁）"
+                break
+
+
+def _insurance(s: Scope) -> Select:
+    return _members(
+        s, attr("medical_insurance"), attr("serious_illness_insurance"), attr("employee_medical")
+    ).where(
+        or_(
+            and_(attr("serious_illness_insurance") == "是", attr("medical_insurance") == "否"),
+            and_(attr("employee_medical") == "是", attr("medical_insurance") == "是"),
+        )
+    )
+
+
+def _insurance_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        if r[5] == "是" and r[4] == "否":
+            yield r, "参加了大病保险，却登记为未参加城乡居民基本医疗保险（大病保险随基本医保参加）"
+        else:
+            yield r, "同时登记参加城镇职工基本医疗保险和城乡居民基本医疗保险（重复参保）"
+
+
+YES_NO_FIELDS = {
+    "legacy": ("medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao"),
+    "2021": (
+        "medical_insurance",
+        "serious_illness_insurance",
+        "pension_insurance",
+        "dibao",
+        "employee_pension",
+        "employee_medical",
+        "tekun",
+    ),
+}
+FIELD_LABELS = {
+    "medical_insurance": "是否参加城乡居民基本医疗保险",
+    "serious_illness_insurance": "是否参加大病保险",
+    "pension_insurance": "是否参加城乡居民基本养老保险",
+    "dibao": "是否享受低保",
+    "employee_pension": "是否参加城镇职工基本养老保险",
+    "employee_medical": "是否参加城镇职工基本医疗保险",
+    "tekun": "是否特困供养人员",
+}
+
+
+def _yes_no(s: Scope) -> Select:
+    keys = YES_NO_FIELDS.get(s.layout, YES_NO_FIELDS["legacy"])
+    return _members(s, *[attr(k) for k in keys]).where(or_(*[attr(k) == "" for k in keys]))
+
+
+def _yes_no_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    keys = YES_NO_FIELDS.get(s.layout, YES_NO_FIELDS["legacy"])
+    for r in rows:
+        empty = [FIELD_LABELS[k] for k, v in zip(keys, r[4:], strict=True) if not v]
+        yield r, f"必填的是否项为空：{'、'.join(empty)}"
+
+
+def _young_head(s: Scope) -> Select:
+    return _members(s, Member.birth_date).where(
+        Member.relation == "户主", Member.birth_date > s.years_ago(s.params["min_age"])
+    )
+
+
+def _young_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"户主只有{age_of(r[4], s.today)}岁"
+
+
+def _income_sum(s: Scope) -> Select:
+    net = (
+        func.coalesce(IncomeYear.wage, 0)
+        + func.coalesce(IncomeYear.production, 0)
+        + func.coalesce(IncomeYear.property_income, 0)
+        + func.coalesce(IncomeYear.transfer, 0)
+        - func.coalesce(IncomeYear.production_cost, 0)
+    )
+    return (
+        _members(s, IncomeYear.year, net, Household.size, IncomeYear.net_per_capita)
+        .join(IncomeYear, IncomeYear.household_id == Household.id)
+        .where(
+            Member.relation == "户主",
+            IncomeYear.net_per_capita.is_not(None),
+            Household.size > 0,
+            or_(
+                IncomeYear.wage.is_not(None),
+                IncomeYear.production.is_not(None),
+                IncomeYear.property_income.is_not(None),
+                IncomeYear.transfer.is_not(None),
+            ),
+        )
+    )
+
+
+def _income_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        per_capita = r[5] / r[6]
+        if abs(per_capita - r[7]) > 100:  # more than 1 元 apart
+            yield (
+                r,
+                (
+                    f"{r[4]}年各项收入合计折人均{per_capita / 100:.2f}元，"
+                    f"与登记的人均纯收入{r[7] / 100:.2f}元不符"
+                ),
+            )
+
+
+# --- 回头看 checks (seed 000 商丘“回头看”实施意见, seed 004 宝塔区) ------------------------------------------
+# Policy checks over the roster and the year's plan: they find households to look at again, not typing errors,
+# so a roster that is clean of the checks above may still have findings here.
+
+UNIVERSITY = ("高职高专", "本科", "硕士研究生")  # 在校生状况 values of students in higher education
+# 开发式 measures (plan_measure.kind): seed 000 防返贫(三)2 “要坚持开发式扶贫的方针”; the kinds that build income
+DEVELOPMENT_KINDS = ("产业", "就业/公益岗位", "小额信贷")
+REGISTERED_KINDS = ("脱贫户", "脱贫不稳定户")  # 户类型 of households registered (建档立卡)
+MONITORED_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "监测对象")
+
+
+def attr_of(member, key: str):
+    """attr() for an aliased member."""
+    return func.coalesce(member.attrs[key].as_string(), "")
+
+
+def _labour_of_working_age(s: Scope, member) -> Any:
+    """A current member of working age (min_age–max_age) recorded as 普通劳动力 or 技能劳动力."""
+    p = s.params
+    return and_(
+        member.left_at.is_(None),
+        member.birth_date <= s.years_ago(p["min_age"]),
+        member.birth_date > s.years_ago(p["max_age"] + 1),
+        attr_of(member, "labour").in_(FULL_LABOUR),
+    )
+
+
+def _dibao_only(s: Scope) -> Select:
+    """Heads of 低保 households with working-age labour and no 开发式 measure this year."""
+    labour, on_dibao = aliased(Member), aliased(Member)
+    workers = (
+        select(func.count())
+        .where(labour.household_id == Household.id, _labour_of_working_age(s, labour))
+        .scalar_subquery()
+    )
+    year = s.today.year
+    live = and_(Measure.household_id == Household.id, Measure.year == year, Measure.status != "dropped")
+    measures = select(func.count()).where(live).scalar_subquery()
+    dibao = or_(
+        Household.poverty_type.contains("低保"),
+        select(on_dibao.id)
+        .where(
+            on_dibao.household_id == Household.id,
+            on_dibao.left_at.is_(None),
+            attr_of(on_dibao, "dibao") == "是",
+        )
+        .exists(),
+    )
+    developing = select(Measure.id).where(live, Measure.kind.in_(DEVELOPMENT_KINDS)).exists()
+    return _members(s, Household.poverty_type, workers, measures).where(
+        Member.relation == "户主", dibao, workers > 0, ~developing
+    )
+
+
+def _dibao_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        plan = f"登记的{r[6]}项措施都不是" if r[6] else "还没有登记"
+        yield (
+            r,
+            f"享受低保，有{r[5]}名劳动年龄内的劳动力，{s.today.year}年{plan}产业、就业/公益岗位、小额信贷等"
+            "开发式帮扶措施（低保一低了之）",
+        )
+
+
+def _university_students(s: Scope) -> Select:
+    """Students in higher education, in households with at least `min_students` of them."""
+    other = aliased(Member)
+
+    def studying(m):
+        return or_(*[attr_of(m, "schooling").startswith(prefix) for prefix in UNIVERSITY])
+
+    count = (
+        select(func.count())
+        .where(other.household_id == Household.id, other.left_at.is_(None), studying(other))
+        .scalar_subquery()
+    )
+    return _members(s, attr("schooling"), count).where(studying(Member), count >= s.params["min_students"])
+
+
+def _university_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    by_household: dict[str, list] = {}
+    for r in rows:
+        by_household.setdefault(r[0], []).append(r)
+    for students in by_household.values():
+        students.sort(key=lambda r: r[1])
+        names = "、".join(f"{r[2]}（{r[4]}）" for r in students)
+        yield (
+            students[0],
+            f"本户有{len(students)}名在读大学生：{names}；核查是否因学致贫，符合条件的应纳尽纳、落实教育帮扶",
+        )
+
+
+def _tekun_with_labour(s: Scope) -> Select:
+    """Working-age members with labour in 特困供养 (五保) households."""
+    tekun = aliased(Member)
+    supported = or_(
+        Household.poverty_type.contains("特困"),
+        select(tekun.id)
+        .where(tekun.household_id == Household.id, tekun.left_at.is_(None), attr_of(tekun, "tekun") == "是")
+        .exists(),
+    )
+    return _members(s, Member.birth_date, attr("labour"), Household.poverty_type, attr("tekun")).where(
+        _labour_of_working_age(s, Member), supported
+    )
+
+
+def _tekun_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        what = "本人登记为特困供养人员" if r[7] == "是" else f"所在户为“{r[6]}”"
+        yield r, f"{age_of(r[4], s.today)}岁、{r[5]}，{what}（特困供养的对象应无劳动能力）"
+
+
+# 证件类型 a person with 户口 carries: the 公民身份号码 is given at 户口 registration (居民身份证, 户口簿).
+HUKOU_PAPERS = ("身份证", "户口")
+
+
+def _without_hukou(s: Scope) -> Select:
+    number = func.coalesce(Member.id_number, "")
+    return _members(s, number, attr("id_type")).where(
+        or_(
+            number == "",
+            and_(attr("id_type") != "", *[~attr("id_type").contains(k) for k in HUKOU_PAPERS]),
+        )
+    )
+
+
+def _hukou_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        if not r[4]:
+            yield r, "没有证件号码（公民身份号码），可能没有登记户口"
+        else:
+            yield r, f"证件类型为“{r[5]}”，不是居民身份证或户口簿，可能没有登记户口"
+
+
+def _without_helper(s: Scope) -> Select:
+    """Heads of registered or monitored households with no named 帮扶责任人: none on the roster and none
+    responsible for a live measure this year."""
+    helper = func.trim(func.coalesce(Household.attrs["helper"].as_string(), ""))
+    cadre = (
+        select(Measure.id)
+        .where(
+            Measure.household_id == Household.id,
+            Measure.year == s.today.year,
+            Measure.status != "dropped",
+            func.trim(Measure.cadre) != "",
+        )
+        .exists()
+    )
+    registered = or_(
+        Household.household_kind.in_(REGISTERED_KINDS + MONITORED_KINDS),
+        Household.poverty_type.endswith("贫困户"),
+        Household.poverty_type.endswith("脱贫户"),
+    )
+    return _members(s, Household.household_kind, Household.poverty_type).where(
+        Member.relation == "户主", registered, helper == "", ~cadre
+    )
+
+
+def _helper_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        what = r[4] or r[5]
+        yield r, f"{what}没有帮扶责任人（花名册未填写，{s.today.year}年的帮扶措施也没有责任人）"
+
+
+# --- income below the year's line (plans.suggest: 疑似漏评 / 疑似返贫) ----------------------------------------
+
+
+def _below_line(s: Scope) -> Select:
+    """Heads of households whose newest income (up to this year) is below that year's poverty line — the county's
+    figure or a seed default; a year with no standard is not judged (nothing is guessed)."""
+    from desktop.services.plans import plans
+
+    newest = (
+        select(func.max(IncomeYear.year))
+        .where(IncomeYear.household_id == Household.id, IncomeYear.year <= s.today.year)
+        .correlate(Household)
+        .scalar_subquery()
+    )
+    line = plans.poverty_line_sql(IncomeYear.year)
+    return (
+        _members(
+            s,
+            IncomeYear.year,
+            IncomeYear.net_per_capita,
+            line,
+            Household.household_kind,
+            Household.poverty_type,
+            Household.attrs["exit_year"].as_string(),
+        )
+        .join(IncomeYear, IncomeYear.household_id == Household.id)
+        .where(
+            Member.relation == "户主",
+            IncomeYear.year == newest,
+            IncomeYear.net_per_capita.is_not(None),
+            IncomeYear.net_per_capita < line,
+        )
+    )
+
+
+def _missed_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    """Seed 000 回头看 四(一)1: “对符合贫困标准的农户要做到应纳尽纳、并及时纳入。看是否有漏评、漏登现象。”"""
+    from desktop.services.plans import plans
+
+    for r in rows:
+        year, income, line, kind, ptype, exit_year = r[4:10]
+        if not plans.is_registered(kind, ptype, exit_year):
+            yield (
+                r,
+                f"非建档立卡户{year}年人均纯收入{income / 100:,.2f}元，低于当年贫困线{line / 100:,.2f}元，"
+                "应纳尽纳、及时纳入",
+            )
+
+
+def _relapse_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    """Seed 000 回头看 四(一)2: “要认真排查已脱贫户……及时发现解决返贫问题，确保做到“返贫即入”。”"""
+    from desktop.services.plans import plans
+
+    for r in rows:
+        year, income, line, kind, ptype, exit_year = r[4:10]
+        if plans.is_exited(kind, ptype, exit_year):
+            yield (
+                r,
+                f"已脱贫户{year}年人均纯收入{income / 100:,.2f}元，低于当年贫困线{line / 100:,.2f}元",
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "labour_idle_working_age",
+        "labour_vs_age_health",
+        "劳动年龄内健康却无劳动能力",
+        "疑点",
+        ("birth_date", "health", "schooling", "labour"),
+        "国家核查规则：16～59岁、身体健康、不在校的人一般有劳动能力，登记为无劳动力或弱劳动力会被列为疑点。",
+        "核实本人情况：确无劳动能力的补充原因（如照料病人）并标记已核实；否则改正劳动技能。",
+        _idle_working_age,
+        _idle_message,
+        {"min_age": 16, "max_age": 59},
+    ),
+    Rule(
+        "labour_elderly_full_time",
+        "labour_vs_age_health",
+        "高龄却全年务工",
+        "疑点",
+        ("birth_date", "labour", "work_months"),
+        "70岁以上老人登记为普通或技能劳动力且全年务工，通常是录入错误。",
+        "核实年龄、劳动技能和务工时间，改正后重新导出。",
+        _elderly_full_time,
+        _elderly_message,
+        {"min_age": 70, "months": 12},
+    ),
+    Rule(
+        "education_and_school_both",
+        "education_and_school_both",
+        "文化程度与在校生状况矛盾",
+        "疑点",
+        ("education", "schooling"),
+        "在校生只填在校生状况，不在校的人只填文化程度；两项都填或都空，系统校验会报错。",
+        "在校的清空文化程度，不在校的清空在校生状况并补填文化程度。",
+        _education_and_schooling,
+        _education_message,
+    ),
+    Rule(
+        "work_place_without_months",
+        "work_place_without_months",
+        "务工地点与务工时间不一致",
+        "疑点",
+        ("work_place", "work_months"),
+        "有务工地点就应有务工时间，反之亦然，否则务工收入无法核算。",
+        "补填务工时间或务工地点；没有务工的两项都清空。",
+        _work_place_months,
+        _work_message,
+    ),
+    Rule(
+        "phone_not_11_digits",
+        "phone_not_11_digits",
+        "联系电话不是11位手机号",
+        "提示",
+        ("phone", "member_phone"),
+        "电话不对，回访和帮扶责任人联系不到本户。",
+        "核实并改正电话号码；确为座机的标记已核实。",
+        _phones,
+        _phone_message,
+    ),
+    Rule(
+        "spouse_same_sex",
+        "head_spouse_sex",
+        "户主与配偶性别相同",
+        "疑点",
+        ("relation", "sex", "id_number"),
+        "户主与配偶性别相同多为与户主关系或证件号码录错。",
+        "核实与户主关系和证件号码。",
+        _spouse_same_sex,
+        _spouse_message,
+    ),
+    Rule(
+        "several_spouses",
+        "head_spouse_count",
+        "一户有多个配偶",
+        "疑点",
+        ("relation",),
+        "一户只能有一个配偶，多出的通常是与户主关系选错（如儿媳选成配偶）。",
+        "改正与户主关系。",
+        _several_spouses,
+        _several_message,
+    ),
+    Rule(
+        "schooling_vs_age",
+        "schooling_vs_age",
+        "在校生状况与年龄不符",
+        "提示",
+        ("birth_date", "schooling"),
+        "在校年级与年龄相差太大，多为年级未随学年更新。",
+        "按当前学年更新在校生状况。",
+        _schooling_age,
+        _schooling_check,
+    ),
+    Rule(
+        "insurance_contradiction",
+        "insurance_contradiction",
+        "医保参保情况矛盾",
+        "疑点",
+        ("medical_insurance", "serious_illness_insurance", "employee_medical"),
+        "大病保险随城乡居民基本医保参加；职工医保和居民医保不能重复参加。",
+        "核实参保情况并改正。",
+        _insurance,
+        _insurance_message,
+    ),
+    Rule(
+        "yes_no_missing",
+        "mandatory_yes_no_empty",
+        "必填的是否项为空",
+        "疑点",
+        ("medical_insurance", "serious_illness_insurance", "pension_insurance", "dibao"),
+        "是否参保、是否享受低保等为必填项，空着会被系统退回。",
+        "逐项补填“是”或“否”。",
+        _yes_no,
+        _yes_no_message,
+    ),
+    Rule(
+        "young_head",
+        "young_head",
+        "户主年龄过小",
+        "提示",
+        ("relation", "birth_date"),
+        "户主未满16岁极少见，多为与户主关系录错。",
+        "核实户主；确为孤儿户的标记已核实。",
+        _young_head,
+        _young_message,
+        {"min_age": 16},
+    ),
+    Rule(
+        "income_components_mismatch",
+        "income_components",
+        "收入构成与人均纯收入不符",
+        "疑点",
+        ("income",),
+        "工资性、生产经营性、财产性、转移性收入减去生产经营性支出，除以人数应等于人均纯收入。",
+        "核对各项收入和支出，改正后重新计算人均纯收入。",
+        _income_sum,
+        _income_check,
+    ),
+    Rule(
+        "suspected_missed",
+        "suspected_missed",
+        "疑似漏评",
+        "疑点",
+        ("income", "household_kind", "poverty_type", "exit_year"),
+        "种子000“回头看”：对符合贫困标准的农户要做到应纳尽纳、并及时纳入，看是否有漏评、漏登现象。"
+        "未建档立卡的农户人均纯收入低于当年贫困线，应入户核实。",
+        "入户核实收入和两不愁三保障；符合条件的按程序纳入（识别），收入登记有误的改正；核实不属实的标记已核实。",
+        _below_line,
+        _missed_check,
+    ),
+    Rule(
+        "suspected_relapse",
+        "suspected_relapse",
+        "疑似返贫",
+        "疑点",
+        ("income", "household_kind", "poverty_type", "exit_year"),
+        "种子000“回头看”：要认真排查已脱贫户，及时发现解决返贫问题，确保做到“返贫即入”。"
+        "已脱贫户人均纯收入低于当年贫困线。",
+        "入户核实收入；属实的纳入监测、落实帮扶措施并确定卡色（红卡）；收入登记有误的改正。",
+        _below_line,
+        _relapse_check,
+    ),
+    # --- 回头看 (seed 000 四、核查精准识别/精准帮扶; seed 004) ---
+    Rule(
+        "dibao_only",
+        "review_dibao_only",
+        "低保户有劳动力却无开发式帮扶",
+        "疑点",
+        ("dibao", "poverty_type", "birth_date", "labour"),
+        # seed 000 四(一)1: 查看符合条件的贫困户是否仅仅给予低保一低了之
+        "商丘市“回头看”实施意见：“查看符合条件的贫困户是否仅仅给予低保一低了之”；有劳动能力的应“坚持开发式扶贫"
+        "的方针”。享受低保、家中有劳动年龄内的普通或技能劳动力，本年度却没有产业、就业/公益岗位、小额信贷措施。",
+        "为有劳动力的成员落实产业、就业或公益岗位、小额信贷等措施并登记到帮扶计划；确无条件的写明原因后标记已核实。",
+        _dibao_only,
+        _dibao_message,
+        {"min_age": 16, "max_age": 59},
+    ),
+    Rule(
+        "two_university_students",
+        "review_university_students",
+        "一户有两名以上在读大学生",
+        "提示",
+        ("schooling",),
+        # seed 000 四(一)1: 家中是否有因贫辍学学生、或有两个以上上大学的学生
+        "商丘市“回头看”实施意见核查精准识别：“家中是否有因贫辍学学生、或有两个以上上大学的学生”。"
+        "两名以上在读大学生（高职高专、本科、研究生）的家庭负担重，易因学致贫返贫。",
+        "入户核实收支：符合条件的及时纳入（应纳尽纳），已纳入的落实教育资助；核实无困难的标记已核实。",
+        _university_students,
+        _university_message,
+        {"min_students": 2},
+    ),
+    Rule(
+        "tekun_with_labour",
+        "review_tekun_with_labour",
+        "特困供养户有劳动年龄内的劳动力",
+        "疑点",
+        ("poverty_type", "tekun", "birth_date", "labour"),
+        # seed 000 四(二)2(8): 四是查符合条件贫困家庭及五保供养落实情况; 防返贫 二(一)1: 重点关注…低保户和五保户
+        "商丘市“回头看”实施意见：“查符合条件贫困家庭及五保供养落实情况”，“重点关注……低保户和五保户等特殊群体，"
+        "提高贫困人口识别、退出精准度”。特困供养（五保）的对象应无劳动能力（社会救助暂行办法，非种子文件），"
+        "户内有16～59岁的普通或技能劳动力，属性或劳动技能可能登记有误。",
+        "核实贫困户属性、是否特困供养人员和该成员的劳动技能，改正后重新导出；确属实情的写明原因后标记已核实。",
+        _tekun_with_labour,
+        _tekun_message,
+        {"min_age": 16, "max_age": 59},
+    ),
+    Rule(
+        "member_without_hukou",
+        "review_without_hukou",
+        "成员可能未登记户口",
+        "疑点",
+        ("id_number", "id_type"),
+        # seed 000 四(一)1: 查贫困户中是否存在因各种原因没有登记户口的人员
+        "商丘市“回头看”实施意见：“查贫困户中是否存在因各种原因没有登记户口的人员”。花名册没有户口一栏，"
+        "以证件判断：没有证件号码，或证件类型不是居民身份证、户口簿的成员，可能没有登记户口。",
+        "协助办理户口登记，登记后补录公民身份号码；已有户口的补正证件类型和号码。",
+        _without_hukou,
+        _hukou_message,
+    ),
+    Rule(
+        "no_helper",
+        "review_no_helper",
+        "建档立卡户或监测对象没有帮扶责任人",
+        "疑点",
+        ("helper", "household_kind", "poverty_type"),
+        # seed 000 五(一): 贫困人口退出后,帮扶责任人不撤离; 防返贫 二(一)6: 对每户“边缘户”也要选派帮扶人(联系人)
+        "商丘市“回头看”实施意见：“贫困人口退出后，帮扶责任人不撤离”；防返贫实施意见：“对每户‘边缘户’也要选派"
+        "帮扶人（联系人）”。建档立卡户和监测对象都应有具名的帮扶责任人。",
+        "在花名册（全国系统）中填写帮扶责任人，或在本年度帮扶措施中写明责任人。",
+        _without_helper,
+        _helper_message,
+    ),
+)
+BY_CODE = {r.code: r for r in RULES}
+# What a clerk sees for each rule parameter (系统 → 设置 → 核查规则).
+PARAM_NAMES = {"min_age": "最低年龄", "max_age": "最高年龄", "months": "务工月数", "min_students": "最少人数"}

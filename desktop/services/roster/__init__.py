@@ -1,0 +1,1 @@
+"""The national system's Excel roster (花名册): reading, checking, importing, comparing and exporting."""
