@@ -35,4 +35,8 @@ def downgrade() -> None:
         "UPDATE household SET search_text = (SELECT text FROM household_search "
         "WHERE household_search.household_id = household.id)"
     )
+    with op.batch_alter_table("household") as batch:  # the default only filled the rows; 0002 had none
+        batch.alter_column(
+            "search_text", existing_type=sa.Text(), existing_nullable=False, server_default=None
+        )
     op.drop_table("household_search")

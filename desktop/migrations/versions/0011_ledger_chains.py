@@ -5,7 +5,7 @@ Revises: 0010
 Create Date: 2026-12-03 10:00:00
 
 The entries already booked are linked in the order they were booked (by id), per household, goods and fund,
-with the same hash desktop.services.ledger_chain computes for new entries (frozen here: a migration never
+with the same hash desktop.services.ledgers.ledger_chain computes for new entries (frozen here: a migration never
 reads today's code).
 """
 
