@@ -8,7 +8,11 @@ every part of the program agrees on which month "this month" is. China keeps no 
 
 from __future__ import annotations
 
+import calendar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+
+from desktop.errors import InputRejected
 
 OFFICE_TZ = timezone(timedelta(hours=8), "北京时间")
 
@@ -25,6 +29,11 @@ def wall() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def this_month() -> Month:
+    """The office's month now (Beijing time)."""
+    return Month.of(today())
 
 
 def local(at: datetime) -> datetime:
@@ -49,3 +58,56 @@ def cn_date(d: date) -> str:
 def cn_month(d: date) -> str:
     """2026年12月."""
     return f"{d.year}年{d.month}月"
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month: the one type for month arithmetic. Written and stored as "2026-12" (str() gives it back),
+    ordered in time, and stepped across year ends: Month(2026, 12).next() is 2027-01."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not (1 <= self.month <= 12 and 1 <= self.year <= 9999):
+            raise ValueError(f"no month {self.year}-{self.month}")
+
+    @classmethod
+    def of(cls, d: date) -> Month:
+        """The month a date (or a datetime, as it reads) falls in."""
+        return cls(d.year, d.month)
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """ "2026-12" (or "2026-1") → Month; anything else is refused with a message for the user."""
+        try:
+            year, month = (int(part) for part in str(text).strip().split("-"))
+            return cls(year, month)
+        except ValueError:
+            raise InputRejected(f"月份“{text}”应写成年-月，如 2026-12") from None
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def shift(self, months: int) -> Month:
+        """The month `months` later (earlier when negative)."""
+        year, index = divmod(self.year * 12 + self.month - 1 + months, 12)
+        return Month(year, index + 1)
+
+    def next(self) -> Month:
+        return self.shift(1)
+
+    def previous(self) -> Month:
+        return self.shift(-1)
+
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @staticmethod
+    def range(first: Month, last: Month) -> list[Month]:
+        """Every month from `first` to `last`, both included (empty when `last` is before `first`)."""
+        count = (last.year * 12 + last.month) - (first.year * 12 + first.month) + 1
+        return [first.shift(k) for k in range(count)]

@@ -25,8 +25,6 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop import clock
-
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30000  # how long a write waits for another program's write to finish before giving up
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -375,8 +373,12 @@ class Database:
     def needs_upgrade(self) -> bool:
         return self.current_revision() != self.head_revision()
 
-    def upgrade(self, *, backup_dir: Path | None = None, revision: str = "head") -> Path | None:
-        """Bring the schema to `revision`. An existing database is backed up first; returns that file.
+    def upgrade(
+        self, *, revision: str = "head", backup: Callable[[str | None], Path] | None = None
+    ) -> Path | None:
+        """Bring the schema to `revision`. A database that holds anything is first given to `backup` (with its
+        current revision; the system area's `backup.upgrade` passes a copy to the backup folder); returns what
+        `backup` returned.
 
         A database written by a newer version of the app is refused, never touched."""
         script = ScriptDirectory.from_config(self._alembic_config(None))
@@ -388,14 +390,9 @@ class Database:
         target = script.get_current_head() if revision == "head" else revision
         if current == target:
             return None
-        backup = None
-        if current is not None or not self.is_empty():
-            from desktop.services.system.backup import backup_database
-
-            backup_dir = backup_dir or default_backup_dir(self)
-            stamp = clock.wall().strftime("%Y%m%d-%H%M%S")
-            backup = backup_dir / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3"
-            backup_database(self, backup)
+        taken = None
+        if backup is not None and (current is not None or not self.is_empty()):
+            taken = backup(current)
         with self.engine.connect() as conn:
             raw = conn.connection.driver_connection if self.is_sqlite else None
             if raw is not None:
@@ -410,7 +407,7 @@ class Database:
             finally:
                 if raw is not None:
                     raw.execute("PRAGMA foreign_keys=ON")
-        return backup
+        return taken
 
 
 def _known(script: ScriptDirectory, rev: str) -> bool:
@@ -418,14 +415,6 @@ def _known(script: ScriptDirectory, rev: str) -> bool:
         return script.get_revision(rev) is not None
     except Exception:  # alembic raises for unknown ids
         return False
-
-
-def default_backup_dir(db: Database) -> Path:
-    if db.path is not None:
-        return db.path.parent / "backups"
-    from desktop.config import data_dir
-
-    return data_dir() / "backups"
 
 
 def file_in_use_message(path: Path | str, action: str = "替换") -> str:

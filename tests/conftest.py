@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from desktop.db import Database
-from desktop.services.system.users import SYSTEM, Actor, create_user
+from desktop.services.system.actor import SYSTEM, Actor
+from desktop.services.system.users import create_user
 
 DATA = Path(__file__).parent / "data"
 ADMIN = Actor("admin", "admin", "管理员")

@@ -8,7 +8,7 @@ def hammer(url: str, household: str, goods: str, attempts: int) -> tuple[int, in
     from desktop.db import Database
     from desktop.errors import Refused
     from desktop.services.points.redemption import redeem
-    from desktop.services.system.users import Actor
+    from desktop.services.system.actor import Actor
 
     db = Database(url)
     actor = Actor("counter", "store_operator")

@@ -25,7 +25,7 @@ from desktop.services.fund import fund
 from desktop.services.points import points, redemption, stores
 from desktop.services.roster.roster_import import import_roster
 from desktop.services.system import users
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import SYSTEM, Actor
 from tests.conftest import ADMIN_PASSWORD
 from tests.uiwait import settle
 
@@ -227,7 +227,7 @@ def test_an_unknown_user_and_a_wrong_password_get_the_same_words(office, db):
         with pytest.raises(PermissionDenied) as refused:
             users.authenticate(db, name, password)
         said.add(refused.value.message)
-    users.set_active(db, users.SYSTEM, "audit", False)
+    users.set_active(db, SYSTEM, "audit", False)
     with pytest.raises(PermissionDenied) as refused:
         users.authenticate(db, "audit", "wrong")  # stopped: a guesser is not told
     said.add(refused.value.message)
@@ -279,7 +279,7 @@ def test_a_store_operator_is_held_to_their_store_at_the_counter_in_stock_and_for
     mine = data["receipt"]
     code, data = run("admin", "redeem", "--store", "S02", "--household", HH, "--item", "SALT=1")
     theirs = data["receipt"]
-    before = points.balance(db, users.SYSTEM, HH), {g.code: g.stock for g in stores.list_goods(db, "S02")}
+    before = points.balance(db, SYSTEM, HH), {g.code: g.stock for g in stores.list_goods(db, "S02")}
     code, data = run("op1", "redeem", "--store", "S02", "--household", HH, "--item", "SALT=1")
     assert code == 3 and "不是S02爱心超市的操作员" in data["error"]
     code, data = run(
@@ -287,7 +287,7 @@ def test_a_store_operator_is_held_to_their_store_at_the_counter_in_stock_and_for
     )
     assert code == 3 and "操作员" in data["error"]
     assert (
-        points.balance(db, users.SYSTEM, HH),
+        points.balance(db, SYSTEM, HH),
         {g.code: g.stock for g in stores.list_goods(db, "S02")},
     ) == before
     assert (

@@ -25,6 +25,7 @@ from desktop.services.ledgers import ledger_chain
 from desktop.services.points import points, redemption, stores
 from desktop.services.roster.roster_import import import_roster
 from desktop.services.system import audit, users
+from desktop.services.system.actor import SYSTEM
 from desktop.services.system.backup import backup_database, backup_folder, check_database
 from tests.conftest import ADMIN_PASSWORD
 
@@ -281,7 +282,7 @@ def test_restoring_an_older_backup_leaves_check_passing(office, admin, cli, tmp_
     other = Database(tmp_path / "other" / "other.sqlite3")
     try:
         other.upgrade()
-        users.create_user(other, users.SYSTEM, "admin", ADMIN_PASSWORD, "admin")
+        users.create_user(other, SYSTEM, "admin", ADMIN_PASSWORD, "admin")
         backup_database(other, backup_folder(office) / "other-db.sqlite3")
     finally:
         other.dispose()

@@ -16,7 +16,7 @@ from desktop.services.households import printing
 from desktop.services.plans import plan_reports, plans
 from desktop.services.quality import quality
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 from tests.pdfcheck import page_text
 
 L, B1, B2 = 400000, 450000, 500000  # a band whose bottom is above the line: L ≤ income < B1 is yellow too
@@ -154,7 +154,8 @@ def roster(db, admin, sample):
 
 @pytest.fixture
 def clerk(db) -> Actor:
-    from desktop.services.system.users import SYSTEM, create_user
+    from desktop.services.system.actor import SYSTEM
+    from desktop.services.system.users import create_user
 
     create_user(db, SYSTEM, "clerk1", "clerk-pass-1", "clerk", display_name="文书")
     return Actor("clerk1", "clerk", "文书")

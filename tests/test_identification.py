@@ -14,7 +14,8 @@ from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.services.households import printing
 from desktop.services.plans import identification
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system import audit, users
+from desktop.services.system import audit_log, users
+from desktop.services.system.actor import Actor
 from tests.pdfcheck import page_text
 
 VILLAGE = "民权县石桥镇/赵寨村"
@@ -75,7 +76,7 @@ def test_a_round_goes_through_its_steps_in_order_each_dated(roster, admin):
         identification.step(roster, admin, rid, "乡审核")
     with pytest.raises(InputRejected, match="无效"):
         identification.step(roster, admin, rid, "初选")
-    actions = [e.action for e in audit.recent(roster, 10) if e.entity == "identification_round"]
+    actions = [e.action for e in audit_log.recent(roster, 10) if e.entity == "identification_round"]
     assert actions == ["identify.step"] * 3 + ["identify.add", "identify.create"]
 
 
@@ -141,7 +142,7 @@ def test_a_village_clerk_proposes_in_their_village_but_the_township_reviews(rost
         identification.step(roster, vc, posted, "乡审核", on=date(2026, 11, 27))
     with pytest.raises(NotFound):
         identification.create_round(roster, vc, "民权县柳河镇/王楼村", 2026)
-    auditor = users.Actor("au", "auditor")
+    auditor = Actor("au", "auditor")
     with pytest.raises(PermissionDenied):
         identification.create_round(roster, auditor, VILLAGE, 2026)
 

@@ -12,7 +12,7 @@ from desktop.cli import main
 from desktop.errors import InputRejected
 from desktop.services.plans import plan_reports, plans
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system import audit
+from desktop.services.system import audit_log
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 
@@ -102,7 +102,7 @@ def test_an_override_needs_a_reason_and_every_decision_is_kept(roster, admin):
         ("yellow", "green", "务工收入不稳定，年底可能返乡"),
     ]
     assert plans.plan(roster, admin, HEALTHY, 2026).colour.colour == "yellow"  # the newest decision counts
-    assert [r.action for r in audit.recent(roster)].count("plan.colour") == 2
+    assert [r.action for r in audit_log.recent(roster)].count("plan.colour") == 2
 
 
 def test_households_whose_data_disagree_with_their_colour_are_listed(roster, admin):

@@ -11,8 +11,8 @@ from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import PointsEntry, StockMovement
 from desktop.services.points import points, redemption, stores
 from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.actor import Actor
 from desktop.services.system.backup import check_database
-from desktop.services.system.users import Actor
 
 HH = "41142410520800001"
 OTHER = "41142110420200002"

@@ -17,7 +17,8 @@ from reportlab.pdfgen.canvas import Canvas
 from desktop.clock import cn_date
 from desktop.services.archives import archives
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import Actor, create_user
+from desktop.services.system.actor import Actor
+from desktop.services.system.users import create_user
 from tests.conftest import ADMIN
 from tests.pdfcheck import MM, page_text
 

@@ -145,11 +145,13 @@ def test_the_plan_sheet_stays_inside_the_printable_area(household, admin, tmp_pa
     assert HEAD in text and "2027年3月5日" in text and all(m[1] in text for m in MEASURES)
 
 
-def test_the_plan_sheet_dates_itself_by_the_office_clock(monkeypatch):
+def test_the_plan_sheet_has_no_date_of_its_own():
+    """The report never reads the clock: the service that prints the sheet gives its date (issue 18)."""
     from desktop.reports.policy_card import PlanSheet
 
-    monkeypatch.setattr(clock, "today", lambda: FIXED_DAY)
-    sheet = PlanSheet(2026, "", "", "", 1, "", "", "", "", "", [], [], [])
+    with pytest.raises(TypeError, match="issued"):
+        PlanSheet(2026, "", "", "", 1, "", "", "", "", "", [], [], [])
+    sheet = PlanSheet(2026, "", "", "", 1, "", "", "", "", "", [], [], [], issued=FIXED_DAY)
     assert sheet.issued == FIXED_DAY
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pdfplumber
 import pytest
@@ -87,6 +88,7 @@ def test_carried_forward_lines_run_the_total_across_pages(tmp_path):
         [Column("序号", "center"), Column("摘要"), Column("金额", "right", total=True, money=True)],
         rows,
         carry=True,
+        made=date(2026, 12, 2),
     )
     out = tmp_path / "carry.pdf"
     info = render_ledger_pdf(ledger, out)
@@ -104,7 +106,12 @@ def test_carried_forward_lines_run_the_total_across_pages(tmp_path):
 
 def test_long_text_wraps_inside_its_column(tmp_path):
     rows = [[1, "这是一段很长很长的说明文字，需要在单元格内换行而不能超出表格的边框" * 2, 5]]
-    ledger = Ledger("测试", [Column("序号"), Column("说明"), Column("数量", "right", total=True)], rows)
+    ledger = Ledger(
+        "测试",
+        [Column("序号"), Column("说明"), Column("数量", "right", total=True)],
+        rows,
+        made=date(2026, 12, 2),
+    )
     out = tmp_path / "wrap.pdf"
     render_ledger_pdf(ledger, out)
     with pdfplumber.open(out) as pdf:
@@ -132,5 +139,5 @@ def test_ledger_xlsx_has_the_print_setup(db, admin, sample, tmp_path):
 
 
 def test_small_ledger_xlsx_helper_counts_rows(tmp_path):
-    ledger = Ledger("t", [Column("序号"), Column("数", total=True)], [[1, 2], [2, 3]])
+    ledger = Ledger("t", [Column("序号"), Column("数", total=True)], [[1, 2], [2, 3]], made=date(2026, 12, 2))
     assert render_ledger_xlsx(ledger, tmp_path / "t.xlsx") == 2

@@ -81,7 +81,9 @@ def test_a_ledger_never_ends_on_a_page_of_totals_alone(tmp_path):
     columns = [Column("序号", "center"), Column("姓名", "center"), Column("人数", "right", total=True)]
     for count in range(1, 70):
         rows = [[i, "张建国", 1] for i in range(1, count + 1)]
-        info = render_ledger_pdf(Ledger("台账", columns, rows, unit="柳河镇"), tmp_path / f"l{count}.pdf")
+        info = render_ledger_pdf(
+            Ledger("台账", columns, rows, unit="柳河镇", made=date(2026, 12, 2)), tmp_path / f"l{count}.pdf"
+        )
         assert info.pages == len(info.summary.rows), f"{count} rows: the sign-off has a page of its own"
         assert all(info.summary.rows), f"{count} rows: a page without a data row: {info.summary.rows}"
 
@@ -310,7 +312,7 @@ def test_a_household_continued_on_a_new_page_is_named_there(tmp_path):
                 ]
             )
     out = tmp_path / "h.pdf"
-    render_ledger_pdf(Ledger("家庭成员台账", columns, rows, repeat_cols=(1, 2)), out)
+    render_ledger_pdf(Ledger("家庭成员台账", columns, rows, repeat_cols=(1, 2), made=date(2026, 12, 2)), out)
     with pdfplumber.open(out) as pdf:
         assert len(pdf.pages) > 1
         for page in pdf.pages[1:]:
@@ -426,5 +428,5 @@ def test_a_long_ledger_keeps_its_numbers_on_one_line():
 
     columns = [Column("序号", "center"), Column("姓名", "center"), Column("人数", "right", total=True)]
     rows = [[i, "张建国", 1] for i in range(1, 10_051)]
-    widths, rigid = column_layout(Ledger("台账", columns, rows))
+    widths, rigid = column_layout(Ledger("台账", columns, rows, made=date(2026, 12, 2)))
     assert rigid[0] and load_fonts().width("10050", "song", SIZE) <= widths[0] - PAD

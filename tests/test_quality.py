@@ -12,7 +12,7 @@ from desktop.cli import main
 from desktop.errors import InputRejected, PermissionDenied
 from desktop.services.quality import quality
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 from tests.conftest import ADMIN_PASSWORD, DATA
 from tests.rosters import edited
 

@@ -18,7 +18,7 @@ from desktop.errors import InputRejected, PermissionDenied
 from desktop.models import Household, Measure, Member, Township, Village
 from desktop.services.quality import quality
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 from tests.pdfcheck import page_text
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=clock.OFFICE_TZ)

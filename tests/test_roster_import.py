@@ -19,7 +19,7 @@ from desktop.services.households import households
 from desktop.services.roster.roster_compare import compare_roster
 from desktop.services.roster.roster_export import export_roster
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 from tests.conftest import ADMIN_PASSWORD, DATA
 from tests.rosters import edited, read_rows, write_rows
 

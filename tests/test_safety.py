@@ -11,7 +11,8 @@ from desktop.db import Database, DatabaseTooNew
 from desktop.errors import InputRejected, PermissionDenied
 from desktop.models import Household
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system import users
+from desktop.services.system import backup, users
+from desktop.services.system.actor import SYSTEM, Actor
 from desktop.services.system.backup import backup_database, check_database, restore_database
 from tests.conftest import ADMIN_PASSWORD, DATA
 
@@ -60,7 +61,7 @@ def test_a_corrupt_backup_is_refused_and_nothing_changes(db, admin, sample, tmp_
 
 def test_only_an_admin_may_restore(db, tmp_path):
     with pytest.raises(PermissionDenied):
-        restore_database(db, users.Actor("c", "clerk"), tmp_path / "x")
+        restore_database(db, Actor("c", "clerk"), tmp_path / "x")
 
 
 def test_upgrade_backs_up_first_and_refuses_a_newer_database(tmp_path):
@@ -68,16 +69,16 @@ def test_upgrade_backs_up_first_and_refuses_a_newer_database(tmp_path):
     db.upgrade(revision="0001")
     with db.write() as s:
         s.execute(text("INSERT INTO township (province, city, county, name) VALUES ('', '', '', '柳河镇')"))
-    backup = db.upgrade(backup_dir=tmp_path / "bk")
+    taken = backup.upgrade(db, backup_dir=tmp_path / "bk")
     assert db.current_revision() == db.head_revision()
-    con = sqlite3.connect(backup)
+    con = sqlite3.connect(taken)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     assert con.execute("SELECT name FROM township").fetchall() == [("柳河镇",)]
     con.close()
     with db.write() as s:
         s.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(DatabaseTooNew):
-        db.upgrade()
+        backup.upgrade(db)
     assert db.current_revision() == "9999"
     db.dispose()
 
@@ -98,14 +99,14 @@ def test_migration_0003_moves_the_search_haystack_into_its_own_table(tmp_path):
                 "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
             )
         )
-    db.upgrade(backup_dir=tmp_path / "bk")
+    backup.upgrade(db, backup_dir=tmp_path / "bk")
     with db.read() as s:
         assert s.execute(text("SELECT household_id, text FROM household_search")).all() == [
             (7, "1|张建国 zjg zhangjianguo")
         ]
     from desktop.services.households import households
 
-    assert households.search_ids(db, users.SYSTEM, "zjg") == [7]
+    assert households.search_ids(db, SYSTEM, "zjg") == [7]
     db.dispose()
 
 
@@ -117,7 +118,7 @@ def test_five_wrong_passwords_lock_the_account(db):
         users.authenticate(db, "admin", "nope")
     with pytest.raises(PermissionDenied, match="锁定"):
         users.authenticate(db, "admin", ADMIN_PASSWORD)  # even the right password waits
-    users.unlock(db, users.SYSTEM, "admin")
+    users.unlock(db, SYSTEM, "admin")
     assert users.authenticate(db, "admin", ADMIN_PASSWORD).role == "admin"
 
 

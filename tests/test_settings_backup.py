@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import Township, User, Village
+from desktop.services.documents import township_issuer
 from desktop.services.households import printing
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system import audit, settings, setup
+from desktop.services.system import audit_log, settings, setup
+from desktop.services.system.actor import SYSTEM, Actor
 from desktop.services.system.backup import (
     auto_backup,
     auto_backups,
@@ -21,7 +23,6 @@ from desktop.services.system.backup import (
     describe_backup,
     restore_database,
 )
-from desktop.services.system.users import Actor
 from tests.conftest import ADMIN_PASSWORD
 from tests.pdfcheck import page_text
 from tests.test_safety import dump
@@ -42,7 +43,7 @@ def test_a_settings_change_is_audited_and_used_by_the_next_notice(db, admin, sam
     changed = settings.set_values(db, admin, {"notice.days": 10, "notice.phone": "0370-8123456"})
     assert changed == {"notice.days": 10, "notice.phone": "0370-8123456"}
     assert settings.set_values(db, admin, {"notice.days": 10}) == {}  # no change, no audit entry
-    entries = [e for e in audit.recent(db, 10) if e.action == "settings.change"]
+    entries = [e for e in audit_log.recent(db, 10) if e.action == "settings.change"]
     assert {e.summary for e in entries} == {"公示天数：7→10", "监督电话：12317→0370-8123456"}
     out = tmp_path / "n.pdf"
     # an identification round's 村公示 takes the set days (the notice lists the round's households)
@@ -109,7 +110,7 @@ def test_first_run_writes_everything_at_once_or_nothing(empty_db):
         assert [(t.county, t.name) for t in s.scalars(select(Township))] == [("宁陵县", "石桥镇")]
         assert sorted(s.scalars(select(Village.name))) == ["周堂村", "赵寨村"]
     assert settings.get(empty_db, "notice.days") == 9
-    assert printing.township_issuer(empty_db, "石桥镇") == "石桥镇人民政府"
+    assert township_issuer(empty_db, "石桥镇") == "石桥镇人民政府"
     with pytest.raises(Refused, match="已经设置过"):
         setup.first_run(empty_db, _setup_data(admin_username="li"))
 
@@ -199,14 +200,14 @@ def test_a_user_who_left_is_stopped_but_never_the_last_admin_or_oneself(db, admi
         users.authenticate(db, "wang", "secret-1")
     with pytest.raises(PermissionDenied, match="用户名或密码错误"):  # a guesser learns nothing
         users.authenticate(db, "wang", "wrong-pass")
-    assert [e.action for e in audit.recent(db, 1)] == ["user.disable"]
+    assert [e.action for e in audit_log.recent(db, 1)] == ["user.disable"]
     with pytest.raises(Refused, match="自己"):
         users.set_active(db, admin, admin.username, False)
     users.create_user(db, admin, "zhao", "secret-2", "admin")
     zhao = users.authenticate(db, "zhao", "secret-2")
     users.set_active(db, zhao, admin.username, False)  # another admin is still working: allowed
     with pytest.raises(Refused, match="唯一在用的管理员"):
-        users.set_active(db, users.SYSTEM, "zhao", False)
+        users.set_active(db, SYSTEM, "zhao", False)
     with pytest.raises(PermissionDenied):
         users.set_active(db, Actor("wang", "clerk", "王"), "zhao", False)
     monkeypatch.setenv("DESKTOP_USER", "zhao")

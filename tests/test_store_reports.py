@@ -105,7 +105,7 @@ def test_half_past_midnight_in_beijing_counts_in_the_new_day_and_month(shop):
     assert store_reports.settlement(db, "S01", "2026-11-30").redemptions == 0
     assert store_reports.settlement(db, "S01", "2026-12").redemptions == 1
     assert store_reports.settlement(db, "S01", "2026-11").redemptions == 0
-    from desktop.services.system.users import SYSTEM
+    from desktop.services.system.actor import SYSTEM
 
     board = dashboard.gather(db, SYSTEM, today=clock.local_date(late))
     assert board.this_month(board.points)[1] == kept.points

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop import clock
 from desktop.services.fund import fund
 from desktop.services.roster.roster_import import import_roster
+from desktop.services.system.actor import Actor
 from desktop.ui.context import UiContext
 from desktop.ui.fund_page import TAB_ELDERS, TAB_ENTRIES, TAB_ENTRY, TAB_SETUP
 from desktop.ui.main_window import MainWindow
@@ -240,11 +241,10 @@ def test_the_payout_sheet_is_saved_from_the_payout_tab(qtbot, page, db, admin, t
 
 
 def test_a_village_clerk_records_but_does_not_manage(qtbot, db, admin, sample):
-    from desktop.services.system import users
 
     import_roster(db, admin, sample("roster-small.xlsx"))
     fund.create_fund(db, admin, VILLAGE, match_percent=10, match_cap_fen=1500)
-    clerk = users.Actor("clerk", "village_clerk", "村文书", None, None)
+    clerk = Actor("clerk", "village_clerk", "村文书", None, None)
     window = open_window(qtbot, db, clerk)
     page = window.fund
     assert page.enrol_button.isEnabled() and page.donate_button.isEnabled()

@@ -15,7 +15,7 @@ from desktop.services.households.search_keys import pinyin_keys
 from desktop.services.plans import plans
 from desktop.services.points import points
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 from desktop.ui.context import UiContext
 from desktop.ui.households_page import HouseholdsPage
 from desktop.ui.main_window import MainWindow

@@ -20,11 +20,16 @@ from desktop.db import (
     FileInUse,
     OnNetworkShare,
     check_location,
-    default_backup_dir,
     network_location,
 )
 from desktop.services.system import settings
-from desktop.services.system.backup import auto_backup, auto_backups, backup_database, restore_database
+from desktop.services.system.backup import (
+    auto_backup,
+    auto_backups,
+    backup_database,
+    default_backup_dir,
+    restore_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = RESOURCES / "fonts"
@@ -191,7 +196,8 @@ def test_a_database_backup_and_restore_work_in_a_folder_with_chinese_characters_
 ):
     folder = tmp_path / "张三 的 文档" / "扶贫 数据 (2026)"
     monkeypatch.setenv("DESKTOP_DATA_DIR", str(folder))
-    from desktop.services.system.users import SYSTEM, create_user
+    from desktop.services.system.actor import SYSTEM
+    from desktop.services.system.users import create_user
 
     db = Database(config.default_database())
     try:

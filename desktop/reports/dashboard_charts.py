@@ -9,9 +9,11 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from desktop.clock import cn_date
 from desktop.reports.charts import pyplot
-from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
-from desktop.services.plans.plans import COLOUR_HEX
+from desktop.reports.dashboard_data import Dashboard
+from desktop.reports.fonts import load_fonts
+from desktop.vocabulary import COLOUR_HEX, COLOUR_LABELS, COLOUR_ORDER
 
 COLOURS = {**COLOUR_HEX, "none": "#9e9e9e"}
 COPY_COLOURS = ("#1565c0", "#6a1b9a", "#00838f", "#ef6c00")
@@ -190,9 +192,7 @@ def render_monthly_report(
     from pypdf import PdfReader, PdfWriter, Transformation
     from reportlab.lib.units import mm
 
-    from desktop.clock import cn_date
-    from desktop.reports.fonts import load_fonts
-    from desktop.reports.pdfdraw import PagedCanvas, Pen
+    from desktop.reports.pdfdraw import PagedCanvas, Pen  # lazy: reportlab loads only when printing
 
     month = d.today
     made = made or d.today

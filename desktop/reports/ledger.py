@@ -49,7 +49,7 @@ class Ledger:
     group_suffix: str = "小计"
     carry: bool = False  # 过次页 / 承前页 lines with running totals
     signoff: tuple[str, ...] = ("制表人：", "审核人：", "负责人：", "制表日期：")
-    made: date = field(default_factory=clock.today)  # 制表日期: the office's today, not the PC's
+    made: date = field(kw_only=True)  # 制表日期: given by the service (the office's today, not the PC's)
     # Columns that say whose rows these are (户编号, 户主): repeated on a page's first row when that row
     # continues the previous page's household, where the data leaves them blank.
     repeat_cols: tuple[int, ...] = ()

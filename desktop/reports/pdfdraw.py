@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.reports.fonts import FontSet
+from desktop.reports.fonts import FontSet, load_fonts
 
 # Characters that may not begin a line (避头) and may not end one (避尾).
 NO_START = set("，。、；：？！）》」』】〕〉”’…—·%％,.;:?!)]}")
@@ -190,7 +190,6 @@ class PagedCanvas(Canvas):
     def __init__(
         self, *args, decorate: Callable[[PagedCanvas, int, int], None] | None = None, **kwargs
     ) -> None:
-        from desktop.reports.fonts import load_fonts
 
         # ReportLab declares its initial font on every page; make it an embedded one, not Helvetica.
         kwargs.setdefault("initialFontName", load_fonts().roles["song"].name)

@@ -66,7 +66,7 @@ class PlanSheet:
     helper: str = ""
     helper_phone: str = ""
     issuer: str = ""
-    issued: date = field(default_factory=lambda: clock.today())
+    issued: date = field(kw_only=True)  # given by the service
 
 
 def _qr(canvas, text: str, x: float, y: float, size: float) -> None:

@@ -3,10 +3,12 @@ ledger, and a one-page summary chart."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from desktop import clock
+from desktop.reports import xlsx_safe
 from desktop.reports.charts import pyplot
 
 
@@ -15,11 +17,13 @@ def summary_chart(
     by_village: list[tuple[str, int]],
     path: str | Path,
     title: str = "疑点核查汇总",
+    *,
+    made: date,
 ) -> Path:
-    """Findings per rule and per village, one page (PNG or PDF by the file name)."""
+    """Findings per rule and per village, one page (PNG or PDF by the file name), dated `made`."""
     plt = pyplot()
     fig, (left, right) = plt.subplots(1, 2, figsize=(11.69, 8.27))  # A4 landscape, inches
-    fig.suptitle(f"{title}（{clock.cn_date(clock.today())}）", fontsize=16)
+    fig.suptitle(f"{title}（{clock.cn_date(made)}）", fontsize=16)
     for ax, data, label in ((left, by_rule, "按规则"), (right, by_village, "按村")):
         names = [n for n, _ in data][::-1] or ["（无疑点）"]
         counts = [c for _, c in data][::-1] or [0]
@@ -39,8 +43,6 @@ def _rates_table(ws, r: int, rates: list, title: str) -> int:
     """The accuracy rates under the village counts, from row r; returns the last row written. No formulas: the
     rates are the run's, as printed (percentages are numbers formatted 0.0%)."""
     from openpyxl.styles import Alignment, Font
-
-    from desktop.reports import xlsx_safe
 
     bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     xlsx_safe.put(ws.cell(row=r, column=1), title or "精准率").font = bold
@@ -64,8 +66,10 @@ def findings_workbook(
     chart_png: Path | None = None,
     rates: list[tuple[str, int, float | None, float | None, str]] | None = None,
     rates_title: str = "",
+    *,
+    made: date,
 ) -> Path:
-    """Sheet 汇总: per rule (code, name, severity, count, why, fix) and per village, each list ending in a 合计
+    """Sheet 汇总 (dated `made`): per rule (code, name, severity, count, why, fix) and per village, each list ending in a 合计
     that is a SUBTOTAL formula; then, when given, the accuracy rates per village (村, 人数, 识别精准率,
     数据信息精准率, 说明 — percentages as numbers, the last row the whole run), with the chart under them; then
     one sheet per rule with its findings. IDs and
@@ -73,8 +77,6 @@ def findings_workbook(
     landscape, one page wide, title and header repeated, 第N页 共M页."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from desktop.reports import xlsx_safe
 
     bold = Font(bold=True)
     top = Alignment(wrap_text=True, vertical="top")
@@ -101,7 +103,7 @@ def findings_workbook(
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    xlsx_safe.put(ws.cell(row=1, column=1), f"疑点核查汇总（{clock.cn_date(clock.today())}）").font = Font(
+    xlsx_safe.put(ws.cell(row=1, column=1), f"疑点核查汇总（{clock.cn_date(made)}）").font = Font(
         size=14, bold=True
     )
     put_row(ws, 2, ["规则代码", "规则", "类别", "疑点数", "为什么要查", "怎么改"], font=bold)

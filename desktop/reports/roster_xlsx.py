@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from desktop import clock
+from desktop.config import data_dir
 from desktop.errors import RowError
 from desktop.reports import xlsx_safe
 
@@ -74,27 +76,26 @@ def errors_path_for(source: Path) -> Path:
     return source.with_name(source.stem + ".errors.xlsx")
 
 
-def write_errors_workbook(source: Path, errors: list[RowError]) -> Path:
+def write_errors_workbook(source: Path, errors: list[RowError], raw=None, *, checked_on: date) -> Path:
     """`FILE.errors.xlsx` beside the input (or in the data folder if that is read-only): one line per error
-    with its row, column and reason, and the whole offending row copied after it."""
+    with its row, column and reason, and the whole offending row copied after it from `raw` (the roster as
+    read: headers, columns and rows; None when the header itself could not be read); `checked_on` is the day
+    printed in its title."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from desktop.services.roster.roster_read import read_roster
-
-    try:
-        raw = read_roster(source)
+    if raw is not None:
         header_text = [raw.headers.get(k, "") for k in sorted(raw.columns, key=raw.columns.get)]
         order = sorted(raw.columns.values())
         rows = dict(raw.rows)
-    except Exception:  # the header itself may be what is wrong
+    else:
         header_text, order, rows = [], [], {}
     wb = Workbook()
     ws = wb.active
     ws.title = "错误清单"
     xlsx_safe.put(
         ws.cell(row=1, column=1),
-        f"{source.name} 导入检查未通过：共{len(errors)}处错误，未导入任何数据（{clock.cn_date(clock.today())}）",
+        f"{source.name} 导入检查未通过：共{len(errors)}处错误，未导入任何数据（{clock.cn_date(checked_on)}）",
     ).font = Font(size=12, bold=True)
     bold = Font(bold=True)
     for j, h in enumerate(["行号", "列名", "错误说明", "户编号", "人编号", *header_text], start=1):
@@ -128,8 +129,6 @@ def write_errors_workbook(source: Path, errors: list[RowError]) -> Path:
     try:
         wb.save(target)
     except OSError:
-        from desktop.config import data_dir
-
         target = data_dir() / target.name
         wb.save(target)
     return target

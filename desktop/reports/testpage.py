@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -21,7 +22,7 @@ def font_report() -> list[tuple[str, str, bool]]:
     return [(ROLE_NAMES[role], choice.display, choice.bundled) for role, choice in fonts.roles.items()]
 
 
-def render_test_page(path: str | Path, *, township: str = "") -> int:
+def render_test_page(path: str | Path, *, township: str = "", printed_on: date) -> int:
     w, h = A4[0] * mm, A4[1] * mm
     canvas = PagedCanvas(str(path), pagesize=(w, h))
     fonts = load_fonts()
@@ -58,7 +59,7 @@ def render_test_page(path: str | Path, *, township: str = "") -> int:
         y -= 7 * mm
         pen.draw((left + 8) * mm, y, SAMPLE, role, 14)
         y -= 11 * mm
-    pen.draw(w - 10 * mm, 12 * mm, f"打印于{clock.cn_date(clock.today())}", "song", 9, align="right")
+    pen.draw(w - 10 * mm, 12 * mm, f"打印于{clock.cn_date(printed_on)}", "song", 9, align="right")
     canvas.showPage()
     canvas.save()
     return canvas.page_count

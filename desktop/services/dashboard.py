@@ -5,71 +5,36 @@ Gathered in one read for the villages the user may see; plain data for the chart
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
 from desktop import clock
 from desktop.db import Database
-from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry
-from desktop.services.fund.fund import month_key, previous_month
+from desktop.models import FilialFund, FundEntry, Household, Member, PointsEntry, Township
+from desktop.reports.dashboard_data import Dashboard
+from desktop.services.archives import archives
+from desktop.services.documents import Printed
 from desktop.services.households.households import village_labels, village_scope
-from desktop.services.plans.plans import COLOUR_NAMES
+from desktop.services.plans.plans import current_colours
 from desktop.services.system import audit
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
+from desktop.vocabulary import COLOUR_ORDER
 
-COLOUR_ORDER = (*COLOUR_NAMES, "none")
-COLOUR_LABELS = {**COLOUR_NAMES, "none": "未定卡"}
 REDEEMING = ("redeem", "reversal")  # a reversed redemption gives points back: net redeemed
 
 
 def last_months(today: date, count: int = 12) -> list[str]:
     """The `count` months up to today's, oldest first, as YYYY-MM."""
-    months = [month_key(today)]
-    while len(months) < count:
-        months.append(previous_month(months[-1]))
-    return months[::-1]
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    today: date
-    year: int
-    households: int
-    members: int
-    colours: list[tuple[str, dict[str, int]]]  # village → colour key → households
-    copies: list[tuple[str, str]]  # (key, name) of the archive copies
-    archive: list[tuple[str, int, dict[str, int]]]  # village, households, copy key → households complete
-    points: list[tuple[str, int, int]]  # month, awarded, redeemed (net of reversals)
-    fund: list[tuple[str, int, int]]  # month, money in, money out (fen)
-    points_outstanding: int
-    fund_balance: int
-
-    def colour_totals(self) -> dict[str, int]:
-        totals = dict.fromkeys(COLOUR_ORDER, 0)
-        for _village, counts in self.colours:
-            for key, n in counts.items():
-                totals[key] += n
-        return totals
-
-    def archive_rate(self, copy: str) -> float:
-        total = sum(n for _v, n, _c in self.archive)
-        return sum(c.get(copy, 0) for _v, _n, c in self.archive) / total if total else 0.0
-
-    def this_month(self, series: list[tuple[str, int, int]]) -> tuple[int, int]:
-        """The two figures of `series` (points or fund) for the month of `today`."""
-        key = month_key(self.today)
-        return next(((a, b) for m, a, b in series if m == key), (0, 0))
+    this = clock.Month.of(today)
+    return [str(m) for m in clock.Month.range(this.shift(1 - count), this)]
 
 
 def _local_month(at) -> str:
-    return month_key(clock.local(at))  # stored in UTC; the office counts months in Beijing time
+    return str(clock.Month.of(clock.local(at)))  # stored in UTC; the office counts months in Beijing time
 
 
 def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboard:
-    from desktop.services.archives import archives
-    from desktop.services.plans.plans import current_colours
 
     today = today or clock.today()
     months = last_months(today)
@@ -128,7 +93,6 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
 
 def office_name(db: Database) -> str:
     """The township the office runs (the first one set up or imported), with its county."""
-    from desktop.models import Township
 
     with db.read() as s:
         t = s.scalar(select(Township).order_by(Township.id))
@@ -137,8 +101,9 @@ def office_name(db: Database) -> str:
 
 def monthly_report(db: Database, actor: Actor, out, *, today: date | None = None):
     """The one-page monthly report (key figures and the four charts) as PDF."""
-    from desktop.reports.dashboard_charts import render_monthly_report
-    from desktop.services.households.printing import Printed
+    from desktop.reports.dashboard_charts import (  # lazy: matplotlib loads only when drawing charts
+        render_monthly_report,  # lazy: matplotlib loads only when drawing charts
+    )
 
     d = gather(db, actor, today=today)
     pages = render_monthly_report(d, out, township=office_name(db), made=clock.today(), stamp=audit.stamp(db))

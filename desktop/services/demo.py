@@ -3,21 +3,39 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from desktop import clock
 from desktop.db import Database
-from desktop.models import Household, Setting
-from desktop.services.households import idnumber
+from desktop.errors import ServiceError
+from desktop.models import (
+    Goods,
+    Household,
+    Member,
+    PointsAccount,
+    PointsEntry,
+    Redemption,
+    Setting,
+    StockLevel,
+    StockMovement,
+    Store,
+    Township,
+    Village,
+)
+from desktop.services.archives import archives
+from desktop.services.fund import fund
+from desktop.services.households import households, idnumber
 from desktop.services.ledgers import ledger_chain
+from desktop.services.plans import identification, plans
+from desktop.services.points import redemption
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.roster.roster_fields import LEGACY_LAYOUT
 from desktop.services.roster.roster_parse import HouseholdRecord, MemberRecord
 from desktop.services.roster.roster_store import ensure_places, insert_households, place_of
 from desktop.services.system import audit
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
@@ -103,12 +121,13 @@ def _member(p: _People, code: str, relation: str, age: int, sex: str, surname: s
 def make_households(
     n: int,
     seed: int = 20261125,
-    today: date | None = None,
+    *,
+    today: date,
     villages: tuple[str, ...] = VILLAGES,
     start: int = 0,
 ) -> list[HouseholdRecord]:
     rng = random.Random(seed)
-    people = _People(rng, today or clock.today())
+    people = _People(rng, today)
     records = []
     for i in range(start, start + n):
         v_index = i % len(villages)
@@ -173,13 +192,21 @@ def _plant_problems(i: int, values: dict, members: list[MemberRecord]) -> None:
 
 
 def add_demo_households(
-    db: Database, actor: Actor, n: int, *, seed: int = 20261125, progress: Progress = NO_PROGRESS
+    db: Database,
+    actor: Actor,
+    n: int,
+    *,
+    seed: int = 20261125,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
 ) -> int:
-    year = clock.today().year
+    """`n` more demo households, their ages and the roster year as of `today` (default: the office's today)."""
+    today = today or clock.today()
+    year = today.year
     keys = frozenset(LEGACY_LAYOUT)
     with db.write() as s:
         start = s.scalar(select(func.count()).select_from(Household)) or 0
-        records = make_households(n, seed + start, start=start)
+        records = make_households(n, seed + start, today=today, start=start)
         village_ids = ensure_places(s, [place_of(r.values) for r in records])
         done = 0
 
@@ -210,7 +237,6 @@ DEMO_GOODS = (
 
 
 def has_stores(db: Database) -> bool:
-    from desktop.models import Store
 
     with db.read() as s:
         return s.scalar(select(func.count()).select_from(Store)) > 0
@@ -218,18 +244,16 @@ def has_stores(db: Database) -> bool:
 
 def _month_back(today: date, months: int) -> date:
     """The first day of the month `months` before today's."""
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return date(year, month + 1, 1)
+    return clock.Month.of(today).shift(-months).first_day()
 
 
-def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
+def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7, today: date | None = None) -> int:
     """Three village supermarkets with goods and stock, and confirmed star-rating points for most households
     (written in bulk; every balance equals its ledger). Returns the number of households given points."""
     from sqlalchemy import insert, update
 
-    from desktop.models import Goods, PointsAccount, PointsEntry, StockLevel, StockMovement, Store, Village
-
     rng = random.Random(seed)
+    today = today or clock.today()
     with db.write() as s:
         villages = list(s.scalars(select(Village).order_by(Village.id)))[:3]
         stores = []
@@ -286,7 +310,7 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
                         )
                     )
         # the shelves were stocked before last quarter's points were credited and any basket was served
-        stocked_at = clock.day_start(_month_back(clock.today(), 3).replace(day=20)) + timedelta(hours=9)
+        stocked_at = clock.day_start(_month_back(today, 3).replace(day=20)) + timedelta(hours=9)
         s.execute(
             update(StockMovement)
             .where(
@@ -303,7 +327,7 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
         given_ids = [hid for hid in ids if rng.random() < 0.85]
         amounts = {hid: rng.randint(3, 10) * 10 for hid in given_ids}
         # last quarter's rating, confirmed on the 25th three months ago: before any demo basket is served
-        rated_at = clock.day_start(_month_back(clock.today(), 3).replace(day=25)) + timedelta(hours=10)
+        rated_at = clock.day_start(_month_back(today, 3).replace(day=25)) + timedelta(hours=10)
         if given_ids:
             s.execute(
                 insert(PointsEntry),
@@ -337,18 +361,16 @@ def add_demo_stores(db: Database, actor: Actor, *, seed: int = 7) -> int:
     return len(given_ids)
 
 
-def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: date | None = None) -> int:
+def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, now: datetime | None = None) -> int:
     """Baskets at the demo supermarkets over the last three months, through the real counter service (balances,
     stock, receipts and ledgers as a counter leaves them), then dated back; one is reversed by a supervisor.
-    Returns how many baskets stand."""
+    Returns how many baskets stand. Their days and times follow from `now` (an aware time; default the office
+    clock's now) and the seed alone: the same instant gives the same baskets on the same days."""
     from sqlalchemy import update
 
-    from desktop.errors import ServiceError
-    from desktop.models import Goods, PointsAccount, PointsEntry, Redemption, StockMovement, Store
-    from desktop.services.points import redemption
-
     rng = random.Random(seed)
-    today = today or clock.today()
+    now = clock.local(now or clock.now())
+    today = now.date()
     with db.read() as s:
         stores = list(s.execute(select(Store.id, Store.code, Store.village_id).order_by(Store.code)))
         plan = []
@@ -385,8 +407,10 @@ def add_demo_redemptions(db: Database, actor: Actor, *, seed: int = 13, today: d
                 day = today - timedelta(days=rng.randint(0, today.day - 1))
             else:
                 day = _month_back(today, back).replace(day=rng.randint(1, 28))
-            at = clock.day_start(day) + timedelta(hours=rng.randint(8, 17), minutes=rng.randint(0, 59))
-            at = min(at, clock.now() - timedelta(minutes=rng.randint(1, 30)))  # never later than now
+            start = clock.day_start(day)
+            at = start + timedelta(hours=rng.randint(8, 17), minutes=rng.randint(0, 59))
+            # never later than now, never before its day (just after midnight "now" is barely into today)
+            at = max(start, min(at, now - timedelta(minutes=rng.randint(1, 30))))
             number = f"{code}-{day:%Y%m%d}-{rid:06d}"  # the number a basket served that day would have had
             s.execute(update(Redemption).where(Redemption.id == rid).values(at=at, number=number))
             s.execute(
@@ -420,13 +444,11 @@ def add_demo_fund(
 ) -> int:
     """Filial-piety funds for the first villages: elders with one or two supporters, pledges from January, most
     paid up, a few in arrears, a donation, and the payouts of past months. Returns the number of supporters."""
-    from desktop.models import Township, Village
-    from desktop.services.fund import fund
 
     rng = random.Random(seed)
     today = today or clock.today()
-    year_start = f"{today.year}-01"
-    last_month = fund.previous_month(fund.month_key(today))
+    this_month = clock.Month.of(today)
+    year_start = clock.Month(today.year, 1)
     with db.read() as s:
         names = [
             f"{t.county}{t.name}/{v.name}"
@@ -455,19 +477,19 @@ def add_demo_fund(
                     actor,
                     sid,
                     monthly,
-                    year_start,
+                    str(year_start),
                     signed_on=date(today.year - 1, 12, 28),
                     witness="村委会",
                 )
-                months = fund.months_between(year_start, fund.month_key(today))
+                months = [str(m) for m in clock.Month.range(year_start, this_month)]
                 if rng.random() < 0.2:
                     months = months[: max(0, len(months) - rng.randint(1, 3))]  # a few months in arrears
                 if months:
                     fund.contribute(db, actor, sid, months, monthly * len(months), receipt_no=f"SX{sid:05d}")
                 count += 1
-        for month in fund.months_between(year_start, last_month) if last_month >= year_start else []:
+        for month in clock.Month.range(year_start, this_month.previous()):  # none in January
             try:
-                fund.pay(db, actor, village, month)
+                fund.pay(db, actor, village, str(month))
             except Exception:
                 pass
         # the 村级责任组's 子女赡养能力认定 for the oldest elders (the 65周岁以上 ledger shows the others 未认定)
@@ -488,7 +510,6 @@ def add_demo_fund(
 
 
 def _member_code(db: Database, member_id: int) -> str:
-    from desktop.models import Member
 
     with db.read() as s:
         return s.scalar(select(Member.code).where(Member.id == member_id))
@@ -527,10 +548,6 @@ def add_demo_plans(
     household still 待核验. Illness is never why a household is yellow or blue."""
     import tempfile
     from pathlib import Path
-
-    from desktop.models import Household, Village
-    from desktop.services.archives import archives
-    from desktop.services.plans import plans
 
     rng = random.Random(seed)
     today = today or clock.today()
@@ -675,7 +692,6 @@ def add_demo_plans(
 
 
 def _demo_archive(db, actor, rng, spec, code: str, n: int, today: date, tmp) -> None:
-    from desktop.services.archives import archives
 
     year = today.year
     # Archives: 识别 mostly complete, 帮扶 partly, later stages patchy.
@@ -708,8 +724,6 @@ def add_demo_identification(db: Database, actor: Actor, *, today: date | None = 
     its 档外 households (边缘易致贫户, 突发严重困难户) first, five in all, proposed at 初选 three days ago, one
     taken off again after the village representatives' review, and the list in its 村公示 from today. Returns
     the round's number (None without households)."""
-    from desktop.services.households import households
-    from desktop.services.plans import identification
 
     today = today or clock.today()
     first = next((v for v in households.villages(db, actor) if v.households), None)
@@ -731,3 +745,20 @@ def add_demo_identification(db: Database, actor: Actor, *, today: date | None = 
         )
     identification.step(db, actor, rid, "村公示", on=today)
     return rid
+
+
+def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = None) -> int:
+    """`init --demo N` in one call: N households and, in a database without stores yet, the supermarkets,
+    baskets, funds, plans and an identification round, all as of one instant `now` (an aware time; default the
+    office clock's now), so that the same instant always gives the same demo. Returns the households added."""
+    now = clock.local(now or clock.now())
+    today = now.date()
+    fresh = not has_stores(db)
+    add_demo_households(db, actor, n, today=today)
+    if fresh:
+        add_demo_stores(db, actor, today=today)
+        add_demo_redemptions(db, actor, now=now)
+        add_demo_fund(db, actor, today=today)
+        add_demo_plans(db, actor, today=today)
+        add_demo_identification(db, actor, today=today)
+    return n

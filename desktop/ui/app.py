@@ -10,9 +10,17 @@ from logging.handlers import RotatingFileHandler
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop import __version__
+from desktop import __version__, clock
 from desktop.config import RESOURCES, data_dir, default_database
 from desktop.db import Database, explain
+from desktop.services import dashboard
+from desktop.services.system import backup, setup
+from desktop.ui.context import UiContext
+from desktop.ui.login_dialog import LoginDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.messages import show_error
+from desktop.ui.setup_wizard import SetupWizard
+from desktop.ui.tasks import wait_all
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXGW WenKai", "Noto Sans CJK SC"]
 
@@ -33,7 +41,6 @@ def setup_logging() -> None:
 def install_excepthook() -> None:
     """An error nobody caught becomes the Chinese message box with 复制详细信息 (and a log entry), never a
     raw traceback or a silent crash."""
-    from desktop.ui.messages import show_error
 
     def hook(kind, value, tb) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -60,16 +67,11 @@ def open_database(target: str | None) -> Database:
     db = Database(target or default_database())
     if db.path is not None:
         db.path.parent.mkdir(parents=True, exist_ok=True)
-    db.upgrade()  # a new file gets the schema; an old one is backed up first; a newer one is refused
+    backup.upgrade(db)  # a new file gets the schema; an old one is backed up first; a newer one is refused
     return db
 
 
 def run_app(target: str | None = None, *, smoke: bool = False) -> int:
-    from desktop.services.system import setup
-    from desktop.ui.context import UiContext
-    from desktop.ui.login_dialog import LoginDialog
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.setup_wizard import SetupWizard
 
     if smoke:
         return smoke_test()
@@ -109,12 +111,6 @@ def smoke_test() -> int:
 
     from PySide6.QtCore import QTimer
 
-    from desktop.services import dashboard
-    from desktop.services.system import setup
-    from desktop.ui.context import UiContext
-    from desktop.ui.main_window import MainWindow
-    from desktop.ui.tasks import wait_all
-
     app = make_app()
     with tempfile.TemporaryDirectory(prefix="workbench-smoke-") as tmp:
         os.environ["DESKTOP_DATA_DIR"] = tmp
@@ -127,12 +123,12 @@ def smoke_test() -> int:
         failures: list[str] = []
 
         def check() -> None:
-            from desktop.reports.testpage import render_test_page
+            from desktop.reports.testpage import render_test_page  # lazy: reportlab loads only when printing
 
             if app.windowIcon().isNull():
                 failures.append("icon missing: resources/icons/workbench.png")
             try:
-                render_test_page(Path(tmp) / "test-page.pdf", township="自检镇")
+                render_test_page(Path(tmp) / "test-page.pdf", township="自检镇", printed_on=clock.today())
                 dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
             except Exception as exc:  # reported, exit code 1
                 failures.append(repr(exc))

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +33,7 @@ from desktop import clock
 from desktop.services.archives import archives
 from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
+from desktop.ui.dates import qdate, qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
 
@@ -43,8 +44,7 @@ class RecordDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None = None, *, note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(f"登记：{title}")
-        today = clock.today()
-        self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date_edit = QDateEdit(qdate_today())
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.note_edit = QLineEdit(note)
@@ -266,7 +266,7 @@ class ArchiveTab(QWidget):
         item = next(i for i in self.current.items if i.key == key)
         dialog = RecordDialog(item.title, self, note=item.note)
         if item.done_on:
-            dialog.date_edit.setDate(QDate(item.done_on.year, item.done_on.month, item.done_on.day))
+            dialog.date_edit.setDate(qdate(item.done_on))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.record(key, done_on=dialog.date_edit.date().toPython(), note=dialog.note_edit.text())
 

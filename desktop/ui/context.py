@@ -5,7 +5,7 @@ Pages never hold the Database (tests/test_ui_guard.py): the context keeps it ins
 from __future__ import annotations
 
 from desktop.db import Database
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 from desktop.ui.ops import Ops
 
 

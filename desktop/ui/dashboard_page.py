@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
+from desktop.reports.dashboard_data import Dashboard
 from desktop.services import dashboard
-from desktop.services.dashboard import COLOUR_LABELS, COLOUR_ORDER, Dashboard
 from desktop.ui.context import UiContext
+from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.vocabulary import COLOUR_LABELS, COLOUR_ORDER
 
 CHART_NAMES = (
     "colours",
@@ -197,7 +199,6 @@ class DashboardPage(QWidget):
             self.reload()
 
     def _failed(self, exc: Exception) -> None:
-        from desktop.ui.messages import show_error
 
         self._done()
         self.status.setText("统计失败")
@@ -257,7 +258,11 @@ class DashboardPage(QWidget):
         d, folder = self.data, Path(folder)
 
         def work(_db, _actor) -> list[Path]:
-            from desktop.reports.dashboard_charts import CHARTS, DRAW, save_png
+            from desktop.reports.dashboard_charts import (  # lazy: matplotlib loads only when drawing charts
+                CHARTS,
+                DRAW,
+                save_png,
+            )
 
             folder.mkdir(parents=True, exist_ok=True)
             stamp = f"{d.today:%Y%m%d}"
@@ -291,6 +296,6 @@ def _draw_all(
 ) -> tuple[tuple[int, int], dict[str, bytes]]:
     """On the read lane: matplotlib is imported here the first time (about 2 s on an old PC), never on the GUI
     thread."""
-    from desktop.reports.dashboard_charts import png_bytes
+    from desktop.reports.dashboard_charts import png_bytes  # lazy: matplotlib loads only when drawing charts
 
     return (width, height), {name: png_bytes(name, d, width, height, ratio) for name in CHART_NAMES}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +43,9 @@ from desktop.errors import InputRejected
 from desktop.models.fund import SUPPORT_FINDINGS
 from desktop.services.fund import fund, fund_reports
 from desktop.services.system import defaults, settings
+from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
+from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
 
@@ -253,7 +255,7 @@ class FundPage(QWidget):
         self.enrol_phone.setPlaceholderText("选填")
         self.enrol_amount = QLineEdit()
         self.enrol_amount.setPlaceholderText("每月金额（元），未签承诺可不填")
-        self.enrol_start = QLineEdit(f"{clock.today():%Y-%m}")
+        self.enrol_start = QLineEdit(str(clock.this_month()))
         self.enrol_button = QPushButton("登记赡养人")
         self.enrol_button.setEnabled(record)
         enrol = QGroupBox("登记赡养人（可同时登记赡养承诺）")
@@ -271,7 +273,7 @@ class FundPage(QWidget):
         self.pledge_for = _wrap(QLabel("先在上方表中选择赡养人。"))
         self.pledge_amount = QLineEdit()
         self.pledge_amount.setPlaceholderText("每月金额（元）")
-        self.pledge_start = QLineEdit(f"{clock.today():%Y-%m}")
+        self.pledge_start = QLineEdit(str(clock.this_month()))
         self.pledge_button = QPushButton("登记新的赡养承诺")
         self.scan_button = QPushButton("归档签字承诺书扫描件…")
         self.pledge_pdf_button = QPushButton("承诺书另存为PDF…")
@@ -366,7 +368,7 @@ class FundPage(QWidget):
         return tab
 
     def _payout_tab(self, manage: bool) -> QWidget:
-        self.month_edit = QLineEdit(f"{clock.today():%Y-%m}")
+        self.month_edit = QLineEdit(str(clock.this_month()))
         self.month_edit.setMaximumWidth(120)
         self.preview_button = QPushButton("预览")
         self.pay_button = QPushButton("确认发放")
@@ -404,11 +406,10 @@ class FundPage(QWidget):
         self.finding_elder = QComboBox()
         self.finding_box = QComboBox()
         self.finding_box.addItems(list(SUPPORT_FINDINGS))
-        today = clock.today()
-        self.finding_date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.finding_date = QDateEdit(qdate_today())
         self.finding_date.setCalendarPopup(True)
         self.finding_date.setDisplayFormat("yyyy年M月d日")
-        self.finding_date.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.finding_date.setMaximumDate(qdate_today())
         self.finding_by = QLineEdit()
         self.finding_by.setPlaceholderText("村级责任组成员")
         self.finding_note = QLineEdit()
@@ -1021,7 +1022,6 @@ class FundPage(QWidget):
             return
 
         def write(db, actor) -> None:
-            from desktop.services.system.attachments import read_file
 
             _name, data = read_file(path, "扫描件")
             fund.archive_pledge_scan(db, actor, r.id, data)

@@ -28,9 +28,15 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.services.households import households
 from desktop.services.households.households import HouseholdDetail
+from desktop.services.points import points
+from desktop.services.ratings import ratings
+from desktop.services.roster.roster_export import export_roster
+from desktop.ui.archive_tab import ArchiveTab
 from desktop.ui.context import UiContext
 from desktop.ui.household_model import MATCHED_COLUMN, HouseholdTableModel
+from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.ops import subscribe
+from desktop.ui.plan_tab import PlanTab
 
 MEMBER_COLUMNS = ("与户主关系", "姓名", "性别", "年龄", "证件号码", "健康状况", "劳动技能", "文化程度/在校")
 # Roster fields → the member-table column showing them (to highlight what a finding read).
@@ -158,8 +164,6 @@ class HouseholdDetailPane(QWidget):
 
 
 def _points_text(db, actor, code: str) -> str:
-    from desktop.services.points import points
-    from desktop.services.ratings import ratings
 
     entries = points.history(db, actor, code)
     balance = sum(e.amount for e in entries)
@@ -212,8 +216,6 @@ class HouseholdsPage(QWidget):
             self.table.setColumnWidth(col, width)
         self.table.setColumnHidden(MATCHED_COLUMN, True)
         self.detail = HouseholdDetailPane()
-        from desktop.ui.archive_tab import ArchiveTab
-        from desktop.ui.plan_tab import PlanTab
 
         self.archive_tab = ArchiveTab(ctx, present_print=present_print)
         self.plan_tab = PlanTab(ctx, present_print=present_print)
@@ -375,7 +377,6 @@ class HouseholdsPage(QWidget):
     # --- actions -------------------------------------------------------------------------------------------
 
     def open_import(self) -> None:
-        from desktop.ui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.ctx, self)
         dialog.imported.connect(self.reload)
@@ -387,7 +388,6 @@ class HouseholdsPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "导出花名册", "花名册.xlsx", "Excel 文件 (*.xlsx)")
         if not path:
             return
-        from desktop.services.roster.roster_export import export_roster
 
         def done(people: int) -> None:
             self.window().statusBar().showMessage(f"已导出 {people} 人到 {path}", 10000)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from desktop.db import explain
 from desktop.errors import ServiceError
 from desktop.services.system import users
-from desktop.services.system.users import SYSTEM, Actor
+from desktop.services.system.actor import SYSTEM, Actor
+from desktop.ui.messages import show_error
 from desktop.ui.ops import Ops
 
 
@@ -74,8 +75,6 @@ class LoginDialog(QDialog):
             return
         known = explain(exc, self.ops.display_name)  # locked by another PC, read-only, disk full …
         if known is None:
-            from desktop.ui.messages import show_error
-
             self.message.clear()
             show_error(self, exc, "无法登录")
             return

@@ -20,7 +20,24 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.config import data_dir
+from desktop.services.system import settings
+from desktop.services.system.backup import auto_backup, daily_due
+from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.context import UiContext
+from desktop.ui.dashboard_page import (
+    DashboardPage,
+)
+from desktop.ui.fund_page import FundPage
+from desktop.ui.households_page import (
+    HouseholdsPage,
+)
+from desktop.ui.messages import show_error
+from desktop.ui.plans_page import PlansPage
+from desktop.ui.print_page import PrintPage
+from desktop.ui.quality_page import QualityPage
+from desktop.ui.rating_page import RatingPage
+from desktop.ui.store_page import StoreArea
+from desktop.ui.system_page import SystemPage
 
 log = logging.getLogger("desktop")
 DAILY_CHECK_MS = 30 * 60 * 1000
@@ -41,15 +58,6 @@ AREAS = (
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
-        from desktop.ui.dashboard_page import DashboardPage
-        from desktop.ui.fund_page import FundPage
-        from desktop.ui.households_page import HouseholdsPage
-        from desktop.ui.plans_page import PlansPage
-        from desktop.ui.print_page import PrintPage
-        from desktop.ui.quality_page import QualityPage
-        from desktop.ui.rating_page import RatingPage
-        from desktop.ui.store_page import StoreArea
-        from desktop.ui.system_page import SystemPage
 
         self.ctx = ctx
         self.setWindowTitle(f"乡镇扶贫工作台 {__version__}")
@@ -147,7 +155,6 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "关于", self.show_about, "F1")
 
     def show_about(self) -> None:
-        from desktop.ui.about_dialog import AboutDialog
 
         self.about = AboutDialog(self.ctx, self)
         self.about.open()
@@ -202,7 +209,6 @@ class MainWindow(QMainWindow):
 
     def daily_backup(self) -> None:
         """On the write lane (nothing is written meanwhile, so the copy is whole); 系统 lists it when done."""
-        from desktop.services.system.backup import auto_backup, daily_due
 
         def work(db, _actor):
             return auto_backup(db, "daily") if daily_due(db) else None
@@ -210,8 +216,6 @@ class MainWindow(QMainWindow):
         def done(result) -> None:
             if result is not None:
                 self.status_backup.setText(f"今日已自动备份（{result.path.name}）")
-
-        from desktop.ui.messages import show_error
 
         # no parent: a busy cursor over the whole window for a background backup would only alarm the clerk
         self.ctx.ops.write(
@@ -236,8 +240,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _backup_on_exit(self) -> None:
-        from desktop.services.system import settings
-        from desktop.services.system.backup import auto_backup
 
         def work(db, _actor):
             return auto_backup(db, "exit") if settings.get(db, "backup.on_exit") else None

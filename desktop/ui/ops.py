@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
 from desktop.db import Database
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 from desktop.ui.messages import show_error
 from desktop.ui.tasks import Task, run_task
 

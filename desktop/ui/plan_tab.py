@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,8 +36,10 @@ from desktop.services.plans import plan_reports, plans
 from desktop.services.system import users
 from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
+from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.vocabulary import COLOUR_HEX, COLOUR_MEANING, COLOUR_NAMES
 
 RESULT = {True: "达标", False: "未达标", None: "待核验"}
 
@@ -106,7 +108,7 @@ class PlanTab(QWidget):
         self.suggestion_label.setWordWrap(True)
         self.findings_label = QLabel()  # 疑似漏评，应纳尽纳 / 疑似返贫
         self.findings_label.setObjectName("findingsLabel")
-        self.findings_label.setStyleSheet(f"color: {plans.COLOUR_HEX['red']}; font-weight: bold;")
+        self.findings_label.setStyleSheet(f"color: {COLOUR_HEX['red']}; font-weight: bold;")
         self.risk_label = QLabel()  # illness, disability, disaster: beside the suggestion, never a colour
         self.risk_label.setWordWrap(True)
         self.risk_label.setStyleSheet("color: #6d4c41;")
@@ -118,8 +120,8 @@ class PlanTab(QWidget):
         self.risk_box.setToolTip("引用风险提示作为调整理由")
         self.colour_box = QComboBox()
         self.colour_box.addItem("采用建议", None)
-        for key, name in plans.COLOUR_NAMES.items():
-            self.colour_box.addItem(f"{name}（{plans.COLOUR_MEANING[key]}）", key)
+        for key, name in COLOUR_NAMES.items():
+            self.colour_box.addItem(f"{name}（{COLOUR_MEANING[key]}）", key)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("与建议不同时必须填写理由")
         self.confirm_button = QPushButton("确定卡色")
@@ -199,8 +201,7 @@ class PlanTab(QWidget):
 
         # visits
         self.visits = _table(["日期", "走访人", "了解情况", "存在问题", "后续措施", "照片"])
-        today = clock.today()
-        self.visit_date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.visit_date = QDateEdit(qdate_today())
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
         self.visitor_edit = QLineEdit()
@@ -352,7 +353,7 @@ class PlanTab(QWidget):
             c = v.colour.colour
             self.colour_label.setText(f" {v.colour.name} ")
             self.colour_label.setStyleSheet(
-                f"background: {plans.COLOUR_HEX[c]}; color: white; font-size: 15pt; font-weight: bold; padding: 4px;"
+                f"background: {COLOUR_HEX[c]}; color: white; font-size: 15pt; font-weight: bold; padding: 4px;"
             )
         else:
             self.colour_label.setText(" 未确定 ")
@@ -417,7 +418,7 @@ class PlanTab(QWidget):
         _fill(self.conditions, [[c.name, RESULT[c.met], c.source, c.detail] for c in v.conditions])
         for r, c in enumerate(v.conditions):
             if c.met is False:
-                self.conditions.item(r, 1).setForeground(QBrush(QColor(plans.COLOUR_HEX["red"])))
+                self.conditions.item(r, 1).setForeground(QBrush(QColor(COLOUR_HEX["red"])))
         unmet = [c.name for c in v.conditions if c.met is False]
         unknown = [c.name for c in v.conditions if c.met is None]
         self.exit_label.setWordWrap(True)

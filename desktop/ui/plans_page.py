@@ -25,6 +25,7 @@ from desktop.services.plans import plans
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.vocabulary import COLOUR_HEX, COLOUR_NAMES
 
 VILLAGE_HEADERS = ["行政村", "户数", "红卡", "黄卡", "绿卡", "蓝卡", "未定"]
 
@@ -124,7 +125,7 @@ class PlansPage(QWidget):
         self.standard.setText(
             f"收入标准：{standard.text}（{standard.source}）"
             if standard is not None
-            else f"<b style='color:{plans.COLOUR_HEX['red']}'>{plans.missing_text(year, offer)}</b>"
+            else f"<b style='color:{COLOUR_HEX['red']}'>{plans.missing_text(year, offer)}</b>"
         )
         self.villages.setRowCount(len(rows))
         for r, v in enumerate(rows):
@@ -138,9 +139,7 @@ class PlansPage(QWidget):
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if 2 <= c <= 5 and text != "0":
-                    item.setForeground(
-                        QBrush(QColor(plans.COLOUR_HEX[("red", "yellow", "green", "blue")[c - 2]]))
-                    )
+                    item.setForeground(QBrush(QColor(COLOUR_HEX[("red", "yellow", "green", "blue")[c - 2]])))
                 self.villages.setItem(r, c, item)
         # A county has tens of thousands of households to confirm: a table item per cell for all of them froze the
         # window for seconds (bench/ui_stall.py). The table lists the first SHOWN_ROWS, the status says how many.
@@ -152,8 +151,8 @@ class PlansPage(QWidget):
                 d.code,
                 d.head,
                 d.village,
-                plans.COLOUR_NAMES.get(d.colour or "", "未定"),
-                plans.COLOUR_NAMES.get(d.suggested or "", "不定卡色"),
+                COLOUR_NAMES.get(d.colour or "", "未定"),
+                COLOUR_NAMES.get(d.suggested or "", "不定卡色"),
                 d.basis,
             ]
             for c, text in enumerate(values):
@@ -172,7 +171,7 @@ class PlansPage(QWidget):
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if c == 3:
-                    item.setForeground(QBrush(QColor(plans.COLOUR_HEX["red"])))
+                    item.setForeground(QBrush(QColor(COLOUR_HEX["red"])))
                 self.suspects.setItem(r, c, item)
         missed = sum(x.finding == plans.MISSED for x in all_suspects)
         relapsed = sum(x.finding == plans.RELAPSED for x in all_suspects)

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -29,9 +29,12 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.reports.preview import render_pages
+from desktop.services.archives import archive_reports
 from desktop.services.households import households, printing
+from desktop.services.plans import plan_reports
 from desktop.services.system import settings
 from desktop.ui.context import UiContext
+from desktop.ui.dates import qdate
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
 from desktop.ui.pdf_print import page_image, print_pdf
@@ -53,8 +56,6 @@ OUTPUTS = (
 
 def _plan_output(kind: str):
     def make(db, actor, village, code, year, out):
-        from desktop.services.archives import archive_reports
-        from desktop.services.plans import plan_reports
 
         if kind in ("card", "card_a5"):
             return plan_reports.policy_card(
@@ -203,7 +204,7 @@ class PrintPage(QWidget):
         left open overnight moves on to the new day unless the clerk picked a date."""
         today = clock.today()
         if self._date_shown is None or self.start_edit.date().toPython() == self._date_shown:
-            self.start_edit.setDate(QDate(today.year, today.month, today.day))
+            self.start_edit.setDate(qdate(today))
         self._date_shown = today
 
     def showEvent(self, event) -> None:

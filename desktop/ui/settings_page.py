@@ -42,6 +42,7 @@ from desktop.services.quality import quality
 from desktop.services.quality.quality_rules import PARAM_NAMES
 from desktop.services.ratings import ratings
 from desktop.services.system import defaults, settings, setup, users
+from desktop.services.system.actor import ROLE_NAMES, SYSTEM
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
@@ -408,7 +409,7 @@ class SettingsPage(QWidget):
         self.new_name_edit = QLineEdit()
         self.new_role_box = QComboBox()
         for role in users.ROLES:
-            self.new_role_box.addItem(users.ROLE_NAMES[role], role)
+            self.new_role_box.addItem(ROLE_NAMES[role], role)
         self.new_role_box.setCurrentIndex(self.new_role_box.findData(LEAST_ROLE))
         self.new_password_edit = QLineEdit()
         self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -597,7 +598,7 @@ class SettingsPage(QWidget):
                 [
                     u.username,
                     u.display_name,
-                    users.ROLE_NAMES.get(u.role, u.role),
+                    ROLE_NAMES.get(u.role, u.role),
                     "、".join(u.villages + [store_names.get(c, c) for c in u.stores]),
                     state,
                 ],
@@ -864,7 +865,7 @@ class SettingsPage(QWidget):
             return
         if info.role not in ("village_clerk", "store_operator"):
             self.status.setText(
-                f"“{info.display_name}”是{users.ROLE_NAMES.get(info.role, info.role)}，不按村或超市限定。"
+                f"“{info.display_name}”是{ROLE_NAMES.get(info.role, info.role)}，不按村或超市限定。"
             )
             return
         self.ctx.ops.read(
@@ -971,7 +972,7 @@ def _load(db, actor) -> dict:
         "rules": quality.rules(db),
         "funds": fund.all_rules(db, actor),
         "users": users.list_users(db),
-        "villages": households.villages(db, users.SYSTEM),
+        "villages": households.villages(db, SYSTEM),
     }
 
 

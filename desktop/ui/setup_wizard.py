@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop import clock
 from desktop.config import data_dir
 from desktop.errors import ServiceError
 from desktop.services.ratings import ratings
 from desktop.services.system import settings, setup
-from desktop.services.system.users import SYSTEM, Actor
+from desktop.services.system.actor import SYSTEM, Actor
 from desktop.ui.messages import show_error
 from desktop.ui.ops import Ops
+from desktop.ui.pdf_print import page_image, print_pdf
 from desktop.ui.tasks import run_task
 
 ERROR_STYLE = "color: #b00020;"
@@ -308,15 +310,17 @@ class CheckPage(QWizardPage):
             run_task(self._check_fonts, on_success=self._show_fonts, on_failure=self._failed, parent=self)
 
     def _check_fonts(self, _progress):
-        from desktop.reports.preview import render_pages
-        from desktop.reports.testpage import font_report, render_font_sample
+        from desktop.reports.preview import render_pages  # lazy: reportlab loads only when printing
+        from desktop.reports.testpage import (  # lazy: reportlab loads only when printing
+            font_report,
+            render_font_sample,
+        )
 
         strip = self.folder / "fonts.pdf"
         render_font_sample(strip)
         return font_report(), next(render_pages(strip, 110))
 
     def _show_fonts(self, result) -> None:
-        from desktop.ui.pdf_print import page_image
 
         report, page = result
         lines = [
@@ -331,10 +335,10 @@ class CheckPage(QWizardPage):
         show_error(self, exc, "检查失败")
 
     def test_page(self, township: str) -> Path:
-        from desktop.reports.testpage import render_test_page
+        from desktop.reports.testpage import render_test_page  # lazy: reportlab loads only when printing
 
         path = self.folder / "打印测试页.pdf"
-        render_test_page(path, township=township)
+        render_test_page(path, township=township, printed_on=clock.today())
         return path
 
     def _township(self) -> str:
@@ -357,8 +361,6 @@ class CheckPage(QWizardPage):
 
     def print_test_page(self) -> None:
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        from desktop.ui.pdf_print import print_pdf
 
         def send(path: Path) -> None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -479,7 +479,7 @@ class SettlementPage(QWidget):
         self._tmp = Path(tempfile.mkdtemp(prefix="workbench-settle-"))
         self.shown = False  # a settlement has been asked for: later writes redo it
         self.store_box = QComboBox()
-        self.month_edit = QLineEdit(f"{clock.today():%Y-%m}")
+        self.month_edit = QLineEdit(str(clock.this_month()))
         self.month_edit.setPlaceholderText("2026-11 或 2026-11-25")
         self.month_edit.setMaximumWidth(120)
         self.show_button = QPushButton("月结")

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services.system import audit, users
+from desktop.services.system import audit_log, users
 from desktop.services.system.backup import (
+    AUTO_REASONS,
     auto_backups,
     backup_database,
     backup_folder,
@@ -34,13 +35,14 @@ from desktop.services.system.backup import (
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import AREAS, subscribe
+from desktop.ui.settings_page import SettingsPage
 
 
 def _load(db, _actor) -> dict:
     """The audit log with people's names, and the automatic backups, read on the read lane."""
     folder = backup_folder(db)
     return {
-        "entries": audit.recent(db, 200),
+        "entries": audit_log.recent(db, 200),
         "names": users.names(db),
         "folder": folder,
         "auto": auto_backups(folder) if folder.is_dir() else [],
@@ -88,8 +90,6 @@ class SystemPage(QWidget):
         self.audit_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.audit_table.verticalHeader().hide()
         self.audit_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-
-        from desktop.ui.settings_page import SettingsPage
 
         self.settings = SettingsPage(ctx)
         safety_tab = QWidget()
@@ -152,7 +152,6 @@ class SystemPage(QWidget):
         self.loaded = True
 
     def _show_auto(self, folder, found) -> None:
-        from desktop.services.system.backup import AUTO_REASONS
 
         self.folder = folder
         newest = f"最近一次：{found[0][0]:%Y-%m-%d %H:%M}" if found else "还没有自动备份"

@@ -9,10 +9,11 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.services.archives.archives import STATE_OUTDATED, village_status
-from desktop.services.households.printing import Printed, render_ledger, township_issuer
+from desktop.services.documents import Printed, render_ledger, township_issuer
+from desktop.services.households.households import villages
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system import audit
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 
 def completeness_ledger(
@@ -26,8 +27,7 @@ def completeness_ledger(
     progress: Progress = NO_PROGRESS,
     today: date | None = None,
 ) -> Printed:
-    from desktop.reports.ledger import Column, Ledger
-    from desktop.services.households.households import villages
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     today = today or clock.today()
     statuses = village_status(db, actor, village)

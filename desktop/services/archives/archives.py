@@ -30,6 +30,7 @@ from desktop.models import (
     Village,
 )
 from desktop.models.base import utcnow
+from desktop.services.documents import township_issuer
 from desktop.services.households.households import (
     exited,
     has_exited,
@@ -37,10 +38,10 @@ from desktop.services.households.households import (
     village_labels,
     village_scope,
 )
-from desktop.services.households.printing import township_issuer
 from desktop.services.system import audit
+from desktop.services.system.actor import Actor
 from desktop.services.system.attachments import MAX_BYTES, check_file
-from desktop.services.system.users import Actor, display_names
+from desktop.services.system.users import display_names
 
 STAGES = {"identify": "识别", "assist": "帮扶", "exit": "退出", "consolidate": "巩固"}
 DEFAULT_CHECKLIST = [
@@ -687,7 +688,12 @@ def print_copy(
 ) -> PrintedCopy:
     """Print one copy (cover, contents, a list of the items without scans and of the missing ones, then every
     item with scans on pages of its own) and log it: that copy is now up to date."""
-    from desktop.reports.archive_copy import ArchiveDocument, ItemSection, ScanFile, render_archive
+    from desktop.reports.archive_copy import (  # lazy: reportlab loads only when printing
+        ArchiveDocument,
+        ItemSection,
+        ScanFile,
+        render_archive,
+    )
 
     actor.require("household.edit", "打印档案")
     today = today or clock.today()

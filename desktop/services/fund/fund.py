@@ -30,11 +30,13 @@ from desktop.models.fund import SUPPORT_FINDINGS
 from desktop.services.households.households import age_on, resolve_village, village_scope
 from desktop.services.ledgers.balances import add_unless_negative
 from desktop.services.system import audit, defaults, settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
+from desktop.vocabulary import OUTSIDE_KINDS, REGISTERED_KINDS
 
 
 def month_key(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
+    """The stored form of the month `d` falls in: 2026-11."""
+    return str(clock.Month.of(d))
 
 
 # The months a fund's records may name: none before the schemes began, none years ahead (a typo such as
@@ -44,36 +46,24 @@ YEARS_AHEAD = 2
 
 
 def parse_month(text: str) -> str:
-    try:
-        year, mon = (int(x) for x in text.strip().split("-"))
-        date(year, mon, 1)
-    except ValueError:
-        raise InputRejected(f"月份“{text}”应写成 2026-11") from None
+    month = clock.Month.parse(text)
     last = clock.today().year + YEARS_AHEAD
-    if not FIRST_YEAR <= year <= last:
+    if not FIRST_YEAR <= month.year <= last:
         raise InputRejected(f"月份“{text}”不在{FIRST_YEAR}年至{last}年之间")
-    return f"{year:04d}-{mon:02d}"
+    return str(month)
 
 
 def months_between(first: str, last: str) -> list[str]:
     """Inclusive, across year boundaries: 2025-11 … 2026-02."""
-    y, m = (int(x) for x in first.split("-"))
-    ly, lm = (int(x) for x in last.split("-"))
-    out = []
-    while (y, m) <= (ly, lm):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    return [str(m) for m in clock.Month.range(clock.Month.parse(first), clock.Month.parse(last))]
 
 
 def previous_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    return f"{y - 1:04d}-12" if m == 1 else f"{y:04d}-{m - 1:02d}"
+    return str(clock.Month.parse(month).previous())
 
 
 def next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    return f"{y + 1:04d}-01" if m == 12 else f"{y:04d}-{m + 1:02d}"
+    return str(clock.Month.parse(month).next())
 
 
 def split(amount: int, parts: int) -> list[int]:
@@ -95,8 +85,6 @@ def match_for(amount: int, months: int, percent: int, cap_per_month: int) -> int
 # (突发严重困难户 or 监测对象 may be either, or none given) the 贫困户属性 decides: 一般/低保/特困供养 贫困户 or
 # 脱贫户 are registered, 一般农户/低保户/特困供养户 (social assistance, not 建档立卡) are not; a roster 脱贫年度 means
 # the household was registered and has exited.
-REGISTERED_KINDS = ("脱贫户", "脱贫不稳定户")
-OUTSIDE_KINDS = ("边缘易致贫户", "一般农户")
 REGISTERED_TYPES = ("贫困户", "脱贫户")  # the endings of a registered 贫困户属性
 
 
@@ -681,7 +669,7 @@ class Arrear:
 
 def arrears(db: Database, actor: Actor, village: str, *, upto: str | None = None) -> list[Arrear]:
     """Who owes which months (through `upto`, default this month), by their pledges; across year boundaries."""
-    last = parse_month(upto) if upto else month_key(clock.today())
+    last = parse_month(upto) if upto else str(clock.this_month())
     with db.read() as s:
         fund = fund_of(s, actor, village)
         out = []
@@ -1146,7 +1134,7 @@ def enrol_supporter(
     start = None
     if monthly_fen is not None:
         money.check_fen(monthly_fen, "每月赡养金额", max_fen=limits.MONTHLY_FEN)
-        start = parse_month(start_month or month_key(clock.today()))
+        start = parse_month(start_month or str(clock.this_month()))
     with db.write() as s:
         sid = _add_supporter_in(
             s,

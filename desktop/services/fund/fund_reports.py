@@ -29,13 +29,15 @@ from desktop.services.fund.fund import (
     fund_of,
     is_registered,
     latest_findings,
+    monthly_totals,
     months_between,
     parse_month,
     split,
 )
 from desktop.services.households.households import age_on, resolve_village
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor, display_names
+from desktop.services.system.actor import Actor
+from desktop.services.system.users import display_names
 
 KIND_NAMES = {
     "contribution": "子女缴纳",
@@ -143,8 +145,10 @@ def fund_ledger(
     db: Database, actor: Actor, village: str, out: str | Path, *, month: str | None = None, xlsx: bool = False
 ):
     """基金台账 as PDF or workbook."""
-    from desktop.reports.ledger import render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf  # lazy: reportlab loads only when printing
+    from desktop.reports.ledger_xlsx import (  # lazy: openpyxl loads only when writing a workbook
+        render_ledger_xlsx,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     ledger = build_fund_ledger(db, actor, village, month=month)
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
@@ -153,7 +157,7 @@ def fund_ledger(
 def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | None = None):
     """基金台账: every entry in the order booked, 收入/支出 with the running 余额 (carried forward page to page),
     the fund's earmarked match beside them; a reversal is a red-ink line in the column of what it reverses."""
-    from desktop.reports.ledger import Column, Ledger
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     with db.read() as s:
         period = fund_period(s, actor, village, month)
@@ -209,6 +213,7 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
         period=period.label,
         measure="单位：元",
         carry=True,
+        made=clock.today(),
         stamp=audit.stamp(db),
     )
 
@@ -216,7 +221,11 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
 def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str | Path):
     """签领表 of a month's payouts as booked (发放 first, then the sheet: it lists only money the fund has paid
     out), one line per elder, with room to sign or press a thumb."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
+    from desktop.reports.ledger import (  # lazy: reportlab loads only when printing
+        Column,
+        Ledger,
+        render_ledger_pdf,
+    )
 
     month = parse_month(month)
     with db.read() as s:
@@ -274,6 +283,7 @@ def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str 
         measure="单位：元",
         signoff=("出纳：", "会计：", "会长：", "监督：", "制表日期："),
         row_mm=12,
+        made=clock.today(),
         stamp=audit.stamp(db),
     )
     return render_ledger_pdf(ledger, out)
@@ -292,8 +302,13 @@ def fund_notice(
     """The month's 收支公示 for the village board: the balance before, every income by kind, every payout with
     the month it is for, the balance after — the same period and the same sums as the fund ledger's — with its
     notice period and where to object. Names only, nothing else personal."""
-    from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
-    from desktop.services.system import settings
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        cn_date,
+        notice_period,
+        render_notice,
+    )
 
     with db.read() as s:
         period = fund_period(s, actor, village, month)
@@ -372,7 +387,11 @@ def yuan(fen: int) -> str:
 
 def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | Path):
     """孝善光荣榜: supporters who paid every pledged month of the year (through December, or through now)."""
-    from desktop.reports.notice import Notice, NoticeTable, render_notice
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        render_notice,
+    )
 
     last = min(f"{year}-12", f"{clock.today():%Y-%m}")
     late = {a.supporter_id for a in arrears(db, actor, village, upto=last)}
@@ -420,7 +439,11 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
 
 def pledge_document(db: Database, actor: Actor, supporter_id: int, out: str | Path):
     """赡养承诺书, printed for signing (the signed paper is then scanned and archived)."""
-    from desktop.reports.notice import Notice, cn_date, render_notice
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        cn_date,
+        render_notice,
+    )
 
     with db.read() as s:
         sup = s.get(Supporter, supporter_id)
@@ -468,7 +491,11 @@ def honour_certificates(
     db: Database, actor: Actor, village: str, year: int, out: str | Path, *, issuer: str = ""
 ) -> int:
     """孝善之星 certificates for the supporters on the year's honour roll. Returns how many were printed."""
-    from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
+    from desktop.reports.certificate import (  # lazy: reportlab loads only when printing
+        TEMPLATES,
+        Certificate,
+        render_certificates,
+    )
 
     last = min(f"{year}-12", f"{clock.today():%Y-%m}")
     late = {a.supporter_id for a in arrears(db, actor, village, upto=last)}
@@ -505,8 +532,7 @@ def _chart_figure(db: Database, actor: Actor, village: str, size: tuple[float, f
     """Money in and out per month (bars). A Figure of its own, not pyplot's: it may be drawn on a worker."""
     from matplotlib.figure import Figure
 
-    from desktop.reports.charts import pyplot
-    from desktop.services.fund.fund import monthly_totals
+    from desktop.reports.charts import pyplot  # lazy: matplotlib loads only when drawing charts
 
     pyplot()  # the Chinese fonts and the Agg backend, registered once
     totals = monthly_totals(db, actor, village) or [(f"{clock.today():%Y-%m}", 0, 0)]
@@ -546,8 +572,10 @@ def fund_chart_png(
 
 def elder_ledger(db: Database, actor: Actor, village: str, out: str | Path, *, xlsx: bool = False):
     """65周岁以上建档立卡贫困老年人台账 as PDF or workbook."""
-    from desktop.reports.ledger import render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf  # lazy: reportlab loads only when printing
+    from desktop.reports.ledger_xlsx import (  # lazy: openpyxl loads only when writing a workbook
+        render_ledger_xlsx,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     ledger = build_elder_ledger(db, actor, village)
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
@@ -682,7 +710,7 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
 
 def build_elder_ledger(db: Database, actor: Actor, village: str):
     """65周岁以上建档立卡贫困老年人台账 (elder_rows) on the ledger layout, signed by the 村级责任组."""
-    from desktop.reports.ledger import Column, Ledger
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     data = elder_rows(db, actor, village)
     if not data.rows:
@@ -727,5 +755,6 @@ def build_elder_ledger(db: Database, actor: Actor, village: str):
         period=clock.cn_date(data.day),
         measure="单位：元",
         signoff=("村级责任组：", "审核人：", "负责人：", "制表日期："),
+        made=data.day,
         stamp=audit.stamp(db),
     )

@@ -14,7 +14,8 @@ from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, PermissionDenied
 from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Township, Village
 from desktop.services.roster.roster_fields import BY_KEY
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
+from desktop.vocabulary import EXITED_KINDS
 
 SORT_KEYS = {
     "code": Household.code,
@@ -354,9 +355,6 @@ def village_labels(session) -> dict[int, str]:
                 labels[vid] = label
                 break
     return labels
-
-
-EXITED_KINDS = ("脱贫户", "脱贫不稳定户")
 
 
 def exited(h: Household) -> bool:

@@ -5,7 +5,6 @@ The services gather plain data, apply the mask for public outputs, and hand it t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,42 +14,14 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, PermissionDenied
 from desktop.models import Household, Member, RatingResult, RatingRound, Township, Village
+from desktop.reports.mask import mask
+from desktop.services.documents import NOTICE_KINDS, Printed, township_issuer
 from desktop.services.households.households import age_on, resolve_village, village_scope
+from desktop.services.plans import identification
+from desktop.services.plans.plans import monitored
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor
-
-NOTICE_KINDS = {
-    "identification": ("贫困户识别", "农户申请、村民代表大会民主评议、村两委和驻村工作队核实"),
-    "exit": ("贫困户退出", "村两委和驻村工作队核实、拟退出户认可、村民代表大会民主评议"),
-    "monitoring": ("防返贫监测对象", "农户申报、干部排查、村级评议"),
-}
-
-
-@dataclass(frozen=True)
-class Printed:
-    path: str
-    pages: int
-    fonts: list[str]
-    rows: int = 0
-
-
-def township_issuer(db: Database, township: str) -> str:
-    """Who signs what the township issues: the 落款单位 set up on first run, else the township's government."""
-    return str(settings.get(db, "notice.issuer") or f"{township}人民政府")
-
-
-def render_ledger(
-    ledger, out: str | Path, *, xlsx: bool = False, progress: Progress = NO_PROGRESS
-) -> Printed:
-    """A built Ledger as PDF, or as .xlsx for the county's spreadsheets."""
-    from desktop.reports.ledger import render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
-
-    if xlsx:
-        return Printed(str(out), 0, [], render_ledger_xlsx(ledger, out))
-    info = render_ledger_pdf(ledger, out, progress=progress)
-    return Printed(str(out), info.pages, info.fonts, info.rows)
+from desktop.services.system.actor import Actor
 
 
 def _village(session, actor: Actor, name: str) -> tuple[Village, Township]:
@@ -76,14 +47,17 @@ def household_notice(
 
     identification: the households proposed in an identification round (`round_id`; with only a village, its
     newest round that has reached 村公示), with the round's own dates — `days` and `start` do not apply."""
-    from desktop.reports.mask import mask
-    from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        cn_date,
+        notice_period,
+        render_notice,
+    )
 
     if kind not in NOTICE_KINDS:
         raise InputRejected(f"公示类型“{kind}”无效，可选：{'、'.join(NOTICE_KINDS)}")
     if kind == "identification":  # a round's list, never every household of the village (issue 15)
-        from desktop.services.plans import identification
-
         if round_id is None:
             if not village:
                 raise InputRejected("识别公示需要识别批次号（或村名，打印该村最新已公示的批次）")
@@ -107,7 +81,6 @@ def household_notice(
             # Seed 001 三(一): “对黄卡户和蓝卡户……加强贫困监测” — a CONFIRMED 黄卡/蓝卡 of the year, or a 户类型 that is
             # a monitoring type (脱贫不稳定户, 边缘易致贫户, 突发严重困难户; 监测对象 their umbrella). Never because of
             # health: illness is a risk note, and the notice shows no health or cause (brief §4).
-            from desktop.services.plans.plans import monitored
 
             query = query.where(monitored(start.year))
         rows = s.execute(query).all()
@@ -163,8 +136,10 @@ def household_ledger(
     today: date | None = None,
 ) -> Printed:
     """农户花名册台账: one row per member, 户数/人数 summed per page, per village and in total."""
-    from desktop.reports.ledger import render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf  # lazy: reportlab loads only when printing
+    from desktop.reports.ledger_xlsx import (  # lazy: openpyxl loads only when writing a workbook
+        render_ledger_xlsx,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     ledger = build_household_ledger(db, actor, village=village, today=today)
     if xlsx:
@@ -177,7 +152,7 @@ def household_ledger(
 def build_household_ledger(
     db: Database, actor: Actor, *, village: str | None = None, today: date | None = None
 ):
-    from desktop.reports.ledger import Column, Ledger
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     today = today or clock.today()
     with db.read() as s:
@@ -277,7 +252,12 @@ def household_certificate(
     """A certificate for a household (its head named as the family). What it says comes from the household's
     records: the exit certificate names the roster's 脱贫年度, the star certificate the stars the household earned
     in the year's confirmed rounds; an award the records do not hold must be named with `award` or `text`."""
-    from desktop.reports.certificate import TEMPLATES, Certificate, quoted, render_certificates
+    from desktop.reports.certificate import (  # lazy: reportlab loads only when printing
+        TEMPLATES,
+        Certificate,
+        quoted,
+        render_certificates,
+    )
 
     if template not in TEMPLATES:
         raise InputRejected(f"证书模板“{template}”不存在，可选：{'、'.join(TEMPLATES)}")
@@ -329,7 +309,7 @@ def household_certificate(
 def star_award(earned: list[str]) -> str:
     """The stars a household earned as a certificate names them: each by name up to three (“增收致富之星”),
     more as their count (“八星级农户”), the way ten-star ratings are announced."""
-    from desktop.reports.certificate import quoted
+    from desktop.reports.certificate import quoted  # lazy: reportlab loads only when printing
 
     if len(earned) <= 3:
         return quoted(*(f"{star}之星" for star in earned))
@@ -363,7 +343,10 @@ def stars_earned(session, household_id: int, year: int) -> list[str]:
 
 
 def calibration_page(out: str | Path, template: str = "star") -> Printed:
-    from desktop.reports.certificate import TEMPLATES, render_calibration
+    from desktop.reports.certificate import (  # lazy: reportlab loads only when printing
+        TEMPLATES,
+        render_calibration,
+    )
 
     if template not in TEMPLATES:
         raise InputRejected(f"证书模板“{template}”不存在，可选：{'、'.join(TEMPLATES)}")

@@ -32,9 +32,11 @@ from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.models import Household, IdentificationEntry, IdentificationRound, Township, Village
 from desktop.models.base import utcnow
 from desktop.models.identification import STEPS
+from desktop.reports.mask import mask
+from desktop.services.documents import NOTICE_KINDS, Printed, township_issuer
 from desktop.services.households.households import resolve_village
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 STEP_HELP = {
     "初选": "农户申请、村民代表大会民主评议、村两委和驻村工作队核实后确定的初选名单",
@@ -473,9 +475,12 @@ def round_notice(
     """The round's list as posted at its current step, with the round's own dates: the village's 公示 (村公示),
     the second 公示 after the township's review (乡审核), the 公告 of the county's decision (县审定). IDs masked;
     no cause or health is printed. Returns a printing.Printed."""
-    from desktop.reports.mask import mask
-    from desktop.reports.notice import Notice, NoticeTable, cn_date, render_notice
-    from desktop.services.households.printing import NOTICE_KINDS, Printed, township_issuer
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        cn_date,
+        render_notice,
+    )
 
     info = round_info(db, actor, round_id)
     if info.state not in NOTICE_STEPS:

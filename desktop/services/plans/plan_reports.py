@@ -11,12 +11,14 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
+from desktop.reports.mask import mask
+from desktop.services.documents import Printed, render_ledger, township_issuer
 from desktop.services.households.households import age_on, household_for, village_scope
-from desktop.services.households.printing import Printed, render_ledger, township_issuer
 from desktop.services.plans import plans
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
+from desktop.vocabulary import COLOUR_HEX, COLOUR_MEANING, COLOUR_NAMES
 
 # Roster yes/no flags that are policies a household enjoys (shown on the 明白卡).
 POLICY_FLAGS = {
@@ -53,8 +55,10 @@ def policy_card(
 ) -> Printed:
     """The 明白卡 on A4 or A5. `borderless` is for printers that print to the paper edge: the coloured band
     then runs off the page; otherwise everything stays inside the unprintable border of an office printer."""
-    from desktop.reports.mask import mask
-    from desktop.reports.policy_card import PolicyCard, render_policy_card
+    from desktop.reports.policy_card import (  # lazy: reportlab loads only when printing
+        PolicyCard,
+        render_policy_card,
+    )
 
     if paper.upper() not in ("A4", "A5"):
         raise InputRejected("纸张只能是 A4 或 A5")
@@ -105,9 +109,9 @@ def policy_card(
     cadres = [m for m in view.measures if m.cadre]
     card = PolicyCard(
         year=year,
-        colour_name=plans.COLOUR_NAMES.get(colour, ""),
-        colour_meaning=plans.COLOUR_MEANING.get(colour, ""),
-        colour_hex=plans.COLOUR_HEX.get(colour, ""),
+        colour_name=COLOUR_NAMES.get(colour, ""),
+        colour_meaning=COLOUR_MEANING.get(colour, ""),
+        colour_hex=COLOUR_HEX.get(colour, ""),
         place=place,
         head=view.head,
         code=view.code,
@@ -135,7 +139,10 @@ def policy_card(
 def plan_sheet(
     db: Database, actor: Actor, code: str, year: int, out: str | Path, *, today: date | None = None
 ) -> Printed:
-    from desktop.reports.policy_card import PlanSheet, render_plan_sheet
+    from desktop.reports.policy_card import (  # lazy: reportlab loads only when printing
+        PlanSheet,
+        render_plan_sheet,
+    )
 
     view = plans.plan(db, actor, code, year)
     with db.read() as s:
@@ -153,7 +160,7 @@ def plan_sheet(
         ("人均纯收入", y(inc.net_per_capita) if inc else "—"),
     ]
     c = view.colour
-    colour = f"{c.name}（{plans.COLOUR_MEANING[c.colour]}）" if c else "未确定"
+    colour = f"{c.name}（{COLOUR_MEANING[c.colour]}）" if c else "未确定"
     basis = (c.basis + (f"；调整理由：{c.reason}" if c.reason else "")) if c else view.suggestion.text
     if view.risks:  # the household's own plan, kept in its archive: the risk notes stand beside the colour
         basis += f"；{view.suggestion.risk_text}"
@@ -210,8 +217,8 @@ def visit_ledger(
     today: date | None = None,
 ) -> Printed:
     """走访台账: every visit of the year, by village."""
-    from desktop.reports.ledger import Column, Ledger
-    from desktop.reports.notice import cn_date
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
+    from desktop.reports.notice import cn_date  # lazy: reportlab loads only when printing
 
     today = today or clock.today()
     year = year or today.year
@@ -271,7 +278,7 @@ def monitoring_ledger(
     """监测户台账 (internal, not a public list): households whose CONFIRMED colour of the year is 黄卡 or 蓝卡, or
     whose 户类型 is a monitoring type (plans.monitored) — nobody because of health. Each row says why it is listed;
     the risk notes (illness, disability, disaster) are shown for the cadres, as the plan tab shows them."""
-    from desktop.reports.ledger import Column, Ledger
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     today = today or clock.today()
     year = year or today.year
@@ -304,7 +311,7 @@ def monitoring_ledger(
                     h.head_name,
                     h.size,
                     h.household_kind or "—",
-                    plans.COLOUR_NAMES.get(colour or "", "未定"),
+                    COLOUR_NAMES.get(colour or "", "未定"),
                     income,
                     plans.listed_because(h.household_kind, colour),
                     "；".join(plans.risk_notes(h, members.get(h.id, []))),

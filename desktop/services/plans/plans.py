@@ -20,6 +20,7 @@ from desktop import clock, limits, money
 from desktop.db import Database
 from desktop.errors import InputRejected, NotFound
 from desktop.models import (
+    Attachment,
     CardColour,
     Household,
     IncomeThreshold,
@@ -30,20 +31,14 @@ from desktop.models import (
     Village,
     Visit,
 )
-from desktop.services.households.households import (
-    EXITED_KINDS,
-    age_on,
-    has_exited,
-    household_for,
-    village_scope,
-)
+from desktop.services.archives import archives
+from desktop.services.archives.archives import _add
+from desktop.services.households.households import age_on, has_exited, household_for, village_scope, villages
 from desktop.services.system import audit, settings
+from desktop.services.system.actor import Actor
 from desktop.services.system.attachments import check_file
-from desktop.services.system.users import Actor
+from desktop.vocabulary import COLOUR_NAMES, EXITED_KINDS, MONITORED_KINDS, OUTSIDE_KINDS, REGISTERED_TYPES
 
-COLOUR_NAMES = {"red": "红卡", "yellow": "黄卡", "green": "绿卡", "blue": "蓝卡"}
-COLOUR_MEANING = {"red": "未脱贫户", "yellow": "脱贫不稳定户", "green": "稳定脱贫户", "blue": "档外边缘户"}
-COLOUR_HEX = {"red": "#c62828", "yellow": "#f9a825", "green": "#2e7d32", "blue": "#1565c0"}
 MEASURE_KINDS = (
     "产业",
     "就业/公益岗位",
@@ -79,24 +74,6 @@ INDUSTRY_CONDITION = "有产业增收措施"
 INDUSTRY_KINDS = ("产业", "就业/公益岗位")  # seed 000: 有产业增收措施 — a measure of kind 产业 or 就业
 WORKING_AGE = (16, 59)  # 符合就业条件: of working age, 普通/技能劳动力, not at school
 FULL_LABOUR = ("普通劳动力", "技能劳动力")
-
-# --- who is registered (建档立卡) and who has exited (脱贫) -----------------------------------------------------
-# 贫困户属性 of a 建档立卡 household: …贫困户 while poor, …脱贫户 after 2021 (brief §5); 一般农户, 低保户 and
-# 特困供养户 (social assistance, not 建档立卡) are not on it.
-REGISTERED_TYPES = (
-    "一般贫困户",
-    "低保贫困户",
-    "特困供养贫困户",
-    "一般脱贫户",
-    "低保脱贫户",
-    "特困供养脱贫户",
-)
-# 户类型 that by definition are outside the 建档立卡 roster: 边缘易致贫户 are the 档外边缘户 of seed 001 (“非贫困户”),
-# 一般农户 is nobody's poverty status. 突发严重困难户 and 监测对象 may be either; their 贫困户属性 decides.
-OUTSIDE_KINDS = ("边缘易致贫户", "一般农户")
-# 防返贫监测: three separate 户类型; 监测对象 is their umbrella (a household the roster marks so is one of them).
-MONITORING_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
-MONITORED_KINDS = (*MONITORING_KINDS, "监测对象")
 
 
 def is_registered(household_kind: str | None, poverty_type: str | None, exit_year: object = None) -> bool:
@@ -1008,7 +985,6 @@ def add_visit(
     follow_up: str = "",
     photos: list[tuple[str, bytes]] = (),
 ) -> int:
-    from desktop.services.archives.archives import _add
 
     actor.require("household.edit", "登记走访")
     if not visitor.strip():
@@ -1043,7 +1019,6 @@ def add_visit(
 
 
 def _visits(session: Session, h: Household) -> list[VisitInfo]:
-    from desktop.models import Attachment
 
     rows = list(
         session.scalars(
@@ -1358,8 +1333,6 @@ class VillageOverview:
 
 def overview(db: Database, actor: Actor, year: int) -> list[VillageOverview]:
     """Per village: card colours of the year and how many households' archive copies are complete."""
-    from desktop.services.archives import archives
-    from desktop.services.households.households import villages
 
     statuses = archives.village_status(db, actor)
     with db.read() as s:

@@ -15,7 +15,7 @@ from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.models import Household, PointsAccount, PointsEntry
 from desktop.services.ledgers.balances import add_unless_negative
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 __all__ = ["PointsEntry", "KIND_NAMES"]
 

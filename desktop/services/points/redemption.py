@@ -28,7 +28,8 @@ from desktop.models.base import utcnow
 from desktop.services.points import points
 from desktop.services.points.stores import change_stock, goods_by_code, stock_of, store_by_code
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor, display_names
+from desktop.services.system.actor import Actor
+from desktop.services.system.users import display_names
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,10 @@ def store_of(db: Database, number: str) -> str:
 
 def receipt_pdf(receipt: Receipt, path: str | Path) -> Path:
     """The slip for the store's roll printer (58 or 80 mm)."""
-    from desktop.reports.receipt import ReceiptData, render_receipt
+    from desktop.reports.receipt import (  # lazy: reportlab loads only when printing
+        ReceiptData,
+        render_receipt,
+    )
 
     data = ReceiptData(
         receipt.store_name,

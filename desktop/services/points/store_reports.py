@@ -23,11 +23,13 @@ from desktop.models import (
     Township,
     Village,
 )
+from desktop.services.documents import township_issuer
 from desktop.services.households.households import resolve_village, village_scope
 from desktop.services.points.points import KIND_NAMES
 from desktop.services.points.stores import MOVE_NAMES, stock_value, store_by_code
-from desktop.services.system import audit
-from desktop.services.system.users import Actor, display_names
+from desktop.services.system import audit, settings
+from desktop.services.system.actor import Actor
+from desktop.services.system.users import display_names
 
 
 def month_range(period: str) -> tuple[datetime, datetime, str]:
@@ -38,15 +40,13 @@ def month_range(period: str) -> tuple[datetime, datetime, str]:
             day = date(*parts)
             start = clock.day_start(day)
             return start, start + timedelta(days=1), f"{day.year}年{day.month}月{day.day}日"
-        year, mon = parts
-        first = date(year, mon, 1)
+        month = clock.Month(*parts)
     except (ValueError, TypeError):
         raise InputRejected(f"期间“{period}”应写成 2026-11（月）或 2026-11-25（日）") from None
-    nxt = date(year + mon // 12, mon % 12 + 1, 1)
     return (
-        clock.day_start(first),
-        clock.day_start(nxt),
-        f"{year}年{mon}月",
+        clock.day_start(month.first_day()),
+        clock.day_start(month.next().first_day()),
+        clock.cn_month(month.first_day()),
     )
 
 
@@ -60,8 +60,10 @@ def points_ledger(
     xlsx: bool = False,
 ):
     """积分台账 as PDF or workbook."""
-    from desktop.reports.ledger import render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+    from desktop.reports.ledger import render_ledger_pdf  # lazy: reportlab loads only when printing
+    from desktop.reports.ledger_xlsx import (  # lazy: openpyxl loads only when writing a workbook
+        render_ledger_xlsx,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     ledger = build_points_ledger(db, actor, village=village, month=month)
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
@@ -70,8 +72,7 @@ def points_ledger(
 def build_points_ledger(db: Database, actor: Actor, *, village: str | None = None, month: str | None = None):
     """积分台账: every entry by village and date, 增加/减少 and the household's 结余 after it, summed per village
     with carried-forward lines."""
-    from desktop.reports.ledger import Column, Ledger
-    from desktop.services.households.printing import township_issuer
+    from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     with db.read() as s:
         scope = village_scope(s, actor, village, Village.id)
@@ -143,6 +144,7 @@ def build_points_ledger(db: Database, actor: Actor, *, village: str | None = Non
         measure="单位：分",
         group_col=1,
         carry=True,
+        made=clock.today(),
         stamp=audit.stamp(db),
     )
 
@@ -152,8 +154,14 @@ def stock_ledger(
 ):
     """库存台账 of one store: every movement in date order with 入库/出库, the goods' 结存 after it, and value,
     carried forward."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+    from desktop.reports.ledger import (  # lazy: reportlab loads only when printing
+        Column,
+        Ledger,
+        render_ledger_pdf,
+    )
+    from desktop.reports.ledger_xlsx import (  # lazy: openpyxl loads only when writing a workbook
+        render_ledger_xlsx,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     with db.read() as s:
         store = store_by_code(s, store_code)
@@ -218,6 +226,7 @@ def stock_ledger(
         period=label,
         measure="单位：件、元",
         carry=True,
+        made=clock.today(),
         stamp=audit.stamp(db),
     )
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
@@ -295,8 +304,14 @@ def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path,
     commercial shop each line also carries its amount (points × the shop's rate) and the total is the payable
     from the named funding source, signed by the shop's owner and the village and township; a village-run store's
     sheet is signed by its keeper and the 监督员."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
-    from desktop.reports.ledger_xlsx import render_ledger_xlsx
+    from desktop.reports.ledger import (  # lazy: reportlab loads only when printing
+        Column,
+        Ledger,
+        render_ledger_pdf,
+    )
+    from desktop.reports.ledger_xlsx import (  # lazy: openpyxl loads only when writing a workbook
+        render_ledger_xlsx,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     st = settlement(db, store_code, month)
     if not st.by_goods:
@@ -337,6 +352,7 @@ def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path,
         period=st.period,
         measure=measure,
         signoff=signoff,
+        made=clock.today(),
         stamp=audit.stamp(db),
     )
     return render_ledger_xlsx(ledger, out) if xlsx else render_ledger_pdf(ledger, out)
@@ -344,8 +360,13 @@ def settlement_sheet(db: Database, store_code: str, month: str, out: str | Path,
 
 def redemption_notice(db: Database, actor: Actor, village: str, month: str, out: str | Path):
     """兑换公示 of a village for a month: who redeemed how many points (names as on the roster, nothing else)."""
-    from desktop.reports.notice import Notice, NoticeTable, cn_date, notice_period, render_notice
-    from desktop.services.system import settings
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        cn_date,
+        notice_period,
+        render_notice,
+    )
 
     start, end, label = month_range(month)
     with db.read() as s:
@@ -399,7 +420,11 @@ def redemption_notice(db: Database, actor: Actor, village: str, month: str, out:
 
 def donation_notice(db: Database, store_code: str, month: str, out: str | Path):
     """捐赠鸣谢: donors to a store in a month, with what they gave."""
-    from desktop.reports.notice import Notice, NoticeTable, render_notice
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        render_notice,
+    )
 
     start, end, label = month_range(month)
     with db.read() as s:
@@ -446,7 +471,11 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
 
     A .pdf is a printed page: A4 landscape with a title, the period and the 制表日期, text at print size.
     Any other name (.png) is a picture for the screen."""
-    from desktop.reports.charts import a4_page, month_labels, pyplot
+    from desktop.reports.charts import (  # lazy: matplotlib loads only when drawing charts
+        a4_page,
+        month_labels,
+        pyplot,
+    )
 
     with db.read() as s:
         rows = s.execute(
@@ -458,7 +487,7 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
     awarded: dict[str, int] = defaultdict(int)
     redeemed: dict[str, int] = defaultdict(int)
     for at, amount, kind, _vname in rows:
-        key = f"{clock.local(at):%Y-%m}"
+        key = str(clock.Month.of(clock.local(at)))
         if kind in ("award", "bonus"):
             awarded[key] += amount
         elif kind == "redeem":
@@ -466,7 +495,7 @@ def points_chart(db: Database, out: str | Path, *, months: int = 12) -> Path:
         elif kind == "reversal" and amount > 0:
             redeemed[key] -= amount
     today = clock.today()
-    keys = sorted(set(awarded) | set(redeemed))[-months:] or [f"{today:%Y-%m}"]
+    keys = sorted(set(awarded) | set(redeemed))[-months:] or [str(clock.Month.of(today))]
     by_village: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for _at, amount, kind, vname in rows:
         if kind in ("award", "bonus"):

@@ -17,7 +17,7 @@ from desktop.models.points import POINT_RATE_FEN
 from desktop.services.households.households import resolve_village
 from desktop.services.ledgers.balances import add_unless_negative
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 MOVE_NAMES = {
     "purchase": "采购入库",

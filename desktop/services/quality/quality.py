@@ -27,7 +27,8 @@ from desktop.services.system import audit
 
 __all__ = ["BY_CODE", "RULES"]
 from desktop import clock
-from desktop.services.system.users import Actor
+from desktop.services.documents import township_issuer
+from desktop.services.system.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -532,12 +533,16 @@ def export_findings(
     """The county's workbook: 汇总 (with the chart) and one sheet per rule."""
     import tempfile
 
-    from desktop.reports.quality_report import findings_workbook, summary_chart
+    from desktop.reports.quality_report import (  # lazy: openpyxl loads only when writing a workbook
+        findings_workbook,
+        summary_chart,
+    )
 
     result = result or run_audit(db, actor, village=village)
     by_rule, by_village = _summaries(result)
+    made = clock.today()
     with tempfile.TemporaryDirectory() as tmp:
-        chart = summary_chart(by_rule, by_village, Path(tmp) / "chart.png")
+        chart = summary_chart(by_rule, by_village, Path(tmp) / "chart.png", made=made)
         findings_workbook(
             _grouped(result),
             by_village,
@@ -545,6 +550,7 @@ def export_findings(
             chart,
             rates=rate_rows(result),
             rates_title=_rates_title(result),
+            made=made,
         )
     return result
 
@@ -573,10 +579,12 @@ def rate_rows(result: RunResult) -> list[tuple[str, int, float | None, float | N
 
 
 def findings_chart(result: RunResult, path: str | Path) -> Path:
-    from desktop.reports.quality_report import summary_chart
+    from desktop.reports.quality_report import (  # lazy: openpyxl loads only when writing a workbook
+        summary_chart,  # lazy: openpyxl loads only when writing a workbook
+    )
 
     by_rule, by_village = _summaries(result)
-    return summary_chart(by_rule, by_village, path)
+    return summary_chart(by_rule, by_village, path, made=clock.today())
 
 
 def findings_ledger(
@@ -589,7 +597,11 @@ def findings_ledger(
 ):
     """疑点核查台账 on the ledger layout: one row per finding, a count per village and in total; each village's
     识别精准率 and 数据信息精准率 (seed 004) on a row closing its group."""
-    from desktop.reports.ledger import Column, Ledger, render_ledger_pdf
+    from desktop.reports.ledger import (  # lazy: reportlab loads only when printing
+        Column,
+        Ledger,
+        render_ledger_pdf,
+    )
 
     result = result or run_audit(db, actor, village=village)
     grouped: dict[str, list[list]] = {}
@@ -602,7 +614,6 @@ def findings_ledger(
         rows += grouped.get(name, [])
         if name in result.rates:  # the village's 识别精准率 and 数据信息精准率 (seed 004) close its group
             rows.append(["", name, "", "", "精准率", result.rates[name].text(), "", 0])
-    from desktop.services.households.printing import township_issuer
 
     with db.read() as s:
         towns = list(s.scalars(select(Township.name).distinct()))
@@ -624,6 +635,7 @@ def findings_ledger(
         period=f"截至{clock.cn_date(clock.today())}",
         measure="单位：条",
         group_col=1,
+        made=clock.today(),
         stamp=audit.stamp(db),
     )
     return render_ledger_pdf(ledger, path)

@@ -14,6 +14,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from desktop.models import Household, IncomeYear, Measure, Member, Township, Village
+from desktop.services.plans import plans
+from desktop.vocabulary import MONITORED_KINDS, REGISTERED_KINDS
 
 NO_LABOUR = ("无劳动力", "弱劳动力或半劳动力", "丧失劳动力")
 FULL_LABOUR = ("普通劳动力", "技能劳动力")
@@ -338,8 +340,6 @@ def _income_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
 UNIVERSITY = ("高职高专", "本科", "硕士研究生")  # 在校生状况 values of students in higher education
 # 开发式 measures (plan_measure.kind): seed 000 防返贫(三)2 “要坚持开发式扶贫的方针”; the kinds that build income
 DEVELOPMENT_KINDS = ("产业", "就业/公益岗位", "小额信贷")
-REGISTERED_KINDS = ("脱贫户", "脱贫不稳定户")  # 户类型 of households registered (建档立卡)
-MONITORED_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "监测对象")
 
 
 def attr_of(member, key: str):
@@ -501,7 +501,6 @@ def _helper_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
 def _below_line(s: Scope) -> Select:
     """Heads of households whose newest income (up to this year) is below that year's poverty line — the county's
     figure or a seed default; a year with no standard is not judged (nothing is guessed)."""
-    from desktop.services.plans import plans
 
     newest = (
         select(func.max(IncomeYear.year))
@@ -532,7 +531,6 @@ def _below_line(s: Scope) -> Select:
 
 def _missed_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
     """Seed 000 回头看 四(一)1: “对符合贫困标准的农户要做到应纳尽纳、并及时纳入。看是否有漏评、漏登现象。”"""
-    from desktop.services.plans import plans
 
     for r in rows:
         year, income, line, kind, ptype, exit_year = r[4:10]
@@ -546,7 +544,6 @@ def _missed_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
 
 def _relapse_check(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
     """Seed 000 回头看 四(一)2: “要认真排查已脱贫户……及时发现解决返贫问题，确保做到“返贫即入”。”"""
-    from desktop.services.plans import plans
 
     for r in rows:
         year, income, line, kind, ptype, exit_year = r[4:10]

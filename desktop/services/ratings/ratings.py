@@ -14,10 +14,11 @@ from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.models import Household, Objection, RatingResult, RatingRound, StarCatalog, Township, Village
 from desktop.models.base import utcnow
+from desktop.services.documents import township_issuer
 from desktop.services.households.households import resolve_village, village_scope
 from desktop.services.points import points
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 DEFAULT_STARS = (
     "增收致富",
@@ -434,8 +435,12 @@ def pending_points(db: Database, household_code: str) -> int:
 
 def star_notice(db: Database, actor: Actor, round_id: int, out: str | Path, *, phone: str | None = None):
     """The results notice (公示) of a round: households, stars and points, on the notice layout."""
-    from desktop.reports.notice import Notice, NoticeTable, cn_date, render_notice
-    from desktop.services.system import settings
+    from desktop.reports.notice import (  # lazy: reportlab loads only when printing
+        Notice,
+        NoticeTable,
+        cn_date,
+        render_notice,
+    )
 
     info = round_info(db, actor, round_id)
     if info.notice_start is None:
@@ -513,7 +518,6 @@ def ranking(
 
 def _commend_issuer(db: Database, codes: list[str]) -> str:
     """The township's 落款单位 when the winners are all of one township (the usual case), else a blank form."""
-    from desktop.services.households.printing import township_issuer
 
     with db.read() as s:
         towns = set(
@@ -540,7 +544,11 @@ def commend(
     issued: date | None = None,
 ) -> list[Commended]:
     """年度表彰: certificates for the top households and, once per household and year, bonus points."""
-    from desktop.reports.certificate import TEMPLATES, Certificate, render_certificates
+    from desktop.reports.certificate import (  # lazy: reportlab loads only when printing
+        TEMPLATES,
+        Certificate,
+        render_certificates,
+    )
 
     actor.require("points.award", "年度表彰")
     winners = ranking(db, actor, year, village=village, top=top)

@@ -11,9 +11,10 @@ from desktop import clock
 from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Household, IncomeYear, Setting, Village
+from desktop.reports.xlsx_safe import display_width
 from desktop.services.roster.roster_fields import BY_KEY, LAYOUTS, label_for
 from desktop.services.roster.roster_store import load_snapshots
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 
 def _cell(key: str, value):
@@ -43,7 +44,6 @@ HEADER_CAP = 14.0
 
 
 def _width(key: str, header: str) -> float:
-    from desktop.reports.xlsx_safe import display_width
 
     kind = BY_KEY[key].kind
     fixed = KIND_WIDTH.get(kind) or TEXT_WIDTH.get(key, 8.0)
@@ -54,7 +54,7 @@ def export_roster(
     db: Database, actor: Actor, path: str | Path, *, layout: str | None = None, village: str | None = None
 ) -> int:
     """Write the roster; returns the number of people written."""
-    from desktop.reports.roster_xlsx import write_roster
+    from desktop.reports.roster_xlsx import write_roster  # lazy: openpyxl loads only when writing a workbook
 
     path = Path(path)
     with db.read() as s:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from desktop.vocabulary import HOUSEHOLD_KINDS, POVERTY_TYPES
+
 RELATIONS = (
     "户主",
     "配偶",
@@ -69,17 +71,6 @@ SCHOOLING = (
 )
 HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
 LABOUR = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
-POVERTY_TYPES = (
-    "一般贫困户",
-    "低保贫困户",
-    "特困供养贫困户",
-    "一般脱贫户",
-    "低保脱贫户",
-    "特困供养脱贫户",
-    "一般农户",
-    "低保户",
-    "特困供养户",
-)
 STANDARDS = ("国家标准", "省定标准", "市定标准")
 CAUSES = (
     "因病",
@@ -98,7 +89,6 @@ CAUSES = (
     "因丧",
     "缺电",
 )
-HOUSEHOLD_KINDS = ("脱贫户", "脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "一般农户", "监测对象")
 SEXES = ("男", "女")
 YES_NO = ("是", "否")
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop import clock
 from desktop.db import Database
 from desktop.errors import RowError, RowsRejected
 from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Setting
@@ -34,7 +35,7 @@ from desktop.services.roster.roster_store import (
     place_of,
 )
 from desktop.services.system import audit
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 
 @dataclass
@@ -186,9 +187,13 @@ def _reject(result: ImportResult, errors: list[RowError], path: Path, write_erro
     result.errors = errors
     errors_file = ""
     if write_errors_file:
-        from desktop.reports.roster_xlsx import write_errors_workbook
+        from desktop.reports.roster_xlsx import write_errors_workbook  # lazy: openpyxl loads only on errors
 
-        errors_file = str(write_errors_workbook(path, errors))
+        try:
+            raw = read_roster(path)
+        except Exception:  # the header itself may be what is wrong: the list goes out without the rows
+            raw = None
+        errors_file = str(write_errors_workbook(path, errors, raw, checked_on=clock.today()))
     raise RowsRejected(errors, errors_file=errors_file)
 
 

@@ -17,19 +17,42 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from desktop import clock
+from desktop.config import data_dir
 from desktop.db import Database, replace_file
 from desktop.errors import InputRejected, IntegrityFailed
-from desktop.models import Base
+from desktop.models import Base, Household, Member
+from desktop.services.fund.fund import ledger_mismatches as fund_mismatches
 from desktop.services.ledgers import ledger_chain
-from desktop.services.system import audit
+from desktop.services.points.points import ledger_mismatches
+from desktop.services.points.stores import stock_mismatches
+from desktop.services.system import audit, audit_log, settings
+from desktop.services.system.actor import Actor
 from desktop.services.system.attachments import regular_file
-from desktop.services.system.users import Actor
 
 BATCH = 2000
 
 
 def _table_order() -> list[Table]:
     return list(Base.metadata.sorted_tables)
+
+
+def default_backup_dir(db: Database) -> Path:
+    """Backups sit beside a database file; a server database's go to this PC's data folder."""
+    if db.path is not None:
+        return db.path.parent / "backups"
+    return data_dir() / "backups"
+
+
+def upgrade(db: Database, *, backup_dir: Path | None = None, revision: str = "head") -> Path | None:
+    """Bring the schema to `revision`; a database that holds anything is backed up first (the file is
+    returned). A database written by a newer version of the app is refused, never touched."""
+
+    def before(current: str | None) -> Path:
+        stamp = clock.wall().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or default_backup_dir(db)
+        return backup_database(db, folder / f"before-upgrade-{current or 'none'}-{stamp}.sqlite3")
+
+    return db.upgrade(revision=revision, backup=before)
 
 
 def backup_database(db: Database, target: str | Path) -> Path:
@@ -192,7 +215,6 @@ def restore_database(
         raise IntegrityFailed(
             f"备份“{source.name}”未通过校验，没有恢复（数据库未改动）：\n" + "\n".join(problems[:20])
         )
-    from desktop.db import default_backup_dir
 
     safety = (backup_dir or default_backup_dir(db)) / f"before-restore-{clock.wall():%Y%m%d-%H%M%S}.sqlite3"
     backup_database(db, safety)
@@ -264,12 +286,9 @@ def check_database(db: Database, *, anchors: Iterable[str] = ()) -> CheckReport:
         report.problems.extend(chain.problems)
         ledgers = ledger_chain.verify(s, want=wanted_entries)
         report.problems.extend(ledgers.problems)
-        from desktop.services.points.points import ledger_mismatches
-        from desktop.services.points.stores import stock_mismatches
 
         report.problems.extend(ledger_mismatches(s))
         report.problems.extend(stock_mismatches(s))
-        from desktop.services.fund.fund import ledger_mismatches as fund_mismatches
 
         report.problems.extend(fund_mismatches(s))
         report.problems.extend(_against_backups(s, chain, ledgers, backups))
@@ -279,7 +298,6 @@ def check_database(db: Database, *, anchors: Iterable[str] = ()) -> CheckReport:
         report.facts["backups_compared"] = len(backups)
         report.facts["anchors_checked"] = len(anchors)
         report.facts["anchor"] = audit.stamp(s).removeprefix(audit.CODE_LABEL).strip()
-        from desktop.models import Household, Member
 
         report.facts["households"] = s.scalar(select(func.count()).select_from(Household)) or 0
         report.facts["members"] = s.scalar(select(func.count()).select_from(Member)) or 0
@@ -355,7 +373,6 @@ def _backup_head(path: Path, source: str) -> BackupHead | None:
 def backup_heads(db: Database) -> list[BackupHead]:
     """Every backup of this database in its backup folder (and the default folder, where upgrades and
     restores put theirs), oldest state first."""
-    from desktop.db import default_backup_dir
 
     folders = []
     for folder in (backup_folder(db), default_backup_dir(db)):
@@ -469,10 +486,6 @@ def verify_backup(path: str | Path, *, balances: bool = False) -> list[str]:
             if all({"seq", "digest"} <= found for found in columns.values()):
                 problems.extend(ledger_chain.verify(s).problems)
             if balances:
-                from desktop.services.fund.fund import ledger_mismatches as fund_mismatches
-                from desktop.services.points.points import ledger_mismatches
-                from desktop.services.points.stores import stock_mismatches
-
                 for mismatches in (ledger_mismatches, stock_mismatches, fund_mismatches):
                     problems.extend(mismatches(s))
     except Exception as exc:
@@ -495,8 +508,6 @@ AUTO_REASONS = {"exit": "退出时", "daily": "每日", "manual": "手动"}
 
 
 def backup_folder(db: Database) -> Path:
-    from desktop.db import default_backup_dir
-    from desktop.services.system import settings
 
     folder = settings.get(db, "backup.folder")
     return Path(folder).expanduser() if folder else default_backup_dir(db)
@@ -534,7 +545,6 @@ def auto_backup(db: Database, reason: str, *, now: datetime | None = None) -> Au
     """Back up into the backup folder, verified, then delete automatic backups older than the kept days.
 
     Manual backups and the ones taken before upgrades and restores are never deleted here."""
-    from desktop.services.system import settings
 
     now = now or clock.wall()
     folder = backup_folder(db)
@@ -559,7 +569,6 @@ def auto_backup(db: Database, reason: str, *, now: datetime | None = None) -> Au
 
 def daily_due(db: Database, *, now: datetime | None = None) -> bool:
     """True when daily backups are on and none has been taken today."""
-    from desktop.services.system import settings
 
     if not settings.get(db, "backup.daily"):
         return False
@@ -657,7 +666,7 @@ def describe_backup(path: str | Path, db: Database | None = None) -> BackupInfo:
     last_change = ""
     if last:
         at = datetime.fromisoformat(str(last[0]).replace(" ", "T"))
-        last_change = f"{clock.local(at):%Y-%m-%d %H:%M}　{last[1]}　{audit.action_name(last[2])}"
+        last_change = f"{clock.local(at):%Y-%m-%d %H:%M}　{last[1]}　{audit_log.action_name(last[2])}"
     head = db.head_revision() if db is not None else revision
     compatible = revision == head
     problems = tuple(verify_backup(path, balances=compatible))

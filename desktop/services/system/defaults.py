@@ -17,7 +17,7 @@ from sqlalchemy import select
 from desktop.db import Database
 from desktop.models import StarCatalog
 from desktop.services.system import settings
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 NOTE = "这是软件默认值，文件没有规定，请核对后确认（以后可在“系统 → 设置”修改）。"
 

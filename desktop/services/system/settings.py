@@ -19,7 +19,7 @@ from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Setting
 from desktop.services.system import audit
-from desktop.services.system.users import Actor
+from desktop.services.system.actor import Actor
 
 
 @dataclass(frozen=True)

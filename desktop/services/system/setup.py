@@ -10,8 +10,11 @@ from sqlalchemy import func, select
 from desktop.db import Database
 from desktop.errors import InputRejected, Refused
 from desktop.models import Township, User, Village
+from desktop.services.fund import fund
+from desktop.services.points import stores
 from desktop.services.system import audit, settings
-from desktop.services.system.users import Actor, add_user, authenticate
+from desktop.services.system.actor import Actor
+from desktop.services.system.users import add_user, authenticate
 
 # Villages pasted from Excel, Word or a chat: one per line, or separated by 、，, ; tabs or spaces.
 _SEPARATORS = re.compile(r"[\s、，,；;]+")
@@ -115,8 +118,6 @@ def open_places(
     services (each of those writes its own transaction, so this runs right after first_run, not inside it).
 
     Stores get codes S01, S02 … not yet used; the funds take the match the wizard's defaults page set."""
-    from desktop.services.fund import fund
-    from desktop.services.points import stores
 
     wanted = [*stores_for, *funds_for]
     with db.read() as s:

@@ -17,58 +17,12 @@ from desktop.db import Database
 from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import ROLES, Store, User, UserStore, UserVillage, Village
 from desktop.models.base import utcnow
+from desktop.services.households.households import resolve_village
 from desktop.services.system import audit
+from desktop.services.system.actor import ROLE_NAMES, SYSTEM, Actor
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 30
-ROLE_NAMES = {
-    "admin": "管理员",
-    "clerk": "扶贫办干部",
-    "village_clerk": "村文书",
-    "store_operator": "超市操作员",
-    "auditor": "审计（只读）",
-}
-
-# What each role may do. Village clerks are further limited to their villages.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset(
-        {
-            "roster.import",
-            "household.edit",
-            "users.manage",
-            "backup",
-            "restore",
-            "settings",
-            "points.award",
-            "points.adjust",
-            "store.manage",
-            "stock.move",
-            "redeem",
-            "redemption.reverse",
-            "fund.manage",
-            "fund.record",
-        }
-    ),
-    "clerk": frozenset(
-        {
-            "roster.import",
-            "household.edit",
-            "backup",
-            "points.award",
-            "points.adjust",
-            "store.manage",
-            "stock.move",
-            "redeem",
-            "redemption.reverse",
-            "fund.manage",
-            "fund.record",
-        }
-    ),
-    "village_clerk": frozenset({"household.edit", "points.award", "fund.record"}),
-    "store_operator": frozenset({"stock.move", "redeem"}),
-    "auditor": frozenset(),
-}
-
 _N, _R, _P = 2**14, 8, 1
 
 
@@ -89,34 +43,6 @@ def verify_password(password: str, stored: str) -> bool:
         password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32
     )
     return hmac.compare_digest(actual, base64.b64decode(digest))
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting. `village_ids` is None for users who see every village."""
-
-    username: str
-    role: str
-    display_name: str = ""
-    village_ids: frozenset[int] | None = None
-    store_ids: frozenset[int] | None = None  # a store operator's stores; None: every store
-
-    @property
-    def label(self) -> str:
-        """Name and role as the window shows who is working: 张会计（管理员）."""
-        return f"{self.display_name or self.username}（{ROLE_NAMES.get(self.role, self.role)}）"
-
-    def can(self, permission: str) -> bool:
-        return permission in PERMISSIONS.get(self.role, frozenset())
-
-    def require(self, permission: str, what: str) -> None:
-        if not self.can(permission):
-            raise PermissionDenied(
-                f"用户“{self.username}”（{ROLE_NAMES.get(self.role, self.role)}）无权{what}。"
-            )
-
-
-SYSTEM = Actor("system", "admin", "系统")
 
 
 @dataclass(frozen=True)
@@ -194,7 +120,6 @@ def add_user(
     )
     s.add(user)
     s.flush()
-    from desktop.services.households.households import resolve_village
 
     names = []
     for name in villages:
@@ -354,7 +279,6 @@ def set_places(
     """Change where a user works after they were made: a village clerk's villages, a store operator's stores
     (the whole list at once, checked first; written in one transaction). Takes effect at their next log-in."""
     actor.require("users.manage", "修改用户负责的村或超市")
-    from desktop.services.households.households import resolve_village
 
     with db.write() as s:
         user = s.scalar(select(User).where(User.username == username))
