@@ -19,7 +19,7 @@ from desktop.db import Database
 from desktop.models import ArchiveItem, FundEntry, Household, Member, PointsEntry
 from desktop.services import dashboard
 from desktop.services.demo import add_demo_households
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 
 
 def counts(db: Database) -> list[int]:

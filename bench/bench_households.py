@@ -18,7 +18,7 @@ from bench.common import median_ms, timed
 from desktop.db import Database
 from desktop.services.demo import add_demo_households
 from desktop.services.households import households
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 
 WINDOW_PROBE = r"""
 import json, os, sys, time
@@ -30,7 +30,7 @@ t_empty = time.perf_counter(); w0 = QMainWindow(); w0.show(); app.processEvents(
 from desktop.ui.app import open_database
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 t1 = time.perf_counter()
 db = open_database(sys.argv[1])
 w = MainWindow(UiContext(db, SYSTEM)); w.show(); app.processEvents()

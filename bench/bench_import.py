@@ -15,7 +15,7 @@ from bench.common import SAMPLES, timed
 from desktop.db import Database
 from desktop.models import Household, Member, Township, Village
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 
 ROSTER = SAMPLES / "roster-10k.xlsx"
 

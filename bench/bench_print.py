@@ -20,7 +20,7 @@ from desktop.reports.ledger import PAGE_H, PAGE_W
 from desktop.reports.notice import Notice, render_notice
 from desktop.services.households import printing
 from desktop.services.roster.roster_import import import_roster
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 
 
 def raw_canvas(path: Path, rows: list[list[str]], per_page: int) -> int:

@@ -19,7 +19,7 @@ from desktop.db import Database
 from desktop.models import Member
 from desktop.services.demo import add_demo_households
 from desktop.services.quality import quality
-from desktop.services.system.users import SYSTEM
+from desktop.services.system.actor import SYSTEM
 
 
 def main() -> None:

@@ -21,8 +21,8 @@ from desktop.services.demo import add_demo_households
 from desktop.services.households.households import search_ids
 from desktop.services.points import points, redemption, stores
 from desktop.services.system import settings
+from desktop.services.system.actor import SYSTEM
 from desktop.services.system.backup import check_database
-from desktop.services.system.users import SYSTEM
 
 SECONDS = 10.0
 
@@ -45,7 +45,7 @@ def prepare(db: Database, balance: int, stock: int) -> str:
 
 def counter(url: str, household: str, deadline: float) -> tuple[int, int]:
     from desktop.errors import Refused
-    from desktop.services.system.users import Actor
+    from desktop.services.system.actor import Actor
 
     db = Database(url)
     actor = Actor("counter", "store_operator")

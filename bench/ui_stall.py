@@ -183,7 +183,7 @@ def main() -> None:
     month = f"{clock.today():%Y-%m}"
 
     def settlement(d, out):
-        from desktop.services.households.printing import Printed
+        from desktop.services.documents import Printed
 
         info = store_reports.settlement_sheet(d, store.code, month, out)
         return Printed(str(out), info.pages, info.fonts)
