@@ -17,12 +17,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -352,19 +349,27 @@ class Database:
 
     # --- schema -----------------------------------------------------------------------------------
 
-    def _alembic_config(self, connection) -> Config:
+    def _alembic_config(self, connection):  # -> alembic.config.Config
+        from alembic.config import Config  # lazy: alembic (~0.5 s) loads only when the schema changes
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = connection
         return cfg
 
     def current_revision(self) -> str | None:
+        """The schema's revision as Alembic records it; None for a database without one."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            try:
+                rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            except (OperationalError, ProgrammingError):  # no such table: not set up yet
+                return None
+        if len(rows) > 1:
+            raise DatabaseError(f"数据库记录了多个结构版本（{'、'.join(rows)}），无法判断，请联系技术支持。")
+        return rows[0] if rows else None
 
     def head_revision(self) -> str:
-        script = ScriptDirectory.from_config(self._alembic_config(None))
-        return script.get_current_head() or ""
+        return head_revision()
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -381,6 +386,9 @@ class Database:
         `backup` returned.
 
         A database written by a newer version of the app is refused, never touched."""
+        from alembic import command  # lazy: alembic (~0.5 s) loads only when the schema changes
+        from alembic.script import ScriptDirectory  # lazy: as above
+
         script = ScriptDirectory.from_config(self._alembic_config(None))
         current = self.current_revision()
         if current is not None and not _known(script, current):
@@ -410,7 +418,23 @@ class Database:
         return taken
 
 
-def _known(script: ScriptDirectory, rev: str) -> bool:
+def head_revision() -> str:
+    """The newest migration's id, read from the migration files without loading Alembic: every command checks
+    it before it starts (tests/test_migrations.py holds it equal to Alembic's own answer)."""
+    named: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision = re.search(r'^revision = "([^"]+)"', source, re.M)
+        down = re.search(r'^down_revision = (?:"([^"]+)"|None)', source, re.M)
+        if revision and down:
+            named[revision.group(1)] = down.group(1)
+    heads = set(named) - set(named.values())
+    if len(heads) != 1:
+        raise DatabaseError(f"程序的数据库迁移文件不完整（{len(heads)}个最新版本），请重新安装本程序。")
+    return heads.pop()
+
+
+def _known(script, rev: str) -> bool:  # script: alembic.script.ScriptDirectory
     try:
         return script.get_revision(rev) is not None
     except Exception:  # alembic raises for unknown ids
