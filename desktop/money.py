@@ -10,7 +10,7 @@ county sets (`limits.*` settings) and, above it, the hard ceiling the database i
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from desktop.errors import InputRejected
 
@@ -36,6 +36,13 @@ def parse_yuan(text: object, field: str, *, max_fen: int, min_fen: int = 1) -> i
         raise InputRejected(f"{field}：“{text}”超过两位小数（金额只到分）")
     fen = int(amount * 100)
     return check_fen(fen, field, max_fen=max_fen, min_fen=min_fen)
+
+
+def fen_of_yuan(amount: Decimal) -> int:
+    """元 → fen, half-up, for amounts read from a spreadsheet cell, which may carry more than two decimals
+    (a float's 3400.0000000001, a formula's 1/3): the roster says what the national system computed, and the
+    cent it rounds to is the one that system shows. Typed amounts never get here: parse_yuan refuses them."""
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def parse_count(text: object, field: str, *, maximum: int, minimum: int = 1, unit: str = "") -> int:

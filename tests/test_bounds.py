@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -158,6 +159,16 @@ def test_the_one_parser_reads_what_clerks_type():
             money.parse_count(bad, "数量", maximum=100)
 
 
+def test_a_spreadsheet_amount_rounds_half_up_where_a_typed_one_is_refused():
+    # the roster's cell holds what the national system computed; a clerk's typing never has a third decimal
+    assert money.fen_of_yuan(Decimal("0.125")) == 13
+    assert money.fen_of_yuan(Decimal("1.005")) == 101
+    assert money.fen_of_yuan(Decimal(repr(3400.0000000001))) == 340000
+    for typed in ("0.125", "1.005"):
+        with pytest.raises(InputRejected, match="超过两位小数"):
+            money.parse_yuan(typed, "金额", max_fen=10**9)
+
+
 def test_the_database_refuses_an_absurd_balance_however_it_is_written(db, admin, world):
     from desktop.services.points import stores
 
@@ -166,7 +177,7 @@ def test_the_database_refuses_an_absurd_balance_however_it_is_written(db, admin,
     for statement in (
         update(PointsAccount).values(balance=9223372036854775807),
         update(PointsEntry).values(amount=2_000_000_000),
-        update(FundEntry).values(amount=10**12),
+        update(FundEntry).values(amount_fen=10**12),
         update(StockMovement).values(quantity=10**9),
     ):
         with pytest.raises(IntegrityError), db.write() as s:

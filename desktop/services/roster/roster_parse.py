@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from desktop import clock
+from desktop import clock, money
 from desktop.errors import RowError
 from desktop.reports.xlsx_safe import restore
 from desktop.services.households import idnumber
@@ -167,7 +167,7 @@ def _as_money(value: Any, f: Field) -> int | None:
     """元 → integer fen."""
     if value in ("", None):
         return None
-    return int((_number(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return money.fen_of_yuan(_number(value))
 
 
 def _as_decimal(value: Any, f: Field) -> str | None:
