@@ -86,6 +86,28 @@ def run(
     return (time.perf_counter() - began) * 1000
 
 
+def measure_import(app, window, measure: Callable) -> None:
+    """The 10,000-household sample roster checked, then imported (it adds to the demo office)."""
+    source = ROOT / "tests" / "data" / "roster-10k.xlsx"
+    if source.exists():
+        import shutil
+
+        roster = Path(tempfile.mkdtemp()) / source.name  # the errors workbook is written beside the roster
+        shutil.copyfile(source, roster)
+        from desktop.ui.import_dialog import ImportDialog
+
+        window.show_area("households")
+        run(app, window.ctx.ops, lambda: None)
+        dialog = ImportDialog(window.ctx, window)
+        dialog.show()
+        measure("导入检查（1万户）", lambda: dialog.start_check(str(roster)))
+        shown = {ImportDialog.ERRORS: dialog.errors_label.text(), ImportDialog.PREVIEW: "检查通过"}
+        print(f"   {shown.get(dialog.pages.currentIndex(), dialog.pages.currentIndex())}")
+        if dialog.pages.currentIndex() == ImportDialog.PREVIEW:
+            measure("导入（1万户）", dialog.start_import)
+        dialog.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -95,7 +117,15 @@ def main() -> None:
     parser.add_argument(
         "--skip", action="append", default=[], metavar="AREA", help="an area not to switch to"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        choices=("areas", "redeem", "print", "settle", "import"),
+        help="run only these actions (the window's opening and 首页 are always measured)",
+    )
     args = parser.parse_args()
+    wanted = set(args.only) or {"areas", "redeem", "print", "settle", "import"}
 
     path = Path(tempfile.gettempdir()) / f"workbench-stall-{args.households}.sqlite3"
     if args.fresh and path.exists():
@@ -144,7 +174,7 @@ def main() -> None:
     measure("首页刷新", home.reload)
 
     for key, title in AREAS:
-        if key in args.skip:
+        if key in args.skip or "areas" not in wanted:
             continue
         measure(f"切换到{title}", lambda k=key: window.show_area(k))
     window.show_area("home")
@@ -165,16 +195,18 @@ def main() -> None:
             on_failure=lambda exc: print("   (兑换未成功：", exc, ")"),
         )
 
-    measure("兑换一件", redeem)
+    if "redeem" in wanted:
+        measure("兑换一件", redeem)
 
     # printing: the family ledger of the largest village, generated and previewed in 公示打印
     printing = window.printing
     window.show_area("print")
     run(app, window.ctx.ops, lambda: None)
-    printing.output_box.setCurrentIndex(printing.output_box.findData("ledger"))
-    measure("打印台账（生成＋预览）", printing.generate)
-    printing.output_box.setCurrentIndex(printing.output_box.findData("notice"))
-    measure("打印公示（生成＋预览）", printing.generate)
+    if "print" in wanted:
+        printing.output_box.setCurrentIndex(printing.output_box.findData("ledger"))
+        measure("打印台账（生成＋预览）", printing.generate)
+        printing.output_box.setCurrentIndex(printing.output_box.findData("notice"))
+        measure("打印公示（生成＋预览）", printing.generate)
 
     # 月结: the store's monthly settlement sheet, made and shown in 公示打印
     from desktop import clock
@@ -188,38 +220,22 @@ def main() -> None:
         info = store_reports.settlement_sheet(d, store.code, month, out)
         return Printed(str(out), info.pages, info.fonts)
 
-    measure(
-        "超市月结单",
-        lambda: window.present_print(
-            f"月结-{month}.pdf",
-            lambda d, _a, out: settlement(d, out),
-            "正在生成月结单……",
-        ),
-    )
-    print(f"   {printing.status.text()}")
-    window.show_area("home")
-    run(app, window.ctx.ops, lambda: None)
-    measure("月结后回到首页", home.reload)
-
-    # import: the 10,000-household sample roster checked, then imported (adds to the demo office)
-    source = ROOT / "tests" / "data" / "roster-10k.xlsx"
-    if source.exists():
-        import shutil
-
-        roster = Path(tempfile.mkdtemp()) / source.name  # the errors workbook is written beside the roster
-        shutil.copyfile(source, roster)
-        from desktop.ui.import_dialog import ImportDialog
-
-        window.show_area("households")
+    if "settle" in wanted:
+        measure(
+            "超市月结单",
+            lambda: window.present_print(
+                f"月结-{month}.pdf",
+                lambda d, _a, out: settlement(d, out),
+                "正在生成月结单……",
+            ),
+        )
+        print(f"   {printing.status.text()}")
+        window.show_area("home")
         run(app, window.ctx.ops, lambda: None)
-        dialog = ImportDialog(window.ctx, window)
-        dialog.show()
-        measure("导入检查（1万户）", lambda: dialog.start_check(str(roster)))
-        shown = {ImportDialog.ERRORS: dialog.errors_label.text(), ImportDialog.PREVIEW: "检查通过"}
-        print(f"   {shown.get(dialog.pages.currentIndex(), dialog.pages.currentIndex())}")
-        if dialog.pages.currentIndex() == ImportDialog.PREVIEW:
-            measure("导入（1万户）", dialog.start_import)
-        dialog.close()
+        measure("月结后回到首页", home.reload)
+
+    if "import" in wanted:
+        measure_import(app, window, measure)
 
     window.backup_on_exit = False
     window.close()
