@@ -200,8 +200,8 @@ EDITS = {
         "UPDATE stock_level SET quantity = quantity + 7",
     ],
     "fund": [
-        "UPDATE fund_entry SET amount = amount + 5000 WHERE kind = 'contribution'",
-        "UPDATE filial_fund SET balance = balance + 5000",
+        "UPDATE fund_entry SET amount_fen = amount_fen + 5000 WHERE kind = 'contribution'",
+        "UPDATE filial_fund SET balance_fen = balance_fen + 5000",
     ],
 }
 LABELS = {"points": "积分流水", "stock": "库存流水", "fund": "基金流水"}

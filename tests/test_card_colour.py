@@ -449,11 +449,11 @@ def test_the_demo_monitoring_notice_lists_nobody_for_health(demo, admin, tmp_pat
             view = plans.plan(demo, admin, h.code, 2031)
             why = view.history[-1].reason
             assert colours.get(h.id) in ("yellow", "blue"), h.code
-            assert 400000 <= view.income.net_per_capita <= 500000 or (
+            assert 400000 <= view.income.net_per_capita_fen <= 500000 or (
                 why and "病" not in why and "残" not in why
             ), (
                 h.code,
-                view.income.net_per_capita,
+                view.income.net_per_capita_fen,
                 why,
             )
     assert by_colour  # some are on it by their confirmed colour alone

@@ -337,7 +337,7 @@ def test_a_formula_with_its_result_imports_the_result(db, admin, tmp_path):
     import_roster(db, admin, path)
     with db.read() as s:
         income = s.scalar(
-            select(IncomeYear.net_per_capita).join(Household).where(Household.code == "41142410520800001")
+            select(IncomeYear.net_per_capita_fen).join(Household).where(Household.code == "41142410520800001")
         )
     assert income == 299200
 

@@ -144,7 +144,7 @@ def test_money_is_typed_in_yuan_and_never_rounded(qtbot, window, roster, admin):
     tab.income_edits["wage"].setText("１,200.50")  # full-width from a Chinese input method
     qtbot.mouseClick(tab.income_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
-    assert plans.plan(roster, admin, CODE, clock.today().year).income.wage == 120050
+    assert plans.plan(roster, admin, CODE, clock.today().year).income.wage_fen == 120050
     assert tab.income_edits["wage"].text() == "1,200.50"
     tab.measure_text.setText("安排公益岗位")
     tab.measure_amount.setText("abc")

@@ -222,7 +222,7 @@ def cmd_plan_show(ctx: CliContext) -> int:
         "basis": v.suggestion.basis,
         "findings": list(v.findings),
         "risks": list(v.risks),
-        "net_per_capita_fen": v.income.net_per_capita if v.income else None,
+        "net_per_capita_fen": v.income.net_per_capita_fen if v.income else None,
         "measures": [asdict(m) for m in v.measures],
         "visits": [
             {k: val for k, val in asdict(x).items() if k != "photos"} | {"photos": len(x.photos)}

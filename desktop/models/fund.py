@@ -30,8 +30,8 @@ FUND_KINDS = ("contribution", "match", "donation", "payout", "reversal")
 class FilialFund(Base):
     __tablename__ = "filial_fund"
     __table_args__ = (
-        CheckConstraint("balance >= 0", name="balance_not_negative"),
-        bounded("balance", 0, limits.FUND_BALANCE_FEN),
+        CheckConstraint("balance_fen >= 0", name="balance_fen_not_negative"),
+        bounded("balance_fen", 0, limits.FUND_BALANCE_FEN),
         bounded("match_percent", 0, 100),
         bounded("match_cap_fen", 0, limits.MONTHLY_FEN),
     )
@@ -47,7 +47,7 @@ class FilialFund(Base):
         BigInteger, default=3000
     )  # … at most this much per elder-month
     payout_day: Mapped[int] = mapped_column(Integer, default=10)
-    balance: Mapped[int] = mapped_column(BigInteger, default=0)  # fen; equals the sum of the ledger
+    balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # equals the sum of the ledger
     # The match above is no rule of the seeds: a fund set up without its own figures takes the office's
     # default (10 %, 30 元) and books no match until someone confirms or changes it (fund.confirm_rules).
     match_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -105,14 +105,14 @@ class FundEntry(Base):
 
     __tablename__ = "fund_entry"
     __table_args__ = (
-        bounded("amount", -limits.FUND_ENTRY_FEN, limits.FUND_ENTRY_FEN),
+        bounded("amount_fen", -limits.FUND_ENTRY_FEN, limits.FUND_ENTRY_FEN),
         Index("ix_fund_entry_chain", "fund_id", "seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("filial_fund.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    amount: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # signed
     supporter_id: Mapped[int | None] = mapped_column(ForeignKey("supporter.id"), index=True)
     elder_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     months: Mapped[list[str]] = mapped_column(JSON, default=list)  # YYYY-MM covered

@@ -80,12 +80,12 @@ class IncomeYear(Base):
         *(
             bounded(column, -limits.INCOME_FEN, limits.INCOME_FEN)
             for column in (
-                "wage",
-                "production",
-                "property_income",
-                "transfer",
-                "production_cost",
-                "net_per_capita",
+                "wage_fen",
+                "production_fen",
+                "property_income_fen",
+                "transfer_fen",
+                "production_cost_fen",
+                "net_per_capita_fen",
             )
         ),
     )
@@ -93,12 +93,12 @@ class IncomeYear(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
-    wage: Mapped[int | None] = mapped_column(BigInteger)  # 工资性收入
-    production: Mapped[int | None] = mapped_column(BigInteger)  # 生产经营性收入
-    property_income: Mapped[int | None] = mapped_column(BigInteger)  # 财产性收入
-    transfer: Mapped[int | None] = mapped_column(BigInteger)  # 转移性收入
-    production_cost: Mapped[int | None] = mapped_column(BigInteger)  # 生产经营性支出
-    net_per_capita: Mapped[int | None] = mapped_column(BigInteger)  # 年人均纯收入
+    wage_fen: Mapped[int | None] = mapped_column(BigInteger)  # 工资性收入
+    production_fen: Mapped[int | None] = mapped_column(BigInteger)  # 生产经营性收入
+    property_income_fen: Mapped[int | None] = mapped_column(BigInteger)  # 财产性收入
+    transfer_fen: Mapped[int | None] = mapped_column(BigInteger)  # 转移性收入
+    production_cost_fen: Mapped[int | None] = mapped_column(BigInteger)  # 生产经营性支出
+    net_per_capita_fen: Mapped[int | None] = mapped_column(BigInteger)  # 年人均纯收入
     source: Mapped[str] = mapped_column(String(32), default="roster")
     note: Mapped[str] = mapped_column(Text, default="")
 

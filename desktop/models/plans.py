@@ -19,15 +19,15 @@ class IncomeThreshold(Base):
 
     __tablename__ = "income_threshold"
     __table_args__ = (
-        bounded("poverty_line", 0, limits.INCOME_FEN),
-        bounded("yellow_low", 0, limits.INCOME_FEN),
-        bounded("yellow_high", 0, limits.INCOME_FEN),
+        bounded("poverty_line_fen", 0, limits.INCOME_FEN),
+        bounded("yellow_low_fen", 0, limits.INCOME_FEN),
+        bounded("yellow_high_fen", 0, limits.INCOME_FEN),
     )
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    poverty_line: Mapped[int] = mapped_column(BigInteger)
-    yellow_low: Mapped[int] = mapped_column(BigInteger)
-    yellow_high: Mapped[int] = mapped_column(BigInteger)
+    poverty_line_fen: Mapped[int] = mapped_column(BigInteger)
+    yellow_low_fen: Mapped[int] = mapped_column(BigInteger)
+    yellow_high_fen: Mapped[int] = mapped_column(BigInteger)
 
 
 class CardColour(Base):
@@ -48,14 +48,14 @@ class CardColour(Base):
 
 class Measure(Base):
     __tablename__ = "plan_measure"
-    __table_args__ = (bounded("amount", 0, limits.MEASURE_FEN),)
+    __table_args__ = (bounded("amount_fen", 0, limits.MEASURE_FEN),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # 产业, 就业/公益岗位, …
     description: Mapped[str] = mapped_column(Text, default="")
-    amount: Mapped[int] = mapped_column(BigInteger, default=0)  # fen
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     cadre: Mapped[str] = mapped_column(String(64), default="")
     cadre_phone: Mapped[str] = mapped_column(String(32), default="")
     planned_on: Mapped[date | None] = mapped_column(Date)

@@ -69,7 +69,7 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
         balance = 0
         funds = select(FilialFund.id).where(village_scope(s, actor, None, FilialFund.village_id))
         for amount, at in s.execute(
-            select(FundEntry.amount, FundEntry.at).where(FundEntry.fund_id.in_(funds))
+            select(FundEntry.amount_fen, FundEntry.at).where(FundEntry.fund_id.in_(funds))
         ):
             balance += amount
             slot = fund.get(_local_month(at))

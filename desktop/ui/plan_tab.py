@@ -388,9 +388,9 @@ class PlanTab(QWidget):
         )
         inc = v.income
         for key, edit in self.income_edits.items():
-            edit.setText(_yuan_text(getattr(inc, key) if inc is not None else None))
+            edit.setText(_yuan_text(getattr(inc, f"{key}_fen") if inc is not None else None))
         self.net_label.setText(
-            f"人均纯收入：<b>{plans.yuan(inc.net_per_capita)}</b> 元"
+            f"人均纯收入：<b>{plans.yuan(inc.net_per_capita_fen)}</b> 元"
             if inc is not None
             else "人均纯收入：未登记"
         )

@@ -247,7 +247,7 @@ def record_item(
         row.changed_at = utcnow()
         s.flush()
         for f in checked:
-            _add(s, row, f, actor)
+            add_attachment(s, row, f, actor)
         audit.record(
             s,
             actor.username,
@@ -265,7 +265,10 @@ def record_item(
         return row.revision
 
 
-def _add(session: Session, item: ArchiveItem | None, f, actor: Actor, visit_id: int | None = None) -> int:
+def add_attachment(
+    session: Session, item: ArchiveItem | None, f, actor: Actor, visit_id: int | None = None
+) -> int:
+    """A checked file stored as an attachment of an archive item or of a visit (plans attach visit photos)."""
     att = Attachment(
         item_id=item.id if item else None,
         visit_id=visit_id,

@@ -168,7 +168,7 @@ def create_fund(
             match_percent=match_percent,
             match_cap_fen=match_cap_fen,
             payout_day=payout_day,
-            balance=0,
+            balance_fen=0,
             match_confirmed=explicit or defaults.confirmed_in(s, "fund.match"),
             all_households=all_households,
         )
@@ -370,11 +370,11 @@ def _pledge_in(
 
 def _move(session: Session, fund_id: int, amount: int) -> bool:
     """Add `amount` to the fund's balance unless it would go negative."""
-    return add_unless_negative(session, FilialFund.balance, FilialFund.id == fund_id, amount)
+    return add_unless_negative(session, FilialFund.balance_fen, FilialFund.id == fund_id, amount)
 
 
 def _balance(session: Session, fund_id: int) -> int:
-    return session.scalar(select(FilialFund.balance).where(FilialFund.id == fund_id)) or 0
+    return session.scalar(select(FilialFund.balance_fen).where(FilialFund.id == fund_id)) or 0
 
 
 @dataclass(frozen=True)
@@ -437,7 +437,7 @@ def contribute(
         entry = FundEntry(
             fund_id=fund.id,
             kind="contribution",
-            amount=amount_fen,
+            amount_fen=amount_fen,
             supporter_id=supporter_id,
             elder_member_id=supporter.elder_member_id,
             months=covered,
@@ -455,7 +455,7 @@ def contribute(
                 FundEntry(
                     fund_id=fund.id,
                     kind="match",
-                    amount=0,
+                    amount_fen=0,
                     extra={"earmarked_fen": match},
                     supporter_id=supporter_id,
                     elder_member_id=supporter.elder_member_id,
@@ -489,7 +489,7 @@ def donate(db: Database, actor: Actor, village: str, donor: str, amount_fen: int
             FundEntry(
                 fund_id=fund.id,
                 kind="donation",
-                amount=amount_fen,
+                amount_fen=amount_fen,
                 donor=donor.strip(),
                 reason=reason,
                 operator=actor.username,
@@ -527,7 +527,9 @@ def reverse(db: Database, actor: Actor, entry_id: int, reason: str) -> int:
             )
         if s.scalar(select(FundEntry.id).where(FundEntry.reverses_id.in_([e.id for e in group]))):
             raise Refused(f"基金流水{entry_id}已经冲正过")
-        total = sum(e.amount for e in group)  # matches are earmarks (0 cash): only the contribution goes back
+        total = sum(
+            e.amount_fen for e in group
+        )  # matches are earmarks (0 cash): only the contribution goes back
         if not _move(s, original.fund_id, -total):
             raise Refused(
                 f"基金余额{_balance(s, original.fund_id) / 100:.2f}元，不足以冲正{total / 100:.2f}元"
@@ -538,7 +540,7 @@ def reverse(db: Database, actor: Actor, entry_id: int, reason: str) -> int:
                 FundEntry(
                     fund_id=e.fund_id,
                     kind="reversal",
-                    amount=-e.amount,
+                    amount_fen=-e.amount_fen,
                     extra={"earmarked_fen": -e.extra["earmarked_fen"]}
                     if "earmarked_fen" in (e.extra or {})
                     else {},
@@ -589,7 +591,7 @@ def _owed(session: Session, fund_id: int, month: str) -> list[PayoutLine]:
         if e.kind == "payout":
             paid.add(e.elder_member_id)
             continue
-        money = e.extra.get("earmarked_fen", 0) if e.kind == "match" else e.amount
+        money = e.extra.get("earmarked_fen", 0) if e.kind == "match" else e.amount_fen
         share = split(money, len(e.months))[e.months.index(month)]
         parts = owed.setdefault(e.elder_member_id, [0, 0])
         parts[1 if e.kind == "match" else 0] += share
@@ -613,7 +615,7 @@ def payout_preview(db: Database, actor: Actor, village: str, month: str) -> tupl
     month = parse_month(month)
     with db.read() as s:
         fund = fund_of(s, actor, village)
-        return _owed(s, fund.id, month), fund.balance
+        return _owed(s, fund.id, month), fund.balance_fen
 
 
 def pay(db: Database, actor: Actor, village: str, month: str, *, method: str = "现金") -> list[PayoutLine]:
@@ -636,7 +638,7 @@ def pay(db: Database, actor: Actor, village: str, month: str, *, method: str = "
                 FundEntry(
                     fund_id=fund.id,
                     kind="payout",
-                    amount=-line.amount_fen,
+                    amount_fen=-line.amount_fen,
                     elder_member_id=line.member_id,
                     months=[month],
                     method=method,
@@ -731,12 +733,16 @@ def status(db: Database, actor: Actor, village: str, *, on: date | None = None) 
             s.scalar(select(func.count()).select_from(Supporter).where(Supporter.fund_id == fund.id)) or 0
         )
         entries = list(s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id)))
-    in_month = sum(e.amount for e in entries if e.amount > 0 and month_key(clock.local(e.at)) == month)
-    out_month = -sum(e.amount for e in entries if e.amount < 0 and month_key(clock.local(e.at)) == month)
+    in_month = sum(
+        e.amount_fen for e in entries if e.amount_fen > 0 and month_key(clock.local(e.at)) == month
+    )
+    out_month = -sum(
+        e.amount_fen for e in entries if e.amount_fen < 0 and month_key(clock.local(e.at)) == month
+    )
     return FundStatus(
         fund.name,
         vname,
-        fund.balance,
+        fund.balance_fen,
         len(elders(db, actor, village, on=on)),
         supporters,
         len(arrears(db, actor, village, upto=due_month(fund, on))),
@@ -749,13 +755,13 @@ def status(db: Database, actor: Actor, village: str, *, on: date | None = None) 
 def ledger_mismatches(session: Session) -> list[str]:
     sums = dict(
         session.execute(
-            select(FundEntry.fund_id, func.sum(FundEntry.amount)).group_by(FundEntry.fund_id)
+            select(FundEntry.fund_id, func.sum(FundEntry.amount_fen)).group_by(FundEntry.fund_id)
         ).all()
     )
     return [
-        f"{f.name}余额{f.balance / 100:.2f}元与流水合计{int(sums.get(f.id) or 0) / 100:.2f}元不符"
+        f"{f.name}余额{f.balance_fen / 100:.2f}元与流水合计{int(sums.get(f.id) or 0) / 100:.2f}元不符"
         for f in session.scalars(select(FilialFund))
-        if int(sums.get(f.id) or 0) != f.balance
+        if int(sums.get(f.id) or 0) != f.balance_fen
     ]
 
 
@@ -976,7 +982,7 @@ def monthly_totals(
     totals: dict[str, list[int]] = {}
     for e in entries:
         slot = totals.setdefault(month_key(clock.local(e.at)), [0, 0])
-        slot[0 if e.amount > 0 else 1] += abs(e.amount)
+        slot[0 if e.amount_fen > 0 else 1] += abs(e.amount_fen)
     return [(m, v[0], v[1]) for m, v in sorted(totals.items())][-months:]
 
 
@@ -1257,7 +1263,7 @@ def entries(db: Database, actor: Actor, village: str, *, limit: int = 500) -> li
                 e.id,
                 f"{clock.local(e.at):%Y-%m-%d %H:%M}",
                 e.kind,
-                e.amount,
+                e.amount_fen,
                 int((e.extra or {}).get("earmarked_fen", 0)),
                 who,
                 list(e.months or []),

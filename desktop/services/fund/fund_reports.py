@@ -121,7 +121,7 @@ def fund_period(session, actor: Actor, village: str, month: str | None) -> FundP
         entries = [e for e in every if f"{clock.local(e.at):%Y-%m}" == month]
     else:
         label, before, entries = "全部", [], every
-    period = FundPeriod(vname, tname, label, sum(e.amount for e in before), entries, kind_of)
+    period = FundPeriod(vname, tname, label, sum(e.amount_fen for e in before), entries, kind_of)
     period.supporters = dict(
         session.execute(select(Supporter.id, Supporter.name).where(Supporter.fund_id == fund.id)).all()
     )
@@ -133,11 +133,11 @@ def fund_period(session, actor: Actor, village: str, month: str | None) -> FundP
     for e in entries:
         kind = kind_of[e.id]
         if kind in ("contribution", "donation"):
-            period.income_fen[kind] = period.income_fen.get(kind, 0) + e.amount
+            period.income_fen[kind] = period.income_fen.get(kind, 0) + e.amount_fen
         elif kind == "match":
             period.match_fen += (e.extra or {}).get("earmarked_fen", 0)
         elif kind == "payout":
-            period.payout_fen -= e.amount
+            period.payout_fen -= e.amount_fen
     return period
 
 
@@ -177,7 +177,7 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
             summary = f"冲正{KIND_NAMES.get(kind, kind)}（第{e.reverses_id}号）"
         if e.months:
             summary += f"：{month_span(e.months)}"
-        balance += e.amount
+        balance += e.amount_fen
         rows.append(
             [
                 i,
@@ -185,9 +185,9 @@ def build_fund_ledger(db: Database, actor: Actor, village: str, *, month: str | 
                 summary,
                 names.get(e.supporter_id, e.donor),
                 elders.get(e.elder_member_id, ""),
-                e.amount if kind in ("contribution", "donation") else "",
+                e.amount_fen if kind in ("contribution", "donation") else "",
                 earmark or "",
-                -e.amount if kind == "payout" else "",
+                -e.amount_fen if kind == "payout" else "",
                 balance,
                 e.receipt_no or e.reason,
                 people.get(e.operator, e.operator),
@@ -258,7 +258,7 @@ def payout_sheet(db: Database, actor: Actor, village: str, month: str, out: str 
             code,
             (e.extra or {}).get("contribution_fen", ""),
             (e.extra or {}).get("match_fen", ""),
-            -e.amount,
+            -e.amount_fen,
             "",
             "",
         ]
@@ -322,7 +322,7 @@ def fund_notice(
     column = {"contribution": 4, "donation": 4, "match": 5, "payout": 6}  # 收入, 补贴, 支出
     for e in period.entries:
         kind = period.kind_of[e.id]
-        money = (e.extra or {}).get("earmarked_fen", 0) if kind == "match" else e.amount
+        money = (e.extra or {}).get("earmarked_fen", 0) if kind == "match" else e.amount_fen
         if kind == "payout":
             money = -money
         what = KIND_NAMES[kind] if e.kind != "reversal" else f"冲正{KIND_NAMES[kind]}"
@@ -413,7 +413,7 @@ def honour_roll(db: Database, actor: Actor, village: str, year: int, out: str | 
             if not pledged or sup.id in late:
                 continue
             paid = sum(
-                e.amount
+                e.amount_fen
                 for e in s.scalars(
                     select(FundEntry).where(
                         FundEntry.supporter_id == sup.id, FundEntry.kind == "contribution"
@@ -645,7 +645,7 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
             .where(
                 IncomeYear.household_id.in_(homes or [-1]),
                 IncomeYear.year <= today.year,
-                IncomeYear.net_per_capita.is_not(None),
+                IncomeYear.net_per_capita_fen.is_not(None),
             )
             .order_by(IncomeYear.year)
         ):
@@ -680,7 +680,7 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
             ):
                 if e.id in reversed_ids or e.elder_member_id not in support:
                     continue
-                parts = split(e.amount, len(e.months))  # the year's share of a payment across years
+                parts = split(e.amount_fen, len(e.months))  # the year's share of a payment across years
                 share = sum(x for x, m in zip(parts, e.months, strict=True) if m.startswith(f"{today.year}-"))
                 paid[e.elder_member_id] = paid.get(e.elder_member_id, 0) + share
         findings = latest_findings(s, ids)
@@ -696,7 +696,7 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
                 m.sex,
                 age_on(m.birth_date, today),
                 h.household_kind or h.poverty_type,
-                f"{inc.net_per_capita / 100:,.2f}（{inc.year}年）" if inc else "",
+                f"{inc.net_per_capita_fen / 100:,.2f}（{inc.year}年）" if inc else "",
                 (m.attrs or {}).get("labour", ""),
                 (m.attrs or {}).get("pension_insurance", ""),
                 "；".join(support.get(m.id, [])),

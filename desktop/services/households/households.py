@@ -300,12 +300,12 @@ def detail(
         incomes = [
             IncomeInfo(
                 i.year,
-                i.net_per_capita,
-                i.wage,
-                i.production,
-                i.property_income,
-                i.transfer,
-                i.production_cost,
+                i.net_per_capita_fen,
+                i.wage_fen,
+                i.production_fen,
+                i.property_income_fen,
+                i.transfer_fen,
+                i.production_cost_fen,
             )
             for i in s.scalars(
                 select(IncomeYear).where(IncomeYear.household_id == h.id).order_by(IncomeYear.year)

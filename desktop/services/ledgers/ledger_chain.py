@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, event, inspect, select, update
+from sqlalchemy import Table, event, inspect, literal_column, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import (
@@ -95,7 +95,7 @@ CHAINS: tuple[Chain, ...] = (
         (
             "fund_id",
             "kind",
-            "amount",
+            "amount_fen",  # `amount` until migration 0015: same place, same value, same digest (FORMER_NAMES)
             "supporter_id",
             "elder_member_id",
             "months",
@@ -116,6 +116,14 @@ CHAINS: tuple[Chain, ...] = (
 )
 BY_MODEL = {c.model: c for c in CHAINS}
 BY_TABLE = {c.table: c for c in CHAINS}
+
+# A digest hashes the values of a chain's `fields` in their order, never the columns' names (entry_digest), so
+# renaming a hashed column leaves every digest already written as it was, provided the field keeps its place
+# in `fields` (and migration 0011's frozen copy keeps the names of its own revision). The one place that knows
+# the names a hashed column had before: a backup taken at an older revision is read by them (verify).
+FORMER_NAMES: dict[str, dict[str, str]] = {
+    "fund_entry": {"amount_fen": "amount"},  # migration 0015: money columns say their unit
+}
 
 
 def _plain(value: Any) -> Any:
@@ -269,24 +277,39 @@ def account_name(session: Session, chain: Chain, account: int) -> str:
     return name or f"基金{account}"
 
 
-def _rows(session: Session, chain: Chain) -> Iterator[Any]:
+def _field(chain: Chain, name: str, present: set[str] | None) -> Any:
+    """A hashed column as the database at hand names it: its former name in a backup taken before a rename."""
+    column = chain.model.__table__.c[name]  # type: ignore[attr-defined]
+    former = FORMER_NAMES.get(chain.table, {}).get(name)
+    if present is not None and name not in present and former in present:
+        return literal_column(f"{chain.table}.{former}", column.type).label(name)
+    return chain.column(name)
+
+
+def _rows(session: Session, chain: Chain, present: set[str] | None = None) -> Iterator[Any]:
     cols = [chain.column("id"), chain.column("seq"), chain.column("digest")]
-    query = select(*cols, *[chain.column(n) for n in chain.fields]).order_by(
+    query = select(*cols, *[_field(chain, n, present) for n in chain.fields]).order_by(
         chain.column(chain.account), chain.column("seq")
     )
     return session.execute(query.execution_options(yield_per=2000))
 
 
-def verify(session: Session, *, want: set[tuple[str, int, int]] | None = None) -> LedgerReport:
+def verify(
+    session: Session,
+    *,
+    want: set[tuple[str, int, int]] | None = None,
+    columns: dict[str, set[str]] | None = None,
+) -> LedgerReport:
     """Every entry of every ledger against its account's chain; records the digests at the `want`
-    positions (table, account, seq)."""
+    positions (table, account, seq). `columns`: each ledger table's columns, for a backup at an older revision
+    (a hashed column is read by its former name where it has not been renamed yet)."""
     report = LedgerReport()
     want = want or set()
     for chain in CHAINS:
         account_at = 3 + chain.fields.index(chain.account)
         broken: list[tuple[int, int, str]] = []  # (entry, account, what) — named after the rows are read
         account, expected, prev = None, 1, START
-        for row in _rows(session, chain):
+        for row in _rows(session, chain, None if columns is None else columns.get(chain.table)):
             report.entries += 1
             entry_id, seq, digest = row[0], row[1], row[2]
             if row[account_at] != account:

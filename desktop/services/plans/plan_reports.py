@@ -94,12 +94,12 @@ def policy_card(
     policies += [f"{m.kind}：{m.description}" for m in view.measures if m.status == "done"]
     inc = view.income
     income = (
-        f"{year}年家庭人均纯收入：{plans.yuan(inc.net_per_capita)}元"
+        f"{year}年家庭人均纯收入：{plans.yuan(inc.net_per_capita_fen)}元"
         + (
-            f"（工资性{plans.yuan(inc.wage)}、生产经营性{plans.yuan(inc.production)}、"
-            f"财产性{plans.yuan(inc.property_income)}、转移性{plans.yuan(inc.transfer)}，"
-            f"生产经营性支出{plans.yuan(inc.production_cost)}）"
-            if inc is not None and inc.wage is not None
+            f"（工资性{plans.yuan(inc.wage_fen)}、生产经营性{plans.yuan(inc.production_fen)}、"
+            f"财产性{plans.yuan(inc.property_income_fen)}、转移性{plans.yuan(inc.transfer_fen)}，"
+            f"生产经营性支出{plans.yuan(inc.production_cost_fen)}）"
+            if inc is not None and inc.wage_fen is not None
             else ""
         )
         if inc is not None
@@ -152,12 +152,12 @@ def plan_sheet(
     inc = view.income
     y = plans.yuan
     parts = [
-        ("工资性", y(inc.wage) if inc else "—"),
-        ("生产经营性", y(inc.production) if inc else "—"),
-        ("财产性", y(inc.property_income) if inc else "—"),
-        ("转移性", y(inc.transfer) if inc else "—"),
-        ("生产经营性支出", y(inc.production_cost) if inc else "—"),
-        ("人均纯收入", y(inc.net_per_capita) if inc else "—"),
+        ("工资性", y(inc.wage_fen) if inc else "—"),
+        ("生产经营性", y(inc.production_fen) if inc else "—"),
+        ("财产性", y(inc.property_income_fen) if inc else "—"),
+        ("转移性", y(inc.transfer_fen) if inc else "—"),
+        ("生产经营性支出", y(inc.production_cost_fen) if inc else "—"),
+        ("人均纯收入", y(inc.net_per_capita_fen) if inc else "—"),
     ]
     c = view.colour
     colour = f"{c.name}（{COLOUR_MEANING[c.colour]}）" if c else "未确定"
@@ -286,7 +286,7 @@ def monitoring_ledger(
         colours = plans.current_colours(s, year)
         scope = village_scope(s, actor, village)
         q = (
-            select(Village.name, Household, IncomeYear.net_per_capita)
+            select(Village.name, Household, IncomeYear.net_per_capita_fen)
             .join(Village, Village.id == Household.village_id)
             .outerjoin(IncomeYear, (IncomeYear.household_id == Household.id) & (IncomeYear.year == year))
             .where(plans.monitored(year), scope)

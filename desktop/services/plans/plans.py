@@ -32,7 +32,7 @@ from desktop.models import (
     Visit,
 )
 from desktop.services.archives import archives
-from desktop.services.archives.archives import _add
+from desktop.services.archives.archives import add_attachment
 from desktop.services.households.households import age_on, has_exited, household_for, village_scope, villages
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
@@ -180,7 +180,7 @@ DEFAULT_THRESHOLDS = {
 def _table(session: Session) -> dict[int, Threshold]:
     table = dict(DEFAULT_THRESHOLDS)
     for t in session.scalars(select(IncomeThreshold)):
-        table[t.year] = Threshold(t.year, t.poverty_line, t.yellow_low, t.yellow_high)
+        table[t.year] = Threshold(t.year, t.poverty_line_fen, t.yellow_low_fen, t.yellow_high_fen)
     return table
 
 
@@ -232,7 +232,9 @@ def thresholds(db: Database) -> list[Threshold]:
 
 def poverty_line_sql(year_column):
     """The poverty line of the row's year in SQL (the county's figure, else a seed default, else NULL)."""
-    stored = select(IncomeThreshold.poverty_line).where(IncomeThreshold.year == year_column).scalar_subquery()
+    stored = (
+        select(IncomeThreshold.poverty_line_fen).where(IncomeThreshold.year == year_column).scalar_subquery()
+    )
     defaults = {y: t.poverty_line for y, t in DEFAULT_THRESHOLDS.items()}
     return func.coalesce(stored, case(defaults, value=year_column, else_=None))
 
@@ -270,11 +272,11 @@ def _write_threshold(
 ) -> None:
     """One year's checked figures, written and audited in the caller's transaction."""
     row = s.get(IncomeThreshold, year)
-    before = None if row is None else [row.poverty_line, row.yellow_low, row.yellow_high]
+    before = None if row is None else [row.poverty_line_fen, row.yellow_low_fen, row.yellow_high_fen]
     if row is None:
         row = IncomeThreshold(year=year)
         s.add(row)
-    row.poverty_line, row.yellow_low, row.yellow_high = figures
+    row.poverty_line_fen, row.yellow_low_fen, row.yellow_high_fen = figures
     audit.record(
         s,
         actor.username,
@@ -383,9 +385,9 @@ def set_income(
             row = IncomeYear(household_id=h.id, year=year)
             s.add(row)
         else:
-            before = {"net_per_capita": row.net_per_capita, "source": row.source}
-        row.wage, row.production, row.property_income = wage, production, property_income
-        row.transfer, row.production_cost, row.net_per_capita = transfer, production_cost, net
+            before = {"net_per_capita": row.net_per_capita_fen, "source": row.source}
+        row.wage_fen, row.production_fen, row.property_income_fen = wage, production, property_income
+        row.transfer_fen, row.production_cost_fen, row.net_per_capita_fen = transfer, production_cost, net
         row.source, row.note = "clerk", note
         audit.record(
             s,
@@ -614,7 +616,7 @@ def _assess(
     basic = {c.key: c.met for c in conditions if c.key in BASIC_NEEDS}
     registered, exited = registration(h)
     sug = suggest(
-        income.net_per_capita if income else None,
+        income.net_per_capita_fen if income else None,
         t,
         year=year,
         registered=registered,
@@ -803,9 +805,9 @@ def suspects(db: Database, actor: Actor, year: int, *, village: str | None = Non
         current = current_colours(s, year)
         names = {v.id: v.name for v in s.scalars(select(Village))}
         q = (
-            select(Household, IncomeYear.net_per_capita)
+            select(Household, IncomeYear.net_per_capita_fen)
             .join(IncomeYear, (IncomeYear.household_id == Household.id) & (IncomeYear.year == year))
-            .where(IncomeYear.net_per_capita < t.poverty_line, village_scope(s, actor, village))
+            .where(IncomeYear.net_per_capita_fen < t.poverty_line, village_scope(s, actor, village))
             .order_by(Household.village_id, Household.code)
         )
         out = []
@@ -886,7 +888,7 @@ def add_measure(
             year=year,
             kind=kind,
             description=description.strip(),
-            amount=amount,
+            amount_fen=amount,
             cadre=cadre.strip(),
             cadre_phone=cadre_phone.strip(),
             planned_on=planned_on,
@@ -946,7 +948,7 @@ def _measures(session: Session, h: Household, year: int | None) -> list[MeasureI
             m.year,
             m.kind,
             m.description,
-            m.amount,
+            m.amount_fen,
             m.cadre,
             m.cadre_phone,
             m.planned_on,
@@ -1006,7 +1008,7 @@ def add_visit(
         s.add(v)
         s.flush()
         for f in checked:
-            _add(s, None, f, actor, visit_id=v.id)
+            add_attachment(s, None, f, actor, visit_id=v.id)
         audit.record(
             s,
             actor.username,
@@ -1111,9 +1113,9 @@ def _income_condition(
     def origin(r: IncomeYear) -> str:
         return f"{r.year}年收入（{'花名册' if r.source == 'roster' else '收入核算'}）"
 
-    if row is None or row.net_per_capita is None:
+    if row is None or row.net_per_capita_fen is None:
         return Condition(key, name, None, "无", f"缺少{year}年收入")
-    income = row.net_per_capita
+    income = row.net_per_capita_fen
     if t is None:
         return Condition(key, name, None, origin(row), f"{yuan(income)}元；{year}年度标准未设置")
     if income <= t.poverty_line:
@@ -1122,7 +1124,7 @@ def _income_condition(
         )
     now = f"{year}年{yuan(income)}元超过贫困线{yuan(t.poverty_line)}元"
     before = _income_row(session, h, year - 1)
-    if before is None or before.net_per_capita is None:
+    if before is None or before.net_per_capita_fen is None:
         return Condition(key, name, True, origin(row), f"{now}（{year - 1}年未登记收入）")
     sources = f"{origin(row)}、{origin(before)}"
     t0 = table.get(year - 1)
@@ -1132,19 +1134,19 @@ def _income_condition(
             name,
             None,
             sources,
-            f"{now}；{year - 1}年{yuan(before.net_per_capita)}元，但{year - 1}年度标准未设置，无法判断是否稳定",
+            f"{now}；{year - 1}年{yuan(before.net_per_capita_fen)}元，但{year - 1}年度标准未设置，无法判断是否稳定",
         )
-    if before.net_per_capita <= t0.poverty_line:
+    if before.net_per_capita_fen <= t0.poverty_line:
         return Condition(
             key,
             name,
             False,
             sources,
-            f"{now}，但{year - 1}年{yuan(before.net_per_capita)}元未超过当年贫困线{yuan(t0.poverty_line)}元，"
+            f"{now}，但{year - 1}年{yuan(before.net_per_capita_fen)}元未超过当年贫困线{yuan(t0.poverty_line)}元，"
             "收入尚不稳定",
         )
     return Condition(
-        key, name, True, sources, f"{now}；{year - 1}年{yuan(before.net_per_capita)}元亦超过当年贫困线"
+        key, name, True, sources, f"{now}；{year - 1}年{yuan(before.net_per_capita_fen)}元亦超过当年贫困线"
     )
 
 

@@ -297,24 +297,24 @@ def _young_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
 
 def _income_sum(s: Scope) -> Select:
     net = (
-        func.coalesce(IncomeYear.wage, 0)
-        + func.coalesce(IncomeYear.production, 0)
-        + func.coalesce(IncomeYear.property_income, 0)
-        + func.coalesce(IncomeYear.transfer, 0)
-        - func.coalesce(IncomeYear.production_cost, 0)
+        func.coalesce(IncomeYear.wage_fen, 0)
+        + func.coalesce(IncomeYear.production_fen, 0)
+        + func.coalesce(IncomeYear.property_income_fen, 0)
+        + func.coalesce(IncomeYear.transfer_fen, 0)
+        - func.coalesce(IncomeYear.production_cost_fen, 0)
     )
     return (
-        _members(s, IncomeYear.year, net, Household.size, IncomeYear.net_per_capita)
+        _members(s, IncomeYear.year, net, Household.size, IncomeYear.net_per_capita_fen)
         .join(IncomeYear, IncomeYear.household_id == Household.id)
         .where(
             Member.relation == "户主",
-            IncomeYear.net_per_capita.is_not(None),
+            IncomeYear.net_per_capita_fen.is_not(None),
             Household.size > 0,
             or_(
-                IncomeYear.wage.is_not(None),
-                IncomeYear.production.is_not(None),
-                IncomeYear.property_income.is_not(None),
-                IncomeYear.transfer.is_not(None),
+                IncomeYear.wage_fen.is_not(None),
+                IncomeYear.production_fen.is_not(None),
+                IncomeYear.property_income_fen.is_not(None),
+                IncomeYear.transfer_fen.is_not(None),
             ),
         )
     )
@@ -513,7 +513,7 @@ def _below_line(s: Scope) -> Select:
         _members(
             s,
             IncomeYear.year,
-            IncomeYear.net_per_capita,
+            IncomeYear.net_per_capita_fen,
             line,
             Household.household_kind,
             Household.poverty_type,
@@ -523,8 +523,8 @@ def _below_line(s: Scope) -> Select:
         .where(
             Member.relation == "户主",
             IncomeYear.year == newest,
-            IncomeYear.net_per_capita.is_not(None),
-            IncomeYear.net_per_capita < line,
+            IncomeYear.net_per_capita_fen.is_not(None),
+            IncomeYear.net_per_capita_fen < line,
         )
     )
 

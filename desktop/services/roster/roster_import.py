@@ -353,4 +353,4 @@ def _apply_income(session: Session, h: Household, year: int, net: int | None) ->
     if income is None:
         income = IncomeYear(household_id=h.id, year=year, source="roster", note="")
         session.add(income)
-    income.net_per_capita = net
+    income.net_per_capita_fen = net

@@ -161,7 +161,7 @@ def insert_households(
                     {
                         "household_id": hid,
                         "year": year,
-                        "net_per_capita": r.values.get("income"),
+                        "net_per_capita_fen": r.values.get("income"),
                         "source": "roster",
                         "note": "",
                     }
@@ -237,7 +237,7 @@ def load_snapshots(session: Session, codes: Sequence[str] | None, year: int | No
         .where(Member.left_at.is_(None))
         .order_by(Member.household_id, Member.position)
     )
-    iq = select(IncomeYear.household_id, IncomeYear.year, IncomeYear.net_per_capita)
+    iq = select(IncomeYear.household_id, IncomeYear.year, IncomeYear.net_per_capita_fen)
     for part in chunks(ids) if codes is not None else [None]:
         members = session.execute(mq if part is None else mq.where(Member.household_id.in_(part)))
         for hid, mcode, name, idn, rel, sex, born, attrs in members:

@@ -10,6 +10,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, MetaData, Table, create_engine, delete, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
@@ -114,21 +115,33 @@ def _label(path: Path, db: Database) -> None:
         con.close()
 
 
-def _columns(engine) -> dict[str, set[str]]:
+def _columns(engine) -> dict[str, dict[str, Any]]:
+    """Each table's columns by name, with the types the database gives."""
     inspector = inspect(engine)
-    return {name: {c["name"] for c in inspector.get_columns(name)} for name in inspector.get_table_names()}
+    return {
+        name: {c["name"]: c["type"] for c in inspector.get_columns(name)}
+        for name in inspector.get_table_names()
+    }
 
 
-def _as_found(table: Table, present: set[str]) -> Table:
-    """The model's table with only the columns the database has (an older revision lacks newer ones), keeping
-    their types (UTC times stay UTC) and no Python-side defaults."""
+def _as_found(table: Table, present: dict[str, Any]) -> Table:
+    """The model's table with the columns both databases have, by the names they have them (a copy at an older
+    revision lacks newer columns and still has columns a later migration renamed, such as fund_entry.amount
+    before amount_fen: those are copied by their own name, never dropped), with no Python-side defaults. A
+    column the models know keeps their type (UTC times stay UTC); one they no longer know keeps the database's."""
+    model = table.c
+    keys = {c.name for c in table.primary_key.columns}
     return Table(
         table.name,
         MetaData(),
         *[
-            Column(c.name, c.type, primary_key=c.primary_key, autoincrement=False)
-            for c in table.c
-            if c.name in present
+            Column(
+                name,
+                model[name].type if name in model else type_,
+                primary_key=name in keys,
+                autoincrement=False,
+            )
+            for name, type_ in present.items()
         ],
     )
 
@@ -141,7 +154,7 @@ def _copy_all(source, target, *, create_schema: bool) -> None:
     present = _columns(source)
     found = _columns(target)
     tables = [
-        _as_found(t, present[t.name] & found[t.name])
+        _as_found(t, {name: type_ for name, type_ in present[t.name].items() if name in found[t.name]})
         for t in _table_order()
         if t.name in present and t.name in found
     ]
@@ -484,7 +497,7 @@ def verify_backup(path: str | Path, *, balances: bool = False) -> list[str]:
                 for table in ledger_chain.BY_TABLE
             }
             if all({"seq", "digest"} <= found for found in columns.values()):
-                problems.extend(ledger_chain.verify(s).problems)
+                problems.extend(ledger_chain.verify(s, columns=columns).problems)
             if balances:
                 for mismatches in (ledger_mismatches, stock_mismatches, fund_mismatches):
                     problems.extend(mismatches(s))
