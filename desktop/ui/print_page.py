@@ -38,6 +38,8 @@ from desktop.ui.dates import qdate
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
 from desktop.ui.pdf_print import page_image, print_pdf
+from desktop.ui.print_choices import NEEDS, PrintChoices
+from desktop.ui.print_choices import OUTPUTS as MORE_OUTPUTS
 
 OUTPUTS = (
     ("notice", "公示：贫困户识别/退出名单"),
@@ -51,7 +53,9 @@ OUTPUTS = (
     ("archive_ledger", "台账：档案完整性"),
     ("monitoring_ledger", "台账：防返贫监测户（黄卡、蓝卡）"),
     ("visit_ledger", "台账：帮扶走访"),
+    *MORE_OUTPUTS,  # 孝善基金 and 扶贫超市 (desktop/ui/print_choices.py)
 )
+XLSX = {"ledger_xlsx", *(k for k in NEEDS if k.endswith("_xlsx"))}
 
 
 def _plan_output(kind: str):
@@ -150,6 +154,7 @@ class PrintPage(QWidget):
         form.addRow("", self.preprinted_check)
         form.addRow("横向偏移：", self.offset_x)
         form.addRow("纵向偏移：", self.offset_y)
+        self.choices = PrintChoices(ctx, self, form)
         self._rows = {
             w: w
             for w in (
@@ -162,6 +167,7 @@ class PrintPage(QWidget):
                 self.preprinted_check,
                 self.offset_x,
                 self.offset_y,
+                *self.choices.widgets.values(),
             )
         }
         self.form = form
@@ -197,6 +203,7 @@ class PrintPage(QWidget):
         self.save_button.clicked.connect(self.ask_save)
         subscribe(ctx.ops, self, ("households", "settings"), self.reload)
         self.reload()
+        self.choices.reload()
         self._update_fields()
 
     def _today_default(self) -> None:
@@ -209,6 +216,7 @@ class PrintPage(QWidget):
 
     def showEvent(self, event) -> None:
         self._today_default()
+        self.choices.fill_dates()
         super().showEvent(event)
 
     def reload(self) -> None:
@@ -234,28 +242,19 @@ class PrintPage(QWidget):
         self.offset_x.setValue(dx)
         self.offset_y.setValue(dy)
         self._today_default()
+        self.choices.fill_dates()
 
     def _update_fields(self) -> None:
         key = self.output_box.currentData()
-        show = {
-            "notice": {self.village_box, self.kind_box, self.title_edit, self.days_spin},
-            "ledger": {self.village_box},
-            "ledger_xlsx": {self.village_box},
-            "certificate": {
-                self.household_edit,
-                self.award_edit,
-                self.preprinted_check,
-                self.offset_x,
-                self.offset_y,
-            },
-            "calibration": set(),
-            "card": {self.household_edit},
-            "card_a5": {self.household_edit},
-            "plan": {self.household_edit},
-            "archive_ledger": {self.village_box},
-            "monitoring_ledger": {self.village_box},
-            "visit_ledger": {self.village_box},
-        }[key]
+        if key in NEEDS:
+            show = self.choices.shown(key)
+            show |= {
+                w
+                for name, w in (("village", self.village_box), ("days", self.days_spin))
+                if name in NEEDS[key]
+            }
+        else:
+            show = self._classic_fields(key)
         for widget in self._rows:
             widget.setVisible(widget in show)
             label = self.form.labelForField(widget)
@@ -281,6 +280,27 @@ class PrintPage(QWidget):
             )
         self._set_ready(False)
 
+    def _classic_fields(self, key: str) -> set[QWidget]:
+        return {
+            "notice": {self.village_box, self.kind_box, self.title_edit, self.days_spin},
+            "ledger": {self.village_box},
+            "ledger_xlsx": {self.village_box},
+            "certificate": {
+                self.household_edit,
+                self.award_edit,
+                self.preprinted_check,
+                self.offset_x,
+                self.offset_y,
+            },
+            "calibration": set(),
+            "card": {self.household_edit},
+            "card_a5": {self.household_edit},
+            "plan": {self.household_edit},
+            "archive_ledger": {self.village_box},
+            "monitoring_ledger": {self.village_box},
+            "visit_ledger": {self.village_box},
+        }[key]
+
     def _set_ready(self, ready: bool) -> None:
         self.print_button.setEnabled(ready and self.generated is not None and self.generated.pages > 0)
         self.save_button.setEnabled(ready)
@@ -292,8 +312,10 @@ class PrintPage(QWidget):
         key = self.output_box.currentData()
         village = self.village_box.currentData()
         start = self.start_edit.date().toPython()
-        suffix = ".xlsx" if key == "ledger_xlsx" else ".pdf"
-        out = self._tmp / f"{key}-{clock.today():%Y%m%d}{suffix}"
+        suffix = ".xlsx" if key in XLSX else ".pdf"
+        name = self.choices.name_of(key) if key in NEEDS else key
+        out = self._tmp / f"{name}-{clock.today():%Y%m%d}{suffix}"
+        more = self.choices.maker(key, out, village, self.days_spin.value()) if key in NEEDS else None
         title, kind, days = (
             self.title_edit.text().strip() or None,
             self.kind_box.currentData(),
@@ -305,7 +327,9 @@ class PrintPage(QWidget):
         offset = (self.offset_x.value(), self.offset_y.value())
 
         def make(db, actor, progress) -> Generated:
-            if key == "notice":
+            if more is not None:
+                result = more(db, actor)
+            elif key == "notice":
                 result = printing.household_notice(
                     db, actor, village, out, title=title, kind=kind, days=days, start=start
                 )

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -38,6 +39,7 @@ from desktop.models.points import POINT_RATE_FEN
 from desktop.services.households import households
 from desktop.services.points import points, redemption, store_reports, stores
 from desktop.services.points.stores import GoodsInfo, StoreInfo
+from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import CounterPage, fill_stores, list_stores
 from desktop.ui.ops import subscribe
@@ -51,6 +53,19 @@ KINDS = (
     ("stocktake", "盘点（填实点数量）"),
 )
 STOCK_CHANGES = ("stock",)
+PHOTO_SIZE = 120  # the goods photo's thumbnail, pixels
+
+
+def _thumbnail(data: bytes | None) -> QImage | None:
+    """The photo scaled to a thumbnail on the worker (a QImage may be made there; a QPixmap may not)."""
+    if not data:
+        return None
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    return image.scaled(
+        PHOTO_SIZE, PHOTO_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:
@@ -120,6 +135,21 @@ class StockPage(QWidget):
         self.add_button = QPushButton("登记新商品")
         self.edit_button = QPushButton("保存修改")
         self.edit_button.setToolTip("在左边表格选中商品后修改（编号不能改）")
+        # the selected goods' photo, shown at the counter
+        self.photo = QLabel("未选商品")
+        self.photo.setObjectName("goodsPhoto")
+        self.photo.setFixedSize(PHOTO_SIZE + 4, PHOTO_SIZE + 4)
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setStyleSheet(
+            "QLabel#goodsPhoto { border: 1px solid #bbb; background: #fafafa; color: #777; }"
+        )
+        self.photo_button = QPushButton("选择照片…")
+        self.photo_button.setToolTip("PNG或JPEG图片，小于2 MB；已有照片时替换")
+        self.photo_button.setEnabled(False)
+        self.photo_clear = QPushButton("移除照片")
+        self.photo_clear.setToolTip("删除该商品的照片（收银台只显示商品名）")
+        self.photo_clear.setEnabled(False)
+        self.photo_goods: tuple[str, str] | None = None  # (store, goods) whose photo is shown
 
         moves = QFormLayout()
         moves.addRow("商品：", self.goods_box)
@@ -142,6 +172,12 @@ class StockPage(QWidget):
         goods_buttons.addWidget(self.add_button)
         goods_buttons.addWidget(self.edit_button)
         goods_form.addRow("", goods_buttons)
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(self.photo)
+        photo_row.addWidget(self.photo_button, 0, Qt.AlignmentFlag.AlignBottom)
+        photo_row.addWidget(self.photo_clear, 0, Qt.AlignmentFlag.AlignBottom)
+        photo_row.addStretch(1)
+        goods_form.addRow("照片：", photo_row)
         goods_group = QGroupBox("商品（选中左边一行可修改）")
         goods_group.setLayout(goods_form)
         right = QWidget()
@@ -171,7 +207,10 @@ class StockPage(QWidget):
         self.move_button.clicked.connect(self.move)
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
+        self.photo_button.clicked.connect(self.ask_photo)
+        self.photo_clear.clicked.connect(self.ask_clear_photo)
         can_manage = ctx.actor.can("store.manage")
+        self.can_photo = can_manage
         for w in (self.add_button, self.edit_button):
             w.setEnabled(can_manage)
         self.move_button.setEnabled(ctx.actor.can("stock.move"))
@@ -201,6 +240,12 @@ class StockPage(QWidget):
         if code != self.store_box.currentData():
             return
         self.found = found
+        if self.photo_goods is not None and self.photo_goods[0] != code:  # another store
+            self.photo_goods = None
+            self.photo.setPixmap(QPixmap())
+            self.photo.setText("未选商品")
+            self.photo_button.setEnabled(False)
+            self.photo_clear.setEnabled(False)
         chosen = self.goods_box.currentData()
         self.table.setRowCount(len(found))
         self.goods_box.clear()
@@ -228,6 +273,80 @@ class StockPage(QWidget):
         self.new_barcode.setText(g.barcode)
         self.active_check.setChecked(g.active)
         self.goods_box.setCurrentIndex(max(self.goods_box.findData(g.code), 0))
+        self.load_photo(g.store, g.code)
+
+    # --- the goods photo ---------------------------------------------------------------------------------
+
+    def load_photo(self, store: str, code: str) -> None:
+        self.photo_goods = (store, code)
+        self.photo_button.setEnabled(self.can_photo)
+        self.photo.setPixmap(QPixmap())
+        self.photo.setText("读取中……")
+        self.ctx.ops.read(
+            self,
+            lambda db, _actor: _thumbnail(stores.photo_of(db, store, code)),
+            lambda image: self._photo_loaded((store, code), image),
+            title="无法读取商品照片",
+        )
+
+    def _photo_loaded(self, goods: tuple[str, str], image: QImage | None) -> None:
+        if goods != self.photo_goods:
+            return  # another goods was selected meanwhile
+        if image is None:
+            self.photo.setPixmap(QPixmap())
+            self.photo.setText("暂无照片")
+        else:
+            self.photo.setPixmap(QPixmap.fromImage(image))
+        self.photo_button.setText("更换照片…" if image is not None else "选择照片…")
+        self.photo_clear.setEnabled(self.can_photo and image is not None)
+
+    def ask_photo(self) -> None:
+        if self.photo_goods is None:
+            _status(self.status, "请先在表格中选中商品。", error=True)
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "选择商品照片", "", "图片 (*.png *.jpg *.jpeg)")
+        if path:
+            self.set_photo(path)
+
+    def ask_clear_photo(self) -> None:
+        if self.photo_goods is None:
+            return
+        answer = QMessageBox.question(
+            self, "移除照片", f"确定删除商品 {self.photo_goods[1]} 的照片吗？（可随时重新选择照片）"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.clear_photo()
+
+    def clear_photo(self) -> None:
+        store, code = self.photo_goods
+
+        def done(_removed: bool) -> None:
+            _status(self.status, f"已删除商品 {code} 的照片。")
+            self._photo_loaded((store, code), None)
+
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: stores.clear_photo(db, actor, store, code),
+            STOCK_CHANGES,
+            done,
+            title="照片未删除",
+            busy=self.photo_clear,
+        )
+
+    def set_photo(self, path: str) -> None:
+        """The file read and checked (size, PNG/JPEG by content) by the service, on the write lane."""
+        store, code = self.photo_goods
+
+        def write(db, actor):
+            _name, data = read_file(path, "照片", max_bytes=stores.PHOTO_LIMIT)
+            stores.set_photo(db, actor, store, code, data)
+            return _thumbnail(data)
+
+        def done(image: QImage | None) -> None:
+            _status(self.status, f"已保存商品 {code} 的照片。")
+            self._photo_loaded((store, code), image)
+
+        self.ctx.ops.write(self, write, STOCK_CHANGES, done, title="照片未保存", busy=self.photo_button)
 
     def move(self) -> None:
         store, goods, label = (

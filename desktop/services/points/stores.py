@@ -522,6 +522,27 @@ def set_photo(db: Database, actor: Actor, store_code: str, goods_code: str, data
         )
 
 
+def clear_photo(db: Database, actor: Actor, store_code: str, goods_code: str) -> bool:
+    """The goods photo removed (the counter then shows the name only); False when it had none."""
+    actor.require("store.manage", "删除商品照片")
+    with db.write() as s:
+        goods = goods_by_code(s, store_by_code(s, store_code), goods_code)
+        if goods.photo is None:
+            return False
+        before = len(goods.photo)
+        goods.photo = None
+        audit.record(
+            s,
+            actor.username,
+            "goods.photo",
+            entity="goods",
+            key=f"{store_code}/{goods_code}",
+            before={"bytes": before},
+            after=None,
+        )
+    return True
+
+
 def photo_of(db: Database, store_code: str, goods_code: str) -> bytes | None:
     with db.read() as s:
         return goods_by_code(s, store_by_code(s, store_code), goods_code).photo
