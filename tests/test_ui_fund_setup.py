@@ -153,10 +153,8 @@ def test_a_supporter_and_their_pledge_are_saved_together_or_not_at_all(qtbot, pa
     assert (row.name, row.relation, row.monthly_fen, row.start_month) == ("董平花", "之女", 20000, THIS_MONTH)
     assert "已登记赡养人董平花" in page.supporter_label.text()
     table = page.supporters_table
-    assert (
-        table.rowCount() == 1 and table.item(0, 0).text() == "董平花" and table.item(0, 3).text() == "200.00"
-    )
-    assert page.elders_table.item(0, 3).text() == "1"
+    assert table.rowCount() == 1 and table.text(0, 0) == "董平花" and table.text(0, 3) == "200.00"
+    assert page.elders_table.text(0, 3) == "1"
     # the contribution entry knows them at once, with their pledge
     assert page.supporter_box.currentText().startswith("董平花") and page.amount_edit.text() == "200.00"
 
@@ -166,20 +164,20 @@ def test_a_new_pledge_the_signed_scan_and_the_printed_pledge(qtbot, page, db, ad
     page.reload()
     settle(qtbot, page)
     page.tabs.setCurrentIndex(TAB_ELDERS)
-    assert page.supporters_table.item(0, 3).text() == "未签承诺" and not page.pledge_button.isEnabled()
+    assert page.supporters_table.text(0, 3) == "未签承诺" and not page.pledge_button.isEnabled()
     page.supporters_table.selectRow(0)
     assert "还没有签赡养承诺" in page.pledge_for.text() and not page.scan_button.isEnabled()
     page.pledge_amount.setText("150.5")
     page.pledge_start.setText(THIS_MONTH)
     click(qtbot, page.pledge_button)
     assert fund.supporter_rows(db, admin, VILLAGE)[0].monthly_fen == 15050
-    assert page.supporters_table.item(0, 3).text() == "150.50" and "150.50" in page.pledge_for.text()
+    assert page.supporters_table.text(0, 3) == "150.50" and "150.50" in page.pledge_for.text()
     # the signed paper, scanned
     scan = tmp_path / "scan.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     page.archive_scan(str(scan))
     settle(qtbot, page)
-    assert fund.has_pledge_scan(db, sid) and page.supporters_table.item(0, 5).text() == "已归档"
+    assert fund.has_pledge_scan(db, sid) and page.supporters_table.text(0, 5) == "已归档"
     page.save_pledge(str(tmp_path / "pledge.pdf"))
     settle(qtbot, page)
     assert "承诺书已保存" in page.supporter_label.text() and (tmp_path / "pledge.pdf").stat().st_size > 3000
@@ -203,7 +201,7 @@ def test_a_donation_and_a_reversal_of_a_wrong_receipt(qtbot, page, db, admin):
     # the receipt number was wrong: reverse the contribution (its match goes with it)
     page.tabs.setCurrentIndex(TAB_ENTRIES)
     table = page.entries_table
-    kinds = [table.item(i, 2).text() for i in range(table.rowCount())]
+    kinds = [table.text(i, 2) for i in range(table.rowCount())]
     assert kinds == ["基金补贴", "子女缴纳", "捐赠"]  # newest first
     table.selectRow(1)
     assert "将冲正流水" in page.reverse_label.text() and "董平花" in page.reverse_label.text()
@@ -218,7 +216,7 @@ def test_a_donation_and_a_reversal_of_a_wrong_receipt(qtbot, page, db, admin):
     )
     rows = fund.entries(db, admin, VILLAGE)
     assert [r.kind for r in rows[:2]] == ["reversal", "reversal"] and rows[2].reversed and rows[3].reversed
-    kinds = [table.item(i, 2).text() for i in range(table.rowCount())]
+    kinds = [table.text(i, 2) for i in range(table.rowCount())]
     assert kinds[:4] == ["冲正", "冲正", "基金补贴（已冲正）", "子女缴纳（已冲正）"]
     table.selectRow(3)
     assert not page.reverse_button.isEnabled() and "已经冲正过" in page.reverse_label.text()

@@ -31,6 +31,7 @@ def window(qtbot, db, admin, sample):
     w = MainWindow(UiContext(db, admin))
     qtbot.addWidget(w)
     w.show()
+    assert w.households is not None  # made now (a page is made when first needed): it reads meanwhile
     settle(qtbot, w)
     return w
 

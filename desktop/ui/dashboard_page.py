@@ -151,7 +151,7 @@ class DashboardPage(QWidget):
         for i, name in enumerate(CHART_NAMES):
             label = self.charts[name] = ChartLabel(name)
             grid.addWidget(label, i // 2, i % 2)
-        self.status = QLabel()
+        self.status = QLabel("正在统计……")  # shown at once; counted once the event loop runs (below)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -168,8 +168,8 @@ class DashboardPage(QWidget):
             ("households", "points", "redemptions", "fund", "archives", "plans", "settings"),
             self.reload,
         )
-        # Counted once the event loop runs, i.e. after the window is up (and the charts have their size).
-        QTimer.singleShot(0, self, self.reload)
+        # Counted at once, in the background; the charts are drawn once the page is up and they have their size.
+        self.reload()
 
     # --- figures and charts, off the GUI thread ------------------------------------------------------
 
@@ -185,10 +185,11 @@ class DashboardPage(QWidget):
         self.loading = True
         self.status.setText("正在统计……")
         width, height, ratio = self._chart_size()
+        sized = self.isVisible()  # not yet shown (just made): the charts wait for their room
 
         def work(db, actor):
             d = dashboard.gather(db, actor)
-            return d, dashboard.office_name(db), _draw_all(d, width, height, ratio)
+            return d, dashboard.office_name(db), _draw_all(d, width, height, ratio) if sized else None
 
         self.ctx.ops.read(self, work, self._show, on_failure=self._failed, title="首页统计失败")
 
@@ -219,9 +220,13 @@ class DashboardPage(QWidget):
         self.numbers["archive"].setText(f"{100 * d.archive_rate(first_copy):.1f}%")
         self.numbers["points"].setText(f"{awarded} / {redeemed}")
         self.numbers["fund"].setText(f"{d.fund_balance / 100:,.2f}")
-        self._show_charts(pngs)
         self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
-        self._done()
+        if pngs is not None:
+            self._show_charts(pngs)
+            self._done()
+        else:
+            self._done()
+            self._redraw()  # at the size the charts have now
 
     def _show_charts(self, drawn) -> None:
         size, pngs = drawn

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -53,31 +54,131 @@ RED = "color: #b00020;"
 KIND_NAMES = fund_reports.KIND_NAMES
 RELATIONS = ("之子", "之女", "儿媳", "女婿", "之孙", "孙女", "子女", "其他亲属")
 TAB_ELDERS, TAB_ENTRY, TAB_PAYOUT, TAB_CHART, TAB_LEDGER, TAB_ENTRIES, TAB_SETUP = range(7)
+SIZED_ROWS = 0  # rows measured for a column's width beyond those on screen
+Index = QModelIndex | QPersistentModelIndex
 
 
 def _table(headers: list[str]) -> QTableWidget:
+    """A small table filled item by item (the contributions of this sitting, the 理事会)."""
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
+    _look(table)
+    return table
+
+
+def _look(table: QTableView) -> None:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setWordWrap(False)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # a column is as wide as the rows on screen and a few hundred more need, not all 5,000 of a large village
+    header.setResizeContentsPrecision(SIZED_ROWS)
+    header.setStretchLastSection(True)
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], keys: list | None = None) -> None:
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             text = "" if value is None else str(value)  # never hand None to Qt (PySide: none_dealloc)
             item = QTableWidgetItem(text)
             item.setToolTip(text)  # long cells are cut off at 1366 wide: the whole text on hover
-            if j == 0 and keys is not None:
-                item.setData(Qt.ItemDataRole.UserRole, keys[i])
             table.setItem(i, j, item)
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows of text as the read lane made them, shown as they are scrolled to: filling one is a single reset,
+    however many thousand elders a village has (a QTableWidget item per cell stalled the window for seconds).
+    With one column it also serves a combo box: the text, and the row's key as its data."""
+
+    def __init__(self, headers: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.rows: list[list[str]] = []
+        self.keys: list = []
+        self.greyed: frozenset[int] = frozenset()
+
+    def set_rows(self, rows: list[list[str]], keys: list | None = None, greyed=()) -> None:
+        """rows: lists of str, never None."""
+        self.beginResetModel()
+        self.rows = rows  # text already (made on the read lane)
+        self.keys = list(keys) if keys is not None else [None] * len(rows)
+        self.greyed = frozenset(greyed)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self.rows[index.row()][index.column()]
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+        ):  # long cells are cut off at 1366 wide: the whole text on hover
+            return self.rows[index.row()][index.column()] or None
+        if role == Qt.ItemDataRole.UserRole:
+            return self.keys[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.row() in self.greyed:
+            return QBrush(Qt.GlobalColor.darkGray)
+        return None
+
+
+class RowsTable(QTableView):
+    """A read-only table over a RowsModel, one row chosen at a time."""
+
+    def __init__(self, headers: list[str]) -> None:
+        super().__init__()
+        self.rows_model = RowsModel(headers, self)
+        self.setModel(self.rows_model)
+        _look(self)
+
+    def fill(self, rows: list[list[str]], keys: list | None = None, greyed=()) -> None:
+        self.rows_model.set_rows(rows, keys, greyed)
+
+    def rowCount(self) -> int:
+        return self.rows_model.rowCount()
+
+    def text(self, row: int, column: int) -> str:
+        return self.rows_model.rows[row][column]
+
+    def chosen_key(self):
+        """The key of the selected row, or None."""
+        rows = self.selectionModel().selectedRows()
+        return self.rows_model.keys[rows[0].row()] if rows else None
+
+
+def _fill_combo(box: QComboBox, items: list[tuple[str, object]]) -> None:
+    """A long list (every elder of a village) into a combo box in one step, keeping the choice if still listed."""
+    model = box.model()
+    if not isinstance(model, RowsModel):
+        model = RowsModel([""], box)
+        box.setModel(model)
+    chosen = box.currentData()
+    keys = [key for _text, key in items]
+    model.set_rows([[text] for text, _key in items], keys)
+    box.setCurrentIndex(keys.index(chosen) if chosen in keys else (0 if keys else -1))
+
+
+def _long_combo() -> QComboBox:
+    """A combo box for a list of thousands: sized by a typical entry, not by measuring every one."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(24)
+    box.setModel(RowsModel([""], box))
+    return box
 
 
 def _yuan(fen: int) -> str:
@@ -131,6 +232,22 @@ class ChartLabel(QLabel):
 
 
 @dataclass(frozen=True)
+class Tables:
+    """The long tables and lists of one fund as text, made on the read lane: a village of 5,000 households has
+    thousands of elders and supporters, and the GUI thread only hands these to their models."""
+
+    elders: list[list[str]]
+    elder_choices: list[tuple[str, str | None]]  # (text, member code) for 登记赡养人
+    supporters: list[list[str]]
+    supporter_choices: list[tuple[str, int]]  # (text, supporter id) for 缴费
+    ledger: list[list[str]]
+    ledger_choices: list[tuple[str, str]]  # (text, member code) for 赡养能力认定
+    unfound: int  # elders of the ledger without a finding
+    entries: list[list[str]]
+    entries_greyed: list[int]  # rows reversed or reversing
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the page shows of one fund, read in one operation."""
 
@@ -145,26 +262,108 @@ class Snapshot:
     ledger: fund_reports.ElderLedger
     board: list[tuple[str, str, str]]
     entries: list[fund.EntryRow]
+    tables: Tables
 
 
 def _read_snapshot(village: str):
     def read(db, actor) -> Snapshot:
         sups = fund.supporter_rows(db, actor, village)
+        arrears = fund.arrears(db, actor, village)
+        elders = fund.elders(db, actor, village)
+        codes = fund.elder_codes(db, actor, village)
+        ledger = fund_reports.elder_rows(db, actor, village)
+        entries = fund.entries(db, actor, village)
         return Snapshot(
             village,
             fund.status(db, actor, village),
             fund.rules(db, actor, village),
-            fund.arrears(db, actor, village),
-            fund.elders(db, actor, village),
-            fund.elder_codes(db, actor, village),
+            arrears,
+            elders,
+            codes,
             sups,
             {r.id: fund.next_due(db, r.id) for r in sups},
-            fund_reports.elder_rows(db, actor, village),
+            ledger,
             fund.board(db, actor, village),
-            fund.entries(db, actor, village),
+            entries,
+            _tables(arrears, elders, codes, sups, ledger, entries),
         )
 
     return read
+
+
+def _texts(row: list) -> list[str]:
+    return ["" if v is None else str(v) for v in row]  # never hand None to Qt (PySide: none_dealloc)
+
+
+def _tables(
+    arrears: list[fund.Arrear],
+    elders: list[fund.Elder],
+    codes: dict[int, str],
+    supporters: list[fund.SupporterRow],
+    ledger: fund_reports.ElderLedger,
+    entries: list[fund.EntryRow],
+) -> Tables:
+    """On the read lane: every row of the page's long tables and lists, as the clerk reads them."""
+    owed: dict[int, list[int]] = {}  # elder → [months owed, fen owed], over all their supporters
+    for a in arrears:
+        entry = owed.setdefault(a.elder_member_id, [0, 0])
+        entry[0] += len(a.months)
+        entry[1] += a.amount_fen
+    elder_rows = []
+    for e in elders:
+        late = owed.get(e.member_id)
+        elder_rows.append(
+            _texts(
+                [
+                    e.name,
+                    e.age,
+                    e.household,
+                    e.supporters,
+                    f"{late[0]}个月 {late[1] / 100:.2f}元" if late else "",
+                    "是" if e.registered else "否（本村放宽纳入）",
+                ]
+            )
+        )
+    supporter_rows = [
+        _texts(
+            [
+                r.name,
+                r.relation.removeprefix("之"),
+                r.elder,
+                _yuan(r.monthly_fen) if r.monthly_fen else "未签承诺",
+                r.start_month,
+                "已归档" if r.scanned else ("未归档" if r.monthly_fen else ""),
+                r.phone,
+            ]
+        )
+        for r in supporters
+    ]
+    ledger_rows = [
+        _texts([r.name, r.age, r.household, r.income, r.labour, r.support, r.finding, r.finding_note])
+        for r in ledger.rows
+    ]
+    entry_rows = []
+    for e in entries:
+        if e.kind == "match":
+            amount = f"（补贴 {_yuan(e.earmarked_fen)}）"
+        else:
+            amount = _yuan(e.amount_fen)
+        kind = KIND_NAMES.get(e.kind, e.kind) + ("（已冲正）" if e.reversed else "")
+        months = fund_reports.month_span(e.months, count=False) if e.months else ""  # not a year of months
+        entry_rows.append(
+            _texts([e.id, e.at, kind, amount, e.who, months, e.receipt_no, e.operator, e.reason])
+        )
+    return Tables(
+        elder_rows,
+        [(f"{e.name}（{e.age}岁，户{e.household}）", codes.get(e.member_id)) for e in elders],
+        supporter_rows,
+        [(f"{r.name}（赡养{r.elder}，每月{r.monthly_fen / 100:.0f}元）", r.id) for r in supporters],
+        ledger_rows,
+        [(f"{r.name}（{r.age}岁，户{r.household}）", r.member_code) for r in ledger.rows],
+        sum(r.finding == "未认定" for r in ledger.rows),
+        entry_rows,
+        [i for i, e in enumerate(entries) if e.reversed or e.kind == "reversal"],
+    )
 
 
 def _read_villages(db, actor) -> tuple[list[fund.FundVillage], int, int, bool]:
@@ -231,11 +430,11 @@ class FundPage(QWidget):
     # --- building the tabs ------------------------------------------------------------------------------
 
     def _elders_tab(self, record: bool) -> QWidget:
-        self.elders_table = _table(["老人", "年龄", "户编号", "赡养人", "欠缴", "建档立卡"])
-        self.supporters_table = _table(
+        self.elders_table = RowsTable(["老人", "年龄", "户编号", "赡养人", "欠缴", "建档立卡"])
+        self.supporters_table = RowsTable(
             ["赡养人", "关系", "老人", "每月承诺（元）", "起始月", "承诺书", "电话"]
         )
-        self.supporters_table.itemSelectionChanged.connect(self._supporter_chosen)
+        self.supporters_table.selectionModel().selectionChanged.connect(lambda *_a: self._supporter_chosen())
         split = QSplitter(Qt.Orientation.Horizontal)
         for title, table in (("基金老人", self.elders_table), ("赡养人及赡养承诺", self.supporters_table)):
             box = QGroupBox(title)
@@ -244,7 +443,7 @@ class FundPage(QWidget):
         split.setChildrenCollapsible(False)
 
         # a supporter and their pledge: one save, both or neither
-        self.enrol_elder = QComboBox()
+        self.enrol_elder = _long_combo()
         self.enrol_name = QLineEdit()
         self.enrol_relation = QComboBox()
         self.enrol_relation.setEditable(True)
@@ -313,7 +512,7 @@ class FundPage(QWidget):
         return tab
 
     def _entry_tab(self, record: bool) -> QWidget:
-        self.supporter_box = QComboBox()
+        self.supporter_box = _long_combo()
         self.supporter_box.setEditable(True)  # type a name to jump to it
         self.supporter_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.months_edit = QLineEdit()
@@ -375,7 +574,9 @@ class FundPage(QWidget):
         self.pay_button.setEnabled(False)
         self._can_pay = manage
         self.sheet_button = QPushButton("签领表另存为PDF…")
-        self.payout_table = _table(["老人", "户编号", "子女缴纳（元）", "基金补贴（元）", "合计发放（元）"])
+        self.payout_table = RowsTable(
+            ["老人", "户编号", "子女缴纳（元）", "基金补贴（元）", "合计发放（元）"]
+        )
         self.payout_label = _wrap(QLabel())
         row = QHBoxLayout()
         for w in (
@@ -400,10 +601,10 @@ class FundPage(QWidget):
 
     def _ledger_tab(self, record: bool) -> QWidget:
         """Seed 000 扶志扶智 四(九): 65周岁以上建档立卡贫困老年人 ledger, and the 村级责任组's finding per elder."""
-        self.ledger_table = _table(
+        self.ledger_table = RowsTable(
             ["老人", "年龄", "户编号", "经济收入", "劳动能力", "子女供养", "子女赡养能力认定", "认定人、说明"]
         )
-        self.finding_elder = QComboBox()
+        self.finding_elder = _long_combo()
         self.finding_box = QComboBox()
         self.finding_box.addItems(list(SUPPORT_FINDINGS))
         self.finding_date = QDateEdit(qdate_today())
@@ -439,10 +640,10 @@ class FundPage(QWidget):
         return tab
 
     def _entries_tab(self, manage: bool) -> QWidget:
-        self.entries_table = _table(
+        self.entries_table = RowsTable(
             ["流水号", "时间", "类型", "金额（元）", "赡养人/捐赠人/老人", "月份", "收据号", "经办人", "说明"]
         )
-        self.entries_table.itemSelectionChanged.connect(self._entry_chosen)
+        self.entries_table.selectionModel().selectionChanged.connect(lambda *_a: self._entry_chosen())
         self.reverse_reason = QLineEdit()
         self.reverse_reason.setPlaceholderText("冲正原因，如：收据号录错，重新登记")
         self.reverse_button = QPushButton("冲正所选流水")
@@ -633,7 +834,7 @@ class FundPage(QWidget):
             self.rules_label.clear()
             self.confirm_button.hide()
             for t in (self.elders_table, self.supporters_table, self.ledger_table, self.entries_table):
-                t.setRowCount(0)
+                t.fill([])
             self.tabs.setCurrentIndex(TAB_SETUP)
             return
         self.ctx.ops.read(self, _read_snapshot(village), self._show, title="无法读取孝善基金")
@@ -653,125 +854,43 @@ class FundPage(QWidget):
         )
         self._show_elders(snap)
         self._show_supporters(snap)
-        self._show_ledger(snap.ledger)
-        self._show_entries(snap.entries)
+        self._show_ledger(snap)
+        self._show_entries(snap)
         self._show_rules(rules)
         _fill(self.board_table, [list(m) for m in snap.board])
         if self.tabs.currentIndex() == TAB_CHART:
             self.draw_chart()
 
     def _show_elders(self, snap: Snapshot) -> None:
-        owed: dict[int, list[int]] = {}  # elder → [months owed, fen owed], over all their supporters
-        for a in snap.arrears:
-            entry = owed.setdefault(a.elder_member_id, [0, 0])
-            entry[0] += len(a.months)
-            entry[1] += a.amount_fen
-        rows = []
-        for e in snap.elders:
-            late = owed.get(e.member_id)
-            rows.append(
-                [
-                    e.name,
-                    str(e.age),
-                    e.household,
-                    str(e.supporters),
-                    f"{late[0]}个月 {late[1] / 100:.2f}元" if late else "",
-                    "是" if e.registered else "否（本村放宽纳入）",
-                ]
-            )
-        _fill(self.elders_table, rows)
-        chosen = self.enrol_elder.currentData()
-        self.enrol_elder.clear()
-        for e in snap.elders:
-            self.enrol_elder.addItem(f"{e.name}（{e.age}岁，户{e.household}）", snap.codes.get(e.member_id))
-        self.enrol_elder.setCurrentIndex(max(self.enrol_elder.findData(chosen), 0))
+        self.elders_table.fill(snap.tables.elders)
+        _fill_combo(self.enrol_elder, snap.tables.elder_choices)
         self.enrol_button.setEnabled(self._can_record and bool(snap.elders))
         if not snap.elders:
             self.supporter_label.setText("本村还没有符合条件的老人（看“设立与规则”中的老人年龄和范围）。")
 
     def _show_supporters(self, snap: Snapshot) -> None:
         chosen = self._chosen_supporter()
-        rows = [
-            [
-                r.name,
-                r.relation.removeprefix("之"),
-                r.elder,
-                _yuan(r.monthly_fen) if r.monthly_fen else "未签承诺",
-                r.start_month,
-                "已归档" if r.scanned else ("未归档" if r.monthly_fen else ""),
-                r.phone,
-            ]
-            for r in snap.supporters
-        ]
-        _fill(self.supporters_table, rows, [r.id for r in snap.supporters])
-        for i, r in enumerate(snap.supporters):
-            if r.id == chosen:
-                self.supporters_table.selectRow(i)
+        ids = [r.id for r in snap.supporters]
+        self.supporters_table.fill(snap.tables.supporters, ids)
+        if chosen in ids:
+            self.supporters_table.selectRow(ids.index(chosen))
         self._supporter_chosen()
-        current = self.supporter_box.currentData()
         self.supporter_box.blockSignals(True)
-        self.supporter_box.clear()
-        for r in snap.supporters:
-            self.supporter_box.addItem(f"{r.name}（赡养{r.elder}，每月{r.monthly_fen / 100:.0f}元）", r.id)
-        self.supporter_box.setCurrentIndex(max(self.supporter_box.findData(current), 0))
+        _fill_combo(self.supporter_box, snap.tables.supporter_choices)
         self.supporter_box.blockSignals(False)
         self._suggest()
 
-    def _show_ledger(self, data: fund_reports.ElderLedger) -> None:
-        _fill(
-            self.ledger_table,
-            [
-                [
-                    r.name,
-                    "" if r.age is None else str(r.age),
-                    r.household,
-                    r.income,
-                    r.labour,
-                    r.support,
-                    r.finding,
-                    r.finding_note,
-                ]
-                for r in data.rows
-            ],
-        )
+    def _show_ledger(self, snap: Snapshot) -> None:
+        data = snap.ledger
+        self.ledger_table.fill(snap.tables.ledger)
         self.ledger_label.setText(
             f"{data.village}{data.age}周岁以上建档立卡贫困老年人{len(data.rows)}人，"
-            f"其中{sum(r.finding == '未认定' for r in data.rows)}人的子女赡养能力还未认定。"
+            f"其中{snap.tables.unfound}人的子女赡养能力还未认定。"
         )
-        current = self.finding_elder.currentData()
-        self.finding_elder.clear()
-        for r in data.rows:
-            self.finding_elder.addItem(f"{r.name}（{r.age}岁，户{r.household}）", r.member_code)
-        self.finding_elder.setCurrentIndex(max(self.finding_elder.findData(current), 0))
+        _fill_combo(self.finding_elder, snap.tables.ledger_choices)
 
-    def _show_entries(self, found: list[fund.EntryRow]) -> None:
-        rows = []
-        for e in found:
-            if e.kind == "match":
-                amount = f"（补贴 {_yuan(e.earmarked_fen)}）"
-            else:
-                amount = _yuan(e.amount_fen)
-            kind = KIND_NAMES.get(e.kind, e.kind) + ("（已冲正）" if e.reversed else "")
-            rows.append(
-                [
-                    str(e.id),
-                    e.at,
-                    kind,
-                    amount,
-                    e.who,
-                    fund_reports.month_span(e.months, count=False)
-                    if e.months
-                    else "",  # not a year of months
-                    e.receipt_no,
-                    e.operator,
-                    e.reason,
-                ]
-            )
-        _fill(self.entries_table, rows, [e.id for e in found])
-        for i, e in enumerate(found):
-            if e.reversed or e.kind == "reversal":
-                for j in range(self.entries_table.columnCount()):
-                    self.entries_table.item(i, j).setForeground(Qt.GlobalColor.darkGray)
+    def _show_entries(self, snap: Snapshot) -> None:
+        self.entries_table.fill(snap.tables.entries, [e.id for e in snap.entries], snap.tables.entries_greyed)
         self._entry_chosen()
 
     def _show_rules(self, rules: fund.FundRules) -> None:
@@ -786,10 +905,7 @@ class FundPage(QWidget):
     # --- choosing rows ----------------------------------------------------------------------------------
 
     def _chosen_supporter(self) -> int | None:
-        rows = self.supporters_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.supporters_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        return self.supporters_table.chosen_key()
 
     def _supporter_row(self) -> fund.SupporterRow | None:
         sid = self._chosen_supporter()
@@ -813,10 +929,9 @@ class FundPage(QWidget):
         self.pledge_for.setText(f"{r.name}（赡养{r.elder}）：{pledged}。新的承诺自起始月起替代原承诺。")
 
     def _chosen_entry(self) -> fund.EntryRow | None:
-        rows = self.entries_table.selectionModel().selectedRows()
-        if not rows or self.snapshot is None:
+        eid = self.entries_table.chosen_key()
+        if eid is None or self.snapshot is None:
             return None
-        eid = self.entries_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
         return next((e for e in self.snapshot.entries if e.id == eid), None)
 
     def _entry_chosen(self) -> None:
@@ -1158,10 +1273,11 @@ class FundPage(QWidget):
 
     def _show_preview(self, result: tuple[list[fund.PayoutLine], int]) -> None:
         lines, balance = result
-        _fill(
-            self.payout_table,
+        self.payout_table.fill(
             [
-                [x.elder, x.household, _yuan(x.contribution_fen), _yuan(x.match_fen), _yuan(x.amount_fen)]
+                _texts(
+                    [x.elder, x.household, _yuan(x.contribution_fen), _yuan(x.match_fen), _yuan(x.amount_fen)]
+                )
                 for x in lines
             ],
         )

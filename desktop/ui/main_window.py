@@ -53,6 +53,7 @@ AREAS = (
     ("print", "公示打印"),
     ("system", "系统"),
 )
+AREA_KEYS = tuple(key for key, _title in AREAS)
 
 
 class MainWindow(QMainWindow):
@@ -67,53 +68,31 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(130)
         self.sidebar.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 10px; }")
         self.pages = QStackedWidget()
+        # Each area's page is made the first time it is shown (or asked for, e.g. window.printing): until then a
+        # bare placeholder holds its place in the stack, so the window opens with only the page it shows.
         # Pages keep themselves current through ctx.ops (each subscribes to the areas it shows); the window
         # only hands them the collaborators they call: 公示打印 for what they print, navigation below.
-        self.home = DashboardPage(ctx, present_print=self.present_print)
-        self.households = HouseholdsPage(ctx, present_print=self.present_print)
-        self.system = SystemPage(ctx)
-        self.printing = PrintPage(ctx)
-        self.quality = QualityPage(ctx)
-        self.store = StoreArea(ctx)
-        self.counter = self.store.counter
-        self.rating = RatingPage(ctx)
-        self.fund = FundPage(ctx)
-        self.plans = PlansPage(ctx)
-        self.page_by_key: dict[str, QWidget] = {}
-        built = {
-            "home": self.home,
-            "households": self.households,
-            "quality": self.quality,
-            "plans": self.plans,
-            "store": self.store,
-            "stars": self.rating,
-            "fund": self.fund,
-            "print": self.printing,
-            "system": self.system,
-        }
+        self._built: dict[str, QWidget] = {}
+        self._wanted_village: dict[str, str] = {}  # the village each page had at the last close
         for key, title in AREAS:
-            page = built[key]
-            self.page_by_key[key] = page
-            self.pages.addWidget(page)
+            placeholder = QWidget()
+            placeholder.setObjectName(f"unbuilt-{key}")
+            self.pages.addWidget(placeholder)
             QListWidgetItem(title, self.sidebar)
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.sidebar.setCurrentRow(0)
+        self.sidebar.currentRowChanged.connect(self._area_shown)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.sidebar)
         row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.quality.open_household.connect(self.open_finding)
-        self.plans.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
-        self.sidebar.currentRowChanged.connect(self._area_shown)
         actor = ctx.actor
         self.status_user = QLabel(f"数据库：{ctx.ops.display_name}　　用户：{actor.label}")
         self.status_backup = QLabel()
         self.statusBar().addWidget(self.status_user, 1)
         self.statusBar().addPermanentWidget(self.status_backup)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
-        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.households.open_import)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=lambda: self.households.open_import())
         self._build_menu()
         self.backup_on_exit = False  # set by start_duties(): a window made by a test does not back up
         self._exit_backup = "none"  # none → running → done: the window closes once the backup has finished
@@ -139,9 +118,9 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("文件(&F)")
-        self._action(file_menu, "立即备份…", self.system.ask_backup, "Ctrl+B")
-        self._action(file_menu, "从备份恢复…", self.system.ask_restore)
-        self._action(file_menu, "本月月报（PDF）", self.home.print_report)
+        self._action(file_menu, "立即备份…", lambda _c=False: self.system.ask_backup(), "Ctrl+B")
+        self._action(file_menu, "从备份恢复…", lambda _c=False: self.system.ask_restore())
+        self._action(file_menu, "本月月报（PDF）", lambda _c=False: self.home.print_report())
         file_menu.addSeparator()
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
         view_menu = bar.addMenu("视图(&V)")
@@ -172,28 +151,27 @@ class MainWindow(QMainWindow):
         return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
     def _village_boxes(self) -> dict:
-        return {
-            key: page.village_box for key, page in self.page_by_key.items() if hasattr(page, "village_box")
-        }
+        return {key: page.village_box for key, page in self._built.items() if hasattr(page, "village_box")}
 
     def restore_layout(self) -> None:
+        """The size, the area and each page's village of the last close. Only the area shown is built now: a
+        page built later chooses its remembered village then."""
         prefs = self.prefs()
         geometry = prefs.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        area = prefs.value("window/area")
-        if area in self.page_by_key:
-            self.show_area(area)
-        for key, box in self._village_boxes().items():
+        for key, _title in AREAS:
             wanted = prefs.value(f"village/{key}")
             if wanted is not None:
-                _choose_when_listed(box, str(wanted))
+                self._wanted_village[key] = str(wanted)
+        area = prefs.value("window/area")
+        self.show_area(area if area in AREA_KEYS else "home")
 
     def save_layout(self) -> None:
         prefs = self.prefs()
         prefs.setValue("window/geometry", self.saveGeometry())
         prefs.setValue("window/area", AREAS[self.sidebar.currentRow()][0])
-        for key, box in self._village_boxes().items():
+        for key, box in self._village_boxes().items():  # a page never built keeps the village it had
             if box.currentIndex() >= 0:
                 prefs.setValue(f"village/{key}", str(box.currentData()))
         prefs.sync()
@@ -256,15 +234,104 @@ class MainWindow(QMainWindow):
         self.ctx.ops.write(None, work, ("backups",), finished, on_failure=failed)
 
     def show_area(self, key: str) -> None:
-        self.sidebar.setCurrentRow([k for k, _ in AREAS].index(key))
+        self.sidebar.setCurrentRow(AREA_KEYS.index(key))
 
     def _area_shown(self, row: int) -> None:
+        key = AREA_KEYS[row]
+        made = key not in self._built
+        self._page(key)
+        self.pages.setCurrentIndex(row)
         # The 首页 and 帮扶计划 counts also change with work this window never saw (another PC on the township
-        # network, the command line): recounted, in the background, each time their area is entered.
-        if AREAS[row][0] == "plans":
+        # network, the command line): recounted, in the background, each time their area is entered. (A 首页
+        # just made counts by itself once the window is up.)
+        if key == "plans":
             self.plans.reload()
-        elif AREAS[row][0] == "home":
+        elif key == "home" and not made:
             self.home.reload()
+
+    # --- the pages, each made when first needed ---------------------------------------------------------
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def _page(self, key: str):
+        page = self._built.get(key)
+        if page is None:
+            page = self._built[key] = self._make(key)
+            index = AREA_KEYS.index(key)
+            placeholder = self.pages.widget(index)
+            current = self.pages.currentIndex()
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(placeholder)
+            placeholder.setParent(None)  # gone with this reference
+            self.pages.setCurrentIndex(current)
+            box = getattr(page, "village_box", None)
+            if box is not None and key in self._wanted_village:
+                _choose_when_listed(box, self._wanted_village[key])
+        return page
+
+    def _make(self, key: str) -> QWidget:
+        ctx = self.ctx
+        if key == "home":
+            return DashboardPage(ctx, present_print=self.present_print)
+        if key == "households":
+            return HouseholdsPage(ctx, present_print=self.present_print)
+        if key == "quality":
+            page = QualityPage(ctx)
+            page.open_household.connect(self.open_finding)
+            return page
+        if key == "plans":
+            page = PlansPage(ctx)
+            page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
+            return page
+        makers = {
+            "stars": RatingPage,
+            "store": StoreArea,
+            "fund": FundPage,
+            "print": PrintPage,
+            "system": SystemPage,
+        }
+        return makers[key](ctx)
+
+    @property
+    def home(self) -> DashboardPage:
+        return self._page("home")
+
+    @property
+    def households(self) -> HouseholdsPage:
+        return self._page("households")
+
+    @property
+    def quality(self) -> QualityPage:
+        return self._page("quality")
+
+    @property
+    def plans(self) -> PlansPage:
+        return self._page("plans")
+
+    @property
+    def rating(self) -> RatingPage:
+        return self._page("stars")
+
+    @property
+    def store(self) -> StoreArea:
+        return self._page("store")
+
+    @property
+    def counter(self):
+        return self.store.counter
+
+    @property
+    def fund(self) -> FundPage:
+        return self._page("fund")
+
+    @property
+    def printing(self) -> PrintPage:
+        return self._page("print")
+
+    @property
+    def system(self) -> SystemPage:
+        return self._page("system")
 
     def present_print(self, filename: str, make, label: str, after=None) -> None:
         """Make a print — make(db, actor, out_path) → Printed — on the read lane and show it in 公示打印 to
@@ -287,14 +354,10 @@ class MainWindow(QMainWindow):
         self.households.show_household(code, person, fields, message)
 
     def reload_all(self) -> None:
-        self.home.reload()
-        self.households.reload()
-        self.printing.reload()
-        self.quality.reload()
-        self.store.reload()
-        self.rating.reload()
-        self.fund.reload()
-        self.system.reload()
+        """F5: every page made so far reads again (one made later reads when it is made)."""
+        for key, page in self._built.items():
+            if key != "plans":
+                page.reload()
 
 
 def _takes_db(make) -> bool:
