@@ -281,7 +281,7 @@ def _read_snapshot(village: str):
             elders,
             codes,
             sups,
-            {r.id: fund.next_due(db, r.id) for r in sups},
+            fund.next_dues(db, actor, village),
             ledger,
             fund.board(db, actor, village),
             entries,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, aliased
 
 from desktop import clock, limits, money
 from desktop.db import Database
@@ -215,22 +215,39 @@ def elders(db: Database, actor: Actor, village: str, *, on: date | None = None) 
                 .group_by(Supporter.elder_member_id)
             ).all()
         )
-        rows = s.execute(
-            select(Member.id, Member.name, Household, Member.birth_date)
-            .join(Household, Household.id == Member.household_id)
-            .where(
-                Household.village_id == fund.village_id,
-                Member.left_at.is_(None),
-                Member.birth_date <= born_by(on, fund.elder_age),
-            )
-            .order_by(Household.code, Member.position)
+        return [
+            Elder(mid, name, code, age_on(born, on), counts.get(mid, 0), inside)
+            for mid, name, code, born, inside in _elders_in(s, fund, on)
+        ]
+
+
+def _elders_in(s: Session, fund: FilialFund, on: date) -> list[tuple[int, str, str, date, bool]]:
+    """(member id, name, household code, birth date, of a registered household) of the fund's elders on `on`,
+    in household order: the few columns it needs, not the members' and households' whole rows."""
+    rows = s.execute(
+        select(
+            Member.id,
+            Member.name,
+            Household.code,
+            Member.birth_date,
+            Household.household_kind,
+            Household.poverty_type,
+            Household.attrs,
         )
-        found = []
-        for mid, name, h, born in rows:
-            inside = is_registered(h)
-            if inside or fund.all_households:
-                found.append(Elder(mid, name, h.code, age_on(born, on), counts.get(mid, 0), inside))
-        return found
+        .join(Household, Household.id == Member.household_id)
+        .where(
+            Household.village_id == fund.village_id,
+            Member.left_at.is_(None),
+            Member.birth_date <= born_by(on, fund.elder_age),
+        )
+        .order_by(Household.code, Member.position)
+    )
+    found = []
+    for mid, name, code, born, kind, poverty, attrs in rows:
+        inside = registered(kind, poverty, (attrs or {}).get("exit_year"))
+        if inside or fund.all_households:
+            found.append((mid, name, code, born, inside))
+    return found
 
 
 def add_supporter(
@@ -386,17 +403,30 @@ class Contribution:
     balance_fen: int
 
 
+_UNDOING = aliased(FundEntry, name="undoing")
+# Contributions no reversal undoes (a reversal names the entry it undoes: one index probe per entry). Built once,
+# so that SQLAlchemy's statement cache knows it: _paid_months runs once a contribution.
+_STANDING_CONTRIBUTIONS = select(FundEntry.supporter_id, FundEntry.months).where(
+    FundEntry.kind == "contribution",
+    ~select(_UNDOING.id).where(_UNDOING.reverses_id == FundEntry.id).exists(),
+)
+
+
 def _paid_months(session: Session, supporter_id: int) -> set[str]:
-    reversed_ids = set(
-        session.scalars(select(FundEntry.reverses_id).where(FundEntry.reverses_id.is_not(None)))
-    )
     months: set[str] = set()
-    for e in session.scalars(
-        select(FundEntry).where(FundEntry.supporter_id == supporter_id, FundEntry.kind == "contribution")
+    for _sid, covered in session.execute(
+        _STANDING_CONTRIBUTIONS.where(FundEntry.supporter_id == supporter_id)
     ):
-        if e.id not in reversed_ids:
-            months.update(e.months)
+        months.update(covered or ())
     return months
+
+
+def _paid_months_of_fund(session: Session, fund_id: int) -> dict[int, set[str]]:
+    """supporter id → the months their standing contributions cover, for every supporter of the fund at once."""
+    paid: dict[int, set[str]] = {}
+    for sid, covered in session.execute(_STANDING_CONTRIBUTIONS.where(FundEntry.fund_id == fund_id)):
+        paid.setdefault(sid, set()).update(covered or ())
+    return paid
 
 
 def contribute(
@@ -674,34 +704,42 @@ def arrears(db: Database, actor: Actor, village: str, *, upto: str | None = None
     last = parse_month(upto) if upto else str(clock.this_month())
     with db.read() as s:
         fund = fund_of(s, actor, village)
-        out = []
-        rows = s.execute(
-            select(Supporter, Member.name)
-            .join(Member, Member.id == Supporter.elder_member_id)
-            .where(Supporter.fund_id == fund.id)
-            .order_by(Supporter.id)
-        )
-        for supporter, elder in rows:
-            paid = _paid_months(s, supporter.id)
-            owed_months, owed = [], 0
-            for p in s.scalars(select(Pledge).where(Pledge.supporter_id == supporter.id)):
-                end = min(p.end_month or last, last)
-                for m in months_between(p.start_month, end):
-                    if m not in paid:
-                        owed_months.append(m)
-                        owed += p.monthly_fen
-            if owed_months:
-                out.append(
-                    Arrear(
-                        supporter.id,
-                        supporter.name,
-                        elder,
-                        sorted(owed_months),
-                        owed,
-                        supporter.elder_member_id,
-                    )
-                )
-        return out
+        return _arrears_in(s, fund.id, last)
+
+
+def _arrears_in(s: Session, fund_id: int, last: str) -> list[Arrear]:
+    """arrears for one fund through the month `last`: four queries, whatever the number of supporters."""
+    paid = _paid_months_of_fund(s, fund_id)
+    pledges: dict[int, list[tuple[str, str | None, int]]] = {}
+    for sid, start, end, monthly in s.execute(
+        select(Pledge.supporter_id, Pledge.start_month, Pledge.end_month, Pledge.monthly_fen)
+        .join(Supporter, Supporter.id == Pledge.supporter_id)
+        .where(Supporter.fund_id == fund_id)
+        .order_by(Pledge.id)
+    ):
+        pledges.setdefault(sid, []).append((start, end, monthly))
+    spans: dict[tuple[str, str], list[str]] = {}  # pledges mostly share their months: each span made once
+    out = []
+    for sid, name, elder_id, elder in s.execute(
+        select(Supporter.id, Supporter.name, Supporter.elder_member_id, Member.name)
+        .join(Member, Member.id == Supporter.elder_member_id)
+        .where(Supporter.fund_id == fund_id)
+        .order_by(Supporter.id)
+    ):
+        done = paid.get(sid, set())
+        owed_months, owed = [], 0
+        for start, end_month, monthly in pledges.get(sid, ()):
+            key = (start, min(end_month or last, last))
+            months = spans.get(key)
+            if months is None:
+                months = spans[key] = months_between(*key)
+            for m in months:
+                if m not in done:
+                    owed_months.append(m)
+                    owed += monthly
+        if owed_months:
+            out.append(Arrear(sid, name, elder, sorted(owed_months), owed, elder_id))
+    return out
 
 
 @dataclass(frozen=True)
@@ -732,24 +770,49 @@ def status(db: Database, actor: Actor, village: str, *, on: date | None = None) 
         supporters = (
             s.scalar(select(func.count()).select_from(Supporter).where(Supporter.fund_id == fund.id)) or 0
         )
-        entries = list(s.scalars(select(FundEntry).where(FundEntry.fund_id == fund.id)))
-    in_month = sum(
-        e.amount_fen for e in entries if e.amount_fen > 0 and month_key(clock.local(e.at)) == month
-    )
-    out_month = -sum(
-        e.amount_fen for e in entries if e.amount_fen < 0 and month_key(clock.local(e.at)) == month
-    )
-    return FundStatus(
-        fund.name,
-        vname,
-        fund.balance_fen,
-        len(elders(db, actor, village, on=on)),
-        supporters,
-        len(arrears(db, actor, village, upto=due_month(fund, on))),
-        in_month,
-        out_month,
-        fund.match_confirmed,
-    )
+        month_in, month_out = _month_flows(s, fund.id, month)
+        elders_now = len(_elders_in(s, fund, on))
+        owing = len(_arrears_in(s, fund.id, parse_month(due_month(fund, on))))
+        return FundStatus(
+            fund.name,
+            vname,
+            fund.balance_fen,
+            elders_now,
+            supporters,
+            owing,
+            month_in,
+            month_out,
+            fund.match_confirmed,
+        )
+
+
+def _month_flows(s: Session, fund_id: int, month: str) -> tuple[int, int]:
+    """Cash into and out of the fund in `month` (office time). The days well inside the month are summed by the
+    database; the entries within a day of its ends are read and their month told here, so that the result
+    does not hang on how the database compares stored times with the bounds."""
+    m = clock.Month.parse(month)
+    lo, hi = clock.day_start(m.first_day()), clock.day_start(m.next().first_day())
+    day = timedelta(days=1)
+    where = FundEntry.fund_id == fund_id
+    money_in = func.coalesce(func.sum(case((FundEntry.amount_fen > 0, FundEntry.amount_fen), else_=0)), 0)
+    money_out = func.coalesce(func.sum(case((FundEntry.amount_fen < 0, FundEntry.amount_fen), else_=0)), 0)
+    inside = s.execute(
+        select(money_in, money_out).where(where, FundEntry.at >= lo + day, FundEntry.at < hi - day)
+    ).one()
+    total_in, total_out = int(inside[0]), -int(inside[1])
+    for amount, at in s.execute(
+        select(FundEntry.amount_fen, FundEntry.at).where(
+            where,
+            ((FundEntry.at >= lo - day) & (FundEntry.at < lo + day))
+            | ((FundEntry.at >= hi - day) & (FundEntry.at < hi + day)),
+        )
+    ):
+        if month_key(clock.local(at)) == month:
+            if amount > 0:
+                total_in += amount
+            elif amount < 0:
+                total_out -= amount
+    return total_in, total_out
 
 
 def ledger_mismatches(session: Session) -> list[str]:
@@ -775,9 +838,14 @@ def supporters(db: Database, actor: Actor, village: str) -> list[tuple[int, str,
             .where(Supporter.fund_id == f.id)
             .order_by(Supporter.name)
         ).all()
-        pledges = {
-            p.supporter_id: p.monthly_fen for p in s.scalars(select(Pledge).where(Pledge.active.is_(True)))
-        }
+        pledges = dict(
+            s.execute(
+                select(Pledge.supporter_id, Pledge.monthly_fen)
+                .join(Supporter, Supporter.id == Pledge.supporter_id)
+                .where(Supporter.fund_id == f.id, Pledge.active.is_(True))
+                .order_by(Pledge.id)
+            ).all()
+        )
         return [(sid, name, elder, pledges.get(sid, 0)) for sid, name, elder in rows]
 
 
@@ -785,15 +853,58 @@ def next_due(db: Database, supporter_id: int, *, on: date | None = None) -> tupl
     """The first unpaid pledged month (or this month) and the pledged monthly amount."""
     on = on or clock.today()
     with db.read() as s:
-        p = s.scalar(select(Pledge).where(Pledge.supporter_id == supporter_id, Pledge.active.is_(True)))
+        p = s.execute(
+            select(Pledge.start_month, Pledge.monthly_fen).where(
+                Pledge.supporter_id == supporter_id, Pledge.active.is_(True)
+            )
+        ).first()
         if p is None:
             return [month_key(on)], 0
-        paid = _paid_months(s, supporter_id)
-        for m in months_between(p.start_month, max(month_key(on), p.start_month)):
-            if m not in paid:
-                return [m], p.monthly_fen
-        this = month_key(on)
-        return [next_month(this) if this in paid else this], p.monthly_fen
+        return _next_due(p[0], p[1], _paid_months(s, supporter_id), month_key(on))
+
+
+def next_dues(
+    db: Database, actor: Actor, village: str, *, on: date | None = None
+) -> dict[int, tuple[list[str], int]]:
+    """next_due of every supporter of the village's fund, in three queries."""
+    this = month_key(on or clock.today())
+    with db.read() as s:
+        f = fund_of(s, actor, village)
+        paid = _paid_months_of_fund(s, f.id)
+        pledges = {
+            sid: (start, monthly)
+            for sid, start, monthly in s.execute(
+                select(Pledge.supporter_id, Pledge.start_month, Pledge.monthly_fen)
+                .join(Supporter, Supporter.id == Pledge.supporter_id)
+                .where(Supporter.fund_id == f.id, Pledge.active.is_(True))
+                .order_by(Pledge.id.desc())  # next_due reads the first active pledge: the earliest wins
+            )
+        }
+        ids = list(s.scalars(select(Supporter.id).where(Supporter.fund_id == f.id).order_by(Supporter.id)))
+    spans: dict[tuple[str, str], list[str]] = {}
+    out = {}
+    for sid in ids:
+        if sid not in pledges:
+            out[sid] = ([this], 0)
+            continue
+        start, monthly = pledges[sid]
+        out[sid] = _next_due(start, monthly, paid.get(sid, set()), this, spans)
+    return out
+
+
+def _next_due(
+    start: str, monthly: int, paid: set[str], this: str, spans: dict | None = None
+) -> tuple[list[str], int]:
+    key = (start, max(this, start))
+    months = None if spans is None else spans.get(key)
+    if months is None:
+        months = months_between(*key)
+        if spans is not None:
+            spans[key] = months
+    for m in months:
+        if m not in paid:
+            return [m], monthly
+    return [next_month(this) if this in paid else this], monthly
 
 
 BOARD_ROLES = ("会长", "副会长", "会计", "出纳", "监督", "理事")
@@ -1177,42 +1288,35 @@ def supporter_rows(db: Database, actor: Actor, village: str) -> list[SupporterRo
     with db.read() as s:
         f = fund_of(s, actor, village)
         pledges = {
-            p.supporter_id: p
-            for p in s.scalars(
-                select(Pledge)
+            sid: (monthly, start, scanned)
+            for sid, monthly, start, scanned in s.execute(
+                # whether a scan is kept, not the scan itself (a deferred column read row by row)
+                select(Pledge.supporter_id, Pledge.monthly_fen, Pledge.start_month, Pledge.scan.is_not(None))
                 .join(Supporter, Supporter.id == Pledge.supporter_id)
                 .where(Supporter.fund_id == f.id, Pledge.active.is_(True))
+                .order_by(Pledge.id)
             )
         }
         rows = s.execute(
-            select(Supporter, Member.name, Member.code)
+            select(
+                Supporter.id, Supporter.name, Supporter.relation, Supporter.phone, Member.name, Member.code
+            )
             .join(Member, Member.id == Supporter.elder_member_id)
             .where(Supporter.fund_id == f.id)
             .order_by(Member.name, Supporter.id)
         ).all()
-        out = []
-        for sup, elder, code in rows:
-            p = pledges.get(sup.id)
-            out.append(
-                SupporterRow(
-                    sup.id,
-                    sup.name,
-                    sup.relation,
-                    sup.phone,
-                    elder,
-                    code,
-                    p.monthly_fen if p else 0,
-                    p.start_month if p else "",
-                    bool(p is not None and p.scan),
-                )
-            )
-        return out
+    none = (0, "", False)
+    return [
+        SupporterRow(sid, name, relation, phone, elder, code, *pledges.get(sid, none))
+        for sid, name, relation, phone, elder, code in rows
+    ]
 
 
 def elder_codes(db: Database, actor: Actor, village: str) -> dict[int, str]:
     """member id → 人编号 of the fund's elders (a supporter is registered against the code)."""
-    ids = [e.member_id for e in elders(db, actor, village)]
     with db.read() as s:
+        fund = fund_of(s, actor, village)
+        ids = [row[0] for row in _elders_in(s, fund, clock.today())]
         return dict(s.execute(select(Member.id, Member.code).where(Member.id.in_(ids or [-1]))).all())
 
 

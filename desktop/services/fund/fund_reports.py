@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from desktop import clock
 from desktop.db import Database
@@ -27,11 +28,11 @@ from desktop.services.fund.fund import (
     arrears,
     born_by,
     fund_of,
-    is_registered,
     latest_findings,
     monthly_totals,
     months_between,
     parse_month,
+    registered,
     split,
 )
 from desktop.services.households.households import age_on, resolve_village
@@ -619,14 +620,28 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
     fund with their pledged monthly amount and what they paid for this year's months, and the 子女赡养能力认定 as
     last recorded (fund.record_finding)."""
     today = clock.today()
+    this_year = f"{today.year}-"
     with db.read() as s:
         v = resolve_village(s, actor, village)
         township = s.get(Township, v.township_id).name
         age = int(settings.get_in(s, "fund.ledger_age"))
+        # the few columns the ledger shows, not the members' and households' whole rows
         found = [
-            (m, h)
-            for m, h in s.execute(
-                select(Member, Household)
+            row
+            for row in s.execute(
+                select(
+                    Member.id,
+                    Member.code,
+                    Member.name,
+                    Member.sex,
+                    Member.birth_date,
+                    Member.attrs,
+                    Household.id,
+                    Household.code,
+                    Household.household_kind,
+                    Household.poverty_type,
+                    Household.attrs,
+                )
                 .join(Household, Household.id == Member.household_id)
                 .where(
                     Household.village_id == v.id,
@@ -635,13 +650,13 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
                 )
                 .order_by(Household.code, Member.position)
             )
-            if is_registered(h)
+            if registered(row[8], row[9], (row[10] or {}).get("exit_year"))
         ]
-        ids = [m.id for m, _h in found]
-        homes = {h.id for _m, h in found}
-        income: dict[int, IncomeYear] = {}
-        for row in s.scalars(
-            select(IncomeYear)
+        ids = [row[0] for row in found]
+        homes = {row[6] for row in found}
+        income: dict[int, tuple[int, int]] = {}
+        for hid, year, fen in s.execute(
+            select(IncomeYear.household_id, IncomeYear.year, IncomeYear.net_per_capita_fen)
             .where(
                 IncomeYear.household_id.in_(homes or [-1]),
                 IncomeYear.year <= today.year,
@@ -649,58 +664,62 @@ def elder_rows(db: Database, actor: Actor, village: str) -> ElderLedger:
             )
             .order_by(IncomeYear.year)
         ):
-            income[row.household_id] = row  # the latest year wins
+            income[hid] = (year, fen)  # the latest year wins
         fund = s.scalar(select(FilialFund).where(FilialFund.village_id == v.id))
         support: dict[int, list[str]] = {}
         paid: dict[int, int] = {}
         if fund is not None:
-            pledged = {
-                p.supporter_id: p.monthly_fen
-                for p in s.scalars(select(Pledge).where(Pledge.active.is_(True)))
-            }
-            for sup in s.scalars(
-                select(Supporter)
+            pledged = dict(
+                s.execute(
+                    select(Pledge.supporter_id, Pledge.monthly_fen)
+                    .join(Supporter, Supporter.id == Pledge.supporter_id)
+                    .where(Supporter.fund_id == fund.id, Pledge.active.is_(True))
+                    .order_by(Pledge.id)
+                ).all()
+            )
+            for sid, elder_id, name, relation in s.execute(
+                select(Supporter.id, Supporter.elder_member_id, Supporter.name, Supporter.relation)
                 .where(Supporter.fund_id == fund.id, Supporter.elder_member_id.in_(ids or [-1]))
                 .order_by(Supporter.id)
             ):
-                monthly = pledged.get(sup.id)
-                support.setdefault(sup.elder_member_id, []).append(
-                    f"{sup.name}（{sup.relation.removeprefix('之')}）"
+                monthly = pledged.get(sid)
+                support.setdefault(elder_id, []).append(
+                    f"{name}（{relation.removeprefix('之')}）"
                     + (f"每月{monthly / 100:.2f}元" if monthly else "未签承诺")
                 )
-            reversed_ids = set(
-                s.scalars(
-                    select(FundEntry.reverses_id).where(
-                        FundEntry.fund_id == fund.id, FundEntry.reverses_id.is_not(None)
-                    )
+            undoing = aliased(FundEntry)
+            for elder_id, amount, months in s.execute(
+                select(FundEntry.elder_member_id, FundEntry.amount_fen, FundEntry.months).where(
+                    FundEntry.fund_id == fund.id,
+                    FundEntry.kind == "contribution",
+                    ~select(undoing.id).where(undoing.reverses_id == FundEntry.id).exists(),
                 )
-            )
-            for e in s.scalars(
-                select(FundEntry).where(FundEntry.fund_id == fund.id, FundEntry.kind == "contribution")
             ):
-                if e.id in reversed_ids or e.elder_member_id not in support:
+                if elder_id not in support:
                     continue
-                parts = split(e.amount_fen, len(e.months))  # the year's share of a payment across years
-                share = sum(x for x, m in zip(parts, e.months, strict=True) if m.startswith(f"{today.year}-"))
-                paid[e.elder_member_id] = paid.get(e.elder_member_id, 0) + share
+                if not any(m.startswith(this_year) for m in months):
+                    continue  # nothing of it falls in this year
+                parts = split(amount, len(months))  # the year's share of a payment across years
+                share = sum(x for x, m in zip(parts, months, strict=True) if m.startswith(this_year))
+                paid[elder_id] = paid.get(elder_id, 0) + share
         findings = latest_findings(s, ids)
     rows = []
-    for m, h in found:
-        inc = income.get(h.id)
-        f = findings.get(m.id)
+    for mid, mcode, name, sex, born, mattrs, hid, hcode, kind, poverty, _hattrs in found:
+        inc = income.get(hid)
+        f = findings.get(mid)
         rows.append(
             ElderRow(
-                m.code,
-                h.code,
-                m.name,
-                m.sex,
-                age_on(m.birth_date, today),
-                h.household_kind or h.poverty_type,
-                f"{inc.net_per_capita_fen / 100:,.2f}（{inc.year}年）" if inc else "",
-                (m.attrs or {}).get("labour", ""),
-                (m.attrs or {}).get("pension_insurance", ""),
-                "；".join(support.get(m.id, [])),
-                paid.get(m.id, 0) if m.id in support else None,
+                mcode,
+                hcode,
+                name,
+                sex,
+                age_on(born, today),
+                kind or poverty,
+                f"{inc[1] / 100:,.2f}（{inc[0]}年）" if inc else "",
+                (mattrs or {}).get("labour", ""),
+                (mattrs or {}).get("pension_insurance", ""),
+                "；".join(support.get(mid, [])),
+                paid.get(mid, 0) if mid in support else None,
                 f"{f.finding}（{clock.cn_date(f.found_on)}）" if f else "未认定",
                 "；".join(x for x in (f.found_by, f.note) if x) if f else "",
             )
