@@ -56,6 +56,12 @@ def test_a_finding_opens_its_household_with_the_field_highlighted(window, qtbot)
     )
     row = households.detail.member_codes.index(finding.person)
     assert households.detail.members.item(row, 6).background().color() == HIGHLIGHT_CELL  # 劳动技能
+    # The list read again (as the page's first load does after the search): the banner stays.
+    households.reload()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: households.detail.title.text().endswith(f"（{finding.household}）"))
+    assert households.detail.banner.isVisibleTo(households)
+    assert households.detail.members.item(row, 6).background().color() == HIGHLIGHT_CELL
 
 
 def test_marking_verified_needs_a_reason_then_hides_the_finding(window, qtbot):

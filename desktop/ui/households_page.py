@@ -230,7 +230,8 @@ class HouseholdsPage(QWidget):
         self.tabs.addTab(self.plan_tab, "帮扶")
         self.current_code: str | None = None
         self._wanted: int | None = None  # the household whose detail is being read
-        self._focus: tuple | None = None  # show_household's request, until its household is shown
+        self._focus: tuple | None = None  # show_household's request, until the clerk moves on
+        self._focus_shown = False
 
         top = QHBoxLayout()
         top.addWidget(QLabel("查找："))
@@ -348,10 +349,14 @@ class HouseholdsPage(QWidget):
             self.detail.show_detail(d, points, matched)
             self.current_code = d.row.code
             if self._focus is not None and self._focus[0] == d.row.code:
+                # Kept while this household stays on screen: a list refreshed twice (the page's first
+                # load and the search) shows it twice, and the second showing must not drop the banner.
                 _code, person, fields, message = self._focus
-                self._focus = None
+                self._focus_shown = True
                 if message:
                     self.detail.highlight(person, fields, message)
+            elif self._focus is not None and self._focus_shown:
+                self._focus = None  # the clerk has moved to another household
             self._load_tab()
 
         self.ctx.ops.read(self, read, shown, title="无法显示该户")
@@ -369,6 +374,7 @@ class HouseholdsPage(QWidget):
     def show_household(self, code: str, person: str = "", fields: tuple = (), message: str = "") -> None:
         """Show one household (from the audit or 帮扶计划), its person and fields highlighted."""
         self._focus = (code, person, fields, message)
+        self._focus_shown = False
         self.village_box.blockSignals(True)
         self.village_box.setCurrentIndex(0)
         self.village_box.blockSignals(False)
