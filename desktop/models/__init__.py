@@ -6,6 +6,15 @@ from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, 
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
 from desktop.models.identification import IdentificationEntry, IdentificationRound
+from desktop.models.monitoring import (
+    CaseStep,
+    IncomeCheck,
+    MonitoringCase,
+    MonitoringLine,
+    RiskEvent,
+    ScreeningProposal,
+    ScreeningRun,
+)
 from desktop.models.plans import CardColour, IncomeThreshold, Measure, NeedsCheck, Visit
 from desktop.models.points import (
     Goods,
@@ -48,6 +57,13 @@ __all__ = [
     "IncomeYear",
     "IdentificationEntry",
     "IdentificationRound",
+    "CaseStep",
+    "IncomeCheck",
+    "MonitoringCase",
+    "MonitoringLine",
+    "RiskEvent",
+    "ScreeningProposal",
+    "ScreeningRun",
     "Goods",
     "PointsAccount",
     "PointsEntry",

@@ -61,6 +61,8 @@ class Measure(Base):
     planned_on: Mapped[date | None] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="planned")  # planned | doing | done | dropped
+    # the risk event (防返贫监测) this measure addresses, if any
+    risk_event_id: Mapped[int | None] = mapped_column(ForeignKey("risk_event.id"))
     created_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

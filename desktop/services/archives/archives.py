@@ -228,41 +228,56 @@ def record_item(
     cap = _max_bytes(db)
     checked = [check_file(name, data, max_bytes=cap) for name, data in files]  # refuse before writing
     with db.write() as s:
-        h = household_for(s, actor, code)
-        a = _archive(s, h, create=True)
-        spec = _item_def(_checklist_of(s, a).items, item)
-        row = s.scalar(
-            select(ArchiveItem).where(ArchiveItem.archive_id == a.id, ArchiveItem.item_key == spec.key)
-        )
-        before = None
-        if row is None:
-            row = ArchiveItem(archive_id=a.id, item_key=spec.key, revision=1)
-            s.add(row)
-        else:
-            before = {"done_on": row.done_on, "note": row.note, "revision": row.revision}
-            row.revision += 1
-        row.done_on = done_on or row.done_on or clock.today()
-        row.note = note if note or before is None else row.note
-        row.recorded_by = actor.username
-        row.changed_at = utcnow()
-        s.flush()
-        for f in checked:
-            add_attachment(s, row, f, actor)
-        audit.record(
-            s,
-            actor.username,
-            "archive.item",
-            entity="household",
-            key=h.code,
-            before=before,
-            after={
-                "item": spec.key,
-                "done_on": row.done_on,
-                "note": row.note,
-                "files": [f.filename for f in checked],
-            },
-        )
-        return row.revision
+        return record_in(
+            s, actor, household_for(s, actor, code), item, done_on=done_on, note=note, files=checked
+        )[1]
+
+
+def record_in(
+    s: Session,
+    actor: Actor,
+    h: Household,
+    item: str,
+    *,
+    done_on: date | None = None,
+    note: str = "",
+    files: list = (),
+) -> tuple[ArchiveItem, int]:
+    """record_item inside the caller's transaction, with files already checked: (the item, its revision)."""
+    a = _archive(s, h, create=True)
+    spec = _item_def(_checklist_of(s, a).items, item)
+    row = s.scalar(
+        select(ArchiveItem).where(ArchiveItem.archive_id == a.id, ArchiveItem.item_key == spec.key)
+    )
+    before = None
+    if row is None:
+        row = ArchiveItem(archive_id=a.id, item_key=spec.key, revision=1)
+        s.add(row)
+    else:
+        before = {"done_on": row.done_on, "note": row.note, "revision": row.revision}
+        row.revision += 1
+    row.done_on = done_on or row.done_on or clock.today()
+    row.note = note if note or before is None else row.note
+    row.recorded_by = actor.username
+    row.changed_at = utcnow()
+    s.flush()
+    for f in files:
+        add_attachment(s, row, f, actor)
+    audit.record(
+        s,
+        actor.username,
+        "archive.item",
+        entity="household",
+        key=h.code,
+        before=before,
+        after={
+            "item": spec.key,
+            "done_on": row.done_on,
+            "note": row.note,
+            "files": [f.filename for f in files],
+        },
+    )
+    return row, row.revision
 
 
 def add_attachment(

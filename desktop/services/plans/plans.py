@@ -28,6 +28,7 @@ from desktop.models import (
     Measure,
     Member,
     NeedsCheck,
+    RiskEvent,
     Village,
     Visit,
 )
@@ -913,6 +914,7 @@ class MeasureInfo:
     planned_on: date | None
     done_on: date | None
     status: str
+    risk_event: int | None = None  # the 防返贫监测 risk event it addresses
 
     @property
     def status_name(self) -> str:
@@ -933,7 +935,9 @@ def add_measure(
     planned_on: date | None = None,
     done_on: date | None = None,
     status: str = "planned",
+    risk_event: int | None = None,
 ) -> int:
+    """A measure of the household's plan; `risk_event` names the 防返贫监测 risk event it addresses."""
     actor.require("household.edit", "登记帮扶措施")
     if kind not in MEASURE_KINDS:
         raise InputRejected(f"措施类别“{kind}”无效，可选：{'、'.join(MEASURE_KINDS)}")
@@ -950,8 +954,15 @@ def add_measure(
         most = min(int(settings.get_in(s, "limits.measure_yuan")) * 100, limits.MEASURE_FEN)
         money.check_fen(amount, "措施金额", max_fen=most, min_fen=0)
         h = household_for(s, actor, code)
+        if risk_event is not None:
+            event = s.get(RiskEvent, risk_event)
+            if event is None or event.household_id != h.id:
+                raise InputRejected(f"风险事件{risk_event}不是户{h.code}的风险事件")
+            if event.voided_at is not None:
+                raise InputRejected(f"风险事件{risk_event}已作废，措施不能针对它")
         m = Measure(
             household_id=h.id,
+            risk_event_id=risk_event,
             year=year,
             kind=kind,
             description=description.strip(),
@@ -973,7 +984,14 @@ def add_measure(
             "plan.measure",
             entity="household",
             key=h.code,
-            after={"id": m.id, "year": year, "kind": kind, "description": m.description, "amount": amount},
+            after={
+                "id": m.id,
+                "year": year,
+                "kind": kind,
+                "description": m.description,
+                "amount": amount,
+                "risk_event": risk_event,
+            },
         )
         return m.id
 
@@ -1021,6 +1039,7 @@ def _measures(session: Session, h: Household, year: int | None) -> list[MeasureI
             m.planned_on,
             m.done_on,
             m.status,
+            m.risk_event_id,
         )
         for m in session.scalars(q)
     ]

@@ -140,6 +140,22 @@ SPECS: dict[str, Spec] = {
     "fund.ledger_age": Spec(
         "老人台账年龄（周岁，默认65：商丘市扶志扶智实施意见四(九)）", 65, _int_between(50, 100)
     ),
+    # 防返贫监测 (desktop.services.monitoring): the seeds ask for screening (000: 对未纳入建档立卡的边缘户和其他低收入
+    # 农户进行排查) and 应退慎退, but give none of these numbers; each is a default the county sets.
+    "monitoring.line_percent": Spec(
+        "未设定当年监测范围时按贫困线的百分之几计（%，默认150，非文件规定）", 150, _int_between(100, 300)
+    ),
+    "monitoring.loss_percent": Spec(
+        "风险事件损失或支出超过家庭年纯收入的百分之几即列入筛查（%，默认50，非文件规定）",
+        50,
+        _int_between(1, 1000),
+    ),
+    "monitoring.event_days": Spec(
+        "筛查看多少天内发生的风险事件（天，默认90，非文件规定）", 90, _int_between(7, 730)
+    ),
+    "monitoring.close_months": Spec(
+        "风险消除前收入须稳定超过监测范围的月数（月，默认6，非文件规定）", 6, _int_between(1, 36)
+    ),
     # Not in the seeds: a household redeems its points at its own village's store unless the office allows more.
     "store.other_village": Spec("允许到外村的超市兑换积分（默认否：只在本村超市兑换）", False, _flag),
     "rules.confirmed": Spec("已确认的软件默认值（stars 星级积分，fund.match 基金补贴）", [], _groups),
