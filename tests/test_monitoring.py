@@ -87,8 +87,9 @@ def test_the_newest_income_year_counts_and_last_years_line_applies_to_it(roster,
 def test_without_a_line_the_income_is_not_screened_and_the_run_says_so(db, admin, sample, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     import_roster(db, admin, sample("roster-small.xlsx"))
+    plans.set_income(db, admin, LOW, 2026, wage=100)
     result = monitoring.screen(db, admin)
-    assert any("未设定2026年监测范围" in n for n in result.notes)
+    assert result.notes == ["未设定2026年监测范围，也没有2026年贫困线：2026年的收入未筛查"]
     # a poverty line stands in, at monitoring.line_percent of it (a default)
     plans.set_threshold(db, admin, 2026, 500000, 500000, 600000)
     line = monitoring.line(db, 2026)

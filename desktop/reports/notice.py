@@ -37,6 +37,19 @@ CHAR_SPACE = AREA_W / CHARS - BODY_SIZE  # ≈ −0.21 pt: 28 characters fill th
 TABLE_SIZE = 12.0  # 小四 in list tables
 TABLE_ROW = 22.0
 TITLE_BREAK_AFTER = set("年月日村镇乡县区度季的于")
+# Terms a title line never splits (GB/T 9704 7.3.1: 回行时要做到词意完整): "防返贫监 / 测对象" reads as nonsense.
+TITLE_WORDS = (
+    "防返贫",
+    "监测对象",
+    "风险消除",
+    "纳入",
+    "名单",
+    "公示",
+    "公告",
+    "贫困户",
+    "孝善基金",
+    "扶贫超市",
+)
 
 
 @dataclass
@@ -76,6 +89,10 @@ def _break_cost(text: str, i: int) -> float | None:
         return None
     if before + after in ("年度", "季度", "村民", "镇人", "乡人"):  # words that end in a break word
         return None
+    for word in TITLE_WORDS:
+        start = text.find(word, max(0, i - len(word) + 1))
+        if 0 <= start < i < start + len(word):
+            return None
     return 0.0 if before in TITLE_BREAK_AFTER else 1.0
 
 

@@ -125,7 +125,9 @@ def upgrade() -> None:
             ["case_id"], ["monitoring_case.id"], name=op.f("fk_case_step_case_id_monitoring_case")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_step")),
-        sa.UniqueConstraint("case_id", "phase", "attempt", "step", name="uq_case_step_case_phase_attempt_step"),
+        sa.UniqueConstraint(
+            "case_id", "phase", "attempt", "step", name="uq_case_step_case_phase_attempt_step"
+        ),
     )
     columns = ("wage_fen", "production_fen", "property_fen", "transfer_fen", "cost_fen", "per_capita_fen")
     op.create_table(

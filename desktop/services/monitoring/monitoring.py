@@ -47,7 +47,7 @@ from desktop.models.monitoring import (
     ScreeningRun,
 )
 from desktop.services.archives import archives
-from desktop.services.households.households import household_for, village_scope
+from desktop.services.households.households import household_for, village_labels, village_scope
 from desktop.services.plans import plans
 from desktop.services.system import attachments, audit, settings
 from desktop.services.system.actor import Actor
@@ -220,18 +220,18 @@ def void_event(db: Database, actor: Actor, event_id: int, reason: str) -> None:
 
 def _event_rows(session: Session, condition) -> list[EventInfo]:
     q = (
-        select(RiskEvent, Household.code, Household.head_name, Village.name)
+        select(RiskEvent, Household.code, Household.head_name, Household.village_id)
         .join(Household, Household.id == RiskEvent.household_id)
-        .join(Village, Village.id == Household.village_id)
         .where(condition)
         .order_by(RiskEvent.occurred_on.desc(), RiskEvent.id.desc())
     )
+    labels = village_labels(session)
     return [
         EventInfo(
-            e.id, code, head, vname, e.kind, e.occurred_on, e.loss_fen, e.source, e.note, e.recorded_by,
+            e.id, code, head, labels[vid], e.kind, e.occurred_on, e.loss_fen, e.source, e.note, e.recorded_by,
             e.voided_at is not None, e.void_reason,
         )
-        for e, code, head, vname in session.execute(q)
+        for e, code, head, vid in session.execute(q)
     ]  # fmt: skip
 
 
@@ -299,9 +299,10 @@ def _open_households(session: Session):
     return select(MonitoringCase.household_id).where(MonitoringCase.state.in_(OPEN_STATES))
 
 
-def _candidates(session: Session, on: date) -> list[tuple[int, str, str, str]]:
+def _candidates(session: Session, on: date, notes: list[str]) -> list[tuple[int, str, str, str]]:
     """(household id, reason, basis key, basis) of every fact that asks for a look today, before the
-    households already monitored or already asked about are taken out."""
+    households already monitored or already asked about are taken out. What could not be screened is added
+    to `notes`."""
     out: list[tuple[int, str, str, str]] = []
     # Income: the newest recorded year of each household among this year and last, against that year's line.
     years = (on.year - 1, on.year)
@@ -317,6 +318,8 @@ def _candidates(session: Session, on: date) -> list[tuple[int, str, str, str]]:
         )
     ).all()
     lines = {y: line_in(session, y) for y in years}
+    for year in sorted({year for _hid, year, _income in income_rows if lines[year].fen is None}):
+        notes.append(f"未设定{year}年监测范围，也没有{year}年贫困线：{year}年的收入未筛查")
     for hid, year, income in income_rows:
         ln = lines[year]
         if ln.fen is not None and income < ln.fen:
@@ -368,11 +371,7 @@ def screen(db: Database, actor: Actor, *, on: date | None = None) -> ScreenResul
     on = _check_past(on or clock.today(), "筛查日期")
     month = str(clock.Month.of(on))
     with db.write() as s:
-        notes = [
-            f"未设定{y}年监测范围，也没有{y}年贫困线：{y}年的收入未筛查"
-            for y in (on.year - 1, on.year)
-            if line_in(s, y).fen is None
-        ]
+        notes: list[str] = []
         monitored = set(s.scalars(_open_households(s)))
         asked = set(
             s.execute(
@@ -384,18 +383,18 @@ def screen(db: Database, actor: Actor, *, on: date | None = None) -> ScreenResul
         pending = set(
             s.scalars(select(ScreeningProposal.household_id).where(ScreeningProposal.state == "pending"))
         )
-        run = ScreeningRun(month=month, run_on=on, run_by=actor.username, note="；".join(notes))
+        run = ScreeningRun(month=month, run_on=on, run_by=actor.username)
         s.add(run)
         s.flush()
         chosen: dict[int, ScreeningProposal] = {}
-        for hid, reason, key, basis in _candidates(s, on):
+        for hid, reason, key, basis in _candidates(s, on, notes):
             if hid in monitored or hid in pending or (hid, key) in asked or hid in chosen:
                 continue  # one proposal per household at a time: the first fact found names it
             chosen[hid] = ScreeningProposal(
                 run_id=run.id, household_id=hid, reason=reason, basis_key=key, basis=basis
             )
         s.add_all(chosen.values())
-        run.proposed = len(chosen)
+        run.proposed, run.note = len(chosen), "；".join(notes)
         s.flush()
         audit.record(
             s, actor.username, "monitor.screen", entity="screening_run", key=str(run.id),
@@ -407,19 +406,22 @@ def screen(db: Database, actor: Actor, *, on: date | None = None) -> ScreenResul
 
 def _proposal_rows(session: Session, condition) -> list[ProposalInfo]:
     q = (
-        select(ScreeningProposal, ScreeningRun.month, Household.code, Household.head_name, Village.name)
+        select(
+            ScreeningProposal, ScreeningRun.month, Household.code, Household.head_name, Household.village_id
+        )
         .join(ScreeningRun, ScreeningRun.id == ScreeningProposal.run_id)
         .join(Household, Household.id == ScreeningProposal.household_id)
         .join(Village, Village.id == Household.village_id)
         .where(condition)
         .order_by(Village.name, Household.code, ScreeningProposal.id)
     )
+    labels = village_labels(session)
     return [
         ProposalInfo(
-            p.id, p.run_id, month, code, head, vname, p.reason, p.basis, p.state, p.decided_by,
+            p.id, p.run_id, month, code, head, labels[vid], p.reason, p.basis, p.state, p.decided_by,
             p.dismiss_reason, p.case_id,
         )
-        for p, month, code, head, vname in session.execute(q)
+        for p, month, code, head, vid in session.execute(q)
     ]  # fmt: skip
 
 
@@ -622,7 +624,7 @@ def _case_rows(session: Session, condition) -> list[CaseInfo]:
             MonitoringCase,
             Household.code,
             Household.head_name,
-            Village.name,
+            Household.village_id,
             Household.group_name,
             Household.size,
         )
@@ -632,6 +634,7 @@ def _case_rows(session: Session, condition) -> list[CaseInfo]:
         .order_by(Village.name, Household.code, MonitoringCase.id)
     )
     found = session.execute(q).all()
+    labels = village_labels(session)
     steps: dict[int, list[StepInfo]] = {}
     ids = [c.id for c, *_ in found]
     for chunk in range(0, len(ids), 500):
@@ -643,10 +646,10 @@ def _case_rows(session: Session, condition) -> list[CaseInfo]:
             )
     return [
         CaseInfo(
-            c.id, code, head, vname, group or "", size or 0, c.case_type, c.state, c.opened_on, c.included_on,
+            c.id, code, head, labels[vid], group or "", size or 0, c.case_type, c.state, c.opened_on, c.included_on,
             c.closed_on, c.closure, c.close_note, steps.get(c.id, []),
         )
-        for c, code, head, vname, group, size in found
+        for c, code, head, vid, group, size in found
     ]  # fmt: skip
 
 
