@@ -32,6 +32,7 @@ from desktop.ui.households_page import (
     HouseholdsPage,
 )
 from desktop.ui.messages import show_error
+from desktop.ui.monitoring_page import MonitoringPage
 from desktop.ui.plans_page import PlansPage
 from desktop.ui.print_page import PrintPage
 from desktop.ui.quality_page import QualityPage
@@ -47,6 +48,7 @@ AREAS = (
     ("households", "户档案"),
     ("quality", "疑点核查"),
     ("plans", "帮扶计划"),
+    ("monitoring", "防返贫监测"),
     ("stars", "星级积分"),
     ("store", "扶贫超市"),
     ("fund", "孝善基金"),
@@ -125,7 +127,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "退出", self.close, "Ctrl+Q")
         view_menu = bar.addMenu("视图(&V)")
         for i, (key, title) in enumerate(AREAS):
-            self._action(view_menu, title, lambda _c=False, k=key: self.show_area(k), f"Ctrl+{i + 1}")
+            shortcut = f"Ctrl+{i + 1}" if i < 9 else ""  # Ctrl+1 … Ctrl+9: the keyboard has no tenth digit
+            self._action(view_menu, title, lambda _c=False, k=key: self.show_area(k), shortcut)
         view_menu.addSeparator()
         self._action(view_menu, "刷新", self.reload_all, "F5")
         self._action(view_menu, "查找农户", self.focus_search)
@@ -284,6 +287,10 @@ class MainWindow(QMainWindow):
             page = PlansPage(ctx)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
+        if key == "monitoring":
+            page = MonitoringPage(ctx, present_print=self.present_print)
+            page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
+            return page
         makers = {
             "stars": RatingPage,
             "store": StoreArea,
@@ -308,6 +315,10 @@ class MainWindow(QMainWindow):
     @property
     def plans(self) -> PlansPage:
         return self._page("plans")
+
+    @property
+    def monitoring(self) -> MonitoringPage:
+        return self._page("monitoring")
 
     @property
     def rating(self) -> RatingPage:

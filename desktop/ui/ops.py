@@ -37,6 +37,7 @@ AREAS = frozenset(
         "plans",  # 一户一策: income, colours, measures, visits, checks
         "ratings",  # star-rating rounds
         "identification",  # identification rounds
+        "monitoring",  # 防返贫监测: risk events, screening, cases and their steps
         "quality",  # 疑点核查 runs and their handling
         "settings",  # office settings, thresholds, checklists, audit rules
         "users",  # accounts
