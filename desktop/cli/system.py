@@ -38,14 +38,7 @@ def cmd_init(ctx: CliContext) -> int:
         if users.count_users(db) == 0:
             users.create_user(db, users.SYSTEM, "admin", "admin123", "admin", display_name="管理员")
             demo_user = "admin"
-        fresh = not demo.has_stores(db)
-        demo.add_demo_households(db, actor, args.demo)
-        if fresh:
-            demo.add_demo_stores(db, actor)
-            demo.add_demo_redemptions(db, actor)
-            demo.add_demo_fund(db, actor)
-            demo.add_demo_plans(db, actor)
-            demo.add_demo_identification(db, actor)
+        demo.build_demo(db, actor, args.demo)  # the one list of what a demo holds
     data = {
         "database": db.display_name,
         "revision": db.current_revision(),

@@ -28,6 +28,7 @@ from desktop.services.archives import archives
 from desktop.services.fund import fund
 from desktop.services.households import households, idnumber
 from desktop.services.ledgers import ledger_chain
+from desktop.services.monitoring import monitoring
 from desktop.services.plans import identification, plans
 from desktop.services.points import redemption
 from desktop.services.progress import NO_PROGRESS, Progress
@@ -747,6 +748,98 @@ def add_demo_identification(db: Database, actor: Actor, *, today: date | None = 
     return rid
 
 
+def _walk(db: Database, actor: Actor, case_id: int, start: date, until: str = "县审定") -> None:
+    """A case's steps after 提出, as a village and township take them: 评议 the next day, a 7-day 公示 the day
+    after, 审核 once the 公示 has run, 审定 five days later."""
+    plan = (("村级评议", 1), ("村公示", 2), ("乡镇审核", 10), ("县审定", 15))
+    for to, days in plan:
+        monitoring.step(
+            db, actor, case_id, to, on=start + timedelta(days=days), days=7 if to == "村公示" else None,
+            note="村民代表大会评议通过" if to == "村级评议" else "",
+        )  # fmt: skip
+        if to == until:
+            return
+
+
+def _demo_check(db: Database, actor: Actor, code: str, on: date, per_capita_yuan: int, people: int) -> None:
+    wage = per_capita_yuan * 100 * people * 3 // 4
+    monitoring.add_income_check(
+        db, actor, code, on, wage_fen=wage, production_fen=per_capita_yuan * 100 * people - wage,
+        property_fen=0, transfer_fen=0, cost_fen=0, people=people, note="入户核查，收入应算尽算",
+    )  # fmt: skip
+
+
+def add_demo_monitoring(db: Database, actor: Actor, *, today: date | None = None) -> int:
+    """防返贫监测 (desktop.services.monitoring): the 监测范围 of this year and last (a demo figure, 6000 元),
+    risk events of every source, households monitored since last year (one closed after its income held, one
+    ready to close, one whose income is still low), one in its 村公示 today, one the village's 评议 turned
+    down, and this month's screening with one proposal left out with a reason. Returns the cases made."""
+    today = today or clock.today()
+    with db.read() as s:
+        rows = s.execute(select(Household.code, Household.size).order_by(Household.code)).all()
+    if len(rows) < 20:
+        return 0
+    rng = random.Random(19)
+    picks = rng.sample(rows, 10)
+    size = {code: max(n or 1, 1) for code, n in picks}
+    codes = [code for code, _n in picks]
+    for year in (today.year - 2, today.year - 1, today.year):
+        monitoring.set_line(db, actor, year, 600_000)
+
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    events = (
+        ("因病", 3_500_000, "干部排查", "住院治疗，自付医疗费用较高", 80),
+        ("因灾", 1_200_000, "农户自主申报", "暴雨冲毁蔬菜大棚", 35),
+        ("就业中断/务工收入骤减", 0, "干部排查", "务工企业停产，主要劳动力返乡", 12),
+        ("因意外事故", 2_000_000, "部门筛查预警", "医保部门大额医疗费用预警", 8),
+        ("因学", 800_000, "农户自主申报", "子女考入大学，学费生活费支出增加", 50),
+    )
+    first_event = None
+    for (kind, loss, source, note, days), code in zip(events, codes[2:7], strict=True):
+        eid = monitoring.add_event(db, actor, code, kind, ago(days), loss_fen=loss, source=source, note=note)
+        first_event = first_event or eid
+    # closed: monitored since over a year ago, income above the line for more than six months, then 风险消除
+    closed = monitoring.open_case(
+        db, actor, codes[0], "脱贫不稳定户", on=ago(420), note="干部排查：务工收入骤减"
+    )
+    _walk(db, actor, closed, ago(420))
+    _demo_check(db, actor, codes[0], ago(330), 7800, size[codes[0]])
+    _demo_check(db, actor, codes[0], ago(150), 8600, size[codes[0]])
+    monitoring.start_close(db, actor, closed, "已在本地企业稳定务工，收入持续高于监测范围", on=ago(60))
+    _walk(db, actor, closed, ago(60))
+    # monitored, income above the line long enough: may start 风险消除
+    ready = monitoring.open_case(
+        db, actor, codes[1], "边缘易致贫户", on=ago(300), note="农户申报：家庭收入不稳定"
+    )
+    _walk(db, actor, ready, ago(300))
+    _demo_check(db, actor, codes[1], ago(240), 7200, size[codes[1]])
+    _demo_check(db, actor, codes[1], ago(45), 7900, size[codes[1]])
+    # monitored after an illness, income still low; a measure names the event
+    ill = monitoring.open_case(
+        db, actor, codes[2], "突发严重困难户", on=ago(75), note="干部排查：因病住院自付费用高"
+    )
+    _walk(db, actor, ill, ago(75))
+    _demo_check(db, actor, codes[2], ago(20), 4300, size[codes[2]])
+    plans.add_measure(
+        db, actor, codes[2], ago(60).year, "健康", "申请大病救助，落实医疗保障", risk_event=first_event
+    )
+    # in its 村公示 from today
+    posted = monitoring.open_case(db, actor, codes[7], "边缘易致贫户", on=ago(2), note="农户申报：遭灾减收")
+    monitoring.step(db, actor, posted, "村级评议", on=ago(1), note="村民代表大会评议通过")
+    monitoring.step(db, actor, posted, "村公示", on=today, days=7)
+    # turned down by the village's 评议
+    refused = monitoring.open_case(db, actor, codes[8], "边缘易致贫户", on=ago(30), note="农户申报")
+    monitoring.step(db, actor, refused, "村级评议", on=ago(29))
+    monitoring.reject(db, actor, refused, "村级评议未通过：家中有经营性货车，收入稳定", on=ago(29))
+    # this month's screening: a queue for the clerk, one left out with a reason
+    found = monitoring.screen(db, actor, on=today).proposed
+    if found:
+        monitoring.dismiss(db, actor, found[-1].id, "经入户核实，家中有未登记的稳定务工收入，不属于监测对象")
+    return 5
+
+
 def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = None) -> int:
     """`init --demo N` in one call: N households and, in a database without stores yet, the supermarkets,
     baskets, funds, plans and an identification round, all as of one instant `now` (an aware time; default the
@@ -761,4 +854,5 @@ def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = Non
         add_demo_fund(db, actor, today=today)
         add_demo_plans(db, actor, today=today)
         add_demo_identification(db, actor, today=today)
+        add_demo_monitoring(db, actor, today=today)
     return n
