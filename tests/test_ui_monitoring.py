@@ -106,3 +106,35 @@ def test_the_steps_are_recorded_in_order_from_the_page(window, qtbot, db, admin)
     qtbot.mouseClick(page.notice_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert window.pages.currentWidget() is window.printing
+
+
+def test_the_household_tab_records_an_event_and_shows_the_history(window, qtbot, db, admin):
+    monitoring.open_case(db, admin, LOW, "突发严重困难户", on=date(2026, 11, 2), note="农户申报")
+    window.open_finding(LOW, "", (), "")
+    page = window.households
+    qtbot.waitUntil(lambda: page.current_code == LOW)
+    tab = page.monitoring_tab
+    page.tabs.setCurrentWidget(tab)
+    settle(qtbot, window)
+    assert "突发严重困难户，纳入程序中（下一步：村级评议）" in tab.state_label.text()
+    assert "纳入·农户申报/干部排查" in tab.history.text()
+    tab.kind_box.setCurrentText("因灾")
+    tab.date_edit.setDate(qdate(date(2026, 11, 10)))
+    tab.loss_edit.setText("1.234")  # a third decimal: refused, nothing written
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    box = window.findChild(QMessageBox, "errorBox")
+    assert box is not None and "损失或支出" in box.text()
+    box.close()
+    assert tab.events.rowCount() == 0
+    tab.loss_edit.setText("12000")
+    tab.note_edit.setText("大风吹倒大棚")
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert tab.events.rowCount() == 1
+    assert [tab.events.item(0, c).text() for c in range(4)] == [
+        "2026年11月10日",
+        "因灾",
+        "12,000.00",
+        "干部排查",
+    ]

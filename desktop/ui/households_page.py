@@ -35,6 +35,7 @@ from desktop.ui.archive_tab import ArchiveTab
 from desktop.ui.context import UiContext
 from desktop.ui.household_model import MATCHED_COLUMN, HouseholdTableModel
 from desktop.ui.import_dialog import ImportDialog
+from desktop.ui.monitoring_tab import MonitoringTab
 from desktop.ui.ops import subscribe
 from desktop.ui.plan_tab import PlanTab
 
@@ -220,6 +221,7 @@ class HouseholdsPage(QWidget):
 
         self.archive_tab = ArchiveTab(ctx, present_print=present_print)
         self.plan_tab = PlanTab(ctx, present_print=present_print)
+        self.monitoring_tab = MonitoringTab(ctx)
         self.tabs = QTabWidget()
         detail_scroll = QScrollArea()  # a large household's facts never push the members off a short screen
         detail_scroll.setWidgetResizable(True)
@@ -228,6 +230,7 @@ class HouseholdsPage(QWidget):
         self.tabs.addTab(detail_scroll, "概况")
         self.tabs.addTab(self.archive_tab, "档案")
         self.tabs.addTab(self.plan_tab, "帮扶")
+        self.tabs.addTab(self.monitoring_tab, "监测")
         self.current_code: str | None = None
         self._wanted: int | None = None  # the household whose detail is being read
         self._focus: tuple | None = None  # show_household's request, until the clerk moves on
@@ -364,10 +367,10 @@ class HouseholdsPage(QWidget):
     def _load_tab(self) -> None:
         """Only the visible tab is loaded: moving through the list stays quick."""
         tab = self.tabs.currentWidget()
-        if tab in (self.archive_tab, self.plan_tab):
+        if tab in (self.archive_tab, self.plan_tab, self.monitoring_tab):
             tab.load(self.current_code)
         else:  # the hidden tabs must not keep another household's data
-            for other in (self.archive_tab, self.plan_tab):
+            for other in (self.archive_tab, self.plan_tab, self.monitoring_tab):
                 if other.code != self.current_code:
                     other.load(None)
 

@@ -47,7 +47,7 @@ STATE_FILTERS = (
 )
 
 
-def _table(headers: list[str]) -> QTableWidget:
+def make_table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -59,7 +59,7 @@ def _table(headers: list[str]) -> QTableWidget:
     return t
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -91,7 +91,7 @@ class MonitoringPage(QWidget):
         self.summary.setWordWrap(True)
 
         # --- the queue of proposals
-        self.proposal_table = _table(["村", "户编号", "户主", "原因", "筛查月份", "依据"])
+        self.proposal_table = make_table(["村", "户编号", "户主", "原因", "筛查月份", "依据"])
         self.type_box = QComboBox()
         self.type_box.addItems(CASE_TYPES)
         self.accept_button = QPushButton("纳入（启动纳入程序）")
@@ -115,7 +115,9 @@ class MonitoringPage(QWidget):
         self.state_box = QComboBox()
         for label, states in STATE_FILTERS:
             self.state_box.addItem(label, states)
-        self.case_table = _table(["编号", "村", "户编号", "户主", "监测类型", "状态", "下一步", "纳入日期"])
+        self.case_table = make_table(
+            ["编号", "村", "户编号", "户主", "监测类型", "状态", "下一步", "纳入日期"]
+        )
         self.steps_label = QLabel("选择一户查看程序。")
         self.steps_label.setWordWrap(True)
         self.steps_label.setTextFormat(Qt.TextFormat.RichText)
@@ -247,7 +249,7 @@ class MonitoringPage(QWidget):
 
     def _show_proposals(self, found: list[ProposalInfo]) -> None:
         self.proposals = found
-        _fill(
+        fill_table(
             self.proposal_table,
             [[p.village, p.code, p.head, monitoring.REASON_NAMES[p.reason], p.month, p.basis] for p in found],
         )
@@ -273,7 +275,7 @@ class MonitoringPage(QWidget):
                     clock.cn_date(ci.included_on) if ci.included_on else "",
                 ]
             )
-        _fill(self.case_table, rows)
+        fill_table(self.case_table, rows)
         self.tabs.setTabText(1, f"监测对象（{len(found)}）")
         keep = next((i for i, ci in enumerate(found) if chosen and ci.id == chosen.id), None)
         if keep is not None:

@@ -997,6 +997,7 @@ def close_naturally(
 @dataclass(frozen=True)
 class HouseholdMonitoring:
     code: str
+    helper: str  # 帮扶责任人 and phone, as the roster gives them
     events: list[EventInfo]
     cases: list[CaseInfo]
     checks: list[CheckInfo]
@@ -1009,6 +1010,7 @@ class HouseholdMonitoring:
     def as_dict(self) -> dict[str, Any]:
         return {
             "household": self.code,
+            "helper": self.helper,
             "events": [e.as_dict() for e in self.events],
             "cases": [c.as_dict() for c in self.cases],
             "income_checks": [c.as_dict() for c in self.checks],
@@ -1019,8 +1021,10 @@ class HouseholdMonitoring:
 def household(db: Database, actor: Actor, code: str) -> HouseholdMonitoring:
     with db.read() as s:
         h = household_for(s, actor, code)
+        a = h.attrs or {}
         return HouseholdMonitoring(
             h.code,
+            f"{a.get('helper', '')} {a.get('helper_phone', '')}".strip(),
             _event_rows(s, RiskEvent.household_id == h.id),
             _case_rows(s, MonitoringCase.household_id == h.id),
             _checks(s, h.id),
