@@ -308,3 +308,64 @@ def test_absurd_input_is_refused_with_the_field_named(roster, admin):
             roster, admin, LOW, date(2026, 11, 1), wage_fen=1, production_fen=0, property_fen=0,
             transfer_fen=0, cost_fen=0, people=0,
         )  # fmt: skip
+
+
+def _alert_book(path, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["县医保局大额医疗费用预警名单（2026年11月）"])
+    ws.append(["序号", "姓名", "身份证号码", "预警类型", "自付金额（元）", "就诊日期", "备注"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _head_id(db, code: str) -> str:
+    from desktop.models import Household
+
+    with db.read() as s:
+        return s.scalars(select(Household.head_id_number).where(Household.code == code)).one()
+
+
+def test_a_department_list_becomes_events_the_screening_proposes(roster, admin, tmp_path):
+    from desktop.errors import RowsRejected
+    from desktop.services.households import idnumber
+    from desktop.services.monitoring import alerts
+
+    stranger = idnumber.make("411421", date(1970, 5, 6), 17)
+    good = [
+        [1, "某某", _head_id(roster, HIGH).lower(), "住院大额费用", "35000.50", "2026-11-03", "自付比例高"],
+        [2, "外人", stranger, "住院", "100", "2026/11/04", ""],
+    ]
+    bad = _alert_book(tmp_path / "bad.xlsx", [*good, [3, "错号", stranger[:-1] + "0", "", "", "", ""]])
+    with pytest.raises(RowsRejected) as caught:
+        alerts.import_alerts(roster, admin, bad, "县医保局")
+    (error,) = caught.value.errors
+    assert (error.row, error.column) == (5, "身份证号码") and "校验位错误" in error.message
+    assert monitoring.events(roster, admin) == []  # nothing written
+    result = alerts.import_alerts(roster, admin, _alert_book(tmp_path / "ok.xlsx", good), "县医保局")
+    assert (result.events, [m["household"] for m in result.matched]) == (1, [HIGH])
+    assert result.unmatched == [
+        {"row": 4, "name": "外人", "id_number": stranger[:6] + "********" + stranger[-4:]}
+    ]
+    (event,) = monitoring.events(roster, admin)
+    assert (event.code, event.kind, event.source, event.loss_fen) == (HIGH, "因病", "部门筛查预警", 3_500_050)
+    assert event.occurred_on == date(2026, 11, 3) and "县医保局预警" in event.note
+    again = alerts.import_alerts(roster, admin, tmp_path / "ok.xlsx", "县医保局")
+    assert (again.events, again.repeated) == (0, 1)
+    proposed = [p for p in monitoring.screen(roster, admin).proposed if p.code == HIGH]
+    assert [p.reason for p in proposed] == ["alert"]
+
+
+def test_a_list_that_is_no_workbook_is_refused(roster, admin, tmp_path):
+    from desktop.services.monitoring import alerts
+
+    fake = tmp_path / "list.xlsx"
+    fake.write_bytes(b"%PDF-1.4 not a workbook")
+    with pytest.raises(InputRejected):
+        alerts.import_alerts(roster, admin, fake, "县民政局")
+    with pytest.raises(InputRejected, match="哪个部门"):
+        alerts.import_alerts(roster, admin, fake, " ")

@@ -9,7 +9,7 @@ from desktop.errors import InputRejected
 from desktop.models.monitoring import CASE_TYPES, RISK_KINDS, RISK_SOURCES, STEPS
 from desktop.money import yuan
 from desktop.services.documents import Printed
-from desktop.services.monitoring import monitoring, monitoring_reports
+from desktop.services.monitoring import alerts, monitoring, monitoring_reports
 from desktop.services.plans import plans
 from desktop.services.system.attachments import read_file
 
@@ -69,6 +69,20 @@ def cmd_events(ctx: CliContext) -> int:
         for e in found
     ]
     emit(args, {"events": [e.as_dict() for e in found]}, "\n".join(lines) or "没有风险事件")
+    return 0
+
+
+def cmd_alerts(ctx: CliContext) -> int:
+    args = ctx.args
+    result = alerts.import_alerts(ctx.database(), ctx.actor(), args.file, args.department, on=day(args.date))
+    lines = [f"第{m['row']}行 {m['household']} {m['head']}：已登记风险事件" for m in result.matched]
+    lines += [f"第{u['row']}行 {u['name']} {u['id_number']}：不在花名册中" for u in result.unmatched]
+    lines.append(
+        f"{result.department}预警：登记{result.events}条风险事件，{len(result.unmatched)}人不在花名册中"
+        + (f"，{result.repeated}条已导入过" if result.repeated else "")
+        + "；下次筛查时逐户提出"
+    )
+    emit(args, result.as_dict(), "\n".join(lines))
     return 0
 
 
@@ -263,6 +277,10 @@ def register(cli: Commands) -> None:
     p = cli.command("events", cmd_events, "列出风险事件", under=verbs)
     p.add_argument("--household", help="只看一户")
     p.add_argument("--village", help="只看某个村")
+    p = cli.command("alerts", cmd_alerts, "导入部门预警名单（按身份证号匹配，登记为风险事件）", under=verbs)
+    p.add_argument("file", help="预警名单 .xlsx（须有“身份证号码”列）")
+    p.add_argument("--department", required=True, help="预警部门，如 县医保局")
+    p.add_argument("--date", help="名单没有日期列时记为哪天（默认今天）")
     p = cli.command("screen", cmd_screen, "本月筛查：列出应关注的农户（只提出，不纳入）", under=verbs)
     p.add_argument("--date", help="筛查日期（默认今天）")
     p = cli.command("proposals", cmd_proposals, "列出筛查建议", under=verbs)

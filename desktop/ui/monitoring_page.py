@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.models.monitoring import CASE_TYPES
 from desktop.services.households import households
-from desktop.services.monitoring import monitoring, monitoring_reports
+from desktop.services.monitoring import alerts, monitoring, monitoring_reports
 from desktop.services.monitoring.monitoring import CaseInfo, ProposalInfo
 from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
@@ -84,6 +85,11 @@ class MonitoringPage(QWidget):
         self.screen_button = QPushButton("本月筛查")
         self.screen_button.setToolTip("按收入、风险事件和部门预警列出应关注的农户；只提出建议，不会自动纳入")
         self.screen_button.setEnabled(township)
+        self.alerts_button = QPushButton("导入部门预警…")
+        self.alerts_button.setToolTip(
+            "医保、民政等部门的预警名单（Excel，须有身份证号码列），按身份证号登记为风险事件"
+        )
+        self.alerts_button.setEnabled(can_edit)
         self.notice_button = QPushButton("打印公示…")
         self.ledger_button = QPushButton("监测对象台账…")
         self.month_button = QPushButton("本月月报…")
@@ -176,7 +182,7 @@ class MonitoringPage(QWidget):
         self.tabs.addTab(queue, "筛查建议")
         self.tabs.addTab(cases_box, "监测对象")
         head = QHBoxLayout()
-        for w in (QLabel("村："), self.village_box, self.screen_button):
+        for w in (QLabel("村："), self.village_box, self.screen_button, self.alerts_button):
             head.addWidget(w)
         head.addStretch(1)
         for w in (self.notice_button, self.ledger_button, self.month_button):
@@ -190,6 +196,7 @@ class MonitoringPage(QWidget):
         self.village_box.currentIndexChanged.connect(lambda _i: self.load())
         self.state_box.currentIndexChanged.connect(lambda _i: self.load_cases())
         self.screen_button.clicked.connect(self.run_screening)
+        self.alerts_button.clicked.connect(self.ask_alerts)
         self.accept_button.clicked.connect(self.accept)
         self.dismiss_button.clicked.connect(self.dismiss)
         self.case_table.itemSelectionChanged.connect(self._case_chosen)
@@ -344,6 +351,31 @@ class MonitoringPage(QWidget):
             title="筛查未完成",
             label="正在筛查…",
             busy=self.screen_button,
+        )
+
+    def ask_alerts(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择部门预警名单", "", "Excel 文件 (*.xlsx)")
+        if not path:
+            return
+        department, ok = QInputDialog.getText(self, "预警部门", "这份名单来自哪个部门（如：县医保局）：")
+        if ok:
+            self.import_alerts(path, department)
+
+    def import_alerts(self, path: str, department: str) -> None:
+        def done(result: alerts.AlertResult) -> None:
+            self.summary.setText(
+                f"{result.department}预警：登记{result.events}条风险事件，{len(result.unmatched)}人不在花名册中"
+                + (f"，{result.repeated}条已导入过" if result.repeated else "")
+                + "。点“本月筛查”逐户提出。"
+            )
+
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: alerts.import_alerts(db, actor, path, department),
+            CHANGES,
+            done,
+            title="预警名单未导入",
+            label="正在导入预警名单…",
         )
 
     def accept(self) -> None:

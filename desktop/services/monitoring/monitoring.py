@@ -304,7 +304,7 @@ def _candidates(session: Session, on: date, notes: list[str]) -> list[tuple[int,
     households already monitored or already asked about are taken out. What could not be screened is added
     to `notes`."""
     out: list[tuple[int, str, str, str]] = []
-    # Income: the newest recorded year of each household among this year and last, against that year's line.
+    # The newest recorded income of each household among this year and last (both rules read it).
     years = (on.year - 1, on.year)
     newest = (
         select(IncomeYear.household_id, func.max(IncomeYear.year).label("year"))
@@ -317,21 +317,8 @@ def _candidates(session: Session, on: date, notes: list[str]) -> list[tuple[int,
             newest, and_(newest.c.household_id == IncomeYear.household_id, newest.c.year == IncomeYear.year)
         )
     ).all()
-    lines = {y: line_in(session, y) for y in years}
-    for year in sorted({year for _hid, year, _income in income_rows if lines[year].fen is None}):
-        notes.append(f"未设定{year}年监测范围，也没有{year}年贫困线：{year}年的收入未筛查")
-    for hid, year, income in income_rows:
-        ln = lines[year]
-        if ln.fen is not None and income < ln.fen:
-            out.append(
-                (
-                    hid,
-                    "income",
-                    f"income:{year}:{income}",
-                    f"{year}年人均纯收入{money.yuan(income)}元，低于监测范围{money.yuan(ln.fen)}元",
-                )
-            )
-    # Events: recent, not voided; a 部门预警 always, any other when the loss is large against the income.
+    # Events first (返贫即入: a sudden loss names the proposal): recent, not voided; a 部门预警 always, any other
+    # when the loss is large against the income.
     days = int(settings.get_in(session, "monitoring.event_days"))
     share = int(settings.get_in(session, "monitoring.loss_percent"))
     recent = session.execute(
@@ -358,6 +345,22 @@ def _candidates(session: Session, on: date, notes: list[str]) -> list[tuple[int,
         else:
             continue
         out.append((e.household_id, "event", f"event:{e.id}", basis))
+    # Income: below the 监测范围 of its year. A household with an event too is proposed for the event now and,
+    # once that is decided, for its income at the next screening (a different fact).
+    lines = {y: line_in(session, y) for y in years}
+    for year in sorted({year for _hid, year, _income in income_rows if lines[year].fen is None}):
+        notes.append(f"未设定{year}年监测范围，也没有{year}年贫困线：{year}年的收入未筛查")
+    for hid, year, income in income_rows:
+        ln = lines[year]
+        if ln.fen is not None and income < ln.fen:
+            out.append(
+                (
+                    hid,
+                    "income",
+                    f"income:{year}:{income}",
+                    f"{year}年人均纯收入{money.yuan(income)}元，低于监测范围{money.yuan(ln.fen)}元",
+                )
+            )
     return out
 
 

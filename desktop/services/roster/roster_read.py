@@ -853,6 +853,26 @@ def read_roster(path: str | Path, limits: ReadLimits | None = None) -> RawRoster
         return _read_checked(f, path, checked)
 
 
+def read_first_sheet(path: str | Path, limits: ReadLimits | None = None) -> tuple[str, list[list]]:
+    """Any other list the office imports (a department's warning list): the first sheet's rows as values, after
+    the same checks as a roster (a regular, bounded, unencrypted .xlsx that expands within bounds)."""
+    from python_calamine import CalamineError, CalamineWorkbook  # lazy: keeps window start-up light
+
+    path = Path(path)
+    limits = limits or default_limits()
+    with _open_regular(path, limits) as f:
+        check_workbook(f, path.name, limits)
+        f.seek(0)
+        try:
+            with CalamineWorkbook.from_filelike(f) as workbook:
+                if not workbook.sheet_names:
+                    raise InputRejected(f"文件 {path.name} 中没有工作表。")
+                name = workbook.sheet_names[0]
+                return name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise _not_excel(path.name, "工作簿内容损坏，无法打开") from exc
+
+
 def _read_checked(f: BinaryIO, path: Path, checked: CheckedWorkbook) -> RawRoster:
     from python_calamine import CalamineError, CalamineWorkbook  # lazy: keeps window start-up light
 
