@@ -285,6 +285,21 @@ def test_natural_closure_needs_its_evidence_and_files_it_in_the_archive(roster, 
     assert "自然消除（户籍迁出）" in item.note and files == ["迁出证明.pdf"]
 
 
+def test_an_events_papers_go_into_the_archive_and_a_fake_one_writes_nothing(roster, admin):
+    with pytest.raises(InputRejected):
+        monitoring.add_event(
+            roster, admin, LOW, "因灾", date(2026, 10, 1), files=[("灾情.pdf", b"not a pdf")]
+        )
+    assert monitoring.events(roster, admin) == []
+    eid = monitoring.add_event(
+        roster, admin, LOW, "因灾", date(2026, 10, 1), files=[("灾情.pdf", scanned_pdf())]
+    )
+    with roster.read() as s:
+        item = s.scalars(select(ArchiveItem).where(ArchiveItem.item_key == "monitoring")).one()
+        files = s.scalars(select(Attachment.filename).where(Attachment.item_id == item.id)).all()
+    assert f"风险事件{eid}" in item.note and files == ["灾情.pdf"]
+
+
 def test_a_measure_names_the_event_it_addresses(roster, admin):
     event = monitoring.add_event(roster, admin, LOW, "因病", date(2026, 10, 1), loss_fen=3_000_000)
     other = monitoring.add_event(roster, admin, HIGH, "因灾", date(2026, 10, 1))

@@ -47,6 +47,7 @@ def cmd_event_add(ctx: CliContext) -> int:
         loss_fen=fen_or_zero(args.loss, "损失或支出"),
         source=args.source,
         note=args.note or "",
+        files=[read_file(p, "材料") for p in args.attach or []],
     )
     emit(args, {"event": eid}, f"已登记风险事件{eid}")
     return 0
@@ -271,6 +272,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--loss", help="损失或新增支出（元）")
     p.add_argument("--source", default="干部排查", choices=RISK_SOURCES, help="信息来源（默认干部排查）")
     p.add_argument("--note", help="情况说明（内部，不上公示）")
+    p.add_argument("--attach", action="append", help="材料扫描件（PDF/JPG/PNG，可重复；存入该户档案）")
     p = cli.command("void-event", cmd_event_void, "作废录错的风险事件（留痕）", under=verbs)
     p.add_argument("event", help="风险事件号")
     p.add_argument("--reason", required=True, help="作废原因")

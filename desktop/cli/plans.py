@@ -297,6 +297,7 @@ def cmd_plan_measure(ctx: CliContext) -> int:
         cadre_phone=args.phone or "",
         planned_on=day(args.date),
         status=args.status or "planned",
+        risk_event=number(args.risk_event, "风险事件号") if args.risk_event else None,
     )
     emit(args, {"measure": mid}, f"已登记措施 {mid}")
     return 0
@@ -471,6 +472,7 @@ def register(cli: Commands) -> None:
     p.add_argument("--phone", help="责任人电话")
     p.add_argument("--status", choices=tuple(plans.MEASURE_STATUS), help="状态（默认 planned）")
     p.add_argument("--date", help="计划日期，如 2026-11-25")
+    p.add_argument("--risk-event", help="针对的风险事件号（防返贫监测，monitor events 可查看）")
     p = cli.command("measure-status", cmd_plan_measure_status, "修改措施的状态", under=verbs)
     p.add_argument("measure", help="措施编号")
     p.add_argument("--status", required=True, choices=tuple(plans.MEASURE_STATUS), help="新的状态")

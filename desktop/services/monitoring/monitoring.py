@@ -170,7 +170,10 @@ def add_event(
     loss_fen: int = 0,
     source: str = "干部排查",
     note: str = "",
+    files: list[tuple[str, bytes]] = (),
 ) -> int:
+    """A risk event; `files` (a hospital bill, a disaster assessment) go into the household's archive under
+    防返贫监测记录, named for the event."""
     actor.require("household.edit", "登记风险事件")
     if kind not in RISK_KINDS:
         raise InputRejected(f"风险类别“{kind}”无效，可选：{'、'.join(RISK_KINDS)}")
@@ -178,6 +181,9 @@ def add_event(
         raise InputRejected(f"信息来源“{source}”无效，可选：{'、'.join(RISK_SOURCES)}")
     _check_past(occurred_on, "发生日期")
     money.check_fen(loss_fen, "损失或支出", max_fen=limits.INCOME_FEN, min_fen=0)
+    checked = [
+        attachments.check_file(name, data) for name, data in files
+    ]  # refused before anything is written
     with db.write() as s:
         h = household_for(s, actor, code)
         e = RiskEvent(
@@ -191,6 +197,9 @@ def add_event(
         )
         s.add(e)
         s.flush()
+        if checked:
+            words = f"风险事件{e.id}（{clock.cn_date(occurred_on)}{kind}）的材料"
+            archives.record_in(s, actor, h, "monitoring", done_on=occurred_on, note=words, files=checked)
         audit.record(
             s, actor.username, "monitor.event", entity="household", key=h.code,
             after={"id": e.id, "kind": kind, "date": occurred_on.isoformat(), "loss_fen": loss_fen, "source": source},
