@@ -52,12 +52,13 @@ def _household(db, hid: int) -> Household:
         return h
 
 
-@pytest.mark.parametrize("year", [2031, 2030, 2020, 2018, 2035])
-def test_the_bulk_list_says_what_each_household_says(demo, admin, year):
-    found = plans.disagreements(demo, admin, year)
-    assert found == _one_by_one(demo, admin, year)
-    if year == 2031:
-        assert found  # the demo has households to confirm in its own year
+def test_the_bulk_list_says_what_each_household_says(demo, admin):
+    # every year on one demo (the demo takes longer to make than the five comparisons)
+    for year in (2031, 2030, 2020, 2018, 2035):
+        found = plans.disagreements(demo, admin, year)
+        assert found == _one_by_one(demo, admin, year), year
+        if year == 2031:
+            assert found  # the demo has households to confirm in its own year
 
 
 def test_checks_on_the_spot_count_in_the_bulk_list_too(demo, admin):

@@ -109,6 +109,8 @@ def _demo(db: Database) -> dict:
     from desktop.models import Household, Redemption, Supporter, Village
     from desktop.services import demo
     from desktop.services.plans import identification
+    from desktop.services.monitoring import monitoring
+    from desktop.services.problems import problem_demo
     from desktop.services.ratings import ratings
 
     demo.add_demo_households(db, ADMIN, 120)
@@ -117,6 +119,9 @@ def _demo(db: Database) -> dict:
     demo.add_demo_fund(db, ADMIN)
     demo.add_demo_plans(db, ADMIN)
     id_round = demo.add_demo_identification(db, ADMIN)  # its 村公示 starts today
+    problem_demo.add_demo_problems(db, ADMIN)
+    demo.add_demo_monitoring(db, ADMIN)  # one case in its 村公示 from today
+    posted = monitoring.cases(db, ADMIN, states=("including",))[0]
     with db.write() as s:
         # the first village has a fund (add_demo_fund) and a store (add_demo_stores)
         vid, village = s.execute(select(Village.id, Village.name).order_by(Village.id)).first()
@@ -156,6 +161,7 @@ def _demo(db: Database) -> dict:
         "round": rid2,
         "id_round": id_round,
         "id_head": identification.round_info(db, ADMIN, id_round).active[0].head_name,
+        "posted": (posted.village, posted.head, posted.case_type),
     }
 
 
@@ -358,6 +364,36 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
             dated=d,
         ),
         Output(
+            "notice-monitor",
+            ["print", "notice", "monitor", "--village", ctx["posted"][0], "--out", pdf("n-monitor")],
+            [ctx["posted"][1], ctx["posted"][2], "公示时间："],
+            NOTICE_BOX,
+            public=True,
+            signed="村民委员会",
+            dated=d,
+        ),
+        Output(
+            "ledger-monitor-cases",
+            ["print", "ledger", "monitor-cases", "--out", pdf("l-mcases")],
+            [ctx["posted"][1], "程序中"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "ledger-monitor-month",
+            ["print", "ledger", "monitor-month", "--out", pdf("l-mmonth")],
+            ["月末仍有风险"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "ledger-problems",
+            ["print", "ledger", "problems", "--out", pdf("l-problems")],
+            ["危房改造后门窗未安装到位，冬季透风", "村级问题台账未建立，整改结果无记录", "已销号"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
             "certificate-star",
             ["print", "certificate", "--household", code, "--template", "star", "--out", pdf("c-star")],
             [head, "获评“增收致富之星”“政策明白之星”"],  # the stars of its confirmed round, from the record
@@ -444,6 +480,7 @@ KINDS = [
     "notice-identification", "notice-exit", "notice-monitoring", "notice-stars", "notice-redemptions",
     "notice-donations", "notice-fund", "notice-honour-roll", "pledge", "ledger-households", "ledger-points",
     "ledger-stock", "ledger-fund", "ledger-elders", "sheet-settlement", "sheet-fund", "ledger-archive", "ledger-visits", "ledger-monitoring",
+    "ledger-problems", "notice-monitor", "ledger-monitor-cases", "ledger-monitor-month",
     "certificate-star", "certificate-exit", "certificate-filial", "honour-fund", "card-a4", "card-a5", "plan",
     "archive", "receipt", "chart-points", "report-monthly", "calibration", "audit", "commend",
 ] + [f"certificate-text-{k}" for k in range(len(AWKWARD))]  # fmt: skip
@@ -456,6 +493,7 @@ def test_every_print_kind_is_registered():
         ("ledger", "households"), ("ledger", "points"), ("ledger", "stock"), ("chart", "points"),
         ("ledger", "fund"), ("sheet", "fund"), ("notice", "fund"), ("notice", "honour-roll"), ("pledge", None),
         ("honour", "fund"), ("ledger", "archive"), ("ledger", "visits"), ("ledger", "monitoring"),
+        ("ledger", "problems"), ("notice", "monitor"), ("ledger", "monitor-cases"), ("ledger", "monitor-month"),
         ("report", "monthly"), ("ledger", "elders"), ("sheet", "settlement"),
     }  # fmt: skip
     assert set(PRINTERS) == covered, "a new print kind: register it in OUTPUTS/KINDS of this module"

@@ -27,6 +27,7 @@ from desktop.models.points import (
     Store,
     UserStore,
 )
+from desktop.models.problems import Problem, ProblemEvent, ProblemEvidence
 from desktop.models.quality import QualityRun, QualityVerified
 from desktop.models.ratings import Objection, RatingResult, RatingRound, StarCatalog
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
@@ -77,6 +78,9 @@ __all__ = [
     "RatingResult",
     "RatingRound",
     "StarCatalog",
+    "Problem",
+    "ProblemEvent",
+    "ProblemEvidence",
     "QualityRun",
     "QualityVerified",
     "User",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from desktop.vocabulary import COLOUR_ORDER
@@ -21,6 +21,10 @@ class Dashboard:
     fund: list[tuple[str, int, int]]  # month, money in, money out (fen)
     points_outstanding: int
     fund_balance: int
+    # 问题整改: how many problems are past their deadline and not 销号, and the most overdue few
+    # (number, village, what, days overdue)
+    problems_overdue: int = 0
+    overdue_problems: list[tuple[int, str, str, int]] = field(default_factory=list)
 
     def colour_totals(self) -> dict[str, int]:
         totals = dict.fromkeys(COLOUR_ORDER, 0)

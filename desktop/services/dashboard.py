@@ -17,6 +17,7 @@ from desktop.services.archives import archives
 from desktop.services.documents import Printed
 from desktop.services.households.households import village_labels, village_scope
 from desktop.services.plans.plans import current_colours
+from desktop.services.problems import problems
 from desktop.services.system import audit
 from desktop.services.system.actor import Actor
 from desktop.vocabulary import COLOUR_ORDER
@@ -75,6 +76,7 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
             slot = fund.get(_local_month(at))
             if slot is not None:
                 slot[0 if amount > 0 else 1] += abs(amount)
+        late, most = problems.overdue(s, actor, today)
     copies, archive = archives.complete_counts(db, actor)
     return Dashboard(
         today=today,
@@ -88,6 +90,8 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
         fund=[(m, *fund[m]) for m in months],
         points_outstanding=outstanding,
         fund_balance=balance,
+        problems_overdue=late,
+        overdue_problems=[(p.id, p.village or "乡镇", p.text, p.overdue_days) for p in most],
     )
 
 

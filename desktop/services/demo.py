@@ -31,6 +31,7 @@ from desktop.services.ledgers import ledger_chain
 from desktop.services.monitoring import monitoring
 from desktop.services.plans import identification, plans
 from desktop.services.points import redemption
+from desktop.services.problems import problem_demo
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.roster.roster_fields import LEGACY_LAYOUT
 from desktop.services.roster.roster_parse import HouseholdRecord, MemberRecord
@@ -855,4 +856,5 @@ def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = Non
         add_demo_plans(db, actor, today=today)
         add_demo_identification(db, actor, today=today)
         add_demo_monitoring(db, actor, today=today)
+        problem_demo.add_demo_problems(db, actor, today=today)
     return n

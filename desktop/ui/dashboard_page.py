@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -107,6 +107,8 @@ class ChartLabel(QLabel):
 
 
 class DashboardPage(QWidget):
+    open_overdue = Signal()  # the overdue problems asked for: the window shows them in 问题整改
+
     def __init__(
         self,
         ctx: UiContext,
@@ -151,11 +153,23 @@ class DashboardPage(QWidget):
         for i, name in enumerate(CHART_NAMES):
             label = self.charts[name] = ChartLabel(name)
             grid.addWidget(label, i // 2, i % 2)
+        # 问题整改: overdue problems (deadline before the office's today, not 销号), a click opens them
+        self.overdue_button = QPushButton("逾期整改问题：…")
+        self.overdue_button.setObjectName("overdue-problems")
+        self.overdue_button.clicked.connect(self.open_overdue.emit)
+        self.overdue_list = QLabel("")
+        self.overdue_list.setStyleSheet("color: #666666;")
+        # a long list is cut at the window's edge (the tooltip has it all), never widening the window
+        self.overdue_list.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        overdue = QHBoxLayout()
+        overdue.addWidget(self.overdue_button)
+        overdue.addWidget(self.overdue_list, 1)
         self.status = QLabel("正在统计……")  # shown at once; counted once the event loop runs (below)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(cards)
+        layout.addLayout(overdue)
         layout.addLayout(grid, 1)
         layout.addWidget(self.status)
         self.redraw_timer = QTimer(self)
@@ -165,7 +179,7 @@ class DashboardPage(QWidget):
         subscribe(
             ctx.ops,
             self,
-            ("households", "points", "redemptions", "fund", "archives", "plans", "settings"),
+            ("households", "points", "redemptions", "fund", "archives", "plans", "settings", "problems"),
             self.reload,
         )
         # Counted at once, in the background; the charts are drawn once the page is up and they have their size.
@@ -220,6 +234,7 @@ class DashboardPage(QWidget):
         self.numbers["archive"].setText(f"{100 * d.archive_rate(first_copy):.1f}%")
         self.numbers["points"].setText(f"{awarded} / {redeemed}")
         self.numbers["fund"].setText(f"{d.fund_balance / 100:,.2f}")
+        self._show_overdue(d)
         self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
         if pngs is not None:
             self._show_charts(pngs)
@@ -227,6 +242,22 @@ class DashboardPage(QWidget):
         else:
             self._done()
             self._redraw()  # at the size the charts have now
+
+    def _show_overdue(self, d: Dashboard) -> None:
+        n = d.problems_overdue
+        self.overdue_button.setText(f"逾期整改问题：{n}个" + (" ›" if n else ""))
+        self.overdue_button.setStyleSheet("color: #c62828; font-weight: bold;" if n else "")
+        shown = "；".join(
+            f"第{pid}号 {village} {text[:16]}{'…' if len(text) > 16 else ''}（逾期{days}天）"
+            for pid, village, text, days in d.overdue_problems[:3]
+        )
+        self.overdue_list.setText(shown + ("；……" if n > 3 else ""))
+        self.overdue_list.setToolTip(
+            "\n".join(
+                f"第{pid}号 {village} {text}（逾期{days}天）"
+                for pid, village, text, days in d.overdue_problems
+            )
+        )
 
     def _show_charts(self, drawn) -> None:
         size, pngs = drawn

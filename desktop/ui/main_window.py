@@ -35,6 +35,7 @@ from desktop.ui.messages import show_error
 from desktop.ui.monitoring_page import MonitoringPage
 from desktop.ui.plans_page import PlansPage
 from desktop.ui.print_page import PrintPage
+from desktop.ui.problems_page import ProblemsPage
 from desktop.ui.quality_page import QualityPage
 from desktop.ui.rating_page import RatingPage
 from desktop.ui.store_page import StoreArea
@@ -47,6 +48,7 @@ AREAS = (
     ("home", "首页"),
     ("households", "户档案"),
     ("quality", "疑点核查"),
+    ("problems", "问题整改"),
     ("plans", "帮扶计划"),
     ("monitoring", "防返贫监测"),
     ("stars", "星级积分"),
@@ -276,7 +278,11 @@ class MainWindow(QMainWindow):
     def _make(self, key: str) -> QWidget:
         ctx = self.ctx
         if key == "home":
-            return DashboardPage(ctx, present_print=self.present_print)
+            page = DashboardPage(ctx, present_print=self.present_print)
+            page.open_overdue.connect(self.open_overdue_problems)
+            return page
+        if key == "problems":
+            return ProblemsPage(ctx, present_print=self.present_print)
         if key == "households":
             return HouseholdsPage(ctx, present_print=self.present_print)
         if key == "quality":
@@ -311,6 +317,15 @@ class MainWindow(QMainWindow):
     @property
     def quality(self) -> QualityPage:
         return self._page("quality")
+
+    @property
+    def problems(self) -> ProblemsPage:
+        return self._page("problems")
+
+    def open_overdue_problems(self) -> None:
+        """首页's overdue problems: the 问题整改 area showing the overdue ones."""
+        self.show_area("problems")
+        self.problems.show_overdue()
 
     @property
     def plans(self) -> PlansPage:

@@ -39,6 +39,7 @@ AREAS = frozenset(
         "identification",  # identification rounds
         "monitoring",  # 防返贫监测: risk events, screening, cases and their steps
         "quality",  # 疑点核查 runs and their handling
+        "problems",  # 问题整改: problems, their steps and evidence
         "settings",  # office settings, thresholds, checklists, audit rules
         "users",  # accounts
         "backups",  # backup files

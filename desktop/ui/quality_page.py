@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.households import households
+from desktop.services.problems import problems
 from desktop.services.quality import quality
 from desktop.services.quality.quality import Finding, RunResult
 from desktop.services.roster.roster_fields import BY_KEY
@@ -58,6 +59,9 @@ class QualityPage(QWidget):
         self.reason_edit.setPlaceholderText("核实情况，如：本人长期照料重病家属，确无法外出务工")
         self.verify_button = QPushButton("标记已核实")
         self.verify_button.setEnabled(ctx.actor.can("household.edit"))
+        # one click: the finding becomes a household's problem (source 自查) in 问题整改
+        self.problem_button = QPushButton("转为整改问题")
+        self.problem_button.setEnabled(False)
 
         top = QHBoxLayout()
         for w in (QLabel("村："), self.village_box, QLabel("规则："), self.rule_box, self.run_button):
@@ -70,6 +74,7 @@ class QualityPage(QWidget):
         right.addWidget(self.open_button)
         right.addWidget(self.reason_edit)
         right.addWidget(self.verify_button)
+        right.addWidget(self.problem_button)
         right_box = QWidget()
         right_box.setLayout(right)
         split = QSplitter()
@@ -88,6 +93,7 @@ class QualityPage(QWidget):
         self.tree.itemDoubleClicked.connect(lambda _item, _col: self._open())
         self.open_button.clicked.connect(self._open)
         self.verify_button.clicked.connect(self.verify)
+        self.problem_button.clicked.connect(self.to_problem)
         self.export_button.clicked.connect(self.ask_export)
         self.ledger_button.clicked.connect(self.ask_ledger)
         self.chart_button.clicked.connect(self.ask_chart)
@@ -201,6 +207,7 @@ class QualityPage(QWidget):
         finding = item.data(0, FINDING_ROLE) if item is not None else None
         self.open_button.setEnabled(finding is not None)
         self.verify_button.setEnabled(finding is not None and self.ctx.actor.can("household.edit"))
+        self.problem_button.setEnabled(finding is not None and self.ctx.actor.can("household.edit"))
         if finding is None:
             self.detail.setText("选择一条疑点查看详情。")
             return
@@ -249,6 +256,26 @@ class QualityPage(QWidget):
             done,
             title="无法标记",
             busy=self.verify_button,
+        )
+
+    def to_problem(self) -> None:
+        """转为整改问题: one write; a finding already an open problem comes back as a clear message."""
+        finding = self.current()
+        if finding is None:
+            return
+
+        def done(pid: int) -> None:
+            self.summary.setText(
+                self.summary.text() + f" 已转为整改问题第{pid}号：{finding.name} {finding.rule_name}。"
+            )
+
+        self.ctx.ops.write(
+            self,
+            lambda db, actor: problems.from_finding(db, actor, finding),
+            ("problems",),
+            done,
+            title="未转为整改问题",
+            busy=self.problem_button,
         )
 
     # --- outputs ---------------------------------------------------------------------------------------
