@@ -108,8 +108,8 @@ def _demo(db: Database) -> dict:
 
     from desktop.models import Household, Redemption, Supporter, Village
     from desktop.services import demo
-    from desktop.services.plans import identification
     from desktop.services.monitoring import monitoring
+    from desktop.services.plans import identification
     from desktop.services.problems import problem_demo
     from desktop.services.ratings import ratings
 
@@ -121,6 +121,7 @@ def _demo(db: Database) -> dict:
     id_round = demo.add_demo_identification(db, ADMIN)  # its 村公示 starts today
     problem_demo.add_demo_problems(db, ADMIN)
     demo.add_demo_monitoring(db, ADMIN)  # one case in its 村公示 from today
+    demo.add_demo_cadres(db, ADMIN)  # the registry, pairings and visits the 遍访台账 counts
     posted = monitoring.cases(db, ADMIN, states=("including",))[0]
     with db.write() as s:
         # the first village has a fund (add_demo_fund) and a store (add_demo_stores)
@@ -387,6 +388,13 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
             dated=d,
         ),
         Output(
+            "ledger-coverage",
+            ["print", "ledger", "coverage", "--out", pdf("l-coverage")],
+            ["干部遍访台账"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
             "ledger-problems",
             ["print", "ledger", "problems", "--out", pdf("l-problems")],
             ["危房改造后门窗未安装到位，冬季透风", "村级问题台账未建立，整改结果无记录", "已销号"],
@@ -481,6 +489,7 @@ KINDS = [
     "notice-donations", "notice-fund", "notice-honour-roll", "pledge", "ledger-households", "ledger-points",
     "ledger-stock", "ledger-fund", "ledger-elders", "sheet-settlement", "sheet-fund", "ledger-archive", "ledger-visits", "ledger-monitoring",
     "ledger-problems", "notice-monitor", "ledger-monitor-cases", "ledger-monitor-month",
+    "ledger-coverage",
     "certificate-star", "certificate-exit", "certificate-filial", "honour-fund", "card-a4", "card-a5", "plan",
     "archive", "receipt", "chart-points", "report-monthly", "calibration", "audit", "commend",
 ] + [f"certificate-text-{k}" for k in range(len(AWKWARD))]  # fmt: skip
@@ -494,7 +503,7 @@ def test_every_print_kind_is_registered():
         ("ledger", "fund"), ("sheet", "fund"), ("notice", "fund"), ("notice", "honour-roll"), ("pledge", None),
         ("honour", "fund"), ("ledger", "archive"), ("ledger", "visits"), ("ledger", "monitoring"),
         ("ledger", "problems"), ("notice", "monitor"), ("ledger", "monitor-cases"), ("ledger", "monitor-month"),
-        ("report", "monthly"), ("ledger", "elders"), ("sheet", "settlement"),
+        ("ledger", "coverage"), ("report", "monthly"), ("ledger", "elders"), ("sheet", "settlement"),
     }  # fmt: skip
     assert set(PRINTERS) == covered, "a new print kind: register it in OUTPUTS/KINDS of this module"
 

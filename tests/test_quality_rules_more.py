@@ -16,6 +16,7 @@ from desktop import clock
 from desktop.cli import main
 from desktop.errors import InputRejected, PermissionDenied
 from desktop.models import Household, Measure, Member, Township, Village
+from desktop.services.cadres import cadres
 from desktop.services.quality import quality
 from desktop.services.roster.roster_import import import_roster
 from desktop.services.system.actor import Actor
@@ -35,6 +36,7 @@ REVIEW = ("dibao_only", "two_university_students", "tekun_with_labour", "member_
 def roster(db, admin, sample, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     import_roster(db, admin, sample("roster-small.xlsx"))
+    cadres.import_pairing(db, admin)  # the roster's 帮扶责任人 as the registry's pairings
     return db
 
 
@@ -186,17 +188,20 @@ def test_a_member_without_hukou_papers(roster, admin):
 # --- 帮扶责任人 (seed 000 五(一), 防返贫 二(一)6) ---------------------------------------------------------
 
 
-def test_registered_or_monitored_households_need_a_named_helper(roster, admin):
-    assert _run(roster, admin, "no_helper") == []
-    _household(roster, OLD_PAIR, {"helper": "  "})  # 脱贫户, blank helper
+def test_registered_or_monitored_households_need_a_paired_helper(roster, admin):
+    assert _run(roster, admin, "no_helper") == []  # the fixture imported the roster's 帮扶责任人 as pairings
+    for code in (OLD_PAIR, YOUNG):
+        [paired] = cadres.pairings(roster, admin, code=code)
+        cadres.unpair(roster, admin, paired.id, "帮扶人调离", on=TODAY - timedelta(days=1))
     _household(roster, YOUNG, {"helper": ""}, poverty_type="", household_kind="边缘易致贫户")  # monitored
     found = _run(roster, admin, "no_helper")
     assert [f.household for f in found] == [OLD_PAIR, YOUNG]
-    assert "脱贫户没有帮扶责任人" in found[0].message and "边缘易致贫户没有帮扶责任人" in found[1].message
-    _measure(roster, OLD_PAIR, "产业", year=2025, cadre="李明")  # last year's helper is not this year's
-    _measure(roster, OLD_PAIR, "产业", status="dropped", cadre="李明")
+    assert "脱贫户没有结对帮扶干部（花名册填写的帮扶责任人" in found[0].message
+    assert "边缘易致贫户没有结对帮扶干部（花名册也未填写" in found[1].message
+    _measure(roster, OLD_PAIR, "产业", cadre="李明")  # a measure's responsible person is not a pairing
     assert [f.household for f in _run(roster, admin, "no_helper")] == [OLD_PAIR, YOUNG]
-    _measure(roster, OLD_PAIR, "产业", cadre="李明")
+    cid = cadres.add_cadre(roster, admin, "李明", "帮扶责任人")
+    cadres.pair(roster, admin, cid, [OLD_PAIR])
     assert [f.household for f in _run(roster, admin, "no_helper")] == [YOUNG]
     _household(roster, YOUNG, household_kind="一般农户", poverty_type="一般农户")  # neither: no helper needed
     assert _run(roster, admin, "no_helper") == []
@@ -220,7 +225,8 @@ def test_rates_per_village_from_the_findings(roster, admin):
     # a data finding marks one row; an identification finding the whole household; a 帮扶 finding neither
     _household(roster, OLD_PAIR, phone="0370123")  # 联系电话 not 11 digits: the head's row
     _member(roster, f"{YOUNG}04", id_number=None)  # 没有证件号码: the household's identification
-    _household(roster, YOUNG, {"helper": ""})  # no helper: 帮扶, lowers neither rate
+    [paired] = cadres.pairings(roster, admin, code=YOUNG)
+    cadres.unpair(roster, admin, paired.id, "帮扶人调离", on=TODAY - timedelta(days=1))  # no helper: 帮扶
     result = quality.run_audit(roster, admin, village=ZHAOZHAI, record=False)
     assert {f.rule for f in result.findings} == {"phone_not_11_digits", "member_without_hukou", "no_helper"}
     rates = result.rates["石桥镇赵寨村"]

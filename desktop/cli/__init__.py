@@ -14,7 +14,19 @@ import argparse
 import os
 import sys
 
-from desktop.cli import fund, households, identify, monitor, plans, problems, quality, rating, stores, system
+from desktop.cli import (
+    cadres,
+    fund,
+    households,
+    identify,
+    monitor,
+    plans,
+    problems,
+    quality,
+    rating,
+    stores,
+    system,
+)
 from desktop.cli.common import CliContext, Commands, Parser, PrintHandler, UsageError, report
 from desktop.console import tolerate_unencodable
 from desktop.db import explain
@@ -23,7 +35,7 @@ from desktop.errors import RowsRejected, ServiceError
 __all__ = ["build_parser", "main"]
 
 # in the order `python -m desktop --help` lists them
-AREAS = (system, households, identify, plans, monitor, quality, problems, rating, stores, fund)
+AREAS = (system, households, identify, plans, monitor, cadres, quality, problems, rating, stores, fund)
 
 
 def _build() -> tuple[argparse.ArgumentParser, Commands]:

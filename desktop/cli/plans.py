@@ -326,7 +326,8 @@ def cmd_plan_visit(ctx: CliContext) -> int:
         actor,
         args.code,
         day(args.date) or clock.today(),
-        args.visitor,
+        args.visitor or "",
+        cadre_id=number(args.cadre, "干部编号") if args.cadre else None,
         findings=args.findings or "",
         problems=args.problems or "",
         follow_up=args.follow_up or "",
@@ -479,7 +480,8 @@ def register(cli: Commands) -> None:
     p.add_argument("--date", help="完成日期，如 2026-11-25")
     p = cli.command("visit", cmd_plan_visit, "登记走访", under=verbs)
     _code(p)
-    p.add_argument("--visitor", required=True, help="走访人")
+    p.add_argument("--cadre", help="走访干部编号（cadres list 可查；记入其姓名和职务）")
+    p.add_argument("--visitor", help="走访人（不在帮扶干部名单中时填写姓名）")
     p.add_argument("--date", help="走访日期，如 2026-11-25（默认今天）")
     p.add_argument("--findings", help="走访发现")
     p.add_argument("--problems", help="存在问题")

@@ -2,6 +2,7 @@
 
 from desktop.models.archives import Archive, ArchiveChecklist, ArchiveCopyLog, ArchiveItem, Attachment
 from desktop.models.base import Base
+from desktop.models.cadres import Cadre, Pairing
 from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter, SupportFinding
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
@@ -44,6 +45,8 @@ __all__ = [
     "NeedsCheck",
     "Visit",
     "Base",
+    "Cadre",
+    "Pairing",
     "FilialFund",
     "FundBoardMember",
     "FundEntry",

@@ -21,6 +21,7 @@ STEPS = ("提出", "村级评议", "村公示", "乡镇审核", "县审定")
 PHASES = ("include", "close")
 # including → monitored (县审定 of 纳入) → closing → closed; not_included when 评议 or 审核 says no.
 CASE_STATES = ("including", "monitored", "closing", "closed", "not_included")
+OPEN_STATES = CASE_STATES[:3]  # a case still running: the household has a helper and is not monitored twice
 
 
 class MonitoringLine(Base):

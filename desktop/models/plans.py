@@ -74,6 +74,9 @@ class Visit(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     visited_on: Mapped[date] = mapped_column(Date)
     visitor: Mapped[str] = mapped_column(String(64))
+    # the registry's cadre (帮扶干部) who visited, and their post that day; None for a visitor written as text
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"), index=True)
+    visitor_post: Mapped[str] = mapped_column(String(16), default="")
     findings: Mapped[str] = mapped_column(Text, default="")
     problems: Mapped[str] = mapped_column(Text, default="")
     follow_up: Mapped[str] = mapped_column(Text, default="")

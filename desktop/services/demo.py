@@ -25,6 +25,7 @@ from desktop.models import (
     Village,
 )
 from desktop.services.archives import archives
+from desktop.services.cadres.cadre_demo import add_demo_cadres
 from desktop.services.fund import fund
 from desktop.services.households import households, idnumber
 from desktop.services.ledgers import ledger_chain
@@ -854,6 +855,7 @@ def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = Non
         add_demo_redemptions(db, actor, now=now)
         add_demo_fund(db, actor, today=today)
         add_demo_plans(db, actor, today=today)
+        add_demo_cadres(db, actor, today=today)
         add_demo_identification(db, actor, today=today)
         add_demo_monitoring(db, actor, today=today)
         problem_demo.add_demo_problems(db, actor, today=today)

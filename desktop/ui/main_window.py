@@ -23,6 +23,7 @@ from desktop.config import data_dir
 from desktop.services.system import settings
 from desktop.services.system.backup import auto_backup, daily_due
 from desktop.ui.about_dialog import AboutDialog
+from desktop.ui.cadres_page import CadresPage
 from desktop.ui.context import UiContext
 from desktop.ui.dashboard_page import (
     DashboardPage,
@@ -51,6 +52,7 @@ AREAS = (
     ("problems", "问题整改"),
     ("plans", "帮扶计划"),
     ("monitoring", "防返贫监测"),
+    ("cadres", "帮扶干部"),
     ("stars", "星级积分"),
     ("store", "扶贫超市"),
     ("fund", "孝善基金"),
@@ -249,8 +251,8 @@ class MainWindow(QMainWindow):
         # The 首页 and 帮扶计划 counts also change with work this window never saw (another PC on the township
         # network, the command line): recounted, in the background, each time their area is entered. (A 首页
         # just made counts by itself once the window is up.)
-        if key == "plans":
-            self.plans.reload()
+        if key in ("plans", "cadres"):
+            self._page(key).reload()
         elif key == "home" and not made:
             self.home.reload()
 
@@ -297,6 +299,10 @@ class MainWindow(QMainWindow):
             page = MonitoringPage(ctx, present_print=self.present_print)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
+        if key == "cadres":
+            page = CadresPage(ctx, present_print=self.present_print)
+            page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
+            return page
         makers = {
             "stars": RatingPage,
             "store": StoreArea,
@@ -334,6 +340,10 @@ class MainWindow(QMainWindow):
     @property
     def monitoring(self) -> MonitoringPage:
         return self._page("monitoring")
+
+    @property
+    def cadres(self) -> CadresPage:
+        return self._page("cadres")
 
     @property
     def rating(self) -> RatingPage:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock, limits
 from desktop.money import parse_yuan
+from desktop.services.cadres import cadres
 from desktop.services.plans import plan_reports, plans
 from desktop.services.system import users
 from desktop.services.system.attachments import read_file
@@ -204,8 +205,12 @@ class PlanTab(QWidget):
         self.visit_date = QDateEdit(qdate_today())
         self.visit_date.setCalendarPopup(True)
         self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self.visit_cadre = QComboBox()  # the registry's cadres in post; the first item: a name typed instead
+        self.visit_cadre.addItem("走访干部：手填姓名", None)
+        self.visit_cadre.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.visit_cadre.setMinimumContentsLength(12)
         self.visitor_edit = QLineEdit()
-        self.visitor_edit.setPlaceholderText("走访人")
+        self.visitor_edit.setPlaceholderText("走访人（不在干部名单中时）")
         self.findings_edit = QLineEdit()
         self.findings_edit.setPlaceholderText("了解情况")
         self.problems_edit = QLineEdit()
@@ -220,6 +225,7 @@ class PlanTab(QWidget):
         vv.addWidget(self.visits)
         vr = QHBoxLayout()
         vr.addWidget(self.visit_date)
+        vr.addWidget(self.visit_cadre, 1)
         vr.addWidget(self.visitor_edit, 1)
         vr.addWidget(self.findings_edit, 2)
         vv.addLayout(vr)
@@ -293,6 +299,9 @@ class PlanTab(QWidget):
         self.measure_done_button.clicked.connect(self.mark_measure_done)
         self.photo_button.clicked.connect(self.ask_photos)
         self.visit_button.clicked.connect(self.add_visit)
+        self.visit_cadre.currentIndexChanged.connect(
+            lambda _i: self.visitor_edit.setEnabled(self.visit_cadre.currentData() is None)
+        )
         self.check_button.clicked.connect(self.add_check)
         self.card_button.clicked.connect(lambda: self._print("card"))
         self.sheet_button.clicked.connect(lambda: self._print("plan"))
@@ -318,12 +327,13 @@ class PlanTab(QWidget):
         year = self.year
 
         def read(db, actor):
-            return plans.plan(db, actor, code, year), users.names(db)
+            return plans.plan(db, actor, code, year), users.names(db), cadres.cadres(db, actor)
 
         def shown(result) -> None:
             if generation == self._generation:
-                self.view, self.names = result
+                self.view, self.names, registry = result
                 self._fill(self.view)
+                self._fill_cadres(registry, self.view.helper)
 
         self.ctx.ops.read(self, read, shown, title="无法显示帮扶")
 
@@ -344,6 +354,16 @@ class PlanTab(QWidget):
             edit.clear()
         for table in (self.measures, self.visits, self.conditions):
             table.setRowCount(0)
+
+    def _fill_cadres(self, registry: list, helper: str) -> None:
+        """The visit form's choice of visitor: the household's paired helper first, then everyone in post."""
+        chosen = self.visit_cadre.currentData()
+        self.visit_cadre.clear()
+        self.visit_cadre.addItem("走访干部：手填姓名", None)
+        for c in sorted(registry, key=lambda c: c.name != helper):
+            self.visit_cadre.addItem(c.label, c.id)
+        if chosen is not None:
+            self.visit_cadre.setCurrentIndex(max(self.visit_cadre.findData(chosen), 0))
 
     def _who(self, username: str) -> str:
         return self.names.get(username, username)
@@ -406,7 +426,7 @@ class PlanTab(QWidget):
             [
                 [
                     f"{x.visited_on}",
-                    x.visitor,
+                    x.visitor + (f"（{x.post}）" if x.post else ""),
                     x.findings,
                     x.problems,
                     x.follow_up,
@@ -513,6 +533,7 @@ class PlanTab(QWidget):
     def add_visit(self) -> None:
         code, on = self.code, self.visit_date.date().toPython()
         visitor, findings = self.visitor_edit.text(), self.findings_edit.text()
+        cadre_id = self.visit_cadre.currentData()
         problems, follow_up, photos = (
             self.problems_edit.text(),
             self.follow_edit.text(),
@@ -526,6 +547,7 @@ class PlanTab(QWidget):
                 code,
                 on,
                 visitor,
+                cadre_id=cadre_id,
                 findings=findings,
                 problems=problems,
                 follow_up=follow_up,

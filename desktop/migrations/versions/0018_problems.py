@@ -1,7 +1,7 @@
 """问题整改台账: problems, their append-only history and their evidence files
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-20 10:00:00
 
 Three new tables; nothing existing changes. Evidence files are rows of `attachment` (item_id and visit_id both
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

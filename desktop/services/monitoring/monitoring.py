@@ -35,6 +35,7 @@ from desktop.models import Household, IncomeYear, Measure, Village
 from desktop.models.base import utcnow
 from desktop.models.monitoring import (
     CASE_TYPES,
+    OPEN_STATES,
     RISK_KINDS,
     RISK_SOURCES,
     STEPS,
@@ -52,7 +53,6 @@ from desktop.services.plans import plans
 from desktop.services.system import attachments, audit, settings
 from desktop.services.system.actor import Actor
 
-OPEN_STATES = ("including", "monitored", "closing")
 STATE_NAMES = {
     "including": "纳入程序中",
     "monitored": "监测中",
@@ -1009,7 +1009,7 @@ def close_naturally(
 @dataclass(frozen=True)
 class HouseholdMonitoring:
     code: str
-    helper: str  # 帮扶责任人 and phone, as the roster gives them
+    helper: str  # 帮扶责任人 and phone: the paired cadre, else the roster's
     events: list[EventInfo]
     cases: list[CaseInfo]
     checks: list[CheckInfo]
@@ -1033,10 +1033,10 @@ class HouseholdMonitoring:
 def household(db: Database, actor: Actor, code: str) -> HouseholdMonitoring:
     with db.read() as s:
         h = household_for(s, actor, code)
-        a = h.attrs or {}
+        name, phone, _where = plans.helper_of(s, h, clock.today())
         return HouseholdMonitoring(
             h.code,
-            f"{a.get('helper', '')} {a.get('helper_phone', '')}".strip(),
+            f"{name} {phone}".strip(),
             _event_rows(s, RiskEvent.household_id == h.id),
             _case_rows(s, MonitoringCase.household_id == h.id),
             _checks(s, h.id),

@@ -22,6 +22,7 @@ from desktop.services.documents import Printed, render_ledger, township_issuer
 from desktop.services.households.households import resolve_village, village_labels, village_scope
 from desktop.services.monitoring import monitoring
 from desktop.services.monitoring.monitoring import CaseInfo
+from desktop.services.plans import plans
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
@@ -171,6 +172,7 @@ def cases_ledger(
         helpers = dict(
             s.execute(select(Household.code, Household.attrs).where(Household.code.in_(list(hids)))).all()
         )
+        paired = plans.helpers_on(s, list(hids.values()), min(today, last))
         risks: dict[int, list[str]] = {}
         for hid, kind in s.execute(
             select(RiskEvent.household_id, RiskEvent.kind)
@@ -197,6 +199,7 @@ def cases_ledger(
     for i, c in enumerate(found, start=1):
         hid = hids[c.code]
         a = helpers.get(c.code) or {}
+        helper = paired.get(hid) or (a.get("helper", ""), a.get("helper_phone", ""))
         kinds = measures.get(hid, [])
         rows.append(
             [
@@ -209,7 +212,7 @@ def cases_ledger(
                 clock.cn_date(c.included_on) if c.included_on else "程序中",
                 "、".join(risks.get(hid, [])) or "—",
                 "、".join(dict.fromkeys(kinds)) + (f"（{len(kinds)}项）" if kinds else "—"),
-                f"{a.get('helper', '')} {a.get('helper_phone', '')}".strip(),
+                f"{helper[0]} {helper[1]}".strip(),
                 c.state_name if c.closure != "natural" else "自然消除",
                 clock.cn_date(c.closed_on) if c.closed_on else "",
                 1,

@@ -236,7 +236,18 @@ def visit_ledger(
     if not data:
         raise InputRejected(f"{year}年没有走访记录")
     rows = [
-        [i, vname, code, head, clock.cn_date(v.visited_on), v.visitor, v.findings, v.problems, v.follow_up, 1]
+        [
+            i,
+            vname,
+            code,
+            head,
+            clock.cn_date(v.visited_on),
+            v.visitor + (f"\n（{v.visitor_post}）" if v.visitor_post else ""),
+            v.findings,
+            v.problems,
+            v.follow_up,
+            1,
+        ]
         for i, (vname, code, head, v) in enumerate(data, start=1)
     ]
     ledger = Ledger(
@@ -299,10 +310,13 @@ def monitoring_ledger(
             .where(plans.monitored(year), scope, Member.left_at.is_(None))
         ):
             members.setdefault(hid, []).append(attrs or {})
+        found = s.execute(q).all()
+        paired = plans.helpers_on(s, [h.id for _v, h, _i in found], min(today, date(year, 12, 31)))
         rows = []
-        for i, (vname, h, income) in enumerate(s.execute(q).all(), start=1):
+        for i, (vname, h, income) in enumerate(found, start=1):
             a = h.attrs or {}
             colour = colours.get(h.id)
+            helper = paired.get(h.id) or (a.get("helper", ""), a.get("helper_phone", ""))
             rows.append(
                 [
                     i,
@@ -315,7 +329,7 @@ def monitoring_ledger(
                     income,
                     plans.listed_because(h.household_kind, colour),
                     "；".join(plans.risk_notes(h, members.get(h.id, []))),
-                    f"{a.get('helper', '')} {a.get('helper_phone', '')}".strip(),
+                    f"{helper[0]} {helper[1]}".strip(),
                     1,
                 ]
             )

@@ -21,6 +21,7 @@ from desktop.db import Database
 from desktop.errors import InputRejected, NotFound
 from desktop.models import (
     Attachment,
+    Cadre,
     CardColour,
     Household,
     IncomeThreshold,
@@ -28,6 +29,7 @@ from desktop.models import (
     Measure,
     Member,
     NeedsCheck,
+    Pairing,
     RiskEvent,
     Village,
     Visit,
@@ -1059,6 +1061,20 @@ class VisitInfo:
     problems: str
     follow_up: str
     photos: list[tuple[int, str, bytes]]  # attachment id, file name, thumbnail
+    post: str = ""  # the registry cadre's post that day; "" for a visitor written as text
+    cadre_id: int | None = None
+
+
+def cadre_on(session: Session, cadre_id: int, on: date) -> Cadre:
+    """A registry cadre in post on a day, or a refusal naming why not."""
+    c = session.get(Cadre, cadre_id)
+    if c is None:
+        raise NotFound(f"帮扶干部编号{cadre_id}不存在")
+    if c.active_from is not None and on < c.active_from:
+        raise InputRejected(f"{c.name}自{clock.cn_date(c.active_from)}起任职，{clock.cn_date(on)}尚未在岗")
+    if c.active_to is not None and on > c.active_to:
+        raise InputRejected(f"{c.name}已于{clock.cn_date(c.active_to)}离任，{clock.cn_date(on)}不在岗")
+    return c
 
 
 def add_visit(
@@ -1066,26 +1082,34 @@ def add_visit(
     actor: Actor,
     code: str,
     visited_on: date,
-    visitor: str,
+    visitor: str = "",
     *,
+    cadre_id: int | None = None,
     findings: str = "",
     problems: str = "",
     follow_up: str = "",
     photos: list[tuple[str, bytes]] = (),
 ) -> int:
-
+    """A visit by a registry cadre (cadre_id: their name and post are written on the visit too, so the prints
+    read as before) or, for a visitor not in the registry, by a name written as text."""
     actor.require("household.edit", "登记走访")
-    if not visitor.strip():
-        raise InputRejected("请填写走访人")
+    if cadre_id is None and not visitor.strip():
+        raise InputRejected("请填写走访人（或选择走访干部）")
     if not date(2000, 1, 1) <= visited_on <= clock.today():
         raise InputRejected(f"走访日期{clock.cn_date(visited_on)}不合理：应在2000年至今天之间")
     checked = [check_file(n, d) for n, d in photos]
     with db.write() as s:
         h = household_for(s, actor, code)
+        post = ""
+        if cadre_id is not None:
+            cadre = cadre_on(s, cadre_id, visited_on)
+            visitor, post = cadre.name, cadre.post
         v = Visit(
             household_id=h.id,
             visited_on=visited_on,
             visitor=visitor.strip(),
+            cadre_id=cadre_id,
+            visitor_post=post,
             findings=findings.strip(),
             problems=problems.strip(),
             follow_up=follow_up.strip(),
@@ -1101,7 +1125,14 @@ def add_visit(
             "plan.visit",
             entity="household",
             key=h.code,
-            after={"id": v.id, "on": visited_on, "visitor": v.visitor, "photos": len(checked)},
+            after={
+                "id": v.id,
+                "on": visited_on,
+                "visitor": v.visitor,
+                "cadre": cadre_id,
+                "post": post,
+                "photos": len(checked),
+            },
         )
         return v.id
 
@@ -1122,7 +1153,17 @@ def _visits(session: Session, h: Household) -> list[VisitInfo]:
         ):
             photos.setdefault(vid, []).append((aid, name, thumb))
     return [
-        VisitInfo(v.id, v.visited_on, v.visitor, v.findings, v.problems, v.follow_up, photos.get(v.id, []))
+        VisitInfo(
+            v.id,
+            v.visited_on,
+            v.visitor,
+            v.findings,
+            v.problems,
+            v.follow_up,
+            photos.get(v.id, []),
+            v.visitor_post,
+            v.cadre_id,
+        )
         for v in rows
     ]
 
@@ -1386,6 +1427,49 @@ class PlanView:
         return self.suggestion.risks
 
 
+def helper_of(session: Session, h: Household, on: date) -> tuple[str, str, str]:
+    """(name, phone, where from) of a household's helper on a day: the registry's cadre paired with it then (the
+    open one, then the newest, when there are several), else the roster's 帮扶责任人 until the pairing is imported."""
+    paired = session.execute(
+        select(Cadre.name, Cadre.phone)
+        .join(Pairing, Pairing.cadre_id == Cadre.id)
+        .where(
+            Pairing.household_id == h.id,
+            Pairing.started_on <= on,
+            (Pairing.ended_on.is_(None)) | (Pairing.ended_on >= on),
+        )
+        # an open pairing before one that ends that day, then the newest
+        .order_by(Pairing.ended_on.is_not(None), Pairing.started_on.desc(), Pairing.id.desc())
+        .limit(1)
+    ).first()
+    if paired is not None:
+        return paired[0], paired[1], "结对"
+    attrs = h.attrs or {}
+    name = str(attrs.get("helper", "")).strip()
+    return name, str(attrs.get("helper_phone", "")).strip() if name else "", "花名册" if name else ""
+
+
+def helpers_on(session: Session, household_ids: list[int], on: date) -> dict[int, tuple[str, str]]:
+    """helper_of for many households in one query: household id → (name, phone) of its paired cadre on `on`
+    (households with none are left out; the caller falls back to the roster)."""
+    out: dict[int, tuple[str, str]] = {}
+    for i in range(0, len(household_ids), 500):
+        rows = session.execute(
+            select(Pairing.household_id, Cadre.name, Cadre.phone)
+            .join(Cadre, Cadre.id == Pairing.cadre_id)
+            .where(
+                Pairing.household_id.in_(household_ids[i : i + 500]),
+                Pairing.started_on <= on,
+                (Pairing.ended_on.is_(None)) | (Pairing.ended_on >= on),
+            )
+            # the last row of a household wins: an open pairing over one ending that day, then the newest
+            .order_by(Pairing.ended_on.is_(None), Pairing.started_on, Pairing.id)
+        )
+        for hid, name, phone in rows:
+            out[hid] = (name, phone)
+    return out
+
+
 def plan(db: Database, actor: Actor, code: str, year: int) -> PlanView:
     with db.read() as s:
         h = household_for(s, actor, code)
@@ -1393,6 +1477,7 @@ def plan(db: Database, actor: Actor, code: str, year: int) -> PlanView:
         if assessed.income is not None:
             s.expunge(assessed.income)
         history = _history(s, h)
+        helper, helper_phone, _ = helper_of(s, h, min(clock.today(), date(year, 12, 31)))
         return PlanView(
             h.code,
             h.head_name,
@@ -1405,8 +1490,8 @@ def plan(db: Database, actor: Actor, code: str, year: int) -> PlanView:
             visits=_visits(s, h),
             conditions=assessed.conditions,
             history=history,
-            helper=str((h.attrs or {}).get("helper", "")),
-            helper_phone=str((h.attrs or {}).get("helper_phone", "")),
+            helper=helper,
+            helper_phone=helper_phone,
         )
 
 

@@ -14,8 +14,8 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from desktop.models import Household, IncomeYear, Measure, Member, Township, Village
+from desktop.services.cadres import cadres
 from desktop.services.plans import plans
-from desktop.vocabulary import MONITORED_KINDS, REGISTERED_KINDS
 
 NO_LABOUR = ("无劳动力", "弱劳动力或半劳动力", "丧失劳动力")
 FULL_LABOUR = ("普通劳动力", "技能劳动力")
@@ -466,33 +466,22 @@ def _hukou_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
 
 
 def _without_helper(s: Scope) -> Select:
-    """Heads of registered or monitored households with no named 帮扶责任人: none on the roster and none
-    responsible for a live measure this year."""
+    """Heads of registered or monitored households with no cadre paired today (cadres.must_have_helper: the
+    one place that says which households need a helper). The roster's 帮扶责任人 is read for the message only:
+    a name there that is not yet a pairing is imported by 帮扶干部 → 从花名册导入结对."""
     helper = func.trim(func.coalesce(Household.attrs["helper"].as_string(), ""))
-    cadre = (
-        select(Measure.id)
-        .where(
-            Measure.household_id == Household.id,
-            Measure.year == s.today.year,
-            Measure.status != "dropped",
-            func.trim(Measure.cadre) != "",
-        )
-        .exists()
-    )
-    registered = or_(
-        Household.household_kind.in_(REGISTERED_KINDS + MONITORED_KINDS),
-        Household.poverty_type.endswith("贫困户"),
-        Household.poverty_type.endswith("脱贫户"),
-    )
-    return _members(s, Household.household_kind, Household.poverty_type).where(
-        Member.relation == "户主", registered, helper == "", ~cadre
+    return _members(s, Household.household_kind, Household.poverty_type, helper).where(
+        Member.relation == "户主", cadres.must_have_helper(s.today.year), ~cadres.paired_on(s.today)
     )
 
 
 def _helper_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
     for r in rows:
-        what = r[4] or r[5]
-        yield r, f"{what}没有帮扶责任人（花名册未填写，{s.today.year}年的帮扶措施也没有责任人）"
+        what = r[4] or r[5] or "监测对象"
+        if r[6]:
+            yield r, f"{what}没有结对帮扶干部（花名册填写的帮扶责任人“{r[6]}”，请结对或从花名册导入结对）"
+        else:
+            yield r, f"{what}没有结对帮扶干部（花名册也未填写帮扶责任人）"
 
 
 # --- income below the year's line (plans.suggest: 疑似漏评 / 疑似返贫) ----------------------------------------
@@ -780,7 +769,7 @@ RULES: tuple[Rule, ...] = (
         # seed 000 五(一): 贫困人口退出后,帮扶责任人不撤离; 防返贫 二(一)6: 对每户“边缘户”也要选派帮扶人(联系人)
         "商丘市“回头看”实施意见：“贫困人口退出后，帮扶责任人不撤离”；防返贫实施意见：“对每户‘边缘户’也要选派"
         "帮扶人（联系人）”。建档立卡户和监测对象都应有具名的帮扶责任人。",
-        "在花名册（全国系统）中填写帮扶责任人，或在本年度帮扶措施中写明责任人。",
+        "在“帮扶干部”中为该户结对帮扶干部；花名册已填写帮扶责任人的，用“从花名册导入结对”一次导入。",
         _without_helper,
         _helper_message,
     ),

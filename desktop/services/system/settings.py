@@ -18,6 +18,7 @@ from desktop import limits
 from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Setting
+from desktop.services.cadres import coverage_rules
 from desktop.services.system import audit
 from desktop.services.system.actor import Actor
 
@@ -161,6 +162,12 @@ SPECS: dict[str, Spec] = {
     # 问题整改: seed 002 says only “限期整改” — the number of days is a default the office sets.
     "problems.deadline_days": Spec(
         "疑点转为整改问题时的整改期限（天，默认30，非文件规定）", 30, _int_between(1, 365)
+    ),
+    # 遍访: who visits which households how often (desktop.services.cadres.coverage_rules: seeds 001/002, defaults)
+    "visits.coverage_rules": Spec(
+        "遍访规则（默认值见种子001、002，可按本县要求修改）",
+        [r.as_dict() for r in coverage_rules.DEFAULT_RULES],
+        coverage_rules.check,
     ),
     "rules.confirmed": Spec("已确认的软件默认值（stars 星级积分，fund.match 基金补贴）", [], _groups),
 }
