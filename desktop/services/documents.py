@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from desktop.db import Database
+from desktop.models import Township
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system import settings
 
@@ -23,6 +26,11 @@ class Printed:
     pages: int
     fonts: list[str]
     rows: int = 0
+
+
+def township_name(session) -> str:
+    """The office's township, for a ledger's title (one township per database)."""
+    return session.scalar(select(Township.name).limit(1)) or ""
 
 
 def township_issuer(db: Database, township: str) -> str:

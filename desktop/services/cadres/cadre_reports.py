@@ -6,14 +6,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-
 from desktop import clock
 from desktop.db import Database
 from desktop.errors import InputRejected
-from desktop.models import Township
 from desktop.services.cadres import cadres
-from desktop.services.documents import Printed, render_ledger, township_issuer
+from desktop.services.documents import Printed, render_ledger, township_issuer, township_name
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system import audit
 from desktop.services.system.actor import Actor
@@ -74,7 +71,7 @@ def coverage_ledger(
             ]
         )
     with db.read() as s:
-        township = s.scalar(select(Township.name).limit(1)) or ""
+        township = township_name(s)
     ledger = Ledger(
         title=f"{township}{village or ''}{year}年度干部遍访台账" + ("（未完成部分）" if behind_only else ""),
         columns=[

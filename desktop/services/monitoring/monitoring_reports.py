@@ -18,7 +18,7 @@ from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Household, Measure, MonitoringCase, RiskEvent, ScreeningProposal, Township, Village
 from desktop.reports.mask import mask
-from desktop.services.documents import Printed, render_ledger, township_issuer
+from desktop.services.documents import Printed, render_ledger, township_issuer, township_name
 from desktop.services.households.households import resolve_village, village_labels, village_scope
 from desktop.services.monitoring import monitoring
 from desktop.services.monitoring.monitoring import CaseInfo
@@ -133,10 +133,6 @@ def case_notice(
     return Printed(str(out), info.pages, info.fonts, len(rows))
 
 
-def _township(session) -> str:
-    return session.scalar(select(Township.name).limit(1)) or ""
-
-
 def cases_ledger(
     db: Database,
     actor: Actor,
@@ -157,7 +153,7 @@ def cases_ledger(
     first, last = date(year, 1, 1), date(year, 12, 31)
     with db.read() as s:
         scope = village_scope(s, actor, village)
-        township = _township(s)
+        township = township_name(s)
         chosen = (
             (MonitoringCase.opened_on <= last)
             & or_(MonitoringCase.closed_on.is_(None), MonitoringCase.closed_on >= first)
@@ -321,7 +317,7 @@ def monthly_report(
     if not figures:
         raise InputRejected("没有可统计的村")
     with db.read() as s:
-        township = _township(s)
+        township = township_name(s)
     rows = [
         [i, f.village, f.at_start, f.included, f.closed, f.at_end, f.including, f.pending]
         for i, f in enumerate(figures, start=1)

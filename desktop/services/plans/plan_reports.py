@@ -12,7 +12,7 @@ from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Household, IncomeYear, Member, Township, Village, Visit
 from desktop.reports.mask import mask
-from desktop.services.documents import Printed, render_ledger, township_issuer
+from desktop.services.documents import Printed, render_ledger, township_issuer, township_name
 from desktop.services.households.households import age_on, household_for, village_scope
 from desktop.services.plans import plans
 from desktop.services.progress import NO_PROGRESS, Progress
@@ -201,10 +201,6 @@ def plan_sheet(
     return Printed(str(out), render_plan_sheet(sheet, out), [])
 
 
-def _township(session) -> str:
-    return session.scalar(select(Township.name).limit(1)) or ""
-
-
 def visit_ledger(
     db: Database,
     actor: Actor,
@@ -232,7 +228,7 @@ def visit_ledger(
         )
         q = q.where(village_scope(s, actor, village))
         data = s.execute(q).all()
-        township = _township(s)
+        township = township_name(s)
     if not data:
         raise InputRejected(f"{year}年没有走访记录")
     rows = [
@@ -333,7 +329,7 @@ def monitoring_ledger(
                     1,
                 ]
             )
-        township = _township(s)
+        township = township_name(s)
     if not rows:
         raise InputRejected(f"{year}年没有确定为黄卡、蓝卡或户类型为监测对象的农户")
     ledger = Ledger(
