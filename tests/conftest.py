@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 from sqlalchemy import create_engine, text
 
+from desktop import clock
 from desktop.db import Database
 from desktop.services.system.actor import SYSTEM, Actor
 from desktop.services.system.users import create_user
@@ -29,6 +31,37 @@ def _backend() -> str:
 
 def pytest_report_header(config):
     return f"database: {_backend()}"
+
+
+# The second run, on PostgreSQL, takes the tests whose outcome can depend on the database: the services and
+# their SQL, the commands, migrations, backups, access and the counters racing each other. These files check
+# what does not: widgets drawn by Qt (the services under them run on PostgreSQL in their own tests), the layout
+# of printed pages drawn by reportlab, the calendar arithmetic of the demo, hostile roster files refused before
+# any database is opened, the Windows console, and the source code itself. They run once, on SQLite — which
+# keeps ./test within CI's time (the whole suite twice took 30 minutes).
+SQLITE_ONLY_PREFIXES = ("test_ui_", "test_print_")
+SQLITE_ONLY = {
+    "test_wrap.py",  # line breaking of printed text
+    "test_clock_instants.py",  # the demo's dates at awkward instants: Python's calendar, not SQL
+    "test_roster_hostile.py",  # files refused before a database is touched
+    "test_windows.py",  # GBK consoles and Windows file replacement
+    "test_architecture.py",
+    "test_code_rules.py",
+    "test_cli_help.py",
+    "test_models_have_no_qt.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if _backend() == "sqlite":
+        return
+    chosen, dropped = [], []
+    for item in items:
+        name = item.path.name
+        (dropped if name.startswith(SQLITE_ONLY_PREFIXES) or name in SQLITE_ONLY else chosen).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +151,39 @@ def db(db_url) -> Database:
     database = Database(db_url)
     yield database
     database.dispose()
+
+
+# The demo several modules read (120 households and their plans, as of this instant) is made once per session
+# and copied for each test, as the empty database is: making it is most of those tests' time.
+PLANS_DEMO_NOW = datetime(2031, 3, 25, 10, 0, tzinfo=clock.OFFICE_TZ)
+
+
+@pytest.fixture(scope="session")
+def _plans_demo_template(_template, tmp_path_factory):
+    from desktop.services import demo
+
+    folder = tmp_path_factory.mktemp("plans-demo")
+    with fresh_database(_template, folder) as url:
+        with pytest.MonkeyPatch.context() as mp:  # the clock is the demo's only while it is made
+            mp.setattr(clock, "now", lambda: PLANS_DEMO_NOW)
+            database = Database(url)
+            demo.add_demo_households(database, ADMIN, 120)
+            demo.add_demo_plans(database, ADMIN)
+            database.dispose()
+        if _template[0] == "sqlite":
+            yield ("sqlite", Path(url))
+        else:
+            yield ("postgresql", (_template[1][0], url.rsplit("/", 1)[1]))
+
+
+@pytest.fixture
+def plans_demo(_plans_demo_template, tmp_path, monkeypatch) -> Database:
+    """A copy of the session's plans demo, with the office clock at PLANS_DEMO_NOW for the test."""
+    monkeypatch.setattr(clock, "now", lambda: PLANS_DEMO_NOW)
+    with fresh_database(_plans_demo_template, tmp_path) as url:
+        database = Database(url)
+        yield database
+        database.dispose()
 
 
 @pytest.fixture

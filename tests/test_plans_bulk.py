@@ -16,13 +16,9 @@ FROZEN = datetime(2031, 3, 25, 10, 0, tzinfo=clock.OFFICE_TZ)
 
 
 @pytest.fixture
-def demo(db, admin, monkeypatch):
-    from desktop.services import demo
-
-    monkeypatch.setattr(clock, "now", lambda: FROZEN)
-    demo.add_demo_households(db, admin, 120)
-    demo.add_demo_plans(db, admin)
-    return db
+def demo(plans_demo):
+    """120 demo households with their plans, the clock at FROZEN (made once per session: tests/conftest.py)."""
+    return plans_demo
 
 
 def _one_by_one(db, admin, year: int, village_id: int | None = None) -> list[plans.Disagreement]:
