@@ -138,3 +138,25 @@ def test_the_household_tab_records_an_event_and_shows_the_history(window, qtbot,
         "12,000.00",
         "干部排查",
     ]
+
+
+def test_a_measure_on_the_plan_tab_names_the_risk_it_addresses(window, qtbot, db, admin):
+    event = monitoring.add_event(db, admin, LOW, "因病", date(2026, 10, 1), loss_fen=3_000_000)
+    window.open_finding(LOW, "", (), "")
+    page = window.households
+    qtbot.waitUntil(lambda: page.current_code == LOW)
+    tab = page.plan_tab
+    page.tabs.setCurrentWidget(tab)
+    settle(qtbot, window)
+    assert [tab.measure_event.itemText(i) for i in range(tab.measure_event.count())] == [
+        "不针对风险事件",
+        "针对：2026年10月1日 因病",
+    ]
+    tab.measure_kind.setCurrentText("健康")
+    tab.measure_text.setText("申请大病救助")
+    tab.measure_event.setCurrentIndex(1)
+    qtbot.mouseClick(tab.measure_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert plans.measures(db, admin, LOW)[-1].risk_event == event
+    row = tab.measures.rowCount() - 1
+    assert tab.measures.item(row, 5).text() == "2026年10月1日 因病"

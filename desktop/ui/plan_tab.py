@@ -171,7 +171,7 @@ class PlanTab(QWidget):
         f.setColumnStretch(3, 1)
 
         # measures
-        self.measures = _table(["类别", "内容", "金额（元）", "责任人", "状态"])
+        self.measures = _table(["类别", "内容", "金额（元）", "责任人", "状态", "针对风险"])
         self.measure_kind = QComboBox()
         self.measure_kind.addItems(plans.MEASURE_KINDS)
         self.measure_text = QLineEdit()
@@ -182,6 +182,8 @@ class PlanTab(QWidget):
         self.measure_status = QComboBox()
         for key, name in plans.MEASURE_STATUS.items():
             self.measure_status.addItem(name, key)
+        self.measure_event = QComboBox()  # the 防返贫监测 risk event the measure addresses, if any
+        self.measure_event.setToolTip("措施针对的风险事件（在“监测”页登记）")
         self.measure_button = QPushButton("添加措施")
         self.measure_done_button = QPushButton("选中措施标为已完成")
         measure_box = QGroupBox("帮扶措施")
@@ -195,6 +197,7 @@ class PlanTab(QWidget):
         mr2 = QHBoxLayout()
         mr2.addWidget(self.measure_cadre, 1)
         mr2.addWidget(self.measure_status)
+        mr2.addWidget(self.measure_event, 1)
         mr2.addWidget(self.measure_button)
         mr2.addStretch(1)
         mr2.addWidget(self.measure_done_button)
@@ -354,6 +357,7 @@ class PlanTab(QWidget):
             edit.clear()
         for table in (self.measures, self.visits, self.conditions):
             table.setRowCount(0)
+        self.measure_event.clear()
 
     def _fill_cadres(self, registry: list, helper: str) -> None:
         """The visit form's choice of visitor: the household's paired helper first, then everyone in post."""
@@ -414,13 +418,25 @@ class PlanTab(QWidget):
             if inc is not None
             else "人均纯收入：未登记"
         )
+        events = dict(v.risk_events)
         _fill(
             self.measures,
             [
-                [m.kind, m.description, plans.yuan(m.amount) if m.amount else "", m.cadre, m.status_name]
+                [
+                    m.kind,
+                    m.description,
+                    plans.yuan(m.amount) if m.amount else "",
+                    m.cadre,
+                    m.status_name,
+                    events.get(m.risk_event, "") if m.risk_event else "",
+                ]
                 for m in v.measures
             ],
         )
+        self.measure_event.clear()
+        self.measure_event.addItem("不针对风险事件", None)
+        for event_id, label in v.risk_events:
+            self.measure_event.addItem(f"针对：{label}", event_id)
         _fill(
             self.visits,
             [
@@ -518,6 +534,7 @@ class PlanTab(QWidget):
         code, year = self.code, self.year
         kind, text = self.measure_kind.currentText(), self.measure_text.text()
         cadre, status = self.measure_cadre.text(), self.measure_status.currentData()
+        event = self.measure_event.currentData()
 
         def done(_result) -> None:
             self.measure_text.clear()
@@ -525,7 +542,7 @@ class PlanTab(QWidget):
 
         self._write(
             lambda db, actor: plans.add_measure(
-                db, actor, code, year, kind, text, amount=amount, cadre=cadre, status=status
+                db, actor, code, year, kind, text, amount=amount, cadre=cadre, status=status, risk_event=event
             ),
             done,
         )

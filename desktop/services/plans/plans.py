@@ -1413,6 +1413,8 @@ class PlanView:
     history: list[ColourDecision] = field(default_factory=list)
     helper: str = ""
     helper_phone: str = ""
+    # the household's risk events (防返贫监测), not voided: (id, "2026年10月1日 因病"), newest first
+    risk_events: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def exit_ready(self) -> bool:
@@ -1492,6 +1494,14 @@ def plan(db: Database, actor: Actor, code: str, year: int) -> PlanView:
             history=history,
             helper=helper,
             helper_phone=helper_phone,
+            risk_events=[
+                (e.id, f"{clock.cn_date(e.occurred_on)} {e.kind}")
+                for e in s.scalars(
+                    select(RiskEvent)
+                    .where(RiskEvent.household_id == h.id, RiskEvent.voided_at.is_(None))
+                    .order_by(RiskEvent.occurred_on.desc(), RiskEvent.id.desc())
+                )
+            ],
         )
 
 
