@@ -184,6 +184,10 @@ class PlanTab(QWidget):
             self.measure_status.addItem(name, key)
         self.measure_event = QComboBox()  # the 防返贫监测 risk event the measure addresses, if any
         self.measure_event.setToolTip("措施针对的风险事件（在“监测”页登记）")
+        self.measure_event.setMinimumContentsLength(12)  # “针对：2026年10月1日 因病” reads whole
+        self.measure_event.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.measure_button = QPushButton("添加措施")
         self.measure_done_button = QPushButton("选中措施标为已完成")
         measure_box = QGroupBox("帮扶措施")
