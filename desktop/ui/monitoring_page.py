@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.ui.tables import fill_table
 
 CHANGES = ("monitoring", "archives")
 STATE_FILTERS = (
@@ -58,13 +58,6 @@ def make_table(headers: list[str]) -> QTableWidget:
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     t.horizontalHeader().setStretchLastSection(True)
     return t
-
-
-def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))
 
 
 class MonitoringPage(QWidget):

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.ui.tables import fill_table
 from desktop.vocabulary import COLOUR_HEX, COLOUR_MEANING, COLOUR_NAMES
 
 RESULT = {True: "达标", False: "未达标", None: "待核验"}
@@ -73,13 +73,6 @@ def _table(headers: list[str]) -> QTableWidget:
     t.horizontalHeader().setStretchLastSection(True)
     t.setMinimumHeight(110)
     return t
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            table.setItem(r, c, QTableWidgetItem(v))
 
 
 class PlanTab(QWidget):
@@ -423,7 +416,7 @@ class PlanTab(QWidget):
             else "人均纯收入：未登记"
         )
         events = dict(v.risk_events)
-        _fill(
+        fill_table(
             self.measures,
             [
                 [
@@ -441,7 +434,7 @@ class PlanTab(QWidget):
         self.measure_event.addItem("不针对风险事件", None)
         for event_id, label in v.risk_events:
             self.measure_event.addItem(f"针对：{label}", event_id)
-        _fill(
+        fill_table(
             self.visits,
             [
                 [
@@ -455,7 +448,7 @@ class PlanTab(QWidget):
                 for x in v.visits
             ],
         )
-        _fill(self.conditions, [[c.name, RESULT[c.met], c.source, c.detail] for c in v.conditions])
+        fill_table(self.conditions, [[c.name, RESULT[c.met], c.source, c.detail] for c in v.conditions])
         for r, c in enumerate(v.conditions):
             if c.met is False:
                 self.conditions.item(r, 1).setForeground(QBrush(QColor(COLOUR_HEX["red"])))

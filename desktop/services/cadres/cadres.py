@@ -30,7 +30,7 @@ from desktop.services.households.households import household_for, resolve_villag
 from desktop.services.plans import plans
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
-from desktop.vocabulary import MONITORED_KINDS, REGISTERED_KINDS
+from desktop.vocabulary import REGISTERED_KINDS
 
 IMPORTED_POST = "帮扶责任人"
 EARLIEST = date(2000, 1, 1)
@@ -54,12 +54,7 @@ def must_have_helper(year: int):
     monitoring lists (plans.monitored: a confirmed 黄卡/蓝卡 or a monitoring 户类型) or with a 防返贫监测 case open
     (in its 纳入 procedure, monitored or closing: seed 000 “对每户“边缘户”也要选派帮扶人(联系人)”)."""
     open_cases = select(MonitoringCase.household_id).where(MonitoringCase.state.in_(OPEN_STATES))
-    return or_(
-        registered_sql(),
-        Household.household_kind.in_(MONITORED_KINDS),
-        plans.monitored(year),
-        Household.id.in_(open_cases),
-    )
+    return or_(registered_sql(), plans.monitored(year), Household.id.in_(open_cases))
 
 
 def paired_on(on: date):

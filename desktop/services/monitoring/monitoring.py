@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from desktop import clock, limits, money
 from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
-from desktop.models import Household, IncomeYear, Measure, Village
+from desktop.models import Household, IncomeYear, Village
 from desktop.models.base import utcnow
 from desktop.models.monitoring import (
     CASE_TYPES,
@@ -385,16 +385,13 @@ def screen(db: Database, actor: Actor, *, on: date | None = None) -> ScreenResul
     with db.write() as s:
         notes: list[str] = []
         monitored = set(s.scalars(_open_households(s)))
-        asked = set(
-            s.execute(
-                select(ScreeningProposal.household_id, ScreeningProposal.basis_key).where(
-                    ScreeningProposal.state.in_(("pending", "dismissed"))
-                )
-            ).all()
-        )
-        pending = set(
-            s.scalars(select(ScreeningProposal.household_id).where(ScreeningProposal.state == "pending"))
-        )
+        open_proposals = s.execute(
+            select(
+                ScreeningProposal.household_id, ScreeningProposal.basis_key, ScreeningProposal.state
+            ).where(ScreeningProposal.state.in_(("pending", "dismissed")))
+        ).all()
+        asked = {(hid, key) for hid, key, _state in open_proposals}
+        pending = {hid for hid, _key, state in open_proposals if state == "pending"}
         run = ScreeningRun(month=month, run_on=on, run_by=actor.username)
         s.add(run)
         s.flush()
@@ -630,7 +627,7 @@ class CaseInfo:
         }
 
 
-def _case_rows(session: Session, condition) -> list[CaseInfo]:
+def case_rows(session: Session, condition) -> list[CaseInfo]:
     q = (
         select(
             MonitoringCase,
@@ -679,7 +676,7 @@ def cases(
             condition = MonitoringCase.household_id == household_for(s, actor, code).id
         if states:
             condition = condition & MonitoringCase.state.in_(states)
-        return _case_rows(s, condition)
+        return case_rows(s, condition)
 
 
 def _case(session: Session, actor: Actor, case_id: int) -> tuple[MonitoringCase, Household]:
@@ -695,7 +692,7 @@ def _case(session: Session, actor: Actor, case_id: int) -> tuple[MonitoringCase,
 def case_info(db: Database, actor: Actor, case_id: int) -> CaseInfo:
     with db.read() as s:
         case, _h = _case(s, actor, case_id)
-        return _case_rows(s, MonitoringCase.id == case.id)[0]
+        return case_rows(s, MonitoringCase.id == case.id)[0]
 
 
 def step(
@@ -727,7 +724,7 @@ def step(
         if case.state not in ("including", "closing"):
             raise Refused(f"监测编号{case.id}（户{h.code}）{STATE_NAMES[case.state]}，没有进行中的程序")
         phase = "close" if case.state == "closing" else "include"
-        info = _case_rows(s, MonitoringCase.id == case.id)[0]
+        info = case_rows(s, MonitoringCase.id == case.id)[0]
         last = info.last_step(phase)
         want, have = STEPS.index(to), STEPS.index(last.step)
         # seed 000 四(一)1: 严格按照程序,逐级报批 — the next step only, none skipped or repeated.
@@ -758,7 +755,7 @@ def step(
             before={"state": before}, after={"phase": phase, "step": to, "date": on.isoformat(), "state": case.state},
         )  # fmt: skip
         s.flush()
-        return _case_rows(s, MonitoringCase.id == case.id)[0]
+        return case_rows(s, MonitoringCase.id == case.id)[0]
 
 
 def reject(db: Database, actor: Actor, case_id: int, reason: str, *, on: date | None = None) -> CaseInfo:
@@ -784,7 +781,7 @@ def reject(db: Database, actor: Actor, case_id: int, reason: str, *, on: date | 
             before={"state": before}, after={"state": case.state, "reason": reason.strip(), "date": on.isoformat()},
         )  # fmt: skip
         s.flush()
-        return _case_rows(s, MonitoringCase.id == case.id)[0]
+        return case_rows(s, MonitoringCase.id == case.id)[0]
 
 
 # --- income checks and 风险消除 ---------------------------------------------------------------------------
@@ -864,9 +861,9 @@ def _checks(session: Session, household_id: int) -> list[CheckInfo]:
     return [_check_info(c) for c in session.scalars(q.order_by(IncomeCheck.checked_on, IncomeCheck.id))]
 
 
-def months_before(on: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when it has no such day)."""
-    m = clock.Month.of(on).shift(-months)
+def months_later(on: date, months: int) -> date:
+    """The same day `months` later (earlier when negative); the month's last day when it has no such day."""
+    m = clock.Month.of(on).shift(months)
     return min(date(m.year, m.month, 1) + timedelta(days=on.day - 1), m.last_day())
 
 
@@ -905,21 +902,16 @@ def close_check_in(session: Session, case: MonitoringCase, on: date) -> CloseChe
             f"最近一次收入核查（{clock.cn_date(last.checked_on)}）人均{money.yuan(last.per_capita_fen)}元，"
             "仍低于监测范围",
         )
-    since = months_before(on, months)
+    since = months_later(on, -months)
     if run_start.checked_on > since:
         return CloseCheck(
             False,
             f"收入自{clock.cn_date(run_start.checked_on)}起高于监测范围，须稳定{months}个月"
-            f"（到{clock.cn_date(_months_after(run_start.checked_on, months))}）后才能启动风险消除",
+            f"（到{clock.cn_date(months_later(run_start.checked_on, months))}）后才能启动风险消除",
         )
     return CloseCheck(
         True, f"收入自{clock.cn_date(run_start.checked_on)}起稳定高于监测范围，已满{months}个月"
     )
-
-
-def _months_after(on: date, months: int) -> date:
-    m = clock.Month.of(on).shift(months)
-    return min(date(m.year, m.month, 1) + timedelta(days=on.day - 1), m.last_day())
 
 
 def close_check(db: Database, actor: Actor, case_id: int, on: date | None = None) -> CloseCheck:
@@ -960,7 +952,7 @@ def start_close(db: Database, actor: Actor, case_id: int, note: str, *, on: date
             after={"date": on.isoformat(), "note": note.strip(), "attempt": attempt},
         )  # fmt: skip
         s.flush()
-        return _case_rows(s, MonitoringCase.id == case.id)[0]
+        return case_rows(s, MonitoringCase.id == case.id)[0]
 
 
 def close_naturally(
@@ -1000,7 +992,7 @@ def close_naturally(
             after={"reason": reason, "note": note.strip(), "date": on.isoformat(), "files": len(checked)},
         )  # fmt: skip
         s.flush()
-        return _case_rows(s, MonitoringCase.id == case.id)[0]
+        return case_rows(s, MonitoringCase.id == case.id)[0]
 
 
 # --- a household's monitoring, and who is monitored --------------------------------------------------------
@@ -1038,28 +1030,9 @@ def household(db: Database, actor: Actor, code: str) -> HouseholdMonitoring:
             h.code,
             f"{name} {phone}".strip(),
             _event_rows(s, RiskEvent.household_id == h.id),
-            _case_rows(s, MonitoringCase.household_id == h.id),
+            case_rows(s, MonitoringCase.household_id == h.id),
             _checks(s, h.id),
             _proposal_rows(
                 s, (ScreeningProposal.household_id == h.id) & (ScreeningProposal.state == "pending")
             ),
         )
-
-
-def monitored_in(first: date, last: date):
-    """Households with a case monitored at some time between `first` and `last` (a condition on Household)."""
-    spells = select(MonitoringCase.household_id).where(
-        MonitoringCase.included_on.is_not(None),
-        MonitoringCase.included_on <= last,
-        or_(MonitoringCase.closed_on.is_(None), MonitoringCase.closed_on >= first),
-    )
-    return Household.id.in_(spells)
-
-
-def event_measures(session: Session, event_ids: list[int]) -> dict[int, list[str]]:
-    """The plan measures that name each event."""
-    out: dict[int, list[str]] = {}
-    if event_ids:
-        for m in session.scalars(select(Measure).where(Measure.risk_event_id.in_(event_ids))):
-            out.setdefault(m.risk_event_id, []).append(f"{m.kind}：{m.description}")
-    return out

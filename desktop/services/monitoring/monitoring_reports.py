@@ -66,7 +66,7 @@ def case_notice(
         v = resolve_village(s, actor, village)
         township = s.get(Township, v.township_id)
     with db.read() as s:
-        found = monitoring._case_rows(s, Household.village_id == v.id)
+        found = monitoring.case_rows(s, Household.village_id == v.id)
     posted = [(c, st) for c in found if (st := _posted(c, phase)) is not None]
     if not posted:
         raise InputRejected(
@@ -159,7 +159,7 @@ def cases_ledger(
             & or_(MonitoringCase.closed_on.is_(None), MonitoringCase.closed_on >= first)
             & (MonitoringCase.closure != "not_included")
         )
-        found = monitoring._case_rows(s, scope & chosen)
+        found = monitoring.case_rows(s, scope & chosen)
         hids = dict(
             s.execute(
                 select(Household.code, Household.id).where(Household.code.in_([c.code for c in found]))
