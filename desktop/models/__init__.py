@@ -29,11 +29,31 @@ from desktop.models.points import (
     UserStore,
 )
 from desktop.models.problems import Problem, ProblemEvent, ProblemEvidence
+from desktop.models.projects import (
+    Disbursement,
+    Project,
+    ProjectBeneficiary,
+    ProjectContract,
+    ProjectFunding,
+    ProjectIndicator,
+    ProjectNotice,
+    ProjectStep,
+    ProjectVillage,
+)
 from desktop.models.quality import QualityRun, QualityVerified
 from desktop.models.ratings import Objection, RatingResult, RatingRound, StarCatalog
 from desktop.models.users import ROLES, AuditEntry, AuditHead, Setting, User, UserVillage
 
 __all__ = [
+    "Disbursement",
+    "Project",
+    "ProjectBeneficiary",
+    "ProjectContract",
+    "ProjectFunding",
+    "ProjectIndicator",
+    "ProjectNotice",
+    "ProjectStep",
+    "ProjectVillage",
     "Archive",
     "ArchiveChecklist",
     "ArchiveCopyLog",
