@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
@@ -86,3 +87,16 @@ def test_a_refused_write_shows_the_message_and_signals_nothing(qtbot, ctx):
 def test_unknown_areas_are_a_programming_error(ctx):
     with pytest.raises(ValueError, match="unknown change areas"):
         ctx.ops.write(None, lambda db, actor: None, {"everything"})
+
+
+def test_background_work_runs_without_the_cyclic_collector_and_gives_it_back(qtbot, ctx):
+    """A full collection during a county-sized read held the GIL for hundreds of ms and froze the window; the
+    collector is off while any task runs and on again once the last one has ended."""
+    page = QWidget()
+    qtbot.addWidget(page)
+    seen = []
+    assert gc.isenabled()
+    ctx.ops.read(page, lambda db, actor: seen.append(gc.isenabled()), lambda _v: None)
+    ctx.ops.read(page, lambda db, actor: seen.append(gc.isenabled()), lambda _v: None)
+    settle(qtbot, ctx)
+    assert seen == [False, False] and gc.isenabled()

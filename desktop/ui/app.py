@@ -20,7 +20,7 @@ from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import show_error
 from desktop.ui.setup_wizard import SetupWizard
-from desktop.ui.tasks import wait_all
+from desktop.ui.tasks import freeze_start_up, wait_all
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXGW WenKai", "Noto Sans CJK SC"]
 
@@ -100,6 +100,7 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
     window = MainWindow(UiContext(db, actor))
     window.show()
     window.start_duties()
+    freeze_start_up()
     return app.exec()
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,33 +35,19 @@ from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.ui.tables import RowsTable, fit_to_contents
 
 BEHIND = QColor("#c62828")
 RULE_HEADERS = ["启用", "名称", "职务", "走访对象", "要求", "次数", "周期", "截止（月-日）", "依据"]
 SHOWN_ROWS = 2000  # rows a table lists; the status line gives the whole count
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
+def _table(headers: list[str]) -> RowsTable:
+    return RowsTable(headers)
 
 
-def _fill(table: QTableWidget, rows: list[list[str]], *, red: set[int] = frozenset()) -> None:
-    table.setRowCount(0)
-    table.setRowCount(min(len(rows), SHOWN_ROWS))
-    for r, values in enumerate(rows[:SHOWN_ROWS]):
-        for c, text in enumerate(values):
-            item = QTableWidgetItem(text)
-            if r in red:
-                item.setForeground(QBrush(BEHIND))
-            table.setItem(r, c, item)
+def _fill(table: RowsTable, rows: list[list[str]], *, red: set[int] = frozenset()) -> None:
+    table.fill(rows[:SHOWN_ROWS], marked=red, mark=BEHIND)
 
 
 def _date(d) -> str:
@@ -251,7 +236,7 @@ class CadresPage(QWidget):
         self.rules_table = QTableWidget(0, len(RULE_HEADERS))
         self.rules_table.setHorizontalHeaderLabels(RULE_HEADERS)
         self.rules_table.verticalHeader().hide()
-        self.rules_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_contents(self.rules_table.horizontalHeader())
         self.rules_table.horizontalHeader().setStretchLastSection(True)
         self.rules_add = QPushButton("添加规则")
         self.rules_save = QPushButton("保存遍访规则")
@@ -347,10 +332,13 @@ class CadresPage(QWidget):
         self.status.setText("正在读取……")
 
         def work(db, actor):
+            # the lists are cut to what the tables show here, on the worker: see desktop/ui/tasks.collector_held
+            found = cadres.cadres(db, actor, include_ended=ended)
+            unpaired = cadres.unpaired(db, actor)
             return (
                 cadres.registry_empty(db),
-                cadres.cadres(db, actor, include_ended=ended),
-                cadres.unpaired(db, actor),
+                (len(found), found[:SHOWN_ROWS]),
+                (len(unpaired), unpaired[:SHOWN_ROWS]),
                 cadres.coverage(db, actor, year),
                 cadres.rules(db),
             )
@@ -367,7 +355,7 @@ class CadresPage(QWidget):
         self.ctx.ops.read(self, work, shown, on_failure=failed, title="读取失败")
 
     def _show(self, result, chosen: int | None) -> None:
-        empty, found, unpaired, coverage, rules = result
+        empty, (found_count, found), (unpaired_count, unpaired), coverage, rules = result
         self._show_rules(rules)
         self.empty_label.setVisible(empty)
         self.import_button.setDefault(empty)
@@ -395,12 +383,12 @@ class CadresPage(QWidget):
             if c.id == chosen:
                 self.registry.selectRow(r)
         _fill(self.unpaired, [[u.code, u.head, u.village, u.kind, u.roster_helper] for u in unpaired])
-        self.unpaired_label.setText(f"没有结对帮扶干部的建档立卡户、监测户：{len(unpaired)}户")
+        self.unpaired_label.setText(f"没有结对帮扶干部的建档立卡户、监测户：{unpaired_count}户")
         self.coverage = coverage
         self._show_coverage()
         behind = len({r.cadre_id for r in coverage.behind_rows})
         self.status.setText(
-            f"在册干部{len(found)}人；未结对{len(unpaired)}户；{coverage.year}年遍访未完成的干部{behind}人"
+            f"在册干部{found_count}人；未结对{unpaired_count}户；{coverage.year}年遍访未完成的干部{behind}人"
             + (f"。{self.imported}" if self.imported else "")
         )
         self._selected()
@@ -440,7 +428,7 @@ class CadresPage(QWidget):
         if c is None:
             self.pair_label.setText("在“干部名单”中选择一位干部")
             self.paired = []
-            self.pairs.setRowCount(0)
+            self.pairs.fill([])
             return
         self.pair_label.setText(f"<b>{c.label}</b> 的结对农户（含已解除的）")
         self.name_edit.setText(c.name)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,6 +37,7 @@ from desktop.ui.import_dialog import ImportDialog
 from desktop.ui.monitoring_tab import MonitoringTab
 from desktop.ui.ops import subscribe
 from desktop.ui.plan_tab import PlanTab
+from desktop.ui.tables import fit_to_contents
 
 MEMBER_COLUMNS = ("与户主关系", "姓名", "性别", "年龄", "证件号码", "健康状况", "劳动技能", "文化程度/在校")
 # Roster fields → the member-table column showing them (to highlight what a finding read).
@@ -72,7 +72,7 @@ class HouseholdDetailPane(QWidget):
         self.members.setHorizontalHeaderLabels(MEMBER_COLUMNS)
         self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.members.verticalHeader().hide()
-        self.members.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_contents(self.members.horizontalHeader())
         self.income = QLabel("")
         self.income.setWordWrap(True)
         self.points_label = QLabel("")

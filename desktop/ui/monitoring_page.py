@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -35,7 +34,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
-from desktop.ui.tables import fill_table
+from desktop.ui.tables import fill_table, fit_to_contents
 
 CHANGES = ("monitoring", "archives")
 STATE_FILTERS = (
@@ -55,7 +54,7 @@ def make_table(headers: list[str]) -> QTableWidget:
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_to_contents(t.horizontalHeader())
     t.horizontalHeader().setStretchLastSection(True)
     return t
 

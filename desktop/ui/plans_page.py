@@ -9,7 +9,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -25,6 +24,7 @@ from desktop.services.plans import plans
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
+from desktop.ui.tables import RowsTable, fit_to_contents
 from desktop.vocabulary import COLOUR_HEX, COLOUR_NAMES
 
 VILLAGE_HEADERS = ["行政村", "户数", "红卡", "黄卡", "绿卡", "蓝卡", "未定"]
@@ -39,7 +39,7 @@ def _table(headers: list[str]) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    fit_to_contents(t.horizontalHeader())
     t.horizontalHeader().setStretchLastSection(True)
     return t
 
@@ -58,8 +58,8 @@ class PlansPage(QWidget):
         self.status = QLabel()
         self.copy_names: list[str] = []  # the archive copies, read with the counts
         self.villages = _table([*VILLAGE_HEADERS, "本年走访"])
-        self.disagree = _table(["户编号", "户主", "行政村", "现卡色", "建议", "依据"])
-        self.suspects = _table(
+        self.disagree = RowsTable(["户编号", "户主", "行政村", "现卡色", "建议", "依据"])
+        self.suspects = RowsTable(
             ["户编号", "户主", "行政村", "疑点", "人均纯收入（元）", "贫困线（元）", "户类型"]
         )
         self.standard = QLabel()
@@ -94,13 +94,19 @@ class PlansPage(QWidget):
         self.status.setText("正在统计……")
 
         def work(db, actor):
+            # Only what the page shows crosses to the GUI thread: the first SHOWN_ROWS and the counts. The rest
+            # is dropped here, on the worker; a county's whole lists kept alive would be walked by the next
+            # garbage collection while the window waits (docs/performance.md).
             standard, offer = plans.threshold_status(db, year)
-            found = plans.suspects(db, actor, year) if standard is not None else []
+            suspects = plans.suspects(db, actor, year) if standard is not None else []
+            disagree = plans.disagreements(db, actor, year)
+            missed = sum(x.finding == plans.MISSED for x in suspects)
+            relapsed = sum(x.finding == plans.RELAPSED for x in suspects)
             return (
                 archives.copies(db),
                 plans.overview(db, actor, year),
-                plans.disagreements(db, actor, year),
-                found,
+                (len(disagree), disagree[:SHOWN_ROWS]),
+                (len(suspects), missed, relapsed, suspects[:SHOWN_ROWS]),
                 standard,
                 offer,
             )
@@ -143,38 +149,36 @@ class PlansPage(QWidget):
                 self.villages.setItem(r, c, item)
         # A county has tens of thousands of households to confirm: a table item per cell for all of them froze the
         # window for seconds (bench/ui_stall.py). The table lists the first SHOWN_ROWS, the status says how many.
-        total_found, total_suspects, all_suspects = len(found), len(suspects), suspects
-        found, suspects = found[:SHOWN_ROWS], suspects[:SHOWN_ROWS]
-        self.disagree.setRowCount(len(found))
-        for r, d in enumerate(found):
-            values = [
-                d.code,
-                d.head,
-                d.village,
-                COLOUR_NAMES.get(d.colour or "", "未定"),
-                COLOUR_NAMES.get(d.suggested or "", "不定卡色"),
-                d.basis,
+        total_found, found = found
+        total_suspects, missed, relapsed, suspects = suspects
+        self.disagree.fill(
+            [
+                [
+                    d.code,
+                    d.head,
+                    d.village,
+                    COLOUR_NAMES.get(d.colour or "", "未定"),
+                    COLOUR_NAMES.get(d.suggested or "", "不定卡色"),
+                    d.basis,
+                ]
+                for d in found
             ]
-            for c, text in enumerate(values):
-                self.disagree.setItem(r, c, QTableWidgetItem(text))
-        self.suspects.setRowCount(len(suspects))
-        for r, x in enumerate(suspects):
-            values = [
-                x.code,
-                x.head,
-                x.village,
-                x.finding,
-                plans.yuan(x.income),
-                plans.yuan(x.poverty_line),
-                x.household_kind or "—",
-            ]
-            for c, text in enumerate(values):
-                item = QTableWidgetItem(text)
-                if c == 3:
-                    item.setForeground(QBrush(QColor(COLOUR_HEX["red"])))
-                self.suspects.setItem(r, c, item)
-        missed = sum(x.finding == plans.MISSED for x in all_suspects)
-        relapsed = sum(x.finding == plans.RELAPSED for x in all_suspects)
+        )
+        self.suspects.fill(
+            [
+                [
+                    x.code,
+                    x.head,
+                    x.village,
+                    x.finding,
+                    plans.yuan(x.income),
+                    plans.yuan(x.poverty_line),
+                    x.household_kind or "—",
+                ]
+                for x in suspects
+            ],
+            column_marks={3: QColor(COLOUR_HEX["red"])},
+        )
         cut = (
             f"（表中列出前{SHOWN_ROWS}户，可按村在户档案中逐户核实）"
             if max(total_found, total_suspects) > SHOWN_ROWS
