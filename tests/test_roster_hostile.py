@@ -339,3 +339,20 @@ def test_the_import_window_shows_the_refusal(qtbot, db, admin, sample, tmp_path)
         box.close()
         qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "errorBox") is None, timeout=20000)
     assert written(db) == (0, 0)
+
+
+@pytest.mark.parametrize("cells", [["C4", "D5"], ["A1"], [], ["B1", "A3"], ["E2"]])
+def test_rows_taken_a_row_at_a_time_are_the_whole_sheet_from_a1(tmp_path, cells):
+    """The reader lets go of the GIL between rows (the window kept still for a whole roster otherwise); what it
+    gets is exactly calamine's whole-sheet reading from A1, wherever the sheet's cells start."""
+    from python_calamine import CalamineWorkbook
+
+    from desktop.services.roster.roster_read import sheet_rows
+
+    wb = Workbook()
+    for ref in cells:
+        wb.active[ref] = "户编号"
+    wb.save(tmp_path / "offset.xlsx")
+    with CalamineWorkbook.from_path(str(tmp_path / "offset.xlsx")) as book:
+        sheet = book.get_sheet_by_name(book.sheet_names[0])
+        assert sheet_rows(sheet) == sheet.to_python(skip_empty_area=False)
