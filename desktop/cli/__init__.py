@@ -22,6 +22,7 @@ from desktop.cli import (
     monitor,
     plans,
     problems,
+    projects,
     quality,
     rating,
     stores,
@@ -35,7 +36,20 @@ from desktop.errors import RowsRejected, ServiceError
 __all__ = ["build_parser", "main"]
 
 # in the order `python -m desktop --help` lists them
-AREAS = (system, households, identify, plans, monitor, cadres, quality, problems, rating, stores, fund)
+AREAS = (
+    system,
+    households,
+    identify,
+    plans,
+    monitor,
+    cadres,
+    quality,
+    problems,
+    projects,
+    rating,
+    stores,
+    fund,
+)
 
 
 def _build() -> tuple[argparse.ArgumentParser, Commands]:

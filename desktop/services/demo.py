@@ -34,6 +34,7 @@ from desktop.services.plans import identification, plans
 from desktop.services.points import redemption
 from desktop.services.problems import problem_demo
 from desktop.services.progress import NO_PROGRESS, Progress
+from desktop.services.projects import project_demo
 from desktop.services.roster.roster_fields import LEGACY_LAYOUT
 from desktop.services.roster.roster_parse import HouseholdRecord, MemberRecord
 from desktop.services.roster.roster_store import ensure_places, insert_households, place_of
@@ -859,4 +860,5 @@ def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = Non
         add_demo_identification(db, actor, today=today)
         add_demo_monitoring(db, actor, today=today)
         problem_demo.add_demo_problems(db, actor, today=today)
+        project_demo.add_demo_projects(db, actor, today=today)
     return n

@@ -37,6 +37,7 @@ from desktop.ui.monitoring_page import MonitoringPage
 from desktop.ui.plans_page import PlansPage
 from desktop.ui.print_page import PrintPage
 from desktop.ui.problems_page import ProblemsPage
+from desktop.ui.projects_page import ProjectsPage
 from desktop.ui.quality_page import QualityPage
 from desktop.ui.rating_page import RatingPage
 from desktop.ui.store_page import StoreArea
@@ -50,6 +51,7 @@ AREAS = (
     ("households", "户档案"),
     ("quality", "疑点核查"),
     ("problems", "问题整改"),
+    ("projects", "项目资金"),
     ("plans", "帮扶计划"),
     ("monitoring", "防返贫监测"),
     ("cadres", "帮扶干部"),
@@ -307,6 +309,7 @@ class MainWindow(QMainWindow):
             "stars": RatingPage,
             "store": StoreArea,
             "fund": FundPage,
+            "projects": ProjectsPage,
             "print": PrintPage,
             "system": SystemPage,
         }
@@ -332,6 +335,10 @@ class MainWindow(QMainWindow):
         """首页's overdue problems: the 问题整改 area showing the overdue ones."""
         self.show_area("problems")
         self.problems.show_overdue()
+
+    @property
+    def projects(self) -> ProjectsPage:
+        return self._page("projects")
 
     @property
     def plans(self) -> PlansPage:

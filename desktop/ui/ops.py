@@ -40,6 +40,7 @@ AREAS = frozenset(
         "monitoring",  # 防返贫监测: risk events, screening, cases and their steps
         "quality",  # 疑点核查 runs and their handling
         "problems",  # 问题整改: problems, their steps and evidence
+        "projects",  # 项目库: projects, their steps, contracts and disbursements
         "settings",  # office settings, thresholds, checklists, audit rules
         "users",  # accounts
         "backups",  # backup files
