@@ -24,6 +24,7 @@ from desktop.db import Database
 from desktop.reports.mask import leaks
 from tests.conftest import ADMIN, ADMIN_PASSWORD, fresh_database
 from tests.pdfcheck import MM
+from tests.projects_fixture import add_projects
 
 # A day that is no machine's wall-clock date while the suite runs, at 00:30 Beijing time (still the day
 # before in UTC): anything that reads the PC's clock instead of the office clock prints another day.
@@ -122,6 +123,7 @@ def _demo(db: Database) -> dict:
     problem_demo.add_demo_problems(db, ADMIN)
     demo.add_demo_monitoring(db, ADMIN)  # one case in its 村公示 from today
     demo.add_demo_cadres(db, ADMIN)  # the registry, pairings and visits the 遍访台账 counts
+    projects = add_projects(db, TODAY.year - 1)  # 项目库: last year's projects, paid and one reversed
     posted = monitoring.cases(db, ADMIN, states=("including",))[0]
     with db.write() as s:
         # the first village has a fund (add_demo_fund) and a store (add_demo_stores)
@@ -163,6 +165,7 @@ def _demo(db: Database) -> dict:
         "id_round": id_round,
         "id_head": identification.round_info(db, ADMIN, id_round).active[0].head_name,
         "posted": (posted.village, posted.head, posted.case_type),
+        "projects": projects,
     }
 
 
@@ -455,6 +458,7 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
         Output("chart-points", ["print", "chart", "points", "--out", pdf("chart")], []),
         Output("report-monthly", ["print", "report", "monthly", "--out", pdf("monthly")], [], dated=d),
         Output("calibration", ["print", "calibration", "--out", pdf("calib")], [], edge_mm=0),
+        *_project_outputs(ctx, pdf, d),
         Output("audit", ["audit", "print", pdf("audit")], [], dated=d),
         Output(
             "commend",
@@ -484,6 +488,58 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
     return outs
 
 
+def _project_outputs(ctx: dict, pdf, d: str) -> list[Output]:
+    """The 项目库's notices (posted today), ledgers and card, for last year's projects."""
+    made = ctx["projects"]
+    year = ["--year", str(made.year)]
+    road = "孙桥村道路硬化项目" if "孙桥村" in made.villages[0] else "道路硬化项目"
+
+    def notice(subject: str, args: list[str], fields: list[str]) -> Output:
+        return Output(
+            f"notice-{subject}",
+            ["print", "notice", subject, *args, "--out", pdf(f"n-{subject}")],
+            [*fields, "监督举报电话：12317"],
+            NOTICE_BOX,
+            public=True,
+            signed="人民政府",
+            dated=d,
+        )
+
+    return [
+        notice("project-listing", year, ["饮水安全巩固提升工程", "公示时间："]),
+        notice("project-plan", year, [road, "光伏扶贫电站", "公告时间："]),
+        notice("project-completion", ["--project", str(made.solar)], ["年发电收益：目标8万元，完成8.6万元"]),
+        notice("project-funds", year, ["结余率", "项目资金明细"]),
+        Output(
+            "ledger-projects",
+            ["print", "ledger", "projects", *year, "--out", pdf("l-projects")],
+            ["光伏扶贫电站", "合计"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "ledger-disbursements",
+            ["print", "ledger", "disbursements", *year, "--out", pdf("l-disb")],
+            [f"冲销第{made.reversed_id}号拨付：进度未经核实，先行冲回", "-50,000.00"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "ledger-project-balances",
+            ["print", "ledger", "project-balances", *year, "--out", pdf("l-pbal")],
+            ["中央财政衔接资金", "超过5%"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "project-card",
+            ["print", "project-card", "--project", str(made.road), "--out", pdf("p-card")],
+            ["项目档案卡", "硬化道路长度"],
+            dated=d,
+        ),
+    ]
+
+
 KINDS = [
     "notice-identification", "notice-exit", "notice-monitoring", "notice-stars", "notice-redemptions",
     "notice-donations", "notice-fund", "notice-honour-roll", "pledge", "ledger-households", "ledger-points",
@@ -492,6 +548,8 @@ KINDS = [
     "ledger-coverage",
     "certificate-star", "certificate-exit", "certificate-filial", "honour-fund", "card-a4", "card-a5", "plan",
     "archive", "receipt", "chart-points", "report-monthly", "calibration", "audit", "commend",
+    "notice-project-listing", "notice-project-plan", "notice-project-completion", "notice-project-funds",
+    "ledger-projects", "ledger-disbursements", "ledger-project-balances", "project-card",
 ] + [f"certificate-text-{k}" for k in range(len(AWKWARD))]  # fmt: skip
 
 
@@ -504,6 +562,9 @@ def test_every_print_kind_is_registered():
         ("honour", "fund"), ("ledger", "archive"), ("ledger", "visits"), ("ledger", "monitoring"),
         ("ledger", "problems"), ("notice", "monitor"), ("ledger", "monitor-cases"), ("ledger", "monitor-month"),
         ("ledger", "coverage"), ("report", "monthly"), ("ledger", "elders"), ("sheet", "settlement"),
+        ("notice", "project-listing"), ("notice", "project-plan"), ("notice", "project-completion"),
+        ("notice", "project-funds"), ("ledger", "projects"), ("ledger", "disbursements"),
+        ("ledger", "project-balances"),
     }  # fmt: skip
     assert set(PRINTERS) == covered, "a new print kind: register it in OUTPUTS/KINDS of this module"
 

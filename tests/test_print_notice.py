@@ -221,3 +221,31 @@ def test_a_windows_font_in_the_font_folder_is_preferred_over_the_bundled_one(tmp
 
 def test_bank_accounts_count_as_leaks():
     assert leaks("账号 6293685102069253246") == ["6293685102069253246"]
+
+
+@pytest.fixture(params=["listing", "plan", "completion", "funds"])
+def project_notice_pdf(request, db, admin, tmp_path):
+    """The 项目库's notices (desktop.services.projects.project_reports) on the same page: each runs to two pages."""
+    from desktop.services.projects import project_reports
+    from tests.projects_fixture import add_projects
+
+    made = add_projects(db, 2026)
+    out = tmp_path / f"{request.param}.pdf"
+    start = date(2026, 12, 1)
+    if request.param == "completion":
+        result = project_reports.completion_notice(db, admin, made.solar, out, start=start)
+    else:
+        make = getattr(project_reports, f"{request.param}_notice")
+        result = make(db, admin, 2026, out, start=start)
+    return out, result, made
+
+
+def test_project_notices_keep_the_geometry_page_numbers_and_masks(project_notice_pdf):
+    path, result, made = project_notice_pdf
+    test_page_is_a4_portrait_and_every_font_is_embedded((path, result))
+    test_margins_title_and_body_sizes_follow_gbt9704((path, result))
+    test_page_numbers_are_dashed_and_alternate_sides((path, result))
+    whole = "".join(page_text(path))
+    assert leaks(whole) == []
+    assert all(full_id not in whole for _name, full_id, _code in made.heads)
+    assert "12317" in whole and "2026年12月1日" in whole.replace(" ", "")

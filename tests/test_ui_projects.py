@@ -138,3 +138,35 @@ def test_the_filters_and_a_finding_find_the_project(window, qtbot):
     page.search.setText("产业")
     settle(qtbot, window)
     assert page.model.rowCount() == 0
+
+
+def test_the_year_shows_its_balances_and_the_notices_and_ledgers_print_from_the_page(window, qtbot, db):
+    """A year chosen above shows each source's 结转结余 (a rate over 5 % in red); 打印公示公告 makes the notice in
+    公示打印 and records its posting; 打印台账 makes the ledger."""
+    from sqlalchemy import func, select
+
+    from desktop.models import ProjectNotice
+    from tests.pdfcheck import page_text
+
+    window.show_area("projects")
+    page = window.projects
+    settle(qtbot, window)
+    assert "选择年度" in page.balances_label.text()
+    page.year_box.setCurrentIndex(page.year_box.findData(2025))
+    settle(qtbot, window)
+    shown = page.balances_label.text()
+    assert "2025年度结转结余" in shown and "县级财政衔接资金：结余80,000.00元，结余率100.00%（偏高）" in shown
+
+    page.print_notice("listing")
+    settle(qtbot, window)
+    printing = window.printing
+    assert window.pages.currentWidget() is printing and printing.generated is not None
+    text = "".join(page_text(printing.generated.path))
+    assert "王楼村饮水管网改造" in text and "12317" in text
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(ProjectNotice)) == 1
+
+    window.show_area("projects")
+    page.print_ledger("projects")
+    settle(qtbot, window)
+    assert printing.generated is not None and "项目库台账" in "".join(page_text(printing.generated.path))

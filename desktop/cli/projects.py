@@ -10,7 +10,7 @@ from desktop.cli.common import CliContext, Commands, day, emit, fen, number
 from desktop.errors import InputRejected
 from desktop.models.projects import BENEFIT_MODES, FUND_SOURCES, KINDS, STATES, VOID
 from desktop.money import yuan
-from desktop.services.projects import contracts, library, project_findings, projects
+from desktop.services.projects import contracts, funds, library, project_findings, projects
 from desktop.services.system.attachments import read_file
 
 
@@ -249,6 +249,23 @@ def cmd_show(ctx: CliContext) -> int:
     return 0
 
 
+def cmd_balances(ctx: CliContext) -> int:
+    args = ctx.args
+    year = _year(args.year) if args.year else clock.today().year
+    rows = funds.year_balances(ctx.database(), ctx.actor(), year, village=args.village)
+    lines = [
+        f"{b.source}：安排{yuan(b.allocated_fen)}元，已拨付{yuan(b.paid_fen)}元，结余{yuan(b.balance_fen)}元，"
+        f"结余率{b.rate_text}" + ("（超过警戒线）" if b.warn else "")
+        for b in rows
+    ]
+    emit(
+        args,
+        {"year": year, "balances": [b.as_dict() for b in rows]},
+        "\n".join([f"{year}年度结转结余", *lines]),
+    )
+    return 0
+
+
 def cmd_findings(ctx: CliContext) -> int:
     args = ctx.args
     found = project_findings.findings(ctx.database(), ctx.actor())
@@ -342,6 +359,9 @@ def register(cli: Commands) -> None:
     p.add_argument("--kind", help=KIND_HELP)
     p.add_argument("--search", help="名称、内容、实施单位或监督人中的文字")
     _one(cli, verbs, "show", cmd_show, "查看一个项目：资金、受益对象、绩效目标、程序、合同与拨付")
+    p = cli.command("balances", cmd_balances, "年度结转结余与各资金来源的结余率（默认本年度）", under=verbs)
+    p.add_argument("--year", help="年度")
+    p.add_argument("--village", help="只看该村的项目")
     cli.command(
         "findings",
         cmd_findings,

@@ -58,9 +58,27 @@ class Pen:
                 self._bold(x, y, run, name, size, char_space)
             else:
                 c.setFont(name, size)
-                c.drawString(x, y, run, charSpace=char_space)
+                at = x
+                for piece in self._subset_pieces(name, run) if char_space else [run]:
+                    c.drawString(at, y, piece, charSpace=char_space)
+                    at += self.fonts.width(piece, role, size) + char_space * len(piece)
             if len(runs) > 1:
                 x += self.fonts.width(run, role, size) + char_space * len(run)
+
+    def _subset_pieces(self, name: str, run: str) -> list[str]:
+        """A run cut where ReportLab changes font subset (every 256 glyphs of a document), each piece drawn at
+        its own position: a reader that restarts character spacing at a subset change (pdfminer, as tests and
+        some converters use) would otherwise place a spaced line up to a millimetre long."""
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        font = getFont(name)
+        if not getattr(font, "_dynamicFont", False):
+            return [run]
+        pieces, start = [], 0
+        for _subset, codes in font.splitString(run, self.canvas._doc):
+            pieces.append(run[start : start + len(codes)])
+            start += len(codes)
+        return pieces if start == len(run) else [run]
 
     def _bold(self, x: float, y: float, run: str, name: str, size: float, char_space: float) -> None:
         """A rare character in a bold title whose only font is a regular one: filled and stroked in its own

@@ -301,6 +301,8 @@ class MainWindow(QMainWindow):
             page = MonitoringPage(ctx, present_print=self.present_print)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
+        if key == "projects":
+            return ProjectsPage(ctx, present_print=self.present_print)
         if key == "cadres":
             page = CadresPage(ctx, present_print=self.present_print)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
@@ -309,7 +311,6 @@ class MainWindow(QMainWindow):
             "stars": RatingPage,
             "store": StoreArea,
             "fund": FundPage,
-            "projects": ProjectsPage,
             "print": PrintPage,
             "system": SystemPage,
         }
@@ -376,12 +377,17 @@ class MainWindow(QMainWindow):
     def system(self) -> SystemPage:
         return self._page("system")
 
-    def present_print(self, filename: str, make, label: str, after=None) -> None:
-        """Make a print — make(db, actor, out_path) → Printed — on the read lane and show it in 公示打印 to
-        print or save. (A maker taking only the path, make(out_path), is still accepted.)"""
+    def present_print(
+        self, filename: str, make, label: str, after=None, changes: tuple[str, ...] = ()
+    ) -> None:
+        """Make a print — make(db, actor, out_path) → Printed — on the read lane (the write lane when it also
+        records something: `changes`) and show it in 公示打印 to print or save. (A maker taking only the path,
+        make(out_path), is still accepted.)"""
         out = self.printing.temp_path(filename)
         if _takes_db(make):
-            self.printing.present(lambda db, actor, _p: make(db, actor, out), label, after=after)
+            self.printing.present(
+                lambda db, actor, _p: make(db, actor, out), label, after=after, changes=changes
+            )
         else:
             self.printing.present(lambda _db, _actor, _p: make(out), label, after=after)
         self.show_area("print")

@@ -350,9 +350,10 @@ class PrintPage(QWidget):
 
         return make
 
-    def present(self, make, label: str = "正在生成……", after=None) -> None:
+    def present(self, make, label: str = "正在生成……", after=None, changes: tuple[str, ...] = ()) -> None:
         """Show a print made elsewhere (an archive copy, a 明白卡): make(db, actor, progress) returns a
-        Printed; it runs on the read lane."""
+        Printed; it runs on the read lane, or on the write lane when printing also records something (a
+        project notice records its posting): `changes` then names what it changes."""
 
         def job(db, actor, progress) -> Generated:
             result = make(db, actor, progress)
@@ -368,6 +369,19 @@ class PrintPage(QWidget):
             if after is not None:
                 after()
 
+        if changes:
+            self.ctx.ops.write(
+                self,
+                job,
+                changes,
+                shown,
+                on_failure=self._failed,
+                label=label,
+                progress=True,
+                dialog=True,
+                title="生成失败",
+            )
+            return
         self.ctx.ops.read(
             self,
             job,

@@ -4,6 +4,7 @@ contracts and disbursements (add, reverse). Every read and write goes through ct
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +42,7 @@ from desktop.errors import InputRejected
 from desktop.models.projects import BENEFIT_MODES, FUND_SOURCES, KINDS, STATES, VOID
 from desktop.money import yuan
 from desktop.services.households import households
-from desktop.services.projects import contracts, library, project_findings, projects
+from desktop.services.projects import contracts, funds, library, project_findings, project_reports, projects
 from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
@@ -525,11 +528,27 @@ class IndicatorDialog(QDialog):
 
 # --- the page -----------------------------------------------------------------------------------------------
 
+NOTICE_MENU = (
+    ("listing", "项目入库公示"),
+    ("plan", "年度项目计划公告"),
+    ("completion", "项目竣工公告（选中的项目）"),
+    ("funds", "资金使用情况公告"),
+)
+LEDGER_MENU = (
+    ("card", "项目卡（选中的项目）"),
+    ("projects", "项目库台账"),
+    ("disbursements", "资金拨付台账"),
+    ("balances", "结转结余表"),
+)
+
 
 class ProjectsPage(QWidget):
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, present_print: Callable | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.present_print = present_print  # present_print(filename, make(db, actor, out), label, changes=…)
         self.current_detail: library.ProjectDetail | None = None
         self.findings: list[project_findings.ProjectFinding] = []
         self._villages: list = []
@@ -599,9 +618,27 @@ class ProjectsPage(QWidget):
         self.beneficiary_button = QPushButton("设置受益对象…")
         self.indicators = _table(("绩效指标", "目标值", "单位", "实际值"))
         self.indicator_button = QPushButton("绩效目标…")
-        # 打印: the lead adds the project prints (公示公告, 台账) to this row — keep it.
         self.print_row = QHBoxLayout()
         self.print_row.setObjectName("printRow")
+        self.notice_button = QToolButton()
+        self.notice_button.setText("打印公示公告")
+        self.notice_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.notice_button)
+        for key, title in NOTICE_MENU:
+            menu.addAction(title, lambda k=key: self.print_notice(k))
+        self.notice_button.setMenu(menu)
+        self.ledger_button = QToolButton()
+        self.ledger_button.setText("打印台账")
+        self.ledger_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.ledger_button)
+        for key, title in LEDGER_MENU:
+            menu.addAction(title, lambda k=key: self.print_ledger(k))
+        self.ledger_button.setMenu(menu)
+        self.print_row.addWidget(self.notice_button)
+        self.print_row.addWidget(self.ledger_button)
+        self.print_row.addStretch(1)
+        self.balances_label = QLabel()
+        self.balances_label.setWordWrap(True)
 
         self._can = {
             self.next_button: township,
@@ -694,6 +731,7 @@ class ProjectsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        layout.addWidget(self.balances_label)
         layout.addWidget(split, 1)
 
         for box in (self.year_box, self.village_box, self.state_box, self.kind_box):
@@ -742,11 +780,13 @@ class ProjectsPage(QWidget):
 
         def read(db, actor):
             found = library.projects(db, actor, **wanted)
-            return found, library.years(db, actor), project_findings.findings(db, actor)
+            year = wanted.get("year")
+            balances = funds.year_balances(db, actor, year, village=wanted.get("village")) if year else []
+            return found, library.years(db, actor), project_findings.findings(db, actor), balances
 
         self.ctx.ops.read(self, read, lambda result: self._listed(*result, wanted))
 
-    def _listed(self, rows, years, findings, wanted: dict) -> None:
+    def _listed(self, rows, years, findings, balances, wanted: dict) -> None:
         if wanted != self.filters():
             return  # the filters changed while this was read: the newer read shows the list
         current = self.year_box.currentData()
@@ -771,7 +811,96 @@ class ProjectsPage(QWidget):
         total = sum(p.funding_fen for p in rows if p.state != VOID)
         paid = sum(p.paid_fen for p in rows)
         self.summary.setText(f"共{len(rows)}个项目，资金规模{yuan(total)}元，已拨付{yuan(paid)}元。")
+        self._show_balances(wanted.get("year"), balances)
         self.select_project(keep)
+
+    def _show_balances(self, year: int | None, balances: list) -> None:
+        """The year's 结转结余 by fund source; a rate above the line (seed 004: 结余率下降到5%以下) in red."""
+        if not year or not balances:
+            self.balances_label.setText(
+                "选择年度可查看该年度各资金来源的结转结余和结余率。" if not year else ""
+            )
+            return
+        parts = []
+        for b in balances:
+            if not b.allocated_fen and b.source != balances[-1].source:
+                continue
+            text = f"{escape(b.source)}：结余{yuan(b.balance_fen)}元，结余率{escape(b.rate_text)}"
+            parts.append(f"<span style='color:{RED.name()}'>{text}（偏高）</span>" if b.warn else text)
+        self.balances_label.setText(f"<b>{year}年度结转结余</b>　" + "；".join(parts))
+
+    # --- printing --------------------------------------------------------------------------------------
+
+    def _print_year(self) -> int:
+        year = self.year_box.currentData()
+        if year:
+            return year
+        detail = self.current_detail
+        return detail.year if detail is not None else clock.today().year
+
+    def _board(self) -> tuple[str, str | None]:
+        village = self.village_box.currentData()
+        return ("village", village) if village else ("township", None)
+
+    def _present(self, filename: str, make, label: str, changes: tuple[str, ...] = ()) -> None:
+        if self.present_print is None:
+            show_error(self.window(), RuntimeError("打印不可用"), "无法打印")
+            return
+        self.present_print(filename, make, label, changes=changes)
+
+    def print_notice(self, key: str) -> None:
+        """A notice for the village board (a village chosen above) or the township's; printing it records its
+        posting, so it runs as a write."""
+        year, (board, village) = self._print_year(), self._board()
+        if key == "completion":
+            pid = self.current_id()
+            if pid is None:
+                show_error(self.window(), InputRejected("请先在列表中选中一个已竣工验收的项目"), "无法打印")
+                return
+
+            def make(db, actor, out):
+                return project_reports.completion_notice(db, actor, pid, out, board=board, village=village)
+
+        else:
+            maker = {
+                "listing": project_reports.listing_notice,
+                "plan": project_reports.plan_notice,
+                "funds": project_reports.funds_notice,
+            }[key]
+
+            def make(db, actor, out):
+                return maker(db, actor, year, out, board=board, village=village)
+
+        title = dict(NOTICE_MENU)[key]
+        self._present(f"{title}-{year}.pdf", make, f"正在生成{title}……", changes=("projects",))
+
+    def print_ledger(self, key: str) -> None:
+        year, village = self.year_box.currentData(), self.village_box.currentData()
+        if key == "card":
+            pid = self.current_id()
+            if pid is None:
+                show_error(self.window(), InputRejected("请先在列表中选中一个项目"), "无法打印")
+                return
+
+            def make(db, actor, out):
+                return project_reports.project_card(db, actor, out, project=pid)
+
+        elif key == "balances":
+
+            def make(db, actor, out):
+                return project_reports.balances_ledger(db, actor, out, year=year or clock.today().year)
+
+        else:
+            maker = {
+                "projects": project_reports.projects_ledger,
+                "disbursements": project_reports.disbursements_ledger,
+            }[key]
+
+            def make(db, actor, out):
+                return maker(db, actor, out, year=year, village=village)
+
+        title = dict(LEDGER_MENU)[key]
+        self._present(f"{title}.pdf", make, f"正在生成{title}……")
 
     def current_id(self) -> int | None:
         row = self.table.currentIndex().row()

@@ -169,6 +169,13 @@ SPECS: dict[str, Spec] = {
         [r.as_dict() for r in coverage_rules.DEFAULT_RULES],
         coverage_rules.check,
     ),
+    # 项目库 (desktop.services.projects). Seed 004: “2015年扶贫资金结余率下降到5%以下” — the 5 is the seed's; the
+    # county may set its own line. 公示天数: the seeds say only 及时…公告公示, so 10 is a default (国开办发〔2017〕50号:
+    # 原则上不少于10天).
+    "projects.balance_warn_percent": Spec(
+        "资金结余率超过百分之几时提示（%，默认5：种子004“结余率下降到5%以下”）", 5, _int_between(0, 100)
+    ),
+    "projects.notice_days": Spec("项目公告公示天数（天，默认10，非种子文件规定）", 10, _int_between(5, 60)),
     "rules.confirmed": Spec("已确认的软件默认值（stars 星级积分，fund.match 基金补贴）", [], _groups),
 }
 
