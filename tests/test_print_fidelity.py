@@ -111,6 +111,7 @@ def _demo(db: Database) -> dict:
     from desktop.services import demo
     from desktop.services.monitoring import monitoring
     from desktop.services.plans import identification
+    from desktop.services.posts import post_demo, posts
     from desktop.services.problems import problem_demo
     from desktop.services.ratings import ratings
 
@@ -124,6 +125,7 @@ def _demo(db: Database) -> dict:
     demo.add_demo_monitoring(db, ADMIN)  # one case in its 村公示 from today
     demo.add_demo_cadres(db, ADMIN)  # the registry, pairings and visits the 遍访台账 counts
     projects = add_projects(db, TODAY.year - 1)  # 项目库: last year's projects, paid and one reversed
+    posts_paid = post_demo.add_demo_posts(db, ADMIN)  # 公益岗位: the month before last paid
     posted = monitoring.cases(db, ADMIN, states=("including",))[0]
     with db.write() as s:
         # the first village has a fund (add_demo_fund) and a store (add_demo_stores)
@@ -166,6 +168,8 @@ def _demo(db: Database) -> dict:
         "id_head": identification.round_info(db, ADMIN, id_round).active[0].head_name,
         "posted": (posted.village, posted.head, posted.case_type),
         "projects": projects,
+        "posts_paid": posts_paid,
+        "post_holder": posts.posts(db, ADMIN, village)[1].holder.name,
     }
 
 
@@ -343,6 +347,39 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
             "sheet-fund",
             ["print", "sheet", "fund", "--village", village, "--month", PAID_MONTH, "--out", pdf("l-sheet")],
             [],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "notice-posts",
+            ["print", "notice", "posts", "--village", village, "--out", pdf("n-posts")],
+            [ctx["post_holder"], "公示时间："],
+            NOTICE_BOX,
+            public=True,
+            signed="村民委员会",
+            dated=d,
+        ),
+        Output(
+            "sheet-posts",
+            [
+                "print",
+                "sheet",
+                "posts",
+                "--village",
+                village,
+                "--month",
+                ctx["posts_paid"],
+                "--out",
+                pdf("s-posts"),
+            ],
+            [ctx["post_holder"], "领取人签字或手印"],
+            LEDGER_BOX,
+            dated=d,
+        ),
+        Output(
+            "ledger-posts",
+            ["print", "ledger", "posts", "--out", pdf("l-posts")],
+            [ctx["post_holder"], "公益岗位工资台账"],
             LEDGER_BOX,
             dated=d,
         ),
@@ -545,7 +582,7 @@ KINDS = [
     "notice-donations", "notice-fund", "notice-honour-roll", "pledge", "ledger-households", "ledger-points",
     "ledger-stock", "ledger-fund", "ledger-elders", "sheet-settlement", "sheet-fund", "ledger-archive", "ledger-visits", "ledger-monitoring",
     "ledger-problems", "notice-monitor", "ledger-monitor-cases", "ledger-monitor-month",
-    "ledger-coverage",
+    "ledger-coverage", "notice-posts", "sheet-posts", "ledger-posts",
     "certificate-star", "certificate-exit", "certificate-filial", "honour-fund", "card-a4", "card-a5", "plan",
     "archive", "receipt", "chart-points", "report-monthly", "calibration", "audit", "commend",
     "notice-project-listing", "notice-project-plan", "notice-project-completion", "notice-project-funds",
@@ -565,6 +602,7 @@ def test_every_print_kind_is_registered():
         ("notice", "project-listing"), ("notice", "project-plan"), ("notice", "project-completion"),
         ("notice", "project-funds"), ("ledger", "projects"), ("ledger", "disbursements"),
         ("ledger", "project-balances"),
+        ("notice", "posts"), ("sheet", "posts"), ("ledger", "posts"),
     }  # fmt: skip
     assert set(PRINTERS) == covered, "a new print kind: register it in OUTPUTS/KINDS of this module"
 

@@ -28,6 +28,7 @@ from desktop.models.points import (
     Store,
     UserStore,
 )
+from desktop.models.posts import PostAttendance, PostHolding, PublicPost, WageLine, WageRun
 from desktop.models.problems import Problem, ProblemEvent, ProblemEvidence
 from desktop.models.projects import (
     Disbursement,
@@ -104,6 +105,11 @@ __all__ = [
     "Problem",
     "ProblemEvent",
     "ProblemEvidence",
+    "PublicPost",
+    "PostHolding",
+    "PostAttendance",
+    "WageRun",
+    "WageLine",
     "QualityRun",
     "QualityVerified",
     "User",

@@ -32,6 +32,7 @@ from desktop.services.ledgers import ledger_chain
 from desktop.services.monitoring import monitoring
 from desktop.services.plans import identification, plans
 from desktop.services.points import redemption
+from desktop.services.posts import post_demo
 from desktop.services.problems import problem_demo
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.projects import project_demo
@@ -861,4 +862,5 @@ def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = Non
         add_demo_monitoring(db, actor, today=today)
         problem_demo.add_demo_problems(db, actor, today=today)
         project_demo.add_demo_projects(db, actor, today=today)
+        post_demo.add_demo_posts(db, actor, today=today)
     return n

@@ -35,6 +35,7 @@ from desktop.ui.households_page import (
 from desktop.ui.messages import show_error
 from desktop.ui.monitoring_page import MonitoringPage
 from desktop.ui.plans_page import PlansPage
+from desktop.ui.posts_page import PostsPage
 from desktop.ui.print_page import PrintPage
 from desktop.ui.problems_page import ProblemsPage
 from desktop.ui.projects_page import ProjectsPage
@@ -55,6 +56,7 @@ AREAS = (
     ("plans", "帮扶计划"),
     ("monitoring", "防返贫监测"),
     ("cadres", "帮扶干部"),
+    ("posts", "公益岗位"),
     ("stars", "星级积分"),
     ("store", "扶贫超市"),
     ("fund", "孝善基金"),
@@ -307,6 +309,8 @@ class MainWindow(QMainWindow):
             page = CadresPage(ctx, present_print=self.present_print)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
+        if key == "posts":
+            return PostsPage(ctx, present_print=self.present_print)
         makers = {
             "stars": RatingPage,
             "store": StoreArea,
@@ -352,6 +356,10 @@ class MainWindow(QMainWindow):
     @property
     def cadres(self) -> CadresPage:
         return self._page("cadres")
+
+    @property
+    def posts(self) -> PostsPage:
+        return self._page("posts")
 
     @property
     def rating(self) -> RatingPage:

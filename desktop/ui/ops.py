@@ -41,6 +41,7 @@ AREAS = frozenset(
         "quality",  # 疑点核查 runs and their handling
         "problems",  # 问题整改: problems, their steps and evidence
         "projects",  # 项目库: projects, their steps, contracts and disbursements
+        "posts",  # 公益岗位: posts, holders, attendance, wage runs
         "settings",  # office settings, thresholds, checklists, audit rules
         "users",  # accounts
         "backups",  # backup files

@@ -80,11 +80,18 @@ RATE_NAMES = {"identification": "识别精准率", "data": "数据信息精准�
 #   rightly identified household wrongly helped; a missing 帮扶责任人 is seed 000 四(二)1 核查责任落实情况).
 # A finding marked 已核实 is checked and right, so it lowers neither rate; a rule switched off is not counted.
 IDENTIFICATION_RULES = frozenset({"tekun_with_labour", "member_without_hukou", "two_university_students"})
-SUPPORT_RULES = frozenset({"dibao_only", "no_helper"})
+SUPPORT_RULES = frozenset({"dibao_only", "no_helper", "post_holder"})
 # The 回头看 checks (seed 000, quality_rules): policy questions about a household, not typing errors, so a roster
 # clean of the data checks may still have findings here.
 LOOK_BACK_RULES = frozenset(
-    {"dibao_only", "two_university_students", "tekun_with_labour", "member_without_hukou", "no_helper"}
+    {
+        "dibao_only",
+        "two_university_students",
+        "tekun_with_labour",
+        "member_without_hukou",
+        "no_helper",
+        "post_holder",
+    }
 )
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from desktop.models import Household, IncomeYear, Measure, Member, Township, Village
+from desktop.models import Household, IncomeYear, Measure, Member, PostHolding, PublicPost, Township, Village
 from desktop.services.cadres import cadres
 from desktop.services.plans import plans
+from desktop.services.posts import posts
 
 NO_LABOUR = ("无劳动力", "弱劳动力或半劳动力", "丧失劳动力")
 FULL_LABOUR = ("普通劳动力", "技能劳动力")
@@ -484,6 +485,49 @@ def _helper_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
             yield r, f"{what}没有结对帮扶干部（花名册也未填写帮扶责任人）"
 
 
+# --- 公益岗位 holders who no longer qualify (desktop.services.posts) -------------------------------------------
+
+
+def _post_holders(s: Scope) -> Select:
+    """Members holding a 公益岗位 today (died or moved out included: that is one of the reasons), with what the
+    rule reads: 劳动技能, birth date, left, the household's roster values and whether it is monitored."""
+    query = (
+        select(
+            Household.code,
+            Member.code,
+            Member.name,
+            Township.name + Village.name,
+            PublicPost.name,
+            attr("labour"),
+            Member.birth_date,
+            Member.left_at,
+            Household.household_kind,
+            Household.poverty_type,
+            Household.attrs["exit_year"].as_string(),
+            posts.household_ok_sql(s.today.year),
+        )
+        .select_from(PostHolding)
+        .join(PublicPost, PublicPost.id == PostHolding.post_id)
+        .join(Member, Member.id == PostHolding.member_id)
+        .join(Household, Household.id == PostHolding.household_id)
+        .join(Village, Household.village_id == Village.id)
+        .join(Township)
+        .where(PostHolding.end_on.is_(None))
+    )
+    if s.village_ids is not None:
+        query = query.where(Household.village_id.in_(s.village_ids))
+    return query
+
+
+def _post_holder_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        poor = plans.is_registered(r[8], r[9], r[10]) and not plans.is_exited(r[8], r[9], r[10])
+        ok = bool(r[11]) or poor
+        why = posts.ineligible(r[7] is not None, r[5], r[6], ok, s.today)
+        if why:
+            yield r, f"担任公益岗位“{r[4]}”，但{'；'.join(why)}"
+
+
 # --- income below the year's line (plans.suggest: 疑似漏评 / 疑似返贫) ----------------------------------------
 
 
@@ -772,6 +816,20 @@ RULES: tuple[Rule, ...] = (
         "在“帮扶干部”中为该户结对帮扶干部；花名册已填写帮扶责任人的，用“从花名册导入结对”一次导入。",
         _without_helper,
         _helper_message,
+    ),
+    Rule(
+        "post_holder",
+        "review_post_holder",
+        "公益岗位在岗人员不再符合条件",
+        "疑点",
+        ("labour", "birth_date", "household_kind", "poverty_type"),
+        # seed 001 二(二)1: 开发公益岗位安置…每个村、社区安排护路、护林、护水、保洁等公益岗位3—5个;
+        # 三(一): 对黄卡户和蓝卡户…通过…开发公益岗位…等途径，防止返贫或新致贫
+        "湘阴县全面决战决胜脱贫攻坚工作方案：“每个村、社区安排护路、护林、护水、保洁等公益岗位3—5个”，公益岗位用于安置未脱贫户和"
+        "防返贫监测对象中有劳动能力的人员。在岗人员已死亡或迁出、没有劳动能力，或所在户已稳定脱贫、不再是监测对象。",
+        "在“公益岗位”中为该岗位办理离岗并另行安排符合条件的人员；情况属实仍需在岗的写明原因后标记已核实。",
+        _post_holders,
+        _post_holder_message,
     ),
 )
 BY_CODE = {r.code: r for r in RULES}

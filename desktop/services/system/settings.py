@@ -163,6 +163,18 @@ SPECS: dict[str, Spec] = {
     "problems.deadline_days": Spec(
         "疑点转为整改问题时的整改期限（天，默认30，非文件规定）", 30, _int_between(1, 365)
     ),
+    # 公益岗位 (desktop.services.posts). Seed 001 二(二)1: “每个村、社区安排护路、护林、护水、保洁等公益岗位3—5个”;
+    # the seeds say nothing of pay, so the rest are defaults the county sets.
+    "posts.min_count": Spec("每村公益岗位最少个数（默认3：种子001“公益岗位3—5个”）", 3, _int_between(0, 50)),
+    "posts.max_count": Spec("每村公益岗位最多个数（默认5：种子001“公益岗位3—5个”）", 5, _int_between(1, 100)),
+    "posts.prorate": Spec("公益岗位工资按当月在岗天数折算（默认是，非文件规定）", True, _flag),
+    "posts.fail_percent": Spec(
+        "考核不合格当月按月工资的百分之几发放（%，默认0即不发，非文件规定）", 0, _int_between(0, 100)
+    ),
+    "posts.max_pay_yuan": Spec(
+        "公益岗位月工资上限（元，默认3000，非文件规定）", 3000, _int_between(1, 1_000_000)
+    ),
+    "posts.one_per_person": Spec("一人只能担任一个公益岗位（默认是，非文件规定）", True, _flag),
     # 遍访: who visits which households how often (desktop.services.cadres.coverage_rules: seeds 001/002, defaults)
     "visits.coverage_rules": Spec(
         "遍访规则（默认值见种子001、002，可按本县要求修改）",
