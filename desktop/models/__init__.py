@@ -7,6 +7,7 @@ from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, 
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
 from desktop.models.identification import IdentificationEntry, IdentificationRound
+from desktop.models.loans import Loan, LoanEntry, LoanExtension
 from desktop.models.monitoring import (
     CaseStep,
     IncomeCheck,
@@ -82,6 +83,9 @@ __all__ = [
     "IncomeYear",
     "IdentificationEntry",
     "IdentificationRound",
+    "Loan",
+    "LoanEntry",
+    "LoanExtension",
     "CaseStep",
     "IncomeCheck",
     "MonitoringCase",

@@ -25,6 +25,9 @@ class Dashboard:
     # (number, village, what, days overdue)
     problems_overdue: int = 0
     overdue_problems: list[tuple[int, str, str, int]] = field(default_factory=list)
+    # 小额信贷: loans falling due within 30 days, and overdue loans
+    loans_due: int = 0
+    loans_overdue: int = 0
 
     def colour_totals(self) -> dict[str, int]:
         totals = dict.fromkeys(COLOUR_ORDER, 0)

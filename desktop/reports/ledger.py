@@ -55,6 +55,7 @@ class Ledger:
     repeat_cols: tuple[int, ...] = ()
     row_mm: float = 0.0  # the least row height (a 签领表 gives room to sign and press a thumb)
     stamp: str = ""  # 审计校验码 …: in the footer, at the right margin (desktop.services.system.audit.stamp)
+    notes: tuple[str, ...] = ()  # 说明 lines under the sign-off (a definition the figures rest on)
 
 
 def fmt(value: object, col: Column) -> str:
@@ -258,6 +259,8 @@ def _footer(canvas: PagedCanvas, number: int, total: int, stamp: str = "") -> No
 # Data rows that go over with the totals and the sign-off when those would otherwise start a page of their own.
 KEEP_WITH_TOTALS = 2
 SIGNOFF_ROOM = 30.0
+NOTE_SIZE = 9.0
+NOTE_LINE = NOTE_SIZE * 1.5
 
 
 def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> LedgerInfo:  # noqa: C901
@@ -355,7 +358,8 @@ def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> Ledger
     lay.summary.rows.append(page_rows)
     lay.summary.subtotals.append(list(page_sums))
     lay.draw_sums("合计", grand, balance)
-    if lay.y - SIGNOFF_ROOM < bottom:
+    notes = [line for note in ledger.notes for line in wrap(lay.pen, note, "song", NOTE_SIZE, AREA_W)]
+    if lay.y - SIGNOFF_ROOM - len(notes) * NOTE_LINE < bottom:
         canvas.showPage()
         lay.top_of_page()
     y = lay.y - 20
@@ -363,6 +367,14 @@ def render_ledger_pdf(ledger: Ledger, path: str | Path, progress=None) -> Ledger
     for i, label in enumerate(ledger.signoff):
         text = label + (clock.cn_date(ledger.made) if "日期" in label else "")
         lay.pen.draw(MARGIN_L + i * step, y, text, "song", 11)
+    y -= 6
+    for line in notes:
+        y -= NOTE_LINE
+        if y < bottom:  # notes longer than a page go on
+            canvas.showPage()
+            lay.top_of_page()
+            y = lay.y - NOTE_LINE
+        lay.pen.draw(MARGIN_L, y, line, "song", NOTE_SIZE)
     canvas.showPage()
     canvas.save()
     return LedgerInfo(canvas.page_count, total_rows, lay.fonts.describe(), lay.summary)

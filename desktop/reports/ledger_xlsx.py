@@ -162,6 +162,9 @@ class _Sheet:
         )
         xlsx_safe.put(self.ws.cell(row=r, column=1), text)
         self.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=self.ncol)
+        for k, note in enumerate(self.ledger.notes, start=r + 1):
+            xlsx_safe.put(self.ws.cell(row=k, column=1), note)
+            self.ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=self.ncol)
 
     def finish(self) -> None:
         for letter, width in zip(self.letters, self.widths, strict=True):

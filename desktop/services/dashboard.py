@@ -16,6 +16,7 @@ from desktop.reports.dashboard_data import Dashboard
 from desktop.services.archives import archives
 from desktop.services.documents import Printed
 from desktop.services.households.households import village_labels, village_scope
+from desktop.services.loans import loans
 from desktop.services.plans.plans import current_colours
 from desktop.services.problems import problems
 from desktop.services.system import audit
@@ -77,6 +78,7 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
             if slot is not None:
                 slot[0 if amount > 0 else 1] += abs(amount)
         late, most = problems.overdue(s, actor, today)
+        loans_due, loans_late = loans.counts(s, actor, today)
     copies, archive = archives.complete_counts(db, actor)
     return Dashboard(
         today=today,
@@ -92,6 +94,8 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
         fund_balance=balance,
         problems_overdue=late,
         overdue_problems=[(p.id, p.village or "乡镇", p.text, p.overdue_days) for p in most],
+        loans_due=loans_due,
+        loans_overdue=loans_late,
     )
 
 

@@ -29,6 +29,7 @@ from desktop.services.cadres.cadre_demo import add_demo_cadres
 from desktop.services.fund import fund
 from desktop.services.households import households, idnumber
 from desktop.services.ledgers import ledger_chain
+from desktop.services.loans.loan_demo import add_demo_loans
 from desktop.services.monitoring import monitoring
 from desktop.services.plans import identification, plans
 from desktop.services.points import redemption
@@ -863,4 +864,5 @@ def build_demo(db: Database, actor: Actor, n: int, *, now: datetime | None = Non
         problem_demo.add_demo_problems(db, actor, today=today)
         project_demo.add_demo_projects(db, actor, today=today)
         post_demo.add_demo_posts(db, actor, today=today)
+        add_demo_loans(db, actor, today=today)
     return n

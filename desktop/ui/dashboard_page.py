@@ -108,6 +108,7 @@ class ChartLabel(QLabel):
 
 class DashboardPage(QWidget):
     open_overdue = Signal()  # the overdue problems asked for: the window shows them in 问题整改
+    open_loans = Signal()  # 小额信贷's due and overdue loans asked for
 
     def __init__(
         self,
@@ -164,6 +165,10 @@ class DashboardPage(QWidget):
         overdue = QHBoxLayout()
         overdue.addWidget(self.overdue_button)
         overdue.addWidget(self.overdue_list, 1)
+        # 小额信贷: loans due within 30 days and the overdue ones; a click opens them
+        self.loans_button = QPushButton("小额信贷：…")
+        self.loans_button.clicked.connect(self.open_loans.emit)
+        overdue.addWidget(self.loans_button)
         self.status = QLabel("正在统计……")  # shown at once; counted once the event loop runs (below)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight)
         layout = QVBoxLayout(self)
@@ -244,6 +249,8 @@ class DashboardPage(QWidget):
             self._redraw()  # at the size the charts have now
 
     def _show_overdue(self, d: Dashboard) -> None:
+        self.loans_button.setText(f"小额信贷：30天内到期{d.loans_due}笔，逾期{d.loans_overdue}笔 ›")
+        self.loans_button.setStyleSheet("color: #c62828; font-weight: bold;" if d.loans_overdue else "")
         n = d.problems_overdue
         self.overdue_button.setText(f"逾期整改问题：{n}个" + (" ›" if n else ""))
         self.overdue_button.setStyleSheet("color: #c62828; font-weight: bold;" if n else "")

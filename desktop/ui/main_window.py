@@ -32,6 +32,7 @@ from desktop.ui.fund_page import FundPage
 from desktop.ui.households_page import (
     HouseholdsPage,
 )
+from desktop.ui.loans_page import LoansPage
 from desktop.ui.messages import show_error
 from desktop.ui.monitoring_page import MonitoringPage
 from desktop.ui.plans_page import PlansPage
@@ -52,10 +53,11 @@ AREAS = (
     ("households", "户档案"),
     ("quality", "疑点核查"),
     ("problems", "问题整改"),
-    ("projects", "项目资金"),
     ("plans", "帮扶计划"),
     ("monitoring", "防返贫监测"),
     ("cadres", "帮扶干部"),
+    ("projects", "项目资金"),
+    ("loans", "小额信贷"),
     ("posts", "公益岗位"),
     ("stars", "星级积分"),
     ("store", "扶贫超市"),
@@ -286,6 +288,7 @@ class MainWindow(QMainWindow):
         if key == "home":
             page = DashboardPage(ctx, present_print=self.present_print)
             page.open_overdue.connect(self.open_overdue_problems)
+            page.open_loans.connect(self.open_due_loans)
             return page
         if key == "problems":
             return ProblemsPage(ctx, present_print=self.present_print)
@@ -311,6 +314,8 @@ class MainWindow(QMainWindow):
             return page
         if key == "posts":
             return PostsPage(ctx, present_print=self.present_print)
+        if key == "loans":
+            return LoansPage(ctx, present_print=self.present_print)
         makers = {
             "stars": RatingPage,
             "store": StoreArea,
@@ -360,6 +365,15 @@ class MainWindow(QMainWindow):
     @property
     def posts(self) -> PostsPage:
         return self._page("posts")
+
+    @property
+    def loans(self) -> LoansPage:
+        return self._page("loans")
+
+    def open_due_loans(self) -> None:
+        """首页's 小额信贷 card: the loans falling due (the list of the overdue is one tab on)."""
+        self.show_area("loans")
+        self.loans.tabs.setCurrentIndex(2 if self.home.data and self.home.data.loans_overdue else 1)
 
     @property
     def rating(self) -> RatingPage:

@@ -42,6 +42,7 @@ AREAS = frozenset(
         "problems",  # 问题整改: problems, their steps and evidence
         "projects",  # 项目库: projects, their steps, contracts and disbursements
         "posts",  # 公益岗位: posts, holders, attendance, wage runs
+        "loans",  # 小额信贷: loans, repayments, 贴息, 展期
         "settings",  # office settings, thresholds, checklists, audit rules
         "users",  # accounts
         "backups",  # backup files

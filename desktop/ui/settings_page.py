@@ -210,7 +210,7 @@ class SettingsPage(QWidget):
         self.limit_spins: dict[str, QSpinBox] = {}
         rows = []
         for key, spec in settings.SPECS.items():
-            if not key.startswith("limits."):
+            if not key.startswith(("limits.", "loans.")):  # loans.*: 小额信贷 limits and the overdue alert
                 continue
             spin = QSpinBox()
             spin.setRange(1, 2_000_000_000)

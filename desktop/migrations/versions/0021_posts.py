@@ -1,7 +1,7 @@
 """公益岗位: posts per village, their holders over time, the monthly 考核 and the append-only 工资发放 runs
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-02 14:00:00
 
 Only new tables: nothing already stored changes.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

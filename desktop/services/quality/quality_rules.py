@@ -13,7 +13,17 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from desktop.models import Household, IncomeYear, Measure, Member, PostHolding, PublicPost, Township, Village
+from desktop.models import (
+    Household,
+    IncomeYear,
+    Loan,
+    Measure,
+    Member,
+    PostHolding,
+    PublicPost,
+    Township,
+    Village,
+)
 from desktop.services.cadres import cadres
 from desktop.services.plans import plans
 from desktop.services.posts import posts
@@ -528,6 +538,37 @@ def _post_holder_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
             yield r, f"担任公益岗位“{r[4]}”，但{'；'.join(why)}"
 
 
+# --- 扶贫小额信贷 (desktop.services.loans) ---------------------------------------------------------------------
+
+
+def _loans_overridden(s: Scope) -> Select:
+    """Borrowers of loans recorded against the eligibility rules (an administrator's 特批)."""
+    return (
+        _members(s, Loan.bank, Loan.contract_no, Loan.override_refusals, Loan.override_by)
+        .join(Loan, Loan.member_id == Member.id)
+        .where(Loan.override_by != "")
+    )
+
+
+def _overridden_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"{r[4]}合同{r[5]}不符合贷款条件（{r[6]}），由{r[7]}特批登记"
+
+
+def _loans_for_enterprise(s: Scope) -> Select:
+    """Borrowers whose loan is used by an enterprise (户贷企用)."""
+    return (
+        _members(s, Loan.bank, Loan.contract_no, Loan.enterprise)
+        .join(Loan, Loan.member_id == Member.id)
+        .where(Loan.use == "户贷企用")
+    )
+
+
+def _enterprise_message(s: Scope, rows: list) -> Iterable[tuple[Any, str]]:
+    for r in rows:
+        yield r, f"{r[4]}合同{r[5]}为户贷企用（{r[6] or '未写企业'}），请核实带贫协议和分红"
+
+
 # --- income below the year's line (plans.suggest: 疑似漏评 / 疑似返贫) ----------------------------------------
 
 
@@ -830,6 +871,30 @@ RULES: tuple[Rule, ...] = (
         "在“公益岗位”中为该岗位办理离岗并另行安排符合条件的人员；情况属实仍需在岗的写明原因后标记已核实。",
         _post_holders,
         _post_holder_message,
+    ),
+    Rule(
+        "loan_overridden",
+        "review_loan_overridden",
+        "小额信贷发放给不符合条件的借款人（特批）",
+        "疑点",
+        (),
+        # seed 000 三.(7): 是否为不符合条件贫困户发放
+        "商丘市“回头看”实施意见：查看“扶贫小额信贷情况,是否为不符合条件贫困户发放”。特批登记的贷款未通过资格审查。",
+        "在“小额信贷”中查看该贷款的特批理由和未通过的条件，核实审批依据。",
+        _loans_overridden,
+        _overridden_message,
+    ),
+    Rule(
+        "loan_for_enterprise",
+        "review_loan_for_enterprise",
+        "小额信贷户贷企用",
+        "提示",
+        (),
+        # seed 000 三.(7): 纠正户贷企用和以脱贫攻坚名义违规违纪融资等问题情况
+        "商丘市“回头看”实施意见：“纠正户贷企用和以脱贫攻坚名义违规违纪融资等问题情况”。",
+        "核实贷款实际使用情况；户贷企用的，查看企业带贫协议和分红是否到户。",
+        _loans_for_enterprise,
+        _enterprise_message,
     ),
 )
 BY_CODE = {r.code: r for r in RULES}

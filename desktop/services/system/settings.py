@@ -188,6 +188,20 @@ SPECS: dict[str, Spec] = {
         "资金结余率超过百分之几时提示（%，默认5：种子004“结余率下降到5%以下”）", 5, _int_between(0, 100)
     ),
     "projects.notice_days": Spec("项目公告公示天数（天，默认10，非种子文件规定）", 10, _int_between(5, 60)),
+    # 扶贫小额信贷 (desktop.services.loans). Seed 002: “為符合貸款條件的貧困戶提供5萬元以下、期限3年以內的信用貸款”;
+    # seed 001: “將逾期率嚴格控制在1%以下”. The age band and the per-household limit are defaults, not in the seeds.
+    "loans.max_yuan": Spec(
+        "小额信贷每笔金额上限（元，默认50000：种子002“5万元以下”）", 50_000, _int_between(1, 1_000_000)
+    ),
+    "loans.max_years": Spec("小额信贷期限上限（年，默认3：种子002“期限3年以内”）", 3, _int_between(1, 10)),
+    "loans.household_yuan": Spec(
+        "每户未还贷款本金上限（元，默认50000，非文件规定）", 50_000, _int_between(1, 1_000_000)
+    ),
+    "loans.min_age": Spec("借款人最低年龄（周岁，默认18，非文件规定）", 18, _int_between(16, 30)),
+    "loans.max_age": Spec("借款人最高年龄（周岁，默认65，非文件规定）", 65, _int_between(50, 80)),
+    "loans.overdue_alert_bp": Spec(
+        "逾期率警戒线（基点，100=1%，默认100：种子001“逾期率严格控制在1%以下”）", 100, _int_between(1, 10_000)
+    ),
     "rules.confirmed": Spec("已确认的软件默认值（stars 星级积分，fund.match 基金补贴）", [], _groups),
 }
 
