@@ -203,6 +203,25 @@ def test_the_countys_limits_are_set_on_the_settings_page_within_the_hard_ceiling
     assert settings.get(db, "limits.fund_yuan") == 100_000
 
 
+def test_the_areas_numbers_are_set_on_the_settings_page_all_or_nothing(qtbot, window, db):
+    """业务参数: 防返贫监测, 问题整改, 项目资金, 公益岗位 — each shown with its default; one bad number and nothing
+    of the tab is saved, the message naming the setting."""
+    page = _settings(qtbot, window)
+    assert page.param_widgets["projects.balance_warn_percent"].value() == 5
+    assert page.param_widgets["posts.prorate"].isChecked()
+    page.param_widgets["posts.max_count"].setValue(6)
+    page.param_widgets["projects.notice_days"].setValue(61)  # over its 5—60
+    qtbot.mouseClick(page.params_save, Qt.MouseButton.LeftButton)
+    assert "项目公告公示天数" in _error(qtbot, page)
+    assert settings.get(db, "posts.max_count") == 5 and settings.get(db, "projects.notice_days") == 10
+    page.param_widgets["projects.notice_days"].setValue(15)
+    page.param_widgets["posts.prorate"].setChecked(False)
+    qtbot.mouseClick(page.params_save, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert settings.get(db, "posts.max_count") == 6 and settings.get(db, "projects.notice_days") == 15
+    assert settings.get(db, "posts.prorate") is False
+
+
 def _threshold_row(page, year: str, figures: tuple[str, str, str]) -> None:
     page._add_threshold_row()
     row = page.thresholds.rowCount() - 1

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -71,6 +72,14 @@ def _fen(text: str, what: str) -> int:
     return money.parse_yuan(text, what, max_fen=limits.INCOME_FEN, min_fen=0)
 
 
+AREA_PARAMS = (
+    ("monitoring.", "防返贫监测"),
+    ("problems.", "问题整改"),
+    ("projects.", "项目资金"),
+    ("posts.", "公益岗位"),
+)
+
+
 class SettingsPage(QWidget):
     saved = Signal(str)  # what was saved, for the status line
 
@@ -88,6 +97,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._threshold_tab(), "收入标准")
         self.tabs.addTab(self._stars_tab(), "星级标准")
         self.tabs.addTab(self._fund_tab(), "基金与超市规则")
+        self.tabs.addTab(self._params_tab(), "业务参数")
         self.tabs.addTab(self._checklist_tab(), "档案清单")
         self.tabs.addTab(self._rules_tab(), "核查规则")
         self.tabs.addTab(self._users_tab(), "用户和角色")
@@ -224,6 +234,38 @@ class SettingsPage(QWidget):
         )
         note.setWordWrap(True)
         return self._form_tab([*rows, ("", note)], self.limits_save)
+
+    def _params_tab(self) -> QWidget:
+        """The areas' own numbers (防返贫监测, 问题整改, 项目资金, 公益岗位): each label says whether its default is a
+        seed's figure or only a default. Saved together, checked first (one transaction)."""
+        self.param_widgets: dict[str, QSpinBox | QCheckBox] = {}
+        inner = QWidget()
+        form = QFormLayout(inner)
+        for prefix, title in AREA_PARAMS:
+            form.addRow(QLabel(f"<b>{title}</b>"))
+            for key, spec in settings.SPECS.items():
+                if not key.startswith(prefix):
+                    continue
+                if isinstance(spec.default, bool):
+                    widget: QSpinBox | QCheckBox = QCheckBox()
+                else:
+                    widget = QSpinBox()
+                    widget.setRange(0, 1_000_000)  # the setting's own check says what it accepts
+                    widget.setGroupSeparatorShown(True)
+                self.param_widgets[key] = widget
+                form.addRow(spec.label + "：", widget)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        self.params_save = self._save_button("保存", self.save_params)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.params_save)
+        layout.addLayout(row)
+        return tab
 
     def _browse_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.folder_edit.text())
@@ -511,6 +553,7 @@ class SettingsPage(QWidget):
         self.keep_spin.setValue(int(values["backup.keep_days"]))
         for key, spin in self.limit_spins.items():
             spin.setValue(int(values[key]))
+        self._show_params(values)
         self.daily_check.setChecked(bool(values["backup.daily"]))
         self.exit_check.setChecked(bool(values["backup.on_exit"]))
         self.receipts.setRowCount(0)
@@ -689,6 +732,20 @@ class SettingsPage(QWidget):
     def save_limits(self) -> None:
         changes = {key: spin.value() for key, spin in self.limit_spins.items()}
         self._save("金额限额", lambda db, actor: settings.set_values(db, actor, changes), ("settings",))
+
+    def _show_params(self, values: dict) -> None:
+        for key, widget in self.param_widgets.items():
+            if isinstance(widget, QCheckBox):
+                widget.setChecked(bool(values[key]))
+            else:
+                widget.setValue(int(values[key]))
+
+    def save_params(self) -> None:
+        changes = {
+            key: w.isChecked() if isinstance(w, QCheckBox) else w.value()
+            for key, w in self.param_widgets.items()
+        }
+        self._save("业务参数", lambda db, actor: settings.set_values(db, actor, changes), ("settings",))
 
     def save_thresholds(self) -> None:
         table = [
