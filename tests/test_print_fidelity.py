@@ -109,6 +109,7 @@ def _demo(db: Database) -> dict:
 
     from desktop.models import Household, Redemption, Supporter, Village
     from desktop.services import demo
+    from desktop.services.loans import loan_demo, loans
     from desktop.services.monitoring import monitoring
     from desktop.services.plans import identification
     from desktop.services.posts import post_demo, posts
@@ -126,6 +127,8 @@ def _demo(db: Database) -> dict:
     demo.add_demo_cadres(db, ADMIN)  # the registry, pairings and visits the 遍访台账 counts
     projects = add_projects(db, TODAY.year - 1)  # 项目库: last year's projects, paid and one reversed
     posts_paid = post_demo.add_demo_posts(db, ADMIN)  # 公益岗位: the month before last paid
+    loan_demo.add_demo_loans(db, ADMIN)  # 小额信贷: one overdue, some due soon, last quarter's 贴息 paid
+    last_quarter = loans.quarter_of(loans.quarter_bounds(loans.quarter_of(TODAY))[0] - timedelta(days=1))
     posted = monitoring.cases(db, ADMIN, states=("including",))[0]
     with db.write() as s:
         # the first village has a fund (add_demo_fund) and a store (add_demo_stores)
@@ -169,6 +172,7 @@ def _demo(db: Database) -> dict:
         "posted": (posted.village, posted.head, posted.case_type),
         "projects": projects,
         "posts_paid": posts_paid,
+        "loan_quarter": last_quarter,
         "post_holder": posts.posts(db, ADMIN, village)[1].holder.name,
     }
 
@@ -383,6 +387,7 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
             LEDGER_BOX,
             dated=d,
         ),
+        *_loan_outputs(ctx, pdf, d),
         Output(
             "ledger-archive",
             ["print", "ledger", "archive", "--village", village, "--out", pdf("l-arch")],
@@ -525,6 +530,22 @@ def _outputs(folder: Path, ctx: dict) -> list[Output]:
     return outs
 
 
+def _loan_outputs(ctx: dict, pdf, d: str) -> list[Output]:
+    """The 小额信贷 ledgers: the loans, 到期提醒, the overdue with their rate, last quarter's 贴息."""
+    quarter = ctx["loan_quarter"]
+    return [
+        Output("ledger-loans", ["print", "ledger", "loans", "--out", pdf("l-loans")], ["扶贫小额信贷台账"],
+               LEDGER_BOX, dated=d),
+        Output("ledger-loans-due", ["print", "ledger", "loans-due", "--out", pdf("l-ldue")],
+               ["扶贫小额信贷到期提醒"], LEDGER_BOX, dated=d),
+        Output("ledger-loans-overdue", ["print", "ledger", "loans-overdue", "--out", pdf("l-lover")],
+               ["扶贫小额信贷逾期贷款台账", "逾期率"], LEDGER_BOX, dated=d),
+        Output("ledger-loans-subsidy",
+               ["print", "ledger", "loans-subsidy", "--quarter", quarter, "--out", pdf("l-lsub")],
+               [f"{quarter[:4]}年第{quarter[-1]}季度贴息清单"], LEDGER_BOX, dated=d),
+    ]  # fmt: skip
+
+
 def _project_outputs(ctx: dict, pdf, d: str) -> list[Output]:
     """The 项目库's notices (posted today), ledgers and card, for last year's projects."""
     made = ctx["projects"]
@@ -583,6 +604,7 @@ KINDS = [
     "ledger-stock", "ledger-fund", "ledger-elders", "sheet-settlement", "sheet-fund", "ledger-archive", "ledger-visits", "ledger-monitoring",
     "ledger-problems", "notice-monitor", "ledger-monitor-cases", "ledger-monitor-month",
     "ledger-coverage", "notice-posts", "sheet-posts", "ledger-posts",
+    "ledger-loans", "ledger-loans-due", "ledger-loans-overdue", "ledger-loans-subsidy",
     "certificate-star", "certificate-exit", "certificate-filial", "honour-fund", "card-a4", "card-a5", "plan",
     "archive", "receipt", "chart-points", "report-monthly", "calibration", "audit", "commend",
     "notice-project-listing", "notice-project-plan", "notice-project-completion", "notice-project-funds",
@@ -603,6 +625,7 @@ def test_every_print_kind_is_registered():
         ("notice", "project-funds"), ("ledger", "projects"), ("ledger", "disbursements"),
         ("ledger", "project-balances"),
         ("notice", "posts"), ("sheet", "posts"), ("ledger", "posts"),
+        ("ledger", "loans"), ("ledger", "loans-due"), ("ledger", "loans-overdue"), ("ledger", "loans-subsidy"),
     }  # fmt: skip
     assert set(PRINTERS) == covered, "a new print kind: register it in OUTPUTS/KINDS of this module"
 
