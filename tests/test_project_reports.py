@@ -62,12 +62,13 @@ def test_the_years_balances_by_source_are_exact_and_leave_out_void_and_other_yea
         15_000_000,
     )
     assert central.rate == Fraction(3, 10) and central.warn and central.rate_text == "30.00%"
-    county = rows[COUNTY]  # road 100,000 + water 80,000; paid 50,000, reversed, paid 50,000 again
-    assert (county.allocated_fen, county.paid_fen, county.rate) == (18_000_000, 5_000_000, Fraction(13, 18))
+    # road 100,000 (water's 80,000 is 储备: not in the 项目库 yet); paid 50,000, reversed, paid 50,000 again
+    county = rows[COUNTY]
+    assert (county.allocated_fen, county.paid_fen, county.rate) == (10_000_000, 5_000_000, Fraction(1, 2))
     assert rows[PROVINCE].rate == 1 and rows[PROVINCE].paid_fen == 0
     total = rows["合计"]
-    assert (total.allocated_fen, total.paid_fen, total.balance_fen) == (73_000_000, 40_000_000, 33_000_000)
-    assert total.rate == Fraction(33, 73) and total.rate_text == "45.21%"
+    assert (total.allocated_fen, total.paid_fen, total.balance_fen) == (65_000_000, 40_000_000, 25_000_000)
+    assert total.rate == Fraction(5, 13) and total.rate_text == "38.46%"
     # up to a day: the reversal of 6月3日 not yet made, the second payment not yet
     early = {b.source: b for b in year_balances(db, admin, YEAR, on=date(YEAR, 6, 2))}
     assert early[COUNTY].paid_fen == 5_000_000 and early[CENTRAL].paid_fen == 27_000_000
@@ -217,15 +218,16 @@ def test_the_funds_notice_adds_up_per_source_and_per_project(db, admin, made, tm
     text = _text(out)
     for wanted in (
         "柳河镇2026年度扶贫项目资金使用情况公告",
-        "截至2026年12月1日，共安排项目4个，安排资金730,000.00元，已拨付400,000.00元，结余330,000.00元，结余率45.21%。",
+        "截至2026年12月1日，共安排项目3个，安排资金650,000.00元，已拨付400,000.00元，结余250,000.00元，结余率38.46%。",
         "1.中央财政衔接资金：安排500,000.00元，拨付350,000.00元，结余150,000.00元。",
         "2.省级财政衔接资金：安排50,000.00元，拨付0.00元，结余50,000.00元。",
-        "3.县级财政衔接资金：安排180,000.00元，拨付50,000.00元，结余130,000.00元。",
-        "合计730,000.00400,000.00330,000.00",
+        "3.县级财政衔接资金：安排100,000.00元，拨付50,000.00元，结余50,000.00元。",
+        "合计650,000.00400,000.00250,000.00",
         "监督举报电话：12317",
     ):
         assert wanted in text, wanted
     assert "作废的重复项目" not in text and "上一年度的项目" not in text
+    assert "饮水安全巩固提升工程" not in text  # 储备: no money arranged yet
     assert _notices(db) == [("funds", YEAR, None, "township", None, date(YEAR, 12, 1), 10)]
 
 
@@ -339,7 +341,7 @@ def test_the_balances_ledger_marks_the_sources_above_the_line(db, admin, made, t
     project_reports.balances_ledger(db, admin, out, year=YEAR, today=date(YEAR, 12, 2))
     text = _text(out)
     assert "中央财政衔接资金500,000.00350,000.00150,000.0030.00%超过5%" in text
-    assert "合计730,000.00400,000.00330,000.00" in text
+    assert "合计650,000.00400,000.00250,000.00" in text
 
 
 # --- the card ---------------------------------------------------------------------------------------------
@@ -379,16 +381,16 @@ def test_projects_balances_from_the_command_line(db_url, made, monkeypatch, caps
     assert main([*base, "projects", "balances", "--year", str(YEAR)]) == 0
     shown = capsys.readouterr().out
     assert f"{YEAR}年度结转结余" in shown
-    assert "合计：安排730,000.00元，已拨付400,000.00元，结余330,000.00元，结余率45.21%（超过警戒线）" in shown
+    assert "合计：安排650,000.00元，已拨付400,000.00元，结余250,000.00元，结余率38.46%（超过警戒线）" in shown
     assert main([*base, "--json", "projects", "balances", "--year", str(YEAR)]) == 0
     rows = json.loads(capsys.readouterr().out)["balances"]
     assert rows[-1] == {
         "source": "合计",
-        "allocated_fen": 73_000_000,
+        "allocated_fen": 65_000_000,
         "paid_fen": 40_000_000,
-        "balance_fen": 33_000_000,
-        "rate": "33/73",
-        "rate_text": "45.21%",
+        "balance_fen": 25_000_000,
+        "rate": "5/13",
+        "rate_text": "38.46%",
         "warn": True,
     }
 

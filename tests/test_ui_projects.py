@@ -154,6 +154,16 @@ def test_the_year_shows_its_balances_and_the_notices_and_ledgers_print_from_the_
     assert "选择年度" in page.balances_label.text()
     page.year_box.setCurrentIndex(page.year_box.findData(2025))
     settle(qtbot, window)
+    assert "合计：结余0.00元" in page.balances_label.text()  # a 储备 project has no money arranged yet
+    pid = page.model.rows[0].id
+    window.ctx.ops.write(
+        page,
+        lambda d, a: projects.advance(
+            d, a, pid, "入库", on=TODAY - timedelta(days=200), record="县项目库批复"
+        ),
+        ("projects",),
+    )
+    settle(qtbot, window)
     shown = page.balances_label.text()
     assert "2025年度结转结余" in shown and "县级财政衔接资金：结余80,000.00元，结余率100.00%（偏高）" in shown
 

@@ -3,8 +3,8 @@
 Seed 000 回头看 四(一): “查看…扶贫资金投入落实情况，重点查看专项扶贫资金是否还有结转结余情况”. Seed 004: “2015年扶贫资金
 结余率下降到5%以下” — the line is the setting `projects.balance_warn_percent` (default 5, the seed's number).
 
-For a year: allocated = what the year's projects (every state but 已作废) are given from the source
-(ProjectFunding), paid = every disbursement against those projects paid from the source (reversals included,
+For a year: allocated = what the year's projects in the 项目库 (入库 and after; a 储备 project has no money
+arranged yet, and 已作废 none) are given from the source (ProjectFunding), paid = every disbursement against those projects paid from the source (reversals included,
 they are negative rows), balance = allocated − paid, rate = balance / allocated as an exact Fraction. “5%以下”
 includes the 5 itself (以下 counts the number it names), so a rate of exactly 5 % is not warned; above it is.
 """
@@ -20,7 +20,7 @@ from sqlalchemy import exists, func, or_, select
 from desktop.db import Database
 from desktop.errors import InputRejected
 from desktop.models import Disbursement, Project, ProjectFunding, ProjectVillage
-from desktop.models.projects import FUND_SOURCES, VOID
+from desktop.models.projects import FUND_SOURCES, RESERVE, VOID
 from desktop.services.households.households import resolve_village
 from desktop.services.system import settings
 from desktop.services.system.actor import Actor
@@ -102,7 +102,7 @@ def balances_in(
 ) -> list[SourceBalance]:
     """year_balances in the caller's transaction (a notice that records itself while it reads)."""
     chosen = select(Project.id).where(
-        Project.year == year, Project.state != VOID, project_scope(session, actor, village)
+        Project.year == year, Project.state.not_in((VOID, RESERVE)), project_scope(session, actor, village)
     )
     allocated = dict(
         session.execute(

@@ -687,9 +687,12 @@ def funds_notice(
     line = warn_line(db)
 
     def choose(s, where: _Board) -> list[ProjectView]:
-        views = load_projects(s, _chosen(s, actor, year, where.scope, None))
+        # the 项目库's projects only: a 储备 project has no money arranged yet (as in the 年度项目计划公告)
+        views = [
+            v for v in load_projects(s, _chosen(s, actor, year, where.scope, None)) if v.state != RESERVE
+        ]
         if not views:
-            raise InputRejected(f"{where.place}{year}年度没有项目，无法生成资金使用情况公告")
+            raise InputRejected(f"{where.place}{year}年度没有已入库的项目，无法生成资金使用情况公告")
         return views
 
     def compose(s, where: _Board, views: list[ProjectView], on: date):
