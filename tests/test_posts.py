@@ -384,3 +384,21 @@ def test_a_holder_who_no_longer_qualifies_is_also_a_household_finding_of_the_qua
     (f,) = [f for f in quality.run_audit(world, admin, record=False).findings if f.rule == "post_holder"]
     assert (f.household, f.person) == ("4114003", "P6")
     assert "担任公益岗位“护路员”" in f.message and "死亡或迁出" in f.message and "不是未脱贫户" in f.message
+
+
+def test_attendance_never_runs_ahead_of_the_day_and_wages_wait_for_the_months_end(world, admin):
+    """On 10 December (NOW) December has had 10 days: 20 days of attendance would be invented; December's wages
+    are paid from 31 December on, and November's never dated before 30 November."""
+    a = _post(world, admin)
+    h = posts.assign(world, admin, a, "P1", start_on=date(2026, 11, 1))
+    with pytest.raises(InputRejected, match="超过上限10天"):
+        posts.record_attendance(world, admin, VILLAGE, "2026-12", [AttendanceEntry(h, 20, "合格")])
+    posts.record_attendance(world, admin, VILLAGE, "2026-12", [AttendanceEntry(h, 10, "合格")])
+    with pytest.raises(Refused, match="最早在2026年12月31日发放"):
+        posts.pay_month(world, admin, VILLAGE, "2026-12")
+    posts.record_attendance(world, admin, VILLAGE, MONTH, [AttendanceEntry(h, 22, "合格")])
+    with pytest.raises(Refused, match="最早在2026年11月30日发放"):
+        posts.pay_month(world, admin, VILLAGE, MONTH, paid_on=date(2026, 10, 1))
+    with pytest.raises(Refused, match="最早在2026年11月30日发放"):
+        posts.pay_month(world, admin, VILLAGE, MONTH, paid_on=date(2026, 11, 29))
+    assert posts.pay_month(world, admin, VILLAGE, MONTH, paid_on=date(2026, 11, 30))

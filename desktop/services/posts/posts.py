@@ -917,7 +917,8 @@ def record_attendance(
     record is changed until the month is paid (the audit keeps before and after); refused once it is."""
     actor.require("household.edit", "录入公益岗位考核")
     month = parse_month(month)
-    if Month.parse(month) > Month.of(clock.today()):
+    today = clock.today()
+    if Month.parse(month) > Month.of(today):
         raise InputRejected(f"{cn_month(month)}还没有到，不能录入考核")
     if not entries:
         raise InputRejected("没有要录入的考核")
@@ -933,7 +934,9 @@ def record_attendance(
             if e.holding_id not in holdings:
                 raise InputRejected(f"在岗记录{e.holding_id}不是{v.name}{cn_month(month)}的在岗人员")
             h, p, m = holdings[e.holding_id]
-            held = days_held(h.start_on, h.end_on, month)
+            # days worked cannot run ahead of the office's date: the days on the post up to today at most
+            end = h.end_on if h.end_on is not None and h.end_on <= today else today
+            held = days_held(h.start_on, end, month)
             days = check_count(e.days_worked, f"{m.name}的出勤天数", maximum=held, minimum=0, unit="天")
             if e.result not in RESULTS:
                 raise InputRejected(f"{m.name}的考核结果“{e.result}”不对，应为：合格、不合格")
@@ -997,7 +1000,13 @@ def pay_month(db: Database, actor: Actor, village: str, month: str, *, paid_on: 
     if Month.parse(month) > Month.of(today):
         raise Refused(f"{cn_month(month)}还没有到，不能发放工资")
     paid_on = _day(paid_on or today, "发放日期", today)
-    dim = Month.parse(month).last_day().day
+    last = Month.parse(month).last_day()
+    if paid_on < last:  # wages follow the month's 考核: paid at the month's end at the earliest, never ahead
+        raise Refused(
+            f"{cn_month(month)}的公益岗位工资最早在{clock.cn_date(last)}发放（按当月出勤和考核发放，"
+            f"月份结束前不能发放），发放日期{clock.cn_date(paid_on)}不行"
+        )
+    dim = last.day
     with db.write() as s:
         v = resolve_village(s, actor, village)
         live = _live_pay(s, v.id, month)
