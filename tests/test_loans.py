@@ -89,6 +89,26 @@ def test_amount_and_term_at_their_limits(office, admin):
         loans.check(office, admin, app(use="户贷企用"))
 
 
+def test_a_loan_not_yet_lent_or_at_a_mistyped_rate_is_refused_on_the_form_and_in_the_list(
+    office, admin, tmp_path
+):
+    with pytest.raises(InputRejected, match="放款日期2026年11月21日晚于今天（2026年11月20日）"):
+        loans.check(office, admin, app(start_on=date(2026, 11, 21)))
+    assert loans.check(office, admin, app(start_on=TODAY)) == []
+    with pytest.raises(InputRejected, match="年利率99.00%不在0～24.00%之间"):
+        loans.check(office, admin, app(rate_bp=9_900))
+    rows = [
+        [*GOOD[0][:4], "2026-11-21", "2029-11-21", *GOOD[0][6:]],
+        [*GOOD[1][:6], "99", *GOOD[1][7:]],
+    ]
+    with pytest.raises(RowsRejected) as caught:
+        loan_import.import_loans(office, admin, _bank_list(tmp_path / "放款清单.xlsx", rows), bank="农商银行")
+    said = " ".join(str(e) for e in caught.value.errors)
+    assert "第4行" in said and "晚于今天" in said and "第5行" in said and "99.00%" in said
+    with office.read() as s:
+        assert s.scalar(select(func.count()).select_from(Loan)) == 0
+
+
 def test_the_household_limit_counts_what_is_outstanding(office, admin):
     first = loans.add(office, admin, app(amount_fen=3_000_000, contract_no="A1"))
     refused = loans.check(office, admin, app(amount_fen=2_000_001, contract_no="A2"))

@@ -693,6 +693,11 @@ def _text(value: str | None, what: str, limit: int = TEXT_CHARS, *, required: bo
     return text
 
 
+# A typing guard, not a policy: 扶贫小额信贷 lends at about the benchmark rate (4.35 %); a rate above this is a
+# slip of the keyboard (99 for 0.99), not a loan.
+TYPED_RATE_BP = 2_400
+
+
 def check_form(app: Application) -> Application:
     """The form itself (InputRejected naming the field): required fields, choices, amounts and dates."""
     _text(app.household, "户编号", 32)
@@ -704,9 +709,16 @@ def check_form(app: Application) -> Application:
         raise InputRejected("到期日期应晚于放款日期")
     if not 2000 <= app.start_on.year <= 2100:
         raise InputRejected(f"放款日期“{app.start_on}”不合理")
+    today = clock.today()
+    if app.start_on > today:  # a loan is recorded once the bank has lent, never ahead (as repayments are)
+        raise InputRejected(
+            f"放款日期{clock.cn_date(app.start_on)}晚于今天（{clock.cn_date(today)}），银行放款后才能登记"
+        )
     for bp, what in ((app.rate_bp, "年利率"), (app.subsidy_rate_bp, "贴息利率")):
-        if not 0 <= bp <= RATE_BP:
-            raise InputRejected(f"{what}不在0～100%之间")
+        if not 0 <= bp <= TYPED_RATE_BP:
+            raise InputRejected(
+                f"{what}{rate_text(bp)}不在0～{rate_text(TYPED_RATE_BP)}之间（扶贫小额信贷按基准利率放款，请核对）"
+            )
     if app.subsidy_rate_bp > app.rate_bp:
         raise InputRejected(f"贴息利率{rate_text(app.subsidy_rate_bp)}高于年利率{rate_text(app.rate_bp)}")
     if app.subsidy_rate_bp and not app.subsidy_payer.strip():
