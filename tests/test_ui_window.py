@@ -158,3 +158,25 @@ def test_the_remembered_area_and_villages_come_back_page_by_page(qtbot, office, 
     # chosen just after the page's own listing (on the next turn of the event loop), then read
     qtbot.waitUntil(lambda: again.fund.snapshot is not None and again.fund.snapshot.village == OTHER_FUND)
     assert again.fund.village == OTHER_FUND
+
+
+def test_qts_own_buttons_speak_chinese(qapp):
+    """The app installs Qt's Chinese translation: message boxes and dialogs say 确定/取消/是/否, not OK/Cancel."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from desktop.ui.app import install_translations
+
+    install_translations(qapp)
+    install_translations(qapp)  # once is enough; a second call adds nothing
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok
+        | QDialogButtonBox.StandardButton.Cancel
+        | QDialogButtonBox.StandardButton.Yes
+        | QDialogButtonBox.StandardButton.No
+    )
+    texts = [box.button(b).text() for b in (box.StandardButton.Ok, box.StandardButton.Cancel)]
+    texts += [
+        box.button(b).text().replace("(&Y)", "").replace("(&N)", "")
+        for b in (box.StandardButton.Yes, box.StandardButton.No)
+    ]
+    assert texts == ["确定", "取消", "是", "否"], texts

@@ -7,6 +7,7 @@ import os
 import sys
 from logging.handlers import RotatingFileHandler
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -60,7 +61,21 @@ def make_app() -> QApplication:
     font.setFamilies(UI_FONTS)
     font.setPointSize(11)
     app.setFont(font)
+    install_translations(app)
     return app
+
+
+def install_translations(app: QApplication) -> None:
+    """Qt's own words in Chinese: the 确定/取消/是/否 of every message box and button box, the file dialogs, the
+    context menus (without it a clerk read OK / Cancel / Yes / No). The .qm ships with PySide6 and the frozen
+    build keeps it (installer/workbench.spec KEEP_LOCALES). Installed once per application."""
+    if app.property("workbench_translated"):
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        app.setProperty("workbench_translated", True)
 
 
 def open_database(target: str | None) -> Database:
