@@ -527,7 +527,7 @@ class LoansPage(QWidget):
 
         self.rates.setText(
             f"<b>逾期率（按村）：</b>{said(by_village)}<br><b>逾期率（按银行）：</b>{said(by_bank)}<br>"
-            f"<small>{escape(loans.RATE_DEFINITION)}；警戒线{loans.rate_text(alert)}（种子001）。</small>"
+            f"<small>{escape(loans.RATE_DEFINITION)}；警戒线{loans.rate_text(alert)}（湘阴办发〔2020〕8号：逾期率严格控制在1%以下）。</small>"
         )
 
     def current_id(self) -> int | None:

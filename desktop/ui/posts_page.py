@@ -199,7 +199,7 @@ class PostsPage(QWidget):
         ):
             top.addWidget(w)
         left = QVBoxLayout()
-        left.addWidget(QLabel("本村公益岗位（种子001：每村3—5个）："))
+        left.addWidget(QLabel("本村公益岗位（湘阴办发〔2020〕8号：每村3—5个）："))
         left.addWidget(self.table, 1)
         right = QVBoxLayout()
         right.addWidget(self.grid_label)

@@ -180,7 +180,7 @@ def rate_notes(db: Database, actor: Actor, today: date) -> tuple[str, ...]:
         ]
         lines.append(f"逾期率{said}：" + "；".join(parts))
     lines.append(
-        f"说明：{loans.RATE_DEFINITION}；警戒线{loans.rate_text(alert)}（种子001：逾期率严格控制在1%以下）。"
+        f"说明：{loans.RATE_DEFINITION}；警戒线{loans.rate_text(alert)}（湘阴办发〔2020〕8号：逾期率严格控制在1%以下）。"
     )
     return tuple(lines)
 

@@ -648,7 +648,7 @@ def findings(
                         "post_count",
                         RULE_NAMES["post_count"],
                         labels[v.id],
-                        f"{labels[v.id]}现有公益岗位{n}个，应为{low}—{high}个（种子001：每个村安排公益岗位3—5个）",
+                        f"{labels[v.id]}现有公益岗位{n}个，应为{low}—{high}个（湘阴办发〔2020〕8号：每个村、社区安排公益岗位3—5个）",
                     )
                 )
         held = s.execute(
