@@ -5,6 +5,7 @@ funding), progress never going down, reversal, the village clerk's limits, and t
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from datetime import date, datetime, timedelta
 
@@ -73,19 +74,27 @@ def _underway(db, actor, **kw) -> int:
     return pid
 
 
-def _contract(db, actor, pid, amount=500_000_00) -> int:
+_CONTRACTS = itertools.count(1)
+
+
+def _contract(db, actor, pid, amount=500_000_00, number=None) -> int:
     return contracts.add_contract(
         db,
         actor,
         pid,
-        number="HT-2026-01",
+        number=number or f"HT-2026-{next(_CONTRACTS):02d}",
         party="商丘路桥公司",
         amount_fen=amount,
         signed_on=TODAY - timedelta(days=35),
     )
 
 
-def _pay(db, actor, cid, amount, progress, *, source=CENTRAL, days_ago=10, evidence="付款凭证第12号"):
+_VOUCHERS = itertools.count(12)
+
+
+def _pay(db, actor, cid, amount, progress, *, source=CENTRAL, days_ago=10, evidence=None):
+    if evidence is None:
+        evidence = f"付款凭证第{next(_VOUCHERS)}号"  # each payment its own voucher
     return contracts.disburse(
         db,
         actor,
@@ -563,3 +572,17 @@ def test_the_command_line_runs_a_project_from_proposal_to_payment(
     code, got = run("projects", "findings")
     assert code == 0 and got["count"] == 0
     assert run("projects", "add", "--year", "2026", "--name", "x", "--kind", "产业", "--fund", "来源")[0] == 2
+
+
+def test_one_voucher_pays_once_and_one_contract_is_entered_once(office, admin):
+    """The same 凭证 entered twice, and the same contract number twice on one project, are the slips an
+    inspector finds: both refused; a reversed payment frees its voucher for the corrected entry."""
+    pid = _underway(office, admin)
+    cid = _contract(office, admin, pid, number="HT-9")
+    with pytest.raises(Refused, match="已登记过合同编号“HT-9”"):
+        _contract(office, admin, pid, number="HT-9")
+    first = _pay(office, admin, cid, 1_000_00, 10, evidence="凭证X1")
+    with pytest.raises(Refused, match="凭证“凭证X1”已用于第.*号拨付"):
+        _pay(office, admin, cid, 1_000_00, 10, evidence="凭证X1")
+    contracts.reverse(office, admin, first, "金额录错", on=TODAY)
+    _pay(office, admin, cid, 900_00, 10, evidence="凭证X1", days_ago=0)

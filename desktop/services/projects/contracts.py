@@ -89,6 +89,13 @@ def add_contract(
         listed = _step_day(s, p.id, LISTED)
         if listed is not None and signed_on < listed:
             raise Refused(f"签订日期{clock.cn_date(signed_on)}早于项目入库日期{clock.cn_date(listed)}")
+        same = s.scalar(
+            select(ProjectContract.id).where(
+                ProjectContract.project_id == p.id, ProjectContract.number == number
+            )
+        )
+        if same is not None:
+            raise Refused(f"项目{p.id}已登记过合同编号“{number}”（合同流水号{same}），同一合同不能登记两次")
         funded = (
             s.scalar(select(func.sum(ProjectFunding.amount_fen)).where(ProjectFunding.project_id == p.id))
             or 0
@@ -185,6 +192,16 @@ def disburse(
             raise Refused(f"拨付日期{clock.cn_date(paid_on)}早于合同签订日期{clock.cn_date(c.signed_on)}")
         rows = _rows(s, c.id)
         live = _live(rows)
+        if (
+            evidence
+        ):  # one voucher pays once: the same voucher entered twice is the commonest slip (demo's 冲销)
+            project_rows = list(s.scalars(select(Disbursement).where(Disbursement.project_id == p.id)))
+            used = next((d for d in _live(project_rows) if d.evidence == evidence), None)
+            if used is not None:
+                raise Refused(
+                    f"凭证“{evidence}”已用于第{used.id}号拨付（{clock.cn_date(used.paid_on)}，"
+                    f"{yuan(used.amount_fen)}元），同一凭证不能拨付两次；录错的先冲销那一笔"
+                )
         if live:
             newest = max(live, key=lambda d: (d.paid_on, d.id))
             if paid_on < newest.paid_on:

@@ -175,7 +175,7 @@ def _money(
         db, actor, cid, amount_fen=first, source=source, progress=20, paid_on=day(2), evidence=evidence
     )
     if target == "实施":
-        if first * 2 <= funding[source] * 100:  # the same voucher entered twice, then reversed
+        if first * 2 <= funding[source] * 100:  # a payment entered against the wrong voucher, then reversed
             twice = contracts.disburse(
                 db,
                 actor,
@@ -184,9 +184,9 @@ def _money(
                 source=source,
                 progress=40,
                 paid_on=day(3),
-                evidence=evidence,
+                evidence=f"付款凭证{pid}-2",
             )
-            contracts.reverse(db, actor, twice, "同一凭证重复录入，冲销", on=day(4))
+            contracts.reverse(db, actor, twice, "凭证未到，误录，冲销", on=day(4))
         try:  # the rule at work: 20 % is paid and 25 % verified, so 15 % more is over contract × progress
             contracts.disburse(
                 db, actor, cid, amount_fen=amount * 15 // 100, source=source, progress=25, paid_on=day(5)
