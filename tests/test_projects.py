@@ -17,7 +17,7 @@ from desktop import clock
 from desktop.cli import main
 from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import AuditEntry, Household
-from desktop.models.projects import Disbursement, ProjectStep
+from desktop.models.projects import Disbursement, ProjectNotice, ProjectStep
 from desktop.services.monitoring import monitoring
 from desktop.services.projects import contracts, library, project_findings, projects
 from desktop.services.roster.roster_import import import_roster
@@ -71,7 +71,19 @@ def _underway(db, actor, **kw) -> int:
         db, actor, pid, "入库", on=TODAY - timedelta(days=50), record="镇党委会议纪要〔2026〕8号"
     )
     projects.advance(db, actor, pid, "实施", on=TODAY - timedelta(days=40), record="县扶贫办批复〔2026〕21号")
+    _posted(db, pid)
     return pid
+
+
+def _posted(db, pid: int) -> None:
+    """Its 项目入库公示 as posted (printing it records this row: tests/test_project_reports.py)."""
+    with db.write() as s:
+        s.add(
+            ProjectNotice(
+                kind="listing", year=2026, project_id=pid, board="township", posted_on=TODAY - timedelta(days=60),
+                days=10, username="admin",
+            )
+        )  # fmt: skip
 
 
 _CONTRACTS = itertools.count(1)
@@ -570,6 +582,9 @@ def test_the_command_line_runs_a_project_from_proposal_to_payment(
     code, got = run("projects", "list", "--year", "2026", "--state", "实施")
     assert code == 0 and [p["id"] for p in got["projects"]] == [int(pid)]
     code, got = run("projects", "findings")
+    assert code == 0 and [f["rule"] for f in got["findings"]] == ["not_posted"]  # run by hand, never posted
+    _posted(office, int(pid))
+    code, got = run("projects", "findings")
     assert code == 0 and got["count"] == 0
     assert run("projects", "add", "--year", "2026", "--name", "x", "--kind", "产业", "--fund", "来源")[0] == 2
 
@@ -586,3 +601,16 @@ def test_one_voucher_pays_once_and_one_contract_is_entered_once(office, admin):
         _pay(office, admin, cid, 1_000_00, 10, evidence="凭证X1")
     contracts.reverse(office, admin, first, "金额录错", on=TODAY)
     _pay(office, admin, cid, 900_00, 10, evidence="凭证X1", days_ago=0)
+
+
+def test_a_project_in_the_library_without_its_listing_notice_is_a_finding_and_a_twin_is_refused(
+    office, admin
+):
+    pid = _add(office, admin)
+    with pytest.raises(Refused, match="已有同名项目"):
+        _add(office, admin)
+    assert _rules(office, admin, pid) == []  # 储备: its 公示 comes before 入库
+    projects.advance(office, admin, pid, "入库", on=TODAY - timedelta(days=5), record="镇党委会议纪要")
+    assert _rules(office, admin, pid) == ["not_posted"]
+    _posted(office, pid)
+    assert _rules(office, admin, pid) == []

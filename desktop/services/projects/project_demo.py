@@ -11,7 +11,7 @@ from sqlalchemy import select
 from desktop import clock
 from desktop.db import Database
 from desktop.errors import Refused
-from desktop.models import Household, Township, Village
+from desktop.models import Household, Project, ProjectNotice, Township, Village
 from desktop.services.projects import contracts, library, projects
 from desktop.services.system.actor import Actor
 
@@ -99,8 +99,23 @@ def _walk(db: Database, actor: Actor, pid: int, upto: str, on: date) -> date:
         if to == "竣工验收":
             found = library.detail(db, actor, pid).indicators
             projects.record_actuals(db, actor, pid, {i.id: i.target for i in found})
+        if to == "入库":
+            _listing_posted(db, actor, pid, on - timedelta(days=9))
         projects.advance(db, actor, pid, to, on=on, record=RECORDS[to])
     return on
+
+
+def _listing_posted(db: Database, actor: Actor, pid: int, on: date) -> None:
+    """The project's 入库公示 as posted on the township board for 7 days before it entered the 项目库 (the
+    printed notice records the same row; the demo skips drawing the PDF)."""
+    with db.write() as s:
+        year = s.get(Project, pid).year
+        s.add(
+            ProjectNotice(
+                kind="listing", year=year, project_id=pid, board="township", posted_on=on, days=7,
+                username=actor.username,
+            )
+        )  # fmt: skip
 
 
 def add_demo_projects(db: Database, actor: Actor, *, today: date | None = None) -> int:

@@ -7,6 +7,8 @@
 - 受益户非帮扶对象: a beneficiary household that is neither 建档立卡 nor monitored — on the project year's monitoring
   lists (plans.monitored) or with a 防返贫监测 case open (seed 000 四(三): “财政专项扶贫资金的使用是否精准,是否瞄准
   贫困村和贫困户”).
+- 入库未公示: a project in the 项目库 (入库 or after) for which no 项目入库公示 was ever posted (seed 000 四(三):
+  “项目库的入库程序…在政府网站、乡、村公示栏公示公告”).
 - 拨付无凭证: a disbursement that stands (neither a reversal nor reversed) with neither voucher words nor a scan
   (seed 000 四(三): “是否按照合同,根据建设进度进行拨付资金” — which only a voucher shows).
 """
@@ -23,7 +25,16 @@ from sqlalchemy.orm import aliased
 from desktop import clock
 from desktop.db import Database
 from desktop.models import Household
-from desktop.models.projects import SETTLED, VOID, Disbursement, Project, ProjectBeneficiary, ProjectContract
+from desktop.models.projects import (
+    RESERVE,
+    SETTLED,
+    VOID,
+    Disbursement,
+    Project,
+    ProjectBeneficiary,
+    ProjectContract,
+    ProjectNotice,
+)
 from desktop.money import yuan
 from desktop.services.households.households import village_labels
 from desktop.services.projects.projects import WHOLE_TOWNSHIP, counted_households, visible
@@ -33,6 +44,7 @@ RULES = {
     "overdue": "跨年未决算",
     "no_supervisor": "未落实监督人",
     "outside_beneficiary": "受益户非帮扶对象",
+    "not_posted": "入库未公示",
     "no_evidence": "拨付无凭证",
 }
 
@@ -66,11 +78,20 @@ def findings(db: Database, actor: Actor, *, today: date | None = None) -> list[P
             place = labels.get(p.village_id, "") if p.village_id else WHOLE_TOWNSHIP
             out.append(ProjectFinding(rule, RULES[rule], p.id, p.name, p.year, place, household, message))
 
+        posted = set(
+            s.scalars(select(ProjectNotice.project_id).where(ProjectNotice.kind == "listing").distinct())
+        )
         for p in s.scalars(select(Project).where(*scope, Project.state != VOID).order_by(Project.id)):
             if p.year < today.year and p.state != SETTLED:
                 found(p, "overdue", f"{p.year}年项目到{today.year}年仍为“{p.state}”，未完成决算")
             if not p.supervisor.strip():
                 found(p, "no_supervisor", "项目没有落实监督人（项目监督人为空）")
+            if p.state != RESERVE and p.id not in posted:
+                found(
+                    p,
+                    "not_posted",
+                    f"项目已“{p.state}”，但没有张贴过项目入库公示（在“打印公示公告”中打印即登记张贴）",
+                )
         outside = s.execute(
             select(
                 Project, Household.code, Household.head_name, Household.household_kind, Household.poverty_type

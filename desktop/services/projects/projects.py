@@ -319,6 +319,17 @@ def add(
             if actor.village_ids is not None:
                 raise PermissionDenied(f"用户“{actor.username}”是村级用户，不能申报全乡镇项目（请写明本村）")
             village_id, township_id = None, _township(s, actor, township).id
+        twin = s.scalar(
+            select(Project.id).where(
+                Project.year == values["year"],
+                Project.name == values["name"],
+                Project.township_id == township_id,
+                Project.village_id.is_(None) if village_id is None else Project.village_id == village_id,
+                Project.state != VOID,
+            )
+        )
+        if twin is not None:  # the same project entered twice would be funded twice on every list
+            raise Refused(f"{values['year']}年已有同名项目“{values['name']}”（第{twin}号），不能重复申报")
         p = Project(
             **values, village_id=village_id, township_id=township_id, state=RESERVE, created_by=actor.username
         )
