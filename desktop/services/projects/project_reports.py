@@ -801,11 +801,11 @@ def projects_ledger(
     ledger = Ledger(
         title=f"{township}{views[0].village if village else ''}{year}年度扶贫项目库台账",
         columns=[
-            Column("序号", "center"),
-            Column("建设地点", "center", min_chars=3),
-            Column("项目名称（类别）", min_chars=8),
-            Column("建设内容及规模", min_chars=8),
-            Column("实施单位", min_chars=5),
+            Column("序号", "center", nowrap=True),
+            Column("建设地点", "center", min_chars=3, nowrap=True),
+            Column("项目名称\n（类别）", min_chars=8),
+            Column("建设内容\n及规模", min_chars=8),
+            Column("实施\n单位", min_chars=5),
             Column("资金来源（元）", min_chars=8),
             Column("安排资金", "right", total=True, money=True),
             Column("合同金额", "right", total=True, money=True),
