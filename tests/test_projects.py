@@ -601,6 +601,10 @@ def test_one_voucher_pays_once_and_one_contract_is_entered_once(office, admin):
         _pay(office, admin, cid, 1_000_00, 10, evidence="凭证X1")
     contracts.reverse(office, admin, first, "金额录错", on=TODAY)
     _pay(office, admin, cid, 900_00, 10, evidence="凭证X1", days_ago=0)
+    with pytest.raises(InputRejected, match=f"是项目{pid}“赵寨村产业路硬化”的合同，不是项目{pid + 1}的"):
+        contracts.disburse(
+            office, admin, cid, amount_fen=1, source=CENTRAL, progress=10, paid_on=TODAY, project_id=pid + 1
+        )
 
 
 def test_a_project_in_the_library_without_its_listing_notice_is_a_finding_and_a_twin_is_refused(

@@ -200,8 +200,9 @@ def cmd_disburse(ctx: CliContext) -> int:
         evidence=args.evidence or "",
         file=_file(args.file, "拨付凭证"),
         note=args.note or "",
+        project_id=number(args.project, "项目编号") if args.project else None,
     )
-    emit(args, {"id": did, "contract": cid}, f"已登记拨付第{did}笔（合同第{cid}号）")
+    emit(args, {"id": did, "contract": cid}, f"已登记拨付第{did}笔（合同流水号{cid}）")
     return 0
 
 
@@ -340,7 +341,8 @@ def register(cli: Commands) -> None:
     p.add_argument("--date", help="签订日期（默认今天）")
     p.add_argument("--note", help="备注")
     p = cli.command("disburse", cmd_disburse, "按合同和建设进度登记一笔拨付", under=verbs)
-    p.add_argument("contract", help="合同的编号（projects show 列出）")
+    p.add_argument("contract", help="合同流水号（projects show 列出；不是项目编号）")
+    p.add_argument("--project", help="项目编号：写上则核对该合同确属此项目，防止把项目编号当成合同流水号")
     p.add_argument("--amount", required=True, help="拨付金额（元）")
     p.add_argument("--source", required=True, help="资金来源：" + "、".join(FUND_SOURCES))
     p.add_argument("--progress", required=True, help="核实的建设进度（%%，0—100）")

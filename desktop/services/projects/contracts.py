@@ -21,13 +21,14 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop import clock
 from desktop.db import Database
-from desktop.errors import NotFound, Refused
+from desktop.errors import InputRejected, NotFound, Refused
 from desktop.models.projects import (
     ACCEPTED,
     FUND_SOURCES,
     LISTED,
     UNDERWAY,
     Disbursement,
+    Project,
     ProjectContract,
     ProjectFunding,
     ProjectStep,
@@ -157,6 +158,24 @@ def _live(rows: list[Disbursement]) -> list[Disbursement]:
     return [d for d in rows if d.reverses_id is None and d.id not in reversed_ids]
 
 
+def _belongs(c: ProjectContract, p: Project, project_id: int | None, evidence: str, s) -> None:
+    """The contract is the named project's (a project's number typed for a contract's pays the wrong project),
+    and the voucher has not paid before: one voucher pays once (the commonest slip), a reversed payment frees
+    it."""
+    if project_id is not None and p.id != project_id:
+        raise InputRejected(
+            f"合同流水号{c.id}（{c.number}）是项目{p.id}“{p.name}”的合同，不是项目{project_id}的，未拨付"
+        )
+    if evidence:
+        project_rows = list(s.scalars(select(Disbursement).where(Disbursement.project_id == p.id)))
+        used = next((d for d in _live(project_rows) if d.evidence == evidence), None)
+        if used is not None:
+            raise Refused(
+                f"凭证“{evidence}”已用于第{used.id}号拨付（{clock.cn_date(used.paid_on)}，"
+                f"{yuan(used.amount_fen)}元），同一凭证不能拨付两次；录错的先冲销那一笔"
+            )
+
+
 def disburse(
     db: Database,
     actor: Actor,
@@ -170,6 +189,7 @@ def disburse(
     file: tuple[str, bytes] | None = None,
     note: str = "",
     today: date | None = None,
+    project_id: int | None = None,
 ) -> int:
     """拨付 against a contract from one fund source, on a verified progress (%), with its evidence (the voucher's
     words and/or a scan). Refused, with the numbers named, past the caps of this module's rules. Returns its id."""
@@ -183,6 +203,7 @@ def disburse(
     note = _text(note, "备注", TEXT_CHARS)
     with db.write() as s:
         c, p = _contract(s, actor, contract_id)
+        _belongs(c, p, project_id, evidence, s)
         if p.state not in PAYING_STATES:
             raise Refused(f"项目{p.id}现为“{p.state}”，只有实施或竣工验收阶段的项目才能拨付")
         started = _step_day(s, p.id, UNDERWAY)
@@ -192,16 +213,6 @@ def disburse(
             raise Refused(f"拨付日期{clock.cn_date(paid_on)}早于合同签订日期{clock.cn_date(c.signed_on)}")
         rows = _rows(s, c.id)
         live = _live(rows)
-        if (
-            evidence
-        ):  # one voucher pays once: the same voucher entered twice is the commonest slip (demo's 冲销)
-            project_rows = list(s.scalars(select(Disbursement).where(Disbursement.project_id == p.id)))
-            used = next((d for d in _live(project_rows) if d.evidence == evidence), None)
-            if used is not None:
-                raise Refused(
-                    f"凭证“{evidence}”已用于第{used.id}号拨付（{clock.cn_date(used.paid_on)}，"
-                    f"{yuan(used.amount_fen)}元），同一凭证不能拨付两次；录错的先冲销那一笔"
-                )
         if live:
             newest = max(live, key=lambda d: (d.paid_on, d.id))
             if paid_on < newest.paid_on:
