@@ -108,8 +108,13 @@ class RowsTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(False)
         self.verticalHeader().hide()
-        fit_to_contents(self.horizontalHeader())
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        # Widths are measured here from the texts (one font-metrics call a cell), not by Qt asking the model:
+        # its ResizeToContents asks every measured cell for ten roles through Python, 150 ms of a frozen window
+        # after each refresh of a 500-row table.
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns()
         self.selectionModel().selectionChanged.connect(lambda *_: self.itemSelectionChanged.emit())
         self.doubleClicked.connect(lambda index: self.cellDoubleClicked.emit(index.row(), index.column()))
 
@@ -122,6 +127,19 @@ class RowsTable(QTableView):
         column_marks: dict[int, QColor] | None = None,
     ) -> None:
         self.rows_model.set_rows(rows, marked, mark, column_marks)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        head_metrics = header.fontMetrics()
+        measured = self.rows_model.rows[:MEASURED_ROWS]
+        for col, title in enumerate(self.rows_model.headers):
+            widest = max(head_metrics.horizontalAdvance(line) for line in title.split("\n"))
+            for row in measured:
+                if col < len(row):
+                    widest = max(widest, metrics.horizontalAdvance(row[col]))
+            header.resizeSection(col, widest + 20)
 
     def rowCount(self) -> int:
         return self.rows_model.rowCount()
