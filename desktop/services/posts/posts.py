@@ -50,7 +50,7 @@ from desktop.models.posts import (
     WageLine,
     WageRun,
 )
-from desktop.money import check_count, check_fen
+from desktop.money import check_count, check_fen, yuan
 from desktop.services.households.households import age_on, resolve_village, village_labels
 from desktop.services.plans import plans
 from desktop.services.system import audit, settings
@@ -1012,7 +1012,7 @@ def pay_month(db: Database, actor: Actor, village: str, month: str, *, paid_on: 
         live = _live_pay(s, v.id, month)
         if live is not None:
             raise Refused(
-                f"{v.name}{cn_month(month)}的公益岗位工资已发放（第{live.id}号，{live.total_fen / 100:.2f}元），"
+                f"{v.name}{cn_month(month)}的公益岗位工资已发放（第{live.id}号，{yuan(live.total_fen)}元），"
                 "同一月份不能重复发放；如有错误请先冲正"
             )
         holdings = _month_holdings(s, v.id, month)
