@@ -77,3 +77,14 @@ class RowsRejected(InputRejected):
         self.errors_file = errors_file
         head = summary or f"发现 {len(errors)} 处错误，未导入任何数据。"
         super().__init__(head)
+
+
+def check_text(value: str | None, what: str, limit: int, *, required: bool = True) -> str:
+    """A typed text field, stripped: refused when required and empty, or longer than `limit` characters, with
+    the field named (InputRejected)."""
+    text = (value or "").strip()
+    if required and not text:
+        raise InputRejected(f"{what}不能为空")
+    if len(text) > limit:
+        raise InputRejected(f"{what}不能超过{limit}个字（现有{len(text)}个）")
+    return text

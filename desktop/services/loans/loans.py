@@ -49,7 +49,7 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop import clock, money
 from desktop.db import Database
-from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused, check_text
 from desktop.models import Household, Member, MonitoringCase, Village
 from desktop.models.loans import (
     CREDIT_GRADES,
@@ -685,12 +685,7 @@ class Limits:
 
 
 def _text(value: str | None, what: str, limit: int = TEXT_CHARS, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InputRejected(f"{what}不能为空")
-    if len(text) > limit:
-        raise InputRejected(f"{what}不能超过{limit}个字（现有{len(text)}个）")
-    return text
+    return check_text(value, what, limit, required=required)
 
 
 # A typing guard, not a policy: 扶贫小额信贷 lends at about the benchmark rate (4.35 %); a rate above this is a

@@ -38,7 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from desktop import clock, limits
 from desktop.clock import Month
 from desktop.db import Database
-from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused, check_text
 from desktop.models import Household, Member, MonitoringCase, Township, Village
 from desktop.models.base import utcnow
 from desktop.models.posts import (
@@ -232,13 +232,7 @@ def cn_month(month: str) -> str:
     return f"{m.year}年{m.month}月"
 
 
-def _text(value: str | None, what: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InputRejected(f"{what}不能为空")
-    if len(text) > limit:
-        raise InputRejected(f"{what}不能超过{limit}个字（现有{len(text)}个）")
-    return text
+_text = check_text
 
 
 def _kind(kind: str) -> str:

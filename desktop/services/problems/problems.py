@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from desktop import clock
 from desktop.db import Database
-from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused, check_text
 from desktop.models import Attachment, Household, Setting, Village
 from desktop.models.base import utcnow
 from desktop.models.problems import (
@@ -298,13 +298,7 @@ def _level(level: str) -> str:
     return level
 
 
-def _text(value: str | None, what: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InputRejected(f"{what}不能为空")
-    if len(text) > limit:
-        raise InputRejected(f"{what}不能超过{limit}个字（现有{len(text)}个）")
-    return text
+_text = check_text
 
 
 def _deadline(value: date | None, today: date) -> date:

@@ -28,7 +28,7 @@ from sqlalchemy import func, or_, select
 
 from desktop import clock
 from desktop.db import Database
-from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
+from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused, check_text
 from desktop.models import Household, Setting, Township, Village
 from desktop.models.projects import (
     ACCEPTED,
@@ -117,12 +117,7 @@ def _township_user(actor: Actor, what: str) -> None:
 
 
 def _text(value: str | None, what: str, limit: int, *, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InputRejected(f"{what}不能为空")
-    if len(text) > limit:
-        raise InputRejected(f"{what}不能超过{limit}个字（现有{len(text)}个）")
-    return text
+    return check_text(value, what, limit, required=required)  # a project's texts are optional unless said
 
 
 def _choice(value: str | None, what: str, choices: tuple[str, ...]) -> str:
