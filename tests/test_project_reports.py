@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import pdfplumber
@@ -281,7 +282,7 @@ def _read_ledger(path, column: str):
                 ]  # fmt: skip
                 if not numbers:
                     continue
-                value = round(float(numbers[0]["text"].replace(",", "")) * 100)
+                value = int(Decimal(numbers[0]["text"].replace(",", "")) * 100)  # printed yuan, exactly
                 match = re.match(r"^(本页小计|合计|过次页|承前页|.+小计)", label)
                 if match:
                     sums.setdefault(match.group(1), []).append(value)
