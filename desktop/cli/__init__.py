@@ -16,6 +16,7 @@ import sys
 
 from desktop.cli import (
     cadres,
+    counter,
     fund,
     households,
     identify,
@@ -54,6 +55,7 @@ AREAS = (
     project_prints,
     rating,
     stores,
+    counter,
     fund,
 )
 

@@ -3,6 +3,14 @@
 from desktop.models.archives import Archive, ArchiveChecklist, ArchiveCopyLog, ArchiveItem, Attachment
 from desktop.models.base import Base
 from desktop.models.cadres import Cadre, Pairing
+from desktop.models.counter import (
+    CounterConflict,
+    CounterEvent,
+    CounterLocal,
+    CounterPack,
+    CounterPackHousehold,
+    OfficeKey,
+)
 from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter, SupportFinding
 from desktop.models.geography import Township, Village
 from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
@@ -69,6 +77,12 @@ __all__ = [
     "Base",
     "Cadre",
     "Pairing",
+    "CounterConflict",
+    "CounterEvent",
+    "CounterLocal",
+    "CounterPack",
+    "CounterPackHousehold",
+    "OfficeKey",
     "FilialFund",
     "FundBoardMember",
     "FundEntry",

@@ -14,9 +14,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import __version__, clock
 from desktop.config import RESOURCES, data_dir, default_database
 from desktop.db import Database, explain
+from desktop.errors import ServiceError
 from desktop.services import dashboard
+from desktop.services.points import packs
 from desktop.services.system import backup, setup
 from desktop.ui.context import UiContext
+from desktop.ui.counter_window import CounterWindow
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import show_error
@@ -116,6 +119,27 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
     window.show()
     window.start_duties()
     freeze_start_up()
+    return app.exec()
+
+
+def run_counter(path: str) -> int:
+    """`counter open F`: the village counter on the database made from a pack — log in with one of the store's
+    operators the pack carries, then the counter window (desktop.ui.counter_window)."""
+    app = make_app()
+    setup_logging()
+    install_excepthook()
+    db = Database(path)
+    try:
+        info = packs.local_info(db)
+    except ServiceError as exc:  # not a counter database: say so rather than open the township window
+        QMessageBox.critical(None, "无法打开离线兑换台", exc.message)
+        return exc.exit_code
+    login = LoginDialog(db, username=os.environ.get("DESKTOP_USER", ""))
+    if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
+        return 0
+    window = CounterWindow(UiContext(db, login.actor), info)
+    window.resize(1100, 720)
+    window.show()
     return app.exec()
 
 

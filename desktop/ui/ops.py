@@ -32,6 +32,7 @@ AREAS = frozenset(
         "points",  # points ledger, ratings' awards
         "stock",  # goods, stock movements, stores
         "redemptions",  # sales at the counter and their reversals
+        "packs",  # the village counter offline: packs out, merges, conflicts
         "fund",  # 孝善基金: funds, supporters, contributions, payouts
         "archives",  # 一户一档 items and copies
         "plans",  # 一户一策: income, colours, measures, visits, checks

@@ -43,6 +43,7 @@ from desktop.services.system.attachments import read_file
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import CounterPage, fill_stores, list_stores
 from desktop.ui.ops import subscribe
+from desktop.ui.packs_page import PacksPage
 from desktop.ui.pdf_print import default_printer, print_pdf
 
 KINDS = (
@@ -906,11 +907,13 @@ class StoreArea(QTabWidget):
         self.setup = StoreSetupPage(ctx)
         self.settlement = SettlementPage(ctx)
         self.points = PointsPage(ctx)
+        self.packs = PacksPage(ctx)
         self.addTab(self.counter, "柜台兑换")
         self.addTab(self.stock, "商品与库存")
         self.addTab(self.setup, "超市设置")
         self.addTab(self.settlement, "结算与撤销")
         self.addTab(self.points, "积分流水")
+        self.addTab(self.packs, "离线兑换台")
         self._shortcut: QShortcut | None = None
 
     def reload(self) -> None:

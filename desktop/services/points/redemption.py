@@ -25,7 +25,7 @@ from desktop.models import (
     Village,
 )
 from desktop.models.base import utcnow
-from desktop.services.points import points
+from desktop.services.points import counter_guard, points
 from desktop.services.points.stores import change_stock, goods_by_code, stock_of, store_by_code
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
@@ -135,6 +135,7 @@ def redeem(
         refusal = other_village(s, store, hid)
         if refusal:
             raise Refused(refusal)
+        local = counter_guard.guard_redeem(s, store, hid)
         head = s.scalar(select(Household.head_name).where(Household.id == hid)) or ""
         wanted: Counter[int] = Counter()
         goods: dict[int, Goods] = {}
@@ -156,7 +157,7 @@ def redeem(
         )
         s.add(redemption)
         s.flush()
-        redemption.number = f"{store.code}-{clock.local(redemption.at):%Y%m%d}-{redemption.id:06d}"
+        redemption.number = counter_guard.receipt_number(store.code, redemption.at, redemption.id, local)
         entry = points.post(
             s,
             actor,
@@ -188,6 +189,21 @@ def redeem(
                 )
             )
         redemption.balance_after = points.balance_of(s, hid)
+        counter_guard.append_event(
+            s,
+            "redeem",
+            {
+                "number": redemption.number,
+                "household": household_code,
+                "points": total,
+                "lines": [
+                    {"goods": goods[g].code, "quantity": q, "price_points": goods[g].price_points}
+                    for g, q in sorted(wanted.items())
+                ],
+                "operator": actor.username,
+                "at": redemption.at.isoformat(),
+            },
+        )
         audit.record(
             s,
             actor.username,
@@ -274,6 +290,16 @@ def reverse_redemption(db: Database, actor: Actor, number: str, reason: str) -> 
             utcnow(),
             actor.username,
             reason,
+        )
+        counter_guard.append_event(
+            s,
+            "reverse",
+            {
+                "number": number,
+                "reason": reason,
+                "operator": actor.username,
+                "at": redemption.reversed_at.isoformat(),
+            },
         )
         audit.record(
             s,

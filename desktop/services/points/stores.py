@@ -13,9 +13,11 @@ from desktop import limits, money
 from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.models import Goods, StockLevel, StockMovement, Store, Village
+from desktop.models.base import utcnow
 from desktop.models.points import POINT_RATE_FEN
 from desktop.services.households.households import resolve_village
 from desktop.services.ledgers.balances import add_unless_negative
+from desktop.services.points import counter_guard
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
 
@@ -368,20 +370,35 @@ def move_stock(
         if kind == "stocktake":
             delta = quantity - stock_of(s, goods.id)
             money.check_count(abs(delta), "盘点差额", maximum=limits.STOCK_QUANTITY, minimum=0)
+        counter_guard.refuse_stock_out_if_reserved(s, store.id, delta)
         if not change_stock(s, goods.id, delta):
             raise Refused(
                 f"库存不足：{goods.name}现有{stock_of(s, goods.id)}{goods.unit}，不能减少{-delta}{goods.unit}"
             )
-        s.add(
-            StockMovement(
-                goods_id=goods.id,
-                kind=kind,
-                quantity=delta,
-                value_fen=value_fen,
-                donor=donor.strip(),
-                reason=reason.strip(),
-                operator=actor.username,
-            )
+        move = StockMovement(
+            goods_id=goods.id,
+            kind=kind,
+            quantity=delta,
+            value_fen=value_fen,
+            donor=donor.strip(),
+            reason=reason.strip(),
+            operator=actor.username,
+            at=utcnow(),
+        )
+        s.add(move)
+        counter_guard.append_event(
+            s,
+            "stock",
+            {
+                "goods": goods.code,
+                "kind": kind,
+                "quantity": delta,
+                "value_fen": value_fen,
+                "donor": move.donor,
+                "reason": move.reason,
+                "operator": actor.username,
+                "at": move.at.isoformat(),
+            },
         )
         audit.record(
             s,

@@ -159,6 +159,8 @@ SPECS: dict[str, Spec] = {
     ),
     # Not in the seeds: a household redeems its points at its own village's store unless the office allows more.
     "store.other_village": Spec("允许到外村的超市兑换积分（默认否：只在本村超市兑换）", False, _flag),
+    # The village counter offline (desktop.services.points.packs): the seeds say nothing of how long a pack lasts.
+    "counter.max_days": Spec("离线数据包最长有效天数（天，默认30，非文件规定）", 30, _int_between(1, 90)),
     # 问题整改: seed 002 says only “限期整改” — the number of days is a default the office sets.
     "problems.deadline_days": Spec(
         "疑点转为整改问题时的整改期限（天，默认30，非文件规定）", 30, _int_between(1, 365)
