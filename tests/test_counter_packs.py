@@ -430,3 +430,64 @@ def test_when_a_pack_is_made_is_beijing_time(township, admin, tmp_path, monkeypa
     monkeypatch.setattr(clock, "now", lambda: at)
     info = packs.pack(township, admin, "S01", 1, tmp_path / "p.wbpack")
     assert str(info.valid_until) == "2027-01-01"
+
+
+def test_the_counter_says_so_as_soon_as_a_reserved_household_is_found(village, township, admin, codes):
+    why = redemption.may_redeem_here(township, admin, "S01", codes[0])
+    assert why and "数据包C1" in why
+    _info, vdb, operator = village
+    assert redemption.may_redeem_here(vdb, operator, "S01", codes[0]) is None
+
+
+def test_a_pack_given_alone_opens_the_village_counter(township, admin, tmp_path, capsys, monkeypatch):
+    """What a double-click on Windows runs: `workbench.exe S01.wbpack`."""
+    from desktop.ui import app
+
+    opened = []
+    monkeypatch.setattr(app, "run_counter", lambda path: opened.append(path) or 0)
+    packs.pack(township, admin, "S01", 14, tmp_path / "S01.wbpack")
+    assert main([str(tmp_path / "S01.wbpack")]) == 0
+    assert "离线兑换台" in capsys.readouterr().out and opened and opened[0].endswith(".sqlite3")
+
+
+def _resigned(path, change) -> None:
+    """An edit made by someone who holds the pack's key: signed again, so only the field checks can catch it."""
+    import hashlib
+    import hmac
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc)
+    doc.pop("mac")
+    prev = ""
+    for e in doc["events"]:
+        e["prev"], e["digest"] = prev, packs.event_digest(prev, e["seq"], e["kind"], e["body"])
+        prev = e["digest"]
+    doc["head"] = prev
+    secret = json.loads((path.parent / "S01.wbpack").read_text(encoding="utf-8"))["payload"]["secret"]
+    doc["mac"] = hmac.new(bytes.fromhex(secret), packs.canonical(doc), hashlib.sha256).hexdigest()
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda doc: doc["events"][0]["body"].update(points=1), "兑换积分与商品合计不符"),
+        (lambda doc: doc["events"][0]["body"]["lines"][0].update(quantity=-5), "商品行不合规"),
+        (lambda doc: doc["events"][0]["body"].update(at="昨天"), "时间无法识别"),
+        (
+            lambda doc: doc["events"].append({**doc["events"][0], "seq": 2}) or doc.update(count=2),
+            "已经入账过",
+        ),
+    ],
+)
+def test_even_a_re_signed_hand_back_is_checked_field_by_field(township, admin, codes, tmp_path, change, why):
+    packs.pack(township, admin, "S01", 14, tmp_path / "S01.wbpack")
+    vdb, operator = _open(tmp_path, tmp_path / "S01.wbpack")
+    redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
+    packs.hand_back(vdb, tmp_path / "r.wbreturn")
+    vdb.dispose()
+    before = _state(township)
+    _resigned(tmp_path / "r.wbreturn", change)
+    with pytest.raises(Refused, match=why):
+        packs.merge(township, admin, tmp_path / "r.wbreturn")
+    assert _state(township) == before

@@ -89,6 +89,9 @@ def __getattr__(name: str) -> dict[tuple[str, str | None], PrintHandler]:
 
 def main(argv: list[str] | None = None) -> int:
     tolerate_unencodable()  # a GBK console prints ✓ or 𠮷 as "?" rather than failing the command
+    words = sys.argv[1:] if argv is None else argv
+    if len(words) == 1 and words[0].lower().endswith(".wbpack"):
+        argv = ["counter", "open", words[0]]  # a pack double-clicked on Windows (the installer's association)
     try:
         args = build_parser().parse_args(argv)
     except UsageError as exc:

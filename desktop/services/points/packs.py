@@ -39,6 +39,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -810,7 +811,61 @@ def _checked_return(s: Session, path: str | Path, store_code: str | None) -> tup
         prev = e["digest"]
     if doc.get("head") != prev:
         raise Refused(f"{name}的最后一条记录对不上，拒绝合并。")
+    for e in events:
+        problem = _event_problem(e["kind"], e["body"])
+        if problem:
+            raise Refused(f"{name}第{e['seq']}条：{problem}，拒绝合并。")
     return pack, events
+
+
+def _int_in(value: Any, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _text_ok(value: Any, most: int, *, required: bool = True) -> bool:
+    return isinstance(value, str) and len(value) <= most and (bool(value.strip()) or not required)
+
+
+def _event_problem(kind: str, body: dict) -> str | None:
+    """A signed hand-back is still checked field by field: whoever holds a pack holds its key."""
+    try:
+        at = datetime.fromisoformat(body.get("at", ""))
+    except (TypeError, ValueError):
+        return "时间无法识别"
+    if at.tzinfo is None:
+        return "时间没有时区"
+    if not _text_ok(body.get("operator"), 64):
+        return "操作员不合规"
+    if kind == "stock":
+        if body.get("kind") not in ("purchase", "donation", "loss", "adjust", "stocktake"):
+            return "出入库类型不合规"
+        ok = (
+            _text_ok(body.get("goods"), 32)
+            and _int_in(body.get("quantity"), -limits.STOCK_QUANTITY, limits.STOCK_QUANTITY)
+            and _int_in(body.get("value_fen", 0), 0, limits.VALUE_FEN)
+            and _text_ok(body.get("donor", ""), 64, required=False)
+            and _text_ok(body.get("reason", ""), 2000, required=False)
+        )
+        return None if ok else "出入库记录的商品、数量或金额不合规"
+    if not _text_ok(body.get("number"), 40):
+        return "兑换单号不合规"
+    if kind == "reverse":
+        return None if _text_ok(body.get("reason"), 2000) else "撤销原因不合规"
+    lines = body.get("lines")
+    if not _text_ok(body.get("household"), 32) or not isinstance(lines, list) or not lines:
+        return "兑换记录的农户或商品不合规"
+    for line in lines:
+        if not (
+            isinstance(line, dict)
+            and _text_ok(line.get("goods"), 32)
+            and _int_in(line.get("quantity"), 1, limits.STOCK_QUANTITY)
+            and _int_in(line.get("price_points"), 0, limits.PRICE_POINTS)
+        ):
+            return "兑换记录的商品行不合规"
+    total = sum(line["quantity"] * line["price_points"] for line in lines)
+    if not _int_in(body.get("points"), 0, limits.POINTS_BALANCE) or body["points"] != total:
+        return "兑换积分与商品合计不符"
+    return None
 
 
 def merge(
@@ -937,6 +992,8 @@ def _apply(s: Session, actor: Actor, pack: CounterPack, store: Store, e: dict) -
 def _book(s: Session, store: Store, hid: int, body: dict) -> None:
     """Book a village redemption as the counter would have at the township, at its own time and number."""
     at = _at(body)
+    if s.scalar(select(Redemption.id).where(Redemption.number == body["number"])) is not None:
+        raise Refused(f"兑换单{body['number']}已经入账过，拒绝重复合并。")
     if points.change_balance(s, hid, -body["points"]) is None:
         raise Refused(f"兑换单{body['number']}：积分不足，拒绝合并。")
     redemption = Redemption(

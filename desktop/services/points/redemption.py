@@ -108,6 +108,10 @@ def may_redeem_here(db: Database, actor: Actor, store_code: str, household_code:
     with db.read() as s:
         store = store_by_code(s, store_code, actor)
         hid = points.household_id(s, actor, household_code)
+        try:  # a store or household an open pack reserves, or a village pack past its date: said at once
+            counter_guard.guard_redeem(s, store, hid)
+        except Refused as exc:
+            return exc.message
         return other_village(s, store, hid)
 
 
