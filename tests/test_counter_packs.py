@@ -491,3 +491,20 @@ def test_even_a_re_signed_hand_back_is_checked_field_by_field(township, admin, c
     with pytest.raises(Refused, match=why):
         packs.merge(township, admin, tmp_path / "r.wbreturn")
     assert _state(township) == before
+
+
+def test_a_pack_opened_on_a_second_pc_cannot_merge_over_the_first(village, township, admin, codes, tmp_path):
+    _info, vdb, operator = village
+    other, other_operator = _open(tmp_path, tmp_path / "S01.wbpack", "second-pc.sqlite3")
+    try:
+        redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
+        packs.hand_back(vdb, tmp_path / "first.wbreturn")
+        redemption.redeem(other, other_operator, "S01", codes[1], {"SALT": 1})
+        packs.hand_back(other, tmp_path / "second.wbreturn")
+    finally:
+        other.dispose()
+    packs.merge(township, admin, tmp_path / "first.wbreturn")
+    before = _state(township)
+    with pytest.raises(Refused, match="来自另一台电脑"):  # same count as merged: not "nothing new"
+        packs.merge(township, admin, tmp_path / "second.wbreturn")
+    assert _state(township) == before

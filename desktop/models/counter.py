@@ -43,6 +43,9 @@ class CounterPack(Base):
     # The key hand-backs are signed with (HMAC-SHA256): in the pack, so only a holder of the pack can sign.
     secret: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(8), default="open")
+    # The village PC that opened the pack (its counter database's own id), fixed by the first merge: a pack is
+    # used on one PC only, and a hand-back from a second PC that opened the same file is refused.
+    device: Mapped[str] = mapped_column(String(32), default="")
     merged_count: Mapped[int] = mapped_column(Integer, default=0)  # events booked so far
     merged_head: Mapped[str] = mapped_column(String(64), default="")  # the chain hash of the last one
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -96,6 +99,7 @@ class CounterLocal(Base):
     valid_until: Mapped[date] = mapped_column(Date)
     secret: Mapped[str] = mapped_column(String(64))
     public_key: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(32))  # made when this database was made from the pack
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

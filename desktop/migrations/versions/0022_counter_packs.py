@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("secret", sa.String(length=64), nullable=False),
         sa.Column("public_key", sa.String(length=64), nullable=False),
+        sa.Column("device", sa.String(length=32), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_counter_local")),
     )
@@ -59,6 +60,7 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.Date(), nullable=False),
         sa.Column("secret", sa.String(length=64), nullable=False),
         sa.Column("state", sa.String(length=8), nullable=False),
+        sa.Column("device", sa.String(length=32), nullable=False),
         sa.Column("merged_count", sa.Integer(), nullable=False),
         sa.Column("merged_head", sa.String(length=64), nullable=False),
         sa.Column("merged_at", sa.DateTime(timezone=True), nullable=True),

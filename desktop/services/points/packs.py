@@ -653,6 +653,7 @@ def _fill_local(db: Database, payload: dict) -> None:
                 valid_until=date.fromisoformat(payload["valid_until"]),
                 secret=payload["secret"],
                 public_key=payload["public_key"],
+                device=uuid.uuid4().hex,
             )
         )
         audit.record(
@@ -724,6 +725,7 @@ def hand_back(db: Database, out: str | Path) -> HandBack:
             "pack": local.pack_uid,
             "pack_label": pack_label(local.pack_id),
             "store": local.store_code,
+            "device": local.device,
             "made_at": utcnow().isoformat(),
             "count": len(events),
             "head": prev,
@@ -775,7 +777,9 @@ class MergeResult:
         return text
 
 
-def _checked_return(s: Session, path: str | Path, store_code: str | None) -> tuple[CounterPack, list[dict]]:
+def _checked_return(
+    s: Session, path: str | Path, store_code: str | None
+) -> tuple[CounterPack, list[dict], str]:
     doc = _read_document(path, "回传文件", RETURN_FORMAT)
     name = Path(path).name
     mac = doc.pop("mac", None)
@@ -815,7 +819,10 @@ def _checked_return(s: Session, path: str | Path, store_code: str | None) -> tup
         problem = _event_problem(e["kind"], e["body"])
         if problem:
             raise Refused(f"{name}第{e['seq']}条：{problem}，拒绝合并。")
-    return pack, events
+    device = doc.get("device")
+    if not isinstance(device, str) or not 1 <= len(device) <= 32:
+        raise Refused(f"{name}没有兑换台电脑的标识，拒绝合并。")
+    return pack, events, device
 
 
 def _int_in(value: Any, low: int, high: int) -> bool:
@@ -874,12 +881,18 @@ def merge(
     """合并回传: book what is new, exactly once; with `close`, release the pack's reservation afterwards."""
     actor.require("store.manage", "合并离线兑换台的回传")
     with db.write() as s:
-        pack, events = _checked_return(s, path, store_code)
+        pack, events, device = _checked_return(s, path, store_code)
         label = pack_label(pack.id)
         if pack.state == "closed":
             raise Refused(
                 f"数据包{label}已于{_cn_day(clock.local(pack.closed_at).date())}关闭，不再接收回传。"
             )
+        if pack.device and pack.device != device:
+            raise Refused(
+                f"{Path(path).name}来自另一台电脑：数据包{label}已在别的电脑上打开使用并合并过回传，"
+                "一个数据包只能在一台电脑上使用。这份回传没有合并；请核实两台电脑上的兑换，由主管处理。"
+            )
+        pack.device = device
         done, n = pack.merged_count, len(events)
         if done and n >= done and events[done - 1]["digest"] != pack.merged_head:
             raise Refused(
