@@ -25,7 +25,7 @@ from desktop.models import (
     StockMovement,
     Store,
 )
-from desktop.services.points import packs, points, redemption, stores
+from desktop.services.points import counter_guard, packs, points, redemption, stores, village_counter
 from desktop.services.roster.roster_import import import_roster
 from desktop.services.system import users
 from desktop.services.system.actor import Actor
@@ -66,7 +66,7 @@ def codes(township):
 
 
 def _open(tmp_path, pack_file, name="village.sqlite3"):
-    info = packs.open_pack(pack_file, target=tmp_path / name, trust_file=tmp_path / "trusted.json")
+    info = village_counter.open_pack(pack_file, target=tmp_path / name, trust_file=tmp_path / "trusted.json")
     vdb = Database(info.path)
     return vdb, users.authenticate(vdb, OPERATOR, OPERATOR_PASSWORD)
 
@@ -135,7 +135,7 @@ def test_fifty_redemptions_offline_merge_to_what_the_township_would_have_booked(
     numbers = [redemption.redeem(vdb, operator, "S01", h, items).number for h, items in baskets]
     assert all("-C1-" in n for n in numbers)  # the village's receipt numbers carry the pack
     assert check_database(vdb).ok
-    done = packs.hand_back(vdb, tmp_path / "r.wbreturn")
+    done = village_counter.hand_back(vdb, tmp_path / "r.wbreturn")
     vdb.dispose()
     assert (done.events, done.redemptions) == (50, 50)
 
@@ -151,10 +151,10 @@ def test_merging_the_same_or_an_older_hand_back_again_changes_nothing_and_says_s
     _info, vdb, operator = village
     folder = vdb.path.parent
     redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
-    packs.hand_back(vdb, folder / "first.wbreturn")
+    village_counter.hand_back(vdb, folder / "first.wbreturn")
     redemption.redeem(vdb, operator, "S01", codes[1], {"SALT": 2})
     stores.move_stock(vdb, operator, "S01", "SOAP", "loss", 1, reason="受潮")
-    packs.hand_back(vdb, folder / "second.wbreturn")
+    village_counter.hand_back(vdb, folder / "second.wbreturn")
 
     first = packs.merge(township, admin, folder / "first.wbreturn")
     assert (first.new_events, first.redemptions) == (1, 1)
@@ -207,7 +207,7 @@ def test_a_hand_back_edited_by_hand_is_refused_and_nothing_is_booked(
     folder = vdb.path.parent
     for code in codes[:3]:
         redemption.redeem(vdb, operator, "S01", code, {"SALT": 5, "OIL": 1})
-    packs.hand_back(vdb, folder / "r.wbreturn")
+    village_counter.hand_back(vdb, folder / "r.wbreturn")
     before = _state(township)
     _edited(folder / "r.wbreturn", change)
     with pytest.raises(Refused, match=why):
@@ -224,7 +224,7 @@ def test_files_that_are_not_a_hand_back_or_belong_elsewhere_are_refused(
     with pytest.raises(InputRejected, match="不是回传文件"):
         packs.merge(township, admin, junk)
     redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
-    packs.hand_back(vdb, tmp_path / "r.wbreturn")
+    village_counter.hand_back(vdb, tmp_path / "r.wbreturn")
     with pytest.raises(Refused, match="不是所选超市"):
         packs.merge(township, admin, tmp_path / "r.wbreturn", store_code="S02")
     cut = tmp_path / "cut.wbreturn"
@@ -253,7 +253,7 @@ def test_the_open_pack_reserves_the_store_at_the_township(village, township, adm
         packs.pack(township, admin, "S01", 7, tmp_path / "again.wbpack")
 
     redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 2})
-    packs.hand_back(vdb, tmp_path / "r.wbreturn")
+    village_counter.hand_back(vdb, tmp_path / "r.wbreturn")
     result = packs.merge(township, admin, tmp_path / "r.wbreturn", close=True)
     assert result.closed and "恢复在乡镇兑换" in result.message()
     assert points.balance(township, admin, codes[0]) == 305
@@ -270,12 +270,12 @@ def test_an_expired_pack_stops_the_village_and_waits_in_the_list(
     monkeypatch.setattr(clock, "now", lambda: later)
     with pytest.raises(Refused, match="到期，不能再兑换"):
         redemption.redeem(vdb, operator, "S01", codes[1], {"OIL": 1})
-    assert packs.local_info(vdb).expired
+    assert village_counter.local_info(vdb).expired
     waiting = packs.conflicts(township, admin)
     assert [(c.id, c.pack, c.kind_name) for c in waiting] == [(None, "C1", "数据包已过期")]
     with pytest.raises(Refused, match="在村里离线使用"):  # still reserved until merged and closed
         redemption.redeem(township, admin, "S01", codes[0], {"OIL": 1})
-    packs.hand_back(vdb, vdb.path.parent / "late.wbreturn")
+    village_counter.hand_back(vdb, vdb.path.parent / "late.wbreturn")
     result = packs.merge(township, admin, vdb.path.parent / "late.wbreturn", close=True)
     assert (result.redemptions, result.conflicts) == (1, 0)  # redeemed in time: booked
     assert packs.conflicts(township, admin) == []
@@ -289,7 +289,7 @@ def test_a_redemption_dated_after_the_pack_expired_is_held_for_a_supervisor(vill
     with pytest.MonkeyPatch.context() as m:
         m.setattr(clock, "now", lambda: later)
         redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
-    packs.hand_back(vdb, vdb.path.parent / "r.wbreturn")
+    village_counter.hand_back(vdb, vdb.path.parent / "r.wbreturn")
     result = packs.merge(township, admin, vdb.path.parent / "r.wbreturn")
     assert (result.redemptions, result.conflicts) == (0, 1)
     [held] = packs.conflicts(township, admin)
@@ -311,7 +311,7 @@ def test_a_reversed_award_already_spent_offline_is_a_conflict_never_a_negative_b
     assert points.reverse_entry(township, admin, award_id, "评定有误，收回") == 0
     redemption.redeem(vdb, operator, "S01", hh, {"OIL": 3, "SALT": 10})  # 180 of the 400 the pack carried
     redemption.redeem(vdb, operator, "S01", codes[1], {"OIL": 1})
-    packs.hand_back(vdb, vdb.path.parent / "r.wbreturn")
+    village_counter.hand_back(vdb, vdb.path.parent / "r.wbreturn")
     result = packs.merge(township, admin, vdb.path.parent / "r.wbreturn")
     assert (result.redemptions, result.conflicts) == (1, 1)
     [held] = packs.conflicts(township, admin)
@@ -346,10 +346,10 @@ def test_a_held_redemption_reversed_at_the_village_settles_its_conflict(village,
         )
     points.reverse_entry(township, admin, award_id, "收回")
     receipt = redemption.redeem(vdb, operator, "S01", hh, {"OIL": 2})
-    packs.hand_back(vdb, vdb.path.parent / "a.wbreturn")
+    village_counter.hand_back(vdb, vdb.path.parent / "a.wbreturn")
     assert packs.merge(township, admin, vdb.path.parent / "a.wbreturn").conflicts == 1
     redemption.reverse_redemption(vdb, Actor("sup", "clerk"), receipt.number, "积分不够，退回商品")
-    packs.hand_back(vdb, vdb.path.parent / "b.wbreturn")
+    village_counter.hand_back(vdb, vdb.path.parent / "b.wbreturn")
     assert packs.merge(township, admin, vdb.path.parent / "b.wbreturn").reversals == 1
     assert packs.conflicts(township, admin) == []
     [settled] = packs.conflicts(township, admin, pending_only=False)
@@ -363,7 +363,7 @@ def test_a_pack_edited_on_its_way_or_from_another_key_is_refused_at_the_village(
     doc["payload"]["households"][0]["balance"] += 1000
     (tmp_path / "edited.wbpack").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(Refused, match="签名不符"):
-        packs.open_pack(
+        village_counter.open_pack(
             tmp_path / "edited.wbpack", target=tmp_path / "v.sqlite3", trust_file=tmp_path / "t.json"
         )
     assert not (tmp_path / "v.sqlite3").exists()
@@ -371,13 +371,15 @@ def test_a_pack_edited_on_its_way_or_from_another_key_is_refused_at_the_village(
     trust = tmp_path / "t.json"
     trust.write_text(json.dumps({doc["payload"]["township"]["name"]: "ab" * 32}), encoding="utf-8")
     with pytest.raises(Refused, match="指纹"):
-        packs.open_pack(tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=trust)
-    info = packs.open_pack(
+        village_counter.open_pack(tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=trust)
+    info = village_counter.open_pack(
         tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=trust, trust=True
     )
     assert info.label == "C1" and info.redemptions == 0
     # opened again (the PC restarted): the same database, nothing duplicated
-    again = packs.open_pack(tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=trust)
+    again = village_counter.open_pack(
+        tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=trust
+    )
     assert again.path == info.path
 
 
@@ -460,11 +462,11 @@ def _resigned(path, change) -> None:
     doc.pop("mac")
     prev = ""
     for e in doc["events"]:
-        e["prev"], e["digest"] = prev, packs.event_digest(prev, e["seq"], e["kind"], e["body"])
+        e["prev"], e["digest"] = prev, counter_guard.event_digest(prev, e["seq"], e["kind"], e["body"])
         prev = e["digest"]
     doc["head"] = prev
     secret = json.loads((path.parent / "S01.wbpack").read_text(encoding="utf-8"))["payload"]["secret"]
-    doc["mac"] = hmac.new(bytes.fromhex(secret), packs.canonical(doc), hashlib.sha256).hexdigest()
+    doc["mac"] = hmac.new(bytes.fromhex(secret), counter_guard.canonical(doc), hashlib.sha256).hexdigest()
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
@@ -484,7 +486,7 @@ def test_even_a_re_signed_hand_back_is_checked_field_by_field(township, admin, c
     packs.pack(township, admin, "S01", 14, tmp_path / "S01.wbpack")
     vdb, operator = _open(tmp_path, tmp_path / "S01.wbpack")
     redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
-    packs.hand_back(vdb, tmp_path / "r.wbreturn")
+    village_counter.hand_back(vdb, tmp_path / "r.wbreturn")
     vdb.dispose()
     before = _state(township)
     _resigned(tmp_path / "r.wbreturn", change)
@@ -498,9 +500,9 @@ def test_a_pack_opened_on_a_second_pc_cannot_merge_over_the_first(village, towns
     other, other_operator = _open(tmp_path, tmp_path / "S01.wbpack", "second-pc.sqlite3")
     try:
         redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
-        packs.hand_back(vdb, tmp_path / "first.wbreturn")
+        village_counter.hand_back(vdb, tmp_path / "first.wbreturn")
         redemption.redeem(other, other_operator, "S01", codes[1], {"SALT": 1})
-        packs.hand_back(other, tmp_path / "second.wbreturn")
+        village_counter.hand_back(other, tmp_path / "second.wbreturn")
     finally:
         other.dispose()
     packs.merge(township, admin, tmp_path / "first.wbreturn")

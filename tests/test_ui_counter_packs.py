@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.db import Database
-from desktop.services.points import packs, points, redemption, stores
+from desktop.services.points import packs, points, redemption, stores, village_counter
 from desktop.services.roster.roster_import import import_roster
 from desktop.services.system import users
 from desktop.ui import counter_page
@@ -56,7 +56,7 @@ def test_pack_out_redeem_at_the_village_hand_back_and_merge_from_the_window(
     assert "已生成数据包C1" in page.status.text() and "指纹" in page.status.text()
     assert page.pack_table.item(0, 0).text() == "C1" and page.pack_table.item(0, 6).text() == "在村使用中"
 
-    info = packs.open_pack(
+    info = village_counter.open_pack(
         tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=tmp_path / "t.json"
     )
     vdb = Database(info.path)
@@ -96,14 +96,14 @@ def test_a_refused_merge_says_why_and_the_conflict_list_shows_the_amounts(
     qtbot, page, township, admin, tmp_path
 ):
     packs.pack(township, admin, "S01", 7, tmp_path / "S01.wbpack")
-    info = packs.open_pack(
+    info = village_counter.open_pack(
         tmp_path / "S01.wbpack", target=tmp_path / "v.sqlite3", trust_file=tmp_path / "t.json"
     )
     vdb = Database(info.path)
     try:
         operator = users.authenticate(vdb, "op1", "counter-pass-1")
         redemption.redeem(vdb, operator, "S01", HH, {"OIL": 2})
-        packs.hand_back(vdb, tmp_path / "back.wbreturn")
+        village_counter.hand_back(vdb, tmp_path / "back.wbreturn")
     finally:
         vdb.dispose()
     [award] = [e for e in points.history(township, admin, HH) if e.kind == "award"]

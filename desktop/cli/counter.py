@@ -13,7 +13,7 @@ from desktop import clock
 from desktop.cli.common import CliContext, Commands, count, emit, need
 from desktop.db import Database
 from desktop.errors import InputRejected
-from desktop.services.points import packs
+from desktop.services.points import packs, village_counter
 
 
 def _pack_dict(p: packs.PackInfo) -> dict:
@@ -37,7 +37,7 @@ def cmd_pack(ctx: CliContext) -> int:
 
 def cmd_open(ctx: CliContext) -> int:
     args = ctx.args
-    info = packs.open_pack(args.file, trust=args.trust)
+    info = village_counter.open_pack(args.file, trust=args.trust)
     emit(args, {**asdict(info), "expired": info.expired}, info.banner() + f"\n本机数据库：{info.path}")
     if args.no_window or args.json:
         return 0
@@ -49,21 +49,21 @@ def cmd_open(ctx: CliContext) -> int:
 def _local_database(ctx: CliContext) -> Database:
     args = ctx.args
     if args.pack:
-        payload = packs.verify_pack_file(args.pack)
-        path = packs.local_database_path(str(payload["uid"]))
+        payload = village_counter.verify_pack_file(args.pack)
+        path = village_counter.local_database_path(str(payload["uid"]))
         if not path.exists():
             raise InputRejected(f"这台电脑还没有打开过这个数据包：请先用“counter open {args.pack}”打开")
     elif args.db:
         path = Path(args.db)
     else:
-        path = packs.current_database()
+        path = village_counter.current_database()
     ctx.target = str(path)
     return ctx.database()
 
 
 def cmd_return(ctx: CliContext) -> int:
     args = ctx.args
-    done = packs.hand_back(_local_database(ctx), args.out)
+    done = village_counter.hand_back(_local_database(ctx), args.out)
     emit(
         args,
         asdict(done),

@@ -16,7 +16,7 @@ from desktop.config import RESOURCES, data_dir, default_database
 from desktop.db import Database, explain
 from desktop.errors import ServiceError
 from desktop.services import dashboard
-from desktop.services.points import packs
+from desktop.services.points import village_counter
 from desktop.services.system import backup, setup
 from desktop.ui.context import UiContext
 from desktop.ui.counter_window import CounterWindow
@@ -130,7 +130,7 @@ def run_counter(path: str) -> int:
     install_excepthook()
     db = Database(path)
     try:
-        info = packs.local_info(db)
+        info = village_counter.local_info(db)
     except ServiceError as exc:  # not a counter database: say so rather than open the township window
         QMessageBox.critical(None, "无法打开离线兑换台", exc.message)
         return exc.exit_code

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services.points import packs
+from desktop.services.points import counter_files, village_counter
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import CounterPage
 
 
 class CounterWindow(QMainWindow):
-    def __init__(self, ctx: UiContext, info: packs.LocalInfo) -> None:
+    def __init__(self, ctx: UiContext, info: village_counter.LocalInfo) -> None:
         super().__init__()
         self.ctx = ctx
         self.info = info
@@ -55,29 +55,34 @@ class CounterWindow(QMainWindow):
         self.banner.setStyleSheet(f"background: {colour}; padding: 6px; font-weight: bold;")
 
     def refresh_banner(self) -> None:
-        def shown(info: packs.LocalInfo) -> None:
+        def shown(info: village_counter.LocalInfo) -> None:
             self.info = info
             self.banner.setText(info.banner())
             self._paint_banner()
 
-        self.ctx.ops.read(self, lambda db, _a: packs.local_info(db), shown)
+        self.ctx.ops.read(self, lambda db, _a: village_counter.local_info(db), shown)
 
     def suggested_return_name(self) -> str:
-        return f"{self.info.store}-{self.info.label}-回传-{clock.today():%Y%m%d}{packs.RETURN_SUFFIX}"
+        return f"{self.info.store}-{self.info.label}-回传-{clock.today():%Y%m%d}{counter_files.RETURN_SUFFIX}"
 
     def make_return(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getSaveFileName(
-                self, "生成回传文件", self.suggested_return_name(), f"回传文件 (*{packs.RETURN_SUFFIX})"
+                self,
+                "生成回传文件",
+                self.suggested_return_name(),
+                f"回传文件 (*{counter_files.RETURN_SUFFIX})",
             )
             if not path:
                 return
 
-        def done(result: packs.HandBack) -> None:
+        def done(result: village_counter.HandBack) -> None:
             self.last_return.setText(
                 f"已生成回传文件：{result.path}（共{result.events}条记录，其中兑换{result.redemptions}单）。"
                 "请交回乡镇合并。"
             )
             self.refresh_banner()
 
-        self.ctx.ops.read(self, lambda db, _a: packs.hand_back(db, Path(path)), done, title="回传文件未生成")
+        self.ctx.ops.read(
+            self, lambda db, _a: village_counter.hand_back(db, Path(path)), done, title="回传文件未生成"
+        )

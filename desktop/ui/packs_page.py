@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
-from desktop.services.points import packs
+from desktop.services.points import counter_files, packs
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import fill_stores, list_stores
 from desktop.ui.ops import subscribe
@@ -176,9 +176,9 @@ class PacksPage(QWidget):
             self._say("还没有超市：请先在“超市设置”里新建。")
             return
         if not path:
-            name = f"{store}-{clock.today():%Y%m%d}{packs.PACK_SUFFIX}"
+            name = f"{store}-{clock.today():%Y%m%d}{counter_files.PACK_SUFFIX}"
             path, _ = QFileDialog.getSaveFileName(
-                self, "保存离线数据包", name, f"离线数据包 (*{packs.PACK_SUFFIX})"
+                self, "保存离线数据包", name, f"离线数据包 (*{counter_files.PACK_SUFFIX})"
             )
             if not path:
                 return
@@ -201,7 +201,7 @@ class PacksPage(QWidget):
     def merge(self, path: str | None = None) -> None:
         if not path:
             path, _ = QFileDialog.getOpenFileName(
-                self, "合并村里的回传文件", "", f"回传文件 (*{packs.RETURN_SUFFIX});;所有文件 (*)"
+                self, "合并村里的回传文件", "", f"回传文件 (*{counter_files.RETURN_SUFFIX});;所有文件 (*)"
             )
             if not path:
                 return
