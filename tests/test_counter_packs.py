@@ -231,9 +231,14 @@ def test_files_that_are_not_a_hand_back_or_belong_elsewhere_are_refused(
     cut.write_bytes((tmp_path / "r.wbreturn").read_bytes()[:-40])
     with pytest.raises(InputRejected, match="被截断"):
         packs.merge(township, admin, cut)
-    packs.close_pack(township, admin, "C1", "电脑损坏")
-    with pytest.raises(Refused, match="已于.*关闭"):
-        packs.merge(township, admin, tmp_path / "r.wbreturn")
+    deep = tmp_path / "deep.wbreturn"
+    deep.write_text("[" * 200_000, encoding="utf-8")
+    with pytest.raises(InputRejected, match="无法识别"):
+        packs.merge(township, admin, deep)
+    with pytest.raises(InputRejected, match="是文件夹"):
+        packs.merge(township, admin, tmp_path)
+    with pytest.raises(InputRejected, match="文件夹不存在"):
+        village_counter.hand_back(vdb, tmp_path / "nowhere" / "r.wbreturn")
 
 
 def test_the_open_pack_reserves_the_store_at_the_township(village, township, admin, codes, tmp_path):
@@ -293,7 +298,7 @@ def test_a_redemption_dated_after_the_pack_expired_is_held_for_a_supervisor(vill
     result = packs.merge(township, admin, vdb.path.parent / "r.wbreturn")
     assert (result.redemptions, result.conflicts) == (0, 1)
     [held] = packs.conflicts(township, admin)
-    assert (held.kind_name, held.points, held.household) == ("数据包过期后兑换", 50, codes[0])
+    assert (held.kind_name, held.points, held.household) == ("不在数据包有效期内兑换", 50, codes[0])
     assert points.balance(township, admin, codes[0]) == 400  # not booked without a decision
 
 
@@ -420,8 +425,8 @@ def test_the_command_line_packs_opens_hands_back_and_merges(
     assert "共1条记录" in capsys.readouterr().out
     assert main(["--db", target, "counter", "merge", str(back), "--close"]) == 0
     assert "兑换1单" in capsys.readouterr().out
-    assert main(["--db", target, "counter", "merge", str(back)]) == 3
-    assert "已于" in capsys.readouterr().err
+    assert main(["--db", target, "counter", "merge", str(back)]) == 0
+    assert "没有新的记录" in capsys.readouterr().out
     assert main(["--db", target, "--json", "counter", "list"]) == 0
     listed = json.loads(capsys.readouterr().out)["packs"]
     assert [(p["label"], p["state"], p["merged_count"]) for p in listed] == [("C1", "closed", 1)]
@@ -510,3 +515,96 @@ def test_a_pack_opened_on_a_second_pc_cannot_merge_over_the_first(village, towns
     with pytest.raises(Refused, match="来自另一台电脑"):  # same count as merged: not "nothing new"
         packs.merge(township, admin, tmp_path / "second.wbreturn")
     assert _state(township) == before
+
+
+def test_what_the_village_did_after_the_pack_was_closed_waits_for_a_supervisor(
+    village, township, admin, codes
+):
+    _info, vdb, operator = village
+    folder = vdb.path.parent
+    redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
+    village_counter.hand_back(vdb, folder / "a.wbreturn")
+    assert packs.merge(township, admin, folder / "a.wbreturn", close=True).closed
+    redemption.redeem(vdb, operator, "S01", codes[1], {"OIL": 1})  # the village did not hear of it
+    stores.move_stock(vdb, operator, "S01", "SALT", "loss", 1, reason="破损")
+    village_counter.hand_back(vdb, folder / "b.wbreturn")
+    result = packs.merge(township, admin, folder / "b.wbreturn")
+    assert (result.redemptions, result.conflicts, result.skipped) == (0, 1, 1)
+    [held] = packs.conflicts(township, admin)
+    assert held.kind_name == "数据包关闭后兑换" and held.household == codes[1]
+    assert points.balance(township, admin, codes[1]) == 400  # not booked, not lost
+    packs.decide(township, admin, held.id, True, "核实属实，补记")
+    assert points.balance(township, admin, codes[1]) == 350
+    assert packs.merge(township, admin, folder / "b.wbreturn").new_events == 0
+
+
+def test_a_village_database_put_back_from_an_old_backup_is_refused_not_taken_for_nothing_new(
+    village, township, admin, codes, tmp_path
+):
+    import shutil
+
+    _info, vdb, operator = village
+    folder = vdb.path.parent
+    for code in codes[:3]:
+        redemption.redeem(vdb, operator, "S01", code, {"SALT": 1})
+    village_counter.hand_back(vdb, folder / "three.wbreturn")
+    packs.merge(township, admin, folder / "three.wbreturn")
+    vdb.dispose()
+    shutil.copyfile(vdb.path, tmp_path / "backup.sqlite3")
+    for code in codes[3:5]:
+        redemption.redeem(vdb, operator, "S01", code, {"SALT": 1})
+    village_counter.hand_back(vdb, folder / "five.wbreturn")
+    packs.merge(township, admin, folder / "five.wbreturn")
+    vdb.dispose()
+    shutil.copyfile(tmp_path / "backup.sqlite3", vdb.path)  # the PC put back as it was after three
+    redemption.redeem(vdb, operator, "S01", codes[5], {"OIL": 1})
+    village_counter.hand_back(vdb, folder / "forked.wbreturn")
+    before = _state(township)
+    with pytest.raises(Refused, match="恢复成了旧的备份"):
+        packs.merge(township, admin, folder / "forked.wbreturn")
+    assert _state(township) == before
+    assert packs.merge(township, admin, folder / "three.wbreturn").new_events == 0  # a true older one is fine
+
+
+def test_the_village_refuses_a_clock_set_back_and_writes_it_would_not_hand_back(
+    village, township, admin, codes, monkeypatch
+):
+    info, vdb, operator = village
+    redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
+    earlier = clock.now() - timedelta(days=40)
+    with monkeypatch.context() as m:
+        m.setattr(clock, "now", lambda: earlier)
+        with pytest.raises(Refused, match="电脑的日期和时间调准"):
+            redemption.redeem(vdb, operator, "S01", codes[1], {"OIL": 1})
+    supervisor = Actor("sup", "clerk")
+    with pytest.raises(Refused, match="只办理兑换"):
+        points.award(vdb, supervisor, codes[0], 100, "村里发的")
+    with pytest.raises(Refused, match="只办理兑换"):
+        stores.add_goods(vdb, supervisor, "S01", "NEW", "新商品", 5)
+
+
+def test_an_empty_trial_hand_back_does_not_bind_the_pack_to_that_pc(township, admin, codes, tmp_path):
+    packs.pack(township, admin, "S01", 14, tmp_path / "S01.wbpack")
+    trial, _ = _open(tmp_path, tmp_path / "S01.wbpack", "office-trial.sqlite3")
+    village_counter.hand_back(trial, tmp_path / "trial.wbreturn")
+    trial.dispose()
+    assert packs.merge(township, admin, tmp_path / "trial.wbreturn").new_events == 0
+    real, operator = _open(tmp_path, tmp_path / "S01.wbpack", "village.sqlite3")
+    redemption.redeem(real, operator, "S01", codes[0], {"OIL": 1})
+    village_counter.hand_back(real, tmp_path / "real.wbreturn")
+    real.dispose()
+    assert packs.merge(township, admin, tmp_path / "real.wbreturn").redemptions == 1
+
+
+def test_a_decision_waits_while_a_newer_pack_holds_the_store(village, township, admin, codes, tmp_path):
+    _info, vdb, operator = village
+    [award] = [e for e in points.history(township, admin, codes[0]) if e.kind == "award"]
+    points.reverse_entry(township, admin, award.id, "收回")
+    redemption.redeem(vdb, operator, "S01", codes[0], {"OIL": 1})
+    village_counter.hand_back(vdb, tmp_path / "r.wbreturn")
+    packs.merge(township, admin, tmp_path / "r.wbreturn", close=True)
+    packs.pack(township, admin, "S01", 7, tmp_path / "second.wbpack")
+    [held] = packs.conflicts(township, admin)
+    with pytest.raises(Refused, match="数据包C2"):
+        packs.decide(township, admin, held.id, True, "补记")
+    packs.decide(township, admin, held.id, False, "商品已退回")  # not booking takes nothing from C2

@@ -117,8 +117,9 @@ def test_a_refused_merge_says_why_and_the_conflict_list_shows_the_amounts(
     page.merge(str(tmp_path / "back.wbreturn"))
     settle(qtbot, page)
     assert "1单有冲突" in page.status.text()
-    row = [page.conflict_table.item(0, c).text() for c in range(8)]
-    assert row[2:] == [row[2], HH, "100", "0", "100", "积分不足"] and "-C1-" in row[2]
+    row = [page.conflict_table.item(0, c).text() for c in range(10)]
+    assert row[3:] == [HH, row[4], row[5], "100", "0", "100", "积分不足"] and "-C1-" in row[2]
+    assert row[4] and row[5].endswith("日")  # the head's name and the day it was redeemed
     page.conflict_table.selectRow(0)
     page.reason_edit.setText("商品已退回超市")
     page.decide(False)

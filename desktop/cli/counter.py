@@ -126,10 +126,17 @@ def cmd_decide(ctx: CliContext) -> int:
     return 0
 
 
+def closed_message(info: packs.PackInfo) -> str:
+    text = f"已关闭{info.describe()}，超市恢复在乡镇兑换。村里这台兑换台应停止使用：关闭后村里再兑换的单子只会列入冲突。"
+    if info.pending:
+        text += f"注意：还有{info.pending}单冲突待处理（counter conflicts）。"
+    return text
+
+
 def cmd_close(ctx: CliContext) -> int:
     args = ctx.args
     info = packs.close_pack(ctx.database(), ctx.actor(), args.pack, args.reason or "")
-    emit(args, _pack_dict(info), f"已关闭{info.describe()}，超市恢复在乡镇兑换。")
+    emit(args, _pack_dict(info), closed_message(info))
     return 0
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 PACK_STATES = ("open", "closed")
-CONFLICT_KINDS = ("short", "expired", "missing")
+CONFLICT_KINDS = ("short", "expired", "missing", "closed")
 DECISIONS = ("", "accept", "reject", "reversed")
 
 
@@ -52,6 +52,17 @@ class CounterPack(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str] = mapped_column(String(64), default="")
     close_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class CounterMerged(Base):
+    """The chain hash of each event a merge booked: an older or repeated hand-back is checked against them (a
+    village database put back from an old backup hands back a chain that forks from what was merged)."""
+
+    __tablename__ = "counter_merged"
+
+    pack_id: Mapped[int] = mapped_column(ForeignKey("counter_pack.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    digest: Mapped[str] = mapped_column(String(64))
 
 
 class CounterPackHousehold(Base):

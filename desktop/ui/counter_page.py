@@ -122,6 +122,7 @@ class CounterPage(QWidget):
         self.last_receipt: Receipt | None = None
         self.last_receipt_pdf: Path | None = None
         self.selling = False  # a confirmed basket is being written: a second F12 must not sell it twice
+        self.not_found_hint = ""  # the village counter adds why a household may be missing from its pack
         self._tmp = Path(tempfile.mkdtemp(prefix="workbench-receipts-"))
 
         self.store_box = QComboBox()
@@ -291,7 +292,7 @@ class CounterPage(QWidget):
         if exact or total == 1:
             self.choose((exact or found)[0].code)
         elif not found:
-            self.say(f"找不到“{text}”，请核对户编号或重新扫码。", error=True)
+            self.say(f"找不到“{text}”，请核对户编号或重新扫码。{self.not_found_hint}", error=True)
             self.household_edit.selectAll()
         else:
             self.choices.clear()

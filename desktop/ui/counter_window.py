@@ -32,6 +32,9 @@ class CounterWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self._paint_banner()
         self.counter = CounterPage(ctx)
+        self.counter.not_found_hint = (
+            f"这户不在数据包{info.label}里：可能是打包之后新增的户，或属于别的村、别的数据包，请到乡镇办理。"
+        )
         self.return_button = QPushButton("生成回传文件…（Ctrl+R）")
         self.return_button.setMinimumHeight(36)
         self.return_button.clicked.connect(self.make_return)

@@ -69,7 +69,7 @@ class PacksPage(QWidget):
         self.days.setSuffix(" 天")
         self.pack_button = QPushButton("打包到村…")
         self.merge_button = QPushButton("合并回传…")
-        self.close_after = QCheckBox("合并后关闭数据包")
+        self.close_after = QCheckBox("这是最后一次回传：合并后关闭数据包")
         self.close_button = QPushButton("关闭选中的数据包…")
         for b in (self.pack_button, self.merge_button, self.close_after):
             b.setEnabled(manage)
@@ -82,7 +82,18 @@ class PacksPage(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pack_table = _table(["数据包", "超市", "打包日期", "有效至", "户数", "已合并", "状态"])
         self.conflict_table = _table(
-            ["编号", "数据包", "兑换单", "户编号", "兑换积分", "合并时余额", "差额", "情况"]
+            [
+                "编号",
+                "数据包",
+                "兑换单",
+                "户编号",
+                "户主",
+                "兑换日期",
+                "兑换积分",
+                "合并时余额",
+                "差额",
+                "情况",
+            ]
         )
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("处理理由（必填）")
@@ -157,6 +168,8 @@ class PacksPage(QWidget):
                     c.pack,
                     c.number,
                     c.household,
+                    c.head_name,
+                    clock.cn_date(clock.local(c.at).date()) if c.at else "",
                     str(c.points) if c.id else "",
                     str(c.balance) if c.id else "",
                     str(c.shortfall) if c.id else "",
@@ -206,10 +219,9 @@ class PacksPage(QWidget):
             if not path:
                 return
         close = self.close_after.isChecked()
-        store = self.store_box.currentData()
-        self.ctx.ops.write(
+        self.ctx.ops.write(  # whichever store's pack it is: the file says, its signature proves
             self,
-            lambda db, actor: packs.merge(db, actor, path, store_code=store, close=close),
+            lambda db, actor: packs.merge(db, actor, path, close=close),
             CHANGES,
             lambda result: self._say(result.message()),
             title="回传未合并",
@@ -235,7 +247,10 @@ class PacksPage(QWidget):
             self,
             lambda db, actor: packs.close_pack(db, actor, label, reason),
             CHANGES,
-            lambda info: self._say(f"已关闭{info.describe()}，超市恢复在乡镇兑换。"),
+            lambda info: self._say(
+                f"已关闭{info.describe()}，超市恢复在乡镇兑换，村里的兑换台应停止使用。"
+                + (f"还有{info.pending}单冲突待处理。" if info.pending else "")
+            ),
             title="数据包未关闭",
         )
 

@@ -99,6 +99,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_counter_conflict_pack_id"), ["pack_id"], unique=False)
 
     op.create_table(
+        "counter_merged",
+        sa.Column("pack_id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pack_id"], ["counter_pack.id"], name=op.f("fk_counter_merged_pack_id_counter_pack")
+        ),
+        sa.PrimaryKeyConstraint("pack_id", "seq", name=op.f("pk_counter_merged")),
+    )
+    op.create_table(
         "counter_pack_household",
         sa.Column("pack_id", sa.Integer(), nullable=False),
         sa.Column("household_id", sa.Integer(), nullable=False),
@@ -122,6 +132,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_counter_pack_household_household_id"))
 
     op.drop_table("counter_pack_household")
+    op.drop_table("counter_merged")
     with op.batch_alter_table("counter_conflict", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_counter_conflict_pack_id"))
 

@@ -27,6 +27,8 @@ def fingerprint(public_key_hex: str) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    if not path.parent.is_dir():
+        raise InputRejected(f"保存的文件夹不存在：{path.parent}")
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(data)
     os.replace(tmp, path)
@@ -39,11 +41,17 @@ def read_document(path: str | Path, what: str, fmt: str) -> dict:
         size = p.stat().st_size
     except OSError as exc:
         raise NotFound(f"找不到{what}：{p}") from exc
+    if p.is_dir():
+        raise InputRejected(f"{p}是文件夹，不是{what}。")
     if size > MAX_FILE_BYTES:
         raise InputRejected(f"{p.name}有{size // (1024 * 1024)}MB，不是{what}（{what}不超过64MB）。")
     try:
-        doc = json.loads(p.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputRejected(f"{p.name}读不出来（{exc.strerror or exc}）。") from exc
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # nesting too deep: not ours
         raise InputRejected(f"{p.name}不是{what}（文件内容无法识别，可能已损坏或被截断）。") from exc
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise InputRejected(f"{p.name}不是{what}。")

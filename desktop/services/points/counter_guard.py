@@ -10,12 +10,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop import clock
 from desktop.errors import Refused
-from desktop.models import CounterEvent, CounterLocal, CounterPack, CounterPackHousehold, Store
+from desktop.models import CounterEvent, CounterLocal, CounterPack, CounterPackHousehold, Redemption, Store
 
 
 def canonical(value: Any) -> bytes:
@@ -33,8 +33,10 @@ def pack_label(pack_id: int) -> str:
     return f"C{pack_id}"
 
 
-def open_pack_touching(s: Session, store_id: int | None, household_id: int | None) -> CounterPack | None:
-    q = select(CounterPack).where(CounterPack.state == "open")
+def open_pack_touching(
+    s: Session, store_id: int | None, household_id: int | None, *, besides: int | None = None
+) -> CounterPack | None:
+    q = select(CounterPack).where(CounterPack.state == "open", CounterPack.id != (besides or 0))
     conditions = []
     if store_id is not None:
         conditions.append(CounterPack.store_id == store_id)
@@ -100,7 +102,26 @@ def guard_redeem(s: Session, store: Store, household_id: int) -> CounterLocal | 
             f"离线数据包已于{clock.cn_date(local.valid_until)}到期，不能再兑换：请生成回传文件交回乡镇，并领取新的数据包。"
             "未做任何改动。"
         )
+    latest = s.scalar(select(func.max(Redemption.at)))
+    now = clock.now()
+    if now < local.packed_at or (latest is not None and now < latest):
+        seen = clock.local(max(local.packed_at, latest or local.packed_at))
+        raise Refused(
+            f"这台电脑的时间（{clock.cn_date(now.date())} {now:%H:%M}）早于数据包里已有的时间"
+            f"（{clock.cn_date(seen.date())} {seen:%H:%M}）：请先把电脑的日期和时间调准，再兑换。未做任何改动。"
+        )
     return local
+
+
+def refuse_at_village(s: Session, what: str) -> None:
+    """At the village only redemptions, their reversals and stock movements go back to the township: anything
+    else written there would be lost at the merge (an award, a new goods, a price), so it is refused."""
+    local = local_pack(s)
+    if local is not None:
+        raise Refused(
+            f"离线兑换台只办理兑换、撤销兑换和出入库，不能{what}：请在乡镇办理（数据包{pack_label(local.pack_id)}"
+            "合并时只带回这三样）。未做任何改动。"
+        )
 
 
 def receipt_number(store_code: str, at: datetime, redemption_id: int, local: CounterLocal | None) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from collections import Counter
@@ -48,6 +49,7 @@ from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, Refused
 from desktop.models import (
     CounterConflict,
+    CounterMerged,
     CounterPack,
     CounterPackHousehold,
     Goods,
@@ -87,7 +89,12 @@ from desktop.services.points.stores import change_stock, stock_of, store_by_code
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
 
-CONFLICT_NAMES = {"short": "积分不足", "expired": "数据包过期后兑换", "missing": "农户已不在库中"}
+CONFLICT_NAMES = {
+    "short": "积分不足",
+    "expired": "不在数据包有效期内兑换",
+    "missing": "农户已不在库中",
+    "closed": "数据包关闭后兑换",
+}
 DECISION_NAMES = {"": "待处理", "accept": "补记入账", "reject": "不入账", "reversed": "村里已撤销"}
 
 
@@ -131,6 +138,7 @@ class PackInfo:
     closed_at: datetime | None
     fingerprint: str
     path: str = ""
+    pending: int = 0  # held redemptions waiting for a supervisor
 
     @property
     def expired(self) -> bool:
@@ -139,8 +147,10 @@ class PackInfo:
     @property
     def state_name(self) -> str:
         if self.state == "closed":
-            return "已关闭"
-        return "已过期，待合并关闭" if self.expired else "在村使用中"
+            name = "已关闭"
+        else:
+            name = "已过期，待合并关闭" if self.expired else "在村使用中"
+        return name + (f"，{self.pending}单冲突待处理" if self.pending else "")
 
     def describe(self) -> str:
         packed = clock.local(self.packed_at).date()
@@ -169,6 +179,12 @@ def _pack_info(s: Session, pack: CounterPack, path: str = "") -> PackInfo:
         pack.closed_at,
         fingerprint(key) if key else "",
         path,
+        s.scalar(
+            select(func.count())
+            .select_from(CounterConflict)
+            .where(CounterConflict.pack_id == pack.id, CounterConflict.decision == "")
+        )
+        or 0,
     )
 
 
@@ -410,6 +426,7 @@ class MergeResult:
     stock_moves: int
     conflicts: int
     closed: bool
+    skipped: int = 0  # a closed pack's reversals and stock movements: listed, not booked
 
     def message(self) -> str:
         if self.new_events == 0:
@@ -422,9 +439,11 @@ class MergeResult:
                 f"{self.pack.describe()}：合并了{self.new_events}条新记录——兑换{self.redemptions}单、"
                 f"撤销{self.reversals}单、出入库{self.stock_moves}笔"
             )
-            text += f"；{self.conflicts}单有冲突，待复核处理。" if self.conflicts else "。"
+            text += f"；{self.conflicts}单有冲突，待复核处理" if self.conflicts else ""
+            text += f"；另有{self.skipped}条撤销或出入库在数据包关闭之后，未入账" if self.skipped else ""
+            text += "。"
         if self.closed:
-            text += "数据包已关闭，超市恢复在乡镇兑换。"
+            text += "数据包已关闭，超市恢复在乡镇兑换，村里的兑换台应停止使用。"
         return text
 
 
@@ -434,7 +453,9 @@ def _checked_return(
     doc = read_document(path, "回传文件", RETURN_FORMAT)
     name = Path(path).name
     mac = doc.pop("mac", None)
-    pack = s.scalar(select(CounterPack).where(CounterPack.uid == str(doc.get("pack"))))
+    # Locked (PostgreSQL) so two clerks merging the same file at once book it once: the second waits, then
+    # finds it merged.
+    pack = s.scalar(select(CounterPack).where(CounterPack.uid == str(doc.get("pack"))).with_for_update())
     if pack is None:
         raise Refused(f"{name}不属于本乡镇打出的任何离线数据包，拒绝合并。")
     store = s.get(Store, pack.store_id)
@@ -466,8 +487,9 @@ def _checked_return(
         prev = e["digest"]
     if doc.get("head") != prev:
         raise Refused(f"{name}的最后一条记录对不上，拒绝合并。")
+    receipt = re.compile(rf"{re.escape(store.code)}-\d{{8}}-{pack_label(pack.id)}-\d{{4,}}")
     for e in events:
-        problem = _event_problem(e["kind"], e["body"])
+        problem = _event_problem(e["kind"], e["body"], receipt)
         if problem:
             raise Refused(f"{name}第{e['seq']}条：{problem}，拒绝合并。")
     device = doc.get("device")
@@ -484,7 +506,7 @@ def _text_ok(value: Any, most: int, *, required: bool = True) -> bool:
     return isinstance(value, str) and len(value) <= most and (bool(value.strip()) or not required)
 
 
-def _event_problem(kind: str, body: dict) -> str | None:
+def _event_problem(kind: str, body: dict, receipt: re.Pattern) -> str | None:
     """A signed hand-back is still checked field by field: whoever holds a pack holds its key."""
     try:
         at = datetime.fromisoformat(body.get("at", ""))
@@ -505,8 +527,8 @@ def _event_problem(kind: str, body: dict) -> str | None:
             and _text_ok(body.get("reason", ""), 2000, required=False)
         )
         return None if ok else "出入库记录的商品、数量或金额不合规"
-    if not _text_ok(body.get("number"), 40):
-        return "兑换单号不合规"
+    if not _text_ok(body.get("number"), 40) or not receipt.fullmatch(body["number"]):
+        return "兑换单号不是这个数据包的"
     if kind == "reverse":
         return None if _text_ok(body.get("reason"), 2000) else "撤销原因不合规"
     lines = body.get("lines")
@@ -517,7 +539,7 @@ def _event_problem(kind: str, body: dict) -> str | None:
             isinstance(line, dict)
             and _text_ok(line.get("goods"), 32)
             and _int_in(line.get("quantity"), 1, limits.STOCK_QUANTITY)
-            and _int_in(line.get("price_points"), 0, limits.PRICE_POINTS)
+            and _int_in(line.get("price_points"), 1, limits.PRICE_POINTS)
         ):
             return "兑换记录的商品行不合规"
     total = sum(line["quantity"] * line["price_points"] for line in lines)
@@ -533,57 +555,86 @@ def merge(
     actor.require("store.manage", "合并离线兑换台的回传")
     with db.write() as s:
         pack, events, device = _checked_return(s, path, store_code)
-        label = pack_label(pack.id)
-        if pack.state == "closed":
-            raise Refused(
-                f"数据包{label}已于{_cn_day(clock.local(pack.closed_at).date())}关闭，不再接收回传。"
-            )
+        label, name = pack_label(pack.id), Path(path).name
         if pack.device and pack.device != device:
             raise Refused(
-                f"{Path(path).name}来自另一台电脑：数据包{label}已在别的电脑上打开使用并合并过回传，"
-                "一个数据包只能在一台电脑上使用。这份回传没有合并；请核实两台电脑上的兑换，由主管处理。"
+                f"{name}来自另一台电脑：数据包{label}已在别的电脑上打开使用并合并过回传，一个数据包只能在一台电脑上"
+                "使用。这份回传没有合并；请核实两台电脑上的兑换，由主管处理。"
             )
-        pack.device = device
         done, n = pack.merged_count, len(events)
-        if done and n >= done and events[done - 1]["digest"] != pack.merged_head:
-            raise Refused(
-                f"{Path(path).name}与已合并的第{done}条记录对不上（不是同一台兑换台的记录），拒绝合并。"
+        if n:
+            booked = s.scalar(
+                select(CounterMerged.digest).where(
+                    CounterMerged.pack_id == pack.id, CounterMerged.seq == min(n, done)
+                )
             )
+            if min(n, done) and booked != events[min(n, done) - 1]["digest"]:
+                raise Refused(
+                    f"{name}与已合并的第{min(n, done)}条记录对不上：村里电脑的数据库可能被恢复成了旧的备份，"
+                    "或换过电脑。这份回传没有合并；请主管核实村里的兑换。"
+                )
         if n <= done:  # the same hand-back again, or an older one: nothing new
-            if close and n == done:
+            if close and n == done and pack.state == "open":
                 _close(s, actor, pack, "回传已全部合并")
             return MergeResult(_pack_info(s, pack), 0, 0, 0, 0, 0, pack.state == "closed")
+        pack.device = device
         store = s.get(Store, pack.store_id)
         counts: Counter[str] = Counter()
+        after_close = pack.state == "closed"
         for e in events[done:]:
-            counts[_apply(s, actor, pack, store, e)] += 1
-        pack.merged_count, pack.merged_head, pack.merged_at = len(events), events[-1]["digest"], utcnow()
+            counts[_hold(s, pack, e, "closed") if after_close else _apply(s, actor, pack, store, e)] += 1
+            s.add(CounterMerged(pack_id=pack.id, seq=e["seq"], digest=e["digest"]))
+        pack.merged_count, pack.merged_head, pack.merged_at = n, events[-1]["digest"], utcnow()
         audit.record(
             s,
             actor.username,
             "counter.merge",
             entity="counter_pack",
             key=label,
-            after={"from": done + 1, "to": len(events), **dict(counts)},
+            after={"from": done + 1, "to": n, "after_close": after_close, **dict(counts)},
         )
-        if close:
+        if close and not after_close:
             _close(s, actor, pack, "回传已全部合并")
         return MergeResult(
             _pack_info(s, pack),
-            len(events) - done,
+            n - done,
             counts["redeem"],
             counts["reverse"],
             counts["stock"],
             counts["conflict"],
-            close,
+            pack.state == "closed",
+            counts["skipped"],
         )
 
 
 def _goods(s: Session, store: Store, code: str) -> Goods:
     g = s.scalar(select(Goods).where(Goods.store_id == store.id, Goods.code == code))
     if g is None:
-        raise Refused(f"回传里的商品“{code}”在{store.name}的商品库里不存在，拒绝合并（请先恢复这个商品）。")
+        raise Refused(
+            f"回传里的商品“{code}”在乡镇{store.name}的商品库里没有，拒绝合并（请先在乡镇登记这个商品）。"
+        )
     return g
+
+
+def _hold(s: Session, pack: CounterPack, e: dict, why: str) -> str:
+    """A redemption kept for a supervisor instead of booked; anything else from a closed pack is counted."""
+    if e["kind"] != "redeem":
+        return "skipped"
+    body = e["body"]
+    hid = s.scalar(select(Household.id).where(Household.code == body["household"]))
+    s.add(
+        CounterConflict(
+            pack_id=pack.id,
+            seq=e["seq"],
+            kind=why,
+            household_code=body["household"],
+            number=body["number"],
+            points=body["points"],
+            balance_points=points.balance_of(s, hid) if hid else 0,
+            event=body,
+        )
+    )
+    return "conflict"
 
 
 def _at(body: dict) -> datetime:
@@ -631,26 +682,14 @@ def _apply(s: Session, actor: Actor, pack: CounterPack, store: Store, e: dict) -
     why = None
     if hid is None:
         why = "missing"
-    elif clock.local(_at(body)).date() > pack.valid_until:
-        why = "expired"
+    elif _at(body) < pack.packed_at or clock.local(_at(body)).date() > pack.valid_until:
+        why = "expired"  # after its date, or before it was packed (a village PC's clock set back)
     elif balance < body["points"]:
         why = "short"
     if why is None:
         _book(s, store, hid, body)
         return "redeem"
-    s.add(
-        CounterConflict(
-            pack_id=pack.id,
-            seq=e["seq"],
-            kind=why,
-            household_code=body["household"],
-            number=body["number"],
-            points=body["points"],
-            balance_points=balance,
-            event=body,
-        )
-    )
-    return "conflict"
+    return _hold(s, pack, e, why)
 
 
 def _book(s: Session, store: Store, hid: int, body: dict) -> None:
@@ -774,6 +813,7 @@ class ConflictInfo:
     decision: str
     decided_by: str
     reason: str
+    head_name: str = ""
 
     @property
     def kind_name(self) -> str:
@@ -787,11 +827,31 @@ class ConflictInfo:
         if self.id is None:
             return f"{self.pack}（{self.store_name}）已于{self.reason}过期，村里的回传还没有合并关闭"
         text = (
-            f"{self.pack} 兑换单{self.number}：{self.household}兑换{self.points}分，"
+            f"{self.pack} 兑换单{self.number}：{self.household}（{self.head_name or '户主不详'}）"
+            f"{clock.cn_date(clock.local(self.at).date()) if self.at else ''}兑换{self.points}分，"
             f"合并时乡镇余额{self.balance}分（{self.kind_name}"
         )
         text += f"，差{self.shortfall}分）" if self.shortfall else "）"
         return text + f" · {DECISION_NAMES.get(self.decision, self.decision)}"
+
+
+def _conflict_info(s: Session, c: CounterConflict) -> ConflictInfo:
+    store = s.get(Store, s.get(CounterPack, c.pack_id).store_id)
+    return ConflictInfo(
+        c.id,
+        pack_label(c.pack_id),
+        store.name,
+        c.kind,
+        c.household_code,
+        c.number,
+        c.points,
+        c.balance_points,
+        datetime.fromisoformat(c.event["at"]),
+        c.decision,
+        c.decided_by,
+        c.decision_reason,
+        s.scalar(select(Household.head_name).where(Household.code == c.household_code)) or "",
+    )
 
 
 def conflicts(db: Database, actor: Actor, *, pending_only: bool = True) -> list[ConflictInfo]:
@@ -803,20 +863,7 @@ def conflicts(db: Database, actor: Actor, *, pending_only: bool = True) -> list[
         if pending_only:
             q = q.where(CounterConflict.decision == "")
         found = [
-            ConflictInfo(
-                c.id,
-                pack_label(c.pack_id),
-                stores[packs[c.pack_id].store_id],
-                c.kind,
-                c.household_code,
-                c.number,
-                c.points,
-                c.balance_points,
-                datetime.fromisoformat(c.event["at"]),
-                c.decision,
-                c.decided_by,
-                c.decision_reason,
-            )
+            _conflict_info(s, c)
             for c in s.scalars(q)
             if actor.store_ids is None or packs[c.pack_id].store_id in actor.store_ids
         ]
@@ -863,6 +910,12 @@ def decide(db: Database, actor: Actor, conflict_id: int, accept: bool, reason: s
             hid = s.scalar(select(Household.id).where(Household.code == c.household_code))
             if hid is None:
                 raise Refused(f"农户{c.household_code}已不在库中，只能选择不入账")
+            newer = counter_guard.open_pack_touching(s, store.id, hid, besides=pack.id)
+            if newer is not None:  # its points and stock are out in that pack now
+                raise Refused(
+                    f"这家超市或这户现在随{counter_guard.describe_pack(s, newer)}在村里使用："
+                    "请在它合并关闭后再补记这条冲突。"
+                )
             short = c.points - points.balance_of(s, hid)
             if short > 0:
                 money.check_count(short, "补记差额", maximum=limits.POINTS_ENTRY, unit="分")
@@ -890,17 +943,4 @@ def decide(db: Database, actor: Actor, conflict_id: int, accept: bool, reason: s
             key=str(c.id),
             after={"number": c.number, "decision": c.decision, "reason": reason, "points": c.points},
         )
-        return ConflictInfo(
-            c.id,
-            pack_label(c.pack_id),
-            store.name,
-            c.kind,
-            c.household_code,
-            c.number,
-            c.points,
-            c.balance_points,
-            datetime.fromisoformat(c.event["at"]),
-            c.decision,
-            c.decided_by,
-            c.decision_reason,
-        )
+        return _conflict_info(s, c)

@@ -14,6 +14,7 @@ from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, PermissionDenied, Refused
 from desktop.models import Household, PointsAccount, PointsEntry
 from desktop.services.ledgers.balances import add_unless_negative
+from desktop.services.points import counter_guard
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
 
@@ -120,6 +121,7 @@ def award(
         raise InputRejected("积分数必须为正数（扣减请用“调整”）" if amount < 0 else "积分数不能为0")
     actor.require("points.adjust" if kind == "adjust" else "points.award", "发放或调整积分")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "发放或调整积分")
         most = int(settings.get_in(s, "limits.points_entry"))
         money.check_count(abs(amount), "积分数", maximum=most, unit="分")
         hid = household_id(s, actor, code)
@@ -141,6 +143,7 @@ def reverse_entry(db: Database, actor: Actor, entry_id: int, reason: str) -> int
     if not reason.strip():
         raise InputRejected("请写明冲正原因")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "冲正积分")
         original = s.get(PointsEntry, entry_id)
         if original is None:
             raise NotFound(f"积分流水第{entry_id}条不存在")

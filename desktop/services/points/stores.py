@@ -104,6 +104,7 @@ def create_store(
     if receipt_width_mm not in (58, 80):
         raise InputRejected("小票宽度只能是58或80毫米")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "新建超市")
         if s.scalar(select(Store).where(Store.code == code)):
             raise Refused(f"超市编号“{code}”已存在")
         vname = ""
@@ -139,6 +140,7 @@ def set_terms(
     actor.require("store.manage", "设置超市结算方式")
     after = _checked_terms(commercial, point_rate_fen, funding_source, owner)
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "改超市的结算方式")
         store = store_by_code(s, store_code)
         before = {key: getattr(store, key) for key in after}
         changed = {k: v for k, v in after.items() if before[k] != v}
@@ -199,6 +201,7 @@ def save_store(
         raise InputRejected("小票宽度只能是58或80毫米")
     terms = _checked_terms(commercial, point_rate_fen, funding_source, owner)
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "改超市设置")
         if village_id is not None:
             village = s.get(Village, village_id)
             if village is None or (actor.village_ids is not None and village_id not in actor.village_ids):
@@ -253,6 +256,7 @@ def edit_goods(
     if len(unit) > 8 or len(barcode) > 32:
         raise InputRejected("单位不超过8个字，条码不超过32位")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "改商品")
         most = int(settings.get_in(s, "limits.price_points"))
         money.check_count(price_points, "商品积分价", maximum=min(most, limits.PRICE_POINTS), unit="分")
         store = store_by_code(s, store_code, actor)
@@ -301,6 +305,7 @@ def add_goods(
 ) -> GoodsInfo:
     actor.require("store.manage", "登记商品")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "登记新商品")
         most = int(settings.get_in(s, "limits.price_points"))
         money.check_count(price_points, "商品积分价", maximum=min(most, limits.PRICE_POINTS), unit="分")
         store = store_by_code(s, store_code)
@@ -527,6 +532,7 @@ def set_photo(db: Database, actor: Actor, store_code: str, goods_code: str, data
     if len(data) > PHOTO_LIMIT:
         raise InputRejected(f"照片太大（{len(data) // 1024} KB），请小于2 MB")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "改商品照片")
         goods = goods_by_code(s, store_by_code(s, store_code), goods_code)
         goods.photo = data
         audit.record(
@@ -543,6 +549,7 @@ def clear_photo(db: Database, actor: Actor, store_code: str, goods_code: str) ->
     """The goods photo removed (the counter then shows the name only); False when it had none."""
     actor.require("store.manage", "删除商品照片")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "改商品照片")
         goods = goods_by_code(s, store_by_code(s, store_code), goods_code)
         if goods.photo is None:
             return False
@@ -569,6 +576,7 @@ def set_active(db: Database, actor: Actor, store_code: str, goods_code: str, act
     """上架/下架: inactive goods cannot be redeemed; their history stays."""
     actor.require("store.manage", "上架或下架商品")
     with db.write() as s:
+        counter_guard.refuse_at_village(s, "上下架商品")
         goods = goods_by_code(s, store_by_code(s, store_code), goods_code)
         goods.active = active
         audit.record(

@@ -103,7 +103,7 @@ class LocalInfo:
         return (
             f"离线兑换台 · {self.store_name} · 数据包{self.label}（{self.township}，"
             f"{clock.cn_date(clock.local(self.packed_at).date())}打包）· {state} · 已记录{self.events}笔，"
-            f"其中兑换{self.redemptions}单 · 乡镇钥匙指纹 {self.fingerprint}"
+            f"其中兑换{self.redemptions}单 · 乡镇钥匙指纹 {self.fingerprint} · 一个数据包只在这一台电脑上使用"
         )
 
 
