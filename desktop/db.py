@@ -386,6 +386,8 @@ class Database:
         `backup` returned.
 
         A database written by a newer version of the app is refused, never touched."""
+        if revision == "head" and self.current_revision() == head_revision():
+            return None  # up to date, read with plain SQL: Alembic is not loaded at all
         from alembic import command  # lazy: alembic (~0.5 s) loads only when the schema changes
         from alembic.script import ScriptDirectory  # lazy: as above
 

@@ -7,6 +7,7 @@ import multiprocessing
 import pytest
 from sqlalchemy import func, select, text
 
+from desktop import clock
 from desktop.errors import InputRejected, PermissionDenied, Refused
 from desktop.models import PointsEntry, StockMovement
 from desktop.services.points import points, redemption, stores
@@ -163,3 +164,54 @@ def test_goods_photos_are_checked_and_inactive_goods_cannot_be_redeemed(shop, ad
     stores.set_active(shop, admin, "S01", "SALT", False)
     with pytest.raises(Refused, match="已下架"):
         redemption.redeem(shop, admin, "S01", HH, {"SALT": 1})
+
+
+def test_a_redemption_writes_what_the_orm_wrote(shop, admin):
+    """Core statements (built once) write the rows the ORM objects wrote: the number from the id, the entry
+    and movements chained, one audit entry naming the points entry, the lines at the prices of the day."""
+    from desktop.models import AuditEntry, Redemption, RedemptionLine
+
+    receipt = redemption.redeem(shop, admin, "S01", HH, {"OIL": 1, "SALT": 2})
+    with shop.read() as s:
+        r = s.scalar(select(Redemption).where(Redemption.number == receipt.number))
+        assert (r.points, r.balance_after, r.operator, r.reversed_by) == (56, 64, admin.username, "")
+        assert receipt.number == f"S01-{clock.local(r.at):%Y%m%d}-{r.id:06d}" and receipt.at == r.at
+        entry = s.scalar(select(PointsEntry).where(PointsEntry.source == f"redemption:{r.id}"))
+        assert (entry.kind, entry.amount, entry.reason) == ("redeem", -56, f"兑换单{receipt.number}")
+        moves = s.scalars(select(StockMovement).where(StockMovement.redemption_id == r.id)).all()
+        assert sorted((m.quantity, m.value_fen, m.donor) for m in moves) == [(-2, 0, ""), (-1, 0, "")]
+        lines = s.scalars(select(RedemptionLine).where(RedemptionLine.redemption_id == r.id)).all()
+        assert sorted((ln.quantity, ln.price_points) for ln in lines) == [(1, 50), (2, 3)]
+        logged = s.scalar(select(AuditEntry).where(AuditEntry.entity_key == receipt.number))
+        assert (logged.action, logged.before) == ("redeem", None)
+        assert logged.after == {
+            "household": HH,
+            "points": 56,
+            "entry": entry.id,
+            "items": {"OIL": 1, "SALT": 2},
+        }
+    assert check_database(shop).ok
+
+
+def test_audit_append_is_record_by_statements_and_gives_way_to_a_head_held_as_an_object(db):
+    from desktop.models import AuditEntry
+    from desktop.services.system import audit
+
+    with db.write() as s:
+        audit.append(s, "admin", "one", entity="x", key="1", after={"b": [1, 2], "a": "甲"})
+        audit.record(s, "admin", "two", entity="x", key="2", before={"n": 1})
+        audit.append(s, "admin", "three", entity="x", key="3")  # the head is an object now: record's way
+    with db.write() as s:
+        audit.append(s, "admin", "four", entity="x", key="4", before=None, after=None)
+    with db.read() as s:
+        assert audit.verify(s).ok
+        rows = s.execute(
+            select(AuditEntry.action, AuditEntry.before, AuditEntry.after).where(AuditEntry.entity == "x")
+        )
+        assert [tuple(r) for r in rows] == [
+            ("one", None, {"a": "甲", "b": [1, 2]}),
+            ("two", {"n": 1}, None),
+            ("three", None, None),
+            ("four", None, None),
+        ]
+    assert check_database(db).ok

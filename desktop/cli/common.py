@@ -18,7 +18,7 @@ from desktop.config import default_database
 from desktop.db import Database
 from desktop.errors import InputRejected, PermissionDenied
 from desktop.services.documents import Printed
-from desktop.services.system import backup, users
+from desktop.services.system import users
 
 
 class CliContext:
@@ -35,10 +35,11 @@ class CliContext:
                 raise InputRejected(f"数据库不存在：{db.display_name}（请先运行 init）")
             if not create and (db.is_empty() or db.current_revision() is None):
                 raise InputRejected(f"“{db.display_name}”还不是本程序的数据库（请先运行 init）")
-            if upgrade or create:
+            if upgrade or create or db.needs_upgrade():
+                # backs the database up first; refuses a newer one
+                from desktop.services.system import backup  # lazy: it loads every ledger's checks
+
                 backup.upgrade(db)
-            elif db.needs_upgrade():
-                backup.upgrade(db)  # backs the database up first; refuses a newer one
         return self._db
 
     def close(self) -> None:

@@ -9,14 +9,13 @@ from pathlib import Path
 from desktop.cli.common import CliContext, Commands, day, emit, need
 from desktop.errors import InputRejected
 from desktop.services.documents import Printed
-from desktop.services.households import households, printing
-from desktop.services.roster.roster_compare import compare_roster
-from desktop.services.roster.roster_export import export_roster
-from desktop.services.roster.roster_import import import_roster
+from desktop.services.households import households
 from desktop.services.system import settings
 
 
 def cmd_import_roster(ctx: CliContext) -> int:
+    from desktop.services.roster.roster_import import import_roster  # lazy: a listing needs no roster reader
+
     args = ctx.args
     db = ctx.database()
     actor = ctx.actor()
@@ -33,6 +32,8 @@ def cmd_import_roster(ctx: CliContext) -> int:
 
 
 def cmd_export_roster(ctx: CliContext) -> int:
+    from desktop.services.roster.roster_export import export_roster  # lazy: as in cmd_import_roster
+
     args = ctx.args
     people = export_roster(ctx.database(), ctx.actor(), args.file, layout=args.layout, village=args.village)
     emit(args, {"file": str(args.file), "members": people}, f"已导出 {people} 人到 {args.file}")
@@ -40,6 +41,8 @@ def cmd_export_roster(ctx: CliContext) -> int:
 
 
 def cmd_compare_roster(ctx: CliContext) -> int:
+    from desktop.services.roster.roster_compare import compare_roster  # lazy: as in cmd_import_roster
+
     args = ctx.args
     ctx.every_village("比对全乡镇的花名册")
     result = compare_roster(ctx.database(), args.file)
@@ -94,6 +97,8 @@ def cmd_households_show(ctx: CliContext) -> int:
 
 
 def print_notice(ctx: CliContext, out: str) -> Printed:
+    from desktop.services.households import printing  # lazy: plans and archives load only to print
+
     args = ctx.args
     start = day(args.start)
     db = ctx.database()
@@ -126,6 +131,8 @@ def print_notice(ctx: CliContext, out: str) -> Printed:
 
 
 def print_ledger(ctx: CliContext, out: str) -> Printed:
+    from desktop.services.households import printing  # lazy: plans and archives load only to print
+
     args = ctx.args
     return printing.household_ledger(
         ctx.database(), ctx.actor(), out, village=args.village, xlsx=bool(args.xlsx)
@@ -133,6 +140,8 @@ def print_ledger(ctx: CliContext, out: str) -> Printed:
 
 
 def print_certificate(ctx: CliContext, out: str) -> Printed:
+    from desktop.services.households import printing  # lazy: plans and archives load only to print
+
     args = ctx.args
     issued = day(args.start)
     offset = None
@@ -155,6 +164,8 @@ def print_certificate(ctx: CliContext, out: str) -> Printed:
 
 
 def print_calibration(ctx: CliContext, out: str) -> Printed:
+    from desktop.services.households import printing  # lazy: plans and archives load only to print
+
     """No database, no log-in: a page to line up pre-printed certificate stock."""
     return printing.calibration_page(out, ctx.args.template)
 

@@ -15,15 +15,11 @@ from desktop import __version__, clock
 from desktop.config import RESOURCES, data_dir, default_database
 from desktop.db import Database, explain
 from desktop.errors import ServiceError
-from desktop.services import dashboard
-from desktop.services.points import village_counter
-from desktop.services.system import backup, setup
+from desktop.services.system import setup
 from desktop.ui.context import UiContext
-from desktop.ui.counter_window import CounterWindow
 from desktop.ui.login_dialog import LoginDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.messages import show_error
-from desktop.ui.setup_wizard import SetupWizard
 from desktop.ui.tasks import freeze_start_up, wait_all
 
 UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "LXGW WenKai", "Noto Sans CJK SC"]
@@ -85,7 +81,10 @@ def open_database(target: str | None) -> Database:
     db = Database(target or default_database())
     if db.path is not None:
         db.path.parent.mkdir(parents=True, exist_ok=True)
-    backup.upgrade(db)  # a new file gets the schema; an old one is backed up first; a newer one is refused
+    if db.needs_upgrade():  # read with plain SQL; a new file gets the schema, an old one is backed up first
+        from desktop.services.system import backup  # lazy: it loads every ledger's checks
+
+        backup.upgrade(db)  # a newer one is refused
     return db
 
 
@@ -106,6 +105,8 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
         QMessageBox.critical(None, "无法打开数据库", str(known))
         return known.exit_code
     if setup.needs_setup(db):
+        from desktop.ui.setup_wizard import SetupWizard  # lazy: only the first start sets the office up
+
         wizard = SetupWizard(db)
         if wizard.exec() != SetupWizard.DialogCode.Accepted or wizard.actor is None:
             return 0
@@ -125,6 +126,9 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
 def run_counter(path: str) -> int:
     """`counter open F`: the village counter on the database made from a pack — log in with one of the store's
     operators the pack carries, then the counter window (desktop.ui.counter_window)."""
+    from desktop.services.points import village_counter  # lazy: only the village counter opens a pack
+    from desktop.ui.counter_window import CounterWindow  # lazy: as above
+
     app = make_app()
     setup_logging()
     install_excepthook()
@@ -169,6 +173,8 @@ def smoke_test() -> int:
                 failures.append("icon missing: resources/icons/workbench.png")
             try:
                 render_test_page(Path(tmp) / "test-page.pdf", township="自检镇", printed_on=clock.today())
+                from desktop.services import dashboard  # lazy: as the page loads it
+
                 dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
             except Exception as exc:  # reported, exit code 1
                 failures.append(repr(exc))

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.reports.dashboard_data import Dashboard
-from desktop.services import dashboard
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
@@ -207,6 +206,9 @@ class DashboardPage(QWidget):
         sized = self.isVisible()  # not yet shown (just made): the charts wait for their room
 
         def work(db, actor):
+            # on the read lane: the services the figures come from load here, not before the window shows
+            from desktop.services import dashboard  # lazy: the services behind 首页 load off the GUI thread
+
             d = dashboard.gather(db, actor)
             return d, dashboard.office_name(db), _draw_all(d, width, height, ratio) if sized else None
 
@@ -326,6 +328,8 @@ class DashboardPage(QWidget):
     def print_report(self) -> None:
         if self.present_print is None:
             return
+        from desktop.services import dashboard  # lazy: as in reload
+
         today = clock.today()
         self.present_print(
             f"月报-{today:%Y%m}.pdf",

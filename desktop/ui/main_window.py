@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -21,29 +22,26 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.config import data_dir
 from desktop.services.system import settings
-from desktop.services.system.backup import auto_backup, daily_due
 from desktop.ui.about_dialog import AboutDialog
-from desktop.ui.cadres_page import CadresPage
 from desktop.ui.context import UiContext
-from desktop.ui.dashboard_page import (
-    DashboardPage,
-)
-from desktop.ui.fund_page import FundPage
-from desktop.ui.households_page import (
-    HouseholdsPage,
-)
-from desktop.ui.loans_page import LoansPage
+from desktop.ui.dashboard_page import DashboardPage
 from desktop.ui.messages import show_error
-from desktop.ui.monitoring_page import MonitoringPage
-from desktop.ui.plans_page import PlansPage
-from desktop.ui.posts_page import PostsPage
-from desktop.ui.print_page import PrintPage
-from desktop.ui.problems_page import ProblemsPage
-from desktop.ui.projects_page import ProjectsPage
-from desktop.ui.quality_page import QualityPage
-from desktop.ui.rating_page import RatingPage
-from desktop.ui.store_page import StoreArea
-from desktop.ui.system_page import SystemPage
+
+if TYPE_CHECKING:
+    from desktop.ui.cadres_page import CadresPage
+    from desktop.ui.fund_page import FundPage
+    from desktop.ui.households_page import HouseholdsPage
+    from desktop.ui.loans_page import LoansPage
+    from desktop.ui.monitoring_page import MonitoringPage
+    from desktop.ui.plans_page import PlansPage
+    from desktop.ui.posts_page import PostsPage
+    from desktop.ui.print_page import PrintPage
+    from desktop.ui.problems_page import ProblemsPage
+    from desktop.ui.projects_page import ProjectsPage
+    from desktop.ui.quality_page import QualityPage
+    from desktop.ui.rating_page import RatingPage
+    from desktop.ui.store_page import StoreArea
+    from desktop.ui.system_page import SystemPage
 
 log = logging.getLogger("desktop")
 DAILY_CHECK_MS = 30 * 60 * 1000
@@ -202,7 +200,9 @@ class MainWindow(QMainWindow):
         """On the write lane (nothing is written meanwhile, so the copy is whole); 系统 lists it when done."""
 
         def work(db, _actor):
-            return auto_backup(db, "daily") if daily_due(db) else None
+            from desktop.services.system import backup  # lazy: it loads every ledger's checks
+
+            return backup.auto_backup(db, "daily") if backup.daily_due(db) else None
 
         def done(result) -> None:
             if result is not None:
@@ -233,6 +233,8 @@ class MainWindow(QMainWindow):
     def _backup_on_exit(self) -> None:
 
         def work(db, _actor):
+            from desktop.services.system.backup import auto_backup  # lazy: as in daily_backup
+
             return auto_backup(db, "exit") if settings.get(db, "backup.on_exit") else None
 
         def finished(_result=None) -> None:
@@ -283,7 +285,9 @@ class MainWindow(QMainWindow):
                 _choose_when_listed(box, self._wanted_village[key])
         return page
 
-    def _make(self, key: str) -> QWidget:
+    def _make(self, key: str) -> QWidget:  # noqa: C901  (one flat branch per area)
+        """The page of `key`, its module imported now: the window opens with only the page it shows (首页), and
+        the other pages' modules and the services behind them load when the clerk first goes there."""
         ctx = self.ctx
         if key == "home":
             page = DashboardPage(ctx, present_print=self.present_print)
@@ -291,39 +295,68 @@ class MainWindow(QMainWindow):
             page.open_loans.connect(self.open_due_loans)
             return page
         if key == "problems":
+            from desktop.ui.problems_page import ProblemsPage  # lazy: a page's module loads when first shown
+
             return ProblemsPage(ctx, present_print=self.present_print)
         if key == "households":
+            from desktop.ui.households_page import HouseholdsPage  # lazy: as above
+
             return HouseholdsPage(ctx, present_print=self.present_print)
         if key == "quality":
+            from desktop.ui.quality_page import QualityPage  # lazy: as above
+
             page = QualityPage(ctx)
             page.open_household.connect(self.open_finding)
             return page
         if key == "plans":
+            from desktop.ui.plans_page import PlansPage  # lazy: as above
+
             page = PlansPage(ctx)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
         if key == "monitoring":
+            from desktop.ui.monitoring_page import MonitoringPage  # lazy: as above
+
             page = MonitoringPage(ctx, present_print=self.present_print)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
         if key == "projects":
+            from desktop.ui.projects_page import ProjectsPage  # lazy: as above
+
             return ProjectsPage(ctx, present_print=self.present_print)
         if key == "cadres":
+            from desktop.ui.cadres_page import CadresPage  # lazy: as above
+
             page = CadresPage(ctx, present_print=self.present_print)
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
             return page
         if key == "posts":
+            from desktop.ui.posts_page import PostsPage  # lazy: as above
+
             return PostsPage(ctx, present_print=self.present_print)
         if key == "loans":
+            from desktop.ui.loans_page import LoansPage  # lazy: as above
+
             return LoansPage(ctx, present_print=self.present_print)
-        makers = {
-            "stars": RatingPage,
-            "store": StoreArea,
-            "fund": FundPage,
-            "print": PrintPage,
-            "system": SystemPage,
-        }
-        return makers[key](ctx)
+        if key == "stars":
+            from desktop.ui.rating_page import RatingPage  # lazy: as above
+
+            return RatingPage(ctx)
+        if key == "store":
+            from desktop.ui.store_page import StoreArea  # lazy: as above
+
+            return StoreArea(ctx)
+        if key == "fund":
+            from desktop.ui.fund_page import FundPage  # lazy: as above
+
+            return FundPage(ctx)
+        if key == "print":
+            from desktop.ui.print_page import PrintPage  # lazy: as above
+
+            return PrintPage(ctx)
+        from desktop.ui.system_page import SystemPage  # lazy: as above
+
+        return SystemPage(ctx)
 
     @property
     def home(self) -> DashboardPage:

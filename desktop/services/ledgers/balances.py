@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, event, update
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, event, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
@@ -34,3 +36,28 @@ def holds_lock(session: Session, table: str, key: object) -> bool:
 @event.listens_for(Session, "after_begin")
 def _forget_locks(session: Session, _transaction, _connection) -> None:
     session.info.pop(LOCKED, None)
+
+
+_CHANGES: dict[InstrumentedAttribute, Any] = {}  # column → its conditional UPDATE, built once
+
+
+def change_unless_negative(
+    session: Session, column: InstrumentedAttribute, key: InstrumentedAttribute, value: object, amount: int
+) -> int | None:
+    """add_unless_negative on the row whose primary key `key` is `value`, by a statement built once per column
+    (a counter runs it at every redemption): the new value, or None when refused or no such row."""
+    statement = _CHANGES.get(column)
+    if statement is None:
+        table = column.class_.__table__  # type: ignore[attr-defined]
+        target, where = table.c[column.key], table.c[key.key]
+        statement = _CHANGES[column] = (
+            update(table)
+            .where(where == bindparam("key"), target + bindparam("amount") >= 0)
+            .values({target: target + bindparam("amount")})
+            .returning(target)
+        )
+    found = session.connection().execute(statement, {"key": value, "amount": amount}).first()
+    if found is None:
+        return None
+    session.info.setdefault(LOCKED, set()).add((column.class_.__tablename__, value))  # type: ignore[attr-defined]
+    return found[0]

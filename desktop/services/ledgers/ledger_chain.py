@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, event, inspect, literal_column, select, update
+from sqlalchemy import Table, bindparam, event, inspect, literal_column, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desktop.models import (
@@ -155,14 +155,26 @@ def _head(session: Session, chain: Chain, account: int) -> tuple[int, str]:
     if connection.dialect.name == "postgresql" and not holds_lock(session, chain.lock.name, account):
         key = chain.lock.c[chain.lock_key]
         connection.execute(select(key).where(key == account).with_for_update())
-    entries = chain.model.__table__.c  # type: ignore[attr-defined]
-    row = connection.execute(
-        select(entries.seq, entries.digest)
-        .where(entries[chain.account] == account)
-        .order_by(entries.seq.desc())
-        .limit(1)
-    ).first()
+    row = connection.execute(_newest(chain), {"account": account}).first()
     return (row[0], row[1]) if row else (0, START)
+
+
+_NEWEST: dict[
+    str, Any
+] = {}  # chain's table → its "newest entry" SELECT, built once (it runs for every entry)
+
+
+def _newest(chain: Chain):
+    statement = _NEWEST.get(chain.table)
+    if statement is None:
+        entries = chain.model.__table__.c  # type: ignore[attr-defined]
+        statement = _NEWEST[chain.table] = (
+            select(entries.seq, entries.digest)
+            .where(entries[chain.account] == bindparam("account"))
+            .order_by(entries.seq.desc())
+            .limit(1)
+        )
+    return statement
 
 
 def _fill_defaults(obj: object) -> None:

@@ -69,7 +69,7 @@ from desktop.models import (
     Village,
 )
 from desktop.models.base import utcnow
-from desktop.services.points import counter_guard, points
+from desktop.services.points import counter_guard, points, redemption
 from desktop.services.points.counter_files import (
     EVENT_KINDS,
     FORMAT_VERSION,
@@ -672,10 +672,10 @@ def _apply(s: Session, actor: Actor, pack: CounterPack, store: Store, e: dict) -
             held.decision, held.decided_at, held.decided_by = "reversed", utcnow(), body["operator"]
             held.decision_reason = f"村里已撤销（回传第{e['seq']}条）：{body['reason']}"
             return "reverse"
-        redemption = s.scalar(select(Redemption).where(Redemption.number == body["number"]))
-        if redemption is None or redemption.reversed_at is not None:
+        booked = s.scalar(select(Redemption).where(Redemption.number == body["number"]))
+        if booked is None or booked.reversed_at is not None:
             return "reverse"  # rejected by a supervisor before, or reversed already: nothing left to undo
-        reverse_in(s, body["operator"], redemption, body["reason"], _at(body))
+        redemption.reverse_in(s, body["operator"], booked, body["reason"], _at(body))
         return "reverse"
     hid = s.scalar(select(Household.id).where(Household.code == body["household"]))
     balance = points.balance_of(s, hid) if hid else 0
@@ -746,53 +746,6 @@ def _book(s: Session, store: Store, hid: int, body: dict) -> None:
                 at=at,
             )
         )
-    s.flush()
-
-
-def reverse_in(
-    s: Session, username: str, redemption: Redemption, reason: str, at: datetime | None = None
-) -> None:
-    """Undo a booked redemption inside the caller's transaction: points and goods back, entries naming the
-    originals (the township's 撤销 and a merged village 撤销 alike)."""
-    at = at or utcnow()
-    number = redemption.number
-    original = s.scalar(
-        select(PointsEntry).where(
-            PointsEntry.source == f"redemption:{redemption.id}", PointsEntry.kind == "redeem"
-        )
-    )
-    points.change_balance(s, redemption.household_id, redemption.points)
-    s.add(
-        PointsEntry(
-            household_id=redemption.household_id,
-            kind="reversal",
-            amount=redemption.points,
-            reason=f"撤销兑换单{number}：{reason}",
-            operator=username,
-            at=at,
-            source=f"redemption:{redemption.id}",
-            reverses_id=original.id if original else None,
-        )
-    )
-    for move in s.scalars(
-        select(StockMovement).where(
-            StockMovement.redemption_id == redemption.id, StockMovement.kind == "redeem"
-        )
-    ):
-        change_stock(s, move.goods_id, -move.quantity)
-        s.add(
-            StockMovement(
-                goods_id=move.goods_id,
-                kind="reversal",
-                quantity=-move.quantity,
-                operator=username,
-                redemption_id=redemption.id,
-                reverses_id=move.id,
-                reason=f"撤销兑换单{number}：{reason}",
-                at=at,
-            )
-        )
-    redemption.reversed_at, redemption.reversed_by, redemption.reversal_reason = at, username, reason
     s.flush()
 
 

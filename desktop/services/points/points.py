@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desktop import money
@@ -57,13 +58,22 @@ def household_id(session: Session, actor: Actor, code: str) -> int:
 
 def ensure_account(session: Session, hid: int) -> None:
     """Create the balance row if missing, race-free (two counters may meet a new household at once)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(
-        dialect_insert(PointsAccount).values(household_id=hid, balance=0).on_conflict_do_nothing()
-    )
+    dialect = session.get_bind().dialect.name
+    statement = _ENSURE_ACCOUNT.get(dialect)
+    if statement is None:  # built once per dialect: the counter runs it at every redemption
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = _ENSURE_ACCOUNT[dialect] = (
+            dialect_insert(PointsAccount.__table__)
+            .values(household_id=bindparam("hid"), balance=0)
+            .on_conflict_do_nothing()
+        )
+    session.execute(statement, {"hid": hid})
+
+
+_ENSURE_ACCOUNT: dict[str, Any] = {}
 
 
 def change_balance(session: Session, hid: int, amount: int) -> int | None:

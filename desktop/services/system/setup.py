@@ -10,8 +10,6 @@ from sqlalchemy import func, select
 from desktop.db import Database
 from desktop.errors import InputRejected, Refused
 from desktop.models import Township, User, Village
-from desktop.services.fund import fund
-from desktop.services.points import stores
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
 from desktop.services.system.users import add_user, authenticate
@@ -118,6 +116,9 @@ def open_places(
     services (each of those writes its own transaction, so this runs right after first_run, not inside it).
 
     Stores get codes S01, S02 … not yet used; the funds take the match the wizard's defaults page set."""
+
+    from desktop.services.fund import fund  # lazy: first run only (every start asks needs_setup)
+    from desktop.services.points import stores  # lazy: as above
 
     wanted = [*stores_for, *funds_for]
     with db.read() as s:
