@@ -83,6 +83,22 @@ def fill_archives(db: Database) -> int:
                 if c != "household" or h % 3
             ],
         )
+        # the kept counts, as archives.record_item / print_copy leave them
+        from desktop.models import ArchiveTally
+
+        stage_of = {i.key: i.stage for i in items}
+        tally = archives.tally_of(stage_of, contents, {"township": contents, "village": contents})
+        partial = archives.tally_of(
+            stage_of, contents, {c: contents for c in ("township", "village", "household")}
+        )
+        s.execute(
+            insert(ArchiveTally),
+            [
+                {"archive_id": h, "copy": c, **n}
+                for h in ids
+                for c, n in (partial if h % 3 else tally).items()
+            ],
+        )
     return len(ids)
 
 

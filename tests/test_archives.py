@@ -9,9 +9,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
 
 from desktop.cli import main
 from desktop.errors import InputRejected, Refused
+from desktop.models import Archive, ArchiveChecklist, ArchiveCopyLog, ArchiveItem, ArchiveTally
 from desktop.services.archives import archive_reports, archives
 from desktop.services.households import households
 from desktop.services.roster.roster_import import import_roster
@@ -225,3 +227,104 @@ def test_the_home_pages_completeness_counts_agree_with_the_full_status(roster, a
         expected[label] = (len(statuses), {k: sum(st.complete(k) for st in statuses) for k, _ in copies})
     assert counts == dict(sorted(expected.items()))
     assert sum(c["township"] for _n, c in counts.values()) == 1  # only the exited household, still up to date
+
+
+def _kept(db) -> dict[tuple[int, str], tuple[int, ...]]:
+    with db.read() as s:
+        return {
+            (t.archive_id, t.copy): (t.identify, t.assist, t.exit, t.consolidate)
+            for t in s.scalars(select(ArchiveTally))
+        }
+
+
+def _recomputed(db) -> dict[tuple[int, str], tuple[int, ...]]:
+    """The tally from scratch: every archive's items and the newest print of each copy."""
+    out = {}
+    with db.read() as s:
+        for a in s.scalars(select(Archive)):
+            items = s.get(ArchiveChecklist, a.checklist_id).items
+            have = {i.item_key: i.revision for i in s.scalars(select(ArchiveItem).filter_by(archive_id=a.id))}
+            printed = {
+                log.copy: log.contents
+                for log in s.scalars(
+                    select(ArchiveCopyLog).filter_by(archive_id=a.id).order_by(ArchiveCopyLog.id)
+                )
+            }
+            tally = archives.tally_of({i["key"]: i["stage"] for i in items}, have, printed)
+            out |= {(a.id, copy): tuple(n.values()) for copy, n in tally.items()}
+    return out
+
+
+def _check_counts(db, admin) -> None:
+    assert _kept(db) == _recomputed(db)
+    kept = archives.village_status(db, admin)  # counts from the kept tally, items not read
+    full = archives.village_status(db, admin, items=True)  # every item's state, one read
+    assert [st.code for st in kept] == [st.code for st in full]
+    for fast, slow in zip(kept, full, strict=True):
+        for key, _ in slow.copies:
+            assert (fast.code, fast.counts(key), fast.complete(key)) == (
+                slow.code,
+                slow.counts(key),
+                slow.complete(key),
+            )
+    copies, counts = archives.complete_counts(db, admin)
+    assert sum(c[key] for _n, c in counts.values() for key, _ in copies) == sum(
+        st.complete(key) for st in full for key, _ in copies
+    )
+    # the lazily read items are the same states as those read at once
+    assert [(i.key, i.recorded, i.revision, i.copies) for i in kept[0].items] == [
+        (i.key, i.recorded, i.revision, i.copies) for i in full[0].items
+    ]
+
+
+def test_the_kept_counts_follow_recording_printing_revising_and_detaching(roster, admin, tmp_path):
+    db = roster
+    _check_counts(db, admin)  # no archive at all
+    for code in (EXITED, NOT_EXITED):
+        for item in archives.checklist(db).items[:8]:
+            archives.record_item(db, admin, code, item.key)
+    _check_counts(db, admin)
+    for code in (EXITED, NOT_EXITED):
+        for item in archives.checklist(db).items[8:]:
+            archives.record_item(db, admin, code, item.key)
+        archives.print_copy(db, admin, code, "township", tmp_path / f"{code}-t.pdf")
+        archives.print_copy(db, admin, code, "village", tmp_path / f"{code}-v.pdf")
+    _check_counts(db, admin)
+    archives.record_item(db, admin, EXITED, "application", note="改过")  # both printed copies now 需更新
+    archives.record_item(db, admin, NOT_EXITED, "monitoring", note="巩固阶段")  # not due for this household
+    archives.add_files(db, admin, NOT_EXITED, "visits", [("v.jpg", jpeg(300, 400))])
+    _check_counts(db, admin)
+    archives.print_copy(db, admin, EXITED, "township", tmp_path / "again.pdf")
+    archives.print_copy(db, admin, NOT_EXITED, "township", tmp_path / "with-scan.pdf")
+    assert state(db, admin, NOT_EXITED, "visits")["township"] == "齐全"
+    attachment = archives.status(db, admin, NOT_EXITED).items[8].attachments[0].id
+    archives.remove_attachment(db, admin, attachment)  # the item's revision goes up: its copies 需更新
+    assert state(db, admin, NOT_EXITED, "visits")["township"] == "需更新"
+    _check_counts(db, admin)
+    # an archive made under a new checklist version is counted against its own list
+    archives.set_checklist(
+        db,
+        admin,
+        [
+            *({"key": i.key, "stage": i.stage, "title": i.title} for i in archives.checklist(db).items),
+            {"stage": "assist", "title": "产业奖补凭证"},
+        ],
+    )
+    other = next(
+        r.code
+        for r in households.rows(db, households.search_ids(db, admin, ""))
+        if r.code not in (EXITED, NOT_EXITED)
+    )
+    archives.record_item(db, admin, other, "application")
+    _check_counts(db, admin)
+    kept = _kept(db)
+
+    # the migration that made the table fills it with the same counts
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    with db.engine.connect() as conn, conn.begin():
+        config = db._alembic_config(conn)
+        command.downgrade(config, ScriptDirectory.from_config(config).get_revision("0023").down_revision)
+    db.upgrade()
+    assert _kept(db) == kept

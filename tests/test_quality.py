@@ -169,3 +169,18 @@ def test_cli_audit_run_json_exits_0_with_findings(db_url, audited, capsys, monke
     capsys.readouterr()
     assert main(["--db", db_url, "audit", "run", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["quiet"] == 1
+
+
+def test_a_findings_fingerprint_is_the_sha256_of_its_json_as_stored_by_earlier_versions():
+    # verified findings keep the fingerprint they were stored with: it must not change with how it is computed
+    import hashlib
+
+    for values in [
+        (),
+        ("",),
+        ("王花国", "1.5", "0"),
+        ('引号"与\\反斜杠', "换\n行", "\x01\u2028", "é🙂"),
+        (12, None),
+    ]:
+        text = json.dumps(["phone_not_11_digits", [str(v) for v in values]], ensure_ascii=False)
+        assert quality.fingerprint("phone_not_11_digits", values) == hashlib.sha256(text.encode()).hexdigest()

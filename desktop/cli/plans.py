@@ -35,7 +35,7 @@ def cmd_archive_status(ctx: CliContext) -> int:
     if args.household:
         found = [archives.status(db, reader, args.household, with_files=False)]
     else:
-        found = archives.village_status(db, reader, args.village)
+        found = archives.village_status(db, reader, args.village, items=True)
     copies = found[0].copies if found else archives.copies(db)
     totals = {
         key: {"name": name, "complete_households": sum(st.complete(key) for st in found)}

@@ -1,6 +1,13 @@
 """SQLAlchemy models. No Qt here."""
 
-from desktop.models.archives import Archive, ArchiveChecklist, ArchiveCopyLog, ArchiveItem, Attachment
+from desktop.models.archives import (
+    Archive,
+    ArchiveChecklist,
+    ArchiveCopyLog,
+    ArchiveItem,
+    ArchiveTally,
+    Attachment,
+)
 from desktop.models.base import Base
 from desktop.models.cadres import Cadre, Pairing
 from desktop.models.counter import (
@@ -69,6 +76,7 @@ __all__ = [
     "ArchiveChecklist",
     "ArchiveCopyLog",
     "ArchiveItem",
+    "ArchiveTally",
     "Attachment",
     "CardColour",
     "IncomeThreshold",

@@ -1,5 +1,7 @@
 """一户一档，一式三份: a versioned checklist, each household's archive items with scanned attachments, and the
-print/hand-over log of every copy. A copy's state per item is derived from the log, never stored twice."""
+print/hand-over log of every copy. A copy's state per item is derived from the log; ArchiveTally keeps its
+counts per stage up to date (rewritten from the items and the log whenever either changes) so that overviews of
+a whole county read one row per copy instead of every item."""
 
 from __future__ import annotations
 
@@ -88,3 +90,18 @@ class ArchiveCopyLog(Base):
     handed_to: Mapped[str] = mapped_column(String(64), default="")
     signed_by: Mapped[str] = mapped_column(String(64), default="")
     handed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ArchiveTally(Base):
+    """Kept counts of one archive per checklist stage: with copy "" the items recorded, otherwise the items that
+    copy holds in their current revision (齐全). Rewritten by desktop.services.archives whenever an item is
+    recorded or changed or a copy printed; always equal to what the items and the copy log say."""
+
+    __tablename__ = "archive_tally"
+
+    archive_id: Mapped[int] = mapped_column(ForeignKey("archive.id"), primary_key=True)
+    copy: Mapped[str] = mapped_column(String(16), primary_key=True)  # "" = recorded; else a copy key
+    identify: Mapped[int] = mapped_column(Integer, default=0)
+    assist: Mapped[int] = mapped_column(Integer, default=0)
+    exit: Mapped[int] = mapped_column(Integer, default=0)
+    consolidate: Mapped[int] = mapped_column(Integer, default=0)

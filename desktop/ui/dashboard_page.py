@@ -202,15 +202,14 @@ class DashboardPage(QWidget):
             return
         self.loading = True
         self.status.setText("正在统计……")
-        width, height, ratio = self._chart_size()
-        sized = self.isVisible()  # not yet shown (just made): the charts wait for their room
 
+        # The figures are shown as soon as they are counted; the charts follow in a read of their own (the
+        # first one imports matplotlib: about a second here, which the figures need not wait for).
         def work(db, actor):
             # on the read lane: the services the figures come from load here, not before the window shows
             from desktop.services import dashboard  # lazy: the services behind 首页 load off the GUI thread
 
-            d = dashboard.gather(db, actor)
-            return d, dashboard.office_name(db), _draw_all(d, width, height, ratio) if sized else None
+            return dashboard.gather(db, actor), dashboard.office_name(db)
 
         self.ctx.ops.read(self, work, self._show, on_failure=self._failed, title="首页统计失败")
 
@@ -227,7 +226,7 @@ class DashboardPage(QWidget):
         show_error(self, exc, "首页统计失败")
 
     def _show(self, result) -> None:
-        d, office, pngs = result
+        d, office = result
         self.data = d
         self.title.setText(f"{office or '乡镇'}扶贫工作概况")
         colours = d.colour_totals()
@@ -243,12 +242,8 @@ class DashboardPage(QWidget):
         self.numbers["fund"].setText(f"{d.fund_balance / 100:,.2f}")
         self._show_overdue(d)
         self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
-        if pngs is not None:
-            self._show_charts(pngs)
-            self._done()
-        else:
-            self._done()
-            self._redraw()  # at the size the charts have now
+        self._done()
+        self._redraw()  # at the size the charts have now
 
     def _show_overdue(self, d: Dashboard) -> None:
         self.loans_button.setText(f"小额信贷：30天内到期{d.loans_due}笔，逾期{d.loans_overdue}笔 ›")

@@ -9,47 +9,18 @@ thread through queued signals. No processEvents loops. Widgets reach this throug
 from __future__ import annotations
 
 import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.services.collector import collector_held
 from desktop.services.progress import Progress
 
 _pools: dict[str, QThreadPool] = {}
 _running: set[Task] = set()
 LANE_THREADS = {"write": 1, "read": 2}
-_collector_lock = threading.Lock()
-_collector_holds = 0  # tasks running with the cyclic collector held off
-_collector_was_on = True
-
-
-@contextmanager
-def collector_held() -> Iterator[None]:
-    """Hold CPython's cyclic garbage collector off while background work runs.
-
-    A task that builds hundreds of thousands of objects (a county's overview, a ledger, a roster check) sets off
-    full collections, and each walks every object of the process holding the GIL: the GUI thread stood still for
-    100–600 ms at a time (docs/performance.md). Reference counting still frees what the work drops; the cycles it
-    leaves are collected once the last task ends and the collector is back on. What the task returns is walked by
-    the first collection after it (about 3 ms per 10,000 objects): a task returns what its page shows, not a
-    county's whole list."""
-    global _collector_holds, _collector_was_on
-    with _collector_lock:
-        if _collector_holds == 0:
-            _collector_was_on = gc.isenabled()
-            gc.disable()
-        _collector_holds += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector_holds -= 1
-            if _collector_holds == 0 and _collector_was_on:
-                gc.enable()
 
 
 def freeze_start_up() -> None:

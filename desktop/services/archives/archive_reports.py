@@ -30,7 +30,7 @@ def completeness_ledger(
     from desktop.reports.ledger import Column, Ledger  # lazy: reportlab loads only when printing
 
     today = today or clock.today()
-    statuses = village_status(db, actor, village)
+    statuses = village_status(db, actor, village, items=True)
     if not statuses:
         raise InputRejected("没有可统计的农户")
     copies = statuses[0].copies

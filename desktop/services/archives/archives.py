@@ -7,13 +7,15 @@ Stages 退出 and 巩固 are due only once a household has left poverty; before 
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
 
 from desktop import clock
 from desktop.db import Database
@@ -23,6 +25,7 @@ from desktop.models import (
     ArchiveChecklist,
     ArchiveCopyLog,
     ArchiveItem,
+    ArchiveTally,
     Attachment,
     Household,
     Setting,
@@ -30,6 +33,7 @@ from desktop.models import (
     Village,
 )
 from desktop.models.base import utcnow
+from desktop.services.collector import collector_held
 from desktop.services.documents import township_issuer
 from desktop.services.households.households import (
     exited,
@@ -263,6 +267,7 @@ def record_in(
     s.flush()
     for f in files:
         add_attachment(s, row, f, actor)
+    _retally(s, a)
     audit.record(
         s,
         actor.username,
@@ -278,6 +283,49 @@ def record_in(
         },
     )
     return row, row.revision
+
+
+def tally_of(
+    stage_of: Mapping[str, str], have: Mapping[str, int], printed: Mapping[str, Mapping[str, int]]
+) -> dict[str, dict[str, int]]:
+    """What ArchiveTally keeps for one archive, per stage: under "" the items recorded, under each printed copy
+    the items whose current revision it holds. `stage_of` is the archive's checklist (item key → stage), `have`
+    item key → revision, `printed` copy → the contents of its newest print. Keys the checklist lacks don't count."""
+    mine = {key: rev for key, rev in have.items() if key in stage_of}
+    out = {"": dict.fromkeys(STAGES, 0)}
+    for key in mine:
+        out[""][stage_of[key]] += 1
+    for copy, held in printed.items():
+        counts = out[copy] = dict.fromkeys(STAGES, 0)
+        for key, rev in mine.items():
+            if (held.get(key) or 0) >= rev:
+                counts[stage_of[key]] += 1
+    return out
+
+
+def _retally(s: Session, a: Archive) -> None:
+    """Rewrite an archive's kept counts from its items and copy log, in the transaction that changed them."""
+    s.flush()
+    # two writers of one archive (PostgreSQL) count in turn, each after the other's items are committed
+    s.execute(select(Archive.id).where(Archive.id == a.id).with_for_update())
+    stage_of = {i.key: i.stage for i in _checklist_of(s, a).items}
+    have = dict(
+        s.execute(
+            select(ArchiveItem.item_key, ArchiveItem.revision).where(ArchiveItem.archive_id == a.id)
+        ).all()
+    )
+    printed: dict[str, dict[str, int]] = {}
+    for copy, contents in s.execute(
+        select(ArchiveCopyLog.copy, ArchiveCopyLog.contents)
+        .where(ArchiveCopyLog.archive_id == a.id)
+        .order_by(ArchiveCopyLog.id)
+    ):
+        printed[copy] = contents or {}  # the newest print of a copy is what the copy holds
+    s.execute(delete(ArchiveTally).where(ArchiveTally.archive_id == a.id))
+    s.execute(
+        insert(ArchiveTally),
+        [{"archive_id": a.id, "copy": c, **n} for c, n in tally_of(stage_of, have, printed).items()],
+    )
 
 
 def add_attachment(
@@ -325,6 +373,7 @@ def remove_attachment(db: Database, actor: Actor, attachment_id: int) -> None:
         household_for(s, actor, h.code)
         item.revision += 1
         item.changed_at = utcnow()
+        _retally(s, s.get(Archive, item.archive_id))
         audit.record(
             s,
             actor.username,
@@ -376,19 +425,58 @@ class CopyLogEntry:
     handed_on: date | None
 
 
-@dataclass
 class ArchiveStatus:
-    code: str
-    head: str
-    village: str
-    number: str
-    checklist_version: int
-    stages_due: list[str]
-    items: list[ItemState]
-    copies: list[tuple[str, str]]
-    log: list[CopyLogEntry] = field(default_factory=list)
+    """One household's archive. `items` (every checklist item's state in every copy) may be built on first use:
+    village_status gives each household its counts from the kept tally (ArchiveTally) and reads the items of
+    the whole list in one go only when one of them is asked for (counts and complete() need no items)."""
+
+    __slots__ = ("code", "head", "village", "number", "checklist_version", "stages_due", "copies", "log")
+    __slots__ += ("_items", "_kept", "_batch", "_archive_id", "_spec")
+
+    def __init__(
+        self,
+        code: str,
+        head: str,
+        village: str,
+        number: str,
+        checklist_version: int,
+        stages_due: list[str],
+        items: list[ItemState] | None,
+        copies: list[tuple[str, str]],
+        log: list[CopyLogEntry] | None = None,
+        *,
+        kept: tuple[int, int, Mapping[str, int]] | None = None,
+        batch: _ItemBatch | None = None,
+        archive_id: int | None = None,
+        spec: Checklist | None = None,
+    ) -> None:
+        self.code, self.head, self.village, self.number = code, head, village, number
+        self.checklist_version, self.stages_due, self.copies = checklist_version, stages_due, copies
+        self.log = log if log is not None else []
+        self._items = items
+        self._kept = kept  # (due items, due items recorded, copy → due items it holds current)
+        self._batch = batch  # (it holds the list only weakly: no cycle for the collector to walk)
+        self._archive_id, self._spec = archive_id, spec
+
+    @property
+    def items(self) -> list[ItemState]:
+        if self._items is None:
+            self._batch.load(self)
+        return self._items
+
+    @items.setter
+    def items(self, value: list[ItemState]) -> None:
+        self._items = value
 
     def counts(self, copy: str) -> dict[str, int]:
+        if self._items is None and self._kept is not None:
+            due, recorded, held = self._kept
+            current = held.get(copy, 0)
+            return {
+                STATE_COMPLETE: current,
+                STATE_MISSING: due - recorded,
+                STATE_OUTDATED: recorded - current,
+            }
         out = {STATE_COMPLETE: 0, STATE_MISSING: 0, STATE_OUTDATED: 0}
         for i in self.items:
             if i.due:
@@ -399,6 +487,9 @@ class ArchiveStatus:
         return [i for i in self.items if i.due and i.copies[copy] != STATE_COMPLETE]
 
     def complete(self, copy: str) -> bool:
+        if self._items is None and self._kept is not None:
+            c = self.counts(copy)
+            return not c[STATE_MISSING] and not c[STATE_OUTDATED]
         return not self.missing(copy)
 
     def as_json(self) -> dict:
@@ -551,12 +642,17 @@ def _status_one(s: Session, h: Household, *, with_files: bool) -> ArchiveStatus:
     )
 
 
-def village_status(db: Database, actor: Actor, village: str | None = None) -> list[ArchiveStatus]:
-    """Every household (of a village, or all the actor may see), in bulk: a few queries, not one per household,
-    reading columns rather than ORM objects (building 900,000 ArchiveItem objects was most of the time)."""
+def village_status(
+    db: Database, actor: Actor, village: str | None = None, *, items: bool = False
+) -> list[ArchiveStatus]:
+    """Every household (of a village, or all the actor may see), in bulk. Counts and complete() come from the
+    kept tally (ArchiveTally); every item's state is read for the whole list at once, in this read with
+    items=True (a ledger that lists items wants one snapshot), else on first use of any status's `items`."""
     with db.read() as s:
         core = s.connection()  # plain rows: the ORM's per-row work was a third of the time at this size
         scope = village_scope(s, actor, village)
+        copy_list = _copies(s)
+        keys = [c for c, _ in copy_list]
         households = core.execute(
             select(
                 Household.id,
@@ -569,7 +665,6 @@ def village_status(db: Database, actor: Actor, village: str | None = None) -> li
             .where(scope)
             .order_by(Household.village_id, Household.code)
         ).all()
-        mine = select(Archive.id).join(Household, Household.id == Archive.household_id).where(scope)
         archives = {
             household_id: (archive_id, checklist_id, number)
             for household_id, archive_id, checklist_id, number in core.execute(
@@ -578,114 +673,207 @@ def village_status(db: Database, actor: Actor, village: str | None = None) -> li
                 .where(scope)
             )
         }
+        tallies = _kept(core, scope, keys)
         checklists = {c.id: _as_checklist(c) for c in s.scalars(select(ArchiveChecklist))}
         current = _newest(s)
-        items: dict[int, dict[str, Recorded]] = defaultdict(dict)
-        for archive_id, key, done_on, note, recorded_by, revision in core.execute(
-            select(
-                ArchiveItem.archive_id,
-                ArchiveItem.item_key,
-                ArchiveItem.done_on,
-                ArchiveItem.note,
-                ArchiveItem.recorded_by,
-                ArchiveItem.revision,
-            ).where(ArchiveItem.archive_id.in_(mine))
-        ):
-            items[archive_id][key] = (done_on, note, recorded_by, revision)
-        printed: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-        for archive_id, copy, contents in core.execute(
-            select(ArchiveCopyLog.archive_id, ArchiveCopyLog.copy, ArchiveCopyLog.contents)
-            .where(ArchiveCopyLog.archive_id.in_(mine))
-            .order_by(ArchiveCopyLog.id)
-        ):
-            printed[archive_id][copy] = contents  # the newest print of a copy is what the copy holds
         villages = {v.id: v.name for v in s.scalars(select(Village))}
-        copy_list = _copies(s)
-    keys = [c for c, _ in copy_list]
-    out = []
-    for hid, code, head, village_id, kind, exit_year in households:
-        archive_id, checklist_id, number = archives.get(hid, (None, None, f"DA-{code}"))
-        spec = checklists[checklist_id] if checklist_id is not None else current
-        due = _due_stages(has_exited(kind, exit_year))
-        out.append(
-            ArchiveStatus(
-                code,
-                head,
-                villages[village_id],
-                number,
-                spec.version,
-                due,
-                _states(spec.items, due, items.get(archive_id, {}), printed.get(archive_id, {}), keys),
-                copy_list,
+        out = _Statuses()
+        batch = _ItemBatch(db, keys, out)
+        due_items = {
+            (c.version, left): _due_items(c, left) for c in (current, *checklists.values()) for left in _DUE
+        }
+        nothing = dict.fromkeys(keys, 0)
+        with collector_held():  # 50,000 statuses, none of them cyclic
+            for hid, code, head, village_id, kind, exit_year in households:
+                archive_id, checklist_id, number = archives.get(hid, (None, None, f"DA-{code}"))
+                spec = checklists[checklist_id] if checklist_id is not None else current
+                left = has_exited(kind, exit_year)
+                counts = tallies.get(archive_id)
+                if counts is None:
+                    kept = (due_items[spec.version, left], 0, nothing)
+                elif left:  # every stage due: early + late
+                    kept = (
+                        due_items[spec.version, left],
+                        counts[0] + counts[1],
+                        {c: counts[2 * i + 2] + counts[2 * i + 3] for i, c in enumerate(keys)},
+                    )
+                else:
+                    kept = (
+                        due_items[spec.version, left],
+                        counts[0],
+                        {c: counts[2 * i + 2] for i, c in enumerate(keys)},
+                    )
+                st = ArchiveStatus(
+                    code,
+                    head,
+                    villages[village_id],
+                    number,
+                    spec.version,
+                    _DUE[left],
+                    None,
+                    copy_list,
+                    kept=kept,
+                    batch=batch,
+                    archive_id=archive_id,
+                    spec=spec,
+                )
+                out.append(st)
+        if items:
+            batch.load_in(core)
+    return out
+
+
+_DUE = {left: _due_stages(left) for left in (False, True)}
+EARLY = _DUE[False]  # due for every household; the other stages only once it has left poverty
+
+
+def _due_items(spec: Checklist, left_poverty: bool) -> int:
+    due = _DUE[left_poverty]
+    return sum(i.stage in due for i in spec.items)
+
+
+def _kept(core, scope, keys: list[str]) -> dict[int, tuple[int, ...]]:
+    """The kept tallies of the archives in scope, one row each: archive id → (recorded early, recorded late,
+    then for each copy in `keys` held early, held late), early being the stages due for every household."""
+    early = ArchiveTally.identify + ArchiveTally.assist
+    late = ArchiveTally.exit + ArchiveTally.consolidate
+    assert EARLY == ["identify", "assist"]
+    columns = []
+    for copy in ("", *keys):
+        columns += [func.sum(case((ArchiveTally.copy == copy, part), else_=0)) for part in (early, late)]
+    query = select(ArchiveTally.archive_id, *columns).group_by(ArchiveTally.archive_id)
+    if not isinstance(scope, True_):  # a village clerk: only their archives
+        query = query.where(
+            ArchiveTally.archive_id.in_(
+                select(Archive.id).join(Household, Household.id == Archive.household_id).where(scope)
             )
         )
-    return out
+    return {archive_id: counts for archive_id, *counts in core.execute(query)}
+
+
+class _Statuses(list):
+    """village_status's list (a list that a weak reference can point at)."""
+
+    __slots__ = ("__weakref__",)
+
+
+class _ItemBatch:
+    """The households of one village_status call, whose item states are read together when first asked for."""
+
+    def __init__(self, db: Database, copy_keys: list[str], statuses: _Statuses) -> None:
+        self.db, self.copy_keys = db, copy_keys
+        self.statuses = weakref.ref(statuses)
+
+    def load(self, asking: ArchiveStatus) -> None:
+        with self.db.read() as s:
+            self.load_in(s.connection(), asking)
+
+    def load_in(self, core, asking: ArchiveStatus | None = None) -> None:
+        found = self.statuses()
+        todo = [st for st in found if st._items is None] if found is not None else [asking]
+        with collector_held():  # hundreds of thousands of rows and states, none of them cyclic
+            self._load(core, todo)
+
+    def _load(self, core, todo: list[ArchiveStatus]) -> None:
+        mine = [st._archive_id for st in todo if st._archive_id is not None]
+        items: dict[int, dict[str, Recorded]] = defaultdict(dict)
+        printed: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+        for chunk in range(0, len(mine), 5000):  # IN lists kept to a size every database takes
+            ids = mine[chunk : chunk + 5000]
+            for archive_id, key, done_on, note, recorded_by, revision in core.execute(
+                select(
+                    ArchiveItem.archive_id,
+                    ArchiveItem.item_key,
+                    ArchiveItem.done_on,
+                    ArchiveItem.note,
+                    ArchiveItem.recorded_by,
+                    ArchiveItem.revision,
+                ).where(ArchiveItem.archive_id.in_(ids))
+            ):
+                items[archive_id][key] = (done_on, note, recorded_by, revision)
+            for archive_id, copy, contents in core.execute(
+                select(ArchiveCopyLog.archive_id, ArchiveCopyLog.copy, ArchiveCopyLog.contents)
+                .where(ArchiveCopyLog.archive_id.in_(ids))
+                .order_by(ArchiveCopyLog.id)
+            ):
+                printed[archive_id][copy] = contents  # the newest print of a copy is what the copy holds
+        blank: dict[tuple[int, int], list[ItemState]] = {}  # no archive: the same states for every household
+        for st in todo:
+            spec, due, archive_id = st._spec, st.stages_due, st._archive_id
+            if archive_id is None:
+                if (spec.version, len(due)) not in blank:
+                    blank[spec.version, len(due)] = _states(spec.items, due, {}, {}, self.copy_keys)
+                st.items = list(blank[spec.version, len(due)])
+            else:
+                st.items = _states(
+                    spec.items, due, items.get(archive_id, {}), printed.get(archive_id, {}), self.copy_keys
+                )
+            st._batch = None
 
 
 def complete_counts(
     db: Database, actor: Actor
 ) -> tuple[list[tuple[str, str]], dict[str, tuple[int, dict[str, int]]]]:
     """Per village: its households and how many are complete in each copy. The same rule as village_status
-    (every due item recorded, each copy holding its current revision) without building every item's state,
-    for the 首页 on 50,000 households. A household with no archive yet is complete in no copy."""
+    (every due item recorded, each copy holding its current revision), read from the kept tally, for the 首页
+    on 50,000 households. A household with no archive yet is complete in no copy."""
     with db.read() as s:
-        core = s.connection()  # plain rows, as in village_status
         scope = village_scope(s, actor, None)
-        copy_list = _copies(s)
-        keys = [c for c, _ in copy_list]
+        copy_list, by_village = _complete_by_village(s, scope)
         villages = village_labels(s)
-        checklists = {c.id: _as_checklist(c) for c in s.scalars(select(ArchiveChecklist))}
-        totals: dict[str, list] = {}
-        for village_id, n in core.execute(
-            select(Household.village_id, func.count()).where(scope).group_by(Household.village_id)
-        ):
-            totals[villages[village_id]] = [n, dict.fromkeys(keys, 0)]
-        rows = core.execute(
-            select(
-                Archive.id,
-                Archive.checklist_id,
-                Household.village_id,
-                Household.household_kind,
-                Household.attrs["exit_year"].as_string(),
-            )
-            .join(Household, Household.id == Archive.household_id)
-            .where(scope)
-        ).all()
-        mine = [r[0] for r in rows]
-        recorded: dict[int, dict[str, int]] = defaultdict(dict)
-        printed: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-        for chunk in range(0, len(mine), 5000):  # IN lists kept to a size every database takes
-            ids = mine[chunk : chunk + 5000]
-            for archive_id, key, revision in core.execute(
-                select(ArchiveItem.archive_id, ArchiveItem.item_key, ArchiveItem.revision).where(
-                    ArchiveItem.archive_id.in_(ids)
-                )
-            ):
-                recorded[archive_id][key] = revision
-            for archive_id, copy, contents in core.execute(
-                select(ArchiveCopyLog.archive_id, ArchiveCopyLog.copy, ArchiveCopyLog.contents)
-                .where(ArchiveCopyLog.archive_id.in_(ids))
-                .order_by(ArchiveCopyLog.id)
-            ):
-                printed[archive_id][copy] = contents
-        due_of: dict[tuple[int, bool], list[str]] = {}
-        for archive_id, checklist_id, village_id, kind, exit_year in rows:
-            left = has_exited(kind, exit_year)
-            if (checklist_id, left) not in due_of:
-                stages = _due_stages(left)
-                due_of[checklist_id, left] = [
-                    d.key for d in checklists[checklist_id].items if d.stage in stages
-                ]
-            due = due_of[checklist_id, left]
-            have = recorded.get(archive_id, {})
-            if any(k not in have for k in due):
-                continue
-            counts = totals[villages[village_id]][1]
-            for c in keys:
-                held = printed.get(archive_id, {}).get(c, {})
-                if all(held.get(k, 0) >= have[k] for k in due):
-                    counts[c] += 1
-    return copy_list, {v: (n, c) for v, (n, c) in sorted(totals.items())}
+    return copy_list, {v: (n, c) for v, (n, c) in sorted((villages[k], x) for k, x in by_village.items())}
+
+
+def complete_by_village(
+    session: Session, scope
+) -> tuple[list[tuple[str, str]], dict[int, tuple[int, dict[str, int]]]]:
+    """complete_counts by village id inside the caller's read (the 帮扶计划 overview)."""
+    return _complete_by_village(session, scope)
+
+
+def _complete_by_village(
+    s: Session, scope
+) -> tuple[list[tuple[str, str]], dict[int, tuple[int, dict[str, int]]]]:
+    """Counted in SQL from the kept tally: a copy holding every item of a stage current has every item of it
+    recorded (held ≤ recorded ≤ the stage's items), so a copy is complete when it holds all the early items
+    and — for a household that has left poverty — all the late ones. Only the households whose early items are
+    all held but not their late ones are read one by one, for has_exited."""
+    core = s.connection()  # plain rows, as in village_status
+    copy_list = _copies(s)
+    keys = [c for c, _ in copy_list]
+    early_items, late_items = {}, {}
+    for c in s.scalars(select(ArchiveChecklist)):
+        spec = _as_checklist(c)
+        early_items[c.id] = _due_items(spec, False)
+        late_items[c.id] = _due_items(spec, True) - early_items[c.id]
+    out: dict[int, tuple[int, dict[str, int]]] = {}
+    for village_id, n in core.execute(
+        select(Household.village_id, func.count()).where(scope).group_by(Household.village_id)
+    ):
+        out[village_id] = (n, dict.fromkeys(keys, 0))
+    if not early_items:
+        return copy_list, out  # no archive made yet
+    early = ArchiveTally.identify + ArchiveTally.assist
+    late = ArchiveTally.exit + ArchiveTally.consolidate
+    assert EARLY == ["identify", "assist"]
+    held_early = early == case(early_items, value=Archive.checklist_id, else_=-1)
+    held_late = late == case(late_items, value=Archive.checklist_id, else_=-1)
+    rows = (
+        select(Household.village_id, ArchiveTally.copy)
+        .join(Archive, Archive.id == ArchiveTally.archive_id)
+        .join(Household, Household.id == Archive.household_id)
+        .where(scope, ArchiveTally.copy.in_(keys), held_early)
+    )
+    for village_id, copy, n in core.execute(
+        rows.add_columns(func.count()).where(held_late).group_by(Household.village_id, ArchiveTally.copy)
+    ):
+        out[village_id][1][copy] += n
+    for village_id, copy, kind, exit_year in core.execute(
+        rows.add_columns(Household.household_kind, Household.attrs["exit_year"].as_string()).where(~held_late)
+    ):
+        if not has_exited(kind, exit_year):  # the late stages are not due yet
+            out[village_id][1][copy] += 1
+    return copy_list, out
 
 
 # --- printing a copy and handing it over ----------------------------------------------------------------
@@ -772,6 +960,7 @@ def print_copy(
         )
         s.add(entry)
         s.flush()
+        _retally(s, a)
         audit.record(
             s,
             actor.username,

@@ -1515,15 +1515,18 @@ class VillageOverview:
 
 
 def overview(db: Database, actor: Actor, year: int) -> list[VillageOverview]:
-    """Per village: card colours of the year and how many households' archive copies are complete."""
-
-    statuses = archives.village_status(db, actor)
+    """Per village: card colours of the year and how many households' archive copies are complete (from the
+    archives' kept counts: no item states are built)."""
+    blank = {k: 0 for k in (*COLOUR_NAMES, "")}
     with db.read() as s:
+        scope = village_scope(s, actor, None)
         current = current_colours(s, year)
-        ids = {
-            code: (hid, vid)
-            for code, hid, vid in s.execute(select(Household.code, Household.id, Household.village_id))
-        }
+        _copies, complete = archives.complete_by_village(s, scope)
+        colours: dict[int, dict[str, int]] = {}
+        for hid, vid in s.execute(select(Household.id, Household.village_id).where(scope)):
+            if vid not in colours:
+                colours[vid] = dict(blank)
+            colours[vid][current.get(hid, "")] += 1
         visit_counts = dict(
             s.execute(
                 select(Household.village_id, func.count(Visit.id))
@@ -1532,15 +1535,12 @@ def overview(db: Database, actor: Actor, year: int) -> list[VillageOverview]:
                 .group_by(Household.village_id)
             ).all()
         )
-    by_village: dict[int, list] = {}
-    for st in statuses:
-        by_village.setdefault(ids[st.code][1], []).append(st)
     out = []
     for v in villages(db, actor):
-        mine = by_village.get(v.id, [])
-        colours = {k: 0 for k in (*COLOUR_NAMES, "")}
-        for st in mine:
-            colours[current.get(ids[st.code][0], "")] += 1
-        complete = {key: sum(st.complete(key) for st in mine) for key, _ in (mine[0].copies if mine else [])}
-        out.append(VillageOverview(v.name, len(mine), colours, complete, visit_counts.get(v.id, 0)))
+        n, done = complete.get(v.id, (0, {}))
+        out.append(
+            VillageOverview(
+                v.name, n, colours.get(v.id, dict(blank)), dict(done) if n else {}, visit_counts.get(v.id, 0)
+            )
+        )
     return out

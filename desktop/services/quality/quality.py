@@ -239,7 +239,7 @@ def _rates(session, village_ids: frozenset[int] | None, result: RunResult, targe
         query = query.where(Household.village_id.in_(village_ids))
     members: dict[str, dict[str, list[str]]] = {}  # village → household → member codes
     heads: dict[str, str] = {}
-    for village, household, member, relation in session.execute(query):
+    for village, household, member, relation in session.connection().execute(query):
         members.setdefault(village, {}).setdefault(household, []).append(member)
         if relation == "户主":
             heads[household] = member
@@ -356,8 +356,13 @@ def configure_rules(
 
 
 def fingerprint(rule: str, values: tuple) -> str:
-    text = json.dumps([rule, [str(v) for v in values]], ensure_ascii=False)
+    """sha256 of json.dumps([rule, [str(v), …]], ensure_ascii=False) — the text spelled out with json's own C
+    string encoder (the same characters; a test holds it to json.dumps): 100,000 findings a county run."""
+    text = f"[{_json_string(rule)}, [{', '.join([_json_string(str(v)) for v in values])}]]"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_json_string = json.encoder.encode_basestring  # what json.dumps(…, ensure_ascii=False) writes for a str
 
 
 def run_audit(
@@ -389,7 +394,7 @@ def run_audit(
             progress.step(n, len(enabled), f"正在检查：{rule.name}")
             t0 = time.perf_counter()
             scope = Scope(today, village_ids, infos[rule.code].params, layout)
-            rows = list(s.execute(rule.query(scope)))
+            rows = s.connection().execute(rule.query(scope)).all()  # plain rows: no ORM per-row work
             for finding in _findings(rule, scope, rows):
                 key = (finding.rule, finding.household, finding.person)
                 (result.quiet if verified.get(key) == finding.fingerprint else result.findings).append(

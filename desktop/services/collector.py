@@ -1,0 +1,38 @@
+"""CPython's cyclic garbage collector held off while a bulk job builds many small objects (shared by the
+window's background tasks and by services that build a county's lists)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_collector_lock = threading.Lock()
+_collector_holds = 0  # tasks running with the cyclic collector held off
+_collector_was_on = True
+
+
+@contextmanager
+def collector_held() -> Iterator[None]:
+    """Hold CPython's cyclic garbage collector off while background work runs.
+
+    A task that builds hundreds of thousands of objects (a county's overview, a ledger, a roster check) sets off
+    full collections, and each walks every object of the process holding the GIL: the GUI thread stood still for
+    100–600 ms at a time (docs/performance.md). Reference counting still frees what the work drops; the cycles it
+    leaves are collected once the last task ends and the collector is back on. What the task returns is walked by
+    the first collection after it (about 3 ms per 10,000 objects): a task returns what its page shows, not a
+    county's whole list."""
+    global _collector_holds, _collector_was_on
+    with _collector_lock:
+        if _collector_holds == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _collector_holds += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_holds -= 1
+            if _collector_holds == 0 and _collector_was_on:
+                gc.enable()
