@@ -6,6 +6,7 @@ Run: .venv/bin/python bench/bench_print.py
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 from datetime import date
@@ -53,21 +54,31 @@ def main() -> None:
         db.upgrade()
         import_roster(db, SYSTEM, SAMPLES / "roster-10k.xlsx", write_errors_file=False)
         out = folder / "ledger.pdf"
-        seconds, result = timed(lambda: printing.household_ledger(db, SYSTEM, out))
-        size = out.stat().st_size
-        print(
-            f"member ledger: {result.rows} rows, {result.pages} pages in {seconds:.1f} s "
-            f"({seconds / result.pages * 1000:.1f} ms/page), {size / 1e6:.1f} MB ({size / result.pages / 1024:.1f} KB/page)"
-        )
         # The baseline draws the very strings the ledger holds, as many rows a page as ours has.
         from desktop.reports.ledger import fmt
 
         ledger = printing.build_household_ledger(db, SYSTEM)
         rows = [[fmt(v, col) for v, col in zip(row, ledger.columns, strict=True)] for row in ledger.rows]
-        per_page = max(1, result.rows // result.pages)
-        raw_s, raw_pages = timed(lambda: raw_canvas(folder / "raw.pdf", rows, per_page))
-        print(f"raw canvas, same strings: {raw_pages} pages in {raw_s:.1f} s")
-        print(f"ratio ours/raw: {seconds / raw_s:.2f}x (target within 3x; target < 20 s for 1,000 pages)")
+        ours, floor = [], []
+        for _ in range(3):  # alternating, so both see the same machine
+            seconds, result = timed(lambda: printing.household_ledger(db, SYSTEM, out))
+            ours.append(seconds)
+            per_page = max(1, result.rows // result.pages)
+            raw_s, raw_pages = timed(lambda: raw_canvas(folder / "raw.pdf", rows, per_page))  # noqa: B023
+            floor.append(raw_s)
+        size = out.stat().st_size
+        best, mid = min(ours), statistics.median(ours)
+        print(
+            f"member ledger: {result.rows} rows, {result.pages} pages in min {best:.1f} s / median {mid:.1f} s "
+            f"({best / result.pages * 1000:.1f} ms/page), {size / 1e6:.1f} MB ({size / result.pages / 1024:.1f} KB/page)"
+        )
+        print(
+            f"raw canvas, same strings: {raw_pages} pages in min {min(floor):.1f} s / median {statistics.median(floor):.1f} s"
+        )
+        print(
+            f"ratio ours/raw: {best / min(floor):.2f}x / {mid / statistics.median(floor):.2f}x "
+            "(min / median; target ≤ 1.5x)"
+        )
         xlsx_s, _ = timed(lambda: printing.household_ledger(db, SYSTEM, folder / "ledger.xlsx", xlsx=True))
         print(f"member ledger as xlsx: {xlsx_s:.1f} s")
         notice = Notice(

@@ -13,6 +13,7 @@ if not exist .venv\Scripts\python.exe (
 rem A clean build venv keeps test tools out of the bundle; the spec excludes them too.
 .venv\Scripts\python.exe -m pip install -q ".[freeze]" || goto :error
 .venv\Scripts\python.exe -m PyInstaller --noconfirm --clean --distpath installer\dist --workpath installer\build installer\workbench.spec || goto :error
+set DESKTOP_SMOKE_LIBRARIES=1
 installer\dist\workbench\workbench.exe --smoke || goto :error
 if not "%WORKBENCH_SIGN_PFX%"=="" (
   call installer\sign.bat installer\dist\workbench\workbench.exe || goto :error

@@ -127,6 +127,12 @@ Section "!${APP_NAME}（必需）" SecProgram
   CreateDirectory "$SMPROGRAMS\${APP_NAME}"
   CreateShortCut "$SMPROGRAMS\${APP_NAME}\${APP_NAME}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
   CreateShortCut "$SMPROGRAMS\${APP_NAME}\卸载${APP_NAME}.lnk" "$INSTDIR\${UNINSTALLER}"
+
+  ; 离线数据包 (.wbpack): a double-click opens the village counter on it (`counter open`), per user like the rest.
+  WriteRegStr HKCU "Software\Classes\.wbpack" "" "Workbench.CounterPack"
+  WriteRegStr HKCU "Software\Classes\Workbench.CounterPack" "" "扶贫超市离线数据包"
+  WriteRegStr HKCU "Software\Classes\Workbench.CounterPack\DefaultIcon" "" "$INSTDIR\${APP_EXE},0"
+  WriteRegStr HKCU "Software\Classes\Workbench.CounterPack\shell\open\command" "" '"$INSTDIR\${APP_EXE}" "%1"'
 SectionEnd
 
 Section /o "桌面快捷方式" SecDesktop
@@ -209,5 +215,9 @@ Section "Uninstall"
   RMDir "$INSTDIR"  ; only if now empty: files someone else put there stay
 
   DeleteRegKey HKCU "${UNINST_KEY}"
+  DeleteRegKey HKCU "Software\Classes\Workbench.CounterPack"
+  ReadRegStr $0 HKCU "Software\Classes\.wbpack" ""
+  StrCmp $0 "Workbench.CounterPack" 0 +2  ; the extension only if it is still ours
+    DeleteRegKey HKCU "Software\Classes\.wbpack"
   MessageBox MB_OK|MB_ICONINFORMATION "程序已卸载。您的数据（数据库、备份和日志）保留在：$\r$\n$LOCALAPPDATA\${DATA_DIR_NAME}$\r$\n重新安装后会自动使用这些数据；确实不再需要时可手动删除该文件夹。" /SD IDOK
 SectionEnd

@@ -99,6 +99,9 @@ same_files
 [ -f "$menu/$app.lnk" ] && [ -f "$menu/卸载$app.lnk" ] || fail "开始菜单里缺少快捷方式（$menu）"
 [ ! -e "$desktop" ] || fail "没有选桌面快捷方式，却建了一个"
 wine reg query "$key_path" >/dev/null 2>&1 || fail "HKCU 里没有卸载信息 $key_path"
+pack_key='HKCU\Software\Classes\Workbench.CounterPack\shell\open\command'
+wine reg query 'HKCU\Software\Classes\.wbpack' >/dev/null 2>&1 && wine reg query "$pack_key" >/dev/null 2>&1 ||
+  fail "没有登记 .wbpack（双击离线数据包打开兑换台）"
 [ "$(reg_value DisplayName)" = "\"$app\"" ] || fail "DisplayName 是 $(reg_value DisplayName)"
 [ "$(reg_value DisplayVersion)" = "\"$version\"" ] || fail "DisplayVersion 是 $(reg_value DisplayVersion)"
 [ "$(reg_value InstallLocation)" = "\"${prog_win//\\/\\\\}\"" ] || fail "InstallLocation 是 $(reg_value InstallLocation)"
@@ -132,6 +135,7 @@ run 'C:\au.exe' /S "_?=$prog_win" || fail "卸载程序退出码 $?"
 [ ! -e "$menu" ] || fail "卸载后开始菜单文件夹还在"
 [ ! -e "$desktop" ] || fail "卸载后桌面快捷方式还在"
 ! wine reg query "$key_path" >/dev/null 2>&1 || fail "卸载后 HKCU 卸载信息还在"
+! wine reg query 'HKCU\Software\Classes\.wbpack' >/dev/null 2>&1 || fail "卸载后 .wbpack 的登记还在"
 (cd "$data" && find . -type f -exec sha256sum {} + | LC_ALL=C sort) | cmp -s - "$tmp/data.sum" ||
   fail "卸载改动了数据文件夹（应原样保留）"
 

@@ -21,7 +21,7 @@ from desktop.models.counter import (
 )
 from desktop.models.fund import FilialFund, FundBoardMember, FundEntry, Pledge, Supporter, SupportFinding
 from desktop.models.geography import Township, Village
-from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member
+from desktop.models.households import Household, HouseholdSearch, IncomeYear, Member, RosterDigest
 from desktop.models.identification import IdentificationEntry, IdentificationRound
 from desktop.models.loans import Loan, LoanEntry, LoanExtension
 from desktop.models.monitoring import (
@@ -104,6 +104,7 @@ __all__ = [
     "Household",
     "HouseholdSearch",
     "Member",
+    "RosterDigest",
     "IncomeYear",
     "IdentificationEntry",
     "IdentificationRound",

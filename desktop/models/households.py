@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from desktop import limits
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
@@ -50,6 +50,18 @@ class HouseholdSearch(Base):
 
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
     text: Mapped[str] = mapped_column(Text, default="")
+
+
+class RosterDigest(Base):
+    """What the roster said of a household when it was last imported: a digest of its raw rows (and of what
+    decides their reading: the columns, the year). A re-import skips a household whose rows give the same
+    digest, before parsing a field. Any other change to the household, its members or its income removes the
+    digest (see _forget_digests), so the next import compares that household in full."""
+
+    __tablename__ = "roster_digest"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(32))
 
 
 class Member(Base):
@@ -103,3 +115,30 @@ class IncomeYear(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     household: Mapped[Household] = relationship(back_populates="incomes")
+
+
+# Objects whose change makes a household differ from what its roster rows said.
+_DIGESTED = (Household, Member, IncomeYear, HouseholdSearch)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_digests(session: Session, _context, _instances) -> None:
+    """A household, member or income written by anything but the roster import (which keeps its own digests,
+    session.info["roster_digests"]) loses its roster digest."""
+    if session.info.get("roster_digests"):
+        return
+    ids: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Household):
+            hid = obj.id
+        elif isinstance(obj, _DIGESTED):
+            hid = obj.household_id
+            owner = getattr(obj, "household", None) if hid is None else None
+            hid = owner.id if owner is not None else hid
+        else:
+            continue
+        if hid is not None:
+            ids.add(hid)
+    if ids:
+        table = RosterDigest.__table__
+        session.connection().execute(table.delete().where(table.c.household_id.in_(sorted(ids))))

@@ -115,6 +115,10 @@ class FontSet:
     def covers(self, font: FontChoice, ch: str) -> bool:
         return ord(ch) in self._coverage[font.name]
 
+    def covers_all(self, role: str, text: str) -> bool:
+        """Every character of `text` is in the role's own font: one run, no fallback to look for."""
+        return self._coverage[self.roles[role].name].issuperset(map(ord, text))
+
     def runs(self, text: str, role: str) -> list[tuple[str, str]]:
         """(font name, text) runs: each character in the first font of the chain that has it."""
         key = (text, role)

@@ -9,9 +9,10 @@ from functools import partial
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from desktop import clock
-from desktop.reports.fonts import load_fonts
+from desktop.reports.fonts import HEAVY_ROLES, FontSet, load_fonts
 from desktop.reports.pdfdraw import SOFT_BREAKS, PagedCanvas, Pen, mm, wrap
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -87,6 +88,23 @@ def _estimate(text: str, size: float) -> float:
     return sum(size * (0.55 if ch.isascii() else 1.0) for ch in text)
 
 
+# Digits and the marks of codes, dates and amounts: a text of nothing else is narrow.
+_NARROW = str.maketrans(dict.fromkeys("0123456789.,-:/+%()Xx ", None))
+
+
+def _advances(fonts: FontSet, role: str) -> tuple[float, float]:
+    """The widest advance, in ems, of any character in the role's fonts, and of the narrow characters (each
+    in the first font of the chain that has it)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    widest = 0.0
+    for choice in fonts.chain(role):
+        face = getFont(choice.name).face
+        widest = max(widest, face.defaultWidth, *face.charWidths.values())
+    narrow = max(fonts.width(ch, role, 1000.0) for ch in "0123456789.,-:/+%()Xx ")
+    return widest / 1000, narrow / 1000
+
+
 def column_widths(ledger: Ledger, size: float = SIZE) -> list[float]:
     return column_layout(ledger, size)[0]
 
@@ -146,16 +164,32 @@ class _LedgerLayout:
         self.y = 0.0
         from reportlab.pdfbase.pdfmetrics import getFont
 
-        self.ascent = getFont(self.fonts.roles["song"].name).face.ascent / 1000 * SIZE
+        self.song = self.fonts.roles["song"].name
+        self.ascent = getFont(self.song).face.ascent / 1000 * SIZE
+        self.song_needs_bold = "song" in HEAVY_ROLES  # the one-text-object row draws no emboldened runs
         self.header_cells = [c.title.split("\n") for c in ledger.columns]
         self.header_h = max(len(h) for h in self.header_cells) * LINE + 2 * HEADER_PAD
         self.first_page = True
         self.min_row = max(MIN_ROW, ledger.row_mm * mm)
         self.balance_idx = next((i for i, col in enumerate(ledger.columns) if col.balance), None)
+        # Decided once per column: how many characters certainly fit on one line (any character, and the
+        # digits and marks of codes, dates and amounts), so most cells are never measured; the rest are
+        # measured once per distinct text.
+        widest, narrow = _advances(self.fonts, "song")
+        self.rooms = [
+            w - 2 * PAD + (PAD if rigid else 0)  # a code or date may use its cell's padding, never wrap
+            for w, rigid in zip(self.widths, self.rigid, strict=True)
+        ]
+        self.fit_any = [int(room / (SIZE * widest)) for room in self.rooms]
+        self.fit_narrow = [int(room / (SIZE * narrow)) for room in self.rooms]
+        self.laid: list[dict[str, list[str]]] = [{} for _ in ledger.columns]
+        self.col_x = [MARGIN_L + sum(self.widths[:i]) for i in range(len(self.widths))]
+        self.run_top: float | None = None  # the top of the data rows drawn since the last rules
 
     # --- drawing ---------------------------------------------------------------------------------------
 
     def top_of_page(self) -> None:
+        self.rules()
         c = self.c
         y = PAGE_H - MARGIN_T
         if self.first_page:
@@ -193,21 +227,81 @@ class _LedgerLayout:
 
     def row_cells(self, values: list) -> tuple[list[list[str]], float]:
         cells = []
-        for v, col, w, rigid in zip(values, self.ledger.columns, self.widths, self.rigid, strict=True):
-            text = fmt(v, col)
-            room = (
-                w - 2 * PAD + (PAD if rigid else 0)
-            )  # a code or date may use its cell's padding, never wrap
-            if _estimate(text, SIZE) <= room * 0.8 or self.pen.width(text, "song", SIZE) <= room:
+        tallest = 1
+        for i, v in enumerate(values):
+            text = fmt(v, self.ledger.columns[i])
+            n = len(text)
+            if n <= self.fit_any[i] or (n <= self.fit_narrow[i] and not text.translate(_NARROW)):
                 cells.append([text])
-            else:
-                cells.append(wrap(self.pen, text, "song", SIZE, w - 2 * PAD, soft=SOFT_BREAKS))
-        height = max(self.min_row, max(len(c) for c in cells) * LINE + 2 * PAD)
+                continue
+            laid = self.laid[i]
+            lines = laid.get(text)
+            if lines is None:
+                room = self.rooms[i]
+                one_font = self.fonts.covers_all("song", text)
+                width = stringWidth(text, self.song, SIZE) if one_font else self.pen.width(text, "song", SIZE)
+                if width <= room or _estimate(text, SIZE) <= room * 0.8:
+                    lines = [text]
+                else:
+                    lines = wrap(self.pen, text, "song", SIZE, self.widths[i] - 2 * PAD, soft=SOFT_BREAKS)
+                if len(laid) > 50_000:
+                    laid.clear()
+                laid[text] = lines
+            cells.append(lines)
+            tallest = max(tallest, len(lines))
+        height = max(self.min_row, tallest * LINE + 2 * PAD)
         return cells, height
+
+    def data_row(self, top: float, cells: list[list[str]], height: float) -> None:
+        """A row of body text as one text object (one per cell cost more than the drawing itself); its
+        column rules wait for rules(), which draws them once for the run of rows."""
+        c = self.c
+        if self.run_top is None:
+            self.run_top = top
+            c.setLineWidth(0.5)
+        c.rect(MARGIN_L, top - height, AREA_W, height)
+        fonts, song = self.fonts, self.song
+        text = c.beginText()
+        current = ""
+        for lines, x, w, col in zip(cells, self.col_x, self.widths, self.ledger.columns, strict=True):
+            y = top - (height - len(lines) * LINE) / 2 - self.ascent
+            for line in lines:
+                if line:
+                    align = col.align
+                    if fonts.covers_all("song", line):  # nearly every cell: one run in the role's font
+                        runs = ((song, line),)
+                        width = stringWidth(line, song, SIZE) if align != "left" else 0.0
+                    else:
+                        runs = fonts.runs(line, "song")
+                        width = fonts.width(line, "song", SIZE) if align != "left" else 0.0
+                    if align == "left":
+                        at = x + PAD
+                    else:
+                        at = x + w / 2 - width / 2 if align == "center" else x + w - PAD - width
+                    for name, run in runs:
+                        text.setTextOrigin(at, y)
+                        if name != current:
+                            text.setFont(name, SIZE)
+                            current = name
+                        text.textLine(run)  # placed by its own origin: textOut would measure it for nothing
+                        if len(runs) > 1:
+                            at += fonts.width(run, "song", SIZE)
+                y -= LINE
+        c.drawText(text)
+        if current and (current != c._fontname or c._fontsize != SIZE):
+            c.setFont(c._fontname, c._fontsize)  # the text state outlives the text object: the canvas's again
+
+    def rules(self) -> None:
+        """The column rules of the data rows drawn since the last call, one line per column."""
+        if self.run_top is None:
+            return
+        top, self.run_top = self.run_top, None
+        self.c.lines([(x, top, x, self.y) for x in self.col_x[1:]])
 
     def draw_sums(self, label: str, sums: list[int], balance: object = None) -> None:
         """A subtotal line: the label spans every column before the first summed one; a running balance, when
         given, stands in its column."""
+        self.rules()
         first = self.totals_idx[0] if self.totals_idx else len(self.widths)
         span = sum(self.widths[:first])
         c = self.c
@@ -240,8 +334,11 @@ class _LedgerLayout:
     ) -> None:
         if cells is None:
             cells, height = self.row_cells(values)
-        aligns = [col.align for col in self.ledger.columns]
-        self._cells(self.y, cells, height, aligns, role)
+        if role == "song" and not self.song_needs_bold:
+            self.data_row(self.y, cells, height)
+        else:
+            aligns = [col.align for col in self.ledger.columns]
+            self._cells(self.y, cells, height, aligns, role)
         self.y -= height
 
     def footer_room(self) -> float:

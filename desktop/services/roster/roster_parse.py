@@ -217,9 +217,81 @@ CONVERTERS: dict[str, Callable[[Any, Field], Any]] = {
 }
 
 
+_UNSEEN = object()
+_HOUSEHOLD_KEYS = frozenset(k for k, f in BY_KEY.items() if f.level == "H")
+_MEMBER_KEYS = frozenset(k for k, f in BY_KEY.items() if f.level == "M")
+
+
+def convert_column(cells: list, f: Field, convert: Callable[[Any, Field], Any]) -> tuple[list, bool]:
+    """Each cell's value, or the CellError it raised, every distinct raw value converted once; and whether any
+    cell needs a look (an error, or a blank in a required column)."""
+    # 1, 1.0 and True are equal keys but not equal cells: only text is its own key
+    tokens = [c if c.__class__ is str else (c.__class__, c) for c in cells]
+    try:
+        table = dict.fromkeys(tokens, _UNSEEN)  # every cell calamine gives is hashable
+    except TypeError:  # one that is not: each cell on its own
+        values = []
+        for cell in cells:
+            try:
+                values.append(convert(cell, f))
+            except CellError as exc:
+                values.append(exc)
+        return values, True
+    suspect = False
+    for token in table:
+        try:
+            value = convert(token if token.__class__ is str else token[1], f)
+        except CellError as exc:
+            value = exc
+        table[token] = value
+        suspect = suspect or value.__class__ is CellError or (value is None and f.required)
+    return [table[t] for t in tokens], suspect
+
+
+def _columns(
+    raw: RawRoster, plan: list, numbers: list[int], errors: list[RowError], progress: Progress
+) -> list:
+    """The converted values column by column (a bad cell becomes an error and a blank): each distinct raw value
+    of a column is converted once, as a roster repeats its relations, villages and yes/no answers tens of
+    thousands of times."""
+    total = len(numbers)
+    columns: list[list] = []
+    for done, (_key, index, f, convert, header) in enumerate(plan):
+        progress.step(done * total // (2 * len(plan)), total, "正在检查数据")
+        cells = [row[index] for _number, row in raw.rows]
+        converted, suspect = convert_column(cells, f, convert)
+        for at in (
+            [i for i, v in enumerate(converted) if v is None or v.__class__ is CellError] if suspect else ()
+        ):
+            value = converted[at]
+            if value is not None:
+                converted[at] = None
+                errors.append(RowError(numbers[at], header, value.message, value.kind))
+            elif f.required:
+                errors.append(RowError(numbers[at], header, "不能为空", "missing"))
+        columns.append(converted)
+    flagged: list[RowError] = []
+    position = {number: at for at, number in enumerate(numbers)} if raw.problems else {}
+    for row_number, found in raw.problems.items():  # read as blank, but it is not: a formula without result …
+        at = position.get(row_number)
+        if at is None:
+            continue
+        for k, (_key, index, _f, _convert, header) in enumerate(plan):
+            problem = found.get(index)
+            if problem is not None:
+                flagged.append(RowError(row_number, header, problem.message, problem.kind))
+                columns[k][at] = None
+    if flagged:  # the problem is what such a cell reports, not what its blank reads as
+        cells_flagged = {(e.row, e.column) for e in flagged}
+        errors[:] = [e for e in errors if (e.row, e.column) not in cells_flagged] + flagged
+    return columns
+
+
 def parse_roster(
-    raw: RawRoster, *, today: date | None = None, progress: Progress = NO_PROGRESS
+    raw: RawRoster, *, today: date | None = None, progress: Progress = NO_PROGRESS, year: int | None = None
 ) -> ParsedRoster:
+    """Validated household records; `year` is the roster's income year when the caller found it already (from
+    rows this parse does not see)."""
     today = today or clock.today()
     errors: list[RowError] = []
     keys = frozenset(raw.columns)
@@ -238,26 +310,13 @@ def parse_roster(
 
     households: dict[str, HouseholdRecord] = {}
     total = len(raw.rows)
-    for n, (row_number, cells) in enumerate(raw.rows):
-        if n % 500 == 0:
-            progress.step(n, total, "正在检查数据")
-        values: dict[str, Any] = {}
-        problems = raw.problems.get(row_number)
-        for key, index, f, convert, header in plan:
-            if problems and index in problems:  # read as blank, but it is not: a formula without result …
-                errors.append(RowError(row_number, header, problems[index].message, problems[index].kind))
-                continue
-            cell = cells[index]
-            try:
-                value = convert(cell, f)
-            except CellError as exc:
-                errors.append(RowError(row_number, header, exc.message, exc.kind))
-                continue
-            if value is None:
-                if f.required:
-                    errors.append(RowError(row_number, header, "不能为空", "missing"))
-                continue
-            values[key] = value
+    numbers = [row_number for row_number, _cells in raw.rows]
+    columns = _columns(raw, plan, numbers, errors, progress)
+    keys_in_order = [key for key, *_rest in plan]
+    for n, (row_number, row_values) in enumerate(zip(numbers, zip(*columns, strict=True), strict=True)):
+        if n % 2000 == 0:
+            progress.step(total // 2 + n // 2, total, "正在检查数据")
+        values = {k: v for k, v in zip(keys_in_order, row_values, strict=True) if v is not None}
         code = values.get("household_code")
         if code is None:
             continue
@@ -266,14 +325,14 @@ def parse_roster(
             record = households[code] = HouseholdRecord(code, {})
         record.members.append(MemberRecord(row_number, values))
 
-    year = _year(raw, households, today)
+    year = year if year is not None else _year(raw, households, today)
     _check_people(raw, households, errors, today)
     _check_households(raw, households, errors)
     for record in households.values():
         source = record.head() or record.members[0]
-        record.values = {k: v for k, v in source.values.items() if BY_KEY[k].level == "H"}
+        record.values = {k: v for k, v in source.values.items() if k in _HOUSEHOLD_KEYS}
         for m in record.members:
-            m.values = {k: v for k, v in m.values.items() if BY_KEY[k].level == "M"}
+            m.values = {k: v for k, v in m.values.items() if k in _MEMBER_KEYS}
     errors.sort(key=lambda e: (e.row, e.column))
     _tag(errors, raw, households)
     return ParsedRoster(households, errors, layout, keys, year, total, list(raw.ignored), dict(raw.headers))
