@@ -45,7 +45,7 @@ if [ -n "$full" ]; then
   wb --db "$db" print ledger households --xlsx "$t/ledger.xlsx" || fail_path print ledger --xlsx
   wb --db "$db" export roster "$t/roster.xlsx" || fail_path export roster
   wb --db "$db" print chart points --out "$t/points.pdf" || fail_path print chart
-  # The village counter's packs: signed and checked with cryptography's Ed25519.
+  # The village counter's packs: signed and checked (desktop/ed25519.py).
   wb --db "$db" stores add S01 一村超市 || fail_path stores add
   wb --db "$db" users add op1 --role store_operator --store S01 --new-password smoke-pass-2 || fail_path users add
   wb --db "$db" counter pack --store S01 --days 3 --out "$t/S01.wbpack" || fail_path counter pack

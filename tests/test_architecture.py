@@ -1,6 +1,6 @@
 """The import contract: the tree reads as the architecture, and nothing hides a cycle in a function.
 
-Layers, bottom up: the shared vocabulary (clock, money, errors, limits, config, vocabulary) → models → db →
+Layers, bottom up: the shared vocabulary (clock, money, errors, limits, config, vocabulary, ed25519) → models → db →
 services → (reports, ui, cli). Reports draw from plain data: they import the bottom and each other only. An
 import inside a function counts like any other; it is allowed only where it buys start-up time, and says so
 with a `# lazy:` comment on its first line."""
@@ -19,6 +19,7 @@ BOTTOM = {
     "desktop.clock",
     "desktop.config",
     "desktop.console",
+    "desktop.ed25519",
     "desktop.errors",
     "desktop.limits",
     "desktop.money",

@@ -147,14 +147,6 @@ def run_counter(path: str) -> int:
     return app.exec()
 
 
-def _signs() -> bool:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    key = Ed25519PrivateKey.generate()
-    key.public_key().verify(key.sign(b"smoke"), b"smoke")
-    return True
-
-
 def smoke_libraries(folder) -> None:
     """The libraries the frozen build must not have lost (installer/workbench.spec leaves out what the app never
     loads): the preview (pypdfium2, Pillow), an attachment's JPEG and PDF check, a workbook written and read
@@ -182,7 +174,6 @@ def smoke_libraries(folder) -> None:
         "xlsx": CalamineWorkbook.from_path(str(folder / "smoke.xlsx")).get_sheet_by_index(0).to_python()[0][0]
         == "户主",
         "libpq": psycopg.pq.version() > 0,  # loads libpq (and through it libssl/libcrypto)
-        "ed25519": _signs(),  # the village counter's packs (cryptography's own OpenSSL)
     }
     wrong = [name for name, ok in checks.items() if not ok]
     if wrong:

@@ -60,9 +60,3 @@ def read_document(path: str | Path, what: str, fmt: str) -> dict:
             f"{p.name}是另一个版本的程序做的{what}（版本{doc.get('version')}），请升级本程序。"
         )
     return doc
-
-
-def ed25519():
-    from cryptography.hazmat.primitives.asymmetric import ed25519  # lazy: only packs sign or check keys
-
-    return ed25519

@@ -44,7 +44,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop import clock, limits, money
+from desktop import clock, ed25519, limits, money
 from desktop.db import Database
 from desktop.errors import InputRejected, NotFound, Refused
 from desktop.models import (
@@ -75,7 +75,6 @@ from desktop.services.points.counter_files import (
     FORMAT_VERSION,
     PACK_FORMAT,
     RETURN_FORMAT,
-    ed25519,
     fingerprint,
     read_document,
     write_atomically,
@@ -108,11 +107,8 @@ def _cn_day(d: date) -> str:
 def _office_key(s: Session) -> OfficeKey:
     key = s.scalar(select(OfficeKey).order_by(OfficeKey.id).limit(1))
     if key is None:
-        private = ed25519().Ed25519PrivateKey.generate()
-        key = OfficeKey(
-            public_key=private.public_key().public_bytes_raw().hex(),
-            private_key=private.private_bytes_raw().hex(),
-        )
+        private = ed25519.new_private_key()
+        key = OfficeKey(public_key=ed25519.public_key(private).hex(), private_key=private.hex())
         s.add(key)
         s.flush()
     return key
@@ -269,13 +265,12 @@ def pack(
         )
         for h in payload["households"]:
             del h["id"]
-        private = ed25519().Ed25519PrivateKey.from_private_bytes(bytes.fromhex(key.private_key))
         doc = {
             "format": PACK_FORMAT,
             "version": FORMAT_VERSION,
             "payload": payload,
             "public_key": key.public_key,
-            "signature": private.sign(canonical(payload)).hex(),
+            "signature": ed25519.sign(bytes.fromhex(key.private_key), canonical(payload)).hex(),
         }
         audit.record(
             s,
