@@ -61,26 +61,30 @@ def record(
 ) -> AuditEntry:
     """Append one entry in the caller's transaction."""
     head = _head(session)
+    entry = AuditEntry(**_entry(head.digest, username, action, entity, key, before, after))
+    session.add(entry)
+    head.count += 1
+    head.digest = entry.digest
+    return entry
+
+
+def _entry(prev: str, username: str, action: str, entity: str, key: str, before: Any, after: Any) -> dict:
+    """One entry's columns, chained to `prev`: what `record` and `append` both write."""
     at = utcnow()
     # Round-trip through JSON so what we hash is exactly what the database gives back.
     before = json.loads(canonical(before)) if before is not None else None
     after = json.loads(canonical(after)) if after is not None else None
-    digest = compute_digest(head.digest, at, username, action, entity, key, before, after)
-    entry = AuditEntry(
-        at=at,
-        username=username,
-        action=action,
-        entity=entity,
-        entity_key=key,
-        before=before,
-        after=after,
-        prev_digest=head.digest,
-        digest=digest,
-    )
-    session.add(entry)
-    head.count += 1
-    head.digest = digest
-    return entry
+    return {
+        "at": at,
+        "username": username,
+        "action": action,
+        "entity": entity,
+        "entity_key": key,
+        "before": before,
+        "after": after,
+        "prev_digest": prev,
+        "digest": compute_digest(prev, at, username, action, entity, key, before, after),
+    }
 
 
 _HEAD = AuditHead.__table__.c
@@ -114,25 +118,9 @@ def append(
     if head is None:
         _head(session)  # the first entry ever: the head row is made as record makes it
         head = connection.execute(_READ_HEAD).first()
-    at = utcnow()
-    before = json.loads(canonical(before)) if before is not None else None
-    after = json.loads(canonical(after)) if after is not None else None
-    digest = compute_digest(head.digest, at, username, action, entity, key, before, after)
-    connection.execute(
-        _NEW_ENTRY,
-        {
-            "at": at,
-            "username": username,
-            "action": action,
-            "entity": entity,
-            "entity_key": key,
-            "before": before,
-            "after": after,
-            "prev_digest": head.digest,
-            "digest": digest,
-        },
-    )
-    connection.execute(_MOVE_HEAD, {"count": head.count + 1, "digest": digest})
+    values = _entry(head.digest, username, action, entity, key, before, after)
+    connection.execute(_NEW_ENTRY, values)
+    connection.execute(_MOVE_HEAD, {"count": head.count + 1, "digest": values["digest"]})
 
 
 @dataclass(frozen=True)
