@@ -50,10 +50,15 @@ from desktop.services.system import audit, settings
 from desktop.services.system.actor import SYSTEM
 
 
-def _trust_file() -> Path:
+def _folder() -> Path:
+    """This PC's counter folder in the data folder: the pack databases, the trusted keys, the last pack opened."""
     folder = data_dir() / "counter"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / "trusted.json"
+    return folder
+
+
+def _trust_file() -> Path:
+    return _folder() / "trusted.json"
 
 
 def _check_trust(township: str, public_key: str, trust: bool, trust_file: Path) -> None:
@@ -124,13 +129,11 @@ def verify_pack_file(path: str | Path) -> dict:
 
 
 def local_database_path(uid: str) -> Path:
-    folder = data_dir() / "counter"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{uid}.sqlite3"
+    return _folder() / f"{uid}.sqlite3"
 
 
 def _current_file() -> Path:
-    return data_dir() / "counter" / "current.json"
+    return _folder() / "current.json"
 
 
 def current_database() -> Path:
