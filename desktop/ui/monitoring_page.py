@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFileDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,7 +32,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
-from desktop.ui.tables import fill_table, fit_to_contents
+from desktop.ui.tables import fill_table, make_table
 
 CHANGES = ("monitoring", "archives")
 STATE_FILTERS = (
@@ -45,18 +43,6 @@ STATE_FILTERS = (
     ("已消除", ("closed",)),
     ("全部", None),
 )
-
-
-def make_table(headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setHorizontalHeaderLabels(headers)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.verticalHeader().setVisible(False)
-    fit_to_contents(t.horizontalHeader())
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 class MonitoringPage(QWidget):

@@ -22,9 +22,8 @@ from desktop.services.monitoring import monitoring
 from desktop.services.monitoring.monitoring import HouseholdMonitoring
 from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
-from desktop.ui.monitoring_page import make_table
 from desktop.ui.ops import subscribe
-from desktop.ui.tables import fill_table
+from desktop.ui.tables import fill_table, make_table
 
 
 class MonitoringTab(QWidget):

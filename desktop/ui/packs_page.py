@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,29 +24,9 @@ from desktop.services.points import counter_files, packs
 from desktop.ui.context import UiContext
 from desktop.ui.counter_page import fill_stores, list_stores
 from desktop.ui.ops import subscribe
+from desktop.ui.tables import fill_table, make_table
 
 CHANGES = ("packs", "points", "stock", "redemptions")
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], keys: list[object]) -> None:
-    table.setRowCount(len(rows))
-    for r, (row, key) in enumerate(zip(rows, keys, strict=True)):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            table.setItem(r, c, item)
 
 
 def _read_all(db, actor) -> tuple[list, list, list]:
@@ -80,8 +57,8 @@ class PacksPage(QWidget):
         )
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.pack_table = _table(["数据包", "超市", "打包日期", "有效至", "户数", "已合并", "状态"])
-        self.conflict_table = _table(
+        self.pack_table = make_table(["数据包", "超市", "打包日期", "有效至", "户数", "已合并", "状态"])
+        self.conflict_table = make_table(
             [
                 "编号",
                 "数据包",
@@ -144,7 +121,7 @@ class PacksPage(QWidget):
     def _show(self, found: tuple[list, list, list]) -> None:
         stores, pack_list, conflict_list = found
         fill_stores(self.store_box, stores)
-        _fill(
+        fill_table(
             self.pack_table,
             [
                 [
@@ -160,7 +137,7 @@ class PacksPage(QWidget):
             ],
             [p.label for p in pack_list],
         )
-        _fill(
+        fill_table(
             self.conflict_table,
             [
                 [

@@ -7,14 +7,30 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTableWidget, QTableWidgetItem
 
 
-def fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
-    """The table's rows, replaced by `rows` (texts, one list per row)."""
+def fill_table(table: QTableWidget, rows: list[list[str]], keys: list[object] | None = None) -> None:
+    """The table's rows, replaced by `rows` (texts, one list per row); each row's key, if given, is the
+    UserRole data of its first cell (what a page reads back from the selected row)."""
     table.setUpdatesEnabled(False)  # one repaint at the end, not one per cell
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+        if keys is not None:
+            table.item(r, 0).setData(Qt.ItemDataRole.UserRole, keys[r])
     table.setUpdatesEnabled(True)
+
+
+def make_table(headers: list[str]) -> QTableWidget:
+    """A read-only list: whole rows selected one at a time, columns fitted to their texts, the last stretched."""
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.verticalHeader().setVisible(False)
+    fit_to_contents(t.horizontalHeader())
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
 
 
 # Columns sized to their contents measure this many rows, not Qt's default 1,000: a county's table of thousands of
