@@ -84,7 +84,7 @@ from desktop.services.points.counter_guard import (
     event_digest,
     pack_label,
 )
-from desktop.services.points.stores import change_stock, stock_of, store_by_code
+from desktop.services.points.stores import MOVE_KINDS, change_stock, stock_of, store_by_code
 from desktop.services.system import audit, settings
 from desktop.services.system.actor import Actor
 
@@ -512,7 +512,7 @@ def _event_problem(kind: str, body: dict, receipt: re.Pattern) -> str | None:
     if not _text_ok(body.get("operator"), 64):
         return "操作员不合规"
     if kind == "stock":
-        if body.get("kind") not in ("purchase", "donation", "loss", "adjust", "stocktake"):
+        if body.get("kind") not in MOVE_KINDS:
             return "出入库类型不合规"
         ok = (
             _text_ok(body.get("goods"), 32)

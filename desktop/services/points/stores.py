@@ -337,6 +337,9 @@ def stock_of(session: Session, goods_id: int) -> int:
     return session.scalar(select(StockLevel.quantity).where(StockLevel.goods_id == goods_id)) or 0
 
 
+MOVE_KINDS = ("purchase", "donation", "loss", "adjust", "stocktake")  # what a clerk records by hand
+
+
 def move_stock(
     db: Database,
     actor: Actor,
@@ -352,7 +355,7 @@ def move_stock(
     """Purchase or donation in, loss or adjustment out, or a stock-take (quantity = the count found).
     Returns the stock after."""
     actor.require("stock.move", "出入库")
-    if kind not in ("purchase", "donation", "loss", "adjust", "stocktake"):
+    if kind not in MOVE_KINDS:
         raise InputRejected(f"出入库类型“{kind}”无效")
     if kind in ("purchase", "donation") and quantity <= 0:
         raise InputRejected("入库数量必须大于0")
