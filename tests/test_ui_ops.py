@@ -100,3 +100,20 @@ def test_background_work_runs_without_the_cyclic_collector_and_gives_it_back(qtb
     ctx.ops.read(page, lambda db, actor: seen.append(gc.isenabled()), lambda _v: None)
     settle(qtbot, ctx)
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_many_objects_a_task_leaves_alive_are_frozen_not_walked_on_the_gui_threads_time(qtbot, ctx):
+    """After a hold the first collection walked every object the tasks left (a module imported on a worker:
+    148 ms with the GIL held); above FREEZE_OVER they leave the collector's reach, below it nothing changes."""
+    from desktop.services.collector import FREEZE_OVER
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    kept: list = []
+    frozen = gc.get_freeze_count()
+    ctx.ops.read(page, lambda db, actor: kept.append([[n] for n in range(100)]), lambda _v: None)
+    settle(qtbot, ctx)
+    assert gc.get_freeze_count() == frozen and gc.isenabled()
+    ctx.ops.read(page, lambda db, actor: kept.append([[n] for n in range(2 * FREEZE_OVER)]), lambda _v: None)
+    settle(qtbot, ctx)
+    assert gc.get_freeze_count() >= frozen + 2 * FREEZE_OVER and gc.isenabled()

@@ -85,6 +85,28 @@ def test_the_window_opens_with_only_the_home_page_counting_in_the_background(qtb
     assert [key for key in AREA_KEYS if window.is_built(key)] == ["home"]
 
 
+def test_the_other_pages_modules_are_imported_in_the_background_once_home_shows_its_figures(
+    qtbot, office, admin
+):
+    """Imported on the GUI thread at a first visit they held the window up to 400 ms (issue 17)."""
+    import gc
+    import sys
+
+    from desktop.ui.main_window import PAGE_MODULES
+
+    assert set(PAGE_MODULES) == set(AREA_KEYS) - {"home"}
+    window = open_window(qtbot, office, admin)
+    window.warm_pages()
+    assert window.warming is None  # 首页 is still counting: its figures come first
+    settle(qtbot, window)
+    assert window.home.data is not None and window.warming is not None
+    window.warming.join(60)
+    assert not window.warming.is_alive()
+    assert all(name in sys.modules for name in PAGE_MODULES.values())
+    assert gc.isenabled()
+    assert [key for key in AREA_KEYS if window.is_built(key)] == ["home"]  # imported, not built
+
+
 def test_a_page_is_made_on_its_first_visit_and_kept(qtbot, office, admin):
     window = open_window(qtbot, office, admin)
     settle(qtbot, window)

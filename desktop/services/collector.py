@@ -11,6 +11,9 @@ from contextlib import contextmanager
 _collector_lock = threading.Lock()
 _collector_holds = 0  # tasks running with the cyclic collector held off
 _collector_was_on = True
+FREEZE_OVER = (
+    20_000  # new objects alive at the end of a hold that are frozen rather than walked (≈ 6 ms a walk)
+)
 
 
 @contextmanager
@@ -22,7 +25,11 @@ def collector_held() -> Iterator[None]:
     100–600 ms at a time (docs/performance.md). Reference counting still frees what the work drops; the cycles it
     leaves are collected once the last task ends and the collector is back on. What the task returns is walked by
     the first collection after it (about 3 ms per 10,000 objects): a task returns what its page shows, not a
-    county's whole list."""
+    county's whole list. When the work left many new objects alive (a module imported on a worker — matplotlib,
+    ReportLab, the pages warmed by the window — or a county's list a page keeps), they are frozen out of the
+    collector's reach instead: the first collection after the hold would otherwise walk them all at once with
+    the GIL held (148 ms seen after the pages were warmed). What the tasks leave is almost never cyclic garbage
+    (a count after each 帮扶计划 read found only its result), so little is kept that a collection would free."""
     global _collector_holds, _collector_was_on
     with _collector_lock:
         if _collector_holds == 0:
@@ -35,4 +42,6 @@ def collector_held() -> Iterator[None]:
         with _collector_lock:
             _collector_holds -= 1
             if _collector_holds == 0 and _collector_was_on:
+                if gc.get_count()[0] > FREEZE_OVER:
+                    gc.freeze()
                 gc.enable()

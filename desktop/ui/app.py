@@ -120,6 +120,7 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
     window.show()
     window.start_duties()
     freeze_start_up()
+    window.warm_pages()
     return app.exec()
 
 

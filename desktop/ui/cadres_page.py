@@ -6,6 +6,7 @@ from the roster's 帮扶责任人 column."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
@@ -50,6 +51,53 @@ def _fill(table: RowsTable, rows: list[list[str]], *, red: set[int] = frozenset(
     table.fill(rows[:SHOWN_ROWS], marked=red, mark=BEHIND)
 
 
+@dataclass(frozen=True)
+class CoverageView:
+    """What the 遍访 tab shows, made on the worker (thousands of rows' texts would hold the GUI thread): the rows'
+    texts cut to what the table lists, all of them and only those behind, each with its rows drawn in red."""
+
+    year: int
+    all: tuple[list[list[str]], set[int]]
+    behind: tuple[list[list[str]], set[int]]
+    totals: str
+    rules: str
+    behind_cadres: int
+
+    @classmethod
+    def of(cls, cov: cadres.Coverage) -> CoverageView:
+        def texts(rows: list[cadres.CoverageRow]) -> tuple[list[list[str]], set[int]]:
+            shown = rows[:SHOWN_ROWS]
+            return (
+                [
+                    [
+                        r.cadre,
+                        r.post,
+                        r.village or "（全乡镇）",
+                        r.rule,
+                        r.period,
+                        f"{r.due}{r.measure}",
+                        f"{r.done}{r.measure}",
+                        r.state,
+                        cadre_reports.behind_text(r, 30),
+                    ]
+                    for r in shown
+                ],
+                {i for i, r in enumerate(shown) if r.state == "未完成"},
+            )
+
+        behind = cov.behind_rows
+        totals = cov.totals(lambda r: r.village or "全乡镇")
+        return cls(
+            year=cov.year,
+            all=texts(cov.rows),
+            behind=texts(behind),
+            totals="各村（应访/已访，户次）："
+            + ("　".join(f"{v} {due}/{done}" for v, (due, done) in sorted(totals.items())) or "无"),
+            rules="遍访规则（在“遍访规则”页修改）：" + "；".join(r.text for r in cov.rules),
+            behind_cadres=len({r.cadre_id for r in behind}),
+        )
+
+
 def _date(d) -> str:
     return clock.cn_date(d) if d else ""
 
@@ -65,7 +113,7 @@ class CadresPage(QWidget):
         self.present_print = present_print
         self.found: list[cadres.CadreInfo] = []
         self.paired: list[cadres.PairingInfo] = []
-        self.coverage: cadres.Coverage | None = None
+        self.coverage: CoverageView | None = None
         self.imported = ""  # what the last import from the roster made, said until the page is left
         editable = ctx.actor.can("household.edit")
         office = editable and ctx.actor.village_ids is None
@@ -339,7 +387,7 @@ class CadresPage(QWidget):
                 cadres.registry_empty(db),
                 (len(found), found[:SHOWN_ROWS]),
                 (len(unpaired), unpaired[:SHOWN_ROWS]),
-                cadres.coverage(db, actor, year),
+                CoverageView.of(cadres.coverage(db, actor, year)),
                 cadres.rules(db),
             )
 
@@ -386,42 +434,21 @@ class CadresPage(QWidget):
         self.unpaired_label.setText(f"没有结对帮扶干部的建档立卡户、监测户：{unpaired_count}户")
         self.coverage = coverage
         self._show_coverage()
-        behind = len({r.cadre_id for r in coverage.behind_rows})
         self.status.setText(
-            f"在册干部{found_count}人；未结对{unpaired_count}户；{coverage.year}年遍访未完成的干部{behind}人"
+            f"在册干部{found_count}人；未结对{unpaired_count}户；"
+            f"{coverage.year}年遍访未完成的干部{coverage.behind_cadres}人"
             + (f"。{self.imported}" if self.imported else "")
         )
         self._selected()
 
     def _show_coverage(self) -> None:
-        cov = self.coverage
-        if cov is None:
+        view = self.coverage
+        if view is None:
             return
-        rows = cov.behind_rows if self.behind_only.isChecked() else cov.rows
-        _fill(
-            self.covered,
-            [
-                [
-                    r.cadre,
-                    r.post,
-                    r.village or "（全乡镇）",
-                    r.rule,
-                    r.period,
-                    f"{r.due}{r.measure}",
-                    f"{r.done}{r.measure}",
-                    r.state,
-                    cadre_reports.behind_text(r, 30),
-                ]
-                for r in rows
-            ],
-            red={i for i, r in enumerate(rows) if r.state == "未完成"},
-        )
-        totals = cov.totals(lambda r: r.village or "全乡镇")
-        self.village_totals.setText(
-            "各村（应访/已访，户次）："
-            + ("　".join(f"{v} {due}/{done}" for v, (due, done) in sorted(totals.items())) or "无")
-        )
-        self.rules_label.setText("遍访规则（在“遍访规则”页修改）：" + "；".join(r.text for r in cov.rules))
+        rows, red = view.behind if self.behind_only.isChecked() else view.all
+        _fill(self.covered, rows, red=red)
+        self.village_totals.setText(view.totals)
+        self.rules_label.setText(view.rules)
 
     def _selected(self) -> None:
         c = self.cadre

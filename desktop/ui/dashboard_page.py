@@ -108,6 +108,7 @@ class ChartLabel(QLabel):
 class DashboardPage(QWidget):
     open_overdue = Signal()  # the overdue problems asked for: the window shows them in 问题整改
     open_loans = Signal()  # 小额信贷's due and overdue loans asked for
+    figures_shown = Signal()  # the figures are on screen (the window then warms the other pages)
 
     def __init__(
         self,
@@ -244,6 +245,7 @@ class DashboardPage(QWidget):
         self.status.setText(f"统计于 {clock.today():%Y-%m-%d}，数据变化后自动更新")
         self._done()
         self._redraw()  # at the size the charts have now
+        self.figures_shown.emit()
 
     def _show_overdue(self, d: Dashboard) -> None:
         self.loans_button.setText(f"小额信贷：30天内到期{d.loans_due}笔，逾期{d.loans_overdue}笔 ›")

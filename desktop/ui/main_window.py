@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -64,6 +65,39 @@ AREAS = (
     ("system", "系统"),
 )
 AREA_KEYS = tuple(key for key, _title in AREAS)
+# Each area's page module (首页's is imported with the window): warm_pages() imports them in the background.
+PAGE_MODULES = {
+    "households": "desktop.ui.households_page",
+    "quality": "desktop.ui.quality_page",
+    "problems": "desktop.ui.problems_page",
+    "plans": "desktop.ui.plans_page",
+    "monitoring": "desktop.ui.monitoring_page",
+    "cadres": "desktop.ui.cadres_page",
+    "projects": "desktop.ui.projects_page",
+    "loans": "desktop.ui.loans_page",
+    "posts": "desktop.ui.posts_page",
+    "stars": "desktop.ui.rating_page",
+    "store": "desktop.ui.store_page",
+    "fund": "desktop.ui.fund_page",
+    "print": "desktop.ui.print_page",
+    "system": "desktop.ui.system_page",
+}
+
+
+def import_pages(names: list[str]) -> None:
+    """Import page modules (and the services they import) — on a background thread, see warm_pages."""
+    import importlib
+
+    from desktop.services.collector import collector_held
+
+    # held: their ~100,000 new objects set off no collection that holds the GIL, and are frozen at the end
+    with collector_held():
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the page imports it again when shown and reports it then
+                log.exception("background import of %s failed", name)
+                return
 
 
 class MainWindow(QMainWindow):
@@ -113,6 +147,7 @@ class MainWindow(QMainWindow):
         self.first_check.setSingleShot(True)
         self.first_check.setInterval(2000)
         self.first_check.timeout.connect(self.daily_backup)
+        self.warming: threading.Thread | None = None  # see warm_pages()
         self.restore_layout()
 
     # --- menu and shortcuts ----------------------------------------------------------------------------
@@ -195,6 +230,24 @@ class MainWindow(QMainWindow):
         self.backup_on_exit = True
         self.daily_timer.start()
         self.first_check.start()
+
+    def warm_pages(self) -> None:
+        """Once 首页 shows its figures, import the other pages' modules on a background thread. Imported on the
+        GUI thread at a page's first visit they held the window 100–400 ms (docs/performance.md); the clerk is
+        reading 首页 meanwhile, and the page is then only built when first shown."""
+        home = self._built.get("home")
+        if home is not None and home.data is None:
+            home.figures_shown.connect(self._start_warming, Qt.ConnectionType.SingleShotConnection)
+        else:
+            self._start_warming()
+
+    def _start_warming(self) -> None:
+        if self.warming is None:
+            names = [PAGE_MODULES[key] for key in AREA_KEYS if key in PAGE_MODULES and key not in self._built]
+            self.warming = threading.Thread(
+                target=import_pages, args=(names,), name="warm-pages", daemon=True
+            )
+            self.warming.start()
 
     def daily_backup(self) -> None:
         """On the write lane (nothing is written meanwhile, so the copy is whole); 系统 lists it when done."""

@@ -32,7 +32,7 @@ from desktop.ui.context import UiContext
 from desktop.ui.dates import qdate_today
 from desktop.ui.messages import show_error
 from desktop.ui.ops import subscribe
-from desktop.ui.tables import fill_table, make_table
+from desktop.ui.tables import RowsTable
 
 CHANGES = ("monitoring", "archives")
 STATE_FILTERS = (
@@ -75,7 +75,8 @@ class MonitoringPage(QWidget):
         self.summary.setWordWrap(True)
 
         # --- the queue of proposals
-        self.proposal_table = make_table(["村", "户编号", "户主", "原因", "筛查月份", "依据"])
+        # thousands of proposals at county scale: a model-backed table, filled without an item per cell
+        self.proposal_table = RowsTable(["村", "户编号", "户主", "原因", "筛查月份", "依据"])
         self.type_box = QComboBox()
         self.type_box.addItems(CASE_TYPES)
         self.accept_button = QPushButton("纳入（启动纳入程序）")
@@ -99,7 +100,7 @@ class MonitoringPage(QWidget):
         self.state_box = QComboBox()
         for label, states in STATE_FILTERS:
             self.state_box.addItem(label, states)
-        self.case_table = make_table(
+        self.case_table = RowsTable(
             ["编号", "村", "户编号", "户主", "监测类型", "状态", "下一步", "纳入日期"]
         )
         self.steps_label = QLabel("选择一户查看程序。")
@@ -234,9 +235,8 @@ class MonitoringPage(QWidget):
 
     def _show_proposals(self, found: list[ProposalInfo]) -> None:
         self.proposals = found
-        fill_table(
-            self.proposal_table,
-            [[p.village, p.code, p.head, monitoring.REASON_NAMES[p.reason], p.month, p.basis] for p in found],
+        self.proposal_table.fill(
+            [[p.village, p.code, p.head, monitoring.REASON_NAMES[p.reason], p.month, p.basis] for p in found]
         )
         self.tabs.setTabText(0, f"筛查建议（{len(found)}）")
         if found:
@@ -260,7 +260,7 @@ class MonitoringPage(QWidget):
                     clock.cn_date(ci.included_on) if ci.included_on else "",
                 ]
             )
-        fill_table(self.case_table, rows)
+        self.case_table.fill(rows)
         self.tabs.setTabText(1, f"监测对象（{len(found)}）")
         keep = next((i for i, ci in enumerate(found) if chosen and ci.id == chosen.id), None)
         if keep is not None:

@@ -163,6 +163,9 @@ class RowsTable(QTableView):
     def columnCount(self) -> int:
         return self.rows_model.columnCount()
 
+    def currentRow(self) -> int:
+        return self.currentIndex().row()
+
     def item(self, row: int, column: int) -> Cell | None:
         if not (0 <= row < len(self.rows_model.rows)):
             return None
