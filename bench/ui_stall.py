@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +49,6 @@ class StallWatch:
 
     def __init__(self, probe: StallProbe, active: bool) -> None:
         import collections
-        import threading
 
         self.probe = probe
         self.active = active
@@ -64,8 +64,6 @@ class StallWatch:
 
     def _collection(self, phase: str, info: dict) -> None:
         """Full collections over 20 ms, named with the thread that ran them (the GIL is held throughout)."""
-        import threading
-
         if phase == "start":
             self.collecting = time.perf_counter()
         elif (took := time.perf_counter() - self.collecting) > 0.02:
@@ -136,19 +134,35 @@ class StallProbe:
 def run(
     app, ops, start: Callable[[], None], done: Callable[[], bool] | None = None, limit: float = 600
 ) -> float:
-    """Start an action, spin the event loop until it is over; the wall time in ms."""
+    """Start an action and run Qt's own event loop until it is over; the wall time in ms.
+
+    The loop is Qt's (as app.exec() runs the app's): between events no Python runs but the slots, where a loop of
+    processEvents() in Python would itself wait for the GIL at every turn while a worker runs Python. It is over
+    once the ops are idle (and `done`) at two checks 10 ms apart: what the last on_done posted (a refresh it
+    started) is handled between them."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     began = time.perf_counter()
+    loop = QEventLoop()
+    quiet = [0]
+
+    def check() -> None:
+        if time.perf_counter() - began > limit:
+            loop.quit()
+        elif ops.idle and (done is None or done()):
+            quiet[0] += 1
+            if quiet[0] >= 2:
+                loop.quit()
+        else:
+            quiet[0] = 0
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(check)
+    timer.start()
     start()
-    deadline = began + limit
-    while time.perf_counter() < deadline:
-        app.processEvents()
-        if ops.idle and (done is None or done()):
-            # events posted by the last on_done (a refresh it started) are handled too
-            for _ in range(3):
-                app.processEvents()
-            if ops.idle:
-                break
-        time.sleep(0.001)
+    loop.exec()
+    timer.stop()
     return (time.perf_counter() - began) * 1000
 
 

@@ -105,6 +105,28 @@ def test_an_override_needs_a_reason_and_every_decision_is_kept(roster, admin):
     assert [r.action for r in audit_log.recent(roster)].count("plan.colour") == 2
 
 
+def test_the_overview_counts_each_households_newest_colour_of_the_year_per_village(roster, admin):
+    """Counted in SQL since issue 21: a household counts once, under its newest decision of the year; the
+    households without one (or with only another year's) under ""."""
+
+    def totals(year: int) -> dict[str, int]:
+        rows = plans.overview(roster, admin, year)
+        return {colour: sum(o.colours[colour] for o in rows) for colour in rows[0].colours}
+
+    assert totals(2026) == {"red": 0, "yellow": 0, "green": 0, "blue": 0, "": 40}  # the roster's 40 households
+    plans.set_income(roster, admin, HEALTHY, 2026, wage=2 * 800000)
+    plans.set_check(roster, admin, HEALTHY, 2026, "food_clothing", True)
+    plans.confirm_colour(roster, admin, HEALTHY, 2026)  # green …
+    plans.confirm_colour(roster, admin, HEALTHY, 2026, "黄卡", "务工收入不稳定，年底可能返乡")  # … then yellow
+    plans.set_threshold(roster, admin, 2025, 400000, 400000, 500000)
+    plans.set_income(roster, admin, EXITED, 2025, wage=7 * 800000)
+    plans.confirm_colour(roster, admin, EXITED, 2025, "黄卡", "上一年度的决定")  # another year: not in 2026's
+    assert totals(2026) == {"red": 0, "yellow": 1, "green": 0, "blue": 0, "": 39}
+    (row,) = [o for o in plans.overview(roster, admin, 2026) if o.colours["yellow"]]
+    assert row.village == "赵寨村"
+    assert totals(2025)["yellow"] == 1 and totals(2025)[""] == 39
+
+
 def test_households_whose_data_disagree_with_their_colour_are_listed(roster, admin):
     plans.set_income(roster, admin, HEALTHY, 2026, wage=2 * 800000)
     waiting = plans.disagreements(roster, admin, 2026, village="虞城县石桥镇/赵寨村")

@@ -1520,13 +1520,28 @@ def overview(db: Database, actor: Actor, year: int) -> list[VillageOverview]:
     blank = {k: 0 for k in (*COLOUR_NAMES, "")}
     with db.read() as s:
         scope = village_scope(s, actor, None)
-        current = current_colours(s, year)
         _copies, complete = archives.complete_by_village(s, scope)
+        # counted in SQL: households per village, then those with a colour of the year (newest decision) per
+        # village and colour — no row per household crosses into Python (issue 21: ≤ 0.2 s at 50,000)
         colours: dict[int, dict[str, int]] = {}
-        for hid, vid in s.execute(select(Household.id, Household.village_id).where(scope)):
-            if vid not in colours:
-                colours[vid] = dict(blank)
-            colours[vid][current.get(hid, "")] += 1
+        for vid, n in s.execute(
+            select(Household.village_id, func.count()).where(scope).group_by(Household.village_id)
+        ):
+            colours[vid] = dict(blank, **{"": n})
+        newest = (
+            select(func.max(CardColour.id))
+            .where(CardColour.year == year)
+            .group_by(CardColour.household_id)
+            .scalar_subquery()
+        )
+        for vid, colour, n in s.execute(
+            select(Household.village_id, CardColour.colour, func.count())
+            .join(Household, Household.id == CardColour.household_id)
+            .where(CardColour.id.in_(newest), scope)
+            .group_by(Household.village_id, CardColour.colour)
+        ):
+            colours[vid][colour] += n
+            colours[vid][""] -= n
         visit_counts = dict(
             s.execute(
                 select(Household.village_id, func.count(Visit.id))
