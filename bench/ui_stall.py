@@ -279,14 +279,22 @@ def main() -> None:
     # a redemption at the counter: the write, then every visible subscriber refreshing
     store = stores.list_stores(db, actor)[0]
     goods = stores.list_goods(db, store.code, actor)
-    code = next(r.code for r in households.rows(db, households.search_ids(db, actor, "")[:200]) if r.code)
+    # goods in stock, and a household the store serves (its village) with points enough for them
+    from desktop.services.points import points
+
+    item = next(g for g in goods if g.active and g.stock > 0)
+    code = next(
+        r.code
+        for r in households.rows(db, households.search_ids(db, actor, "")[:5000])
+        if r.code and r.village == store.village and points.balance(db, actor, r.code) >= item.price_points
+    )
     window.show_area("store")
     run(app, window.ctx.ops, lambda: None)
 
     def redeem() -> None:
         window.ctx.ops.write(
             window,
-            lambda d, a: redemption.redeem(d, a, store.code, code, {goods[0].code: 1}),
+            lambda d, a: redemption.redeem(d, a, store.code, code, {item.code: 1}),
             ("redemptions", "points", "stock"),
             on_failure=lambda exc: print("   (兑换未成功：", exc, ")"),
         )

@@ -78,6 +78,13 @@ class RowsRejected(InputRejected):
         head = summary or f"发现 {len(errors)} 处错误，未导入任何数据。"
         super().__init__(head)
 
+    def __reduce__(self):  # rebuilt whole when it crosses from a child process (desktop.services.child)
+        return (_rows_rejected, (self.errors, self.message, self.errors_file))
+
+
+def _rows_rejected(errors: list[RowError], summary: str, errors_file: str) -> RowsRejected:
+    return RowsRejected(errors, summary=summary, errors_file=errors_file)
+
 
 def check_text(value: str | None, what: str, limit: int, *, required: bool = True) -> str:
     """A typed text field, stripped: refused when required and empty, or longer than `limit` characters, with

@@ -113,11 +113,19 @@ def test_the_overview_counts_each_households_newest_colour_of_the_year_per_villa
         rows = plans.overview(roster, admin, year)
         return {colour: sum(o.colours[colour] for o in rows) for colour in rows[0].colours}
 
-    assert totals(2026) == {"red": 0, "yellow": 0, "green": 0, "blue": 0, "": 40}  # the roster's 40 households
+    assert totals(2026) == {
+        "red": 0,
+        "yellow": 0,
+        "green": 0,
+        "blue": 0,
+        "": 40,
+    }  # the roster's 40 households
     plans.set_income(roster, admin, HEALTHY, 2026, wage=2 * 800000)
     plans.set_check(roster, admin, HEALTHY, 2026, "food_clothing", True)
     plans.confirm_colour(roster, admin, HEALTHY, 2026)  # green …
-    plans.confirm_colour(roster, admin, HEALTHY, 2026, "黄卡", "务工收入不稳定，年底可能返乡")  # … then yellow
+    plans.confirm_colour(
+        roster, admin, HEALTHY, 2026, "黄卡", "务工收入不稳定，年底可能返乡"
+    )  # … then yellow
     plans.set_threshold(roster, admin, 2025, 400000, 400000, 500000)
     plans.set_income(roster, admin, EXITED, 2025, wage=7 * 800000)
     plans.confirm_colour(roster, admin, EXITED, 2025, "黄卡", "上一年度的决定")  # another year: not in 2026's

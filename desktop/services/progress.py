@@ -13,7 +13,7 @@ class Progress:
     def __init__(self, callback: Callable[[int, int, str], None] | None = None) -> None:
         self._callback = callback
         self._cancelled = False
-        self._last = -1
+        self._last = (-1, "")
 
     def cancel(self) -> None:
         self._cancelled = True
@@ -30,10 +30,11 @@ class Progress:
         self.check()
         if self._callback is None:
             return
-        # Emit only on a visible change (whole percent), so a 40,000-row loop doesn't flood the GUI.
-        percent = (100 * done // total) if total else 0
-        if percent != self._last or text:
-            self._last = percent
+        # Emit only on a visible change (whole percent, or new words), so a 40,000-row loop doesn't flood the
+        # GUI thread: each emit is a Python slot there, which waits for the GIL while the worker runs.
+        shown = ((100 * done // total) if total else 0, text)
+        if shown != self._last:
+            self._last = shown
             self._callback(done, total, text)
 
 

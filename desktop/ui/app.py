@@ -183,7 +183,7 @@ def smoke_libraries(folder) -> None:
 
 def smoke_test() -> int:
     """`--smoke`: what the frozen build is checked with. A temp database set up as the wizard would, the main
-    window, the dashboard's charts, a printed page with the bundled fonts (with DESKTOP_SMOKE_LIBRARIES=1 also the
+    window, the dashboard's charts, a printed page with the bundled fonts, work in a child process (with DESKTOP_SMOKE_LIBRARIES=1 also the
     libraries the spec trims around, smoke_libraries); prints "ready" and exits 0."""
     import tempfile
     from pathlib import Path
@@ -211,6 +211,12 @@ def smoke_test() -> int:
                 from desktop.services import dashboard  # lazy: as the page loads it
 
                 dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
+                from desktop.services import child  # lazy: as the import dialog loads it
+
+                # the frozen executable started again as a child (freeze_support in installer/launch.py)
+                pid, revision = child.call(db, actor, child.identify)
+                if pid == os.getpid() or revision != db.current_revision():
+                    failures.append(f"child process: pid {pid}, schema {revision}")
                 if os.environ.get("DESKTOP_SMOKE_LIBRARIES"):  # once per build (frozen_smoke.sh, build.bat)
                     smoke_libraries(Path(tmp))
             except Exception as exc:  # reported, exit code 1

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.errors import Cancelled, RowsRejected
+from desktop.services import child
 from desktop.services.roster.roster_import import ImportResult, import_roster
 from desktop.ui.context import UiContext
 from desktop.ui.messages import show_error
@@ -190,7 +191,8 @@ class ImportDialog(QDialog):
         self.path = chosen = Path(path)
         self._run(
             "正在检查文件……",
-            lambda db, actor, p: import_roster(db, actor, chosen, dry_run=True, progress=p),
+            # in a child process: the check's Python would hold the GIL against every repaint here
+            lambda db, actor, p: child.call(db, actor, import_roster, chosen, dry_run=True, progress=p),
             self._checked,
         )
 
@@ -211,7 +213,7 @@ class ImportDialog(QDialog):
         chosen = self.path
         self._run(
             "正在导入……",
-            lambda db, actor, p: import_roster(db, actor, chosen, progress=p),
+            lambda db, actor, p: child.call(db, actor, import_roster, chosen, progress=p),  # as the check
             self._imported,
             # the roster, and what hangs on it: villages everywhere, colours and findings to look at again
             ("households", "plans", "quality"),

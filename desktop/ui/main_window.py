@@ -3,6 +3,7 @@ the duties of a running app (daily backup, backup on exit, remembered layout).""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 import threading
@@ -65,29 +66,37 @@ AREAS = (
     ("system", "系统"),
 )
 AREA_KEYS = tuple(key for key, _title in AREAS)
-# Each area's page module (首页's is imported with the window): warm_pages() imports them in the background.
-PAGE_MODULES = {
-    "households": "desktop.ui.households_page",
-    "quality": "desktop.ui.quality_page",
-    "problems": "desktop.ui.problems_page",
-    "plans": "desktop.ui.plans_page",
-    "monitoring": "desktop.ui.monitoring_page",
-    "cadres": "desktop.ui.cadres_page",
-    "projects": "desktop.ui.projects_page",
-    "loans": "desktop.ui.loans_page",
-    "posts": "desktop.ui.posts_page",
-    "stars": "desktop.ui.rating_page",
-    "store": "desktop.ui.store_page",
-    "fund": "desktop.ui.fund_page",
-    "print": "desktop.ui.print_page",
-    "system": "desktop.ui.system_page",
+# Each area's page: its module and class (首页's is imported with the window). A page's module loads when it is
+# first shown, or before, in the background, once 首页 has its figures (warm_pages).
+PAGES = {
+    "households": ("desktop.ui.households_page", "HouseholdsPage"),
+    "quality": ("desktop.ui.quality_page", "QualityPage"),
+    "problems": ("desktop.ui.problems_page", "ProblemsPage"),
+    "plans": ("desktop.ui.plans_page", "PlansPage"),
+    "monitoring": ("desktop.ui.monitoring_page", "MonitoringPage"),
+    "cadres": ("desktop.ui.cadres_page", "CadresPage"),
+    "projects": ("desktop.ui.projects_page", "ProjectsPage"),
+    "loans": ("desktop.ui.loans_page", "LoansPage"),
+    "posts": ("desktop.ui.posts_page", "PostsPage"),
+    "stars": ("desktop.ui.rating_page", "RatingPage"),
+    "store": ("desktop.ui.store_page", "StoreArea"),
+    "fund": ("desktop.ui.fund_page", "FundPage"),
+    "print": ("desktop.ui.print_page", "PrintPage"),
+    "system": ("desktop.ui.system_page", "SystemPage"),
 }
+
+
+# the pages that print through 公示打印: they are handed the window's present_print
+PRINTING_PAGES = frozenset({"problems", "households", "monitoring", "projects", "cadres", "posts", "loans"})
+
+
+def _page_class(key: str):
+    module, name = PAGES[key]
+    return getattr(importlib.import_module(module), name)
 
 
 def import_pages(names: list[str]) -> None:
     """Import page modules (and the services they import) — on a background thread, see warm_pages."""
-    import importlib
-
     from desktop.services.collector import collector_held
 
     # held: their ~100,000 new objects set off no collection that holds the GIL, and are frozen at the end
@@ -243,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def _start_warming(self) -> None:
         if self.warming is None:
-            names = [PAGE_MODULES[key] for key in AREA_KEYS if key in PAGE_MODULES and key not in self._built]
+            names = [PAGES[key][0] for key in AREA_KEYS if key in PAGES and key not in self._built]
             self.warming = threading.Thread(
                 target=import_pages, args=(names,), name="warm-pages", daemon=True
             )
@@ -338,7 +347,7 @@ class MainWindow(QMainWindow):
                 _choose_when_listed(box, self._wanted_village[key])
         return page
 
-    def _make(self, key: str) -> QWidget:  # noqa: C901  (one flat branch per area)
+    def _make(self, key: str) -> QWidget:
         """The page of `key`, its module imported now: the window opens with only the page it shows (首页), and
         the other pages' modules and the services behind them load when the clerk first goes there."""
         ctx = self.ctx
@@ -347,69 +356,13 @@ class MainWindow(QMainWindow):
             page.open_overdue.connect(self.open_overdue_problems)
             page.open_loans.connect(self.open_due_loans)
             return page
-        if key == "problems":
-            from desktop.ui.problems_page import ProblemsPage  # lazy: a page's module loads when first shown
-
-            return ProblemsPage(ctx, present_print=self.present_print)
-        if key == "households":
-            from desktop.ui.households_page import HouseholdsPage  # lazy: as above
-
-            return HouseholdsPage(ctx, present_print=self.present_print)
+        make = _page_class(key)
+        page = make(ctx, present_print=self.present_print) if key in PRINTING_PAGES else make(ctx)
         if key == "quality":
-            from desktop.ui.quality_page import QualityPage  # lazy: as above
-
-            page = QualityPage(ctx)
             page.open_household.connect(self.open_finding)
-            return page
-        if key == "plans":
-            from desktop.ui.plans_page import PlansPage  # lazy: as above
-
-            page = PlansPage(ctx)
+        elif key in ("plans", "monitoring", "cadres"):
             page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
-            return page
-        if key == "monitoring":
-            from desktop.ui.monitoring_page import MonitoringPage  # lazy: as above
-
-            page = MonitoringPage(ctx, present_print=self.present_print)
-            page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
-            return page
-        if key == "projects":
-            from desktop.ui.projects_page import ProjectsPage  # lazy: as above
-
-            return ProjectsPage(ctx, present_print=self.present_print)
-        if key == "cadres":
-            from desktop.ui.cadres_page import CadresPage  # lazy: as above
-
-            page = CadresPage(ctx, present_print=self.present_print)
-            page.open_household.connect(lambda code: self.open_finding(code, "", (), ""))
-            return page
-        if key == "posts":
-            from desktop.ui.posts_page import PostsPage  # lazy: as above
-
-            return PostsPage(ctx, present_print=self.present_print)
-        if key == "loans":
-            from desktop.ui.loans_page import LoansPage  # lazy: as above
-
-            return LoansPage(ctx, present_print=self.present_print)
-        if key == "stars":
-            from desktop.ui.rating_page import RatingPage  # lazy: as above
-
-            return RatingPage(ctx)
-        if key == "store":
-            from desktop.ui.store_page import StoreArea  # lazy: as above
-
-            return StoreArea(ctx)
-        if key == "fund":
-            from desktop.ui.fund_page import FundPage  # lazy: as above
-
-            return FundPage(ctx)
-        if key == "print":
-            from desktop.ui.print_page import PrintPage  # lazy: as above
-
-            return PrintPage(ctx)
-        from desktop.ui.system_page import SystemPage  # lazy: as above
-
-        return SystemPage(ctx)
+        return page
 
     @property
     def home(self) -> DashboardPage:
