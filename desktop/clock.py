@@ -22,6 +22,13 @@ def now() -> datetime:
     return datetime.now(OFFICE_TZ)
 
 
+def offset() -> timedelta:
+    """How far now() is set from the PC's own time: zero, except where a test has set the office clock. A child
+    process (desktop.services.child) is handed it, so both read the same office time."""
+    delta = now() - datetime.now(OFFICE_TZ)
+    return delta if abs(delta) >= timedelta(seconds=1) else timedelta(0)
+
+
 def wall() -> datetime:
     """The current Beijing time without a zone: for file names and the stamps read back from them."""
     return now().replace(tzinfo=None)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from desktop import clock
@@ -44,7 +43,7 @@ def call(
         "spawn"
     )  # the same on Windows and here; no fork of a threaded process
     ours, theirs = context.Pipe()
-    offset = clock.now() - datetime.now(clock.OFFICE_TZ)  # the office clock as this process reads it (tests)
+    offset = clock.offset()  # the office clock as this process reads it (tests set it)
     child = context.Process(
         target=_child_main, args=(theirs, db.url, actor, fn, args, kwargs, offset), name="workbench-child"
     )

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import __version__
 from desktop.config import data_dir
+from desktop.services.collector import collector_held
 from desktop.services.system import settings
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.context import UiContext
@@ -97,8 +98,6 @@ def _page_class(key: str):
 
 def import_pages(names: list[str]) -> None:
     """Import page modules (and the services they import) — on a background thread, see warm_pages."""
-    from desktop.services.collector import collector_held
-
     # held: their ~100,000 new objects set off no collection that holds the GIL, and are frozen at the end
     with collector_held():
         for name in names:

@@ -36,6 +36,9 @@ def make_table(headers: list[str]) -> QTableWidget:
 # Columns sized to their contents measure this many rows, not Qt's default 1,000: a county's table of thousands of
 # rows otherwise spends 200 ms of the GUI thread on font metrics at every refresh (docs/performance.md).
 MEASURED_ROWS = 100
+# A column of long texts (遍访's unvisited households: thirty names) is cut with "…" at this width, its whole text in
+# the tooltip: wider, its header was centred off screen at 1366×768 and the columns after it out of reach.
+WIDEST_COLUMN_PX = 480
 
 
 def fit_to_contents(header: QHeaderView) -> None:
@@ -155,7 +158,7 @@ class RowsTable(QTableView):
             for row in measured:
                 if col < len(row):
                     widest = max(widest, metrics.horizontalAdvance(row[col]))
-            header.resizeSection(col, widest + 20)
+            header.resizeSection(col, min(widest + 20, WIDEST_COLUMN_PX))
 
     def rowCount(self) -> int:
         return self.rows_model.rowCount()
