@@ -216,6 +216,7 @@ def test_stock_in_and_a_supervisor_reversal_from_the_store_area(qtbot, window, c
     area = window.store
     stock = area.stock
     area.setCurrentWidget(stock)
+    settle(qtbot, window)  # the tab's page is made when first chosen, and reads its stores and goods then
     stock.goods_box.setCurrentIndex(stock.goods_box.findData("SALT"))
     stock.kind_box.setCurrentIndex(stock.kind_box.findData("donation"))
     stock.quantity.setValue(10)
@@ -228,6 +229,7 @@ def test_stock_in_and_a_supervisor_reversal_from_the_store_area(qtbot, window, c
     number = sell(qtbot, counter, "SALT")
     settle_page = area.settlement
     area.setCurrentWidget(settle_page)
+    settle(qtbot, window)  # made now: its stores are read first
     qtbot.mouseClick(settle_page.show_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     assert "兑换 1 单" in settle_page.summary.text() and not settle_page.chart.pixmap().isNull()

@@ -122,6 +122,19 @@ def test_a_page_is_made_on_its_first_visit_and_kept(qtbot, office, admin):
     assert [key for key in AREA_KEYS if window.is_built(key)] == ["home", "households", "fund"]
 
 
+def test_the_store_area_makes_each_tab_when_first_chosen(qtbot, office, admin):
+    """Made all at once, its six tabs held the window 120 ms on the first visit (issue 17)."""
+    window = open_window(qtbot, office, admin)
+    settle(qtbot, window)
+    window.show_area("store")
+    area = window.store
+    assert list(area._made) == ["counter"] and area.currentWidget() is area.counter
+    area.setCurrentIndex(1)
+    assert list(area._made) == ["counter", "stock"] and area.currentWidget() is area.stock
+    assert area.currentIndex() == 1 and area.stock.isVisible()
+    assert [area.tabText(i) for i in range(area.count())] == [title for _key, title in area.TABS]
+
+
 def test_a_page_asked_for_by_other_code_is_made_without_being_shown(qtbot, office, admin):
     """present_print, Ctrl+F and the like reach a page through the window: it is made for them, in its place."""
     window = open_window(qtbot, office, admin)

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -900,27 +900,88 @@ class PointsPage(QWidget):
 
 
 class StoreArea(QTabWidget):
+    """The store's tabs. Each tab's page is made when first chosen (or asked for, e.g. area.stock): made all at once
+    they held the window 120 ms on the first visit to 扶贫超市, five of them never seen then."""
+
+    TABS = (
+        ("counter", "柜台兑换"),
+        ("stock", "商品与库存"),
+        ("setup", "超市设置"),
+        ("settlement", "结算与撤销"),
+        ("points", "积分流水"),
+        ("packs", "离线兑换台"),
+    )
+
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.counter = CounterPage(ctx)
-        self.stock = StockPage(ctx)
-        self.setup = StoreSetupPage(ctx)
-        self.settlement = SettlementPage(ctx)
-        self.points = PointsPage(ctx)
-        self.packs = PacksPage(ctx)
-        self.addTab(self.counter, "柜台兑换")
-        self.addTab(self.stock, "商品与库存")
-        self.addTab(self.setup, "超市设置")
-        self.addTab(self.settlement, "结算与撤销")
-        self.addTab(self.points, "积分流水")
-        self.addTab(self.packs, "离线兑换台")
-        self._shortcut: QShortcut | None = None
+        self.ctx = ctx
+        self._made: dict[str, QWidget] = {}
+        for _key, title in self.TABS:
+            self.addTab(QWidget(), title)
+        self._tab(0)
+        self.currentChanged.connect(self._tab)
+        # Ctrl+N (show_counter) is the window's own shortcut: it works before this page is first made, and no
+        # Python event handler here is called for every event the page gets (each one waits for the GIL while
+        # a worker runs)
+
+    def _tab(self, index: int) -> QWidget:
+        key, title = self.TABS[index]
+        page = self._made.get(key)
+        if page is None:
+            page = self._made[key] = self._make(key)
+            current = self.currentIndex()
+            self.blockSignals(True)  # the swap is no change of tab
+            placeholder = self.widget(index)
+            self.removeTab(index)
+            self.insertTab(index, page, title)
+            self.setCurrentIndex(current)
+            self.blockSignals(False)
+            placeholder.deleteLater()
+        return page
+
+    def _make(self, key: str) -> QWidget:
+        kinds = {
+            "counter": CounterPage,
+            "stock": StockPage,
+            "setup": StoreSetupPage,
+            "settlement": SettlementPage,
+            "points": PointsPage,
+            "packs": PacksPage,
+        }
+        return kinds[key](self.ctx)
+
+    def _page(self, key: str) -> QWidget:
+        return self._tab(next(i for i, (k, _t) in enumerate(self.TABS) if k == key))
+
+    @property
+    def counter(self) -> CounterPage:
+        return self._page("counter")
+
+    @property
+    def stock(self) -> StockPage:
+        return self._page("stock")
+
+    @property
+    def setup(self) -> StoreSetupPage:
+        return self._page("setup")
+
+    @property
+    def settlement(self) -> SettlementPage:
+        return self._page("settlement")
+
+    @property
+    def points(self) -> PointsPage:
+        return self._page("points")
+
+    @property
+    def packs(self) -> PacksPage:
+        return self._page("packs")
 
     def reload(self) -> None:
-        self.counter.reload()
-        self.stock.reload()
-        self.setup.reload()
-        self.settlement.reload()
+        for key in ("counter", "stock", "setup", "settlement"):
+            page = self._made.get(key)
+            if page is not None:  # a page not made yet reads when it is
+                page.reload()
 
     def show_counter(self) -> None:
         """Ctrl+N from anywhere in the window: the counter, its household field ready for the scanner."""
@@ -930,24 +991,3 @@ class StoreArea(QTabWidget):
         self.setCurrentWidget(self.counter)
         self.counter.household_edit.setFocus()
         self.counter.household_edit.selectAll()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._install_shortcut()
-
-    def event(self, event) -> bool:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.ParentChange:
-            self._install_shortcut()
-        return super().event(event)
-
-    def _install_shortcut(self) -> None:
-        # A shortcut on a hidden widget never fires: Ctrl+N lives on the top-level window, once there is one.
-        window = self.window()
-        if self._shortcut is not None and self._shortcut.parent() is window:
-            return
-        if self._shortcut is not None:
-            self._shortcut.setParent(None)
-            self._shortcut.deleteLater()
-        self._shortcut = QShortcut(QKeySequence("Ctrl+N"), window, activated=self.show_counter)
