@@ -42,6 +42,10 @@ def write_then_step_until_cancelled(db, actor, *, progress):
     return "never"
 
 
+def stumble(db, actor, *, progress):
+    return {}["no such key"]
+
+
 def die(db, actor, *, progress):
     os._exit(3)
 
@@ -73,6 +77,12 @@ def test_errors_come_back_whole(roster_db, admin):
         child.call(roster_db, admin, refuse_plainly)
 
 
+def test_a_bug_in_the_child_is_said_and_its_traceback_logged(db, admin, caplog):
+    with pytest.raises(KeyError, match="no such key"):  # the same error as in process: the window's 出错了
+        child.call(db, admin, stumble)
+    assert "in stumble" in caplog.text and "KeyError" in caplog.text
+
+
 def test_cancel_stops_the_child_at_its_next_step_and_nothing_is_written(db, admin):
     progress = Progress(lambda *_a: progress.cancel())  # 取消 pressed as soon as the work reports
     with pytest.raises(Cancelled):
@@ -99,3 +109,14 @@ def roster_db(db, admin, sample):
 
     import_roster(db, admin, sample("roster-small.xlsx"))
     return db
+
+
+class _TwoPart(Exception):
+    def __init__(self, a, b):
+        super().__init__(f"{a}{b}")
+
+
+def test_an_error_that_cannot_cross_is_said_in_words():
+    assert str(child.portable(_TwoPart("甲", "乙"))) == "后台处理出错：_TwoPart: 甲乙"
+    refused = InputRejected("不能为空")
+    assert child.portable(refused) is refused

@@ -13,8 +13,11 @@ the command line calls the services directly.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
 import pickle
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +27,7 @@ from desktop.errors import Cancelled, ServiceError
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system.actor import Actor
 
+log = logging.getLogger("desktop")
 POLL_SECONDS = 0.05  # how often the waiting worker looks at 取消 while no message comes
 LOST = "后台处理意外中止，未写入任何数据。请重试；如仍出现，请查看日志。"
 
@@ -39,9 +43,8 @@ def call(
     """fn(db, actor, *args, progress=…, **kwargs) in a child process; its result, or its exception raised here.
     fn must be a module-level function (the child imports it by name) and its result and errors picklable."""
     progress.check()  # cancelled while queued: no child at all
-    context = multiprocessing.get_context(
-        "spawn"
-    )  # the same on Windows and here; no fork of a threaded process
+    # spawn: the same on Windows and here, and no fork of a process with threads
+    context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     offset = clock.offset()  # the office clock as this process reads it (tests set it)
     child = context.Process(
@@ -72,7 +75,10 @@ def call(
             elif kind == "ok":
                 return payload
             else:
-                raise payload
+                error, where = payload
+                if where:  # not a service's own refusal: the child's traceback goes to desktop.log
+                    log.error("work in a child process failed:\n%s", where)
+                raise error
     finally:
         ours.close()
         child.join(10)
@@ -100,7 +106,8 @@ def _child_main(conn, url: str, actor: Actor, fn, args: tuple, kwargs: dict, off
         try:
             result = fn(db, actor, *args, progress=progress, **kwargs)
         except BaseException as exc:  # every failure goes back to the parent, which raises it
-            conn.send(("error", portable(exc)))
+            where = "" if isinstance(exc, ServiceError) else traceback.format_exc()
+            conn.send(("error", (portable(exc), where)))
         else:
             conn.send(("ok", result))
     finally:
@@ -124,6 +131,4 @@ def portable(exc: BaseException) -> BaseException:
 def identify(db: Database, actor: Actor, *, progress: Progress) -> tuple[int, str | None]:
     """The child's process id and the schema revision it reads: the frozen app's self-test (`--smoke`) checks
     that a child starts at all and opens the same database."""
-    import os
-
     return os.getpid(), db.current_revision()

@@ -11,9 +11,8 @@ from contextlib import contextmanager
 _collector_lock = threading.Lock()
 _collector_holds = 0  # tasks running with the cyclic collector held off
 _collector_was_on = True
-FREEZE_OVER = (
-    20_000  # new objects alive at the end of a hold that are frozen rather than walked (≈ 6 ms a walk)
-)
+# new objects alive at the end of a hold that are frozen rather than walked (≈ 6 ms a walk)
+FREEZE_OVER = 20_000
 
 
 @contextmanager
