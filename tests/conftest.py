@@ -83,9 +83,11 @@ def _background_work_done(request):
             request.getfixturevalue(name)
     qtbot = request.getfixturevalue("qtbot")
     yield
+    from desktop.services import child
     from desktop.ui import tasks
 
     qtbot.waitUntil(lambda: not tasks.busy(), timeout=60000)
+    child.stop_readers()  # the pages' reader process, with its connection to this test's database
 
 
 def _prepare(db: Database) -> None:

@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -110,6 +111,108 @@ def _child_main(conn, url: str, actor: Actor, fn, args: tuple, kwargs: dict, off
             conn.send(("error", (portable(exc), where)))
         else:
             conn.send(("ok", result))
+    finally:
+        db.dispose()
+        conn.close()
+
+
+# --- a long-lived reader: the big page reads (帮扶计划, 帮扶干部), without a start-up each time --------------------
+
+
+class _Reader:
+    """A child process kept for reads of one database: started once (its imports, ~1.5 s, paid then), it answers
+    one read at a time, each in a read transaction of its own, so it sees what was committed before the call."""
+
+    def __init__(self, url: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_reader_main, args=(theirs, url), name="workbench-reader")
+        self.process.daemon = True
+        self.process.start()
+        theirs.close()
+        self.lock = threading.Lock()
+
+    def ask(self, actor: Actor, fn, args: tuple, kwargs: dict) -> Any:
+        with self.lock:
+            self.conn.send((actor, fn, args, kwargs, clock.offset()))
+            while not self.conn.poll(POLL_SECONDS):
+                if not self.process.is_alive():
+                    raise ServiceError(LOST)
+            try:
+                kind, payload = self.conn.recv()
+            except EOFError:
+                raise ServiceError(LOST) from None
+        if kind == "ok":
+            return payload
+        error, where = payload
+        if where:
+            log.error("a read in the reader process failed:\n%s", where)
+        raise error
+
+    def stop(self) -> None:
+        with self.lock:
+            try:
+                self.conn.send(None)
+            except OSError:  # already gone
+                pass
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join()
+            self.conn.close()
+
+
+_readers: dict[str, _Reader] = {}
+_readers_lock = threading.Lock()
+
+
+def read(db: Database, actor: Actor, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """fn(db, actor, *args, **kwargs) — a read — in this database's reader process (started on first use, or by
+    start_reader when the window is up); its result, or its error raised here. No progress, no 取消: a page read."""
+    with _readers_lock:
+        reader = _readers.get(db.url)
+        if reader is None or not reader.process.is_alive():
+            reader = _readers[db.url] = _Reader(db.url)
+    return reader.ask(actor, fn, args, kwargs)
+
+
+def start_reader(db: Database) -> None:
+    """Start the reader now (the window calls it once 首页 shows its figures), so the first page read does not
+    wait for its start-up."""
+    with _readers_lock:
+        if db.url not in _readers:
+            _readers[db.url] = _Reader(db.url)
+
+
+def stop_readers() -> None:
+    """End every reader (the window closing, a test's database going away)."""
+    with _readers_lock:
+        readers = list(_readers.values())
+        _readers.clear()
+    for reader in readers:
+        reader.stop()
+
+
+def _reader_main(conn, url: str) -> None:
+    db = Database(url)
+    real_now = clock.now
+    try:
+        while True:
+            try:
+                request = conn.recv()
+            except EOFError:
+                break
+            if request is None:
+                break
+            actor, fn, args, kwargs, offset = request
+            clock.now = (lambda o=offset: real_now() + o) if offset else real_now  # type: ignore[assignment]
+            try:
+                result = fn(db, actor, *args, **kwargs)
+            except BaseException as exc:  # sent back, raised there; the reader goes on
+                where = "" if isinstance(exc, ServiceError) else traceback.format_exc()
+                conn.send(("error", (portable(exc), where)))
+            else:
+                conn.send(("ok", result))
     finally:
         db.dispose()
         conn.close()

@@ -121,7 +121,12 @@ def run_app(target: str | None = None, *, smoke: bool = False) -> int:
     window.start_duties()
     freeze_start_up()
     window.warm_pages()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        from desktop.services import child  # lazy: loaded with the pages
+
+        child.stop_readers()
 
 
 def run_counter(path: str) -> int:
@@ -212,11 +217,18 @@ def smoke_test() -> int:
 
                 dashboard.monthly_report(db, actor, Path(tmp) / "monthly.pdf")
                 from desktop.services import child  # lazy: as the import dialog loads it
+                from desktop.services.progress import NO_PROGRESS  # lazy: as above
 
                 # the frozen executable started again as a child (freeze_support in installer/launch.py)
                 pid, revision = child.call(db, actor, child.identify)
                 if pid == os.getpid() or revision != db.current_revision():
                     failures.append(f"child process: pid {pid}, schema {revision}")
+                pid, revision = child.read(
+                    db, actor, child.identify, progress=NO_PROGRESS
+                )  # the pages' reader
+                child.stop_readers()
+                if pid == os.getpid() or revision != db.current_revision():
+                    failures.append(f"reader process: pid {pid}, schema {revision}")
                 if os.environ.get("DESKTOP_SMOKE_LIBRARIES"):  # once per build (frozen_smoke.sh, build.bat)
                     smoke_libraries(Path(tmp))
             except Exception as exc:  # reported, exit code 1

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.errors import InputRejected
 from desktop.models.cadres import UNIT_KINDS
+from desktop.services import child
 from desktop.services.cadres import cadre_reports, cadres
 from desktop.services.cadres.coverage_rules import HOUSEHOLD_SETS, PERIODS, POSTS
 from desktop.ui.context import UiContext
@@ -64,9 +65,9 @@ class CoverageView:
     behind_cadres: int
 
     @classmethod
-    def of(cls, cov: cadres.Coverage) -> CoverageView:
+    def of(cls, cov: cadres.Coverage, limit: int) -> CoverageView:
         def texts(rows: list[cadres.CoverageRow]) -> tuple[list[list[str]], set[int]]:
-            shown = rows[:SHOWN_ROWS]
+            shown = rows[:limit]
             return (
                 [
                     [
@@ -100,6 +101,20 @@ class CoverageView:
 
 def _date(d) -> str:
     return clock.cn_date(d) if d else ""
+
+
+def read_page(db, actor, year: int, ended: bool, shown: int):
+    """What the page shows, read in the reader process (desktop.services.child.read): the lists cut to what the
+    tables show (`shown`: SHOWN_ROWS as the window reads it), the 遍访 texts made there too."""
+    found = cadres.cadres(db, actor, include_ended=ended)
+    unpaired = cadres.unpaired(db, actor)
+    return (
+        cadres.registry_empty(db),
+        (len(found), found[:shown]),
+        (len(unpaired), unpaired[:shown]),
+        CoverageView.of(cadres.coverage(db, actor, year), shown),
+        cadres.rules(db),
+    )
 
 
 class CadresPage(QWidget):
@@ -379,18 +394,6 @@ class CadresPage(QWidget):
         generation = self._generation
         self.status.setText("正在读取……")
 
-        def work(db, actor):
-            # the lists are cut to what the tables show here, on the worker: see desktop/ui/tasks.collector_held
-            found = cadres.cadres(db, actor, include_ended=ended)
-            unpaired = cadres.unpaired(db, actor)
-            return (
-                cadres.registry_empty(db),
-                (len(found), found[:SHOWN_ROWS]),
-                (len(unpaired), unpaired[:SHOWN_ROWS]),
-                CoverageView.of(cadres.coverage(db, actor, year)),
-                cadres.rules(db),
-            )
-
         def shown(result) -> None:
             if generation == self._generation:
                 self._show(result, chosen)
@@ -400,7 +403,15 @@ class CadresPage(QWidget):
                 self.status.setText("读取失败。")
             show_error(self, exc, "读取失败")
 
-        self.ctx.ops.read(self, work, shown, on_failure=failed, title="读取失败")
+        # in the reader process: several seconds of Python at county scale, which here would hold the GIL against
+        # every repaint of the window (docs/performance.md)
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: child.read(db, actor, read_page, year, ended, SHOWN_ROWS),
+            shown,
+            on_failure=failed,
+            title="读取失败",
+        )
 
     def _show(self, result, chosen: int | None) -> None:
         empty, (found_count, found), (unpaired_count, unpaired), coverage, rules = result

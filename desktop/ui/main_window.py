@@ -96,6 +96,12 @@ def _page_class(key: str):
     return getattr(importlib.import_module(module), name)
 
 
+def _start_reader(db) -> None:
+    from desktop.services import child  # lazy: on the read lane, as the pages load it
+
+    child.start_reader(db)
+
+
 def import_pages(names: list[str]) -> None:
     """Import page modules (and the services they import) — on a background thread, see warm_pages."""
     # held: their ~100,000 new objects set off no collection that holds the GIL, and are frozen at the end

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import clock
+from desktop.services import child
 from desktop.services.archives import archives
 from desktop.services.plans import plans
 from desktop.ui.context import UiContext
@@ -42,6 +43,24 @@ def _table(headers: list[str]) -> QTableWidget:
     fit_to_contents(t.horizontalHeader())
     t.horizontalHeader().setStretchLastSection(True)
     return t
+
+
+def read_page(db, actor, year: int, shown: int):
+    """What the page shows, read in the reader process (desktop.services.child.read). Only what the page shows
+    is returned: the first `shown` rows (SHOWN_ROWS, as the window reads it) and the counts."""
+    standard, offer = plans.threshold_status(db, year)
+    suspects = plans.suspects(db, actor, year) if standard is not None else []
+    disagree = plans.disagreements(db, actor, year)
+    missed = sum(x.finding == plans.MISSED for x in suspects)
+    relapsed = sum(x.finding == plans.RELAPSED for x in suspects)
+    return (
+        archives.copies(db),
+        plans.overview(db, actor, year),
+        (len(disagree), disagree[:shown]),
+        (len(suspects), missed, relapsed, suspects[:shown]),
+        standard,
+        offer,
+    )
 
 
 class PlansPage(QWidget):
@@ -93,24 +112,6 @@ class PlansPage(QWidget):
         generation = self._generation
         self.status.setText("正在统计……")
 
-        def work(db, actor):
-            # Only what the page shows crosses to the GUI thread: the first SHOWN_ROWS and the counts. The rest
-            # is dropped here, on the worker; a county's whole lists kept alive would be walked by the next
-            # garbage collection while the window waits (docs/performance.md).
-            standard, offer = plans.threshold_status(db, year)
-            suspects = plans.suspects(db, actor, year) if standard is not None else []
-            disagree = plans.disagreements(db, actor, year)
-            missed = sum(x.finding == plans.MISSED for x in suspects)
-            relapsed = sum(x.finding == plans.RELAPSED for x in suspects)
-            return (
-                archives.copies(db),
-                plans.overview(db, actor, year),
-                (len(disagree), disagree[:SHOWN_ROWS]),
-                (len(suspects), missed, relapsed, suspects[:SHOWN_ROWS]),
-                standard,
-                offer,
-            )
-
         def shown(result) -> None:
             if generation == self._generation:  # a later year or refresh is on its way
                 self._show(year, result)
@@ -120,7 +121,15 @@ class PlansPage(QWidget):
                 self.status.setText("统计失败。")
             show_error(self, exc, "统计失败")  # on_failure replaces the ops' own message
 
-        self.ctx.ops.read(self, work, shown, on_failure=failed, title="统计失败")
+        # in the reader process: 4–6 s of Python at county scale, which here would hold the GIL against every
+        # repaint of the window (docs/performance.md)
+        self.ctx.ops.read(
+            self,
+            lambda db, actor: child.read(db, actor, read_page, year, SHOWN_ROWS),
+            shown,
+            on_failure=failed,
+            title="统计失败",
+        )
 
     def _show(self, year: int, result) -> None:
         copies, rows, found, suspects, standard, offer = result
