@@ -50,6 +50,11 @@ def die(db, actor, *, progress):
     os._exit(3)
 
 
+def count_households(db, actor):
+    with db.read() as s:
+        return os.getpid(), s.scalar(select(func.count()).select_from(Household))
+
+
 # --- the tests ---------------------------------------------------------------------------------------------------
 
 
@@ -120,3 +125,22 @@ def test_an_error_that_cannot_cross_is_said_in_words():
     assert str(child.portable(_TwoPart("甲", "乙"))) == "后台处理出错：_TwoPart: 甲乙"
     refused = InputRejected("不能为空")
     assert child.portable(refused) is refused
+
+
+def test_the_reader_answers_each_read_with_what_is_committed_and_survives_an_error(db, admin, sample):
+    from desktop.services.roster.roster_import import import_roster
+
+    try:
+        pid, before = child.read(db, admin, count_households)
+        assert pid != os.getpid() and before == 0
+        import_roster(db, admin, sample("roster-small.xlsx"))  # committed here, after the reader started
+        again, after = child.read(db, admin, count_households)
+        assert (again, after) == (pid, 40)  # the same process, a fresh read transaction
+        with pytest.raises(InputRejected, match="身份证号校验位不对"):
+            child.read(db, admin, refuse_plainly, progress=Progress())
+        assert child.read(db, admin, count_households) == (pid, 40)  # still there
+    finally:
+        child.stop_readers()
+    fresh, _n = child.read(db, admin, count_households)  # stopped: the next read starts another
+    child.stop_readers()
+    assert fresh != pid
