@@ -29,6 +29,7 @@ from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.system.actor import Actor
 
 log = logging.getLogger("desktop")
+_own_now = clock.now  # in a child: its office clock as started, before _office_clock sets it
 POLL_SECONDS = 0.05  # how often the waiting worker looks at 取消 while no message comes
 LOST = "后台处理意外中止，未写入任何数据。请重试；如仍出现，请查看日志。"
 
@@ -76,10 +77,7 @@ def call(
             elif kind == "ok":
                 return payload
             else:
-                error, where = payload
-                if where:  # not a service's own refusal: the child's traceback goes to desktop.log
-                    log.error("work in a child process failed:\n%s", where)
-                raise error
+                _raise(payload)
     finally:
         ours.close()
         child.join(10)
@@ -91,9 +89,7 @@ def call(
 def _child_main(conn, url: str, actor: Actor, fn, args: tuple, kwargs: dict, offset) -> None:
     """In the child: the office clock as the parent reads it, the database opened again, fn run, its answer
     sent back."""
-    real_now = clock.now
-    if offset:
-        clock.now = lambda: real_now() + offset  # type: ignore[assignment]
+    _office_clock(offset)
 
     def report(done: int, total: int, text: str) -> None:
         while conn.poll():
@@ -104,16 +100,35 @@ def _child_main(conn, url: str, actor: Actor, fn, args: tuple, kwargs: dict, off
     progress = Progress(report)
     db = Database(url)
     try:
-        try:
-            result = fn(db, actor, *args, progress=progress, **kwargs)
-        except BaseException as exc:  # every failure goes back to the parent, which raises it
-            where = "" if isinstance(exc, ServiceError) else traceback.format_exc()
-            conn.send(("error", (portable(exc), where)))
-        else:
-            conn.send(("ok", result))
+        _answer(conn, fn, db, actor, *args, progress=progress, **kwargs)
     finally:
         db.dispose()
         conn.close()
+
+
+def _answer(conn, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """fn(*args, **kwargs), and its answer sent to the parent: its result, or its error (rebuilt there and raised)
+    with the traceback unless it is a service's own refusal."""
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as exc:  # every failure goes back to the parent, which raises it
+        where = "" if isinstance(exc, ServiceError) else traceback.format_exc()
+        conn.send(("error", (portable(exc), where)))
+    else:
+        conn.send(("ok", result))
+
+
+def _raise(payload: tuple[BaseException, str]) -> None:
+    """In the parent: a child's error raised here, its traceback (a bug, not a refusal) written to desktop.log."""
+    error, where = payload
+    if where:
+        log.error("work in a child process failed:\n%s", where)
+    raise error
+
+
+def _office_clock(offset) -> None:
+    """The child's office clock set as the parent's reads (tests set theirs)."""
+    clock.now = (lambda: _own_now() + offset) if offset else _own_now  # type: ignore[assignment]
 
 
 # --- a long-lived reader: the big page reads (帮扶计划, 帮扶干部), without a start-up each time --------------------
@@ -144,10 +159,7 @@ class _Reader:
                 raise ServiceError(LOST) from None
         if kind == "ok":
             return payload
-        error, where = payload
-        if where:
-            log.error("a read in the reader process failed:\n%s", where)
-        raise error
+        _raise(payload)
 
     def stop(self) -> None:
         with self.lock:
@@ -195,7 +207,6 @@ def stop_readers() -> None:
 
 def _reader_main(conn, url: str) -> None:
     db = Database(url)
-    real_now = clock.now
     try:
         while True:
             try:
@@ -205,14 +216,8 @@ def _reader_main(conn, url: str) -> None:
             if request is None:
                 break
             actor, fn, args, kwargs, offset = request
-            clock.now = (lambda o=offset: real_now() + o) if offset else real_now  # type: ignore[assignment]
-            try:
-                result = fn(db, actor, *args, **kwargs)
-            except BaseException as exc:  # sent back, raised there; the reader goes on
-                where = "" if isinstance(exc, ServiceError) else traceback.format_exc()
-                conn.send(("error", (portable(exc), where)))
-            else:
-                conn.send(("ok", result))
+            _office_clock(offset)
+            _answer(conn, fn, db, actor, *args, **kwargs)  # an error goes back; the reader goes on
     finally:
         db.dispose()
         conn.close()
