@@ -1,8 +1,7 @@
 import multiprocessing
 
-if (
-    __name__ == "__main__"
-):  # a child process (desktop.services.child) imports this module too: it runs nothing
+# a child process (desktop.services.child) imports this module too: it runs nothing
+if __name__ == "__main__":
     multiprocessing.freeze_support()
     from desktop.cli import main
 

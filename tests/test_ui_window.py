@@ -132,7 +132,7 @@ def test_the_store_area_makes_each_tab_when_first_chosen(qtbot, office, admin):
     area.setCurrentIndex(1)
     assert list(area._made) == ["counter", "stock"] and area.currentWidget() is area.stock
     assert area.currentIndex() == 1 and area.stock.isVisible()
-    assert [area.tabText(i) for i in range(area.count())] == [title for _key, title in area.TABS]
+    assert [area.tabText(i) for i in range(area.count())] == [title for _key, title, _page in area.TABS]
 
 
 def test_a_page_asked_for_by_other_code_is_made_without_being_shown(qtbot, office, admin):

@@ -45,16 +45,8 @@ def call(
     """fn(db, actor, *args, progress=…, **kwargs) in a child process; its result, or its exception raised here.
     fn must be a module-level function (the child imports it by name) and its result and errors picklable."""
     progress.check()  # cancelled while queued: no child at all
-    # spawn: the same on Windows and here, and no fork of a process with threads
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
     offset = clock.offset()  # the office clock as this process reads it (tests set it)
-    child = context.Process(
-        target=_child_main, args=(theirs, db.url, actor, fn, args, kwargs, offset), name="workbench-child"
-    )
-    child.daemon = True
-    child.start()
-    theirs.close()
+    ours, child = _spawn(_child_main, (db.url, actor, fn, args, kwargs, offset), "workbench-child")
     asked_to_stop = False
     try:
         while True:
@@ -84,6 +76,18 @@ def call(
         if child.is_alive():  # stuck past its answer: nothing of its transaction was committed
             child.terminate()
             child.join()
+
+
+def _spawn(target: Callable[..., None], args: tuple, name: str):
+    """A child process running target(conn, *args), and this end of the pipe to it. Spawned, not forked: the
+    same on Windows and here, and no fork of a process with threads."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    process = context.Process(target=target, args=(theirs, *args), name=name)
+    process.daemon = True
+    process.start()
+    theirs.close()
+    return ours, process
 
 
 def _child_main(conn, url: str, actor: Actor, fn, args: tuple, kwargs: dict, offset) -> None:
@@ -139,12 +143,7 @@ class _Reader:
     one read at a time, each in a read transaction of its own, so it sees what was committed before the call."""
 
     def __init__(self, url: str) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, theirs = context.Pipe()
-        self.process = context.Process(target=_reader_main, args=(theirs, url), name="workbench-reader")
-        self.process.daemon = True
-        self.process.start()
-        theirs.close()
+        self.conn, self.process = _spawn(_reader_main, (url,), "workbench-reader")
         self.lock = threading.Lock()
 
     def ask(self, actor: Actor, fn, args: tuple, kwargs: dict) -> Any:
@@ -181,19 +180,17 @@ _readers_lock = threading.Lock()
 def read(db: Database, actor: Actor, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """fn(db, actor, *args, **kwargs) — a read — in this database's reader process (started on first use, or by
     start_reader when the window is up); its result, or its error raised here. No progress, no 取消: a page read."""
+    return start_reader(db).ask(actor, fn, args, kwargs)
+
+
+def start_reader(db: Database) -> _Reader:
+    """This database's reader, started now if it is not running (the window calls it once 首页 shows its
+    figures, so the first page read does not wait for its start-up)."""
     with _readers_lock:
         reader = _readers.get(db.url)
         if reader is None or not reader.process.is_alive():
             reader = _readers[db.url] = _Reader(db.url)
-    return reader.ask(actor, fn, args, kwargs)
-
-
-def start_reader(db: Database) -> None:
-    """Start the reader now (the window calls it once 首页 shows its figures), so the first page read does not
-    wait for its start-up."""
-    with _readers_lock:
-        if db.url not in _readers:
-            _readers[db.url] = _Reader(db.url)
+        return reader
 
 
 def stop_readers() -> None:

@@ -188,8 +188,9 @@ def smoke_libraries(folder) -> None:
 
 def smoke_test() -> int:
     """`--smoke`: what the frozen build is checked with. A temp database set up as the wizard would, the main
-    window, the dashboard's charts, a printed page with the bundled fonts, work in a child process (with DESKTOP_SMOKE_LIBRARIES=1 also the
-    libraries the spec trims around, smoke_libraries); prints "ready" and exits 0."""
+    window, the dashboard's charts, a printed page with the bundled fonts, work in a child process and in the
+    reader process (with DESKTOP_SMOKE_LIBRARIES=1 also the libraries the spec trims around, smoke_libraries);
+    prints "ready" and exits 0."""
     import tempfile
     from pathlib import Path
 
@@ -223,9 +224,8 @@ def smoke_test() -> int:
                 pid, revision = child.call(db, actor, child.identify)
                 if pid == os.getpid() or revision != db.current_revision():
                     failures.append(f"child process: pid {pid}, schema {revision}")
-                pid, revision = child.read(
-                    db, actor, child.identify, progress=NO_PROGRESS
-                )  # the pages' reader
+                # the pages' reader process, the same way
+                pid, revision = child.read(db, actor, child.identify, progress=NO_PROGRESS)
                 child.stop_readers()
                 if pid == os.getpid() or revision != db.current_revision():
                     failures.append(f"reader process: pid {pid}, schema {revision}")

@@ -151,9 +151,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_backup)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         QShortcut(QKeySequence("Ctrl+I"), self, activated=lambda: self.households.open_import())
-        QShortcut(
-            QKeySequence("Ctrl+N"), self, activated=lambda: self.store.show_counter()
-        )  # the next customer
+        # Ctrl+N: the next customer at the counter
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self.store.show_counter())
         self._build_menu()
         self.backup_on_exit = False  # set by start_duties(): a window made by a test does not back up
         self._exit_backup = "none"  # none → running → done: the window closes once the backup has finished

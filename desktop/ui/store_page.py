@@ -904,19 +904,19 @@ class StoreArea(QTabWidget):
     they held the window 120 ms on the first visit to 扶贫超市, five of them never seen then."""
 
     TABS = (
-        ("counter", "柜台兑换"),
-        ("stock", "商品与库存"),
-        ("setup", "超市设置"),
-        ("settlement", "结算与撤销"),
-        ("points", "积分流水"),
-        ("packs", "离线兑换台"),
+        ("counter", "柜台兑换", CounterPage),
+        ("stock", "商品与库存", StockPage),
+        ("setup", "超市设置", StoreSetupPage),
+        ("settlement", "结算与撤销", SettlementPage),
+        ("points", "积分流水", PointsPage),
+        ("packs", "离线兑换台", PacksPage),
     )
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._made: dict[str, QWidget] = {}
-        for _key, title in self.TABS:
+        for _key, title, _page in self.TABS:
             self.addTab(QWidget(), title)
         self._tab(0)
         self.currentChanged.connect(self._tab)
@@ -925,10 +925,10 @@ class StoreArea(QTabWidget):
         # a worker runs)
 
     def _tab(self, index: int) -> QWidget:
-        key, title = self.TABS[index]
+        key, title, make = self.TABS[index]
         page = self._made.get(key)
         if page is None:
-            page = self._made[key] = self._make(key)
+            page = self._made[key] = make(self.ctx)
             current = self.currentIndex()
             self.blockSignals(True)  # the swap is no change of tab
             placeholder = self.widget(index)
@@ -939,19 +939,8 @@ class StoreArea(QTabWidget):
             placeholder.deleteLater()
         return page
 
-    def _make(self, key: str) -> QWidget:
-        kinds = {
-            "counter": CounterPage,
-            "stock": StockPage,
-            "setup": StoreSetupPage,
-            "settlement": SettlementPage,
-            "points": PointsPage,
-            "packs": PacksPage,
-        }
-        return kinds[key](self.ctx)
-
     def _page(self, key: str) -> QWidget:
-        return self._tab(next(i for i, (k, _t) in enumerate(self.TABS) if k == key))
+        return self._tab(next(i for i, (k, _title, _page) in enumerate(self.TABS) if k == key))
 
     @property
     def counter(self) -> CounterPage:

@@ -52,7 +52,7 @@ MAX_PARTS = 10_000  # files inside the .xlsx
 MAX_FLAGGED_CELLS = 1_000_000  # formulas without a result and error values, before the file is refused whole
 
 _CHUNK_IN = 1 << 20  # compressed bytes read at a time
-_CHUNK_OUT = 1 << 18  # inflated bytes handed on at a time: each is searched by regular expressions holding
+_CHUNK_OUT = 1 << 20  # inflated bytes handed on at a time: each is searched by regular expressions holding
 # the GIL, so a larger piece held the window still (8 MB: ~50 ms a search, several searches a piece)
 _MAX_PENDING = 64 << 20  # sheet XML without a cell end before the quick scan hands over to the exact one
 
