@@ -69,3 +69,50 @@ def test_checks_on_the_spot_count_in_the_bulk_list_too(demo, admin):
         for condition in plans.BASIC_NEEDS:
             plans.set_check(demo, admin, code, 2031, condition, i % 3 != 0, evidence="入户核实")
     assert plans.disagreements(demo, admin, 2031) == _one_by_one(demo, admin, 2031)
+
+
+def test_members_illness_schooling_and_insurance_count_in_the_bulk_list_too(demo, admin):
+    """The bulk list reads only some member fields (MEMBER_FIELDS_READ), extracted by the database: a member with
+    a serious illness, a dropout or no medical insurance changes the suggestion the same way in both."""
+    from desktop.models import Member
+
+    with demo.write() as s:
+        people = list(s.scalars(select(Member).where(Member.left_at.is_(None)).order_by(Member.id).limit(40)))
+        fields = [
+            {"health": "患有大病"},
+            {"health": "长期慢性病,残疾"},
+            {"schooling": "辍学"},
+            {"dropout_reason": "家庭困难"},
+            {"medical_insurance": "否"},
+            {"medical_insurance": "是"},
+            {"medical_insurance": ""},
+            {"health": None, "schooling": 3},
+        ]
+        for i, p in enumerate(people):
+            p.attrs = {**(p.attrs or {}), **fields[i % len(fields)]}
+    found = plans.disagreements(demo, admin, 2031)
+    assert found == _one_by_one(demo, admin, 2031)
+    assert any("基本医疗有保障未达标" in d.basis or "义务教育有保障未达标" in d.basis for d in found)
+
+
+def test_the_fields_the_bulk_list_extracts_are_all_the_suggestion_reads():
+    """Whatever risk_notes and _from_roster look up on a member is in MEMBER_FIELDS_READ (else the bulk list
+    would silently judge without it)."""
+
+    class Seen(dict):
+        looked: set[str] = set()
+
+        def get(self, key, default=None):
+            Seen.looked.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            Seen.looked.add(key)
+            return super().__getitem__(key)
+
+    household = Household(code="x", head_name="x", attrs={}, main_cause="")
+    members = [Seen(health="大病", medical_insurance="否", schooling="辍学")]
+    plans.risk_notes(household, members)
+    for key in plans.BASIC_NEEDS:
+        plans._from_roster(key, {}, members)
+    assert Seen.looked and Seen.looked <= set(plans.MEMBER_FIELDS_READ)

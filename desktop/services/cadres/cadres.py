@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from desktop import clock
@@ -337,7 +337,19 @@ def _cadre_infos(
     current = on is None
     on = on or clock.today()
     names = {vid: name for vid, name in s.execute(select(Village.id, Village.name))}
-    q = select(Cadre).order_by(Cadre.unit_kind, Cadre.unit, Cadre.name, Cadre.id)
+    # plain rows, not Cadre objects: a county registers tens of thousands of cadres (帮扶责任人 for every household)
+    q = select(
+        Cadre.id,
+        Cadre.name,
+        Cadre.unit_kind,
+        Cadre.unit,
+        Cadre.post,
+        Cadre.phone,
+        Cadre.village_id,
+        Cadre.active_from,
+        Cadre.active_to,
+        Cadre.end_reason,
+    ).order_by(Cadre.unit_kind, Cadre.unit, Cadre.name, Cadre.id)
     if not include_ended:
         q = q.where(
             or_(Cadre.active_from.is_(None), Cadre.active_from <= on),
@@ -371,7 +383,7 @@ def _cadre_infos(
             c.end_reason,
             paired.get(c.id, 0),
         )
-        for c in s.scalars(q)
+        for c in s.connection().execute(q)
     ]
 
 
@@ -748,9 +760,17 @@ def coverage(
         )
         first, last = date(year, 1, 1), date(year, 12, 31)
         posts = {p for r in active_rules for p in r.posts}
-        people = list(
-            s.scalars(
-                select(Cadre)
+        people = list(  # plain rows with the fields the rules read (see _cadre_infos)
+            s.connection().execute(
+                select(
+                    Cadre.id,
+                    Cadre.name,
+                    Cadre.unit,
+                    Cadre.post,
+                    Cadre.village_id,
+                    Cadre.active_from,
+                    Cadre.active_to,
+                )
                 .where(
                     Cadre.post.in_(posts),
                     or_(Cadre.active_from.is_(None), Cadre.active_from <= last),
@@ -775,13 +795,12 @@ def coverage(
             paired[cid].append((hid, start, end))
         rows = []
         for rule in active_rules:
+            periods = [(label, start, end) for label, start, end in rule.window(year) if start <= on]  # begun
             for c in people:
                 if c.post not in rule.posts or (c.village_id is not None and c.village_id not in visible):
                     continue
                 area = _area(c, townships)
-                for label, start, end in rule.window(year):
-                    if start > on:
-                        continue  # not begun: nothing due yet
+                for label, start, end in periods:
                     if (c.active_from is not None and c.active_from > end) or (
                         c.active_to is not None and c.active_to < start
                     ):
@@ -793,7 +812,7 @@ def coverage(
     return Coverage(year, on, active_rules, rows)
 
 
-def _area(c: Cadre, townships: dict[str, set[int]]) -> set[int] | None:
+def _area(c: Row, townships: dict[str, set[int]]) -> set[int] | None:
     """The villages a cadre answers for: their village; else the township their unit names; else all (None)."""
     if c.village_id is not None:
         return {c.village_id}
@@ -805,7 +824,7 @@ def _area(c: Cadre, townships: dict[str, set[int]]) -> set[int] | None:
 
 def _due(
     rule: CoverageRule,
-    c: Cadre,
+    c: Row,  # a cadre: a row of the columns coverage reads
     area: set[int] | None,
     houses: dict[int, _House],
     by_village: dict[int, list[_House]],
@@ -827,7 +846,7 @@ def _due(
 
 def _rows(
     rule: CoverageRule,
-    c: Cadre,
+    c: Row,  # a cadre: a row of the columns coverage reads
     names: dict[int, str],
     due: list[_House],
     made: list[tuple[int, date]],

@@ -652,6 +652,10 @@ def _basic_needs(checks: dict[str, bool | None], attrs: dict, members: list[dict
     return {k: checks[k] if k in checks else _from_roster(k, attrs, members)[0] for k in BASIC_NEEDS}
 
 
+# The member fields risk_notes and _from_roster read (a test holds the list to what they read).
+MEMBER_FIELDS_READ = ("health", "schooling", "dropout_reason", "medical_insurance")
+
+
 def _suggest_many(session: Session, households: list, year: int, scope) -> list[Suggestion]:
     """_suggest_for of each household, read with a handful of queries for all of them instead of several per
     household (帮扶计划 lists a county's 50,000 households: one by one they took minutes). `households` are
@@ -660,26 +664,31 @@ def _suggest_many(session: Session, households: list, year: int, scope) -> list[
     table = _table(session)
     chosen = select(Household.id).where(scope)
     incomes: dict[int, int | None] = dict(
-        session.execute(
+        session.connection()
+        .execute(
             select(IncomeYear.household_id, IncomeYear.net_per_capita_fen).where(
                 IncomeYear.year == year, IncomeYear.household_id.in_(chosen)
             )
-        ).all()
+        )
+        .all()
     )
     checks: dict[int, dict[str, bool | None]] = {}
-    for hid, condition, met in session.execute(
+    for hid, condition, met in session.connection().execute(
         select(NeedsCheck.household_id, NeedsCheck.condition, NeedsCheck.met).where(
             NeedsCheck.year == year, NeedsCheck.household_id.in_(chosen)
         )
     ):
         checks.setdefault(hid, {})[condition] = met
+    # only the member fields the suggestion reads (risk_notes, _from_roster), extracted by the database: decoding
+    # every member's whole attrs JSON (171,000 at county scale) was most of 帮扶计划's wait
+    keys = MEMBER_FIELDS_READ
     members: dict[int, list[dict]] = {}
-    for hid, attrs in session.execute(
-        select(Member.household_id, Member.attrs).where(
+    for hid, *values in session.connection().execute(
+        select(Member.household_id, *(Member.attrs[k].as_string() for k in keys)).where(
             Member.household_id.in_(chosen), Member.left_at.is_(None)
         )
     ):
-        members.setdefault(hid, []).append(attrs or {})
+        members.setdefault(hid, []).append({k: v for k, v in zip(keys, values, strict=True) if v is not None})
     out = []
     for h in households:
         people = members.get(h.id, [])
@@ -843,7 +852,7 @@ def disagreements(db: Database, actor: Actor, year: int, *, village: str | None 
         )
         current = current_colours(s, year)
         names = {v.id: v.name for v in s.scalars(select(Village))}
-        found = s.execute(q).all()
+        found = s.connection().execute(q).all()  # Core rows: no ORM loading per row
         out = []
         for h, sug in zip(found, _suggest_many(s, found, year, scope), strict=True):
             have = current.get(h.id)
