@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from desktop.db import Database
 from desktop.errors import InputRejected
@@ -230,21 +230,33 @@ def set_rate_targets(db: Database, actor: Actor, **targets: float) -> dict[str, 
 
 def _rates(session, village_ids: frozenset[int] | None, result: RunResult, targets: dict[str, float]) -> None:
     """result.rates per village and result.total, from the findings kept (verified ones lower no rate)."""
+    # one row per household (its current members counted, its head's code), not one per member
+    per_household = (  # grouped on the member table's household index: no sort of every member
+        select(
+            Member.household_id,
+            func.count(Member.id).label("people"),
+            func.max(case((Member.relation == "户主", Member.code))).label("head"),
+        )
+        .where(Member.left_at.is_(None))
+        .group_by(Member.household_id)
+        .subquery()
+    )
     query = (
-        select(Township.name + Village.name, Household.code, Member.code, Member.relation)
-        .join(Household, Member.household_id == Household.id)
+        select(Township.name + Village.name, Household.code, per_household.c.people, per_household.c.head)
+        .join(Household, per_household.c.household_id == Household.id)
         .join(Village, Household.village_id == Village.id)
         .join(Township)
-        .where(Member.left_at.is_(None))
     )
     if village_ids is not None:
         query = query.where(Household.village_id.in_(village_ids))
-    members: dict[str, dict[str, list[str]]] = {}  # village → household → member codes
+    people_in: dict[str, dict[str, int]] = {}  # village → household → current members
+    village_of: dict[str, str] = {}
     heads: dict[str, str] = {}
-    for village, household, member, relation in session.connection().execute(query).all():
-        members.setdefault(village, {}).setdefault(household, []).append(member)
-        if relation == "户主":
-            heads[household] = member
+    for village, household, people, head in session.connection().execute(query).all():
+        people_in.setdefault(village, {})[household] = people
+        village_of[household] = village
+        if head:
+            heads[household] = head
     misidentified: set[str] = set()  # households
     inaccurate: set[tuple[str, str]] = set()  # (household, member)
     for f in result.findings:
@@ -253,12 +265,28 @@ def _rates(session, village_ids: frozenset[int] | None, result: RunResult, targe
             misidentified.add(f.household)
         elif which == "data":
             inaccurate.add((f.household, f.person or heads.get(f.household, "")))
+    # a person counts once, and only as a current member of that household
+    current: set[tuple[str, str]] = set()
+    codes = sorted({code for _household, code in inaccurate if code})
+    for start in range(0, len(codes), 900):
+        current.update(
+            session.connection()
+            .execute(
+                select(Household.code, Member.code)
+                .join(Household, Member.household_id == Household.id)
+                .where(Member.code.in_(codes[start : start + 900]), Member.left_at.is_(None))
+            )
+            .all()
+        )
+    wrong_data_in: Counter[str] = Counter(
+        village_of[h] for h, code in inaccurate if (h, code) in current and h in village_of
+    )
     totals = [0, 0, 0, 0]
-    for village in sorted(members):
-        households = members[village]
-        people = sum(len(m) for m in households.values())
-        wrong_id = sum(len(m) for h, m in households.items() if h in misidentified)
-        wrong_data = sum(1 for h, m in households.items() for code in m if (h, code) in inaccurate)
+    for village in sorted(people_in):
+        households = people_in[village]
+        people = sum(households.values())
+        wrong_id = sum(n for h, n in households.items() if h in misidentified)
+        wrong_data = wrong_data_in[village]
         result.rates[village] = Rates(village, len(households), people, wrong_id, wrong_data, targets)
         for i, n in enumerate((len(households), people, wrong_id, wrong_data)):
             totals[i] += n
