@@ -51,18 +51,23 @@ def fill_archives(db: Database) -> int:
             s.add(row)
             s.flush()
             checklist_id = row.id
-        ids = list(s.scalars(select(Household.id).order_by(Household.id)))
+        # households with no archive yet (a demo office used by other benches has a few): their archive ids
+        # follow the largest there is, so the archive id is not the household id
+        have = set(s.scalars(select(Archive.household_id)))
+        first = (s.scalar(select(func.max(Archive.id))) or 0) + 1
+        households = [h for h in s.scalars(select(Household.id).order_by(Household.id)) if h not in have]
+        ids = list(range(first, first + len(households)))
         s.execute(
             insert(Archive),
             [
                 {
-                    "id": h,
+                    "id": a,
                     "household_id": h,
                     "checklist_id": checklist_id,
                     "number": f"DA-{h}",
                     "created_at": now,
                 }
-                for h in ids
+                for a, h in zip(ids, households, strict=True)
             ],
         )
         s.execute(
