@@ -328,3 +328,36 @@ def test_the_kept_counts_follow_recording_printing_revising_and_detaching(roster
         command.downgrade(config, ScriptDirectory.from_config(config).get_revision("0023").down_revision)
     db.upgrade()
     assert _kept(db) == kept
+
+
+def test_the_stages_due_follow_the_kind_and_the_exit_year_in_the_village_list(roster, admin):
+    """village_status reads a household's 脱贫年度 only where its 户类型 does not already say it has left poverty:
+    the stages due must still be what households.has_exited says from the whole record — a 脱贫户 with no year,
+    an 一般农户 or 边缘易致贫户 with a year (left, then reclassified), and one with neither."""
+    from desktop.models import Household
+
+    with roster.write() as s:
+        found = list(s.scalars(select(Household).order_by(Household.id)))
+        assert len(found) >= 4
+        for h, (kind, year) in zip(
+            found,
+            [("脱贫户", None), ("一般农户", 2019), ("边缘易致贫户", "2020"), ("一般农户", None)],
+            strict=False,
+        ):
+            h.household_kind = kind
+            attrs = dict(h.attrs or {})
+            attrs.pop("exit_year", None)
+            if year is not None:
+                attrs["exit_year"] = year
+            h.attrs = attrs
+    with roster.read() as s:
+        expected = {
+            h.code: households.has_exited(h.household_kind, (h.attrs or {}).get("exit_year"))
+            for h in s.scalars(select(Household))
+        }
+    listed = {st.code: st.stages_due for st in archives.village_status(roster, admin)}
+    assert set(listed) == set(expected)
+    assert {code for code, due in listed.items() if "exit" in due} == {
+        c for c, left in expected.items() if left
+    }
+    assert any(expected.values()) and not all(expected.values())

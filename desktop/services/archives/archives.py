@@ -46,6 +46,7 @@ from desktop.services.system import audit
 from desktop.services.system.actor import Actor
 from desktop.services.system.attachments import MAX_BYTES, check_file
 from desktop.services.system.users import display_names
+from desktop.vocabulary import EXITED_KINDS
 
 STAGES = {"identify": "识别", "assist": "帮扶", "exit": "退出", "consolidate": "巩固"}
 DEFAULT_CHECKLIST = [
@@ -660,7 +661,13 @@ def village_status(
                 Household.head_name,
                 Household.village_id,
                 Household.household_kind,
-                Household.attrs["exit_year"].as_string(),
+                # the JSON is read only where the 户类型 does not already say the household has left poverty
+                # (has_exited: a 脱贫户 has left whatever its 脱贫年度) — parsing every household's attrs for
+                # the one field was half of this query at county scale
+                case(
+                    (Household.household_kind.in_(EXITED_KINDS), None),
+                    else_=Household.attrs["exit_year"].as_string(),
+                ),
             )
             .where(scope)
             .order_by(Household.village_id, Household.code)
