@@ -61,4 +61,7 @@ def test_the_months_are_summed_as_the_entries_read_one_by_one(plans_demo, admin)
     assert board.points == [(m, *points[m]) for m in months]
     assert board.fund == [(m, *fund[m]) for m in months]
     assert (board.points_outstanding, board.fund_balance) == (outstanding, balance)
+    # whole numbers as the app counts them (PostgreSQL sums a bigint as numeric: no Decimal may leak out)
+    numbers = [n for _m, *pair in board.points + board.fund for n in pair]
+    assert all(type(n) is int for n in [*numbers, board.points_outstanding, board.fund_balance])
     assert any(a or b for _m, a, b in board.points) and any(a or b for _m, a, b in board.fund)

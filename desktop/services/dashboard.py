@@ -61,7 +61,8 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
         # summed by the database per month (Beijing time) and kind: a county's 125,000 entries, each turned into
         # its local month in Python, were half of 首页's wait
         points: dict[str, list[int]] = {m: [0, 0] for m in months}
-        outstanding = (
+        # int(): PostgreSQL sums a bigint column as numeric (a Decimal in Python)
+        outstanding = int(
             s.scalar(select(func.sum(PointsEntry.amount)).where(PointsEntry.household_id.in_(ids))) or 0
         )
         month, first, end = _month_index(months, PointsEntry.at)
@@ -72,12 +73,14 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
         ):
             slot = points[months[index]]
             if kind in REDEEMING:
-                slot[1] -= total
+                slot[1] -= int(total)
             else:
-                slot[0] += total
+                slot[0] += int(total)
         fund: dict[str, list[int]] = {m: [0, 0] for m in months}
         funds = select(FilialFund.id).where(village_scope(s, actor, None, FilialFund.village_id))
-        balance = s.scalar(select(func.sum(FundEntry.amount_fen)).where(FundEntry.fund_id.in_(funds))) or 0
+        balance = int(
+            s.scalar(select(func.sum(FundEntry.amount_fen)).where(FundEntry.fund_id.in_(funds))) or 0
+        )
         month, first, end = _month_index(months, FundEntry.at)
         amount = FundEntry.amount_fen
         for index, came_in, went_out in s.execute(
@@ -89,7 +92,7 @@ def gather(db: Database, actor: Actor, *, today: date | None = None) -> Dashboar
             .where(FundEntry.fund_id.in_(funds), FundEntry.at >= first, FundEntry.at < end)
             .group_by(month)
         ):
-            fund[months[index]] = [came_in, went_out]
+            fund[months[index]] = [int(came_in), int(went_out)]
         late, most = problems.overdue(s, actor, today)
         loans_due, loans_late = loans.counts(s, actor, today)
     copies, archive = archives.complete_counts(db, actor)
