@@ -402,3 +402,26 @@ def test_attendance_never_runs_ahead_of_the_day_and_wages_wait_for_the_months_en
     with pytest.raises(Refused, match="最早在2026年11月30日发放"):
         posts.pay_month(world, admin, VILLAGE, MONTH, paid_on=date(2026, 11, 29))
     assert posts.pay_month(world, admin, VILLAGE, MONTH, paid_on=date(2026, 11, 30))
+
+
+def test_a_holder_moved_to_another_village_is_a_finding_of_the_post_village_own_audit(world, admin):
+    """The audit of one village reads its post holders wherever they live now: a holder who moved to a household
+    of another village is still reported in the post's village, as in the county's audit."""
+    from desktop.services.quality import quality
+
+    pid = _post(world, admin)
+    posts.assign(world, admin, pid, "P6", start_on=date(2026, 11, 1))
+    with world.write() as s:
+        elsewhere = s.scalar(select(Household).where(Household.code == "4114005"))  # 王楼村
+        s.scalar(select(Household).where(Household.code == "4114003")).household_kind = "一般农户"
+        s.scalar(select(Member).where(Member.code == "P6")).household_id = elsewhere.id
+
+    def found(village=None):
+        return [
+            (f.village, f.household, f.person)
+            for f in quality.run_audit(world, admin, village=village, record=False).findings
+            if f.rule == "post_holder"
+        ]
+
+    assert found() == found(VILLAGE) == [("柳河镇孙桥村", "4114003", "P6")]
+    assert found(OTHER) == []

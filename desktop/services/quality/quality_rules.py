@@ -130,10 +130,10 @@ def copy_members(connection: Connection, village_ids: frozenset[int] | None) -> 
         *[func.coalesce(Member.attrs[k].as_string(), "") for k in TEXT_ATTRS],
         func.coalesce(Member.attrs["work_months"].as_integer(), 0),
     )
-    if village_ids is not None:
-        query = query.where(
-            Member.household_id.in_(select(Household.id).where(Household.village_id.in_(village_ids)))
-        )
+    if village_ids is not None:  # the villages' members, and their post holders wherever they live now
+        chosen = select(Household.id).where(Household.village_id.in_(village_ids))
+        holders = select(PostHolding.member_id).where(PostHolding.household_id.in_(chosen))
+        query = query.where(or_(Member.household_id.in_(chosen), Member.id.in_(holders)))
     connection.execute(AUDIT_MEMBERS.insert().from_select([c.name for c in AUDIT_MEMBERS.c], query))
 
 
