@@ -87,6 +87,7 @@ def test_members_illness_schooling_and_insurance_count_in_the_bulk_list_too(demo
             {"medical_insurance": "是"},
             {"medical_insurance": ""},
             {"health": None, "schooling": 3},
+            {"medical_insurance": None},
         ]
         for i, p in enumerate(people):
             p.attrs = {**(p.attrs or {}), **fields[i % len(fields)]}

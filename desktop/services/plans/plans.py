@@ -1390,7 +1390,8 @@ def _from_roster(key: str, attrs: dict, members: list[dict]) -> tuple[bool | Non
         ]
         return (False, f"{len(dropped)}人失学辍学") if dropped else (True, "无失学辍学")
     if key == "medical":
-        flags = [str((m or {}).get("medical_insurance", "")) for m in members]
+        # a JSON null is not filled in (as the bulk list, which reads the field from the database, sees it)
+        flags = ["" if (v := (m or {}).get("medical_insurance")) is None else str(v) for m in members]
         if not any(flags):
             return None, "花名册未填医保"
         missing = sum(1 for f in flags if f == "否")
