@@ -41,13 +41,17 @@ print("READY", rss, flush=True)
 MAIN_WINDOW = r"""
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from desktop.services.collector import hold_start_up
+hold_start_up()  # as desktop/__main__.py does; run_app's freeze_start_up ends it once the window is shown
 from desktop.services.system.actor import SYSTEM
 from desktop.ui.app import make_app, open_database
 from desktop.ui.context import UiContext
 from desktop.ui.main_window import MainWindow
 app = make_app()
 db = open_database(sys.argv[1])
-w = MainWindow(UiContext(db, SYSTEM)); w.show(); app.processEvents()
+w = MainWindow(UiContext(db, SYSTEM)); w.show()
+from desktop.ui.tasks import freeze_start_up
+freeze_start_up(); app.processEvents()
 with open("/proc/self/status") as f:
     rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:")) / 1024
 print("READY", rss, flush=True)

@@ -13,7 +13,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from desktop.db import Database
-from desktop.models import Base
+from desktop.models import Base, load_all
+
+load_all()  # the whole schema is compared
 
 VERSION_TABLE = "alembic_version"
 

@@ -19,8 +19,9 @@ from tests.conftest import ADMIN_PASSWORD, DATA
 
 def dump(db: Database) -> dict:
     """Every row of every table, for "identical database" comparisons."""
-    from desktop.models import Base
+    from desktop.models import Base, load_all
 
+    load_all()
     out = {}
     with db.read() as s:
         for table in Base.metadata.sorted_tables:

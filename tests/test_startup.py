@@ -69,7 +69,8 @@ import json, sys
 from desktop.cli import main
 code = main(sys.argv[1:])
 print(json.dumps({{"code": code, "loaded": sorted(m for m in {HEAVY!r} if m in sys.modules),
-                   "areas": sorted(m for m in sys.modules if m.startswith("desktop.cli.") and m != "desktop.cli.common")}}))
+                   "areas": sorted(m for m in sys.modules if m.startswith("desktop.cli.") and m != "desktop.cli.common"),
+                   "models": sorted(m for m in sys.modules if m.startswith("desktop.models."))}}))
 """
 
 
@@ -91,6 +92,11 @@ def test_a_plain_list_loads_no_heavy_library_and_only_its_own_area(db_url):
     assert found["code"] == 0
     assert found["loaded"] == []
     assert found["areas"] == ["desktop.cli.households"]
+    # the models of its own tables (and the ledgers' and users' the log-in and audit chain name), not all 17
+    assert "desktop.models.households" in found["models"]
+    assert not {"desktop.models.projects", "desktop.models.monitoring", "desktop.models.archives"} & set(
+        found["models"]
+    )
 
 
 def test_a_line_argparse_refuses_is_refused_by_the_whole_tree(db_url, capsys):

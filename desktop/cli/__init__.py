@@ -19,6 +19,7 @@ from desktop.cli.common import CliContext, Commands, Parser, PrintHandler, Usage
 from desktop.console import tolerate_unencodable
 from desktop.db import explain
 from desktop.errors import RowsRejected, ServiceError
+from desktop.services.collector import start_up_done
 
 __all__ = ["build_parser", "main"]
 
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(args.db, smoke=args.smoke)
     ctx = CliContext(args)
+    start_up_done()  # the entry point held the collector off while the command's modules loaded
     try:
         return args.func(ctx)
     except RowsRejected as exc:

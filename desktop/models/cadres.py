@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.models import geography, households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 UNIT_KINDS = ("县直单位", "乡镇", "村", "驻村工作队")

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.models import households, points  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 PACK_STATES = ("open", "closed")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.models import geography, households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 # The steps in their only order (desktop.services.plans.identification holds the rules and the seed sentences).

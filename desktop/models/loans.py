@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.models import households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 LOAN_FEN = 100_000_000  # hard ceiling of one loan or one entry: 100万元 (far above the 5万元 policy limit)

@@ -10,6 +10,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop import limits
+from desktop.models import households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 RISK_KINDS = ("因病", "因残", "因灾", "因意外事故", "因学", "就业中断/务工收入骤减", "产业失败", "其他")

@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop import limits
+from desktop.models import cadres, households, monitoring  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 COLOURS = ("red", "yellow", "green", "blue")

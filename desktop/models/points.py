@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop import limits
+from desktop.models import geography, households, users  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 POINT_RATE_FEN = 10_000  # a shop's rate: at most 100 元 for one point

@@ -20,6 +20,7 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop import limits
+from desktop.models import geography, households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 POST_KINDS = ("护路", "护林", "护水", "保洁", "其他")

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.models import archives, geography, households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 SOURCES = ("巡视", "考核", "审计", "督查", "自查", "信访")

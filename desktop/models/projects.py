@@ -16,6 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from desktop.models import archives, geography, households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 KINDS = ("产业", "基础设施", "就业", "教育", "健康", "住房", "饮水", "其他")

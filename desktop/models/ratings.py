@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop import limits
+from desktop.models import geography, households  # noqa: F401  (the tables its foreign keys name)
 from desktop.models.base import Base, UTCDateTime, bounded, utcnow
 
 ROUND_STATES = ("draft", "published", "confirmed")

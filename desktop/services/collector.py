@@ -11,6 +11,7 @@ from contextlib import contextmanager
 _collector_lock = threading.Lock()
 _collector_holds = 0  # tasks running with the cyclic collector held off
 _collector_was_on = True
+_start_up_held = False  # the entry point held the collector off for start-up (hold_start_up)
 # new objects alive at the end of a hold that are frozen rather than walked (≈ 6 ms a walk)
 FREEZE_OVER = 20_000
 
@@ -44,3 +45,29 @@ def collector_held() -> Iterator[None]:
                 if gc.get_count()[0] > FREEZE_OVER:
                     gc.freeze()
                 gc.enable()
+
+
+def hold_start_up() -> None:
+    """Called by the entry points (`python -m desktop`, the frozen launcher) before anything heavy is imported:
+    start-up makes several hundred thousand objects that live as long as the process (SQLAlchemy, the models,
+    the services, Qt's wrappers), and the full collections they set off walked them all again and again — about
+    0.1 s of a 0.6 s command (docs/performance.md). start_up_done() turns it back on."""
+    global _start_up_held
+    _start_up_held = True
+    gc.disable()
+
+
+def start_up_done() -> None:
+    """After the imports (a command about to run, the window shown): what start-up made is frozen out of the
+    collector's reach and the collector is back on — at once, or when the last running hold ends. Does nothing
+    unless hold_start_up() held it (tests and library callers keep their collector as it is)."""
+    global _start_up_held, _collector_was_on
+    with _collector_lock:
+        if not _start_up_held:
+            return
+        _start_up_held = False
+        gc.freeze()
+        if _collector_holds:
+            _collector_was_on = True
+        else:
+            gc.enable()

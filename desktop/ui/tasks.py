@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop.services.collector import collector_held
+from desktop.services.collector import collector_held, start_up_done
 from desktop.services.progress import Progress
 
 _pools: dict[str, QThreadPool] = {}
@@ -26,8 +26,9 @@ LANE_THREADS = {"write": 1, "read": 2}
 def freeze_start_up() -> None:
     """Move what start-up made (modules, classes, the window's widgets: ~270,000 objects that live as long as the
     process) out of the collector's reach, so each later full collection walks only what came after.
-    Called once the window is up."""
+    Called once the window is up; the collector, held off by the entry point through start-up, goes back on."""
     gc.freeze()
+    start_up_done()
 
 
 def pool(lane: str = "write") -> QThreadPool:

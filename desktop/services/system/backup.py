@@ -21,7 +21,7 @@ from desktop import clock
 from desktop.config import data_dir
 from desktop.db import Database, replace_file
 from desktop.errors import InputRejected, IntegrityFailed
-from desktop.models import Base, Household, Member
+from desktop.models import Base, Household, Member, load_all
 from desktop.services.fund.fund import ledger_mismatches as fund_mismatches
 from desktop.services.ledgers import ledger_chain
 from desktop.services.points.points import ledger_mismatches
@@ -33,8 +33,14 @@ from desktop.services.system.attachments import regular_file
 BATCH = 2000
 
 
+def _schema() -> MetaData:
+    """Every table: a backup copies, checks and restores them all (the models load per area otherwise)."""
+    load_all()
+    return Base.metadata
+
+
 def _table_order() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    return list(_schema().sorted_tables)
 
 
 def default_backup_dir(db: Database) -> Path:
@@ -150,7 +156,7 @@ def _copy_all(source, target, *, create_schema: bool) -> None:
     """Every table from `source` to `target` (which has the same schema revision, or gets the models' schema),
     read in one snapshot on PostgreSQL so the copy's ledgers, balances and audit log agree."""
     if create_schema:
-        Base.metadata.create_all(target)
+        _schema().create_all(target)
     present = _columns(source)
     found = _columns(target)
     tables = [
@@ -690,7 +696,7 @@ def describe_backup(path: str | Path, db: Database | None = None) -> BackupInfo:
 
 def current_counts(db: Database) -> list[tuple[str, int]]:
     """The same figures describe_backup gives, for the database in use (shown side by side before a restore)."""
-    tables = Base.metadata.tables
+    tables = _schema().tables
     with db.read() as s:
         return [
             (label, s.scalar(select(func.count()).select_from(tables[name])) or 0)
