@@ -15,6 +15,7 @@ from desktop.db import Database
 from desktop.errors import RowError, RowsRejected
 from desktop.models import Household, HouseholdSearch, IncomeYear, Member, Setting
 from desktop.models.base import utcnow
+from desktop.services.collector import collector_held
 from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.roster import roster_digest
 from desktop.services.roster.roster_digest import file_year, household_rows
@@ -129,8 +130,21 @@ def import_roster(
 ) -> ImportResult:
     """Import or update households from a roster export. Raises RowsRejected (nothing written) on any error."""
     actor.require("roster.import", "导入花名册")
-    path = Path(path)
-    today = today or clock.today()
+    # a county's roster is a few hundred thousand rows, cells and records, none of them cyclic: the collector's
+    # full collections walked them all again and again while they were built
+    with collector_held():
+        return _import(db, actor, Path(path), dry_run, progress, today or clock.today(), write_errors_file)
+
+
+def _import(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    dry_run: bool,
+    progress: Progress,
+    today: date,
+    write_errors_file: bool,
+) -> ImportResult:
     progress.step(0, 100, "正在读取文件")
     with db.read() as session:
         passed = session.get(Setting, CHECKED_KEY)
