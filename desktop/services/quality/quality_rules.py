@@ -519,9 +519,9 @@ def _tekun_with_labour(s: Scope) -> Select:
     tekun = aliased(M)
     supported = or_(
         Household.poverty_type.contains("特困"),
-        select(tekun.id)
-        .where(tekun.household_id == Household.id, tekun.left_at.is_(None), attr_of(tekun, "tekun") == "是")
-        .exists(),
+        Household.id.in_(  # one list of households, not a subquery asked again for each member
+            select(tekun.household_id).where(tekun.left_at.is_(None), attr_of(tekun, "tekun") == "是")
+        ),
     )
     return _members(s, M.birth_date, attr("labour"), Household.poverty_type, attr("tekun")).where(
         _labour_of_working_age(s, M), supported
