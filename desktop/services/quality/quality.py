@@ -25,6 +25,7 @@ from desktop.services.progress import NO_PROGRESS, Progress
 from desktop.services.quality import quality_rules
 from desktop.services.quality.quality_rules import BY_CODE, RULES, Rule, Scope
 from desktop.services.roster.roster_fields import BY_KEY
+from desktop.services.roster.roster_store import chunks
 from desktop.services.system import audit
 
 __all__ = ["BY_CODE", "RULES"]
@@ -268,13 +269,13 @@ def _rates(session, village_ids: frozenset[int] | None, result: RunResult, targe
     # a person counts once, and only as a current member of that household
     current: set[tuple[str, str]] = set()
     codes = sorted({code for _household, code in inaccurate if code})
-    for start in range(0, len(codes), 900):
+    for part in chunks(codes, 900):  # IN lists kept to a size every database takes
         current.update(
             session.connection()
             .execute(
                 select(Household.code, Member.code)
                 .join(Household, Member.household_id == Household.id)
-                .where(Member.code.in_(codes[start : start + 900]), Member.left_at.is_(None))
+                .where(Member.code.in_(part), Member.left_at.is_(None))
             )
             .all()
         )
